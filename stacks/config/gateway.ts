@@ -1,0 +1,235 @@
+/**
+ * The `aoai-fleet:gateway` stack config contract (issue 5): an API Management gateway in front of
+ * the fleet. Validated in two passes: the zod schema checks shape, ranges and tier rules on its
+ * own; `checkGatewayAgainstFleet` then checks every route against the fleet's deployments (names,
+ * pool sizes). Both report through `GatewayConfigError` with full `aoai-fleet:gateway.<path>` paths.
+ * Extend this contract, never break it: users' stacks depend on these keys.
+ */
+import { z } from "zod";
+
+export const GATEWAY_CONFIG_KEY = "aoai-fleet:gateway";
+
+/** APIM tiers. Consumption has no circuit breaker, no token limits and a 16 KiB policy limit. */
+export const GATEWAY_SKUS = ["Developer", "Basic", "BasicV2", "Standard", "StandardV2", "Premium", "PremiumV2", "Consumption"] as const;
+export type GatewaySku = (typeof GATEWAY_SKUS)[number];
+
+/** Scale units allowed per tier (Consumption is serverless: capacity 0; Premium is per region). */
+export const GATEWAY_CAPACITY_RANGE: Readonly<Record<GatewaySku, readonly [number, number]>> = {
+  Developer: [1, 1],
+  Basic: [1, 2],
+  Standard: [1, 4],
+  Premium: [1, 12],
+  BasicV2: [1, 10],
+  StandardV2: [1, 10],
+  PremiumV2: [1, 30],
+  Consumption: [0, 0],
+};
+
+/** APIM limits the gateway enforces before anything is created. */
+export const APIM_LIMITS = {
+  poolMembers: 30,
+  consumptionPolicyBytes: 16 * 1024,
+  policyBytes: 256 * 1024,
+} as const;
+
+const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Route names appear in client URLs (`/openai/deployments/<route>/...`) and in file names. */
+const ROUTE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
+
+const percent = z.number().min(0).max(100);
+const duration = z.string().regex(ISO_DURATION, { message: "an ISO-8601 duration such as PT1M, PT30S or PT1H" });
+
+const backendRef = z.strictObject({
+  /** Fleet deployment name (a key of `aoai-fleet:fleet.deployments`). */
+  deployment: z.string().min(1),
+  /** Priority tier, lower is preferred (APIM pool priority 0–100). */
+  priority: z.number().int().min(0).max(100).optional(),
+  /** Relative weight within the tier (0–100); defaults to the deployment's capacity share. */
+  weight: z.number().int().min(0).max(100).optional(),
+});
+
+const routeSchema = z
+  .strictObject({
+    strategy: z.enum(["priority", "weighted"]).default("priority"),
+    backends: z.array(backendRef).min(1),
+    canary: z.strictObject({ deployment: z.string().min(1), percent, sticky: z.boolean().default(false) }).optional(),
+    blueGreen: z
+      .strictObject({ blue: z.string().min(1), green: z.string().min(1), active: z.enum(["blue", "green"]).default("blue") })
+      .optional(),
+    abTest: z
+      .strictObject({
+        id: z.string().min(1),
+        variants: z.record(z.string().regex(/^[a-z0-9_-]{1,32}$/i), z.strictObject({ deployment: z.string().min(1), percent })),
+      })
+      .optional(),
+    shadow: z.strictObject({ deployment: z.string().min(1), percent }).optional(),
+  })
+  .superRefine((route, ctx) => {
+    const seen = new Set<string>();
+    route.backends.forEach((backend, index) => {
+      if (seen.has(backend.deployment)) {
+        ctx.addIssue({ code: "custom", path: ["backends", index, "deployment"], message: `"${backend.deployment}" is listed twice in this route; list each deployment once` });
+      }
+      seen.add(backend.deployment);
+      if (route.strategy === "weighted" && backend.priority !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["backends", index, "priority"], message: "priority is not allowed with strategy: weighted (one tier); use strategy: priority or remove it" });
+      }
+    });
+    if (route.abTest) {
+      const variants = Object.values(route.abTest.variants);
+      const sum = variants.reduce((total, variant) => total + variant.percent, 0);
+      if (variants.length < 2) {
+        ctx.addIssue({ code: "custom", path: ["abTest", "variants"], message: "an A/B test needs at least two variants" });
+      } else if (sum !== 100) {
+        ctx.addIssue({ code: "custom", path: ["abTest", "variants"], message: `variant percents sum to ${sum}; they must sum to 100` });
+      }
+    }
+    if (route.blueGreen && route.blueGreen.blue === route.blueGreen.green) {
+      ctx.addIssue({ code: "custom", path: ["blueGreen", "green"], message: "green must name a different deployment than blue" });
+    }
+  });
+
+const authSchema = z.union([
+  z.strictObject({ entra: z.strictObject({ tenantId: z.string().regex(GUID, { message: "a tenant GUID" }), audiences: z.array(z.string().min(1)).min(1) }) }),
+  z.strictObject({ subscriptionKeys: z.literal(true) }),
+]);
+
+export const gatewayConfigSchema = z
+  .strictObject({
+    sku: z.enum(GATEWAY_SKUS),
+    capacity: z.number().int().min(0),
+    publisher: z.strictObject({ name: z.string().min(1), email: z.email() }),
+    auth: authSchema,
+    limits: z.strictObject({ tokensPerMinute: z.number().int().min(1), counterKey: z.enum(["subscription", "user", "ip"]).default("subscription") }).optional(),
+    circuitBreaker: z
+      .strictObject({ failures: z.number().int().min(1), interval: duration, trip: duration, acceptRetryAfter: z.boolean().default(true) })
+      .optional(),
+    /** Extension: Application Insights + APIM logger + diagnostic so token metrics land somewhere. */
+    appInsights: z.strictObject({ samplingPercentage: percent.default(100) }).optional(),
+    routes: z.record(z.string().regex(ROUTE_NAME, { message: "letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)" }), routeSchema),
+  })
+  .superRefine((gateway, ctx) => {
+    const [min, max] = GATEWAY_CAPACITY_RANGE[gateway.sku];
+    if (gateway.capacity < min || gateway.capacity > max) {
+      const allowed = min === max ? `${min}` : `${min}–${max}`;
+      ctx.addIssue({ code: "custom", path: ["capacity"], message: `${gateway.capacity} is not allowed for sku ${gateway.sku}; allowed: ${allowed}` });
+    }
+    if (gateway.sku === "Consumption" && gateway.circuitBreaker) {
+      ctx.addIssue({ code: "custom", path: ["circuitBreaker"], message: "the Consumption tier has no backend circuit breaker; remove circuitBreaker or choose another sku (e.g. BasicV2)" });
+    }
+    if (gateway.sku === "Consumption" && gateway.limits) {
+      ctx.addIssue({ code: "custom", path: ["limits"], message: "token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)" });
+    }
+    if (Object.keys(gateway.routes).length === 0) {
+      ctx.addIssue({ code: "custom", path: ["routes"], message: "at least one route is required" });
+    }
+  });
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type GatewayRoute = GatewayConfig["routes"][string];
+export type GatewayBackendRef = GatewayRoute["backends"][number];
+
+/** One problem in the gateway config: full config path and what is wrong (and allowed). */
+export interface GatewayConfigProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Bad `aoai-fleet:gateway` config. The message lists every problem, one per line, path first. */
+export class GatewayConfigError extends Error {
+  constructor(readonly problems: readonly GatewayConfigProblem[]) {
+    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join("\n"));
+    this.name = "GatewayConfigError";
+  }
+}
+
+/** `["routes","chat","backends",1,"deployment"]` → `aoai-fleet:gateway.routes.chat.backends[1].deployment`. */
+export function gatewayPath(segments: readonly PropertyKey[]): string {
+  return segments.reduce<string>(
+    (path, segment) => (typeof segment === "number" ? `${path}[${segment}]` : `${path}.${String(segment)}`),
+    GATEWAY_CONFIG_KEY,
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const value = issue.path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
+  switch (issue.code) {
+    case "invalid_value":
+      return `${JSON.stringify(value)} is not allowed; allowed values: ${issue.values.map(String).join(", ")}`;
+    case "unrecognized_keys":
+      return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove or fix the spelling`;
+    case "invalid_type":
+      return value === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${JSON.stringify(value)}`;
+    case "invalid_union":
+      return "set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }";
+    case "too_small":
+      return issue.origin === "array" ? `needs at least ${String(issue.minimum)} item(s)` : `${JSON.stringify(value)} is below the minimum ${String(issue.minimum)}`;
+    case "too_big":
+      return `${JSON.stringify(value)} is above the maximum ${String(issue.maximum)}`;
+    case "invalid_format":
+      return `${JSON.stringify(value)} is not ${issue.message.startsWith("Invalid") ? `a valid ${issue.format}` : issue.message}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Validates the raw `aoai-fleet:gateway` value; throws `GatewayConfigError` listing every problem. */
+export function parseGatewayConfig(raw: unknown): GatewayConfig {
+  const result = gatewayConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new GatewayConfigError(result.error.issues.map((issue) => ({ path: gatewayPath(issue.path), message: describeIssue(issue, raw) })));
+  }
+  return result.data;
+}
+
+/** What the gateway needs to know about the fleet: each deployment and the regions it is in. */
+export type FleetDeploymentRegions = ReadonlyMap<string, readonly string[]>;
+
+/** Deployment names a route refers to, with their config paths (backends, canary, slots, variants, shadow). */
+export function routeDeploymentRefs(route: GatewayRoute): { path: PropertyKey[]; deployment: string }[] {
+  const refs: { path: PropertyKey[]; deployment: string }[] = route.backends.map((backend, index) => ({ path: ["backends", index, "deployment"], deployment: backend.deployment }));
+  if (route.canary) refs.push({ path: ["canary", "deployment"], deployment: route.canary.deployment });
+  if (route.blueGreen) {
+    refs.push({ path: ["blueGreen", "blue"], deployment: route.blueGreen.blue }, { path: ["blueGreen", "green"], deployment: route.blueGreen.green });
+  }
+  for (const [variant, spec] of Object.entries(route.abTest?.variants ?? {})) {
+    refs.push({ path: ["abTest", "variants", variant, "deployment"], deployment: spec.deployment });
+  }
+  if (route.shadow) refs.push({ path: ["shadow", "deployment"], deployment: route.shadow.deployment });
+  return refs;
+}
+
+/**
+ * Checks routes against the fleet: every named deployment exists, and no priority tier's pool has
+ * more than 30 members (one member per deployment × region). Throws one `GatewayConfigError`.
+ */
+export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDeploymentRegions): void {
+  const problems: GatewayConfigProblem[] = [];
+  const known = [...fleet.keys()].sort();
+  for (const [routeName, route] of Object.entries(gateway.routes)) {
+    for (const ref of routeDeploymentRefs(route)) {
+      if (!fleet.has(ref.deployment)) {
+        problems.push({
+          path: gatewayPath(["routes", routeName, ...ref.path]),
+          message: `deployment "${ref.deployment}" is not in aoai-fleet:fleet.deployments; known deployments: ${known.join(", ")}`,
+        });
+      }
+    }
+    const tierMembers = new Map<number, number>();
+    for (const backend of route.backends) {
+      const tier = route.strategy === "weighted" ? 0 : (backend.priority ?? 1);
+      tierMembers.set(tier, (tierMembers.get(tier) ?? 0) + (fleet.get(backend.deployment)?.length ?? 0));
+    }
+    for (const [tier, members] of [...tierMembers].sort(([a], [b]) => a - b)) {
+      if (members > APIM_LIMITS.poolMembers) {
+        const where = route.strategy === "weighted" ? "the weighted pool" : `priority ${tier}`;
+        problems.push({
+          path: gatewayPath(["routes", routeName, "backends"]),
+          message: `${where} has ${members} pool members (one per deployment × region); APIM allows at most ${APIM_LIMITS.poolMembers}; split the route or use fewer regions`,
+        });
+      }
+    }
+  }
+  if (problems.length > 0) throw new GatewayConfigError(problems);
+}
