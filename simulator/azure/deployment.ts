@@ -1,0 +1,199 @@
+// One simulated Azure OpenAI deployment in one region: enforces its token and request limits the
+// way a Standard-type deployment does, answers 429 with retry-after / retry-after-ms, and plays
+// the scenario's faults. It speaks the REST surface (paths, bodies, headers) so the same object
+// backs the discrete-event runner and the local HTTP gateway.
+import type { Clock } from "../clock";
+import { TransportError, jsonResponse, type SimRequest, type SimResponse, type Upstream } from "../http-types";
+import type { Rng } from "../rng";
+import { FaultSchedule, type Fault, type FaultWindow } from "./faults";
+import { shapeOf, type RequestShape } from "./tokens";
+import { TumblingCounter } from "./windows";
+
+export interface LatencySpec {
+  /** Median time before the first token, ms. */
+  baseMs: number;
+  /** Generation time per output token, ms. */
+  perOutputTokenMs: number;
+  /** Log-normal sigma applied to the whole latency (0 = fixed). */
+  sigma: number;
+  /** Time to answer a throttled (429) request, ms. */
+  rejectMs: number;
+}
+
+export const DEFAULT_LATENCY: LatencySpec = { baseMs: 350, perOutputTokenMs: 12, sigma: 0.3, rejectMs: 3 };
+
+export interface SimDeploymentSpec {
+  /** Deployment name (identical in every region it is in). */
+  deployment: string;
+  /** Azure region of the account holding it. */
+  region: string;
+  /** Model name, for response bodies and 429 messages. */
+  model: string;
+  /** Capacity units (`sku.capacity`). */
+  capacity: number;
+  /** Tokens per minute granted by one capacity unit (from the model catalog). */
+  tpmPerUnit: number;
+  /** Requests per minute granted by one capacity unit (from the model catalog). */
+  rpmPerUnit: number;
+  /** Latency model; defaults to DEFAULT_LATENCY. */
+  latency?: LatencySpec;
+  /** Completion length the simulated model generates (capped by max_tokens). */
+  completionTokens?: number;
+  /** Estimate charged for the completion when the request sets no max_tokens. */
+  defaultMaxTokens?: number;
+  /** Offset of the limit windows, ms (random per deployment in scenarios). */
+  windowPhaseMs?: number;
+}
+
+export interface DeploymentStats {
+  accepted: number;
+  acceptedTokens: number;
+  throttled: number;
+  serverErrors: number;
+  refused: number;
+  /** Accepted (charged) tokens per 10-second bucket of run time. */
+  tokensByBucket: Map<number, number>;
+}
+
+const OPERATIONS: Record<string, RequestShape["operation"]> = {
+  "chat/completions": "chat",
+  completions: "completions",
+  embeddings: "embeddings",
+};
+
+const OPERATION_NAMES: Record<RequestShape["operation"], string> = {
+  chat: "ChatCompletions_Create",
+  completions: "Completions_Create",
+  embeddings: "Embeddings_Create",
+};
+
+export function limitsOf(spec: Pick<SimDeploymentSpec, "capacity" | "tpmPerUnit" | "rpmPerUnit">): { tokensPerMinute: number; requestsPer10s: number } {
+  return { tokensPerMinute: spec.capacity * spec.tpmPerUnit, requestsPer10s: Math.floor((spec.capacity * spec.rpmPerUnit) / 6) };
+}
+
+export class SimulatedDeployment implements Upstream {
+  readonly tokens: TumblingCounter;
+  readonly requests: TumblingCounter;
+  readonly faults: FaultSchedule;
+  readonly stats: DeploymentStats = { accepted: 0, acceptedTokens: 0, throttled: 0, serverErrors: 0, refused: 0, tokensByBucket: new Map() };
+  private readonly latency: LatencySpec;
+  private served = 0;
+
+  constructor(
+    readonly spec: SimDeploymentSpec,
+    private readonly clock: Clock,
+    private readonly rng: Rng,
+    faults: readonly FaultWindow[] = [],
+  ) {
+    const phase = spec.windowPhaseMs ?? 0;
+    this.tokens = new TumblingCounter(60_000, phase);
+    this.requests = new TumblingCounter(10_000, phase % 10_000);
+    this.faults = new FaultSchedule(faults, spec.deployment, spec.region);
+    this.latency = spec.latency ?? DEFAULT_LATENCY;
+  }
+
+  get name(): string {
+    return `${this.spec.deployment}@${this.spec.region}`;
+  }
+
+  async send(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
+    const t = this.clock.now();
+    const faults = this.faults.activeAt(t);
+    if (faults.some((f) => f.kind === "outage")) {
+      this.stats.refused++;
+      await this.clock.sleep(1);
+      throw new TransportError("BackendConnectionFailure", `${this.name} refused the connection (simulated outage).`);
+    }
+    const addMs = faults.reduce((s, f) => s + (f.kind === "latency" ? f.addMs : 0), 0);
+    const answer = this.decide(request, t, faults);
+    const delay = answer.delayMs + addMs;
+    if (delay > timeoutMs) {
+      await this.clock.sleep(timeoutMs);
+      throw new TransportError("Timeout", `${this.name} did not answer within ${timeoutMs} ms.`);
+    }
+    await this.clock.sleep(delay);
+    return answer.response;
+  }
+
+  private decide(request: SimRequest, t: number, faults: Fault[]): { delayMs: number; response: SimResponse } {
+    const match = /^\/openai\/deployments\/([^/]+)\/(.+)$/.exec(request.path);
+    const operation = match ? OPERATIONS[match[2]!] : undefined;
+    if (!match || operation === undefined || decodeURIComponent(match[1]!) !== this.spec.deployment) {
+      return { delayMs: 2, response: jsonResponse(404, { error: { code: "DeploymentNotFound", message: `The API deployment for this resource does not exist: ${request.path}` } }) };
+    }
+    if (!request.query["api-version"]) {
+      return { delayMs: 2, response: jsonResponse(404, { error: { code: "404", message: "Resource not found" } }) };
+    }
+    const shape = shapeOf(operation, request.body);
+    if (!shape) {
+      return { delayMs: 2, response: jsonResponse(400, { error: { code: "BadRequest", message: "The request body is not valid JSON." } }) };
+    }
+    const factor = faults.reduce((f, x) => (x.kind === "capacity" ? f * x.factor : f), 1);
+    const limits = limitsOf(this.spec);
+    const tpm = Math.floor(limits.tokensPerMinute * factor);
+    const rp10 = Math.floor(limits.requestsPer10s * factor);
+    const estimate = shape.promptTokens + (shape.maxTokens ?? this.spec.defaultMaxTokens ?? 4096);
+    const rateHeaders = (): Record<string, string> => ({
+      "x-ratelimit-limit-requests": String(rp10),
+      "x-ratelimit-limit-tokens": String(tpm),
+      "x-ratelimit-remaining-requests": String(Math.max(0, rp10 - this.requests.usedAt(t))),
+      "x-ratelimit-remaining-tokens": String(Math.max(0, tpm - this.tokens.usedAt(t))),
+      "x-ms-region": this.spec.region,
+    });
+
+    // Rejected requests still count toward the request limit (reference sheet §7.1).
+    const storm = faults.find((f): f is Extract<Fault, { kind: "throttle" }> => f.kind === "throttle");
+    const requestsFull = this.requests.usedAt(t) + 1 > rp10;
+    const tokensFull = this.tokens.usedAt(t) + estimate > tpm;
+    this.requests.add(t, 1);
+    if (storm || requestsFull || tokensFull) {
+      const waitMs = storm ? storm.retryAfterSeconds * 1000 : requestsFull ? this.requests.msToReset(t) : this.tokens.msToReset(t);
+      return { delayMs: this.latency.rejectMs, response: this.throttled(operation, request, waitMs, tokensFull && !requestsFull ? "token" : "call", rateHeaders()) };
+    }
+    this.tokens.add(t, estimate);
+    const errors = faults.find((f): f is Extract<Fault, { kind: "errors" }> => f.kind === "errors" && this.rng.float() < f.rate);
+    if (errors) {
+      this.stats.serverErrors++;
+      return { delayMs: this.latency.baseMs / 4, response: jsonResponse(errors.status, { error: { code: "InternalServerError", message: "The server had an error while processing your request. Sorry about that!" } }, rateHeaders()) };
+    }
+    this.stats.accepted++;
+    this.stats.acceptedTokens += estimate;
+    const bucket = Math.floor(t / 10_000);
+    this.stats.tokensByBucket.set(bucket, (this.stats.tokensByBucket.get(bucket) ?? 0) + estimate);
+    const completion = operation === "embeddings" ? 0 : Math.min(shape.maxTokens ?? Number.POSITIVE_INFINITY, this.spec.completionTokens ?? 200);
+    const median = operation === "embeddings" ? this.latency.baseMs / 4 : this.latency.baseMs + completion * this.latency.perOutputTokenMs;
+    const delayMs = this.latency.sigma > 0 ? this.rng.logNormal(median, this.latency.sigma) : median;
+    return { delayMs, response: jsonResponse(200, this.successBody(operation, shape.promptTokens, completion), rateHeaders()) };
+  }
+
+  private throttled(operation: RequestShape["operation"], request: SimRequest, waitMs: number, limit: "token" | "call", headers: Record<string, string>): SimResponse {
+    this.stats.throttled++;
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const message =
+      `Requests to the ${OPERATION_NAMES[operation]} Operation under Azure OpenAI API version ${request.query["api-version"]} have exceeded ` +
+      `${limit} rate limit of your current AIServices S0 pricing tier. Please retry after ${seconds} seconds.`;
+    return jsonResponse(429, { error: { code: "429", message } }, { ...headers, "retry-after": String(seconds), "retry-after-ms": String(Math.max(1, Math.round(waitMs))) });
+  }
+
+  private successBody(operation: RequestShape["operation"], promptTokens: number, completionTokens: number): unknown {
+    this.served++;
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const id = `sim-${this.spec.region}-${this.served}`;
+    const created = Math.floor(this.clock.now() / 1000);
+    if (operation === "embeddings") {
+      return { object: "list", model: this.spec.model, data: [{ object: "embedding", index: 0, embedding: [0.0123, -0.0456, 0.0789, 0.0012] }], usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
+    }
+    const content = `Simulated ${this.spec.model} answer from ${this.spec.deployment} in ${this.spec.region} (${completionTokens} tokens).`;
+    if (operation === "completions") {
+      return { id, object: "text_completion", created, model: this.spec.model, choices: [{ index: 0, text: content, finish_reason: "stop", logprobs: null }], usage };
+    }
+    return {
+      id,
+      object: "chat.completion",
+      created,
+      model: this.spec.model,
+      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop", logprobs: null }],
+      usage,
+    };
+  }
+}

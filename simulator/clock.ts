@@ -1,0 +1,117 @@
+// Time for the emulator and the simulated deployments. The same async code runs on a real clock
+// (the HTTP gateway) and on a virtual clock (the discrete-event simulator), where `sleep` parks the
+// caller on an event queue and the run loop jumps straight to the next event.
+import { setImmediate as drainMicrotasks } from "node:timers/promises";
+
+export interface Clock {
+  /** Milliseconds since the clock started. */
+  now(): number;
+  /** Resolves after `ms` milliseconds of this clock's time. */
+  sleep(ms: number): Promise<void>;
+}
+
+export class RealClock implements Clock {
+  private readonly origin = performance.now();
+  now(): number {
+    return performance.now() - this.origin;
+  }
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  }
+}
+
+interface TimedEvent {
+  at: number;
+  seq: number;
+  fire: () => void;
+}
+
+/** Binary min-heap ordered by (time, insertion order), so equal-time events keep FIFO order. */
+class EventHeap {
+  private readonly items: TimedEvent[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): TimedEvent | undefined {
+    return this.items[0];
+  }
+  push(e: TimedEvent): void {
+    const a = this.items;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): TimedEvent | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function before(x: TimedEvent, y: TimedEvent): boolean {
+  return x.at < y.at || (x.at === y.at && x.seq < y.seq);
+}
+
+export class VirtualClock implements Clock {
+  private current = 0;
+  private seq = 0;
+  private readonly heap = new EventHeap();
+  /** Events fired so far (for reports and runaway guards). */
+  eventsFired = 0;
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.schedule(this.current + Math.max(0, ms), resolve));
+  }
+
+  /** Runs `fire` at virtual time `at` (never in the past). */
+  schedule(at: number, fire: () => void): void {
+    this.heap.push({ at: Math.max(at, this.current), seq: this.seq++, fire });
+  }
+
+  get pending(): number {
+    return this.heap.size;
+  }
+
+  /**
+   * Fires events in time order until the queue is empty or `maxEvents` have fired. After each
+   * batch of same-time events the microtask queue is drained, so every async continuation woken at
+   * time t runs (and schedules its own next event) before the clock moves past t.
+   */
+  async run(maxEvents = 50_000_000): Promise<void> {
+    while (this.heap.size > 0) {
+      const at = this.heap.peek()!.at;
+      this.current = at;
+      while (this.heap.size > 0 && this.heap.peek()!.at === at) {
+        this.heap.pop()!.fire();
+        if (++this.eventsFired > maxEvents) {
+          throw new Error(`Simulation exceeded ${maxEvents} events at t=${Math.round(at)} ms; the scenario or policy loops without bound.`);
+        }
+      }
+      await drainMicrotasks();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+// Transport-neutral request/response shapes shared by the emulator, the simulated deployments,
+// the discrete-event runner and the HTTP gateway. Header names are always lower-case.
+
+export interface SimRequest {
+  method: string;
+  /** Path below the host, e.g. `/openai/deployments/chat/chat/completions`. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface SimResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A backend that could not be reached: the gateway sees no response at all. */
+export class TransportError extends Error {
+  constructor(
+    readonly reason: "BackendConnectionFailure" | "Timeout",
+    message: string,
+  ) {
+    super(message);
+    this.name = "TransportError";
+  }
+}
+
+/** Something that answers requests addressed to one base URL (simulated or real). */
+export interface Upstream {
+  send(request: SimRequest, timeoutMs: number): Promise<SimResponse>;
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): SimResponse {
+  return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
+}
+
+export function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}
