@@ -1,0 +1,73 @@
+import { readFileSync, existsSync } from "node:fs";
+import { extname } from "node:path";
+import { csvParse } from "d3-dsv";
+import { RolloutError } from "../errors";
+import { requestRecordSchema, type RequestRecord } from "./records";
+import type { MetricQuery, MetricSource } from "./source";
+
+/**
+ * Records from an export: JSON (an array of records, or `{ "records": [...] }`) or CSV with a header
+ * row naming the record fields; outcome columns are written `outcome.<name>`. The whole file is the
+ * window: `windowSeconds` is ignored and `nextWindow` reports that no new data will come.
+ */
+export class FileMetricSource implements MetricSource {
+  readonly description: string;
+  private readonly records: RequestRecord[];
+
+  constructor(readonly file: string) {
+    this.description = `file ${file}`;
+    this.records = loadRecordsFile(file);
+  }
+
+  async fetch(query: MetricQuery): Promise<RequestRecord[]> {
+    return this.records.filter((r) => r.route === query.route);
+  }
+
+  async nextWindow(): Promise<boolean> {
+    return false;
+  }
+}
+
+export function loadRecordsFile(file: string): RequestRecord[] {
+  if (!existsSync(file)) throw new RolloutError(`metrics file ${file} not found`, 2);
+  const text = readFileSync(file, "utf8");
+  const ext = extname(file).toLowerCase();
+  let rows: unknown[];
+  if (ext === ".json") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new RolloutError(`${file}: not valid JSON (${(error as Error).message})`, 2);
+    }
+    const list = Array.isArray(parsed) ? parsed : (parsed as { records?: unknown })?.records;
+    if (!Array.isArray(list)) throw new RolloutError(`${file}: expected an array of records or { "records": [...] }`, 2);
+    rows = list;
+  } else if (ext === ".csv") {
+    rows = csvParse(text).map(csvRowToRecord);
+  } else {
+    throw new RolloutError(`${file}: unknown metrics file type "${ext}"; use .json or .csv`, 2);
+  }
+  return rows.map((row, index) => {
+    const result = requestRecordSchema.safeParse(row);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const at = ext === ".csv" ? `row ${index + 2}` : `records[${index}]`;
+      throw new RolloutError(`${file} ${at}.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid record"}`, 2);
+    }
+    return result.data as RequestRecord;
+  });
+}
+
+/** Empty CSV cells mean "absent"; `outcome.<name>` columns gather into `outcomes`. */
+function csvRowToRecord(row: Record<string, string | undefined>): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  const outcomes: Record<string, string> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (value === undefined || value === "") continue;
+    if (key.startsWith("outcome.")) outcomes[key.slice("outcome.".length)] = value;
+    else record[key] = value;
+  }
+  if (Object.keys(outcomes).length > 0) record.outcomes = outcomes;
+  return record;
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+/**
+ * One request as the gateway saw it: the common currency of every metric source (Azure Monitor,
+ * file exports, the simulator). Rollout decisions and reports are pure functions of these records.
+ */
+export interface RequestRecord {
+  /** ISO-8601 time the request finished. */
+  timestamp: string;
+  /** Gateway route (`aoai-fleet:gateway.routes.<route>`). */
+  route: string;
+  /** Fleet deployment that served the request (the canary, a slot's deployment, a variant's). */
+  deployment: string;
+  /** HTTP status the backend answered; 0 when the request never got a response (transport error). */
+  status: number;
+  /** End-to-end latency in milliseconds. */
+  latencyMs: number;
+  /** Prompt tokens reported by the backend (0 when unknown). */
+  promptTokens: number;
+  /** Completion tokens reported by the backend (0 when unknown). */
+  completionTokens: number;
+  /** A/B experiment id (`abTest.id`) when the request was assigned to one. */
+  experiment?: string;
+  /** A/B variant key (`a`, `b`, …) when the request was assigned to one. */
+  variant?: string;
+  /** `primary` for the answer the client got, `shadow` for the mirrored copy. Absent means primary. */
+  role?: "primary" | "shadow";
+  /** Id shared by a primary request and its shadow copy. */
+  correlationId?: string;
+  /** Hash (or text) of the response body, compared between primary and shadow. */
+  responseHash?: string;
+  /** Named business outcomes recorded for the request (e.g. `thumbsUp: 1`, `resolved: 0`). */
+  outcomes?: Record<string, number>;
+}
+
+/**
+ * A request counts as failed when the client-facing contract broke: no response, timeout,
+ * throttling, or a server error. 4xx other than 408/429 are the caller's fault (bad request,
+ * content filter) and are not held against a deployment.
+ */
+export function isFailure(record: Pick<RequestRecord, "status">): boolean {
+  const s = record.status;
+  return s === 0 || s === 408 || s === 429 || s >= 500;
+}
+
+/** zod schema for one record in a file export; numbers may arrive as strings from CSV. */
+export const requestRecordSchema = z.object({
+  timestamp: z.string().min(1),
+  route: z.string().min(1),
+  deployment: z.string().min(1),
+  status: z.coerce.number().int().min(0).max(599),
+  latencyMs: z.coerce.number().min(0),
+  promptTokens: z.coerce.number().int().min(0).default(0),
+  completionTokens: z.coerce.number().int().min(0).default(0),
+  experiment: z.string().min(1).optional(),
+  variant: z.string().min(1).optional(),
+  role: z.enum(["primary", "shadow"]).optional(),
+  correlationId: z.string().min(1).optional(),
+  responseHash: z.string().optional(),
+  outcomes: z.record(z.string(), z.coerce.number()).optional(),
+});
+
+export function isShadow(record: RequestRecord): boolean {
+  return record.role === "shadow";
+}

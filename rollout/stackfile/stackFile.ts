@@ -1,0 +1,105 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import {
+  checkGatewayAgainstFleet,
+  parseGatewayConfig,
+  type FleetDeploymentRegions,
+  type GatewayConfig,
+  type GatewayRoute,
+} from "../../stacks/config/gateway";
+import { RolloutError } from "../errors";
+import { applyConfigEdits, GATEWAY_KEY, parseStackDocument, type ConfigChange, type ConfigEdit } from "./textEdit";
+
+/** Where a stack's config lives: `<dir>/Pulumi.<stack>.yaml`. */
+export function stackFilePath(dir: string, stack: string): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) {
+    throw new RolloutError(`stack name "${stack}" is not valid; use letters, digits, '-', '_' or '.'`, 2);
+  }
+  return join(dir, `Pulumi.${stack}.yaml`);
+}
+
+export function readStackText(file: string): string {
+  if (!existsSync(file)) throw new RolloutError(`stack file ${file} not found; pass --dir <folder with Pulumi.<stack>.yaml>`, 2);
+  return readFileSync(file, "utf8");
+}
+
+/** The validated gateway config of a stack file's text (zod schema + fleet cross-checks). */
+export function validatedGateway(text: string, file: string): GatewayConfig {
+  const config = (parseStackDocument(text).toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
+  if (config[GATEWAY_KEY] === undefined) throw new RolloutError(`${file}: ${GATEWAY_KEY} is not set; rollout needs a gateway route`, 2);
+  try {
+    const gateway = parseGatewayConfig(config[GATEWAY_KEY]);
+    checkGatewayAgainstFleet(gateway, fleetDeploymentRegions(config["aoai-fleet:fleet"], file));
+    return gateway;
+  } catch (error) {
+    if (error instanceof RolloutError) throw error;
+    throw new RolloutError(`${file}:\n${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+}
+
+export function routeOf(gateway: GatewayConfig, route: string, file: string): GatewayRoute {
+  const found = gateway.routes[route];
+  if (!found) {
+    throw new RolloutError(`${GATEWAY_KEY}.routes.${route} does not exist in ${file}; routes: ${Object.keys(gateway.routes).join(", ")}`, 2);
+  }
+  return found;
+}
+
+/**
+ * Deployment → regions from the raw `aoai-fleet:fleet` value, only what the gateway cross-check
+ * needs (names exist, pool sizes). The fleet's own schema validates the rest when `pulumi up` runs.
+ */
+function fleetDeploymentRegions(rawFleet: unknown, file: string): FleetDeploymentRegions {
+  const fleet = rawFleet as { regions?: Record<string, unknown>; deployments?: Record<string, { regions?: unknown }> } | undefined;
+  if (!fleet?.deployments || typeof fleet.deployments !== "object") {
+    throw new RolloutError(`${file}: aoai-fleet:fleet.deployments is not set; the gateway's routes must name fleet deployments`, 2);
+  }
+  const allRegions = Object.keys(fleet.regions ?? {});
+  return new Map(
+    Object.entries(fleet.deployments).map(([name, spec]) => [
+      name,
+      Array.isArray(spec?.regions) ? spec.regions.map(String) : allRegions,
+    ]),
+  );
+}
+
+export interface StackEditResult {
+  file: string;
+  /** False when every edit was already in place (idempotent re-run): nothing was written. */
+  changed: boolean;
+  changes: ConfigChange[];
+  /** File bytes before the edit, kept so a failed apply can restore them exactly. */
+  originalText: string;
+  gateway: GatewayConfig;
+}
+
+/**
+ * Edit → validate → write atomically. Any failure before the rename leaves the file byte-identical.
+ */
+export function commitStackEdits(file: string, edits: readonly ConfigEdit[]): StackEditResult {
+  const originalText = readStackText(file);
+  validatedGateway(originalText, file);
+  const { text, changes } = applyConfigEdits(originalText, edits);
+  const gateway = validatedGateway(text, file);
+  if (changes.length > 0) writeFileAtomic(file, text);
+  return { file, changed: changes.length > 0, changes, originalText, gateway };
+}
+
+/** Temp file in the same folder (same filesystem), fsync, then rename over the target. */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  const mode = existsSync(file) ? statSync(file).mode : 0o644;
+  try {
+    const fd = openSync(tmp, "w", mode);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (error) {
+    if (existsSync(tmp)) unlinkSync(tmp);
+    throw error;
+  }
+}

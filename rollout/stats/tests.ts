@@ -1,0 +1,68 @@
+import { jStat } from "jstat";
+import * as ss from "simple-statistics";
+
+/** Result of a two-sided hypothesis test on a difference between arm B and arm A (B − A). */
+export interface DifferenceTest {
+  /** Point estimate of B − A. */
+  difference: number;
+  /** Confidence interval of B − A at the requested level. */
+  ciLow: number;
+  ciHigh: number;
+  /** Test statistic (z or t). */
+  statistic: number;
+  /** Two-sided p-value. */
+  pValue: number;
+  /** Welch–Satterthwaite degrees of freedom (t-test only). */
+  degreesOfFreedom?: number;
+}
+
+/**
+ * Two-proportion z-test (pooled standard error for the test, as textbooks and jStat do) with a Wald
+ * interval on the difference (unpooled standard error). The p-value comes from jStat.
+ */
+export function twoProportionZTest(
+  successesA: number,
+  nA: number,
+  successesB: number,
+  nB: number,
+  confidence = 0.95,
+): DifferenceTest {
+  if (nA <= 0 || nB <= 0) throw new Error(`two-proportion z-test needs samples on both sides (got ${nA} and ${nB})`);
+  const pA = successesA / nA;
+  const pB = successesB / nB;
+  const pooled = (successesA + successesB) / (nA + nB);
+  const pooledSe = Math.sqrt(pooled * (1 - pooled) * (1 / nA + 1 / nB));
+  const difference = pB - pA;
+  // Identical all-success or all-failure arms: no variance, no evidence of a difference.
+  const statistic = pooledSe === 0 ? 0 : difference / pooledSe;
+  const pValue = pooledSe === 0 ? 1 : jStat.fn.twoSidedDifferenceOfProportions(pB, nB, pA, nA);
+  const se = Math.sqrt((pA * (1 - pA)) / nA + (pB * (1 - pB)) / nB);
+  const zCrit = jStat.normal.inv(1 - (1 - confidence) / 2, 0, 1);
+  return { difference, ciLow: difference - zCrit * se, ciHigh: difference + zCrit * se, statistic, pValue };
+}
+
+/**
+ * Welch's unequal-variance t-test on the means of two samples, with the Welch–Satterthwaite
+ * degrees of freedom; the t distribution (cdf and quantile) comes from jStat.
+ */
+export function welchTTest(a: readonly number[], b: readonly number[], confidence = 0.95): DifferenceTest {
+  if (a.length < 2 || b.length < 2) {
+    throw new Error(`Welch's t-test needs at least 2 values per side (got ${a.length} and ${b.length})`);
+  }
+  const meanA = ss.mean([...a]);
+  const meanB = ss.mean([...b]);
+  const varA = ss.sampleVariance([...a]);
+  const varB = ss.sampleVariance([...b]);
+  const qA = varA / a.length;
+  const qB = varB / b.length;
+  const se = Math.sqrt(qA + qB);
+  const difference = meanB - meanA;
+  if (se === 0) {
+    return { difference, ciLow: difference, ciHigh: difference, statistic: 0, pValue: difference === 0 ? 1 : 0, degreesOfFreedom: a.length + b.length - 2 };
+  }
+  const df = (qA + qB) ** 2 / (qA ** 2 / (a.length - 1) + qB ** 2 / (b.length - 1));
+  const statistic = difference / se;
+  const pValue = Math.min(1, 2 * (1 - jStat.studentt.cdf(Math.abs(statistic), df)));
+  const tCrit = jStat.studentt.inv(1 - (1 - confidence) / 2, df);
+  return { difference, ciLow: difference - tCrit * se, ciHigh: difference + tCrit * se, statistic, pValue, degreesOfFreedom: df };
+}
