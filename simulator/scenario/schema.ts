@@ -1,0 +1,88 @@
+// The scenario file format (YAML), validated with zod. Every error names the path inside the file.
+import { z } from "zod";
+import { parseDuration } from "./duration";
+
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: "custom", message: `"${v}" is not a duration; write e.g. 90s, 10m, 1m30s, 250ms or a number of seconds` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const loadPoint = z
+  .object({
+    /** When this point applies, from the start of the run. */
+    at: duration,
+    /** Offered load as a percent of the route's aggregate token capacity. */
+    percentOfCapacity: z.number().min(0).max(1000).optional(),
+    /** Offered load in requests per second. */
+    requestsPerSecond: z.number().min(0).optional(),
+  })
+  .strict()
+  .refine((p) => (p.percentOfCapacity === undefined) !== (p.requestsPerSecond === undefined), {
+    message: "give exactly one of percentOfCapacity or requestsPerSecond",
+  });
+
+const faultBase = {
+  at: duration,
+  for: duration,
+  region: z.string().min(1).optional(),
+  deployment: z.string().min(1).optional(),
+};
+
+const fault = z.discriminatedUnion("kind", [
+  z.object({ ...faultBase, kind: z.literal("outage") }).strict(),
+  z.object({ ...faultBase, kind: z.literal("errors"), rate: z.number().gt(0).max(1), status: z.number().int().min(500).max(599).default(500) }).strict(),
+  z.object({ ...faultBase, kind: z.literal("throttle"), retryAfterSeconds: z.number().int().min(1).max(86_400) }).strict(),
+  z.object({ ...faultBase, kind: z.literal("latency"), addMs: z.number().min(0).max(600_000) }).strict(),
+  z.object({ ...faultBase, kind: z.literal("capacity"), factor: z.number().min(0).max(1) }).strict(),
+]);
+
+export const scenarioSchema = z
+  .object({
+    /** Short name used in reports and file names. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and dashes"),
+    description: z.string().default(""),
+    /** Seed for every random draw; one seed gives one run. */
+    seed: z.number().int().default(1),
+    /** Length of the run in virtual time. */
+    duration: duration,
+    /** Gateway route the callers hit (default: the first route). */
+    route: z.string().min(1).optional(),
+    /** Piecewise-linear offered load; Poisson arrivals at the interpolated rate. */
+    load: z.array(loadPoint).min(1),
+    request: z
+      .object({
+        operation: z.enum(["chat", "embeddings"]).default("chat"),
+        /** Prompt size in tokens (sent as 4 characters per token). */
+        promptTokens: z.number().int().min(1).default(500),
+        /** max_tokens sent by the caller (charged to the token limit on arrival). */
+        maxTokens: z.number().int().min(1).default(500),
+        /** Tokens the simulated model generates (≤ maxTokens). */
+        completionTokens: z.number().int().min(0).default(300),
+        apiVersion: z.string().default("2024-10-21"),
+        /** Extra request headers every caller sends. */
+        headers: z.record(z.string(), z.string()).default({}),
+      })
+      .strict()
+      .default({ operation: "chat", promptTokens: 500, maxTokens: 500, completionTokens: 300, apiVersion: "2024-10-21", headers: {} }),
+    callers: z
+      .object({
+        /** Distinct callers (subscriptions / users); each request picks one at random. */
+        count: z.number().int().min(1).max(1_000_000).default(100),
+      })
+      .strict()
+      .default({ count: 100 }),
+    latency: z
+      .object({ baseMs: z.number().min(0), perOutputTokenMs: z.number().min(0), sigma: z.number().min(0).max(3), rejectMs: z.number().min(0) })
+      .partial()
+      .strict()
+      .default({}),
+    faults: z.array(fault).default([]),
+  })
+  .strict();
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioFault = Scenario["faults"][number];
