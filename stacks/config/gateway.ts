@@ -121,6 +121,17 @@ export const gatewayConfigSchema = z
     if (gateway.sku === "Consumption" && gateway.limits) {
       ctx.addIssue({ code: "custom", path: ["limits"], message: "token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)" });
     }
+    for (const [routeName, route] of Object.entries(gateway.routes)) {
+      const tiers = new Set(route.backends.map((backend) => backend.priority ?? 1));
+      if (route.strategy === "priority" && tiers.size > 1 && !gateway.circuitBreaker) {
+        const fix = gateway.sku === "Consumption" ? "Consumption has no circuit breaker: use strategy: weighted or another sku" : "add aoai-fleet:gateway.circuitBreaker";
+        ctx.addIssue({
+          code: "custom",
+          path: ["routes", routeName, "backends"],
+          message: `priority failover needs a circuit breaker (APIM sends to a lower priority only when every backend above it has tripped); ${fix}`,
+        });
+      }
+    }
     if (Object.keys(gateway.routes).length === 0) {
       ctx.addIssue({ code: "custom", path: ["routes"], message: "at least one route is required" });
     }

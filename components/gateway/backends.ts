@@ -1,0 +1,48 @@
+/**
+ * Pure pieces of the APIM backend entities: ids, URLs and the circuit-breaker rule. No Pulumi
+ * imports, so the plan steps and tests use exactly what the component deploys.
+ */
+import type { GatewayConfig } from "../../stacks/config/gateway";
+
+/** APIM backend id of one deployment in one region (also the Pulumi resource key). */
+export function singleBackendId(deployment: string, region: string): string {
+  return `${deployment}-${region}`;
+}
+
+/** Base URL of an account's OpenAI data plane; operation paths (`/deployments/...`) are appended. */
+export function backendUrl(subdomain: string): string {
+  return `https://${subdomain}.openai.azure.com/openai`;
+}
+
+/** Status codes that count as failures: timeouts, throttling and server errors. */
+export const BREAKER_STATUS_RANGES: readonly { readonly min: number; readonly max: number }[] = [
+  { min: 408, max: 408 },
+  { min: 429, max: 429 },
+  { min: 500, max: 599 },
+];
+
+/** Shape of the APIM `circuitBreaker.rules[]` entry (one rule per backend is all APIM allows). */
+export interface CircuitBreakerRule {
+  readonly name: string;
+  readonly failureCondition: {
+    readonly count: number;
+    readonly interval: string;
+    readonly statusCodeRanges: readonly { readonly min: number; readonly max: number }[];
+  };
+  readonly tripDuration: string;
+  readonly acceptRetryAfter: boolean;
+}
+
+/**
+ * The breaker rule from `aoai-fleet:gateway.circuitBreaker`. With `acceptRetryAfter` the circuit
+ * stays open for the backend's Retry-After (Azure OpenAI's 429s carry one), so a pool returns to a
+ * throttled PTU deployment exactly when it has capacity again.
+ */
+export function circuitBreakerRule(breaker: NonNullable<GatewayConfig["circuitBreaker"]>): CircuitBreakerRule {
+  return {
+    name: "aoai-throttling-and-errors",
+    failureCondition: { count: breaker.failures, interval: breaker.interval, statusCodeRanges: BREAKER_STATUS_RANGES },
+    tripDuration: breaker.trip,
+    acceptRetryAfter: breaker.acceptRetryAfter,
+  };
+}
