@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { backendUrl, circuitBreakerRule, singleBackendId } from "../../components/gateway/backends";
+import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor, uuidV5 } from "../../components/gateway/identity";
+import { INFERENCE_OPERATIONS } from "../../components/gateway/operations";
+
+describe("gateway identity helpers", () => {
+  it("derives RFC 4122 v5 UUIDs (RFC test vector)", () => {
+    expect(uuidV5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
+  });
+
+  it("names role assignments from stable inputs only", () => {
+    const name = roleAssignmentName("contoso-gw", "eastus2", COGNITIVE_SERVICES_OPENAI_USER_ROLE);
+    expect(name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(roleAssignmentName("contoso-gw", "eastus2", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).toBe(name);
+    expect(roleAssignmentName("contoso-gw", "swedencentral", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).not.toBe(name);
+    expect(roleAssignmentName("other-gw", "eastus2", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).not.toBe(name);
+  });
+
+  it("builds the subscription-scoped role definition id from any resource id", () => {
+    expect(roleDefinitionIdFor("/subscriptions/0000-1111/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).toBe(
+      "/subscriptions/0000-1111/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd",
+    );
+    expect(() => roleDefinitionIdFor("accounts/a", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).toThrow(
+      'roleDefinitionIdFor: "accounts/a" is not an Azure resource id (/subscriptions/<id>/...)',
+    );
+  });
+});
+
+describe("gateway backends", () => {
+  it("points each backend at the account's /openai base", () => {
+    expect(singleBackendId("chat", "eastus2")).toBe("chat-eastus2");
+    expect(backendUrl("contoso-ai-eastus2-x1y2")).toBe("https://contoso-ai-eastus2-x1y2.openai.azure.com/openai");
+  });
+
+  it("maps the config breaker onto one APIM rule honoring Retry-After", () => {
+    expect(circuitBreakerRule({ failures: 3, interval: "PT1M", trip: "PT2M", acceptRetryAfter: true })).toEqual({
+      name: "aoai-throttling-and-errors",
+      failureCondition: {
+        count: 3,
+        interval: "PT1M",
+        statusCodeRanges: [
+          { min: 408, max: 408 },
+          { min: 429, max: 429 },
+          { min: 500, max: 599 },
+        ],
+      },
+      tripDuration: "PT2M",
+      acceptRetryAfter: true,
+    });
+  });
+
+  it("exposes the inference operations the OpenAI SDKs call", () => {
+    expect(INFERENCE_OPERATIONS.map((operation) => `${operation.method} ${operation.urlTemplate}`)).toEqual([
+      "POST /deployments/{deployment-id}/chat/completions",
+      "POST /deployments/{deployment-id}/completions",
+      "POST /deployments/{deployment-id}/embeddings",
+      "POST /deployments/{deployment-id}/images/generations",
+      "POST /deployments/{deployment-id}/images/edits",
+      "POST /deployments/{deployment-id}/audio/transcriptions",
+      "POST /deployments/{deployment-id}/audio/translations",
+      "POST /deployments/{deployment-id}/audio/speech",
+      "POST /responses",
+    ]);
+  });
+});

@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import { checkGatewayAgainstFleet, GatewayConfigError, parseGatewayConfig } from "../../stacks/config/gateway";
+
+const baseline = {
+  sku: "StandardV2",
+  capacity: 1,
+  publisher: { name: "Contoso AI Platform", email: "ai-platform@contoso.com" },
+  auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences: ["api://contoso-ai"] } },
+  limits: { tokensPerMinute: 20000, counterKey: "subscription" },
+  circuitBreaker: { failures: 3, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true },
+  routes: {
+    chat: {
+      strategy: "priority",
+      backends: [
+        { deployment: "chat-ptu", priority: 1 },
+        { deployment: "chat", priority: 2 },
+      ],
+      canary: { deployment: "chat-next", percent: 10, sticky: true },
+    },
+  },
+};
+
+const fleet = new Map<string, readonly string[]>([
+  ["chat", ["eastus2", "swedencentral", "westus3"]],
+  ["chat-ptu", ["eastus2"]],
+  ["chat-next", ["eastus2"]],
+  ["embeddings", ["eastus2"]],
+]);
+
+function errorOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(GatewayConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a GatewayConfigError, got none");
+}
+
+const withChanges = (changes: Record<string, unknown>) => ({ ...baseline, ...changes });
+
+describe("aoai-fleet:gateway schema", () => {
+  it("accepts the issue's contract and fills defaults", () => {
+    const parsed = parseGatewayConfig({ ...baseline, limits: { tokensPerMinute: 20000 }, circuitBreaker: { failures: 3, interval: "PT1M", trip: "PT1M" } });
+    expect(parsed.limits).toEqual({ tokensPerMinute: 20000, counterKey: "subscription" });
+    expect(parsed.circuitBreaker).toEqual({ failures: 3, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true });
+    expect(parsed.routes.chat).toEqual({
+      strategy: "priority",
+      backends: [
+        { deployment: "chat-ptu", priority: 1 },
+        { deployment: "chat", priority: 2 },
+      ],
+      canary: { deployment: "chat-next", percent: 10, sticky: true },
+    });
+    expect(() => checkGatewayAgainstFleet(parsed, fleet)).not.toThrow();
+  });
+
+  it("accepts subscription keys and every optional route feature", () => {
+    const parsed = parseGatewayConfig(
+      withChanges({
+        sku: "Developer",
+        auth: { subscriptionKeys: true },
+        routes: {
+          chat: {
+            backends: [{ deployment: "chat" }],
+            blueGreen: { blue: "chat", green: "chat-next", active: "green" },
+            abTest: { id: "prompt-v2", variants: { a: { deployment: "chat", percent: 50 }, b: { deployment: "chat-next", percent: 50 } } },
+            shadow: { deployment: "chat-next", percent: 5 },
+          },
+        },
+      }),
+    );
+    expect(parsed.auth).toEqual({ subscriptionKeys: true });
+    expect(parsed.routes.chat?.blueGreen?.active).toBe("green");
+    expect(() => checkGatewayAgainstFleet(parsed, fleet)).not.toThrow();
+  });
+
+  it("names the path and the allowed values for an unknown sku", () => {
+    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Standardv2" })))).toBe(
+      'aoai-fleet:gateway.sku: "Standardv2" is not allowed; allowed values: Developer, Basic, BasicV2, Standard, StandardV2, Premium, PremiumV2, Consumption',
+    );
+  });
+
+  it("rejects a circuit breaker and token limits on Consumption", () => {
+    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Consumption", capacity: 0 })))).toBe(
+      [
+        "aoai-fleet:gateway.circuitBreaker: the Consumption tier has no backend circuit breaker; remove circuitBreaker or choose another sku (e.g. BasicV2)",
+        "aoai-fleet:gateway.limits: token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)",
+      ].join("\n"),
+    );
+  });
+
+  it("rejects priority tiers without a breaker (no failover would ever happen)", () => {
+    const { circuitBreaker: _omitted, ...noBreaker } = baseline;
+    expect(errorOf(() => parseGatewayConfig(noBreaker))).toBe(
+      "aoai-fleet:gateway.routes.chat.backends: priority failover needs a circuit breaker (APIM sends to a lower priority only when every backend above it has tripped); add aoai-fleet:gateway.circuitBreaker",
+    );
+  });
+
+  it("checks capacity against the tier's scale units", () => {
+    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Developer", capacity: 2 })))).toBe("aoai-fleet:gateway.capacity: 2 is not allowed for sku Developer; allowed: 1");
+    expect(errorOf(() => parseGatewayConfig(withChanges({ capacity: 11 })))).toBe("aoai-fleet:gateway.capacity: 11 is not allowed for sku StandardV2; allowed: 1–10");
+  });
+
+  it("requires exactly one auth mode", () => {
+    expect(errorOf(() => parseGatewayConfig(withChanges({ auth: {} })))).toBe(
+      "aoai-fleet:gateway.auth: set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }",
+    );
+    expect(errorOf(() => parseGatewayConfig(withChanges({ auth: { entra: { tenantId: "contoso", audiences: [] } } })))).toBe(
+      ['aoai-fleet:gateway.auth.entra.tenantId: "contoso" is not a tenant GUID', "aoai-fleet:gateway.auth.entra.audiences: needs at least 1 item(s)"].join("\n"),
+    );
+  });
+
+  it("reports unknown keys, bad durations and bad counter keys with their paths", () => {
+    expect(
+      errorOf(() =>
+        parseGatewayConfig(
+          withChanges({ circuitBreaker: { failures: 0, interval: "1m", trip: "PT1M" }, limits: { tokensPerMinute: 1000, counterKey: "tenant" }, publisher: { name: "x", email: "x", phone: "1" } }),
+        ),
+      ),
+    ).toBe(
+      [
+        'aoai-fleet:gateway.publisher.email: "x" is not a valid email',
+        'aoai-fleet:gateway.publisher: unknown key "phone"; remove or fix the spelling',
+        'aoai-fleet:gateway.limits.counterKey: "tenant" is not allowed; allowed values: subscription, user, ip',
+        "aoai-fleet:gateway.circuitBreaker.failures: 0 is below the minimum 1",
+        'aoai-fleet:gateway.circuitBreaker.interval: "1m" is not an ISO-8601 duration such as PT1M, PT30S or PT1H',
+      ].join("\n"),
+    );
+  });
+
+  it("rejects route-level mistakes: duplicates, priority on weighted, A/B sums, same blue/green", () => {
+    const route = {
+      strategy: "weighted",
+      backends: [{ deployment: "chat", priority: 1 }, { deployment: "chat" }],
+      abTest: { id: "x", variants: { a: { deployment: "chat", percent: 60 }, b: { deployment: "chat-next", percent: 50 } } },
+      blueGreen: { blue: "chat", green: "chat" },
+    };
+    expect(errorOf(() => parseGatewayConfig(withChanges({ routes: { chat: route } })))).toBe(
+      [
+        "aoai-fleet:gateway.routes.chat.backends[0].priority: priority is not allowed with strategy: weighted (one tier); use strategy: priority or remove it",
+        'aoai-fleet:gateway.routes.chat.backends[1].deployment: "chat" is listed twice in this route; list each deployment once',
+        "aoai-fleet:gateway.routes.chat.abTest.variants: variant percents sum to 110; they must sum to 100",
+        "aoai-fleet:gateway.routes.chat.blueGreen.green: green must name a different deployment than blue",
+      ].join("\n"),
+    );
+  });
+});
+
+describe("aoai-fleet:gateway against the fleet", () => {
+  it("names the path and the known deployments for an unknown deployment", () => {
+    const parsed = parseGatewayConfig(withChanges({ routes: { chat: { ...baseline.routes.chat, canary: { deployment: "chat-nxt", percent: 10 } } } }));
+    expect(errorOf(() => checkGatewayAgainstFleet(parsed, fleet))).toBe(
+      'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-nxt" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-next, chat-ptu, embeddings',
+    );
+  });
+
+  it("rejects a pool over 30 members", () => {
+    const wide = new Map(fleet);
+    wide.set("chat", Array.from({ length: 31 }, (_, index) => `region${index}`));
+    const parsed = parseGatewayConfig(baseline);
+    expect(errorOf(() => checkGatewayAgainstFleet(parsed, wide))).toBe(
+      "aoai-fleet:gateway.routes.chat.backends: priority 2 has 31 pool members (one per deployment × region); APIM allows at most 30; split the route or use fewer regions",
+    );
+  });
+});
