@@ -2,10 +2,12 @@
  * The `aoai-fleet:gateway` stack config contract (issue 5): an API Management gateway in front of
  * the fleet. Validated in two passes: the zod schema checks shape, ranges and tier rules on its
  * own; `checkGatewayAgainstFleet` then checks every route against the fleet's deployments (names,
- * pool sizes). Both report through `GatewayConfigError` with full `aoai-fleet:gateway.<path>` paths.
+ * pool sizes). Both throw the stack-config error (`FleetConfigError`, exit code 2 in the CLI) with
+ * full `aoai-fleet:gateway.<path>` paths, every problem at once.
  * Extend this contract, never break it: users' stacks depend on these keys.
  */
 import { z } from "zod";
+import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
 
 export const GATEWAY_CONFIG_KEY = "aoai-fleet:gateway";
 
@@ -141,26 +143,9 @@ export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export type GatewayRoute = GatewayConfig["routes"][string];
 export type GatewayBackendRef = GatewayRoute["backends"][number];
 
-/** One problem in the gateway config: full config path and what is wrong (and allowed). */
-export interface GatewayConfigProblem {
-  readonly path: string;
-  readonly message: string;
-}
-
-/** Bad `aoai-fleet:gateway` config. The message lists every problem, one per line, path first. */
-export class GatewayConfigError extends Error {
-  constructor(readonly problems: readonly GatewayConfigProblem[]) {
-    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join("\n"));
-    this.name = "GatewayConfigError";
-  }
-}
-
-/** `["routes","chat","backends",1,"deployment"]` → `aoai-fleet:gateway.routes.chat.backends[1].deployment`. */
+/** `["routes","chat","backends",1,"deployment"]` → `aoai-fleet:gateway.routes.chat.backends.1.deployment`. */
 export function gatewayPath(segments: readonly PropertyKey[]): string {
-  return segments.reduce<string>(
-    (path, segment) => (typeof segment === "number" ? `${path}[${segment}]` : `${path}.${String(segment)}`),
-    GATEWAY_CONFIG_KEY,
-  );
+  return configPath(GATEWAY_CONFIG_KEY, segments);
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
@@ -185,11 +170,11 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   }
 }
 
-/** Validates the raw `aoai-fleet:gateway` value; throws `GatewayConfigError` listing every problem. */
+/** Validates the raw `aoai-fleet:gateway` value; throws `FleetConfigError` listing every problem. */
 export function parseGatewayConfig(raw: unknown): GatewayConfig {
   const result = gatewayConfigSchema.safeParse(raw);
   if (!result.success) {
-    throw new GatewayConfigError(result.error.issues.map((issue) => ({ path: gatewayPath(issue.path), message: describeIssue(issue, raw) })));
+    throw new FleetConfigError(result.error.issues.map((issue) => ({ path: gatewayPath(issue.path), message: describeIssue(issue, raw) })));
   }
   return result.data;
 }
@@ -213,10 +198,10 @@ export function routeDeploymentRefs(route: GatewayRoute): { path: PropertyKey[];
 
 /**
  * Checks routes against the fleet: every named deployment exists, and no priority tier's pool has
- * more than 30 members (one member per deployment × region). Throws one `GatewayConfigError`.
+ * more than 30 members (one member per deployment × region). Throws one `FleetConfigError`.
  */
 export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDeploymentRegions): void {
-  const problems: GatewayConfigProblem[] = [];
+  const problems: ConfigIssue[] = [];
   const known = [...fleet.keys()].sort();
   for (const [routeName, route] of Object.entries(gateway.routes)) {
     for (const ref of routeDeploymentRefs(route)) {
@@ -242,5 +227,5 @@ export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDep
       }
     }
   }
-  if (problems.length > 0) throw new GatewayConfigError(problems);
+  if (problems.length > 0) throw new FleetConfigError(problems);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkGatewayAgainstFleet, GatewayConfigError, parseGatewayConfig } from "../../stacks/config/gateway";
+import { FleetConfigError } from "../../stacks/config/errors";
+import { checkGatewayAgainstFleet, parseGatewayConfig } from "../../stacks/config/gateway";
 
 const baseline = {
   sku: "StandardV2",
@@ -27,14 +28,15 @@ const fleet = new Map<string, readonly string[]>([
   ["embeddings", ["eastus2"]],
 ]);
 
+/** The issues of the config error `action` throws, as `path: message` lines. */
 function errorOf(action: () => unknown): string {
   try {
     action();
   } catch (error) {
-    expect(error).toBeInstanceOf(GatewayConfigError);
-    return (error as Error).message;
+    expect(error).toBeInstanceOf(FleetConfigError);
+    return (error as FleetConfigError).issues.map((issue) => `${issue.path}: ${issue.message}`).join("\n");
   }
-  throw new Error("expected a GatewayConfigError, got none");
+  throw new Error("expected a FleetConfigError, got none");
 }
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...baseline, ...changes });
@@ -138,8 +140,8 @@ describe("aoai-fleet:gateway schema", () => {
     };
     expect(errorOf(() => parseGatewayConfig(withChanges({ routes: { chat: route } })))).toBe(
       [
-        "aoai-fleet:gateway.routes.chat.backends[0].priority: priority is not allowed with strategy: weighted (one tier); use strategy: priority or remove it",
-        'aoai-fleet:gateway.routes.chat.backends[1].deployment: "chat" is listed twice in this route; list each deployment once',
+        "aoai-fleet:gateway.routes.chat.backends.0.priority: priority is not allowed with strategy: weighted (one tier); use strategy: priority or remove it",
+        'aoai-fleet:gateway.routes.chat.backends.1.deployment: "chat" is listed twice in this route; list each deployment once',
         "aoai-fleet:gateway.routes.chat.abTest.variants: variant percents sum to 110; they must sum to 100",
         "aoai-fleet:gateway.routes.chat.blueGreen.green: green must name a different deployment than blue",
       ].join("\n"),
@@ -148,6 +150,13 @@ describe("aoai-fleet:gateway schema", () => {
 });
 
 describe("aoai-fleet:gateway against the fleet", () => {
+  it("formats as one stack-config error naming each path", () => {
+    const parsed = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat-mini" }] } } }));
+    expect(() => checkGatewayAgainstFleet(parsed, fleet)).toThrow(
+      'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: deployment "chat-mini" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-next, chat-ptu, embeddings',
+    );
+  });
+
   it("names the path and the known deployments for an unknown deployment", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { ...baseline.routes.chat, canary: { deployment: "chat-nxt", percent: 10 } } } }));
     expect(errorOf(() => checkGatewayAgainstFleet(parsed, fleet))).toBe(
