@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { dataZoneRegions, dataZones } from "./azure-facts";
+import { accountKindsOption, isGovernedAccount } from "./accounts";
+import { normalizeRegion, stringAt, types } from "./inputs";
+import { defineResourceRule } from "./types";
+
+/**
+ * Keeps Azure OpenAI accounts inside the regions or Microsoft data zones the environment allows.
+ * With neither list configured every region is accepted.
+ * @severity high
+ */
+export const aoaiAccountEnforceRegionResidency = defineResourceRule({
+  name: "aoai-account-enforce-region-residency",
+  description: "Azure OpenAI accounts must be located in an allowed region or data zone.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  options: z
+    .object({
+      allowedRegions: z.array(z.string().min(1)).default([]).describe("Allowed regions (ARM short names, e.g. swedencentral)."),
+      allowedDataZones: z
+        .array(z.string().refine((zone) => dataZones.includes(zone), { error: `must be a data zone of the model catalog: ${dataZones.join(", ")}` }))
+        .default([])
+        .describe(`Allowed Microsoft data zones (${dataZones.join(", ")}); every member region is allowed.`),
+      accountKinds: accountKindsOption,
+    })
+    .strict(),
+  resourceTypes: [types.account],
+  validate(resource, options) {
+    if (!isGovernedAccount(resource, options.accountKinds)) return [];
+    const allowed = [
+      ...options.allowedRegions.map(normalizeRegion),
+      ...options.allowedDataZones.flatMap((zone) => dataZoneRegions[zone] ?? []),
+    ];
+    if (allowed.length === 0) return [];
+    const scope = [
+      ...(options.allowedRegions.length > 0 ? [`regions ${options.allowedRegions.join(", ")}`] : []),
+      ...(options.allowedDataZones.length > 0 ? [`data zones ${options.allowedDataZones.join(", ")}`] : []),
+    ].join("; ");
+    const location = stringAt(resource, "location");
+    if (location === undefined) {
+      return [`Account "${resource.name}" does not set location, so it lands in its resource group's region, which this rule cannot check; set location to a region within the allowed residency (${scope}).`];
+    }
+    if (allowed.includes(normalizeRegion(location))) return [];
+    return [`Account "${resource.name}" is in region "${location}", outside the allowed residency (${scope}); move it to one of: ${[...new Set(allowed)].join(", ")}.`];
+  },
+});

@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { backendById, backendIdOf, policyDocuments } from "./gateway-links";
+import { arrayAt, inputAt, stringAt, types } from "./inputs";
+import { allElements, parsePolicyXml } from "./policy-xml";
+import { defineStackRule, type Finding } from "./types";
+
+/**
+ * A gateway route that spreads traffic over more than one backend must fail over: every pool member
+ * needs a circuit breaker (APIM only skips a member whose breaker has tripped) and every policy
+ * that sends to the pool needs a retry around forward-request (otherwise the caller gets the 429).
+ * @severity high
+ */
+export const aoaiBackendEnforcePoolResilience = defineStackRule({
+  name: "aoai-backend-enforce-pool-resilience",
+  description: "APIM backend pools with more than one member must have a circuit breaker on every member and a retry in every policy that uses them.",
+  severity: "high",
+  enforcementLevel: "mandatory",
+  options: z
+    .object({
+      requireCircuitBreaker: z.boolean().default(true).describe("Require a circuit-breaker rule on every pool member."),
+      requireRetry: z.boolean().default(true).describe("Require a retry around forward-request in policies that use the pool."),
+    })
+    .strict(),
+  validate(resources, options) {
+    const findings: Finding[] = [];
+    const pools = resources.filter((r) => r.type === types.backend && arrayAt(r, "pool", "services").length > 1);
+    for (const pool of pools) {
+      const members = arrayAt(pool, "pool", "services").map((s) =>
+        typeof s === "object" && s !== null ? (s as Record<string, unknown>).id : undefined,
+      );
+      const size = `${members.length} backends`;
+      if (options.requireCircuitBreaker) {
+        // Member ids that are still unknown (outputs during a preview) cannot be resolved yet.
+        for (const id of members.filter((m): m is string => typeof m === "string")) {
+          const member = backendById(id, resources);
+          if (member === undefined) {
+            findings.push({ resource: pool, message: `Backend pool "${pool.name}" routes to ${size} but member "${id}" is not a backend in this stack, so its circuit breaker cannot be checked; manage that backend in this stack or remove it from the pool.` });
+            continue;
+          }
+          const rules = inputAt(member, "circuitBreaker", "rules");
+          if (!Array.isArray(rules) || rules.length === 0) {
+            findings.push({ resource: member, message: `Backend "${member.name}" is a member of pool "${pool.name}" (${size}) but has no circuit breaker, so the pool never fails over away from it; add a circuitBreaker rule (for example 429 and 5xx with acceptRetryAfter: true).` });
+          }
+        }
+      }
+      if (!options.requireRetry) continue;
+      const poolId = backendIdOf(pool).toLowerCase();
+      for (const doc of policyDocuments(resources)) {
+        const xml = stringAt(doc, "value");
+        const parsed = xml === undefined ? undefined : parsePolicyXml(xml);
+        if (parsed === undefined || "error" in parsed) continue; // aoai-gateway-disallow-plaintext-secret reports bad XML
+        const elements = allElements(parsed.root);
+        const usesPool = elements.some(
+          (e) => e.name === "set-backend-service" && (e.attributes["backend-id"] ?? "").toLowerCase() === poolId,
+        );
+        if (!usesPool) continue;
+        const retried = elements.some((e) => e.name === "retry" && allElements(e.children).some((c) => c.name === "forward-request"));
+        if (!retried) {
+          findings.push({ resource: doc, message: `Policy document "${doc.name}" sends requests to backend pool "${pool.name}" (${size}) without a retry around forward-request, so a throttled member's 429 reaches the caller; wrap forward-request in <retry> (with buffer-request-body="true").` });
+        }
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { inputAt, policyDocumentTypes, stringAt, types } from "./inputs";
+import { allElements, parsePolicyXml } from "./policy-xml";
+import { isReference, secretKinds } from "./secrets";
+import { defineResourceRule, type PlannedResource } from "./types";
+
+/**
+ * Keeps keys and tokens out of APIM policy documents and out of plain (non-secret) named values:
+ * policy XML is readable by anyone who can read the API's configuration or trace a request.
+ * @severity critical
+ */
+export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
+  name: "aoai-gateway-disallow-plaintext-secret",
+  description: "APIM policy documents and non-secret named values must not contain keys, tokens or other credentials.",
+  severity: "critical",
+  enforcementLevel: "mandatory",
+  options: z
+    .object({
+      sensitiveHeaders: z
+        .array(z.string().min(1))
+        .default(["api-key", "Authorization", "Ocp-Apim-Subscription-Key", "x-api-key", "x-functions-key"])
+        .describe("Headers and query parameters whose value must come from a named value or an expression."),
+      sensitiveNamePattern: z
+        .string()
+        .default("key|secret|password|token|credential")
+        .describe("Case-insensitive regex: named values whose name matches must be secret or Key Vault backed."),
+      extraPatterns: z.array(z.string().min(1)).default([]).describe("Extra regex sources that count as secrets."),
+    })
+    .strict(),
+  resourceTypes: [...policyDocumentTypes, types.namedValue],
+  validate(resource, options) {
+    return resource.type === types.namedValue ? checkNamedValue(resource, options) : checkPolicyDocument(resource, options);
+  },
+});
+
+interface Options {
+  sensitiveHeaders: string[];
+  sensitiveNamePattern: string;
+  extraPatterns: string[];
+}
+
+function checkPolicyDocument(resource: PlannedResource, options: Options): string[] {
+  const xml = stringAt(resource, "value");
+  if (xml === undefined) return [];
+  const label = `Policy document "${resource.name}"`;
+  const parsed = parsePolicyXml(xml);
+  if ("error" in parsed) {
+    return [`${label} is not well-formed XML (${parsed.error}), so it cannot be checked for embedded secrets; fix the XML.`];
+  }
+  const sensitive = options.sensitiveHeaders.map((h) => h.toLowerCase());
+  const problems: string[] = [];
+  for (const element of allElements(parsed.root)) {
+    const isSetter = element.name === "set-header" || element.name === "set-query-parameter";
+    const target = element.attributes.name;
+    if (isSetter && target !== undefined && sensitive.includes(target.toLowerCase())) {
+      const literal = element.children.filter((c) => c.name === "value" && c.text !== "" && !isReference(c.text));
+      if (literal.length > 0) {
+        problems.push(`${label} sets ${element.name === "set-header" ? "header" : "query parameter"} "${target}" to a literal value at ${element.path}; reference a secret named value ({{name}}) or use authentication-managed-identity instead of embedding the credential.`);
+        continue;
+      }
+    }
+    const texts = [element.text, ...Object.values(element.attributes)].filter((t) => !isReference(t));
+    const kinds = [...new Set(texts.flatMap((t) => secretKinds(t, options.extraPatterns)))];
+    if (kinds.length > 0) {
+      problems.push(`${label} contains what looks like ${kinds.join(" and ")} in plain text at ${element.path}; move it to a secret or Key Vault named value and reference it as {{name}}.`);
+    }
+  }
+  return problems;
+}
+
+function checkNamedValue(resource: PlannedResource, options: Options): string[] {
+  if (inputAt(resource, "secret") === true || inputAt(resource, "keyVault") !== undefined) return [];
+  const name = [stringAt(resource, "displayName"), stringAt(resource, "namedValueId"), resource.name]
+    .filter((n): n is string => n !== undefined)
+    .join(" ");
+  const value = stringAt(resource, "value") ?? "";
+  const kinds = secretKinds(value, options.extraPatterns);
+  const reasons = [
+    ...(new RegExp(options.sensitiveNamePattern, "i").test(name) ? ["its name suggests a credential"] : []),
+    ...(kinds.length > 0 ? [`its value looks like ${kinds.join(" and ")}`] : []),
+  ];
+  if (reasons.length === 0) return [];
+  return [`Named value "${resource.name}" is stored in plain text (secret is not true and there is no keyVault reference) but ${reasons.join(" and ")}; set keyVault.secretIdentifier, or at least secret: true.`];
+}

@@ -1,0 +1,37 @@
+// Links between APIM resources in one stack: which policy documents belong to which API, and
+// which backend a pool member id points at. Ids are matched by their trailing name segment,
+// because programs pass either the plain id or the full ARM resource id.
+import { policyDocumentTypes, stringAt, types } from "./inputs";
+import type { PlannedResource } from "./types";
+
+function lastSegment(id: string): string {
+  const parts = id.split("/").filter((p) => p !== "");
+  return (parts[parts.length - 1] ?? id).toLowerCase();
+}
+
+/** Policy documents (API and operation level) attached to an API resource. */
+export function policiesOfApi(api: PlannedResource, resources: readonly PlannedResource[]): PlannedResource[] {
+  const apiId = stringAt(api, "apiId");
+  return resources.filter((r) => {
+    if (r.type !== types.apiPolicy && r.type !== types.apiOperationPolicy) return false;
+    const policyApiId = stringAt(r, "apiId");
+    if (apiId !== undefined && policyApiId !== undefined) return lastSegment(policyApiId) === apiId.toLowerCase();
+    return api.urn !== undefined && ((r.dependsOn ?? []).includes(api.urn) || r.parent === api.urn);
+  });
+}
+
+/** All policy documents in the stack. */
+export function policyDocuments(resources: readonly PlannedResource[]): PlannedResource[] {
+  return resources.filter((r) => policyDocumentTypes.includes(r.type));
+}
+
+/** The Backend resource a pool member id refers to, if it is in the stack. */
+export function backendById(id: string, resources: readonly PlannedResource[]): PlannedResource | undefined {
+  const wanted = lastSegment(id);
+  return resources.find((r) => r.type === types.backend && (stringAt(r, "backendId") ?? "").toLowerCase() === wanted);
+}
+
+/** The id a policy uses to address a backend (`backend-id`), i.e. the backendId input or the logical name. */
+export function backendIdOf(backend: PlannedResource): string {
+  return stringAt(backend, "backendId") ?? backend.name;
+}

@@ -1,0 +1,105 @@
+// Typed readers over raw resource inputs. Inputs come from arbitrary programs (ours or
+// hand-written azure-native code), so every reader tolerates missing or oddly typed values.
+import type { PlannedResource } from "./types";
+
+export const types = {
+  account: "azure-native:cognitiveservices:Account",
+  deployment: "azure-native:cognitiveservices:Deployment",
+  apimService: "azure-native:apimanagement:ApiManagementService",
+  backend: "azure-native:apimanagement:Backend",
+  api: "azure-native:apimanagement:Api",
+  apiPolicy: "azure-native:apimanagement:ApiPolicy",
+  apiOperationPolicy: "azure-native:apimanagement:ApiOperationPolicy",
+  productPolicy: "azure-native:apimanagement:ProductPolicy",
+  servicePolicy: "azure-native:apimanagement:Policy",
+  namedValue: "azure-native:apimanagement:NamedValue",
+} as const;
+
+/** Resource types whose `value` input is an APIM policy document. */
+export const policyDocumentTypes: readonly string[] = [
+  types.apiPolicy,
+  types.apiOperationPolicy,
+  types.productPolicy,
+  types.servicePolicy,
+];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads a nested input by path; undefined when any step is missing. */
+export function inputAt(resource: PlannedResource, ...path: string[]): unknown {
+  let current: unknown = resource.inputs;
+  for (const key of path) {
+    if (!isRecord(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+export function stringAt(resource: PlannedResource, ...path: string[]): string | undefined {
+  const value = inputAt(resource, ...path);
+  return typeof value === "string" ? value : undefined;
+}
+
+export function numberAt(resource: PlannedResource, ...path: string[]): number | undefined {
+  const value = inputAt(resource, ...path);
+  return typeof value === "number" ? value : undefined;
+}
+
+export function arrayAt(resource: PlannedResource, ...path: string[]): unknown[] {
+  const value = inputAt(resource, ...path);
+  return Array.isArray(value) ? value : [];
+}
+
+/** The fields of a Cognitive Services deployment the rules reason about. */
+export interface DeploymentFacts {
+  model: string | undefined;
+  version: unknown;
+  skuName: string | undefined;
+  capacity: number | undefined;
+  upgradeOption: unknown;
+}
+
+export function deploymentFacts(resource: PlannedResource): DeploymentFacts {
+  return {
+    model: stringAt(resource, "properties", "model", "name"),
+    version: inputAt(resource, "properties", "model", "version"),
+    skuName: stringAt(resource, "sku", "name"),
+    capacity: numberAt(resource, "sku", "capacity"),
+    upgradeOption: inputAt(resource, "properties", "versionUpgradeOption"),
+  };
+}
+
+/** Azure spells regions many ways ("East US 2", "eastus2"); compare the ARM short form. */
+export function normalizeRegion(location: string): string {
+  return location.replace(/\s+/g, "").toLowerCase();
+}
+
+/** The account a deployment belongs to: matched by account name, else by dependency/parent URN. */
+export function accountOf(
+  deployment: PlannedResource,
+  resources: readonly PlannedResource[],
+): PlannedResource | undefined {
+  const accounts = resources.filter((r) => r.type === types.account);
+  const accountName = stringAt(deployment, "accountName");
+  if (accountName !== undefined) {
+    const byName = accounts.find((a) => stringAt(a, "accountName") === accountName);
+    if (byName) return byName;
+  }
+  const linked = new Set([...(deployment.dependsOn ?? []), ...(deployment.parent ? [deployment.parent] : [])]);
+  return accounts.find((a) => a.urn !== undefined && linked.has(a.urn));
+}
+
+/** The region of a deployment's account, normalized, when it can be resolved. */
+export function regionOf(deployment: PlannedResource, resources: readonly PlannedResource[]): string | undefined {
+  const account = accountOf(deployment, resources);
+  const location = account ? stringAt(account, "location") : undefined;
+  return location === undefined ? undefined : normalizeRegion(location);
+}
+
+/** Formats a list for messages: `a, b and c`. */
+export function listOf(values: readonly string[], conjunction = "or"): string {
+  if (values.length <= 1) return values.join("");
+  return `${values.slice(0, -1).join(", ")} ${conjunction} ${values[values.length - 1]}`;
+}
