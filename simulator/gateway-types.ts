@@ -1,0 +1,45 @@
+// What a gateway (the policy emulator, or a baseline) is to the runners: a function from a client
+// request to exactly one response, plus a trace of what it did on the way.
+import type { SimRequest, SimResponse } from "./http-types";
+
+export interface CallerIdentity {
+  /** APIM subscription id the caller's key belongs to. */
+  subscriptionId: string;
+  /** Entra object id (`oid`) of the caller, when it authenticates with a token. */
+  userId: string;
+  /** Client IP address. */
+  ip: string;
+}
+
+export interface GatewayCall {
+  request: SimRequest;
+  caller: CallerIdentity;
+}
+
+export interface Attempt {
+  /** Single backend id that was called. */
+  backendId: string;
+  url: string;
+  startMs: number;
+  endMs: number;
+  status?: number;
+  /** Set when no response came back (BackendConnectionFailure, Timeout). */
+  transportReason?: string;
+}
+
+export interface RequestTrace {
+  attempts: Attempt[];
+  /** The gateway answered itself (e.g. 503 from an exhausted pool, 429 from a token limit). */
+  gatewayGenerated: boolean;
+  /** Fire-and-forget requests the policy sent (send-one-way-request). */
+  oneWay: Array<{ url: string; atMs: number }>;
+  /** Policy variables at the end of the pipeline (strings only, for reports). */
+  variables: Record<string, string>;
+}
+
+export interface GatewayResult {
+  response: SimResponse;
+  trace: RequestTrace;
+}
+
+export type GatewayHandler = (call: GatewayCall) => Promise<GatewayResult>;

@@ -1,0 +1,35 @@
+// Console tables for a run summary (cli-table3).
+import Table from "cli-table3";
+import type { RunSummary } from "../run/metrics";
+
+const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)}%`;
+const ms = (x: number): string => `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`;
+
+export function formatSummary(s: RunSummary, label: string): string {
+  const head = new Table({ head: [label, "value"], style: { head: [], border: [] } });
+  head.push(
+    ["requests", String(s.requests)],
+    ["offered load / aggregate capacity", pct(s.offeredRatio, 1)],
+    ["goodput / aggregate capacity", pct(s.goodputRatio, 2)],
+    ["client-visible 429", pct(s.client429Rate, 3)],
+    ["client-visible 5xx", pct(s.client5xxRate, 3)],
+    ["latency p50 / p99", `${ms(s.latencyP50Ms)} / ${ms(s.latencyP99Ms)}`],
+    ["added latency p50 / p99", `${ms(s.p50AddedMs)} / ${ms(s.p99AddedMs)}`],
+    ["backend attempts per request", s.backendAttemptsPerRequest.toFixed(3)],
+  );
+  if (s.canaryShare !== null) head.push(["canary share", pct(s.canaryShare, 2)]);
+  if (s.stickyViolations !== null) head.push(["sticky callers that switched side", `${s.stickyViolations} of ${s.stickyCallers}`]);
+  if (s.abShares) head.push(["A/B split", Object.entries(s.abShares).map(([k, v]) => `${k} ${pct(v, 2)}`).join(", ")]);
+  head.push(["unanswered / duplicated", `${s.unanswered} / ${s.duplicated}`], ["simulated in", `${Math.round(s.wallMs)} ms wall (${s.events} events)`]);
+
+  const backends = new Table({ head: ["backend", "TPM limit", "utilization", "accepted", "429", "5xx", "refused"], style: { head: [], border: [] } });
+  for (const b of s.backends) backends.push([`${b.deployment}@${b.region}`, String(b.capacityTpm), pct(b.utilization, 1), String(b.accepted), String(b.throttled), String(b.serverErrors), String(b.refused)]);
+
+  let out = `${head.toString()}\n${backends.toString()}\n`;
+  if (s.faults.length > 0) {
+    const faults = new Table({ head: ["fault", "time to fail over", "time to recover"], style: { head: [], border: [] } });
+    for (const f of s.faults) faults.push([f.fault, f.failoverMs === null ? "never" : ms(f.failoverMs), f.recoverMs === null ? "never" : ms(f.recoverMs)]);
+    out += `${faults.toString()}\n`;
+  }
+  return out;
+}
