@@ -11,8 +11,8 @@ export interface GatewayBackendTarget {
   readonly subdomain: pulumi.Input<string>;
   /** Capacity units of the deployment in this region (weights are proportional to it). */
   readonly capacity: number;
-  /** Tokens per minute this capacity buys (shown in the topology and route table). */
-  readonly tokensPerMinute: number;
+  /** Tokens per minute this capacity buys (null when the catalog has no figure); shown in the topology and route table. */
+  readonly tokensPerMinute: number | null;
   /** Deployment SKU (e.g. GlobalStandard, ProvisionedManaged). */
   readonly sku: string;
 }

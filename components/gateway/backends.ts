@@ -27,7 +27,7 @@ export interface CircuitBreakerRule {
   readonly failureCondition: {
     readonly count: number;
     readonly interval: string;
-    readonly statusCodeRanges: readonly { readonly min: number; readonly max: number }[];
+    readonly statusCodeRanges: { readonly min: number; readonly max: number }[];
   };
   readonly tripDuration: string;
   readonly acceptRetryAfter: boolean;
@@ -41,7 +41,7 @@ export interface CircuitBreakerRule {
 export function circuitBreakerRule(breaker: NonNullable<GatewayConfig["circuitBreaker"]>): CircuitBreakerRule {
   return {
     name: "aoai-throttling-and-errors",
-    failureCondition: { count: breaker.failures, interval: breaker.interval, statusCodeRanges: BREAKER_STATUS_RANGES },
+    failureCondition: { count: breaker.failures, interval: breaker.interval, statusCodeRanges: BREAKER_STATUS_RANGES.map((range) => ({ ...range })) },
     tripDuration: breaker.trip,
     acceptRetryAfter: breaker.acceptRetryAfter,
   };

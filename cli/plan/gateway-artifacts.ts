@@ -1,0 +1,67 @@
+/**
+ * Gateway plan artifacts: the generated policies (`policies/<route>.xml` and `policies/_api.xml`),
+ * the topology diagram (`topology.mmd`, rendered to `topology.svg` by beautiful-mermaid) and the
+ * console table of routes with their backends, priorities and weights.
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import Table from "cli-table3";
+import type { GatewayDesign } from "../../components/gateway/design";
+import { routeTableRows, topologyMermaid } from "../../components/gateway/topology";
+
+/** File name of the API-level policy next to the route policies (a leading `_` is not a valid route name, so it never collides). */
+export const API_POLICY_FILE = "_api.xml";
+
+/** Files written for one stack, relative to `out/<stack>/`. */
+export interface GatewayArtifacts {
+  readonly policies: readonly string[];
+  readonly mermaid: string;
+  readonly svg: string;
+}
+
+/**
+ * Renders Mermaid to SVG. beautiful-mermaid is ESM-only (no `require` export), so it is loaded with
+ * a dynamic import; rendering is synchronous and needs no browser.
+ */
+export async function renderMermaidSvg(source: string): Promise<string> {
+  const { renderMermaidSVG } = await import("beautiful-mermaid");
+  return renderMermaidSVG(source, { bg: "#ffffff", fg: "#27272a" });
+}
+
+/** Writes policies and topology under `outDir` (= `out/<stack>`); stale route files are removed first. */
+export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign): Promise<GatewayArtifacts> {
+  const policyDir = join(outDir, "policies");
+  await rm(policyDir, { recursive: true, force: true });
+  await mkdir(policyDir, { recursive: true });
+  const policies: string[] = [];
+  for (const document of [...design.routePolicies.map((policy) => ({ file: `${policy.scope}.xml`, xml: policy.xml })), { file: API_POLICY_FILE, xml: design.apiPolicy.xml }]) {
+    await writeFile(join(policyDir, document.file), document.xml, "utf8");
+    policies.push(join("policies", document.file));
+  }
+  const mermaid = topologyMermaid(design);
+  await writeFile(join(outDir, "topology.mmd"), mermaid, "utf8");
+  await writeFile(join(outDir, "topology.svg"), await renderMermaidSvg(mermaid), "utf8");
+  return { policies, mermaid: "topology.mmd", svg: "topology.svg" };
+}
+
+/** The console table: one row per pool member, grouped by route and pool. */
+export function routeTable(design: GatewayDesign): string {
+  const table = new Table({
+    head: ["route", "pool (role)", "deployment", "region", "sku", "capacity", "TPM", "priority", "weight"],
+    style: { head: [], border: [] },
+  });
+  for (const row of routeTableRows(design)) {
+    table.push([
+      row.route,
+      `${row.pool} (${row.role})`,
+      row.deployment,
+      row.region,
+      row.sku,
+      String(row.capacity),
+      row.tokensPerMinute === null ? "—" : row.tokensPerMinute.toLocaleString("en-US"),
+      row.priority === undefined ? "—" : String(row.priority),
+      row.weight === undefined ? "—" : String(row.weight),
+    ]);
+  }
+  return table.toString();
+}

@@ -1,0 +1,102 @@
+/**
+ * The gateway topology as a Mermaid flowchart and as table rows: route → pools (with their role in
+ * the route) → backends (deployment, SKU, capacity, TPM) grouped by region, edges labelled with
+ * pool priority and weight. Pure text generation; `cli/plan` renders it to SVG with
+ * beautiful-mermaid.
+ */
+import type { GatewayDesign, PoolDesign, SingleBackendDesign } from "./design";
+
+/** Mermaid node ids: letters, digits and `_` only, prefixed by kind so ids never collide. */
+function nodeId(kind: "R" | "P" | "B" | "G", key: string): string {
+  return `${kind}_${key.replace(/[^A-Za-z0-9]/g, "_")}_${Buffer.from(key).toString("hex").slice(0, 8)}`;
+}
+
+/** Mermaid label inside `"..."`: each line's quotes and markup as Mermaid entity codes, lines joined by `<br/>`. */
+function label(...lines: string[]): string {
+  return `"${lines.map((line) => line.replace(/[#"<>]/g, (character) => `#${character.charCodeAt(0)};`)).join("<br/>")}"`;
+}
+
+function formatTpm(tokensPerMinute: number | null): string {
+  if (tokensPerMinute === null) return "TPM unknown";
+  if (tokensPerMinute >= 1_000_000) return `${Number((tokensPerMinute / 1_000_000).toFixed(2))}M TPM`;
+  if (tokensPerMinute >= 1_000) return `${Number((tokensPerMinute / 1_000).toFixed(1))}k TPM`;
+  return `${tokensPerMinute} TPM`;
+}
+
+/** Edge label of a pool member: `p1 · w60`, `w100` or `member`. */
+export function memberLabel(member: { readonly priority?: number; readonly weight?: number }): string {
+  const parts = [member.priority === undefined ? undefined : `p${member.priority}`, member.weight === undefined ? undefined : `w${member.weight}`].filter(
+    (part): part is string => part !== undefined,
+  );
+  return parts.length > 0 ? parts.join(" · ") : "member";
+}
+
+/** Mermaid source (flowchart LR) of the routes, pools and the backends they use. */
+export function topologyMermaid(design: GatewayDesign): string {
+  const singles = new Map(design.singles.map((single) => [single.id, single]));
+  const used = new Set(design.pools.flatMap((pool) => pool.members.map((member) => member.backendId)));
+  const lines = ["flowchart LR"];
+  const routes = [...new Set(design.pools.map((pool) => pool.route))];
+  for (const route of routes) {
+    lines.push(`  ${nodeId("R", route)}([${label(`route ${route}`)}])`);
+  }
+  for (const pool of design.pools) {
+    lines.push(`  ${nodeId("P", pool.id)}{{${label(`pool ${pool.id}`)}}}`);
+    lines.push(`  ${nodeId("R", pool.route)} -->|${label(pool.role)}| ${nodeId("P", pool.id)}`);
+  }
+  const regions = new Map<string, SingleBackendDesign[]>();
+  for (const single of design.singles.filter((candidate) => used.has(candidate.id))) {
+    regions.set(single.region, [...(regions.get(single.region) ?? []), single]);
+  }
+  for (const [region, members] of regions) {
+    lines.push(`  subgraph ${nodeId("G", region)}[${label(region)}]`);
+    for (const single of members) {
+      lines.push(`    ${nodeId("B", single.id)}[${label(single.deployment, `${single.sku} · ${single.capacity} units`, formatTpm(single.tokensPerMinute))}]`);
+    }
+    lines.push("  end");
+  }
+  for (const pool of design.pools) {
+    for (const member of pool.members) {
+      if (!singles.has(member.backendId)) throw new Error(`topology: pool ${pool.id} names unknown backend ${member.backendId}`);
+      lines.push(`  ${nodeId("P", pool.id)} -->|${label(memberLabel(member))}| ${nodeId("B", member.backendId)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** One console/table row: a pool member with everything a reader needs to check the weights. */
+export interface RouteTableRow {
+  readonly route: string;
+  readonly pool: string;
+  readonly role: string;
+  readonly deployment: string;
+  readonly region: string;
+  readonly sku: string;
+  readonly capacity: number;
+  readonly tokensPerMinute: number | null;
+  readonly priority: number | undefined;
+  readonly weight: number | undefined;
+}
+
+/** Rows for the plan's route table, in route → pool → member order. */
+export function routeTableRows(design: GatewayDesign): RouteTableRow[] {
+  const singles = new Map(design.singles.map((single) => [single.id, single]));
+  return design.pools.flatMap((pool: PoolDesign) =>
+    pool.members.map((member) => {
+      const single = singles.get(member.backendId);
+      if (!single) throw new Error(`route table: pool ${pool.id} names unknown backend ${member.backendId}`);
+      return {
+        route: pool.route,
+        pool: pool.id,
+        role: pool.role,
+        deployment: single.deployment,
+        region: single.region,
+        sku: single.sku,
+        capacity: single.capacity,
+        tokensPerMinute: single.tokensPerMinute,
+        priority: member.priority,
+        weight: member.weight,
+      };
+    }),
+  );
+}

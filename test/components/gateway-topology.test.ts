@@ -1,0 +1,87 @@
+import { mkdtemp, readFile, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { GatewayDesign } from "../../components/gateway/design";
+import { memberLabel, routeTableRows, topologyMermaid } from "../../components/gateway/topology";
+import { routeTable, writeGatewayArtifacts } from "../../cli/plan/gateway-artifacts";
+
+/** A small hand-written design: one route, a priority pool over two regions and a canary pool. */
+const design: GatewayDesign = {
+  singles: [
+    { id: "chat-ptu-eastus2", deployment: "chat-ptu", region: "eastus2", capacity: 100, tokensPerMinute: 2_500_000, sku: "ProvisionedManaged" },
+    { id: "chat-eastus2", deployment: "chat", region: "eastus2", capacity: 300, tokensPerMinute: 300_000, sku: "DataZoneStandard" },
+    { id: "chat-westus3", deployment: "chat", region: "westus3", capacity: 150, tokensPerMinute: 150_000, sku: "DataZoneStandard" },
+    { id: "chat-next-eastus2", deployment: "chat-next", region: "eastus2", capacity: 50, tokensPerMinute: null, sku: "DataZoneStandard" },
+    { id: "embeddings-eastus2", deployment: "embeddings", region: "eastus2", capacity: 100, tokensPerMinute: 100_000, sku: "Standard" },
+  ],
+  pools: [
+    {
+      id: "chat-stable",
+      route: "chat",
+      role: "stable 90%",
+      members: [
+        { backendId: "chat-ptu-eastus2", priority: 1, weight: 100 },
+        { backendId: "chat-eastus2", priority: 2, weight: 67 },
+        { backendId: "chat-westus3", priority: 2, weight: 33 },
+      ],
+    },
+    { id: "chat-canary", route: "chat", role: "canary 10%", members: [{ backendId: "chat-next-eastus2" }] },
+  ],
+  namedValues: [{ id: "chat-canary-percent", value: "10", purpose: "canary share" }],
+  apiPolicy: { scope: "api", xml: "<policies />\n" },
+  routePolicies: [{ scope: "chat", xml: "<policies>\n  <inbound />\n</policies>\n" }],
+};
+
+describe("gateway topology", () => {
+  it("labels pool edges with priority and weight", () => {
+    expect(memberLabel({ priority: 1, weight: 100 })).toBe("p1 · w100");
+    expect(memberLabel({ weight: 40 })).toBe("w40");
+    expect(memberLabel({})).toBe("member");
+  });
+
+  it("draws route → pools → backends grouped by region, unused backends left out", () => {
+    const mermaid = topologyMermaid(design);
+    const lines = mermaid.trimEnd().split("\n");
+    expect(lines[0]).toBe("flowchart LR");
+    expect(lines.filter((line) => line.includes("-->")).length).toBe(2 + 4);
+    expect(lines.filter((line) => line.trim().startsWith("subgraph")).map((line) => line.replace(/G_\w+/, "G"))).toEqual([
+      '  subgraph G["eastus2"]',
+      '  subgraph G["westus3"]',
+    ]);
+    expect(mermaid).toContain('"chat-ptu<br/>ProvisionedManaged · 100 units<br/>2.5M TPM"');
+    expect(mermaid).toContain('"chat-next<br/>DataZoneStandard · 50 units<br/>TPM unknown"');
+    expect(mermaid).toContain('-->|"p2 · w67"|');
+    expect(mermaid).not.toContain("embeddings");
+  });
+
+  it("escapes quotes and markup in labels", () => {
+    const odd: GatewayDesign = { ...design, pools: [{ ...design.pools[1]!, role: 'say "hi" <b>' }] };
+    expect(topologyMermaid(odd)).toContain('|"say #34;hi#34; #60;b#62;"|');
+  });
+
+  it("lists one table row per pool member", () => {
+    expect(routeTableRows(design).map((row) => [row.route, row.pool, row.deployment, row.region, row.priority, row.weight])).toEqual([
+      ["chat", "chat-stable", "chat-ptu", "eastus2", 1, 100],
+      ["chat", "chat-stable", "chat", "eastus2", 2, 67],
+      ["chat", "chat-stable", "chat", "westus3", 2, 33],
+      ["chat", "chat-canary", "chat-next", "eastus2", undefined, undefined],
+    ]);
+    const table = routeTable(design);
+    expect(table).toContain("chat-stable (stable 90%)");
+    expect(table).toContain("2,500,000");
+  });
+
+  it("writes policies, Mermaid source and an SVG rendered by beautiful-mermaid", async () => {
+    const out = await mkdtemp(join(tmpdir(), "gateway-artifacts-"));
+    const artifacts = await writeGatewayArtifacts(out, design);
+    expect(artifacts).toEqual({ policies: ["policies/chat.xml", "policies/_api.xml"], mermaid: "topology.mmd", svg: "topology.svg" });
+    expect((await readdir(join(out, "policies"))).sort()).toEqual(["_api.xml", "chat.xml"]);
+    expect(await readFile(join(out, "policies", "chat.xml"), "utf8")).toBe("<policies>\n  <inbound />\n</policies>\n");
+    expect(await readFile(join(out, "topology.mmd"), "utf8")).toBe(topologyMermaid(design));
+    const svg = await readFile(join(out, "topology.svg"), "utf8");
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain("pool chat-stable");
+    expect(svg).toContain("westus3");
+  });
+});
