@@ -1,0 +1,109 @@
+import type { GatewayRoute } from "../../stacks/config/gateway";
+import { changeConfig, loadRoute, type ActionResult, type RolloutContext } from "../engine";
+import { RolloutError } from "../errors";
+import type { ConfigEdit } from "../stackfile/textEdit";
+import type { RouteState } from "../state";
+import { defaultSchedule, nextStep } from "./schedule";
+
+const canaryPath = (route: string, key?: string): string[] => ["routes", route, "canary", ...(key ? [key] : [])];
+
+function requireCanary(route: string, config: GatewayRoute): NonNullable<GatewayRoute["canary"]> {
+  if (!config.canary) {
+    throw new RolloutError(`aoai-fleet:gateway.routes.${route}.canary is not set; start one with: canary start <stack> ${route} --deployment <name>`, 2);
+  }
+  return config.canary;
+}
+
+function requireRunning(route: string, state: RouteState, deployment: string): NonNullable<RouteState["canary"]> {
+  const canary = state.canary;
+  if (!canary || canary.status !== "running") {
+    throw new RolloutError(`no canary is running on route ${route} (status: ${canary?.status ?? "none"}); start one with: canary start <stack> ${route} --deployment <name>`, 2);
+  }
+  if (canary.deployment !== deployment) {
+    throw new RolloutError(
+      `the stack file's canary is ${deployment} but the rollout state tracks ${canary.deployment}; someone edited the config by hand — roll back or start again`,
+      2,
+    );
+  }
+  return canary;
+}
+
+/** `canary start`: route `schedule[0]`% to the deployment. Re-running on a running canary changes nothing. */
+export async function canaryStart(ctx: RolloutContext, route: string, deployment: string, schedule: readonly number[] = defaultSchedule): Promise<ActionResult> {
+  const { route: config, state } = loadRoute(ctx, route);
+  const current = config.canary;
+  if (current && current.percent > 0 && current.deployment !== deployment) {
+    throw new RolloutError(
+      `a canary of ${current.deployment} is at ${current.percent}% on route ${route}; promote it (and make it a backend) or roll it back before starting ${deployment}`,
+      2,
+    );
+  }
+  if (current?.deployment === deployment && current.percent > 0 && state.canary?.status === "running" && state.canary.deployment === deployment) {
+    return { action: "canary start", route, changes: [], applied: undefined, message: `canary ${deployment} is already running at ${current.percent}%; nothing to do` };
+  }
+  const first = schedule[0] as number;
+  const edits: ConfigEdit[] = current
+    ? [
+        { path: canaryPath(route, "deployment"), value: deployment },
+        { path: canaryPath(route, "percent"), value: first },
+      ]
+    : [{ path: canaryPath(route), value: { deployment, percent: first } }];
+  return changeConfig(
+    ctx,
+    route,
+    "canary start",
+    edits,
+    (s) => {
+      s.canary = { deployment, schedule: [...schedule], status: "running", startedAt: ctx.now().toISOString() };
+    },
+    `canary ${deployment} started at ${first}% (schedule ${schedule.join(" → ")})`,
+  );
+}
+
+/** `canary step`: advance to the next percent of the schedule. At 100% it changes nothing. */
+export async function canaryStep(ctx: RolloutContext, route: string): Promise<ActionResult> {
+  const { route: config, state } = loadRoute(ctx, route);
+  const canary = requireCanary(route, config);
+  const tracked = requireRunning(route, state, canary.deployment);
+  if (canary.percent >= 100) {
+    return { action: "canary step", route, changes: [], applied: undefined, message: `canary ${canary.deployment} is at 100%; run canary promote to finish` };
+  }
+  const next = nextStep(tracked.schedule, canary.percent);
+  return changeConfig(ctx, route, "canary step", [{ path: canaryPath(route, "percent"), value: next }], () => {}, `canary ${canary.deployment} stepped ${canary.percent}% → ${next}%`);
+}
+
+/** `canary promote`: all traffic to the canary and the rollout marked done. */
+export async function canaryPromote(ctx: RolloutContext, route: string): Promise<ActionResult> {
+  const { route: config, state } = loadRoute(ctx, route);
+  const canary = requireCanary(route, config);
+  if (state.canary?.status === "promoted" && canary.percent === 100) {
+    return { action: "canary promote", route, changes: [], applied: undefined, message: `canary ${canary.deployment} is already promoted at 100%` };
+  }
+  return changeConfig(
+    ctx,
+    route,
+    "canary promote",
+    [{ path: canaryPath(route, "percent"), value: 100 }],
+    (s) => {
+      s.canary = { ...(s.canary ?? { schedule: [...defaultSchedule], startedAt: ctx.now().toISOString() }), deployment: canary.deployment, status: "promoted" };
+    },
+    `canary ${canary.deployment} promoted: 100% of route ${route}. Make it the stable backend in aoai-fleet:gateway.routes.${route}.backends in a reviewed change when ready.`,
+  );
+}
+
+/** `canary rollback`: no traffic to the canary (the block stays, at 0%, as a record). */
+export async function canaryRollback(ctx: RolloutContext, route: string, reason?: string): Promise<ActionResult> {
+  const { route: config } = loadRoute(ctx, route);
+  const canary = requireCanary(route, config);
+  return changeConfig(
+    ctx,
+    route,
+    "canary rollback",
+    [{ path: canaryPath(route, "percent"), value: 0 }],
+    (s) => {
+      s.canary = { ...(s.canary ?? { schedule: [...defaultSchedule], startedAt: ctx.now().toISOString() }), deployment: canary.deployment, status: "rolled-back" };
+    },
+    `canary ${canary.deployment} rolled back: ${canary.percent}% → 0%${reason ? ` (${reason})` : ""}`,
+    reason,
+  );
+}

@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { z } from "zod";
+import { RolloutError } from "../errors";
+
+const behaviour = z.strictObject({
+  /** Share (0–1) of accepted requests the deployment answers with HTTP 500. */
+  errorRate: z.number().min(0).max(1).default(0),
+  /** Extra latency on every answer, ms. */
+  addLatencyMs: z.number().min(0).default(0),
+  /** Median time to first token, ms (simulator default 350). */
+  baseLatencyMs: z.number().positive().optional(),
+  /** Completion tokens the simulated model generates (simulator default 200). */
+  completionTokens: z.number().int().min(0).optional(),
+  /** Capacity units (1 unit = 1,000 TPM, 6 RPM); overrides `defaultCapacityUnits`. */
+  capacityUnits: z.number().int().positive().optional(),
+  /** Model name the deployment reports; responses "match" in shadow reports when model and length agree. */
+  model: z.string().min(1).default("gpt-4o"),
+  /** Probability (0–1) that each successful request records outcome `<name>` = 1 (else 0). */
+  outcomes: z.record(z.string().min(1), z.number().min(0).max(1)).default({}),
+});
+
+export const rolloutSimScenarioSchema = z.strictObject({
+  /** Seed of every random draw: one seed, one run. */
+  seed: z.number().int().default(42),
+  /** Client requests per second on the route (Poisson arrivals). */
+  requestsPerSecond: z.number().positive().default(10),
+  /** Distinct callers (user ids) — A/B assignment and sticky canaries are per caller. */
+  callers: z.number().int().positive().default(1000),
+  /** Prompt size in characters (~4 characters per token). */
+  promptChars: z.number().int().positive().default(400),
+  /** max_tokens sent with each request. */
+  maxTokens: z.number().int().positive().default(200),
+  /** Capacity of deployments the scenario does not size: ample, so throttling does not mask what is tested. */
+  defaultCapacityUnits: z.number().int().positive().default(1000),
+  /** Behaviour per fleet deployment name; unnamed deployments behave as the simulator's defaults. */
+  deployments: z.record(z.string().min(1), behaviour).default({}),
+});
+
+export type RolloutSimScenario = z.output<typeof rolloutSimScenarioSchema>;
+export type SimDeploymentBehaviour = z.output<typeof behaviour>;
+
+/** Folder of the scenarios shipped with rollout (`--scenario healthy` means `healthy.yaml` there). */
+export const BUILTIN_SCENARIOS = join(__dirname, "..", "scenarios");
+
+/** `--scenario <name|file>`: a built-in name or a YAML/JSON file path. */
+export function loadRolloutScenario(nameOrFile: string): { name: string; scenario: RolloutSimScenario } {
+  const builtin = join(BUILTIN_SCENARIOS, `${nameOrFile}.yaml`);
+  const file = existsSync(builtin) ? builtin : nameOrFile;
+  if (!existsSync(file)) {
+    throw new RolloutError(`--scenario ${nameOrFile}: no such built-in scenario or file; built-ins live in rollout/scenarios/`, 2);
+  }
+  const result = rolloutSimScenarioSchema.safeParse(parse(readFileSync(file, "utf8")) ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new RolloutError(`${file}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid scenario"}`, 2);
+  }
+  return { name: nameOrFile, scenario: result.data };
+}
