@@ -1,0 +1,143 @@
+// Typed APIM policy document. `kind` is the XML element name; fields are the attributes in camelCase.
+// Values that APIM evaluates (`Value`) may be literals or expressions; the rest are plain data.
+import type { Value } from "./expr/ast";
+
+export type SectionName = "inbound" | "backend" | "outbound" | "on-error";
+
+export interface PolicyDocument {
+  inbound: Statement[];
+  backend: Statement[];
+  outbound: Statement[];
+  onError: Statement[];
+}
+
+export type ExistsAction = "override" | "skip" | "append" | "delete";
+export type CachingType = "prefer-external" | "external" | "internal";
+
+export interface Base { kind: "base" }
+export interface SetBackendService { kind: "set-backend-service"; backendId?: Value; baseUrl?: Value }
+export interface Retry {
+  kind: "retry";
+  condition: Value;
+  /** Number of retries after the first attempt, 1–50. */
+  count: number;
+  /** Seconds between retries (0 = immediately; pacing is the circuit breaker's job). */
+  interval: number;
+  maxInterval?: number;
+  delta?: number;
+  firstFastRetry?: boolean;
+  policies: Statement[];
+}
+export interface ForwardRequest {
+  kind: "forward-request";
+  /** Seconds to wait for response headers (APIM default 300). */
+  timeout?: number;
+  bufferRequestBody?: boolean;
+  bufferResponse?: boolean;
+  failOnErrorStatusCode?: boolean;
+}
+export interface When { condition: Value; policies: Statement[] }
+export interface Choose { kind: "choose"; when: When[]; otherwise?: Statement[] }
+export interface SetVariable { kind: "set-variable"; name: string; value: Value }
+export interface SetHeader { kind: "set-header"; name: string; existsAction?: ExistsAction; values: Value[] }
+export interface SetQueryParameter { kind: "set-query-parameter"; name: string; existsAction?: ExistsAction; values: Value[] }
+export interface RewriteUri { kind: "rewrite-uri"; template: Value; copyUnmatchedParams?: boolean }
+export interface ReturnResponse {
+  kind: "return-response";
+  responseVariableName?: string;
+  status?: { code: number; reason?: string };
+  headers: SetHeader[];
+  body?: Value;
+}
+export interface SendOneWayRequest {
+  kind: "send-one-way-request";
+  mode?: "new" | "copy";
+  timeout?: number;
+  url?: Value;
+  method?: string;
+  headers: SetHeader[];
+  body?: Value;
+}
+export interface AuthenticationManagedIdentity {
+  kind: "authentication-managed-identity";
+  resource: string;
+  clientId?: string;
+  outputTokenVariableName?: string;
+  ignoreError?: boolean;
+}
+export interface ValidateAzureAdToken {
+  kind: "validate-azure-ad-token";
+  tenantId: string;
+  headerName?: string;
+  failedValidationHttpCode?: number;
+  failedValidationErrorMessage?: string;
+  outputTokenVariableName?: string;
+  clientApplicationIds: string[];
+  audiences: string[];
+}
+export interface ValidateJwt {
+  kind: "validate-jwt";
+  headerName?: string;
+  failedValidationHttpCode?: number;
+  failedValidationErrorMessage?: string;
+  requireExpirationTime?: boolean;
+  requireScheme?: string;
+  requireSignedTokens?: boolean;
+  outputTokenVariableName?: string;
+  openidConfigUrls: string[];
+  audiences: string[];
+  issuers: string[];
+}
+export interface TokenLimit {
+  kind: "azure-openai-token-limit" | "llm-token-limit";
+  counterKey: Value;
+  tokensPerMinute: number;
+  estimatePromptTokens: boolean;
+  retryAfterHeaderName?: string;
+  remainingTokensHeaderName?: string;
+  tokensConsumedHeaderName?: string;
+}
+export interface MetricDimension { name: string; value?: Value }
+export interface EmitTokenMetric {
+  kind: "azure-openai-emit-token-metric" | "llm-emit-token-metric";
+  namespace?: string;
+  dimensions: MetricDimension[];
+}
+export interface RateLimitByKey {
+  kind: "rate-limit-by-key";
+  calls: number;
+  renewalPeriod: number;
+  counterKey: Value;
+  incrementCondition?: Value;
+  retryAfterHeaderName?: string;
+}
+export interface CacheLookupValue { kind: "cache-lookup-value"; key: Value; variableName: string; defaultValue?: Value; cachingType?: CachingType }
+export interface CacheStoreValue { kind: "cache-store-value"; key: Value; value: Value; duration: number; cachingType?: CachingType }
+
+export type Statement =
+  | Base
+  | SetBackendService
+  | Retry
+  | ForwardRequest
+  | Choose
+  | SetVariable
+  | SetHeader
+  | SetQueryParameter
+  | RewriteUri
+  | ReturnResponse
+  | SendOneWayRequest
+  | AuthenticationManagedIdentity
+  | ValidateAzureAdToken
+  | ValidateJwt
+  | TokenLimit
+  | EmitTokenMetric
+  | RateLimitByKey
+  | CacheLookupValue
+  | CacheStoreValue;
+
+export type StatementKind = Statement["kind"];
+
+/** A document whose four sections each hold only `<base />` plus the given statements. */
+export function policyDocument(sections: Partial<PolicyDocument> = {}): PolicyDocument {
+  return { inbound: sections.inbound ?? [], backend: sections.backend ?? [], outbound: sections.outbound ?? [], onError: sections.onError ?? [] };
+}

@@ -1,0 +1,86 @@
+// Typed C# policy-expression AST. Every node renders to one fixed C# shape (see render.ts) and the
+// parser (parse.ts + lift.ts) turns exactly those shapes back into the same nodes, so the emulator can
+// evaluate expressions structurally instead of running C#.
+
+/** Comparison operators a `compare` node may use. */
+export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
+
+/** Value types a policy variable may be read as; must match the type the variable was stored with. */
+export type VariableType = "string" | "int" | "bool";
+
+/** Well-known `context` properties with a fixed, null-safe C# rendering. */
+export type ContextProperty =
+  | "requestId" // context.RequestId.ToString()
+  | "subscriptionId" // context.Subscription?.Id ?? ""
+  | "userId" // context.User?.Id ?? ""
+  | "ipAddress" // context.Request.IpAddress
+  | "backendHost" // context.Request.Url.Host (after forward-request: the member that served)
+  | "originalQueryString" // context.Request.OriginalUrl.QueryString
+  | "region" // context.Deployment.Region
+  | "apiId" // context.Api.Id
+  | "operationId" // context.Operation.Id
+  | "lastErrorReason"; // context.LastError?.Reason ?? ""
+
+export const CONTEXT_PROPERTIES: readonly ContextProperty[] = [
+  "requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString",
+  "region", "apiId", "operationId", "lastErrorReason",
+];
+
+export type Expr =
+  | { kind: "string"; value: string }
+  | { kind: "int"; value: number }
+  | { kind: "bool"; value: boolean }
+  | { kind: "null" }
+  /** `{{name}}` APIM named value, substituted textually before evaluation; rendered inside a C# string literal. */
+  | { kind: "namedValue"; name: string }
+  /** Request header value (multiple values comma-joined), or `fallback` when absent. */
+  | { kind: "requestHeader"; name: string; fallback: string }
+  /** URL template parameter of the matched operation (e.g. `deployment-id`), or `fallback`. */
+  | { kind: "matchedParameter"; name: string; fallback: string }
+  /** Policy variable read with GetValueOrDefault<T>; never an `(int)` cast. */
+  | { kind: "variable"; name: string; type: VariableType; fallback: string | number | boolean }
+  | { kind: "context"; property: ContextProperty }
+  /** `context.Response.StatusCode`; combine with `hasResponse` (builders in helpers.ts always do). */
+  | { kind: "statusCode" }
+  /** `context.Response != null`. */
+  | { kind: "hasResponse" }
+  /** A claim of a validated token stored by validate-jwt / validate-azure-ad-token in `variable`, or "". */
+  | { kind: "tokenClaim"; variable: string; claim: string }
+  /** SHA-256(UTF-8 key), first 4 bytes as little-endian uint32, mod `buckets` → int. */
+  | { kind: "hashBucket"; key: Expr; buckets: number }
+  /** Uniform random int in [0, max). */
+  | { kind: "randomBelow"; max: number }
+  /** int.TryParse(value) or `fallback` when the text is not an integer. */
+  | { kind: "parseInt"; value: Expr; fallback: number }
+  /** Path of the original request after `/deployments/<id>` (e.g. `/chat/completions`). */
+  | { kind: "pathAfterDeployment" }
+  | { kind: "compare"; op: CompareOp; left: Expr; right: Expr }
+  | { kind: "and"; operands: Expr[] }
+  | { kind: "or"; operands: Expr[] }
+  | { kind: "not"; operand: Expr }
+  | { kind: "conditional"; test: Expr; whenTrue: Expr; whenFalse: Expr }
+  /** String concatenation with `+`. */
+  | { kind: "concat"; parts: Expr[] };
+
+export type ExprKind = Expr["kind"];
+
+/**
+ * The one escape hatch: C# the typed model cannot express. `block` = `@{ statements }`, otherwise
+ * `@( expression )`. The emulator refuses to run these; the generator never emits them.
+ */
+export interface RawExpression {
+  kind: "raw";
+  code: string;
+  block: boolean;
+}
+
+/**
+ * A policy attribute or element value: a plain string is literal text (rendered escaped, or as a C#
+ * string expression when APIM would otherwise read it as an expression or a named value), an Expr is
+ * rendered as `@(...)`, a RawExpression verbatim.
+ */
+export type Value = string | Expr | RawExpression;
+
+export function isRaw(value: Value): value is RawExpression {
+  return typeof value === "object" && value.kind === "raw";
+}

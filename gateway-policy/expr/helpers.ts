@@ -1,0 +1,71 @@
+// Typed builders for policy expressions. Strategies use only these, so every emitted expression is a
+// shape the parser can lift back and the emulator can evaluate.
+import type { CompareOp, ContextProperty, Expr, VariableType } from "./ast";
+
+export const str = (value: string): Expr => ({ kind: "string", value });
+export const int = (value: number): Expr => {
+  if (!Number.isSafeInteger(value)) throw new Error(`int(${value}): C# int literals must be safe integers`);
+  return { kind: "int", value };
+};
+export const bool = (value: boolean): Expr => ({ kind: "bool", value });
+export const nullExpr = (): Expr => ({ kind: "null" });
+export const namedValue = (name: string): Expr => ({ kind: "namedValue", name });
+export const requestHeader = (name: string, fallback = ""): Expr => ({ kind: "requestHeader", name, fallback });
+export const matchedParameter = (name: string, fallback = ""): Expr => ({ kind: "matchedParameter", name, fallback });
+export const ctx = (property: ContextProperty): Expr => ({ kind: "context", property });
+export const tokenClaim = (variable: string, claim: string): Expr => ({ kind: "tokenClaim", variable, claim });
+export const hashBucket = (key: Expr, buckets = 100): Expr => ({ kind: "hashBucket", key, buckets });
+export const randomBelow = (max: number): Expr => ({ kind: "randomBelow", max });
+export const tryParseInt = (value: Expr, fallback: number): Expr => ({ kind: "parseInt", value, fallback });
+export const pathAfterDeployment = (): Expr => ({ kind: "pathAfterDeployment" });
+
+export function variable(name: string, type: "string", fallback?: string): Expr;
+export function variable(name: string, type: "int", fallback?: number): Expr;
+export function variable(name: string, type: "bool", fallback?: boolean): Expr;
+export function variable(name: string, type: VariableType, fallback?: string | number | boolean): Expr {
+  const defaults = { string: "", int: 0, bool: false } as const;
+  return { kind: "variable", name, type, fallback: fallback ?? defaults[type] };
+}
+
+export const compare = (op: CompareOp, left: Expr, right: Expr): Expr => ({ kind: "compare", op, left, right });
+export const eq = (left: Expr, right: Expr): Expr => compare("==", left, right);
+export const lt = (left: Expr, right: Expr): Expr => compare("<", left, right);
+
+/** Logical AND; a single operand is returned as is so callers can build lists freely. */
+export function and(...operands: Expr[]): Expr {
+  if (operands.length === 0) throw new Error("and(): needs at least one operand");
+  return operands.length === 1 ? (operands[0] as Expr) : { kind: "and", operands };
+}
+export function or(...operands: Expr[]): Expr {
+  if (operands.length === 0) throw new Error("or(): needs at least one operand");
+  return operands.length === 1 ? (operands[0] as Expr) : { kind: "or", operands };
+}
+export const not = (operand: Expr): Expr => ({ kind: "not", operand });
+export const conditional = (test: Expr, whenTrue: Expr, whenFalse: Expr): Expr => ({ kind: "conditional", test, whenTrue, whenFalse });
+export function concat(...parts: Expr[]): Expr {
+  if (parts.length === 0) return str("");
+  return parts.length === 1 ? (parts[0] as Expr) : { kind: "concat", parts };
+}
+
+/** `context.Response != null && StatusCode == c` for one code, ranges as `>=`/`<=`; never StatusReason. */
+export function statusIs(...codes: Array<number | [number, number]>): Expr {
+  const tests = codes.map((c) =>
+    typeof c === "number"
+      ? eq({ kind: "statusCode" }, int(c))
+      : and(compare(">=", { kind: "statusCode" }, int(c[0])), compare("<=", { kind: "statusCode" }, int(c[1]))),
+  );
+  return and({ kind: "hasResponse" }, or(...tests));
+}
+
+/**
+ * Retry condition for Azure OpenAI backends: no response (transport failure, timeout) or 408, 429,
+ * 500–504. 400/401/403/404 are never retried: another backend would answer the same.
+ */
+export function retryableFailure(): Expr {
+  return or(
+    not({ kind: "hasResponse" }),
+    eq({ kind: "statusCode" }, int(408)),
+    eq({ kind: "statusCode" }, int(429)),
+    and(compare(">=", { kind: "statusCode" }, int(500)), compare("<=", { kind: "statusCode" }, int(504))),
+  );
+}

@@ -1,0 +1,171 @@
+// Generic C# syntax → typed Expr. Recognises exactly the shapes render.ts emits; anything else throws
+// LiftError so the caller keeps the text as a RawExpression.
+import type { CompareOp, ContextProperty, Expr, VariableType } from "./ast";
+import { CONTEXT_PROPERTIES } from "./ast";
+import { contextCode, DEPLOYMENT_PREFIX_PATTERN } from "./render";
+import { CSharpSyntaxError, parseCSharp, type Syn } from "./syntax";
+
+export class LiftError extends Error {}
+
+/** `a.b?.c(x,y)` → shape "a.b?.c($,$)" plus the argument nodes in order; null for non-chains. */
+function shape(s: Syn, args: Syn[]): string | null {
+  switch (s.t) {
+    case "name":
+      return s.name;
+    case "member": {
+      const target = shape(s.target, args);
+      return target === null ? null : `${target}${s.nullConditional ? "?." : "."}${s.name}`;
+    }
+    case "call": {
+      const target = shape(s.target, args);
+      if (target === null) return null;
+      args.push(...s.args);
+      return `${target}${s.typeArgs ? `<${s.typeArgs.join(",")}>` : ""}(${s.args.map(() => "$").join(",")})`;
+    }
+    case "new":
+      args.push(...s.args);
+      return `new ${s.type}(${s.args.map(() => "$").join(",")})`;
+    default:
+      return null;
+  }
+}
+
+function chain(s: Syn): { shape: string; args: Syn[] } | null {
+  const args: Syn[] = [];
+  const sh = shape(s, args);
+  return sh === null ? null : { shape: sh, args };
+}
+
+function stringArg(s: Syn | undefined): string {
+  if (s?.t !== "string" || s.text.includes("{{")) throw new LiftError("expected a string literal argument");
+  return s.value;
+}
+function intArg(s: Syn | undefined): number {
+  if (s?.t === "number") return s.value;
+  if (s?.t === "unary" && s.op === "-" && s.operand.t === "number") return -s.operand.value;
+  throw new LiftError("expected an integer literal argument");
+}
+
+// Chains rendered by context properties: the code text without whitespace, keyed back to the property.
+const CONTEXT_BY_CODE = new Map<string, ContextProperty>(CONTEXT_PROPERTIES.map((p) => [contextCode(p).replace(/\s+/g, ""), p]));
+
+const VARIABLE_CALL = /^context\.Variables\.GetValueOrDefault<(string|int|bool)>\(\$,\$\)$/;
+
+function liftChain(s: Syn): Expr {
+  const c = chain(s);
+  if (!c) throw new LiftError(`unsupported expression node ${s.t}`);
+  const a = c.args;
+  const property = CONTEXT_BY_CODE.get(c.shape);
+  if (property && a.length === 0) return { kind: "context", property };
+  switch (c.shape) {
+    case "context.Request.Headers.GetValueOrDefault($,$)":
+      return { kind: "requestHeader", name: stringArg(a[0]), fallback: stringArg(a[1]) };
+    case "context.Request.MatchedParameters.GetValueOrDefault($,$)":
+      return { kind: "matchedParameter", name: stringArg(a[0]), fallback: stringArg(a[1]) };
+    case "context.Response.StatusCode":
+      return { kind: "statusCode" };
+    case "new System.Random().Next($)":
+      return { kind: "randomBelow", max: intArg(a[0]) };
+    case "System.Text.RegularExpressions.Regex.Replace($,$,$)": {
+      const input = a[0] ? chain(a[0]) : null;
+      if (input?.shape !== "context.Request.OriginalUrl.Path" || stringArg(a[1]) !== DEPLOYMENT_PREFIX_PATTERN || stringArg(a[2]) !== "")
+        throw new LiftError("unsupported Regex.Replace");
+      return { kind: "pathAfterDeployment" };
+    }
+    case "System.Convert.ToInt32($)":
+      return liftHashBucket(a[0]);
+  }
+  const variable = VARIABLE_CALL.exec(c.shape);
+  if (variable) {
+    const type = variable[1] as VariableType;
+    const name = stringArg(a[0]);
+    const f = a[1];
+    if (type === "string") return { kind: "variable", name, type, fallback: stringArg(f) };
+    if (type === "int") return { kind: "variable", name, type, fallback: intArg(f) };
+    if (f?.t !== "bool") throw new LiftError("expected a bool fallback");
+    return { kind: "variable", name, type, fallback: f.value };
+  }
+  throw new LiftError(`unsupported call or member chain ${c.shape}`);
+}
+
+function liftHashBucket(arg: Syn | undefined): Expr {
+  if (arg?.t !== "binary" || arg.op !== "%") throw new LiftError("unsupported Convert.ToInt32");
+  const toUInt = chain(arg.left);
+  if (toUInt?.shape !== "System.BitConverter.ToUInt32($,$)" || intArg(toUInt.args[1]) !== 0) throw new LiftError("unsupported hash");
+  const hash = toUInt.args[0] ? chain(toUInt.args[0]) : null;
+  if (hash?.shape !== "System.Security.Cryptography.SHA256.Create().ComputeHash($)") throw new LiftError("unsupported hash");
+  const bytes = hash.args[0] ? chain(hash.args[0]) : null;
+  if (bytes?.shape !== "System.Text.Encoding.UTF8.GetBytes($)" || !bytes.args[0]) throw new LiftError("unsupported hash input");
+  return { kind: "hashBucket", key: lift(bytes.args[0]), buckets: intArg(arg.right) };
+}
+
+/** Flatten an unparenthesised left-associative chain of one operator. */
+function flatten(s: Syn, op: string): Syn[] {
+  if (s.t === "binary" && s.op === op) return [...flatten(s.left, op), s.right];
+  return [s];
+}
+
+const COMPARE_OPS = new Set(["==", "!=", "<", "<=", ">", ">="]);
+
+function liftBinary(s: Extract<Syn, { t: "binary" }>): Expr {
+  if (s.op === "&&" || s.op === "||") return { kind: s.op === "&&" ? "and" : "or", operands: flatten(s, s.op).map(lift) };
+  if (s.op === "+") return { kind: "concat", parts: flatten(s, "+").map(lift) };
+  if (s.op === "!=" && chain(s.left)?.shape === "context.Response" && s.right.t === "null") return { kind: "hasResponse" };
+  if (COMPARE_OPS.has(s.op)) return { kind: "compare", op: s.op as CompareOp, left: lift(s.left), right: lift(s.right) };
+  if (s.op === "??" && s.right.t === "string" && s.right.value === "") {
+    const left = chain(s.left);
+    const property = left && left.args.length === 0 ? CONTEXT_BY_CODE.get(`${left.shape}??""`) : undefined;
+    if (property) return { kind: "context", property };
+    if (left?.shape === "context.Variables.GetValueOrDefault<Jwt>($,$)?.Claims.GetValueOrDefault($,$)" && left.args[1]?.t === "null" && stringArg(left.args[3]) === "")
+      return { kind: "tokenClaim", variable: stringArg(left.args[0]), claim: stringArg(left.args[2]) };
+  }
+  throw new LiftError(`unsupported operator ${s.op}`);
+}
+
+function liftConditional(s: Extract<Syn, { t: "conditional" }>): Expr {
+  const test = chain(s.test);
+  if (test?.shape === "int.TryParse($,$)") {
+    const out = test.args[1];
+    if (out?.t !== "outVar" || s.whenTrue.t !== "name" || s.whenTrue.name !== out.name || !test.args[0]) throw new LiftError("unsupported TryParse");
+    return { kind: "parseInt", value: lift(test.args[0]), fallback: intArg(s.whenFalse) };
+  }
+  return { kind: "conditional", test: lift(s.test), whenTrue: lift(s.whenTrue), whenFalse: lift(s.whenFalse) };
+}
+
+export function lift(s: Syn): Expr {
+  switch (s.t) {
+    case "string": {
+      const nv = /^"\{\{([A-Za-z0-9._-]+)\}\}"$/.exec(s.text);
+      return nv ? { kind: "namedValue", name: nv[1] as string } : { kind: "string", value: s.value };
+    }
+    case "number":
+      return { kind: "int", value: s.value };
+    case "bool":
+      return { kind: "bool", value: s.value };
+    case "null":
+      return { kind: "null" };
+    case "paren":
+      return lift(s.inner);
+    case "unary":
+      if (s.op === "-") return { kind: "int", value: intArg(s) };
+      return { kind: "not", operand: lift(s.operand) };
+    case "binary":
+      return liftBinary(s);
+    case "conditional":
+      return liftConditional(s);
+    case "outVar":
+      throw new LiftError("out var outside TryParse");
+    default:
+      return liftChain(s);
+  }
+}
+
+/** Parse C# source into a typed Expr, or return the reason it is outside the supported subset. */
+export function parseExpr(code: string): { ok: true; expr: Expr } | { ok: false; reason: string } {
+  try {
+    return { ok: true, expr: lift(parseCSharp(code)) };
+  } catch (err) {
+    if (err instanceof LiftError || err instanceof CSharpSyntaxError) return { ok: false, reason: err.message };
+    throw err;
+  }
+}

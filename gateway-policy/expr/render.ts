@@ -1,0 +1,139 @@
+// Expr → C# source. Each node kind has exactly one rendering; lift.ts recognises exactly these.
+import type { ContextProperty, Expr } from "./ast";
+
+/**
+ * C# string literal for any JS string. Besides `\` and `"`, every character outside printable ASCII
+ * and the characters `{ } ( ) @` are written as \uXXXX: that keeps APIM's textual `{{named value}}`
+ * substitution and its `@( … )` span detection from ever seeing user data.
+ */
+export function csharpString(value: string): string {
+  let out = '"';
+  for (let i = 0; i < value.length; i += 1) {
+    const code = value.charCodeAt(i);
+    const ch = value[i] as string;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === '"') out += '\\"';
+    else if (code < 0x20 || code > 0x7e || "{}()@".includes(ch)) out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** Display names of named values: letters, digits, `.`, `-`, `_` (APIM rule). */
+export const NAMED_VALUE_NAME = /^[A-Za-z0-9._-]+$/;
+
+const CONTEXT_CODE: Record<ContextProperty, { code: string; atomic: boolean }> = {
+  requestId: { code: "context.RequestId.ToString()", atomic: true },
+  subscriptionId: { code: 'context.Subscription?.Id ?? ""', atomic: false },
+  userId: { code: 'context.User?.Id ?? ""', atomic: false },
+  ipAddress: { code: "context.Request.IpAddress", atomic: true },
+  backendHost: { code: "context.Request.Url.Host", atomic: true },
+  originalQueryString: { code: "context.Request.OriginalUrl.QueryString", atomic: true },
+  region: { code: "context.Deployment.Region", atomic: true },
+  apiId: { code: "context.Api.Id", atomic: true },
+  operationId: { code: "context.Operation.Id", atomic: true },
+  lastErrorReason: { code: 'context.LastError?.Reason ?? ""', atomic: false },
+};
+export const contextCode = (p: ContextProperty): string => CONTEXT_CODE[p].code;
+
+/** Regex that strips everything up to and including `/deployments/<id>` from a path. */
+export const DEPLOYMENT_PREFIX_PATTERN = "^.*?/deployments/[^/]+";
+
+interface Rendered {
+  code: string;
+  /** Safe to use as an operand without parentheses. */
+  atomic: boolean;
+}
+
+class Renderer {
+  private parsedCounter = 0;
+
+  render(e: Expr): Rendered {
+    switch (e.kind) {
+      case "string":
+        return { code: csharpString(e.value), atomic: true };
+      case "int":
+        return { code: String(e.value), atomic: true };
+      case "bool":
+        return { code: e.value ? "true" : "false", atomic: true };
+      case "null":
+        return { code: "null", atomic: true };
+      case "namedValue":
+        if (!NAMED_VALUE_NAME.test(e.name)) throw new Error(`named value "${e.name}": display names allow only letters, digits, ".", "-" and "_"`);
+        return { code: `"{{${e.name}}}"`, atomic: true };
+      case "requestHeader":
+        return { code: `context.Request.Headers.GetValueOrDefault(${csharpString(e.name)}, ${csharpString(e.fallback)})`, atomic: true };
+      case "matchedParameter":
+        return { code: `context.Request.MatchedParameters.GetValueOrDefault(${csharpString(e.name)}, ${csharpString(e.fallback)})`, atomic: true };
+      case "variable":
+        return { code: `context.Variables.GetValueOrDefault<${e.type}>(${csharpString(e.name)}, ${this.variableFallback(e)})`, atomic: true };
+      case "context":
+        return CONTEXT_CODE[e.property];
+      case "statusCode":
+        return { code: "context.Response.StatusCode", atomic: true };
+      case "hasResponse":
+        return { code: "context.Response != null", atomic: false };
+      case "tokenClaim":
+        return {
+          code: `context.Variables.GetValueOrDefault<Jwt>(${csharpString(e.variable)}, null)?.Claims.GetValueOrDefault(${csharpString(e.claim)}, "") ?? ""`,
+          atomic: false,
+        };
+      case "hashBucket":
+        this.positive(e.buckets, "hashBucket buckets");
+        return {
+          code:
+            "System.Convert.ToInt32(System.BitConverter.ToUInt32(System.Security.Cryptography.SHA256.Create().ComputeHash(" +
+            `System.Text.Encoding.UTF8.GetBytes(${this.render(e.key).code})), 0) % ${e.buckets})`,
+          atomic: true,
+        };
+      case "randomBelow":
+        this.positive(e.max, "randomBelow max");
+        return { code: `new System.Random().Next(${e.max})`, atomic: true };
+      case "parseInt": {
+        // Each TryParse gets its own out-variable: two in one expression must not share a name.
+        const name = `parsed${this.parsedCounter++}`;
+        return { code: `int.TryParse(${this.render(e.value).code}, out var ${name}) ? ${name} : ${e.fallback}`, atomic: false };
+      }
+      case "pathAfterDeployment":
+        return {
+          code: `System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, ${csharpString(DEPLOYMENT_PREFIX_PATTERN)}, "")`,
+          atomic: true,
+        };
+      case "compare":
+        return { code: `${this.operand(e.left)} ${e.op} ${this.operand(e.right)}`, atomic: false };
+      case "and":
+      case "or":
+        if (e.operands.length < 2) throw new Error(`${e.kind}: needs at least two operands`);
+        return { code: e.operands.map((o) => this.operand(o)).join(e.kind === "and" ? " && " : " || "), atomic: false };
+      case "not":
+        return { code: `!${this.operand(e.operand)}`, atomic: true };
+      case "conditional":
+        return { code: `${this.operand(e.test)} ? ${this.operand(e.whenTrue)} : ${this.operand(e.whenFalse)}`, atomic: false };
+      case "concat":
+        if (e.parts.length < 2) throw new Error("concat: needs at least two parts");
+        return { code: e.parts.map((p) => this.operand(p)).join(" + "), atomic: false };
+    }
+  }
+
+  private operand(e: Expr): string {
+    const r = this.render(e);
+    return r.atomic ? r.code : `(${r.code})`;
+  }
+
+  private variableFallback(e: Extract<Expr, { kind: "variable" }>): string {
+    const f = e.fallback;
+    if (e.type === "string" && typeof f === "string") return csharpString(f);
+    if (e.type === "int" && typeof f === "number" && Number.isSafeInteger(f)) return String(f);
+    if (e.type === "bool" && typeof f === "boolean") return f ? "true" : "false";
+    throw new Error(`variable "${e.name}": fallback ${JSON.stringify(f)} is not a ${e.type}`);
+  }
+
+  private positive(n: number, what: string): void {
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${what} must be a positive integer, got ${n}`);
+  }
+}
+
+/** Render one expression to C# source (without the surrounding `@( )`). */
+export function renderExpr(e: Expr): string {
+  return new Renderer().render(e).code;
+}

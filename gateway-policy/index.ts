@@ -1,0 +1,18 @@
+// Public API of the gateway policy engine. Other folders import only from here.
+export type {
+  PolicyDocument, Statement, StatementKind, SectionName, ExistsAction, CachingType, Base, SetBackendService, Retry,
+  ForwardRequest, When, Choose, SetVariable, SetHeader, SetQueryParameter, RewriteUri, ReturnResponse, SendOneWayRequest,
+  AuthenticationManagedIdentity, ValidateAzureAdToken, ValidateJwt, TokenLimit, MetricDimension, EmitTokenMetric,
+  RateLimitByKey, CacheLookupValue, CacheStoreValue,
+} from "./ast";
+export { policyDocument } from "./ast";
+export type { Expr, ExprKind, CompareOp, VariableType, ContextProperty, RawExpression, Value } from "./expr/ast";
+export { CONTEXT_PROPERTIES, isRaw } from "./expr/ast";
+export * as expr from "./expr/helpers";
+export { renderExpr, csharpString, NAMED_VALUE_NAME } from "./expr/render";
+export { parseExpr } from "./expr/lift";
+export { renderValue, parseValue, isPlainLiteral } from "./value";
+export { renderPolicy, lowerDocument } from "./render";
+export { parsePolicy, liftDocument } from "./parse";
+export { PolicyModelError, SUPPORTED_ELEMENTS } from "./elements/index";
+export { PolicyXmlError, parseXml, printXml, type XmlElement, type XmlNode } from "./xml";

@@ -1,0 +1,128 @@
+// Inputs and outputs of the routing strategies. Inputs map 1:1 from `aoai-fleet:gateway` (issue 5) plus
+// the fleet's backend inventory; outputs are the policy AST and the APIM entities it assumes.
+import type { PolicyDocument } from "../ast";
+
+/** One entry of `routes.<name>.backends`. */
+export interface RouteBackendSpec {
+  /** Fleet deployment name; must exist in the inventory. */
+  deployment: string;
+  /** Priority tier, 0–100, lower is preferred. Defaults to the entry's position (1, 2, …) for `priority`, 1 for `weighted`. */
+  priority?: number;
+  /** Relative weight within the tier, 1–100. Defaults to the deployment's capacity share. */
+  weight?: number;
+}
+
+/** `routes.<name>.canary`. */
+export interface CanarySpec {
+  /** Fleet deployment receiving canary traffic. */
+  deployment: string;
+  /** Initial canary share 0–100; at runtime read from the named value `<route>-canary-percent`. */
+  percent: number;
+  /** Keep one caller (token `oid`, else subscription) on one side via a hash bucket. Defaults to false (random per request). */
+  sticky?: boolean;
+  /** Let stable traffic fail over into the canary's backends as a last tier. Defaults to false. */
+  failover?: boolean;
+}
+
+/** `routes.<name>.blueGreen`. */
+export interface BlueGreenSpec {
+  /** Deployment of the blue slot. */
+  blue: string;
+  /** Deployment of the green slot. */
+  green: string;
+  /** Initial active slot; at runtime read from the named value `<route>-active-slot`. */
+  active: "blue" | "green";
+}
+
+/** `routes.<name>.abTest`. */
+export interface AbTestSpec {
+  /** Experiment id, part of the hash input `id + ":" + userId`. */
+  id: string;
+  /** Variant name → deployment and percent; percents sum to 100. */
+  variants: Record<string, { deployment: string; percent: number }>;
+}
+
+/** `routes.<name>.shadow`. */
+export interface ShadowSpec {
+  /** Deployment receiving fire-and-forget copies. */
+  deployment: string;
+  /** Sampled share of requests copied, 0–100. */
+  percent: number;
+}
+
+/** One `routes.<name>` entry. */
+export interface RouteSpec {
+  /** Route key = the deployment name clients put in `/openai/deployments/<name>/…`. */
+  name: string;
+  /** `priority` failover tiers or `weighted` active-active. */
+  strategy: "priority" | "weighted";
+  /** Stable backends of the route. */
+  backends: RouteBackendSpec[];
+  canary?: CanarySpec;
+  blueGreen?: BlueGreenSpec;
+  abTest?: AbTestSpec;
+  shadow?: ShadowSpec;
+  /** Retries after the first attempt, 1–50. Defaults to (largest pool's members − 1), at least 1. */
+  retryCount?: number;
+  /** forward-request timeout in seconds. Defaults to 120. */
+  timeoutSeconds?: number;
+}
+
+/** Edge settings shared by every route (`auth`, `limits`, metrics). */
+export interface EdgeSpec {
+  /** Entra token validation or APIM subscription keys. */
+  auth?: { entra: { tenantId: string; audiences: string[]; clientApplicationIds?: string[] } } | { subscriptionKeys: true };
+  /** Per-consumer token limit. */
+  limits?: { tokensPerMinute: number; counterKey: "subscription" | "user" | "ip" };
+  /** Token metrics; dimensions beyond the built-in ones (API ID, Subscription ID, Route, Target[, Variant]). */
+  metrics?: { namespace?: string; extraDimensions?: Array<{ name: string; header: string }> };
+  /** Default `api-version` query parameter when the client sends none. Defaults to "2024-10-21". */
+  defaultApiVersion?: string;
+}
+
+/** One APIM backend: one deployment in one region. */
+export interface InventoryBackend {
+  /** APIM backend entity id (name), e.g. `chat-eastus2`. */
+  backendId: string;
+  /** Fleet deployment name (also the Azure OpenAI deployment name in that account). */
+  deployment: string;
+  region: string;
+  /** Provisioned capacity units; weights are proportional to it. */
+  capacity: number;
+  /** Tokens per minute the deployment allows. */
+  tpm: number;
+  /** Account endpoint `https://<subdomain>.openai.azure.com/openai`; needed only for shadow targets. */
+  url?: string;
+}
+
+export interface BackendInventory {
+  backends: InventoryBackend[];
+}
+
+/** A load-balanced pool the policy references; the gateway component creates exactly these. */
+export interface PoolDefinition {
+  /** APIM backend id of the pool, `<route>-<side>` (e.g. `chat-stable`, `chat-canary`, `chat-ab-b`). */
+  poolId: string;
+  route: string;
+  /** What the pool serves: stable, canary, blue, green, ab-<variant>. */
+  side: string;
+  /** Members with APIM priority (0–100, lower first) and weight (1–100, ∝ capacity within a priority). */
+  members: Array<{ backendId: string; deployment: string; region: string; priority: number; weight: number }>;
+}
+
+/** A named value the policy reads at runtime; create it with `value` as the initial value. */
+export interface NamedValueDefinition {
+  name: string;
+  value: string;
+  /** Allowed values, for the component and rollout tooling to validate updates. */
+  allowed: string;
+  description: string;
+}
+
+export interface StrategyResult {
+  document: PolicyDocument;
+  pools: PoolDefinition[];
+  namedValues: NamedValueDefinition[];
+  /** Non-fatal notes (e.g. policy above 64 KiB). */
+  warnings: string[];
+}
