@@ -127,7 +127,7 @@ export function defineStackRule<S extends z.ZodObject>(
 /** Thrown when a rule's options do not match its schema; the message names every bad path. */
 export class RuleOptionsError extends Error {
   constructor(readonly ruleName: string, readonly issues: string[]) {
-    super(`Invalid options for policy ${ruleName}: ${issues.join("; ")}.`);
+    super(`Invalid policy options: ${issues.join("; ")}.`);
     this.name = "RuleOptionsError";
   }
 }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { aoaiBackendEnforcePoolResilience as rule } from "../../../policies/rules/aoai-backend-enforce-pool-resilience";
+import { apiPolicy, backend, compliantPolicyXml, gateway, messagesOf, pool, withInput } from "../support/resources";
+
+const noRetryXml = compliantPolicyXml.replace(/<backend>.*<\/backend>/, "<backend><forward-request /></backend>");
+
+describe("aoai-backend-enforce-pool-resilience", () => {
+  it("passes a pool whose members have breakers and whose policy retries", () => {
+    expect(messagesOf(rule, gateway())).toEqual([]);
+  });
+
+  it("reports a pool member without a circuit breaker", () => {
+    const resources = gateway().map((r) => (r.name === "swedencentral" ? withInput(r, "circuitBreaker", undefined) : r));
+    expect(messagesOf(rule, resources)).toEqual([
+      'Backend "swedencentral" is a member of pool "openai-pool" (2 backends) but has no circuit breaker, so the pool never fails over away from it; add a circuitBreaker rule (for example 429 and 5xx with acceptRetryAfter: true).',
+    ]);
+  });
+
+  it("reports a policy that sends to the pool without a retry", () => {
+    const resources = gateway().map((r) => (r.name === "openai-policy" ? apiPolicy("openai-policy", noRetryXml) : r));
+    expect(messagesOf(rule, resources)).toEqual([
+      'Policy document "openai-policy" sends requests to backend pool "openai-pool" (2 backends) without a retry around forward-request, so a throttled member\'s 429 reaches the caller; wrap forward-request in <retry> (with buffer-request-body="true").',
+    ]);
+  });
+
+  it("reports a pool member that is not in the stack", () => {
+    const resources = [backend("eastus2"), pool("openai-pool", ["eastus2", "westus3"]), apiPolicy()];
+    expect(messagesOf(rule, resources)).toEqual([
+      'Backend pool "openai-pool" routes to 2 backends but member "/subscriptions/0000/resourceGroups/rg-fleet/providers/Microsoft.ApiManagement/service/apim-fleet/backends/westus3" is not a backend in this stack, so its circuit breaker cannot be checked; manage that backend in this stack or remove it from the pool.',
+    ]);
+  });
+
+  it("does not require resilience for a single-member route", () => {
+    const resources = [withInput(backend("eastus2"), "circuitBreaker", undefined), pool("openai-pool", ["eastus2"]), apiPolicy("p", noRetryXml)];
+    expect(messagesOf(rule, resources)).toEqual([]);
+  });
+
+  it("can switch either requirement off", () => {
+    const resources = gateway().map((r) =>
+      r.name === "openai-policy" ? apiPolicy("openai-policy", noRetryXml) : r.name === "eastus2" ? withInput(r, "circuitBreaker", undefined) : r,
+    );
+    expect(messagesOf(rule, resources, { requireCircuitBreaker: false, requireRetry: false })).toEqual([]);
+    expect(messagesOf(rule, resources, { requireRetry: false })).toHaveLength(1);
+  });
+});

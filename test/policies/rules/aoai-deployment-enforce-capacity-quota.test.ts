@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { aoaiDeploymentEnforceCapacityQuota as rule } from "../../../policies/rules/aoai-deployment-enforce-capacity-quota";
+import { account, deployment, messagesOf, withInput } from "../support/resources";
+
+const stack = () => [
+  account("aoai-eastus2", "eastus2"),
+  account("aoai-sweden", "swedencentral"),
+  deployment("chat-a", "aoai-eastus2"),
+  withInput(deployment("chat-b", "aoai-eastus2"), "sku.capacity", 150),
+  deployment("chat-c", "aoai-sweden"),
+];
+const quota = (capacity: number) => ({ quotas: [{ region: "eastus2", model: "gpt-4o", sku: "DataZoneStandard", capacity }] });
+
+describe("aoai-deployment-enforce-capacity-quota", () => {
+  it("passes when the summed capacity fits the declared quota", () => {
+    expect(messagesOf(rule, stack(), quota(250))).toEqual([]);
+  });
+
+  it("passes with no declarations (nothing to compare against)", () => {
+    expect(messagesOf(rule, stack())).toEqual([]);
+  });
+
+  it("reports a region whose deployments together exceed the quota", () => {
+    expect(messagesOf(rule, stack(), quota(200))).toEqual([
+      "Deployments of gpt-4o DataZoneStandard in eastus2 request 250 capacity units (chat-a: 100, chat-b: 150), above the declared quota of 200; lower sku.capacity or raise the declared quota after Azure grants it.",
+    ]);
+  });
+
+  it("counts a model-less declaration as the SKU's PTU pool across models", () => {
+    const ptu = [
+      account("aoai-eastus2", "eastus2"),
+      withInput(withInput(deployment("ptu-a"), "sku.name", "ProvisionedManaged"), "sku.capacity", 50),
+      withInput(withInput(withInput(deployment("ptu-b"), "sku.name", "ProvisionedManaged"), "sku.capacity", 50), "properties.model.name", "gpt-4.1"),
+    ];
+    expect(messagesOf(rule, ptu, { quotas: [{ region: "eastus2", sku: "ProvisionedManaged", capacity: 75 }] })).toEqual([
+      "Deployments of the ProvisionedManaged PTU pool in eastus2 request 100 capacity units (ptu-a: 50, ptu-b: 50), above the declared quota of 75; lower sku.capacity or raise the declared quota after Azure grants it.",
+    ]);
+  });
+
+  it("reports undeclared combinations when declarations are required", () => {
+    expect(messagesOf(rule, stack(), { ...quota(250), requireDeclaredQuota: true })).toEqual([
+      'Deployments of gpt-4o DataZoneStandard in swedencentral have no declared quota; add { region: "swedencentral", model: "gpt-4o", sku: "DataZoneStandard", capacity: <units> } to this rule\'s quotas option.',
+    ]);
+  });
+
+  it("reports a deployment whose account cannot be found", () => {
+    const orphan = deployment("orphan", "not-in-stack");
+    expect(messagesOf(rule, [...stack(), orphan], quota(250))).toEqual([
+      'Deployment "orphan" cannot be matched to an account with a known location, so its capacity cannot be counted against a regional quota; set accountName to the name of an account in this stack that sets location.',
+    ]);
+  });
+
+  it("finds the account through dependencies when accountName is an unknown output", () => {
+    const linked = { ...withInput(deployment("chat-d", "x"), "accountName", undefined), dependsOn: [account("aoai-eastus2").urn as string] };
+    expect(messagesOf(rule, [...stack(), linked], quota(300))).toEqual([
+      "Deployments of gpt-4o DataZoneStandard in eastus2 request 350 capacity units (chat-a: 100, chat-b: 150, chat-d: 100), above the declared quota of 300; lower sku.capacity or raise the declared quota after Azure grants it.",
+    ]);
+  });
+});

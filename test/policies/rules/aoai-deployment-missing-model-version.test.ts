@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { aoaiDeploymentMissingModelVersion as rule } from "../../../policies/rules/aoai-deployment-missing-model-version";
+import { deployment, messagesOf, withInput } from "../support/resources";
+
+const fix = 'pin an explicit version from the model catalog, e.g. properties.model.version: "2024-11-20".';
+
+describe("aoai-deployment-missing-model-version", () => {
+  it("passes a deployment with a pinned version", () => {
+    expect(messagesOf(rule, [deployment()])).toEqual([]);
+  });
+
+  it("blocks a raw azure-native Deployment without properties.model.version", () => {
+    const raw = withInput(deployment(), "properties.model.version", undefined);
+    expect(messagesOf(rule, [raw])).toEqual([
+      `Deployment "chat" does not set properties.model.version, so Azure deploys whatever version is the default and may swap it later; ${fix}`,
+    ]);
+  });
+
+  it("blocks a hand-written Deployment with no properties at all", () => {
+    const raw = withInput(deployment("hand-written"), "properties", undefined);
+    expect(messagesOf(rule, [raw])).toEqual([
+      `Deployment "hand-written" does not set properties.model.version, so Azure deploys whatever version is the default and may swap it later; ${fix}`,
+    ]);
+  });
+
+  it("blocks an empty version", () => {
+    expect(messagesOf(rule, [withInput(deployment(), "properties.model.version", "  ")])).toEqual([
+      `Deployment "chat" sets properties.model.version to an empty value; ${fix}`,
+    ]);
+  });
+
+  it('blocks "latest" in any case', () => {
+    expect(messagesOf(rule, [withInput(deployment(), "properties.model.version", "Latest")])).toEqual([
+      `Deployment "chat" sets properties.model.version to "Latest", which floats to whatever version Azure ships next; ${fix}`,
+    ]);
+  });
+
+  it("takes extra floating values from options", () => {
+    const r = withInput(deployment(), "properties.model.version", "default");
+    expect(messagesOf(rule, [r])).toEqual([]);
+    expect(messagesOf(rule, [r], { floatingVersions: ["latest", "default"] })).toHaveLength(1);
+  });
+
+  it("ignores other resource types", () => {
+    const notADeployment = { ...withInput(deployment(), "properties", undefined), type: "azure-native:cognitiveservices:Account" };
+    expect(messagesOf(rule, [notADeployment])).toEqual([]);
+  });
+
+  it("rejects unknown options with the option path", () => {
+    expect(() => messagesOf(rule, [deployment()], { floating: ["x"] })).toThrow(
+      'Invalid policy options: aoai-deployment-missing-model-version: Unrecognized key: "floating".',
+    );
+  });
+});
