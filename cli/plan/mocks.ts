@@ -1,0 +1,65 @@
+/**
+ * Deterministic Pulumi mocks for offline plans: ids and outputs are functions of the inputs and
+ * names only, so two plans of the same config are byte-identical. Outputs mimic what Azure returns
+ * where the program reads them (names, ARM ids, the account endpoint, the random suffix).
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { endpointFor } from "../../components/openai-account";
+
+/** Placeholder subscription in offline ARM ids (never a real one). */
+export const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+
+type Inputs = Record<string, unknown>;
+const str = (v: unknown, fallback: string): string => (typeof v === "string" && v !== "" ? v : fallback);
+
+/** Lowercase letters and digits derived from a seed; stands in for RandomString results. */
+export function deterministicSuffix(seed: string, length: number): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = createHash("sha256").update(seed).digest();
+  return Array.from({ length }, (_, i) => alphabet[(bytes[i % bytes.length] ?? 0) % alphabet.length]).join("");
+}
+
+export interface CapturedInputs {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Inputs;
+}
+
+export function createOfflineMocks(stack: string, onResource: (captured: CapturedInputs) => void): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
+      const inputs = (args.inputs ?? {}) as Inputs;
+      onResource({ type: args.type, name: args.name, inputs });
+      const rgId = (rg: string) => `/subscriptions/${OFFLINE_SUBSCRIPTION}/resourceGroups/${rg}`;
+      switch (args.type) {
+        case "random:index/randomString:RandomString": {
+          const length = typeof inputs.length === "number" ? inputs.length : 8;
+          return { id: args.name, state: { ...inputs, result: deterministicSuffix(`${stack}/${args.name}`, length) } };
+        }
+        case "azure-native:resources:ResourceGroup": {
+          const name = str(inputs.resourceGroupName, args.name);
+          return { id: rgId(name), state: { ...inputs, name } };
+        }
+        case "azure-native:cognitiveservices:Account": {
+          const name = str(inputs.accountName, args.name);
+          const properties = (inputs.properties ?? {}) as Inputs;
+          const kind = inputs.kind === "AIServices" ? "AIServices" : "OpenAI";
+          const id = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.CognitiveServices/accounts/${name}`;
+          const endpoint = endpointFor(kind, str(properties.customSubDomainName, name));
+          return { id, state: { ...inputs, name, properties: { ...properties, endpoint, provisioningState: "Succeeded" } } };
+        }
+        case "azure-native:cognitiveservices:Deployment": {
+          const name = str(inputs.deploymentName, args.name);
+          const account = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.CognitiveServices/accounts/${str(inputs.accountName, "unknown-account")}`;
+          return { id: `${account}/deployments/${name}`, state: { ...inputs, name } };
+        }
+        default:
+          return { id: `${args.name}-id`, state: { ...inputs, name: str(inputs.name, args.name) } };
+      }
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+      throw new Error(`offline plan: the program called ${args.token}, which has no offline answer; plans must not depend on live lookups`);
+    },
+  };
+}

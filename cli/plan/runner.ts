@@ -1,0 +1,106 @@
+/**
+ * Offline plan runner: runs the real stack program (`stacks/index.ts`) in-process under Pulumi mocks
+ * with the stack's config, and returns the resource graph, the stack outputs and the warnings.
+ * No Pulumi CLI, no Azure credentials, nothing created.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Backend, QuotaUse } from "../../core/plan/types";
+import { configIssuesOf, FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
+import stackProgram from "../../stacks/index";
+import { TODAY_ENV } from "../../stacks/program";
+import { ResourceCapture, type PlannedResource } from "./capture";
+import { createOfflineMocks } from "./mocks";
+import { assertStackName, readStackConfigFile, stackConfigFile, toRuntimeConfig } from "./stack-config";
+
+export const PROJECT = "aoai-fleet";
+
+export interface OfflinePlanOptions {
+  /** Stack config file to read instead of `Pulumi.<stack>.yaml` in the repository root. */
+  readonly configFile?: string;
+  /** Full config map (`project:key` → value) to use instead of reading any file. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Values laid over the file's config, e.g. `{ "aoai-fleet:fleet": {...} }`. */
+  readonly configOverride?: Readonly<Record<string, unknown>>;
+  /** "Today" for retirement checks. Optional. Defaults to the real date. */
+  readonly today?: Date;
+}
+
+/** What a plan produced: the data written to plan.json plus the typed stack outputs. */
+export interface OfflinePlan {
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
+  readonly warnings: readonly ConfigIssue[];
+  readonly outputs: {
+    readonly resourceGroupName: string;
+    readonly backends: readonly Backend[];
+    readonly quota: readonly QuotaUse[];
+  };
+  /** The config the program ran with (`project:key` → value). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** Runs one offline plan. Invalid config rejects with FleetConfigError (every issue, with paths). */
+export async function runOfflinePlan(stack: string, options: OfflinePlanOptions = {}): Promise<OfflinePlan> {
+  assertStackName(stack);
+  const config = { ...(options.config ?? readStackConfigFile(options.configFile ?? stackConfigFile(stack))), ...(options.configOverride ?? {}) };
+  const capture = new ResourceCapture(PROJECT, stack);
+  pulumi.runtime.setMocks(createOfflineMocks(stack, capture.onInputs), PROJECT, stack, false);
+  pulumi.runtime.setAllConfig(toRuntimeConfig(config));
+
+  const previousToday = process.env[TODAY_ENV];
+  if (options.today) process.env[TODAY_ENV] = options.today.toISOString().slice(0, 10);
+  // The program's own failure is caught inside init: if it escaped, Pulumi's component machinery
+  // would also report it as unhandled rejections.
+  let failure: { error: unknown } | undefined;
+  let outputs: Record<string, unknown>;
+  try {
+    outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+      capture.install();
+      try {
+        return (await stackProgram()) as unknown as Record<string, unknown>;
+      } catch (error) {
+        failure = { error };
+        return {};
+      }
+    })) as Record<string, unknown>;
+  } finally {
+    if (options.today) {
+      if (previousToday === undefined) delete process.env[TODAY_ENV];
+      else process.env[TODAY_ENV] = previousToday;
+    }
+  }
+  if (failure) {
+    await drain();
+    const issues = configIssuesOf(failure.error);
+    if (issues) throw new FleetConfigError(issues);
+    throw failure.error;
+  }
+  const resources = await capture.resources();
+  // Let queued registrations (e.g. registerOutputs) finish, so they never reach the next run's mocks.
+  await drain();
+  return {
+    stack,
+    resources,
+    warnings: (outputs.warnings ?? []) as ConfigIssue[],
+    outputs: {
+      resourceGroupName: outputs.resourceGroupName as string,
+      backends: (outputs.backends ?? []) as Backend[],
+      quota: (outputs.quota ?? []) as QuotaUse[],
+    },
+    config,
+  };
+}
+
+/** The plan.json document: `{ stack, resources, warnings }` plus sections added by plan steps. */
+export function planDocument(plan: OfflinePlan, extra: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
+  return {
+    stack: plan.stack,
+    resources: plan.resources,
+    warnings: plan.warnings,
+    ...extra,
+  };
+}
+
+async function drain(): Promise<void> {
+  await pulumi.runtime.disconnect();
+}

@@ -1,0 +1,52 @@
+/**
+ * Reads `Pulumi.<stack>.yaml` and turns its `config:` block into the flat key → string map the Pulumi
+ * runtime keeps (structured values as JSON, exactly like the CLI passes them to the program).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { FleetConfigError } from "../../stacks/config/errors";
+
+/** Repository root: where `Pulumi.yaml` and the stack files live. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+export function stackConfigFile(stack: string, root = REPO_ROOT): string {
+  return path.join(root, `Pulumi.${stack}.yaml`);
+}
+
+/** Stack names are file-name safe, so `Pulumi.<stack>.yaml` cannot point outside the repo. */
+export function assertStackName(stack: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(stack)) {
+    throw new FleetConfigError([{ path: "stack", message: `"${stack}" is not a stack name; use letters, digits, '-', '_' or '.'` }]);
+  }
+}
+
+/** Parsed `config:` values keyed `project:key`, e.g. `aoai-fleet:fleet` → object. */
+export function readStackConfigFile(file: string): Record<string, unknown> {
+  if (!fs.existsSync(file)) {
+    const dir = path.dirname(file);
+    const stacks = fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
+    throw new FleetConfigError([{ path: path.basename(file), message: `not found in ${dir}; stacks here: ${stacks.join(", ") || "none"}` }]);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new FleetConfigError([{ path: path.basename(file), message: `is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` }]);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== "object" || Array.isArray(doc)) {
+    throw new FleetConfigError([{ path: path.basename(file), message: "must be a YAML mapping with a `config:` key" }]);
+  }
+  const config = (doc as { config?: unknown }).config;
+  if (config === undefined || config === null) return {};
+  if (typeof config !== "object" || Array.isArray(config)) {
+    throw new FleetConfigError([{ path: `${path.basename(file)}: config`, message: "must be a mapping of `project:key` to values" }]);
+  }
+  return { ...(config as Record<string, unknown>) };
+}
+
+/** The runtime's string map: strings stay as they are, everything else is JSON. */
+export function toRuntimeConfig(config: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}

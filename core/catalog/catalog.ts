@@ -1,0 +1,109 @@
+/**
+ * The model catalog: typed, validated data plus the lookups planning needs. Pure.
+ */
+import type { DeploymentSku } from "../../stacks/config/fleet";
+import { CatalogSchema, type CatalogData, type ModelEntry, type VersionEntry } from "./schema";
+import rawCatalog from "./models.json";
+
+export type { CatalogData, ModelEntry, VersionEntry } from "./schema";
+
+export const PROVISIONED_SKUS: readonly DeploymentSku[] = ["ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged"];
+export const STANDARD_SKUS: readonly DeploymentSku[] = ["Standard", "GlobalStandard", "DataZoneStandard"];
+export const DATA_ZONE_SKUS: readonly DeploymentSku[] = ["DataZoneStandard", "DataZoneProvisionedManaged", "DataZoneBatch"];
+
+export function isProvisioned(sku: DeploymentSku): boolean {
+  return PROVISIONED_SKUS.includes(sku);
+}
+export function isStandard(sku: DeploymentSku): boolean {
+  return STANDARD_SKUS.includes(sku);
+}
+export function isDataZone(sku: DeploymentSku): boolean {
+  return DATA_ZONE_SKUS.includes(sku);
+}
+
+/** Parses catalog data; a malformed file is a programming/refresh error, reported with its path. */
+export function parseCatalog(data: unknown): ModelCatalog {
+  const parsed = CatalogSchema.safeParse(data);
+  if (!parsed.success) {
+    const first = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`core/catalog/models.json is malformed: ${first.join("; ")}`);
+  }
+  return new ModelCatalog(parsed.data);
+}
+
+let bundled: ModelCatalog | undefined;
+/** The catalog shipped in `core/catalog/models.json`. */
+export function loadCatalog(): ModelCatalog {
+  bundled ??= parseCatalog(rawCatalog);
+  return bundled;
+}
+
+/** Read-only view over catalog data with the lookups the planner needs. */
+export class ModelCatalog {
+  constructor(readonly data: CatalogData) {}
+
+  modelNames(): string[] {
+    return Object.keys(this.data.models).sort();
+  }
+
+  model(name: string): ModelEntry | undefined {
+    return Object.hasOwn(this.data.models, name) ? this.data.models[name] : undefined;
+  }
+
+  version(model: string, version: string): VersionEntry | undefined {
+    const entry = this.model(model);
+    return entry && Object.hasOwn(entry.versions, version) ? entry.versions[version] : undefined;
+  }
+
+  versionNames(model: string): string[] {
+    return Object.keys(this.model(model)?.versions ?? {}).sort();
+  }
+
+  /** Retirement date for a version on a SKU (per-SKU dates win over the version's). */
+  retirementDate(model: string, version: string, sku: DeploymentSku): string | null {
+    const entry = this.version(model, version);
+    if (!entry) return null;
+    return entry.skuRetires?.value[sku] ?? entry.retires.value;
+  }
+
+  /** SKUs offered in a region when the catalog knows that region; undefined when unknown. */
+  regionalSkus(model: string, version: string, region: string): DeploymentSku[] | undefined {
+    const regions = this.version(model, version)?.regions?.value;
+    return regions && Object.hasOwn(regions, region) ? regions[region] : undefined;
+  }
+
+  /** The data zone a region belongs to, if any. */
+  dataZoneOf(region: string): string | undefined {
+    return Object.entries(this.data.dataZones.value).find(([, members]) => members.includes(region))?.[0];
+  }
+
+  dataZoneNames(): string[] {
+    return Object.keys(this.data.dataZones.value);
+  }
+
+  /**
+   * Tokens and requests per minute for `capacity` units. Standard SKUs: the documented per-unit
+   * rates. Provisioned SKUs: input TPM per PTU times PTUs, and no fixed RPM (null).
+   */
+  throughput(model: string, sku: DeploymentSku, capacity: number): { tpm: number; rpm: number | null } | undefined {
+    const entry = this.model(model);
+    if (!entry) return undefined;
+    if (isProvisioned(sku)) {
+      const ptu = entry.ptu?.value;
+      return ptu ? { tpm: capacity * ptu.inputTpmPerPtu, rpm: null } : undefined;
+    }
+    const rates = entry.rates.value;
+    const rpmPerUnit = rates.rpmPerUnitBySku?.[sku] ?? rates.rpmPerUnit;
+    return { tpm: capacity * rates.tpmPerUnit, rpm: capacity * rpmPerUnit };
+  }
+
+  /** PTU minimum and increment for a provisioned SKU shape. */
+  ptuShape(model: string, sku: DeploymentSku): { minimum: number; increment: number } | undefined {
+    const ptu = this.model(model)?.ptu?.value;
+    if (!ptu) return undefined;
+    if (sku === "GlobalProvisionedManaged") return ptu.global;
+    if (sku === "DataZoneProvisionedManaged") return ptu.dataZone;
+    if (sku === "ProvisionedManaged") return ptu.regional;
+    return undefined;
+  }
+}

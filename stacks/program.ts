@@ -1,0 +1,60 @@
+/**
+ * The stack program: read `aoai-fleet:fleet` → validate against the schema and the model catalog →
+ * plan → AoaiFleet component → stack outputs. `stacks/index.ts` is the Pulumi entry; the offline
+ * plan runner (cli/plan) runs this same program under Pulumi mocks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AoaiFleet } from "../components/fleet";
+import { loadCatalog } from "../core/catalog/catalog";
+import { planFromRawConfig } from "../core/plan";
+import type { Backend, QuotaUse } from "../core/plan/types";
+import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
+
+/** Environment variable that pins "today" for retirement checks (YYYY-MM-DD); tests and CI use it. */
+export const TODAY_ENV = "AOAI_FLEET_TODAY";
+
+export function todayFromEnvironment(env: NodeJS.ProcessEnv = process.env): Date {
+  const pinned = env[TODAY_ENV];
+  if (pinned === undefined || pinned === "") return new Date();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(pinned) || Number.isNaN(Date.parse(`${pinned}T00:00:00Z`))) {
+    throw new pulumi.RunError(`${TODAY_ENV}="${pinned}" is not a YYYY-MM-DD date; unset it to use today's date`);
+  }
+  return new Date(`${pinned}T00:00:00Z`);
+}
+
+/** Stack outputs. */
+export interface FleetStackOutputs {
+  resourceGroupName: pulumi.Output<string>;
+  /** Backend inventory for the gateway: every deployment × region. */
+  backends: pulumi.Output<Backend[]>;
+  quota: readonly QuotaUse[];
+  warnings: readonly ConfigIssue[];
+}
+
+export async function fleetProgram(options: { today: Date }): Promise<FleetStackOutputs> {
+  const config = new pulumi.Config("aoai-fleet");
+  let raw: unknown;
+  try {
+    raw = config.getObject<unknown>("fleet");
+  } catch (error) {
+    throw configRunError([{ path: "aoai-fleet:fleet", message: `is not valid structured config (${error instanceof Error ? error.message : String(error)})` }]);
+  }
+  let plan;
+  try {
+    plan = planFromRawConfig(raw, { catalog: loadCatalog(), today: options.today });
+  } catch (error) {
+    const issues = configIssuesOf(error);
+    if (issues) throw configRunError(issues);
+    throw error;
+  }
+  for (const warning of plan.warnings) {
+    pulumi.log.warn(`${warning.path}: ${warning.message}`);
+  }
+  const fleet = new AoaiFleet(plan.name, { plan });
+  return { resourceGroupName: fleet.resourceGroupName, backends: fleet.backends, quota: plan.quota, warnings: plan.warnings };
+}
+
+/** A RunError (Pulumi prints it without a stack trace) that still carries the issues for tools. */
+function configRunError(issues: readonly ConfigIssue[]): pulumi.RunError {
+  return Object.assign(new pulumi.RunError(formatIssues(issues)), { issues });
+}
