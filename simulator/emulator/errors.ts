@@ -1,6 +1,7 @@
 // Errors the emulator raises. PolicyRuntimeError mirrors APIM's runtime errors (they send the
 // request to on-error with context.LastError set); UnsupportedPolicyError is a load-time refusal of
 // something the emulator does not implement — never silently skipped.
+import { jsonResponse, type SimResponse } from "../http-types";
 
 export class PolicyRuntimeError extends Error {
   constructor(
@@ -9,6 +10,8 @@ export class PolicyRuntimeError extends Error {
     message: string,
     /** APIM's LastError.Source (the policy element that failed). */
     readonly source: string,
+    /** What the gateway answers when on-error does not (e.g. 401 from token validation, 503 from a pool). */
+    readonly response?: SimResponse,
   ) {
     super(message);
     this.name = "PolicyRuntimeError";
@@ -20,4 +23,9 @@ export class UnsupportedPolicyError extends Error {
     super(message);
     this.name = "UnsupportedPolicyError";
   }
+}
+
+/** A response the gateway generates itself (APIM's JSON error shape). */
+export function gatewayError(status: number, code: string, message: string, headers: Record<string, string> = {}): SimResponse {
+  return jsonResponse(status, { statusCode: status, message: `${code}: ${message}` }, headers);
 }

@@ -1,0 +1,135 @@
+// The policy emulator: runs a parsed APIM policy document (gateway-policy AST) against backends
+// with APIM's section flow — inbound → backend → outbound, errors jump to on-error, return-response
+// ends the pipeline — and answers every request exactly once.
+import type { PolicyDocument, Statement } from "../../gateway-policy/ast";
+import type { Clock } from "../clock";
+import type { GatewayCall, GatewayResult } from "../gateway-types";
+import type { SimResponse } from "../http-types";
+import type { Rng } from "../rng";
+import type { UpstreamDirectory } from "../azure/account";
+import type { BackendRegistry } from "./backends";
+import { PolicyRuntimeError, gatewayError } from "./errors";
+import { runStatements, type Machine } from "./statements";
+import { envOf, type RequestState } from "./state";
+import { SlidingCounters, TokenCounters, VolatileCache } from "./stores";
+import { checkSupported } from "./support";
+
+/** The global scope's default document: every section is empty except backend's forward-request. */
+export const DEFAULT_GLOBAL_POLICY: PolicyDocument = { inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: [] };
+
+export interface EmulatorOptions {
+  /** The API-scope policy, parsed from the XML that ships. */
+  policy: PolicyDocument;
+  /** Broader scopes, broadest first (global, product); `<base/>` splices the next one in. */
+  parents?: PolicyDocument[];
+  backends: BackendRegistry;
+  upstreams: UpstreamDirectory;
+  namedValues: ReadonlyMap<string, string>;
+  clock: Clock;
+  rng: Rng;
+  /** API URL suffix (`openai`): the part of the client path not appended to backend URLs. */
+  apiPath: string;
+  /** Gateway region (context.Deployment.Region). */
+  region: string;
+  apiId?: string;
+  /** Token validation: "decode" reads the caller's JWT claims without checking the signature (no Entra offline). */
+  tokenValidation?: "decode";
+}
+
+export class PolicyEmulator implements Machine {
+  readonly cache = new VolatileCache();
+  readonly tokenCounters = new TokenCounters();
+  readonly rateCounters = new SlidingCounters();
+  private requestCounter = 0;
+  /** Dimensions of every token metric emitted (azure-openai-emit-token-metric), for reports. */
+  readonly metrics: Array<Record<string, string>> = [];
+
+  constructor(readonly options: EmulatorOptions) {
+    checkSupported(options.policy, options.namedValues);
+    for (const p of options.parents ?? []) checkSupported(p, options.namedValues);
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  /** The effective statements of one section: `<base/>` replaced by the parent scope's section. */
+  effective(section: keyof PolicyDocument): Statement[] {
+    const scopes = [DEFAULT_GLOBAL_POLICY, ...(this.options.parents ?? []), this.options.policy];
+    let inherited: Statement[] = [];
+    for (const scope of scopes) {
+      const own = scope[section];
+      inherited = own.flatMap((s) => (s.kind === "base" ? inherited : [s]));
+    }
+    return inherited;
+  }
+
+  env(state: RequestState) {
+    return envOf(state, { region: this.options.region, apiId: this.options.apiId ?? "azure-openai", namedValues: this.options.namedValues, rng: this.options.rng });
+  }
+
+  async handle(call: GatewayCall): Promise<GatewayResult> {
+    const apiPrefix = `/${this.options.apiPath.replace(/^\/|\/$/g, "")}`;
+    const path = call.request.path;
+    const state: RequestState = {
+      call,
+      request: { ...call.request, headers: { ...call.request.headers }, query: { ...call.request.query } },
+      operationPath: path.startsWith(apiPrefix) ? path.slice(apiPrefix.length) : path,
+      backend: undefined,
+      response: null,
+      variables: new Map(),
+      lastError: undefined,
+      backendHost: "",
+      section: "inbound",
+      trace: { attempts: [], gatewayGenerated: false, oneWay: [], variables: {} },
+      ended: false,
+      forwardsInRetry: 0,
+      inRetry: false,
+      afterResponse: [],
+      pendingErrorResponse: undefined,
+      requestId: `00000000-0000-4000-8000-${(++this.requestCounter).toString(16).padStart(12, "0")}`,
+    };
+    let failed = false;
+    for (const [section, key] of [["inbound", "inbound"], ["backend", "backend"], ["outbound", "outbound"]] as const) {
+      state.section = section;
+      try {
+        await runStatements(this, state, this.effective(key));
+      } catch (error) {
+        if (!(error instanceof PolicyRuntimeError)) throw error;
+        state.lastError = { source: error.source, reason: error.reason, message: error.message, section };
+        state.pendingErrorResponse = error.response;
+        failed = true;
+        break;
+      }
+      if (state.ended) break;
+      if (section === "outbound") for (const hook of state.afterResponse) hook();
+    }
+    if (failed) await this.runOnError(state);
+    if (!state.response) {
+      // Nothing answered (e.g. no forward-request ran): APIM returns an empty 200.
+      state.response = { status: 200, headers: {}, body: "" };
+    }
+    for (const [k, v] of state.variables) if (typeof v !== "object" || v === null) state.trace.variables[k] = String(v);
+    return { response: state.response, trace: state.trace };
+  }
+
+  private async runOnError(state: RequestState): Promise<void> {
+    state.section = "on-error";
+    const err = state.lastError!;
+    try {
+      await runStatements(this, state, this.effective("onError"));
+    } catch (error) {
+      if (!(error instanceof PolicyRuntimeError)) throw error;
+      state.lastError = { source: error.source, reason: error.reason, message: error.message, section: "on-error" };
+    }
+    if (state.ended) return;
+    // Without a response from on-error the gateway answers itself: with the failing policy's own
+    // answer (an exhausted pool's 503, a token validation's 401), a 504 for a timeout, else a 500.
+    state.response = state.pendingErrorResponse ?? gatewayError(err.reason === "Timeout" ? 504 : 500, err.reason, err.message);
+    state.trace.gatewayGenerated = true;
+  }
+
+  nextRng(): Rng {
+    return this.options.rng;
+  }
+}

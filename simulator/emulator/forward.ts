@@ -1,0 +1,135 @@
+// forward-request (with pool selection and circuit-breaker bookkeeping), retry, and
+// send-one-way-request. Forwarding errors are APIM runtime errors: inside retry they are caught and
+// the condition decides; outside they send the request to on-error.
+import type { ForwardRequest, Retry, SendOneWayRequest, Statement } from "../../gateway-policy/ast";
+import { TransportError, type SimRequest, type SimResponse } from "../http-types";
+import { PolicyRuntimeError, gatewayError } from "./errors";
+import { applySetHeader, boolOf, textOf, type Machine } from "./statements";
+import type { RequestState } from "./state";
+
+/** APIM's default forward-request timeout, seconds. */
+export const DEFAULT_FORWARD_TIMEOUT_S = 300;
+
+function targetUrl(base: string, state: RequestState): URL {
+  const url = new URL(base.replace(/\/+$/, "") + state.operationPath);
+  for (const [k, v] of Object.entries(state.request.query)) url.searchParams.set(k, v);
+  return url;
+}
+
+function retryAfterSeconds(r: SimResponse): number | undefined {
+  const raw = r.headers["retry-after"];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+export async function forwardRequest(m: Machine, state: RequestState, s: ForwardRequest): Promise<void> {
+  const now = m.clock.now();
+  if (!state.backend) throw new PolicyRuntimeError("BackendNotFound", "forward-request ran before any set-backend-service; the emulator has no API service URL to fall back on.", "forward-request");
+  let memberId: string | undefined;
+  let base: string;
+  if (state.backend.kind === "id") {
+    const picked = m.options.backends.select(state.backend.id, now);
+    if (!picked.ok) {
+      const seconds = Math.max(1, Math.ceil(picked.retryAfterMs / 1000));
+      state.response = gatewayError(503, "BackendUnavailable", picked.reason, { "retry-after": String(seconds) });
+      throw new PolicyRuntimeError("BackendUnavailable", picked.reason, "forward-request", state.response);
+    }
+    memberId = picked.id;
+    base = picked.url;
+  } else {
+    base = state.backend.url;
+  }
+  if (state.inRetry) state.forwardsInRetry++;
+  // Without buffer-request-body the body stream is consumed by the first attempt; APIM replays
+  // nothing, so later attempts inside retry go out with an empty body.
+  const replayLost = state.forwardsInRetry > 1 && s.bufferRequestBody !== true;
+  const url = targetUrl(base, state);
+  const request: SimRequest = {
+    method: state.request.method,
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { ...state.request.headers, host: url.host },
+    body: replayLost ? "" : state.request.body,
+  };
+  const upstream = m.options.upstreams.resolve(url);
+  const started = m.clock.now();
+  state.backendHost = url.host;
+  const attempt = { backendId: memberId ?? url.origin, url: url.toString(), startMs: started, endMs: started } as RequestState["trace"]["attempts"][number];
+  state.trace.attempts.push(attempt);
+  try {
+    if (!upstream) throw new TransportError("BackendConnectionFailure", `No backend answers at ${url.origin} (name does not resolve).`);
+    const response = await upstream.send(request, (s.timeout ?? DEFAULT_FORWARD_TIMEOUT_S) * 1000);
+    attempt.endMs = m.clock.now();
+    attempt.status = response.status;
+    state.response = { status: response.status, headers: { ...response.headers }, body: response.body };
+    const ra = retryAfterSeconds(response);
+    if (memberId) m.options.backends.record(memberId, attempt.endMs, ra === undefined ? { status: response.status } : { status: response.status, retryAfterSeconds: ra });
+    if (s.failOnErrorStatusCode === true && response.status >= 400) {
+      throw new PolicyRuntimeError("BackendError", `Backend answered ${response.status} and fail-on-error-status-code is true.`, "forward-request");
+    }
+  } catch (error) {
+    if (!(error instanceof TransportError)) throw error;
+    attempt.endMs = m.clock.now();
+    attempt.transportReason = error.reason;
+    state.response = null;
+    if (memberId) m.options.backends.record(memberId, attempt.endMs, { transportReason: error.reason });
+    throw new PolicyRuntimeError(error.reason, error.message, "forward-request");
+  }
+}
+
+/** Wait before retry n (1-based), per the retry policy's fixed / linear / exponential formulas. */
+export function retryWaitMs(s: Retry, n: number, random: () => number): number {
+  if (n === 1 && s.firstFastRetry === true) return 0;
+  const interval = s.interval;
+  if (s.delta === undefined) return interval * 1000;
+  if (s.maxInterval === undefined) return (interval + (n - 1) * s.delta) * 1000;
+  const jittered = s.delta * (0.8 + 0.4 * random());
+  return Math.min(s.maxInterval, interval + 2 ** (n - 1) * jittered) * 1000;
+}
+
+type Runner = (m: Machine, state: RequestState, statements: readonly Statement[]) => Promise<void>;
+
+export async function runRetry(m: Machine, state: RequestState, s: Retry, run: Runner): Promise<void> {
+  const outer = !state.inRetry;
+  state.inRetry = true;
+  if (outer) state.forwardsInRetry = 0;
+  const attempt = async (): Promise<PolicyRuntimeError | undefined> => {
+    try {
+      await run(m, state, s.policies);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof PolicyRuntimeError)) throw error;
+      state.lastError = { source: error.source, reason: error.reason, message: error.message, section: state.section };
+      return error;
+    }
+  };
+  try {
+    let error = await attempt();
+    for (let n = 1; n <= s.count && !state.ended; n++) {
+      if (!boolOf(m, state, s.condition, "retry condition")) break;
+      const wait = retryWaitMs(s, n, () => m.options.rng.float());
+      if (wait > 0) await m.clock.sleep(wait);
+      error = await attempt();
+    }
+    if (error) throw error;
+  } finally {
+    if (outer) state.inRetry = false;
+  }
+}
+
+export function sendOneWay(m: Machine, state: RequestState, s: SendOneWayRequest): void {
+  if (s.url === undefined) throw new PolicyRuntimeError("PolicyConfigurationError", "send-one-way-request needs set-url in the emulator.", "send-one-way-request");
+  const url = new URL(textOf(m, state, s.url, "send-one-way-request set-url"));
+  const copy = s.mode === "copy";
+  const headers: Record<string, string> = copy ? { ...state.request.headers } : {};
+  for (const h of s.headers) applySetHeader(m, state, h, headers);
+  const body = s.body !== undefined ? textOf(m, state, s.body, "send-one-way-request set-body") : copy ? state.call.request.body : "";
+  const upstream = m.options.upstreams.resolve(url);
+  state.trace.oneWay.push({ url: url.toString(), atMs: m.clock.now() });
+  if (!upstream) return;
+  // Fire and forget: the client's response never waits for it, and its failure is never seen.
+  void upstream
+    .send({ method: s.method ?? state.request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body }, (s.timeout ?? 60) * 1000)
+    .catch(() => undefined);
+}

@@ -1,0 +1,167 @@
+// Execution of each policy statement kind. Values are evaluated structurally (expressions.ts);
+// forwarding and retry live in forward.ts; throttling and identity policies in guards.ts.
+import type { ExistsAction, SetHeader, Statement } from "../../gateway-policy/ast";
+import type { Value } from "../../gateway-policy/expr/ast";
+import type { Clock } from "../clock";
+import { lowerCaseHeaders } from "../http-types";
+import type { EmulatorOptions } from "./emulator";
+import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
+import { evaluateValue, type ExprEnv, type PolicyValue } from "./expressions";
+import { forwardRequest, runRetry, sendOneWay } from "./forward";
+import { emitTokenMetric, managedIdentity, rateLimitByKey, tokenLimit, validateToken } from "./guards";
+import type { RequestState } from "./state";
+import type { SlidingCounters, TokenCounters, VolatileCache } from "./stores";
+
+/** What statements need from the emulator instance (gateway-wide state and options). */
+export interface Machine {
+  readonly options: EmulatorOptions;
+  readonly clock: Clock;
+  readonly cache: VolatileCache;
+  readonly tokenCounters: TokenCounters;
+  readonly rateCounters: SlidingCounters;
+  readonly metrics: Array<Record<string, string>>;
+  env(state: RequestState): ExprEnv;
+}
+
+export function valueOf(m: Machine, state: RequestState, v: Value, where: string): PolicyValue {
+  return evaluateValue(v, m.env(state), where);
+}
+
+export function textOf(m: Machine, state: RequestState, v: Value, where: string): string {
+  const x = valueOf(m, state, v, where);
+  if (x === null) return "";
+  if (typeof x === "object") throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", `${where}: a token object cannot be used as text.`, where);
+  return typeof x === "boolean" ? (x ? "true" : "false") : String(x);
+}
+
+export function boolOf(m: Machine, state: RequestState, v: Value, where: string): boolean {
+  const x = valueOf(m, state, v, where);
+  if (typeof x === "boolean") return x;
+  if (typeof x === "string" && /^(true|false)$/i.test(x)) return x.toLowerCase() === "true";
+  throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", `${where}: expected a bool, got ${JSON.stringify(x)}.`, where);
+}
+
+export async function runStatements(m: Machine, state: RequestState, statements: readonly Statement[]): Promise<void> {
+  for (const s of statements) {
+    if (state.ended) return;
+    await runStatement(m, state, s);
+  }
+}
+
+function applyExists(target: Record<string, string>, name: string, action: ExistsAction, values: string[]): void {
+  const key = name.toLowerCase();
+  if (action === "delete") {
+    delete target[key];
+    return;
+  }
+  if (action === "skip" && key in target) return;
+  if (action === "append" && key in target) {
+    target[key] = [target[key], ...values].join(", ");
+    return;
+  }
+  target[key] = values.join(", ");
+}
+
+export function applySetHeader(m: Machine, state: RequestState, s: SetHeader, target: Record<string, string>): void {
+  const where = `set-header "${s.name}"`;
+  const values = s.values.map((v) => textOf(m, state, v, where));
+  applyExists(target, s.name, s.existsAction ?? "override", values);
+}
+
+async function runStatement(m: Machine, state: RequestState, s: Statement): Promise<void> {
+  switch (s.kind) {
+    case "base":
+      // effective() already spliced every <base/>; one left here sits somewhere APIM ignores it.
+      return;
+    case "set-backend-service": {
+      if (s.backendId !== undefined) {
+        const id = textOf(m, state, s.backendId, "set-backend-service backend-id");
+        if (!m.options.backends.has(id)) throw new PolicyRuntimeError("BackendNotFound", `Backend "${id}" is not defined.`, "set-backend-service");
+        state.backend = { kind: "id", id };
+      } else if (s.baseUrl !== undefined) {
+        state.backend = { kind: "url", url: textOf(m, state, s.baseUrl, "set-backend-service base-url") };
+      }
+      return;
+    }
+    case "forward-request":
+      return forwardRequest(m, state, s);
+    case "retry":
+      return runRetry(m, state, s, runStatements);
+    case "choose": {
+      for (const w of s.when) {
+        if (boolOf(m, state, w.condition, "choose/when condition")) return runStatements(m, state, w.policies);
+      }
+      if (s.otherwise) await runStatements(m, state, s.otherwise);
+      return;
+    }
+    case "set-variable": {
+      const v = valueOf(m, state, s.value, `set-variable "${s.name}"`);
+      state.variables.set(s.name, v);
+      return;
+    }
+    case "set-header": {
+      const onResponse = state.section === "outbound" || state.section === "on-error";
+      if (onResponse) {
+        if (state.response) applySetHeader(m, state, s, state.response.headers);
+      } else applySetHeader(m, state, s, state.request.headers);
+      return;
+    }
+    case "set-query-parameter": {
+      const values = s.values.map((v) => textOf(m, state, v, `set-query-parameter "${s.name}"`));
+      const q = state.request.query;
+      const action = s.existsAction ?? "override";
+      if (action === "delete") delete q[s.name];
+      else if (!(action === "skip" && s.name in q)) q[s.name] = action === "append" && s.name in q ? [q[s.name], ...values].join(",") : values.join(",");
+      return;
+    }
+    case "rewrite-uri": {
+      const template = textOf(m, state, s.template, "rewrite-uri template");
+      const [p, qs] = template.split("?", 2);
+      state.operationPath = p!.startsWith("/") ? p! : `/${p}`;
+      if (s.copyUnmatchedParams === false) state.request.query = {};
+      if (qs) for (const [k, v] of new URLSearchParams(qs)) state.request.query[k] = v;
+      return;
+    }
+    case "return-response": {
+      if (s.responseVariableName !== undefined) throw new UnsupportedPolicyError("return-response response-variable-name needs send-request, which the emulator does not run.");
+      const headers: Record<string, string> = {};
+      for (const h of s.headers) applySetHeader(m, state, h, headers);
+      const body = s.body !== undefined ? textOf(m, state, s.body, "return-response set-body") : "";
+      state.response = { status: s.status?.code ?? 200, headers: lowerCaseHeaders(headers), body };
+      state.ended = true;
+      state.trace.gatewayGenerated = true;
+      return;
+    }
+    case "send-one-way-request":
+      return sendOneWay(m, state, s);
+    case "authentication-managed-identity":
+      return managedIdentity(m, state, s);
+    case "validate-azure-ad-token":
+    case "validate-jwt":
+      return validateToken(m, state, s);
+    case "azure-openai-token-limit":
+    case "llm-token-limit":
+      return tokenLimit(m, state, s);
+    case "azure-openai-emit-token-metric":
+    case "llm-emit-token-metric":
+      return emitTokenMetric(m, state, s);
+    case "rate-limit-by-key":
+      return rateLimitByKey(m, state, s);
+    case "cache-lookup-value": {
+      const key = textOf(m, state, s.key, "cache-lookup-value key");
+      const hit = m.cache.get(key, m.clock.now());
+      if (hit !== undefined) state.variables.set(s.variableName, hit);
+      else if (s.defaultValue !== undefined) state.variables.set(s.variableName, valueOf(m, state, s.defaultValue, "cache-lookup-value default-value"));
+      return;
+    }
+    case "cache-store-value": {
+      const key = textOf(m, state, s.key, "cache-store-value key");
+      const v = valueOf(m, state, s.value, "cache-store-value value");
+      if (v === null || typeof v === "object") throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", "cache-store-value: only strings, ints and bools can be cached.", "cache-store-value");
+      m.cache.set(key, v, s.duration * 1000, m.clock.now());
+      return;
+    }
+    default:
+      throw new UnsupportedPolicyError(`Policy element <${(s as { kind: string }).kind}> is not supported by the emulator.`);
+  }
+}
