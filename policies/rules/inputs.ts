@@ -76,7 +76,11 @@ export function normalizeRegion(location: string): string {
   return location.replace(/\s+/g, "").toLowerCase();
 }
 
-/** The account a deployment belongs to: matched by account name, else by dependency/parent URN. */
+/**
+ * The account a deployment belongs to: matched by account name; when the name is an unknown
+ * output (a preview of a new account), by following dependsOn links (deployments on one account
+ * are chained, the first one depends on the account), then by a single account sharing its parent.
+ */
 export function accountOf(
   deployment: PlannedResource,
   resources: readonly PlannedResource[],
@@ -87,8 +91,19 @@ export function accountOf(
     const byName = accounts.find((a) => stringAt(a, "accountName") === accountName);
     if (byName) return byName;
   }
-  const linked = new Set([...(deployment.dependsOn ?? []), ...(deployment.parent ? [deployment.parent] : [])]);
-  return accounts.find((a) => a.urn !== undefined && linked.has(a.urn));
+  const byUrn = new Map(resources.filter((r) => r.urn !== undefined).map((r) => [r.urn as string, r]));
+  const seen = new Set<string>();
+  const queue = [...(deployment.dependsOn ?? [])];
+  while (queue.length > 0) {
+    const urn = queue.shift() as string;
+    if (seen.has(urn)) continue;
+    seen.add(urn);
+    const linked = byUrn.get(urn);
+    if (linked?.type === types.account) return linked;
+    if (linked?.type === types.deployment) queue.push(...(linked.dependsOn ?? []));
+  }
+  const siblings = accounts.filter((a) => deployment.parent !== undefined && a.parent === deployment.parent);
+  return siblings.length === 1 ? siblings[0] : undefined;
 }
 
 /** The region of a deployment's account, normalized, when it can be resolved. */

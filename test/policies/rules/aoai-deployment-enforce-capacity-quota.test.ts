@@ -57,3 +57,23 @@ describe("aoai-deployment-enforce-capacity-quota", () => {
     ]);
   });
 });
+
+describe("aoai-deployment-enforce-capacity-quota account resolution", () => {
+  it("follows a dependsOn chain of deployments back to their account", () => {
+    const acct = account("aoai-eastus2", "eastus2");
+    const first = { ...withInput(deployment("d1"), "accountName", undefined), dependsOn: [acct.urn as string] };
+    const second = { ...withInput(deployment("d2"), "accountName", undefined), dependsOn: [first.urn as string] };
+    expect(messagesOf(rule, [acct, first, second], quota(150))).toEqual([
+      "Deployments of gpt-4o DataZoneStandard in eastus2 request 200 capacity units (d1: 100, d2: 100), above the declared quota of 150; lower sku.capacity or raise the declared quota after Azure grants it.",
+    ]);
+  });
+
+  it("falls back to the one account under the same parent component", () => {
+    const parent = "urn:pulumi:test::aoai-fleet::aoai:index:OpenAiAccount::eastus2";
+    const acct = { ...account("aoai-eastus2", "eastus2"), parent };
+    const orphan = { ...withInput(deployment("d1"), "accountName", undefined), parent };
+    expect(messagesOf(rule, [acct, orphan], quota(50))).toEqual([
+      "Deployments of gpt-4o DataZoneStandard in eastus2 request 100 capacity units (d1: 100), above the declared quota of 50; lower sku.capacity or raise the declared quota after Azure grants it.",
+    ]);
+  });
+});
