@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { abBucket, hashBucketOf, variantForBucket } from "../../gateway-policy/strategies/hash";
 import type { GatewayRoute } from "../../stacks/config/gateway";
 
 /** Which arm served a request and where its shadow copy (if any) goes. */
@@ -19,11 +19,6 @@ export interface RoutingInput {
   forceSlot?: "blue" | "green";
 }
 
-/** 0–99 bucket of a key, stable across runs (sticky canary callers, A/B assignment). */
-export function bucketOf(key: string): number {
-  return createHash("sha256").update(key).digest().readUInt32BE(0) % 100;
-}
-
 /**
  * The rollout part of the gateway's routing, as the simulator source needs it to attribute traffic:
  * forced slot → A/B variant by caller bucket → canary by percent (sticky by caller) → active
@@ -35,15 +30,14 @@ export function routeRequest(route: GatewayRoute, input: RoutingInput): RoutedRe
   const withShadow = (r: RoutedRequest): RoutedRequest => (shadowDeployment ? { ...r, shadowDeployment } : r);
   if (input.forceSlot && route.blueGreen) return withShadow({ deployment: route.blueGreen[input.forceSlot] });
   if (route.abTest) {
-    const bucket = bucketOf(`${route.abTest.id}:${input.callerId}`);
-    let upper = 0;
-    for (const [variant, spec] of Object.entries(route.abTest.variants)) {
-      upper += spec.percent;
-      if (bucket < upper) return withShadow({ deployment: spec.deployment, experiment: route.abTest.id, variant });
-    }
+    // The policy's own bucket function, so simulated callers land in the variant APIM would pick.
+    const variants = Object.entries(route.abTest.variants).map(([name, spec]) => ({ name, percent: spec.percent }));
+    const variant = variantForBucket(variants, abBucket(route.abTest.id, input.callerId));
+    const spec = route.abTest.variants[variant]!;
+    return withShadow({ deployment: spec.deployment, experiment: route.abTest.id, variant });
   }
   if (route.canary && route.canary.percent > 0) {
-    const draw = route.canary.sticky ? bucketOf(`canary:${input.callerId}`) : input.canaryDraw * 100;
+    const draw = route.canary.sticky ? hashBucketOf(`canary:${input.callerId}`) : input.canaryDraw * 100;
     if (draw < route.canary.percent) return withShadow({ deployment: route.canary.deployment });
   }
   if (route.blueGreen) return withShadow({ deployment: route.blueGreen[route.blueGreen.active] });
