@@ -1,4 +1,4 @@
-import { defineCommand, CliError } from "../registry";
+import { defineCommand } from "../registry";
 
 defineCommand({
   name: "plan",
@@ -6,9 +6,14 @@ defineCommand({
     program
       .command("plan")
       .argument("<stack>", "stack name; reads Pulumi.<stack>.yaml from the repository root")
-      .description("Run the real stack program offline (Pulumi mocks) and print/write the plan")
-      .action(() => {
-        throw new CliError("plan: work in progress (issue 3)", 3);
+      .option("--config <file>", "plan this stack config YAML instead of Pulumi.<stack>.yaml")
+      .option("--out <dir>", "output root (writes <dir>/<stack>/plan.json)", "out")
+      .option("--today <date>", "YYYY-MM-DD to use as today for retirement checks (default: the real date)")
+      .description("Run the real stack program offline (Pulumi mocks): print resources, quota use and warnings; write out/<stack>/plan.json. Exit 0 valid, 2 invalid config.")
+      .action(async (stack: string, options: { config?: string; out?: string; today?: string }) => {
+        // Loaded lazily so other commands start without Pulumi.
+        const { planCommand } = await import("../plan/command.js");
+        process.exitCode = await planCommand(stack, options);
       });
   },
 });

@@ -23,10 +23,13 @@ export interface CheckResult {
 
 const base = (name: string) => `aoai-fleet:fleet.deployments.${name}`;
 
-/** Path of a region inside a deployment: its entry in `regions:` when listed, else the fleet region. */
+/**
+ * Path of a region inside a deployment: its entry in `regions:` when listed, else the deployment's
+ * `regions` key (absent, meaning every fleet region), so the message always names the deployment.
+ */
 export function regionPath(name: string, d: FleetDeploymentConfig, region: string): string {
   const index = d.regions?.indexOf(region) ?? -1;
-  return index >= 0 ? `${base(name)}.regions.${index}` : `aoai-fleet:fleet.regions.${region}`;
+  return index >= 0 ? `${base(name)}.regions.${index}` : `${base(name)}.regions`;
 }
 
 export function checkDeployment(name: string, d: FleetDeploymentConfig, regions: readonly string[], ctx: CheckContext): CheckResult {
@@ -69,21 +72,22 @@ export function checkDeployment(name: string, d: FleetDeploymentConfig, regions:
   }
   regions.forEach((region) => {
     const path = regionPath(name, d, region);
+    const implicit = d.regions === undefined ? " (regions defaults to every fleet region; list the regions this deployment belongs in)" : "";
     if (isDataZone(d.sku)) {
       const zone = catalog.dataZoneOf(region);
       const zones = version.dataZones?.value ?? catalog.dataZoneNames();
       if (!zone) {
-        errors.push({ path, message: `${d.sku} needs a region inside a data zone, and ${region} is in none; data-zone regions: ${catalog.dataZoneNames().map((z) => `${z}: ${(catalog.data.dataZones.value[z] ?? []).join(", ")}`).join("; ")}` });
+        errors.push({ path, message: `${d.sku} needs a region inside a data zone, and ${region} is in none${implicit}; data-zone regions: ${catalog.dataZoneNames().map((z) => `${z}: ${(catalog.data.dataZones.value[z] ?? []).join(", ")}`).join("; ")}` });
         return;
       }
       if (!zones.includes(zone)) {
-        errors.push({ path, message: `${d.sku} for ${d.model} ${d.version} exists only in data zone(s) ${zones.join(", ")}, and ${region} is in ${zone}` });
+        errors.push({ path, message: `${d.sku} for ${d.model} ${d.version} exists only in data zone(s) ${zones.join(", ")}, and ${region} is in ${zone}${implicit}` });
         return;
       }
     }
     const offered = catalog.regionalSkus(d.model, d.version, region);
     if (offered && !offered.includes(d.sku)) {
-      errors.push({ path, message: `${d.sku} is not offered for ${d.model} ${d.version} in ${region}; offered there: ${offered.length > 0 ? offered.join(", ") : "nothing"}` });
+      errors.push({ path, message: `${d.sku} is not offered for ${d.model} ${d.version} in ${region}; offered there: ${offered.length > 0 ? offered.join(", ") : "nothing"}${implicit}` });
     }
   });
   if (isProvisioned(d.sku) && !catalog.ptuShape(d.model, d.sku)) {

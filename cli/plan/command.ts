@@ -1,0 +1,42 @@
+/**
+ * `plan <stack>`: offline plan → plan steps → exit code (0 valid, 2 invalid config, or a step's code).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FleetConfigError } from "../../stacks/config/errors";
+import { CliError } from "../registry";
+import { runOfflinePlan } from "./runner";
+import { REPO_ROOT } from "./stack-config";
+import { runPlanSteps } from "./steps";
+import "./steps/index";
+
+export interface PlanCommandOptions {
+  /** Plan this YAML file instead of `Pulumi.<stack>.yaml`. */
+  readonly config?: string;
+  /** Output root; `<out>/<stack>/plan.json`. */
+  readonly out?: string;
+  /** YYYY-MM-DD to use as today for retirement checks. */
+  readonly today?: string;
+}
+
+export async function planCommand(stack: string, options: PlanCommandOptions, print: (line?: string) => void = (l = "") => process.stdout.write(`${l}\n`)): Promise<number> {
+  let today: Date | undefined;
+  if (options.today !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(options.today) || Number.isNaN(Date.parse(`${options.today}T00:00:00Z`))) {
+      throw new CliError(`--today "${options.today}" is not a YYYY-MM-DD date`, 2);
+    }
+    today = new Date(`${options.today}T00:00:00Z`);
+  }
+  let plan;
+  try {
+    plan = await runOfflinePlan(stack, { ...(options.config ? { configFile: path.resolve(options.config) } : {}), ...(today ? { today } : {}) });
+  } catch (error) {
+    if (error instanceof FleetConfigError) {
+      throw new CliError(`${error.message}\nNothing was planned or created. Fix the config and run the plan again.`, 2);
+    }
+    throw error;
+  }
+  const outDir = path.join(path.resolve(options.out ?? path.join(REPO_ROOT, "out")), stack);
+  fs.mkdirSync(outDir, { recursive: true });
+  return runPlanSteps({ plan, outDir, print, planJsonExtras: {} });
+}

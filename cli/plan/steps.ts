@@ -1,0 +1,57 @@
+/**
+ * Plan steps: what `npm run plan -- <stack>` does with a finished offline plan (print tables, write
+ * plan.json, and — added by other features — gateway policy XML, topology, compliance). Each step is
+ * one file under `cli/plan/steps/` calling `definePlanStep`, registered by one import line in
+ * `cli/plan/steps/index.ts`. The runner never changes when a step is added.
+ */
+import type { OfflinePlan } from "./runner";
+
+export interface PlanStepContext {
+  /** The finished offline plan (resources, outputs, warnings, config). */
+  readonly plan: OfflinePlan;
+  /** Output folder of this stack, `out/<stack>/` (created before steps run). */
+  readonly outDir: string;
+  /** Writes one line to the console. */
+  readonly print: (line?: string) => void;
+  /**
+   * Extra top-level sections for plan.json (e.g. `gateway`, `compliance`). Steps ordered before
+   * `write-plan-json` (order 1000) may add keys; the core keys stack/resources/warnings are reserved.
+   */
+  readonly planJsonExtras: Record<string, unknown>;
+}
+
+export interface PlanStepOutcome {
+  /** Non-zero fails the plan command (e.g. 1 for a failed compliance check). The highest code wins. */
+  readonly exitCode?: number;
+}
+
+export interface PlanStep {
+  /** Unique, kebab-case, shown on failure. */
+  readonly name: string;
+  /** Steps run in ascending order: tables ~10-90, artifacts ~100-900, write-plan-json 1000. */
+  readonly order: number;
+  run(context: PlanStepContext): Promise<PlanStepOutcome | void> | PlanStepOutcome | void;
+}
+
+const steps = new Map<string, PlanStep>();
+
+export function definePlanStep(step: PlanStep): PlanStep {
+  if (steps.has(step.name)) throw new Error(`plan step "${step.name}" is defined twice`);
+  steps.set(step.name, step);
+  return step;
+}
+
+/** Registered steps in run order (ties broken by name). */
+export function planSteps(): PlanStep[] {
+  return [...steps.values()].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+}
+
+/** Runs every step; returns the highest exit code any step asked for (0 when none). */
+export async function runPlanSteps(context: PlanStepContext, only: readonly PlanStep[] = planSteps()): Promise<number> {
+  let exitCode = 0;
+  for (const step of only) {
+    const outcome = await step.run(context);
+    if (outcome?.exitCode !== undefined) exitCode = Math.max(exitCode, outcome.exitCode);
+  }
+  return exitCode;
+}

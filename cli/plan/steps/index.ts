@@ -1,0 +1,8 @@
+/**
+ * Plan step registrations: one import line per step file. Add yours here (and keep the file's
+ * `order` in mind: write-plan-json runs at 1000, so steps adding plan.json sections use < 1000).
+ */
+import "./resource-table";
+import "./quota-table";
+import "./warnings";
+import "./write-plan-json";

@@ -1,0 +1,22 @@
+import { compactTable } from "../table";
+import { definePlanStep } from "../steps";
+
+const fmt = (n: number | null) => (n === null ? "—" : n.toLocaleString("en-US"));
+
+/** Prints the summary line and one row per deployment × region. */
+export const resourceTableStep = definePlanStep({
+  name: "resource-table",
+  order: 10,
+  run({ plan, print }) {
+    const counts = new Map<string, number>();
+    plan.resources.forEach((r) => counts.set(r.type, (counts.get(r.type) ?? 0) + 1));
+    const accounts = counts.get("azure-native:cognitiveservices:Account") ?? 0;
+    const deployments = counts.get("azure-native:cognitiveservices:Deployment") ?? 0;
+    print(`Offline plan of stack "${plan.stack}" (Pulumi mocks; nothing was created): ${plan.resources.length} resources, ${accounts} accounts, ${deployments} deployments, resource group ${plan.outputs.resourceGroupName}`);
+    const table = compactTable(["region", "deployment", "model@version", "SKU", "capacity", "TPM", "RPM", "upgrade policy", "spillover"], ["left", "left", "left", "left", "right", "right", "right", "left", "left"]);
+    for (const b of plan.outputs.backends) {
+      table.push([b.region, b.name, `${b.model}@${b.version}`, b.sku, `${fmt(b.capacity)}${b.sku.includes("Provisioned") ? " PTU" : ""}`, fmt(b.tpm), fmt(b.rpm), b.upgrade, b.spillover ?? ""]);
+    }
+    print(table.toString());
+  },
+});
