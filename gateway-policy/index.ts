@@ -16,3 +16,16 @@ export { renderPolicy, lowerDocument } from "./render";
 export { parsePolicy, liftDocument } from "./parse";
 export { PolicyModelError, SUPPORTED_ELEMENTS } from "./elements/index";
 export { PolicyXmlError, parseXml, printXml, type XmlElement, type XmlNode } from "./xml";
+
+// Strategies, limits and the A/B hash.
+export type {
+  RouteSpec, RouteBackendSpec, CanarySpec, BlueGreenSpec, AbTestSpec, ShadowSpec, EdgeSpec, InventoryBackend,
+  BackendInventory, PoolDefinition, NamedValueDefinition, StrategyResult,
+} from "./strategies/types";
+export { composeRoutePolicy, composeGatewayPolicy, retryCountFor, DEFAULT_TIMEOUT_SECONDS } from "./strategies/compose";
+export { planPools, proportionalWeights, ROUTE_NAME } from "./strategies/pools";
+export { validateRoute, validateEdge } from "./strategies/validate";
+export { activeSlotName, canaryPercentName, routeNamedValues } from "./strategies/select";
+export { NAMES, COGNITIVE_SERVICES_RESOURCE, DEFAULT_API_VERSION } from "./strategies/edge";
+export { abBucket, hashBucketOf, variantForBucket } from "./strategies/hash";
+export { LIMITS, PolicyLimitError, checkPolicySize, checkRetryCount, gatewayPath } from "./limits";

@@ -1,0 +1,94 @@
+// Target selection for one route: which pool serves this request. Later steps override earlier ones:
+// stable pool → blue-green active slot → A/B variant → canary; explicit test headers win at each step.
+import type { Statement } from "../ast";
+import type { Expr } from "../expr/ast";
+import { and, compare, concat, eq, hashBucket, int, lt, namedValue, or, randomBelow, requestHeader, str, tryParseInt, variable } from "../expr/helpers";
+import { NAMES } from "./edge";
+import type { NamedValueDefinition, RouteSpec } from "./types";
+
+export const activeSlotName = (route: string): string => `${route}-active-slot`;
+export const canaryPercentName = (route: string): string => `${route}-canary-percent`;
+
+const setVar = (name: string, value: Expr | string): Statement => ({ kind: "set-variable", name, value });
+const target = (route: string, side: string, variant?: string): Statement[] => [
+  setVar(NAMES.targetVar, `${route}-${side}`),
+  setVar(NAMES.labelVar, side),
+  ...(variant !== undefined ? [setVar(NAMES.variantVar, variant)] : []),
+];
+
+function blueGreen(route: RouteSpec): Statement[] {
+  const slotHeader = requestHeader(NAMES.slotHeader, "");
+  return [
+    {
+      kind: "choose",
+      when: [
+        // Smoke tests reach either slot explicitly; everyone else follows the named value.
+        { condition: eq(slotHeader, str("green")), policies: target(route.name, "green") },
+        { condition: eq(slotHeader, str("blue")), policies: target(route.name, "blue") },
+        { condition: eq(namedValue(activeSlotName(route.name)), str("green")), policies: target(route.name, "green") },
+      ],
+      otherwise: target(route.name, "blue"),
+    },
+  ];
+}
+
+function abTest(route: RouteSpec): Statement[] {
+  const ab = route.abTest as NonNullable<RouteSpec["abTest"]>;
+  const variants = Object.entries(ab.variants);
+  const forced = requestHeader(NAMES.variantHeader, "");
+  const bucket = variable(NAMES.abBucketVar, "int");
+  let upper = 0;
+  const byBucket = variants.slice(0, -1).map(([name, v]) => {
+    upper += v.percent;
+    return { condition: lt(bucket, int(upper)), policies: target(route.name, `ab-${name}`, name) };
+  });
+  const [lastName] = variants[variants.length - 1] as [string, unknown];
+  return [
+    setVar(NAMES.abBucketVar, hashBucket(concat(str(`${ab.id}:`), variable(NAMES.callerVar, "string")))),
+    {
+      kind: "choose",
+      when: [...variants.map(([name]) => ({ condition: eq(forced, str(name)), policies: target(route.name, `ab-${name}`, name) })), ...byBucket],
+      otherwise: target(route.name, `ab-${lastName}`, lastName),
+    },
+  ];
+}
+
+function canary(route: RouteSpec): Statement[] {
+  const c = route.canary as NonNullable<RouteSpec["canary"]>;
+  const forced = requestHeader(NAMES.canaryHeader, "");
+  const bucket: Expr = c.sticky ? hashBucket(concat(str(`${route.name}-canary:`), variable(NAMES.callerVar, "string"))) : randomBelow(100);
+  // A bad named value (not an integer) means 0 %: the canary gets nothing rather than everything.
+  const percent = tryParseInt(namedValue(canaryPercentName(route.name)), 0);
+  return [
+    setVar(NAMES.canaryBucketVar, bucket),
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: or(eq(forced, str("canary")), and(compare("!=", forced, str("stable")), lt(variable(NAMES.canaryBucketVar, "int"), percent))),
+          policies: target(route.name, "canary", route.abTest ? "" : undefined),
+        },
+      ],
+    },
+  ];
+}
+
+/** Statements that leave the chosen pool id in `aoai-target` and its side in `aoai-target-label`. */
+export function selectionStatements(route: RouteSpec): Statement[] {
+  const out: Statement[] = [setVar(NAMES.routeVar, route.name)];
+  if (route.abTest) out.push(setVar(NAMES.variantVar, ""));
+  out.push(...(route.blueGreen ? blueGreen(route) : target(route.name, "stable")));
+  if (route.abTest) out.push(...abTest(route));
+  if (route.canary) out.push(...canary(route));
+  return out;
+}
+
+/** Named values the route's policy reads; create them before attaching the policy. */
+export function routeNamedValues(route: RouteSpec): NamedValueDefinition[] {
+  const out: NamedValueDefinition[] = [];
+  if (route.blueGreen)
+    out.push({ name: activeSlotName(route.name), value: route.blueGreen.active, allowed: "blue | green", description: `Active blue-green slot of route ${route.name}; switching is a one-value update.` });
+  if (route.canary)
+    out.push({ name: canaryPercentName(route.name), value: String(route.canary.percent), allowed: "integer 0–100", description: `Percent of route ${route.name} traffic sent to canary ${route.canary.deployment}.` });
+  return out;
+}
