@@ -30,8 +30,9 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
       );
       const size = `${members.length} backends`;
       if (options.requireCircuitBreaker) {
-        // Member ids that are still unknown (outputs during a preview) cannot be resolved yet.
-        for (const id of members.filter((m): m is string => typeof m === "string")) {
+        // Only ARM backend ids can be resolved: ids still unknown during a preview (absent) or
+        // placeholders are skipped here and checked on the next preview once the backends exist.
+        for (const id of members.filter((m): m is string => typeof m === "string" && /\/backends\/[^/]+$/i.test(m))) {
           const member = backendById(id, resources);
           if (member === undefined) {
             findings.push({ resource: pool, message: `Backend pool "${pool.name}" routes to ${size} but member "${id}" is not a backend in this stack, so its circuit breaker cannot be checked; manage that backend in this stack or remove it from the pool.` });

@@ -22,7 +22,7 @@ export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
         .describe("Headers and query parameters whose value must come from a named value or an expression."),
       sensitiveNamePattern: z
         .string()
-        .default("key|secret|password|token|credential")
+        .default("(^|[-_.])(api-?key|key|secret|password|passwd|pwd|credential|connection-?string|access-?token|bearer-?token|sas(-?token)?|subscription-?key)($|[-_.])")
         .describe("Case-insensitive regex: named values whose name matches must be secret or Key Vault backed."),
       extraPatterns: z.array(z.string().min(1)).default([]).describe("Extra regex sources that count as secrets."),
     })

@@ -5,4 +5,5 @@
 import "./resource-table";
 import "./quota-table";
 import "./warnings";
+import "./compliance";
 import "./write-plan-json";

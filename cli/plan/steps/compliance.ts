@@ -1,0 +1,44 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadPackConfig, packConfigFile, evaluateOffline } from "../../../policies/offline";
+import { PackConfigError } from "../../../policies/pack-config";
+import { markdownReport, summaryLine, violationsTable } from "../../../policies/report";
+import { todayFromEnvironment } from "../../../stacks/program";
+import { CliError } from "../../registry";
+import { REPO_ROOT } from "../stack-config";
+import { definePlanStep } from "../steps";
+
+/**
+ * Evaluates the CrossGuard pack's rules offline on the planned resources with the stack's pack
+ * config (policies/config/<stack>.json), prints violations, writes compliance.md and a plan.json
+ * section, and fails the plan (exit 1) on any mandatory violation.
+ */
+export const complianceStep = definePlanStep({
+  name: "compliance",
+  order: 40,
+  run({ plan, outDir, print, planJsonExtras }) {
+    const file = packConfigFile(REPO_ROOT, plan.stack);
+    const label = path.relative(REPO_ROOT, file);
+    let loaded;
+    try {
+      loaded = loadPackConfig(file);
+    } catch (error) {
+      if (error instanceof PackConfigError) throw new CliError(`${error.message}\nFix the policy pack config and run the plan again.`, 2);
+      throw error;
+    }
+    const configLabel = loaded.found ? label : `${label} (absent: every rule at its default level and options)`;
+    const report = evaluateOffline({
+      plan: { stack: plan.stack, resources: plan.resources },
+      fleet: plan.config["aoai-fleet:fleet"],
+      rules: loaded.rules,
+      now: todayFromEnvironment(),
+    });
+    print(`Guardrails (${configLabel}): ${summaryLine(report)}`);
+    if (report.violations.length > 0) print(violationsTable(report));
+    fs.writeFileSync(path.join(outDir, "compliance.md"), markdownReport(report, configLabel));
+    planJsonExtras.compliance = { config: label, ...report };
+    if (report.mandatoryCount === 0) return;
+    print(`Guardrails failed: ${report.mandatoryCount} mandatory violation${report.mandatoryCount === 1 ? "" : "s"}; the plan exits 1.`);
+    return { exitCode: 1 };
+  },
+});

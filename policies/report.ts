@@ -1,0 +1,42 @@
+// Presents a compliance report: a console table and a Markdown section (for $GITHUB_STEP_SUMMARY).
+import Table from "cli-table3";
+import type { ComplianceReport } from "./evaluate";
+
+export function summaryLine(report: ComplianceReport): string {
+  const disabled = report.rulesDisabled.length > 0 ? `, ${report.rulesDisabled.length} disabled` : "";
+  const count = (n: number, what: string) => `${n} ${what} violation${n === 1 ? "" : "s"}`;
+  return `${report.rulesEvaluated.length} rules evaluated${disabled}: ${count(report.mandatoryCount, "mandatory")}, ${count(report.advisoryCount, "advisory")}.`;
+}
+
+/** Console table: rule id, level, resource, message (wrapped). */
+export function violationsTable(report: ComplianceReport): string {
+  const table = new Table({
+    head: ["rule", "level", "resource", "violation"],
+    colWidths: [42, 11, 32, 80],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+  for (const v of report.violations) {
+    table.push([v.ruleId, v.enforcementLevel, `${v.resourceName}\n(${v.resourceType.split(":").pop()})`, v.message]);
+  }
+  return table.toString();
+}
+
+function cell(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/** A Markdown section for CI job summaries. */
+export function markdownReport(report: ComplianceReport, configLabel: string): string {
+  const status = report.mandatoryCount > 0 ? "❌ failed" : "✅ passed";
+  const lines = [`### Guardrails for stack \`${report.stack}\`: ${status}`, "", `Pack config: \`${configLabel}\`. ${summaryLine(report)}`, ""];
+  if (report.violations.length > 0) {
+    lines.push("| rule | level | resource | violation |", "| --- | --- | --- | --- |");
+    for (const v of report.violations) {
+      lines.push(`| \`${cell(v.ruleId)}\` | ${v.enforcementLevel} | \`${cell(v.resourceName)}\` | ${cell(v.message)} |`);
+    }
+    lines.push("");
+  }
+  return lines.join("\n");
+}
