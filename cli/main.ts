@@ -10,6 +10,7 @@ import { CliError, definedCommands } from "./registry";
 // ---- command registrations: one line per command ----
 import "./commands/plan";
 import "./commands/catalog";
+import "./commands/rollout";
 // ---- end of command registrations ----
 
 export function buildProgram(): Command {

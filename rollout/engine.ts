@@ -28,6 +28,12 @@ export interface ActionResult {
   message: string;
 }
 
+/** The stack's validated gateway config. */
+export function loadGateway(ctx: RolloutContext): GatewayConfig {
+  const file = stackFilePath(ctx.dir, ctx.stack);
+  return validatedGateway(readStackText(file), file);
+}
+
 export function loadRoute(ctx: RolloutContext, route: string): { gateway: GatewayConfig; route: GatewayRoute; state: RouteState } {
   const file = stackFilePath(ctx.dir, ctx.stack);
   const gateway = validatedGateway(readStackText(file), file);

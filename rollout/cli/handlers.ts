@@ -1,0 +1,158 @@
+import { abReport } from "../ab/report";
+import { blueGreenDeploy, blueGreenRollback, blueGreenSmoke, blueGreenSwitch } from "../bluegreen/actions";
+import { defaultSmokeCriteria } from "../bluegreen/smoke";
+import { HttpSmokeTarget, SimulatorSmokeTarget } from "../bluegreen/targets";
+import { canaryPromote, canaryRollback, canaryStart, canaryStep } from "../canary/actions";
+import { canaryEvaluate, canaryRun } from "../canary/run";
+import { defaultSchedule, parseSchedule } from "../canary/schedule";
+import { loadGateway, loadRoute, type ActionResult, type RolloutContext } from "../engine";
+import { RolloutError } from "../errors";
+import { loadRolloutScenario } from "../metrics/simScenario";
+import { SimulatorMetricSource } from "../metrics/simulatorSource";
+import { renderAbReport, renderAction, renderCanaryEvaluation, renderShadowReport, renderSmoke } from "../render/tables";
+import { shadowReport } from "../shadow/report";
+import { stackFilePath } from "../stackfile/stackFile";
+import { canaryPolicyFrom, contextFor, integer, metricSourceFor, number, windowSeconds, type CommonOptions, type PolicyOptions, type SourceOptions } from "./options";
+
+/** Where command output goes; returns the exit code. */
+export type Print = (text: string) => void;
+
+function actionPrinter(ctx: RolloutContext, print: Print): (r: ActionResult) => void {
+  return (r) => print(renderAction(r, stackFilePath(ctx.dir, ctx.stack)));
+}
+
+export async function canaryCommand(
+  action: "start" | "step" | "promote" | "rollback",
+  stack: string,
+  route: string,
+  options: CommonOptions & { deployment?: string; schedule?: string },
+  print: Print,
+): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const show = actionPrinter(ctx, print);
+  if (action === "start") {
+    if (!options.deployment) throw new RolloutError("canary start needs --deployment <fleet deployment name>", 2);
+    show(await canaryStart(ctx, route, options.deployment, options.schedule ? parseSchedule(options.schedule) : defaultSchedule));
+  } else if (action === "step") show(await canaryStep(ctx, route));
+  else if (action === "promote") show(await canaryPromote(ctx, route));
+  else show(await canaryRollback(ctx, route, "manual rollback"));
+  return 0;
+}
+
+export async function canaryEvaluateCommand(stack: string, route: string, options: SourceOptions & PolicyOptions, print: Print): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const source = metricSourceFor(options);
+  const { route: config } = loadRoute(ctx, route);
+  print(`evaluating route ${route} over ${options.window} s from ${source.description}`);
+  const ev = await canaryEvaluate(ctx, route, { source, policy: canaryPolicyFrom(options), windowSeconds: windowSeconds(options) });
+  print(renderCanaryEvaluation(ev, ev.percent, config.backends.map((b) => b.deployment).join(", "), config.canary?.deployment ?? ""));
+  return 0;
+}
+
+export async function canaryRunCommand(stack: string, route: string, options: SourceOptions & PolicyOptions & { maxEvaluations: string }, print: Print): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const source = metricSourceFor(options);
+  const { route: config } = loadRoute(ctx, route);
+  const stable = config.backends.map((b) => b.deployment).join(", ");
+  print(`canary run on route ${route}: windows of ${options.window} s from ${source.description}`);
+  const result = await canaryRun(ctx, route, {
+    source,
+    policy: canaryPolicyFrom(options),
+    windowSeconds: windowSeconds(options),
+    maxEvaluations: integer("--max-evaluations", options.maxEvaluations, 1, 10_000),
+    onEvaluation: (ev, percent, round) => print(`\nevaluation ${round} at ${percent}%\n${renderCanaryEvaluation(ev, percent, stable, config.canary?.deployment ?? "")}`),
+    onAction: actionPrinter(ctx, print),
+  });
+  print(`\nresult: ${result.outcome.toUpperCase()} after ${result.evaluations} evaluation(s); canary now at ${result.finalPercent}% — ${result.reason}`);
+  return result.outcome === "promoted" ? 0 : 1;
+}
+
+export interface SmokeOptions extends CommonOptions {
+  target: string;
+  scenario: string;
+  slotHeader: string;
+  requests: string;
+  minSuccess: string;
+  maxP95Ms: string;
+  apiKeyEnv?: string;
+  apiVersion: string;
+}
+
+export async function blueGreenCommand(
+  action: "deploy" | "switch" | "rollback",
+  stack: string,
+  route: string,
+  options: CommonOptions & { deployment?: string },
+  print: Print,
+): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const show = actionPrinter(ctx, print);
+  if (action === "deploy") {
+    if (!options.deployment) throw new RolloutError("bluegreen deploy needs --deployment <fleet deployment name>", 2);
+    show(await blueGreenDeploy(ctx, route, options.deployment));
+  } else if (action === "switch") show(await blueGreenSwitch(ctx, route));
+  else show(await blueGreenRollback(ctx, route));
+  return 0;
+}
+
+export async function blueGreenSmokeCommand(stack: string, route: string, options: SmokeOptions, print: Print): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const criteria = {
+    requests: integer("--requests", options.requests, 1, 100_000),
+    minSuccessRate: number("--min-success", options.minSuccess, 0, 1),
+    maxP95Ms: number("--max-p95-ms", options.maxP95Ms, 1, 3_600_000),
+  };
+  let target;
+  if (options.target === "sim") {
+    const { name, scenario } = loadRolloutScenario(options.scenario);
+    target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name), () => loadRoute(ctx, route).route);
+  } else {
+    const key = options.apiKeyEnv ? process.env[options.apiKeyEnv] : undefined;
+    if (options.apiKeyEnv && !key) throw new RolloutError(`--api-key-env ${options.apiKeyEnv}: that environment variable is not set`, 2);
+    target = new HttpSmokeTarget({
+      baseUrl: options.target,
+      slotHeader: options.slotHeader,
+      headers: key ? { "api-key": key } : {},
+      apiVersion: options.apiVersion,
+      timeoutMs: Math.max(criteria.maxP95Ms * 2, 30_000),
+    });
+  }
+  const verdict = await blueGreenSmoke(ctx, route, target, criteria);
+  print(renderSmoke(verdict, target.description));
+  return verdict.passed ? 0 : 1;
+}
+
+export const smokeDefaults = defaultSmokeCriteria;
+
+export async function abReportCommand(stack: string, experiment: string, options: SourceOptions & { confidence: string; minSamples: string }, print: Print): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const gateway = loadGateway(ctx);
+  const routeName = Object.entries(gateway.routes).find(([, r]) => r.abTest?.id === experiment)?.[0];
+  if (!routeName) {
+    const known = Object.values(gateway.routes).flatMap((r) => (r.abTest ? [r.abTest.id] : []));
+    throw new RolloutError(`no route of stack ${stack} runs experiment ${experiment}; experiments: ${known.join(", ") || "none"}`, 2);
+  }
+  const source = metricSourceFor(options);
+  const records = await source.fetch({ stack, route: routeName, routeConfig: gateway.routes[routeName]!, windowSeconds: windowSeconds(options) });
+  print(`A/B report for route ${routeName} over ${options.window} s from ${source.description}`);
+  print(
+    renderAbReport(
+      abReport(records, experiment, {
+        confidence: number("--confidence", options.confidence, 0.5, 0.9999),
+        minSamplesPerVariant: integer("--min-samples", options.minSamples, 2, 10_000_000),
+      }),
+    ),
+  );
+  return 0;
+}
+
+export async function shadowReportCommand(stack: string, route: string, options: SourceOptions, print: Print): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const { route: config } = loadRoute(ctx, route);
+  if (!config.shadow) throw new RolloutError(`aoai-fleet:gateway.routes.${route}.shadow is not set; nothing to report`, 2);
+  const source = metricSourceFor(options);
+  const records = await source.fetch({ stack, route, routeConfig: config, windowSeconds: windowSeconds(options) });
+  print(`shadow report for route ${route} (${config.shadow.percent}% copied to ${config.shadow.deployment}) over ${options.window} s from ${source.description}`);
+  print(renderShadowReport(shadowReport(records)));
+  return 0;
+}

@@ -1,0 +1,71 @@
+import { resolve } from "node:path";
+import { defaultApplier } from "../apply/applier";
+import type { CanaryPolicy } from "../canary/decision";
+import { defaultCanaryPolicy } from "../canary/decision";
+import type { RolloutContext } from "../engine";
+import { RolloutError } from "../errors";
+import { AzureMonitorMetricSource } from "../metrics/azureMonitorSource";
+import { FileMetricSource } from "../metrics/fileSource";
+import { loadRolloutScenario } from "../metrics/simScenario";
+import { SimulatorMetricSource } from "../metrics/simulatorSource";
+import type { MetricSource } from "../metrics/source";
+
+/** Options every rollout command accepts. */
+export interface CommonOptions {
+  dir: string;
+}
+
+/** Options of commands that read metrics. */
+export interface SourceOptions extends CommonOptions {
+  source: string;
+  scenario: string;
+  workspace?: string;
+  window: string;
+}
+
+export function contextFor(stack: string, options: CommonOptions, log: (line: string) => void): RolloutContext {
+  return { dir: resolve(options.dir), stack, applier: defaultApplier(log), now: () => new Date(), log };
+}
+
+/** `--source sim | file:<path> | azure`. */
+export function metricSourceFor(options: SourceOptions): MetricSource {
+  if (options.source === "sim") {
+    const { name, scenario } = loadRolloutScenario(options.scenario);
+    return new SimulatorMetricSource(scenario, name);
+  }
+  if (options.source.startsWith("file:")) return new FileMetricSource(resolve(options.source.slice("file:".length)));
+  if (options.source === "azure") return AzureMonitorMetricSource.create(options.workspace ?? process.env.AOAI_FLEET_LOG_WORKSPACE_ID);
+  throw new RolloutError(`--source ${options.source}: unknown source; use sim, file:<path.json|csv> or azure`, 2);
+}
+
+export function number(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+    throw new RolloutError(`${name} ${text}: expected a number between ${min} and ${max}`, 2);
+  }
+  return value;
+}
+
+export function integer(name: string, text: string, min: number, max: number): number {
+  const value = number(name, text, min, max);
+  if (!Number.isInteger(value)) throw new RolloutError(`${name} ${text}: expected a whole number between ${min} and ${max}`, 2);
+  return value;
+}
+
+export interface PolicyOptions {
+  maxErrorPoints?: string;
+  maxP95Ratio?: string;
+  minSamples?: string;
+}
+
+export function canaryPolicyFrom(options: PolicyOptions): CanaryPolicy {
+  return {
+    maxErrorRateIncreasePoints: options.maxErrorPoints === undefined ? defaultCanaryPolicy.maxErrorRateIncreasePoints : number("--max-error-points", options.maxErrorPoints, 0, 100),
+    maxP95LatencyRatio: options.maxP95Ratio === undefined ? defaultCanaryPolicy.maxP95LatencyRatio : number("--max-p95-ratio", options.maxP95Ratio, 1, 100),
+    minSamplesPerSide: options.minSamples === undefined ? defaultCanaryPolicy.minSamplesPerSide : integer("--min-samples", options.minSamples, 1, 10_000_000),
+  };
+}
+
+export function windowSeconds(options: SourceOptions): number {
+  return integer("--window", options.window, 1, 7 * 24 * 3600);
+}

@@ -1,0 +1,102 @@
+import { detectApplyEnvironment } from "../apply/environment";
+import { RolloutError } from "../errors";
+import type { RequestRecord } from "./records";
+import type { MetricQuery, MetricSource } from "./source";
+
+/** Most rows one query returns; a fuller window is reported as truncated rather than silently cut. */
+export const MAX_ROWS = 50_000;
+
+/**
+ * KQL over the APIM resource-specific tables in Log Analytics: one row per gateway request of the
+ * route (client path `/openai/deployments/<route>/…`), the deployment read from the backend URL,
+ * tokens joined from the LLM log on CorrelationId. The route name is escaped as a KQL string.
+ */
+export function buildRequestsKql(route: string, windowSeconds: number, limit = MAX_ROWS): string {
+  const window = `${Math.max(1, Math.round(windowSeconds))}s`;
+  const routeLiteral = JSON.stringify(`/openai/deployments/${route}/`);
+  return [
+    "ApiManagementGatewayLogs",
+    `| where TimeGenerated > ago(${window})`,
+    `| where Url has ${routeLiteral}`,
+    '| extend deployment = extract(@"/openai/deployments/([^/?]+)", 1, BackendUrl)',
+    "| join kind=leftouter (",
+    "    ApiManagementGatewayLlmLog",
+    `    | where TimeGenerated > ago(${window}) and SequenceNumber == 0`,
+    "    | project CorrelationId, PromptTokens, CompletionTokens",
+    "  ) on CorrelationId",
+    "| project TimeGenerated, deployment, status = iff(isnull(BackendResponseCode) or BackendResponseCode == 0, ResponseCode, BackendResponseCode),",
+    "    latencyMs = TotalTime, promptTokens = coalesce(PromptTokens, 0), completionTokens = coalesce(CompletionTokens, 0), CorrelationId",
+    "| order by TimeGenerated asc",
+    `| take ${limit + 1}`,
+  ].join("\n");
+}
+
+/** Maps query rows (by column name) to records; rows without a backend deployment are skipped. */
+export function rowsToRecords(route: string, columns: readonly string[], rows: readonly unknown[][]): RequestRecord[] {
+  const at = (name: string): number => {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new RolloutError(`Azure Monitor result has no column ${name}; columns: ${columns.join(", ")}`, 1);
+    return i;
+  };
+  const [time, deployment, status, latency, prompt, completion, correlation] = [
+    at("TimeGenerated"), at("deployment"), at("status"), at("latencyMs"), at("promptTokens"), at("completionTokens"), at("CorrelationId"),
+  ];
+  return rows
+    .filter((row) => typeof row[deployment] === "string" && row[deployment] !== "")
+    .map((row) => ({
+      timestamp: row[time] instanceof Date ? (row[time] as Date).toISOString() : String(row[time]),
+      route,
+      deployment: String(row[deployment]),
+      status: Number(row[status] ?? 0),
+      latencyMs: Number(row[latency] ?? 0),
+      promptTokens: Number(row[prompt] ?? 0),
+      completionTokens: Number(row[completion] ?? 0),
+      ...(row[correlation] ? { correlationId: String(row[correlation]) } : {}),
+    }));
+}
+
+/**
+ * Live source: the gateway's own logs in a Log Analytics workspace (APIM diagnostic settings in
+ * resource-specific mode, which the gateway component's App Insights/diagnostics option sets up).
+ */
+export class AzureMonitorMetricSource implements MetricSource {
+  readonly description: string;
+
+  private constructor(private readonly workspaceId: string) {
+    this.description = `Azure Monitor workspace ${workspaceId}`;
+  }
+
+  /** Refuses plainly when there are no credentials or no workspace, instead of failing later. */
+  static create(workspaceId: string | undefined): AzureMonitorMetricSource {
+    const env = detectApplyEnvironment();
+    if (!env.azureCredentials) {
+      throw new RolloutError(
+        "the Azure Monitor source needs Azure credentials and none were found (ARM_*/AZURE_* variables or `az login`); use --source sim or --source file:<export.json|csv>",
+        3,
+      );
+    }
+    if (!workspaceId) throw new RolloutError("--workspace <Log Analytics workspace id> is required with --source azure (or set AOAI_FLEET_LOG_WORKSPACE_ID)", 2);
+    return new AzureMonitorMetricSource(workspaceId);
+  }
+
+  async fetch(query: MetricQuery): Promise<RequestRecord[]> {
+    const { LogsQueryClient, LogsQueryResultStatus } = await import("@azure/monitor-query");
+    const { DefaultAzureCredential } = await import("@azure/identity");
+    const client = new LogsQueryClient(new DefaultAzureCredential());
+    const result = await client.queryWorkspace(this.workspaceId, buildRequestsKql(query.route, query.windowSeconds), { duration: `PT${Math.max(1, Math.round(query.windowSeconds))}S` });
+    if (result.status !== LogsQueryResultStatus.Success) {
+      throw new RolloutError(`Azure Monitor query failed: ${result.partialError.message}`, 1);
+    }
+    const table = result.tables[0];
+    if (!table) return [];
+    if (table.rows.length > MAX_ROWS) {
+      throw new RolloutError(`more than ${MAX_ROWS} requests in ${query.windowSeconds} s on route ${query.route}; use a shorter --window`, 2);
+    }
+    return rowsToRecords(query.route, table.columnDescriptors.map((c) => c.name ?? ""), table.rows);
+  }
+
+  async nextWindow(seconds: number): Promise<boolean> {
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    return true;
+  }
+}
