@@ -59,11 +59,13 @@ export function checkDeployment(name: string, d: FleetDeploymentConfig, regions:
   const retires = catalog.retirementDate(d.model, d.version, d.sku);
   if (retires !== null) {
     const days = daysBetween(ctx.today, retires);
+    // Alternatives: other versions on this SKU that outlive the warning window.
+    const horizon = ctx.retirementWarningDays;
     const live = catalog.versionNames(d.model).filter((v) => {
       const date = catalog.retirementDate(d.model, v, d.sku);
-      return catalog.version(d.model, v)?.skus.value.includes(d.sku) && (date === null || date > ctx.today);
+      return v !== d.version && catalog.version(d.model, v)?.skus.value.includes(d.sku) && (date === null || daysBetween(ctx.today, date) > horizon);
     });
-    const alternatives = live.length > 0 ? `pin one of: ${live.join(", ")}` : `no ${d.sku} version of ${d.model} is still live; choose another model`;
+    const alternatives = live.length > 0 ? `pin one of: ${live.join(", ")}` : `no other ${d.sku} version of ${d.model} in the catalog lasts beyond ${horizon} days; move to a newer model`;
     if (days <= 0) {
       errors.push({ path: `${base(name)}.version`, message: `${d.model} ${d.version} (${d.sku}) retired on ${retires}; ${alternatives}` });
     } else if (days <= ctx.retirementWarningDays) {

@@ -40,7 +40,7 @@ export const QuotaKey = z.string().regex(QUOTA_KEY, {
   error: `must be "<model>/<sku>" (e.g. "gpt-4o/GlobalStandard") or a provisioned SKU pool name (ProvisionedManaged, GlobalProvisionedManaged, DataZoneProvisionedManaged)`,
 });
 
-const PositiveUnits = z.number().int().positive();
+const PositiveUnits = z.number().int({ error: "must be a whole number of units" }).positive({ error: "must be at least 1 unit" });
 
 export const RegionSchema = z
   .object({

@@ -1,0 +1,58 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main";
+
+const fixture = (name: string) => path.join(__dirname, "fixtures", `${name}.yaml`);
+
+async function runCli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+  let stderr = "";
+  let stdout = "";
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  process.exitCode = undefined;
+  const code = await main(args);
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { code, stderr, stdout };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+const cases: [string, string, string][] = [
+  ["missing-version", "aoai-fleet:fleet.deployments.chat.version", "is required (expected string); known versions of gpt-4o: 2024-05-13, 2024-08-06, 2024-11-20"],
+  ["latest", "aoai-fleet:fleet.deployments.chat.version", '"latest" is not allowed: pin an exact model version so deployments never change underneath you; known versions of gpt-4o: 2024-05-13, 2024-08-06, 2024-11-20'],
+  ["unknown-model", "aoai-fleet:fleet.deployments.chat.model", 'unknown model "gpt-9-ultra"; known models: '],
+  ["ptu-capacity-7", "aoai-fleet:fleet.deployments.chat.capacity", "7 PTU is not allowed for gpt-4.1 GlobalProvisionedManaged: use at least 15 PTU in steps of 5 (15, 20, 25, ...)"],
+  ["data-zone-outside-zone", "aoai-fleet:fleet.deployments.chat.regions.1", "DataZoneStandard needs a region inside a data zone, and uksouth is in none; data-zone regions: US: centralus, eastus, eastus2, northcentralus, southcentralus, westus, westus3; EU: francecentral, germanywestcentral, italynorth, polandcentral, spaincentral, swedencentral, westeurope"],
+  ["over-quota", "aoai-fleet:fleet.regions.eastus2.quota.gpt-4o/GlobalStandard", "deployments need 500 units (chat=300, chat-2=200) but the declared quota is 450; lower their capacity or raise the quota (request more in the Azure portal first)"],
+];
+
+describe("npm run plan on invalid configs", () => {
+  it.each(cases)("%s exits 2 naming %s, without a stack trace, and writes nothing", async (name, configPath, message) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bad-"));
+    const { code, stderr, stdout } = await runCli(["plan", name, "--config", fixture(name), "--out", out, "--today", "2026-11-23"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("Invalid stack config (1 problem):");
+    expect(stderr).toContain(`  - ${configPath}: ${message}`);
+    expect(stderr).toContain("Nothing was planned or created.");
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stdout).toBe("");
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it("a missing stack file exits 2 and lists the stacks that exist", async () => {
+    const { code, stderr } = await runCli(["plan", "nope"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Pulumi\.nope\.yaml: not found in .*; stacks here: .*dev.*prod/);
+  });
+
+  it("a valid stack exits 0", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ok-"));
+    const { code, stdout } = await runCli(["plan", "dev", "--out", out, "--today", "2026-11-23"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("Warnings: none.");
+    expect(fs.existsSync(path.join(out, "dev", "plan.json"))).toBe(true);
+  });
+});
