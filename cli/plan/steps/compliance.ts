@@ -10,13 +10,13 @@ import { definePlanStep } from "../steps";
 
 /**
  * Evaluates the CrossGuard pack's rules offline on the planned resources with the stack's pack
- * config (policies/config/<stack>.json), prints violations, writes compliance.md and a plan.json
- * section, and fails the plan (exit 1) on any mandatory violation.
+ * config (policies/config/<stack>.json), prints violations, writes compliance.json and compliance.md
+ * (the CI job summary) next to plan.json, and fails the plan (exit 1) on any mandatory violation.
  */
 export const complianceStep = definePlanStep({
   name: "compliance",
   order: 40,
-  run({ plan, outDir, print, planJsonExtras }) {
+  run({ plan, outDir, print }) {
     const file = packConfigFile(REPO_ROOT, plan.stack);
     const label = path.relative(REPO_ROOT, file);
     let loaded;
@@ -36,7 +36,7 @@ export const complianceStep = definePlanStep({
     print(`Guardrails (${configLabel}): ${summaryLine(report)}`);
     if (report.violations.length > 0) print(violationsTable(report));
     fs.writeFileSync(path.join(outDir, "compliance.md"), markdownReport(report, configLabel));
-    planJsonExtras.compliance = { config: label, ...report };
+    fs.writeFileSync(path.join(outDir, "compliance.json"), `${JSON.stringify({ config: label, ...report }, null, 2)}\n`);
     if (report.mandatoryCount === 0) return;
     print(`Guardrails failed: ${report.mandatoryCount} mandatory violation${report.mandatoryCount === 1 ? "" : "s"}; the plan exits 1.`);
     return { exitCode: 1 };

@@ -43,3 +43,10 @@ describe("aoai-backend-enforce-pool-resilience", () => {
     expect(messagesOf(rule, resources, { requireRetry: false })).toHaveLength(1);
   });
 });
+
+describe("aoai-backend-enforce-pool-resilience member ids", () => {
+  it("skips member ids that are not ARM backend ids yet (unknown during a preview)", () => {
+    const p = withInput(pool(), "pool.services", [{ id: "pending" }, { priority: 2 }]);
+    expect(messagesOf(rule, [p, apiPolicy()])).toEqual([]);
+  });
+});

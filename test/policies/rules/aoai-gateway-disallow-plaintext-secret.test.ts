@@ -70,3 +70,17 @@ describe("aoai-gateway-disallow-plaintext-secret", () => {
     expect(messagesOf(rule, [namedValue("openai-key", { value: undefined, keyVault: { secretIdentifier: "https://kv.vault.azure.net/secrets/openai-key" } })])).toEqual([]);
   });
 });
+
+describe("aoai-gateway-disallow-plaintext-secret named-value names", () => {
+  it.each(["chat-max-tokens", "canary-percent", "keyword-list", "tenant-id"])("does not treat %s as a credential name", (name) => {
+    expect(messagesOf(rule, [namedValue(name, { value: "42" })])).toEqual([]);
+  });
+
+  it.each(["openai-api-key", "backend_secret", "storage.connection-string", "SAS-token", "primary-key"])("treats %s as a credential name", (name) => {
+    expect(messagesOf(rule, [namedValue(name, { value: "x" })])).toHaveLength(1);
+  });
+
+  it("takes the name pattern from options", () => {
+    expect(messagesOf(rule, [namedValue("tenant-id", { value: "x" })], { sensitiveNamePattern: "tenant" })).toHaveLength(1);
+  });
+});

@@ -1,0 +1,83 @@
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { describe, expect, it } from "vitest";
+import { configSchemaOf, toCrossGuardPolicy } from "../../policies/crossguard";
+import { allRules } from "../../policies/rules";
+import { aoaiDeploymentDisallowRetiringVersion } from "../../policies/rules/aoai-deployment-disallow-retiring-version";
+import { aoaiDeploymentEnforceCapacityQuota } from "../../policies/rules/aoai-deployment-enforce-capacity-quota";
+import { aoaiDeploymentMissingModelVersion } from "../../policies/rules/aoai-deployment-missing-model-version";
+import { account, deployment, testContext, withInput } from "./support/resources";
+import type { PlannedResource } from "../../policies/rules";
+
+// Hand-built CrossGuard arguments, as compliance-policies' unit-test helpers do: no policy server.
+function resourceArgs(r: PlannedResource, config: Record<string, unknown> = {}): ResourceValidationArgs {
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn as string,
+    props: r.inputs,
+    opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    getConfig: <T extends object>() => config as T,
+  } as unknown as ResourceValidationArgs;
+}
+
+function policyResource(r: PlannedResource, dependencies: PolicyResource[] = []): PolicyResource {
+  return { type: r.type, name: r.name, urn: r.urn as string, props: r.inputs, dependencies, propertyDependencies: {} } as unknown as PolicyResource;
+}
+
+function collect(run: (report: (message: string, urn?: string) => void) => unknown): { message: string; urn?: string }[] {
+  const reports: { message: string; urn?: string }[] = [];
+  run((message, urn) => reports.push(urn === undefined ? { message } : { message, urn }));
+  return reports;
+}
+
+describe("CrossGuard adapter", () => {
+  it("exposes every rule with its name, description, level, severity and config schema", () => {
+    for (const rule of allRules) {
+      const policy = toCrossGuardPolicy(rule, () => testContext);
+      expect(policy).toMatchObject({ name: rule.name, description: rule.description, enforcementLevel: rule.enforcementLevel, severity: rule.severity });
+      expect("validateStack" in policy).toBe(rule.kind === "stack");
+    }
+  });
+
+  it("derives configSchema (properties with defaults) from the rule's zod options", () => {
+    expect(configSchemaOf(aoaiDeploymentDisallowRetiringVersion)).toEqual({
+      properties: {
+        withinDays: { type: "integer", minimum: 1, maximum: 3650, default: 90, description: "Flag versions retiring within this many days." },
+      },
+    });
+  });
+
+  it("reports a raw Deployment without a version through validateResource", () => {
+    const policy = toCrossGuardPolicy(aoaiDeploymentMissingModelVersion, () => testContext) as ResourceValidationPolicy;
+    const raw = withInput(deployment("raw"), "properties.model.version", undefined);
+    const reports = collect((report) => policy.validateResource(resourceArgs(raw), report));
+    expect(reports).toEqual([
+      { message: 'Deployment "raw" does not set properties.model.version, so Azure deploys whatever version is the default and may swap it later; pin an explicit version from the model catalog, e.g. properties.model.version: "2024-11-20".' },
+    ]);
+    expect(collect((report) => policy.validateResource(resourceArgs(deployment()), report))).toEqual([]);
+    expect(collect((report) => policy.validateResource(resourceArgs(account()), report))).toEqual([]);
+  });
+
+  it("reads options from getConfig, ignoring an enforcementLevel key", () => {
+    const policy = toCrossGuardPolicy(aoaiDeploymentDisallowRetiringVersion, () => testContext) as ResourceValidationPolicy;
+    const soon = withInput(deployment(), "properties.model.version", "2024-08-06");
+    expect(collect((report) => policy.validateResource(resourceArgs(soon, { enforcementLevel: "mandatory", withinDays: 30 }), report))).toEqual([]);
+    expect(collect((report) => policy.validateResource(resourceArgs(soon, { withinDays: 60 }), report))).toHaveLength(1);
+  });
+
+  it("reports stack findings against the offending resource's URN, resolving accounts through dependencies", () => {
+    const policy = toCrossGuardPolicy(aoaiDeploymentEnforceCapacityQuota, () => testContext) as StackValidationPolicy;
+    const acct = account();
+    const unknownName = withInput(deployment("chat"), "accountName", undefined);
+    const args = {
+      resources: [policyResource(acct), policyResource(unknownName, [policyResource(acct)])],
+      getConfig: <T extends object>() => ({ quotas: [{ region: "eastus2", model: "gpt-4o", sku: "DataZoneStandard", capacity: 50 }] }) as T,
+    } as unknown as StackValidationArgs;
+    expect(collect((report) => policy.validateStack(args, report))).toEqual([
+      {
+        message: "Deployments of gpt-4o DataZoneStandard in eastus2 request 100 capacity units (chat: 100), above the declared quota of 50; lower sku.capacity or raise the declared quota after Azure grants it.",
+        urn: unknownName.urn,
+      },
+    ]);
+  });
+});
