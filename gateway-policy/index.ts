@@ -15,7 +15,7 @@ export { renderValue, parseValue, isPlainLiteral } from "./value";
 export { renderPolicy, lowerDocument } from "./render";
 export { parsePolicy, liftDocument } from "./parse";
 export { PolicyModelError, SUPPORTED_ELEMENTS } from "./elements/index";
-export { PolicyXmlError, parseXml, printXml, type XmlElement, type XmlNode } from "./xml";
+export { PolicyXmlError, parseXml, printXml, isElement, type XmlElement, type XmlNode } from "./xml";
 
 // Strategies, limits and the A/B hash.
 export type {
@@ -29,3 +29,4 @@ export { activeSlotName, canaryPercentName, routeNamedValues } from "./strategie
 export { NAMES, COGNITIVE_SERVICES_RESOURCE, DEFAULT_API_VERSION } from "./strategies/edge";
 export { abBucket, hashBucketOf, variantForBucket } from "./strategies/hash";
 export { LIMITS, PolicyLimitError, checkPolicySize, checkRetryCount, gatewayPath } from "./limits";
+export { checkPolicyXml, POLICY_SCHEMA, type SchemaViolation } from "./schema";

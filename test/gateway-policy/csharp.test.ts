@@ -1,0 +1,63 @@
+// Every expression in every golden policy compiles with Mono's C# compiler against our context stubs,
+// and the A/B bucket expression executed by Mono agrees with the TypeScript implementation.
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { abBucket, isElement, parseXml, renderExpr, NAMES, type Expr, expr as x, type XmlElement } from "../../gateway-policy/index";
+import { collectExpressions, compileExpressions, monoUnavailableReason, runBucketExpressions } from "./support/csharp";
+import { goldenFiles } from "./support/fixtures";
+
+const reason = monoUnavailableReason();
+if (reason) console.warn(`[gateway-policy] C# expression checks skipped: ${reason}. Install with: apt-get install -y mono-mcs mono-runtime`);
+
+const goldenXml = [...goldenFiles()].filter(([f]) => f.endsWith(".xml"));
+
+/** One sample of every expression kind, so kinds no golden uses are compiled too. */
+const everyKind: Expr[] = [
+  x.str("a\"b\\c{{d}}(e)@é\n"), x.int(-5), x.bool(true), x.requestHeader("x-h", "f"), x.matchedParameter("deployment-id"),
+  x.variable("s", "string", "d"), x.variable("i", "int", 3), x.variable("b", "bool", true),
+  ...(["requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString", "region", "apiId", "operationId", "lastErrorReason"] as const).map(x.ctx),
+  x.tokenClaim("aoai-token", "oid"), x.hashBucket(x.concat(x.str("e:"), x.ctx("userId")), 100), x.randomBelow(100),
+  x.tryParseInt(x.namedValue("chat-canary-percent"), 0), x.pathAfterDeployment(), x.statusIs(429, [500, 504]), x.retryableFailure(),
+  x.conditional(x.eq(x.namedValue("chat-active-slot"), x.str("green")), x.str("g"), x.str("b")),
+  x.and(x.not(x.eq(x.requestHeader("a"), x.nullExpr())), x.lt(x.tryParseInt(x.str("1"), 0), x.tryParseInt(x.str("2"), 0))),
+];
+
+function findAttr(root: XmlElement, element: string, attrName: string, name: string): string {
+  const stack = [root];
+  while (stack.length > 0) {
+    const e = stack.pop() as XmlElement;
+    if (e.name === element && e.attributes.some(([k, v]) => k === "name" && v === name)) return (e.attributes.find(([k]) => k === attrName) as [string, string])[1];
+    stack.push(...e.children.filter(isElement));
+  }
+  throw new Error(`no <${element} name="${name}">`);
+}
+
+describe("C# policy expressions", () => {
+  it.skipIf(reason !== null)("every expression of every golden policy and every expression kind compiles with mcs", () => {
+    const found = goldenXml.flatMap(([file, xml]) => collectExpressions(xml, file));
+    expect(found.length).toBeGreaterThan(100);
+    const kinds = everyKind.map((e, i) => ({ where: `kind sample ${i} (${e.kind})`, code: renderExpr(e).replace(/\{\{([A-Za-z0-9._-]+)\}\}/g, "10"), block: false, type: "object" as const }));
+    expect(compileExpressions([...found, ...kinds])).toEqual([]);
+  });
+
+  it.skipIf(reason !== null)("the compiler rejects a broken expression, naming where it came from", () => {
+    const errors = compileExpressions([{ where: "probe", code: "context.Response.StatusCod == 1", block: false, type: "bool" }]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^probe: error CS1061/);
+  });
+
+  it.skipIf(reason !== null)("A/B buckets from the golden policy, executed by mono, equal abBucket() on 1,200 ids", () => {
+    const root = parseXml(goldenXml.find(([f]) => f === "ab.xml")?.[1] as string);
+    const unwrap = (v: string) => v.slice(2, -1);
+    const caller = unwrap(findAttr(root, "set-variable", "value", NAMES.callerVar));
+    const bucket = unwrap(findAttr(root, "set-variable", "value", NAMES.abBucketVar));
+    const ids: string[] = [];
+    for (let i = 0; i < 1000; i += 1) ids.push(createHash("sha1").update(String(i)).digest("hex").replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, "$1-$2-$3-$4-$5"));
+    for (let i = 0; i < 200; i += 1) ids.push(`user-${i}-<>&"'{}@()-é-日本-🙂-${"x".repeat(i % 7)}`);
+    const csharp = runBucketExpressions(caller, NAMES.callerVar, bucket, ids);
+    expect(csharp).toHaveLength(ids.length);
+    expect(csharp).toEqual(ids.map((id) => abBucket("prompt-v2", id)));
+    // The buckets spread: every decile is used.
+    expect(new Set(csharp.map((b) => Math.floor(b / 10))).size).toBe(10);
+  });
+});

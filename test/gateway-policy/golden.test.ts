@@ -1,0 +1,43 @@
+// Golden policies: regenerated only with UPDATE=1 (or `npm run golden:policies`), otherwise diffed byte for byte.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkPolicyXml, parsePolicy, renderPolicy } from "../../gateway-policy/index";
+import { goldenFiles } from "./support/fixtures";
+
+const dir = join(__dirname, "..", "golden", "policies");
+const files = goldenFiles();
+const update = process.env.UPDATE === "1" && !process.env.CI;
+
+describe("golden policies", () => {
+  it("covers every strategy, the combined route and the API-level document", () => {
+    expect([...files.keys()].filter((f) => f.endsWith(".xml")).sort()).toEqual([
+      "ab.xml", "blue-green.xml", "canary.xml", "combined.xml", "gateway-api.xml", "priority.xml", "shadow.xml", "weighted.xml",
+    ]);
+    expect(readdirSync(dir).sort()).toEqual([...files.keys()].sort());
+  });
+
+  it.each([...files.keys()])("%s matches the generator byte for byte", (file) => {
+    const path = join(dir, file);
+    if (update || !existsSync(path)) writeFileSync(path, files.get(file) as string);
+    expect(readFileSync(path, "utf8")).toBe(files.get(file));
+  });
+
+  it.each([...files.keys()].filter((f) => f.endsWith(".xml")))("%s parses back to a document that renders identically", (file) => {
+    const xml = readFileSync(join(dir, file), "utf8");
+    expect(renderPolicy(parsePolicy(xml))).toBe(xml);
+  });
+
+  it.each([...files.keys()].filter((f) => f.endsWith(".xml")))("%s passes the structural schema", (file) => {
+    expect(checkPolicyXml(readFileSync(join(dir, file), "utf8"))).toEqual([]);
+  });
+
+  it("contains no raw expressions, StatusReason matching or casts on variables", () => {
+    for (const [file, xml] of files) {
+      if (!file.endsWith(".xml")) continue;
+      expect(xml, file).not.toContain("StatusReason");
+      expect(xml, file).not.toMatch(/\(int\)\s*context/);
+      expect(xml, file).not.toContain("@{");
+    }
+  });
+});

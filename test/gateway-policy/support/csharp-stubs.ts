@@ -1,0 +1,71 @@
+// C# stand-ins for APIM's policy-expression surface (`context` and helpers), written from the
+// api-management-policy-expressions reference. Interfaces for compile checks, small classes for runs.
+export const CSHARP_STUBS = String.raw`
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Apim {
+  public interface IUrl { string Host { get; } string Path { get; } int Port { get; } IReadOnlyDictionary<string, string[]> Query { get; } string QueryString { get; } string Scheme { get; } }
+  public interface IMessageBody { T As<T>(bool preserveContent = false); }
+  public interface IRequest {
+    IMessageBody Body { get; } IReadOnlyDictionary<string, string[]> Headers { get; } string IpAddress { get; }
+    IReadOnlyDictionary<string, string> MatchedParameters { get; } string Method { get; } IUrl OriginalUrl { get; } IUrl Url { get; }
+  }
+  public interface IResponse { IMessageBody Body { get; } IReadOnlyDictionary<string, string[]> Headers { get; } int StatusCode { get; } string StatusReason { get; } }
+  public interface ISubscription { DateTime CreatedDate { get; } DateTime? EndDate { get; } string Id { get; } string Key { get; } string Name { get; } string PrimaryKey { get; } string SecondaryKey { get; } DateTime? StartDate { get; } }
+  public interface IGroup { string Id { get; } string Name { get; } }
+  public interface IUser { string Email { get; } string FirstName { get; } string LastName { get; } IEnumerable<IGroup> Groups { get; } string Id { get; } string Note { get; } DateTime RegistrationDate { get; } }
+  public interface IDeployment { string Region { get; } string ServiceName { get; } string GatewayId { get; } }
+  public interface ILastError { string Source { get; } string Reason { get; } string Message { get; } string Scope { get; } string Section { get; } string Path { get; } string PolicyId { get; } }
+  public interface IApi { string Id { get; } string Name { get; } string Path { get; } string Version { get; } string Revision { get; } }
+  public interface IOperation { string Id { get; } string Method { get; } string Name { get; } string UrlTemplate { get; } }
+  public interface IProduct { string Id { get; } string Name { get; } }
+  public interface IContext {
+    IApi Api { get; } IDeployment Deployment { get; } TimeSpan Elapsed { get; } ILastError LastError { get; } IOperation Operation { get; }
+    IProduct Product { get; } IRequest Request { get; } Guid RequestId { get; } IResponse Response { get; } ISubscription Subscription { get; }
+    DateTime Timestamp { get; } bool Tracing { get; } IUser User { get; } IReadOnlyDictionary<string, object> Variables { get; }
+    void Trace(string message);
+  }
+  public class Jwt { public IReadOnlyDictionary<string, string[]> Claims { get; set; } public string Subject { get; set; } }
+
+  public static class PolicyExtensions {
+    // Headers, query and claims: multiple values are comma-joined, as APIM documents.
+    public static string GetValueOrDefault(this IReadOnlyDictionary<string, string[]> d, string name, string defaultValue) {
+      string[] v; return d != null && d.TryGetValue(name, out v) ? string.Join(",", v) : defaultValue;
+    }
+    public static string GetValueOrDefault(this IReadOnlyDictionary<string, string> d, string name, string defaultValue) {
+      string v; return d != null && d.TryGetValue(name, out v) ? v : defaultValue;
+    }
+    // APIM throws when the stored type differs from T; a plain cast reproduces that.
+    public static T GetValueOrDefault<T>(this IReadOnlyDictionary<string, object> d, string name, T defaultValue) {
+      object v; return d.TryGetValue(name, out v) ? (T)v : defaultValue;
+    }
+    public static T GetValueOrDefault<T>(this IReadOnlyDictionary<string, object> d, string name) {
+      object v; return d.TryGetValue(name, out v) ? (T)v : default(T);
+    }
+    public static Jwt AsJwt(this string token) { return null; }
+  }
+
+  public class Url : IUrl {
+    public string Host { get; set; } public string Path { get; set; } public int Port { get; set; } public string QueryString { get; set; } public string Scheme { get; set; }
+    public IReadOnlyDictionary<string, string[]> Query { get; set; }
+  }
+  public class Request : IRequest {
+    public IMessageBody Body { get; set; } public IReadOnlyDictionary<string, string[]> Headers { get; set; } public string IpAddress { get; set; }
+    public IReadOnlyDictionary<string, string> MatchedParameters { get; set; } public string Method { get; set; } public IUrl OriginalUrl { get; set; } public IUrl Url { get; set; }
+  }
+  public class Subscription : ISubscription {
+    public DateTime CreatedDate { get; set; } public DateTime? EndDate { get; set; } public string Id { get; set; } public string Key { get; set; } public string Name { get; set; }
+    public string PrimaryKey { get; set; } public string SecondaryKey { get; set; } public DateTime? StartDate { get; set; }
+  }
+  public class Context : IContext {
+    public IApi Api { get; set; } public IDeployment Deployment { get; set; } public TimeSpan Elapsed { get; set; } public ILastError LastError { get; set; }
+    public IOperation Operation { get; set; } public IProduct Product { get; set; } public IRequest Request { get; set; } public Guid RequestId { get; set; }
+    public IResponse Response { get; set; } public ISubscription Subscription { get; set; } public DateTime Timestamp { get; set; } public bool Tracing { get; set; }
+    public IUser User { get; set; } public Dictionary<string, object> VariableStore = new Dictionary<string, object>();
+    public IReadOnlyDictionary<string, object> Variables { get { return VariableStore; } }
+    public void Trace(string message) { }
+  }
+}
+`;
