@@ -1,0 +1,86 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { Applier } from "../../rollout/apply/applier";
+import { canaryPromote, canaryRollback, canaryStart, canaryStep } from "../../rollout/canary/actions";
+import { RolloutError } from "../../rollout/errors";
+import { readRouteState } from "../../rollout/state";
+import { FIXTURE, tempStack } from "./support";
+
+const fixture = readFileSync(FIXTURE, "utf8");
+const canaryLine = (text: string): string => text.split("\n").find((l) => l.includes("canary: {")) ?? "";
+
+describe("canary actions", () => {
+  it("start is idempotent and refuses a second canary while one is running", async () => {
+    const stack = tempStack();
+    expect((await canaryStart(stack.ctx, "chat", "chat-next", [10, 100])).changes).toHaveLength(1);
+    const again = await canaryStart(stack.ctx, "chat", "chat-next", [10, 100]);
+    expect(again.changes).toEqual([]);
+    expect(again.message).toBe("canary chat-next is already running at 10%; nothing to do");
+    await expect(canaryStart(stack.ctx, "chat", "chat-v2")).rejects.toThrow(
+      "a canary of chat-next is at 10% on route chat; promote it (and make it a backend) or roll it back before starting chat-v2",
+    );
+  });
+
+  it("steps through a custom schedule, stops at 100, and rollback goes to 0", async () => {
+    const stack = tempStack();
+    await canaryStart(stack.ctx, "chat", "chat-next", [10, 60, 100]);
+    expect((await canaryStep(stack.ctx, "chat")).message).toBe("canary chat-next stepped 10% → 60%");
+    expect((await canaryStep(stack.ctx, "chat")).message).toBe("canary chat-next stepped 60% → 100%");
+    const atTop = await canaryStep(stack.ctx, "chat");
+    expect(atTop.changes).toEqual([]);
+    expect(atTop.message).toBe("canary chat-next is at 100%; run canary promote to finish");
+    await canaryRollback(stack.ctx, "chat", "manual rollback");
+    expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 0, sticky: true }");
+    await expect(canaryStep(stack.ctx, "chat")).rejects.toThrow("no canary is running on route chat (status: rolled-back)");
+    const history = readRouteState(stack.dir, "demo", "chat").history.map((h) => [h.action, h.applied]);
+    expect(history).toEqual([
+      ["canary start", "written"],
+      ["canary step", "written"],
+      ["canary step", "written"],
+      ["canary rollback", "written"],
+    ]);
+  });
+
+  it("promote sets 100% and a second promote changes nothing", async () => {
+    const stack = tempStack();
+    await canaryStart(stack.ctx, "chat", "chat-next");
+    await canaryPromote(stack.ctx, "chat");
+    expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 100, sticky: true }");
+    expect((await canaryPromote(stack.ctx, "chat")).changes).toEqual([]);
+  });
+
+  it("start on a route without a canary block adds one", async () => {
+    const stack = tempStack();
+    await canaryStart(stack.ctx, "chat-bg", "chat-v2");
+    expect(stack.read()).toContain("        blueGreen: { blue: chat, green: chat-next, active: blue }   # slot switch = one value\n        canary: { deployment: chat-v2, percent: 5 }\n");
+  });
+
+  it("a failed apply restores the stack file byte for byte and records nothing", async () => {
+    const stack = tempStack();
+    const failing: Applier = {
+      apply: async () => {
+        throw new RolloutError("pulumi up on stack demo ended with failed", 1);
+      },
+    };
+    await expect(canaryStart({ ...stack.ctx, applier: failing }, "chat", "chat-next")).rejects.toThrow(
+      `canary start on chat: applying failed (pulumi up on stack demo ended with failed); ${stack.file} was restored to its previous content`,
+    );
+    expect(stack.read()).toBe(fixture);
+    expect(readRouteState(stack.dir, "demo", "chat").history).toEqual([]);
+  });
+
+  it("records a real apply outcome when the applier deploys", async () => {
+    const stack = tempStack();
+    const applied: string[] = [];
+    const fake: Applier = {
+      apply: async (name, dir) => {
+        applied.push(`${name}@${dir}:${canaryLine(readFileSync(`${dir}/Pulumi.${name}.yaml`, "utf8")).trim()}`);
+        return { kind: "pulumi-up", summary: "pulumi up succeeded (update 1)" };
+      },
+    };
+    const result = await canaryStart({ ...stack.ctx, applier: fake }, "chat", "chat-next");
+    // The applier sees the edited file: pulumi up deploys exactly what was written.
+    expect(applied).toEqual([`demo@${stack.dir}:canary: { deployment: chat-next, percent: 5, sticky: true }`]);
+    expect(result.applied).toEqual({ kind: "pulumi-up", summary: "pulumi up succeeded (update 1)" });
+  });
+});
