@@ -12,7 +12,7 @@ export function summaryLine(report: ComplianceReport): string {
 export function violationsTable(report: ComplianceReport): string {
   const table = new Table({
     head: ["rule", "level", "resource", "violation"],
-    colWidths: [42, 11, 32, 80],
+    colWidths: [44, 11, 32, 72],
     wordWrap: true,
     wrapOnWordBoundary: true,
     style: { head: [], border: [] },

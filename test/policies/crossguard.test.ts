@@ -24,6 +24,13 @@ function policyResource(r: PlannedResource, dependencies: PolicyResource[] = [])
   return { type: r.type, name: r.name, urn: r.urn as string, props: r.inputs, dependencies, propertyDependencies: {} } as unknown as PolicyResource;
 }
 
+/** The single validateResource function our adapter installs (CrossGuard's type also allows arrays). */
+function validatorOf(policy: ResourceValidationPolicy): (args: ResourceValidationArgs, report: (message: string, urn?: string) => void) => unknown {
+  const validate = policy.validateResource;
+  if (typeof validate !== "function") throw new Error(`${policy.name} has no single validateResource function`);
+  return validate;
+}
+
 function collect(run: (report: (message: string, urn?: string) => void) => unknown): { message: string; urn?: string }[] {
   const reports: { message: string; urn?: string }[] = [];
   run((message, urn) => reports.push(urn === undefined ? { message } : { message, urn }));
@@ -50,19 +57,19 @@ describe("CrossGuard adapter", () => {
   it("reports a raw Deployment without a version through validateResource", () => {
     const policy = toCrossGuardPolicy(aoaiDeploymentMissingModelVersion, () => testContext) as ResourceValidationPolicy;
     const raw = withInput(deployment("raw"), "properties.model.version", undefined);
-    const reports = collect((report) => policy.validateResource(resourceArgs(raw), report));
+    const reports = collect((report) => validatorOf(policy)(resourceArgs(raw), report));
     expect(reports).toEqual([
       { message: 'Deployment "raw" does not set properties.model.version, so Azure deploys whatever version is the default and may swap it later; pin an explicit version from the model catalog, e.g. properties.model.version: "2024-11-20".' },
     ]);
-    expect(collect((report) => policy.validateResource(resourceArgs(deployment()), report))).toEqual([]);
-    expect(collect((report) => policy.validateResource(resourceArgs(account()), report))).toEqual([]);
+    expect(collect((report) => validatorOf(policy)(resourceArgs(deployment()), report))).toEqual([]);
+    expect(collect((report) => validatorOf(policy)(resourceArgs(account()), report))).toEqual([]);
   });
 
   it("reads options from getConfig, ignoring an enforcementLevel key", () => {
     const policy = toCrossGuardPolicy(aoaiDeploymentDisallowRetiringVersion, () => testContext) as ResourceValidationPolicy;
     const soon = withInput(deployment(), "properties.model.version", "2024-08-06");
-    expect(collect((report) => policy.validateResource(resourceArgs(soon, { enforcementLevel: "mandatory", withinDays: 30 }), report))).toEqual([]);
-    expect(collect((report) => policy.validateResource(resourceArgs(soon, { withinDays: 60 }), report))).toHaveLength(1);
+    expect(collect((report) => validatorOf(policy)(resourceArgs(soon, { enforcementLevel: "mandatory", withinDays: 30 }), report))).toEqual([]);
+    expect(collect((report) => validatorOf(policy)(resourceArgs(soon, { withinDays: 60 }), report))).toHaveLength(1);
   });
 
   it("reports stack findings against the offending resource's URN, resolving accounts through dependencies", () => {

@@ -1,0 +1,125 @@
+// `npm run plan` runs the pack's rules offline through the compliance plan step.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { planCommand } from "../../cli/plan/command";
+import { TODAY_ENV } from "../../stacks/program";
+
+const root = path.resolve(__dirname, "..", "..");
+let out: string;
+
+beforeEach(() => {
+  out = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-compliance-"));
+  process.env[TODAY_ENV] = "2026-11-23";
+});
+afterEach(() => {
+  delete process.env[TODAY_ENV];
+});
+
+async function plan(stack: string, config?: string): Promise<{ code: number; text: string }> {
+  const lines: string[] = [];
+  const code = await planCommand(stack, { out, ...(config ? { config } : {}) }, (l = "") => lines.push(l));
+  return { code, text: lines.join("\n") };
+}
+
+/** Writes a copy of Pulumi.<stack>.yaml with one change to the fleet config. */
+function variant(stack: string, edit: (fleet: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const doc = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  edit(doc.config["aoai-fleet:fleet"] as Record<string, unknown>);
+  const file = path.join(out, `Pulumi.${stack}.variant.yaml`);
+  fs.writeFileSync(file, stringify(doc));
+  return file;
+}
+
+describe("plan compliance step", () => {
+  it("passes the dev stack as shipped (exit 0) and writes the report", async () => {
+    const { code, text } = await plan("dev");
+    expect(code).toBe(0);
+    expect(text).toContain("Guardrails (policies/config/dev.json): 14 rules evaluated: 0 mandatory violations, 0 advisory violations.");
+    const report = JSON.parse(fs.readFileSync(path.join(out, "dev", "compliance.json"), "utf8")) as { config: string; violations: unknown[]; mandatoryCount: number };
+    expect(report).toMatchObject({ config: "policies/config/dev.json", violations: [], mandatoryCount: 0 });
+    expect(fs.readFileSync(path.join(out, "dev", "compliance.md"), "utf8")).toBe(
+      "### Guardrails for stack `dev`: ✅ passed\n\nPack config: `policies/config/dev.json`. 14 rules evaluated: 0 mandatory violations, 0 advisory violations.\n",
+    );
+  });
+
+  it("passes the prod stack as shipped (exit 0), printing the advisory public-network findings", async () => {
+    const { code, text } = await plan("prod");
+    expect(code).toBe(0);
+    expect(text).toContain("Guardrails (policies/config/prod.json): 14 rules evaluated: 0 mandatory violations, 3 advisory violations.");
+    expect(text).toMatch(/│ aoai-account-configure-public-network\s+│ advisory\s+│ contoso-ai-eastus2\s+│ Account "contoso-ai-eastus2" sets publicNetworkAccess to "Enabled"/);
+    expect(text).not.toContain("Guardrails failed");
+  });
+
+  it("fails prod (exit 1) with the rule id and resource when a deployment may auto-upgrade to new defaults", async () => {
+    const config = variant("prod", (fleet) => {
+      fleet.deployments["chat-mini"].upgrade = "OnceNewDefaultVersionAvailable";
+    });
+    const { code, text } = await plan("prod", config);
+    expect(code).toBe(1);
+    expect(text).toContain("Guardrails (policies/config/prod.json): 14 rules evaluated: 3 mandatory violations, 3 advisory violations.");
+    for (const region of ["eastus2", "eastus", "westus3"]) {
+      expect(text).toMatch(new RegExp(`│ aoai-deployment-enforce-upgrade-option\\s+│ mandatory\\s+│ contoso-ai-${region}-chat-mini\\s+│ Deployment "contoso-ai-${region}-chat-mini" sets`));
+    }
+    expect(text).toContain("Guardrails failed: 3 mandatory violations; the plan exits 1.");
+    const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string; message: string }[] };
+    expect(report.violations.filter((v) => v.ruleId === "aoai-deployment-enforce-upgrade-option")).toEqual(
+      ["eastus2", "eastus", "westus3"].map((region) => ({
+        ruleId: "aoai-deployment-enforce-upgrade-option",
+        enforcementLevel: "mandatory",
+        resourceType: "azure-native:cognitiveservices:Deployment",
+        resourceName: `contoso-ai-${region}-chat-mini`,
+        urn: expect.stringMatching(new RegExp(`::contoso-ai-${region}-chat-mini$`)),
+        message: `Deployment "contoso-ai-${region}-chat-mini" sets properties.versionUpgradeOption to "OnceNewDefaultVersionAvailable", which this environment does not allow; use NoAutoUpgrade or OnceCurrentVersionExpired.`,
+      })),
+    );
+  });
+
+  it("fails prod (exit 1) when a pinned version retires within 90 days", async () => {
+    // gpt-4.1 2025-04-14 retires on 2027-04-14: 72 days after 2027-02-01.
+    process.env[TODAY_ENV] = "2027-02-01";
+    const { code, text } = await plan("prod");
+    expect(code).toBe(1);
+    expect(text).toMatch(/│ aoai-deployment-disallow-retiring-version\s+│ mandatory\s+│ contoso-ai-eastus2-chat\s+│ Deployment "contoso-ai-eastus2-chat" uses gpt-4\.1 version 2025-04-14/);
+    const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string; message: string }[] };
+    const retiring = report.violations.filter((v) => v.ruleId === "aoai-deployment-disallow-retiring-version");
+    expect(retiring.map((v) => v.resourceName)).toEqual([
+      "contoso-ai-eastus2-chat-std",
+      "contoso-ai-eastus2-chat",
+      "contoso-ai-eastus2-chat-mini",
+      "contoso-ai-eastus-chat-std",
+      "contoso-ai-eastus-chat",
+      "contoso-ai-eastus-chat-mini",
+      "contoso-ai-westus3-chat-mini",
+      "contoso-ai-westus3-chat-std",
+    ]);
+    expect(retiring[1]?.message).toBe(
+      'Deployment "contoso-ai-eastus2-chat" uses gpt-4.1 version 2025-04-14 (DataZoneProvisionedManaged), which retires on 2027-04-14 (in 72 days, within the 90-day window); move to a newer version before then.',
+    );
+  });
+
+  it("only warns in dev for the same retiring versions (advisory there)", async () => {
+    process.env[TODAY_ENV] = "2027-02-01";
+    const { code, text } = await plan("dev");
+    expect(code).toBe(0);
+    expect(text).toContain("Guardrails (policies/config/dev.json): 14 rules evaluated: 0 mandatory violations, 2 advisory violations.");
+  });
+
+  it("stops with exit code 2 naming the file when the pack config is invalid", async () => {
+    const configDir = path.join(root, "policies", "config");
+    const file = path.join(configDir, "compliance-test-bad.json");
+    fs.writeFileSync(file, JSON.stringify({ "aoai-deployment-disallow-retiring-version": { withinDays: 0 } }));
+    try {
+      const yaml = path.join(out, "bad.yaml");
+      fs.copyFileSync(path.join(root, "Pulumi.dev.yaml"), yaml);
+      await expect(plan("compliance-test-bad", yaml)).rejects.toMatchObject({
+        exitCode: 2,
+        message: `${file}: aoai-deployment-disallow-retiring-version.withinDays: Too small: expected number to be >=1\nFix the policy pack config and run the plan again.`,
+      });
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+});
