@@ -1,6 +1,9 @@
 import type { Command } from "commander";
 import { CliError, defineCommand } from "../registry";
 
+/** The generated policy's test header (`NAMES.slotHeader` in gateway-policy/strategies/edge.ts). */
+const SLOT_HEADER = "x-aoai-slot";
+
 // Handlers load lazily so `aoai-fleet --help` and other commands don't import the simulator or stats.
 type Handlers = typeof import("../../rollout/cli/handlers");
 
@@ -67,7 +70,7 @@ defineCommand({
     withDir(bg.command("smoke <stack> <route>").description("requests forced to the inactive slot; a failure blocks switch"))
       .option("--target <sim|url>", "sim (offline simulator) or the gateway base URL (APIM or the local emulator gateway)", "sim")
       .option("--scenario <name|file>", "simulator scenario for --target sim", "healthy")
-      .option("--slot-header <name>", "request header the gateway policy reads to force a slot", "x-aoai-slot")
+      .option("--slot-header <name>", "request header the gateway policy reads to force a slot", SLOT_HEADER)
       .option("--api-key-env <VAR>", "environment variable holding the gateway subscription key (sent as api-key)")
       .option("--api-version <v>", "Azure OpenAI api-version for smoke requests", "2024-10-21")
       .option("--requests <n>", "smoke requests to send", "50")

@@ -1,6 +1,7 @@
 import type { GatewayRoute } from "../../stacks/config/gateway";
 import type { RequestRecord } from "../metrics/records";
 import type { SimulatorMetricSource } from "../metrics/simulatorSource";
+import { NAMES } from "../../gateway-policy/strategies/edge";
 import { RolloutError } from "../errors";
 import type { SmokeTarget } from "./smoke";
 
@@ -48,7 +49,8 @@ export class HttpSmokeTarget implements SmokeTarget {
       try {
         const response = await fetch(url, {
           method: "POST",
-          headers: { "content-type": "application/json", [this.options.slotHeader]: slot, ...this.options.headers },
+          // Keep smoke traffic off any canary too: the policy's canary step would otherwise override the slot.
+          headers: { "content-type": "application/json", [this.options.slotHeader]: slot, [NAMES.canaryHeader]: "stable", ...this.options.headers },
           body: JSON.stringify({ messages: [{ role: "user", content: "Reply with the word ok." }], max_tokens: 5 }),
           signal: AbortSignal.timeout(this.options.timeoutMs),
         });

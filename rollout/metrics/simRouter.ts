@@ -20,29 +20,32 @@ export interface RoutingInput {
 }
 
 /**
- * The rollout part of the gateway's routing, as the simulator source needs it to attribute traffic:
- * forced slot → A/B variant by caller bucket → canary by percent (sticky by caller) → active
- * blue-green slot → the lowest priority tier of the backends. Shadow copies are sampled on top.
- * This mirrors the policy's selection order; it is not the policy emulator (see docs/rollout.md).
+ * The rollout part of the gateway's routing, in the generated policy's order
+ * (`gateway-policy/strategies/select.ts`): stable backends, or the blue-green slot (forced by the
+ * slot header, else the active one) → an A/B variant by the caller's bucket overrides it → the
+ * canary by percent (sticky callers by their bucket) overrides that. Shadow copies are sampled on
+ * top. It attributes simulated traffic the way the policy would; it is not the policy emulator.
  */
-export function routeRequest(route: GatewayRoute, input: RoutingInput): RoutedRequest {
+export function routeRequest(routeName: string, route: GatewayRoute, input: RoutingInput): RoutedRequest {
   const shadowDeployment = route.shadow && input.shadowDraw * 100 < route.shadow.percent ? route.shadow.deployment : undefined;
-  const withShadow = (r: RoutedRequest): RoutedRequest => (shadowDeployment ? { ...r, shadowDeployment } : r);
-  if (input.forceSlot && route.blueGreen) return withShadow({ deployment: route.blueGreen[input.forceSlot] });
+  let chosen: RoutedRequest;
+  if (route.blueGreen) {
+    chosen = { deployment: route.blueGreen[input.forceSlot ?? route.blueGreen.active] };
+  } else {
+    const tier = Math.min(...route.backends.map((b) => b.priority ?? 1));
+    const members = route.strategy === "weighted" ? route.backends : route.backends.filter((b) => (b.priority ?? 1) === tier);
+    const member = members[Math.min(members.length - 1, Math.floor(input.backendDraw * members.length))] ?? route.backends[0]!;
+    chosen = { deployment: member.deployment };
+  }
   if (route.abTest) {
     // The policy's own bucket function, so simulated callers land in the variant APIM would pick.
     const variants = Object.entries(route.abTest.variants).map(([name, spec]) => ({ name, percent: spec.percent }));
     const variant = variantForBucket(variants, abBucket(route.abTest.id, input.callerId));
-    const spec = route.abTest.variants[variant]!;
-    return withShadow({ deployment: spec.deployment, experiment: route.abTest.id, variant });
+    chosen = { deployment: route.abTest.variants[variant]!.deployment, experiment: route.abTest.id, variant };
   }
   if (route.canary && route.canary.percent > 0) {
-    const draw = route.canary.sticky ? hashBucketOf(`canary:${input.callerId}`) : input.canaryDraw * 100;
-    if (draw < route.canary.percent) return withShadow({ deployment: route.canary.deployment });
+    const draw = route.canary.sticky ? hashBucketOf(`${routeName}-canary:${input.callerId}`) : input.canaryDraw * 100;
+    if (draw < route.canary.percent) chosen = { deployment: route.canary.deployment };
   }
-  if (route.blueGreen) return withShadow({ deployment: route.blueGreen[route.blueGreen.active] });
-  const tier = Math.min(...route.backends.map((b) => b.priority ?? 1));
-  const members = route.backends.filter((b) => (b.priority ?? 1) === tier || route.strategy === "weighted");
-  const chosen = members[Math.min(members.length - 1, Math.floor(input.backendDraw * members.length))];
-  return withShadow({ deployment: (chosen ?? route.backends[0]!).deployment });
+  return shadowDeployment ? { ...chosen, shadowDeployment } : chosen;
 }

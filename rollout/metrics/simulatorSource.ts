@@ -69,7 +69,7 @@ export class SimulatorMetricSource implements MetricSource {
     }
     for (const at of arrivals) {
       const seq = this.requestSeq++;
-      const routed = routeRequest(route, {
+      const routed = routeRequest(routeName, route, {
         callerId: `caller-${rng.int(1, this.scenario.callers)}`,
         canaryDraw: rng.float(),
         shadowDraw: rng.float(),
