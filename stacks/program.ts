@@ -9,6 +9,11 @@ import { loadCatalog } from "../core/catalog/catalog";
 import { planFromRawConfig } from "../core/plan";
 import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
+import type { GatewayConfig } from "./config/gateway";
+import { createGateway, readGatewayConfig, type GatewayStackOutputs } from "./gateway";
+
+/** Set by the offline plan runner, which prints warnings itself (so they are not printed twice). */
+export const OFFLINE_ENV = "AOAI_FLEET_OFFLINE_PLAN";
 
 /** Environment variable that pins "today" for retirement checks (YYYY-MM-DD); tests and CI use it. */
 export const TODAY_ENV = "AOAI_FLEET_TODAY";
@@ -29,6 +34,8 @@ export interface FleetStackOutputs {
   backends: pulumi.Output<Backend[]>;
   quota: readonly QuotaUse[];
   warnings: readonly ConfigIssue[];
+  /** The AI gateway, when `aoai-fleet:gateway` is set. */
+  gateway?: GatewayStackOutputs;
 }
 
 export async function fleetProgram(options: { today: Date }): Promise<FleetStackOutputs> {
@@ -40,18 +47,21 @@ export async function fleetProgram(options: { today: Date }): Promise<FleetStack
     throw configRunError([{ path: "aoai-fleet:fleet", message: `is not valid structured config (${error instanceof Error ? error.message : String(error)})` }]);
   }
   let plan;
+  let gateway: GatewayConfig | undefined;
   try {
     plan = planFromRawConfig(raw, { catalog: loadCatalog(), today: options.today });
+    gateway = readGatewayConfig(config, plan);
   } catch (error) {
     const issues = configIssuesOf(error);
     if (issues) throw configRunError(issues);
     throw error;
   }
-  for (const warning of plan.warnings) {
-    pulumi.log.warn(`${warning.path}: ${warning.message}`);
+  if (process.env[OFFLINE_ENV] !== "1") {
+    for (const warning of plan.warnings) pulumi.log.warn(`${warning.path}: ${warning.message}`);
   }
   const fleet = new AoaiFleet(plan.name, { plan });
-  return { resourceGroupName: fleet.resourceGroupName, backends: fleet.backends, quota: plan.quota, warnings: plan.warnings };
+  const gatewayOutputs = gateway ? { gateway: createGateway(gateway, plan, fleet) } : {};
+  return { resourceGroupName: fleet.resourceGroupName, backends: fleet.backends, quota: plan.quota, warnings: plan.warnings, ...gatewayOutputs };
 }
 
 /** A RunError (Pulumi prints it without a stack trace) that still carries the issues for tools. */

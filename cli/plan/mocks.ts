@@ -54,6 +54,21 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
           const account = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.CognitiveServices/accounts/${str(inputs.accountName, "unknown-account")}`;
           return { id: `${account}/deployments/${name}`, state: { ...inputs, name } };
         }
+        case "azure-native:apimanagement:ApiManagementService": {
+          // The gateway reads identity.principalId (role assignments) and gatewayUrl (outputs).
+          const name = str(inputs.serviceName, args.name);
+          const principal = createHash("sha256").update(`${stack}/${args.name}/principal`).digest("hex");
+          const principalId = `${principal.slice(0, 8)}-${principal.slice(8, 12)}-${principal.slice(12, 16)}-${principal.slice(16, 20)}-${principal.slice(20, 32)}`;
+          const identity = { ...((inputs.identity ?? {}) as Inputs), principalId, tenantId: OFFLINE_SUBSCRIPTION };
+          const id = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.ApiManagement/service/${name}`;
+          return { id, state: { ...inputs, name, identity, gatewayUrl: `https://${name}.azure-api.net` } };
+        }
+        case "azure-native:apimanagement:Backend": {
+          // Pool members reference backends by ARM id.
+          const name = str(inputs.backendId, args.name);
+          const service = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.ApiManagement/service/${str(inputs.serviceName, "unknown-service")}`;
+          return { id: `${service}/backends/${name}`, state: { ...inputs, name } };
+        }
         default:
           return { id: `${args.name}-id`, state: { ...inputs, name: str(inputs.name, args.name) } };
       }

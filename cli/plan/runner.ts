@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Backend, QuotaUse } from "../../core/plan/types";
 import { configIssuesOf, FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
 import stackProgram from "../../stacks/index";
-import { TODAY_ENV } from "../../stacks/program";
+import { OFFLINE_ENV, TODAY_ENV } from "../../stacks/program";
 import { ResourceCapture, type PlannedResource } from "./capture";
 import { createOfflineMocks } from "./mocks";
 import { assertStackName, readStackConfigFile, stackConfigFile, toRuntimeConfig } from "./stack-config";
@@ -39,45 +39,71 @@ export interface OfflinePlan {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-/** Runs one offline plan. Invalid config rejects with FleetConfigError (every issue, with paths). */
-export async function runOfflinePlan(stack: string, options: OfflinePlanOptions = {}): Promise<OfflinePlan> {
-  assertStackName(stack);
-  const config = { ...(options.config ?? readStackConfigFile(options.configFile ?? stackConfigFile(stack))), ...(options.configOverride ?? {}) };
+/** Result of running any Pulumi program offline: captured resources and resolved stack outputs. */
+export interface OfflineRun {
+  readonly resources: readonly PlannedResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Runs any Pulumi program in-process under the deterministic offline mocks, capturing every
+ * resource (type, name, URN, parent, dependsOn, protect, inputs). Used by the plan and by component
+ * tests. Runs must not overlap (Pulumi's runtime state is process-wide): await one before the next.
+ */
+export async function runOfflineProgram(
+  stack: string,
+  program: () => Promise<Record<string, unknown>>,
+  config: Readonly<Record<string, unknown>> = {},
+): Promise<OfflineRun> {
   const capture = new ResourceCapture(PROJECT, stack);
   pulumi.runtime.setMocks(createOfflineMocks(stack, capture.onInputs), PROJECT, stack, false);
-  pulumi.runtime.setAllConfig(toRuntimeConfig(config));
-
-  const previousToday = process.env[TODAY_ENV];
-  if (options.today) process.env[TODAY_ENV] = options.today.toISOString().slice(0, 10);
+  pulumi.runtime.setAllConfig(toRuntimeConfig({ ...config }));
   // The program's own failure is caught inside init: if it escaped, Pulumi's component machinery
   // would also report it as unhandled rejections.
   let failure: { error: unknown } | undefined;
-  let outputs: Record<string, unknown>;
-  try {
-    outputs = (await pulumi.runtime.runInPulumiStack(async () => {
-      capture.install();
-      try {
-        return (await stackProgram()) as unknown as Record<string, unknown>;
-      } catch (error) {
-        failure = { error };
-        return {};
-      }
-    })) as Record<string, unknown>;
-  } finally {
-    if (options.today) {
-      if (previousToday === undefined) delete process.env[TODAY_ENV];
-      else process.env[TODAY_ENV] = previousToday;
+  const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+    capture.install();
+    try {
+      return await program();
+    } catch (error) {
+      failure = { error };
+      return {};
     }
-  }
+  })) as Record<string, unknown>;
   if (failure) {
     await drain();
-    const issues = configIssuesOf(failure.error);
-    if (issues) throw new FleetConfigError(issues);
     throw failure.error;
   }
   const resources = await capture.resources();
   // Let queued registrations (e.g. registerOutputs) finish, so they never reach the next run's mocks.
   await drain();
+  return { resources, outputs };
+}
+
+/** Runs one offline plan. Invalid config rejects with FleetConfigError (every issue, with paths). */
+export async function runOfflinePlan(stack: string, options: OfflinePlanOptions = {}): Promise<OfflinePlan> {
+  assertStackName(stack);
+  const config = { ...(options.config ?? readStackConfigFile(options.configFile ?? stackConfigFile(stack))), ...(options.configOverride ?? {}) };
+  const previousToday = process.env[TODAY_ENV];
+  const previousOffline = process.env[OFFLINE_ENV];
+  if (options.today) process.env[TODAY_ENV] = options.today.toISOString().slice(0, 10);
+  process.env[OFFLINE_ENV] = "1";
+  let run: OfflineRun;
+  try {
+    run = await runOfflineProgram(stack, async () => (await stackProgram()) as unknown as Record<string, unknown>, config);
+  } catch (error) {
+    const issues = configIssuesOf(error);
+    if (issues) throw new FleetConfigError(issues);
+    throw error;
+  } finally {
+    if (previousOffline === undefined) delete process.env[OFFLINE_ENV];
+    else process.env[OFFLINE_ENV] = previousOffline;
+    if (options.today) {
+      if (previousToday === undefined) delete process.env[TODAY_ENV];
+      else process.env[TODAY_ENV] = previousToday;
+    }
+  }
+  const { outputs, resources } = run;
   return {
     stack,
     resources,

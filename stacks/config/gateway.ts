@@ -47,25 +47,28 @@ const backendRef = z.strictObject({
   deployment: z.string().min(1),
   /** Priority tier, lower is preferred (APIM pool priority 0–100). */
   priority: z.number().int().min(0).max(100).optional(),
-  /** Relative weight within the tier (0–100); defaults to the deployment's capacity share. */
-  weight: z.number().int().min(0).max(100).optional(),
+  /** Relative weight within the tier (1–100); defaults to the deployment's capacity share. */
+  weight: z.number().int().min(1).max(100).optional(),
 });
 
 const routeSchema = z
   .strictObject({
     strategy: z.enum(["priority", "weighted"]).default("priority"),
     backends: z.array(backendRef).min(1),
-    canary: z.strictObject({ deployment: z.string().min(1), percent, sticky: z.boolean().default(false) }).optional(),
+    canary: z.strictObject({ deployment: z.string().min(1), percent: percent.int(), sticky: z.boolean().default(false) }).optional(),
     blueGreen: z
       .strictObject({ blue: z.string().min(1), green: z.string().min(1), active: z.enum(["blue", "green"]).default("blue") })
       .optional(),
     abTest: z
       .strictObject({
         id: z.string().min(1),
-        variants: z.record(z.string().regex(/^[a-z0-9_-]{1,32}$/i), z.strictObject({ deployment: z.string().min(1), percent })),
+        variants: z.record(
+          z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { message: "1–32 lowercase letters, digits or '-' (it names a pool and a metric dimension value)" }),
+          z.strictObject({ deployment: z.string().min(1), percent: percent.int() }),
+        ),
       })
       .optional(),
-    shadow: z.strictObject({ deployment: z.string().min(1), percent }).optional(),
+    shadow: z.strictObject({ deployment: z.string().min(1), percent: percent.int() }).optional(),
   })
   .superRefine((route, ctx) => {
     const seen = new Set<string>();

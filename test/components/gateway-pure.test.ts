@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backendUrl, circuitBreakerRule, singleBackendId } from "../../components/gateway/backends";
+import { backendUrl, circuitBreakerRule, openAiBaseUrl, singleBackendId } from "../../components/gateway/backends";
 import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor, uuidV5 } from "../../components/gateway/identity";
 import { INFERENCE_OPERATIONS } from "../../components/gateway/operations";
 
@@ -27,9 +27,11 @@ describe("gateway identity helpers", () => {
 });
 
 describe("gateway backends", () => {
-  it("points each backend at the account's /openai base", () => {
+  it("points each backend at its deployment under the account's /openai base", () => {
     expect(singleBackendId("chat", "eastus2")).toBe("chat-eastus2");
-    expect(backendUrl("contoso-ai-eastus2-x1y2")).toBe("https://contoso-ai-eastus2-x1y2.openai.azure.com/openai");
+    expect(openAiBaseUrl("https://contoso-ai-eastus2-x1y2.openai.azure.com/")).toBe("https://contoso-ai-eastus2-x1y2.openai.azure.com/openai");
+    expect(backendUrl("https://contoso-ai-eastus2-x1y2.openai.azure.com/", "chat-std")).toBe("https://contoso-ai-eastus2-x1y2.openai.azure.com/openai/deployments/chat-std");
+    expect(() => openAiBaseUrl("contoso.openai.azure.com")).toThrow('gateway: account endpoint "contoso.openai.azure.com" is not https://<host>/');
   });
 
   it("maps the config breaker onto one APIM rule honoring Retry-After", () => {
@@ -59,7 +61,6 @@ describe("gateway backends", () => {
       "POST /deployments/{deployment-id}/audio/transcriptions",
       "POST /deployments/{deployment-id}/audio/translations",
       "POST /deployments/{deployment-id}/audio/speech",
-      "POST /responses",
     ]);
   });
 });

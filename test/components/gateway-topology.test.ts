@@ -30,6 +30,7 @@ const design: GatewayDesign = {
   ],
   namedValues: [{ id: "chat-canary-percent", value: "10", purpose: "canary share" }],
   apiPolicy: { scope: "api", xml: "<policies />\n" },
+  warnings: [],
   routePolicies: [{ scope: "chat", xml: "<policies>\n  <inbound />\n</policies>\n" }],
 };
 

@@ -1,0 +1,90 @@
+/**
+ * Gateway wiring of the stack program: `aoai-fleet:gateway` (optional) → validated config →
+ * `AiGateway` in front of the fleet. `readGatewayConfig` runs before any resource is declared, so a
+ * bad gateway config fails like a bad fleet config: one error, every path, nothing created.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AiGateway } from "../components/gateway";
+import type { AiGatewayArgs } from "../components/gateway/args";
+import { designGateway } from "../components/gateway/design";
+import type { AoaiFleet } from "../components/fleet";
+import type { FleetPlan } from "../core/plan/types";
+import { FleetConfigError } from "./config/errors";
+import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
+
+/** Deployment → regions it is planned in. */
+export function fleetDeploymentRegions(plan: FleetPlan): Map<string, string[]> {
+  const regions = new Map<string, string[]>();
+  for (const account of plan.accounts) {
+    for (const deployment of account.deployments) regions.set(deployment.name, [...(regions.get(deployment.name) ?? []), account.region]);
+  }
+  return regions;
+}
+
+/** Plain inventory entries (no endpoints) of every planned deployment × region, in plan order. */
+export function plannedTargets(plan: FleetPlan): Omit<AiGatewayArgs["backends"][number], "endpoint">[] {
+  return plan.accounts.flatMap((account) =>
+    account.deployments.map((deployment) => ({
+      deployment: deployment.name,
+      region: account.region,
+      capacity: deployment.capacity,
+      tokensPerMinute: deployment.tpm,
+      sku: deployment.sku,
+    })),
+  );
+}
+
+/**
+ * Validates a raw `aoai-fleet:gateway` value against the schema, the fleet and the policy engine's
+ * limits (pool sizes, percents, policy size). Throws `FleetConfigError`; pure.
+ */
+export function validateGatewayConfig(raw: unknown, plan: FleetPlan): GatewayConfig {
+  const config = parseGatewayConfig(raw);
+  checkGatewayAgainstFleet(config, fleetDeploymentRegions(plan));
+  // Endpoints do not change what is validated; a placeholder host stands in for them here.
+  designGateway(
+    config,
+    plannedTargets(plan).map((target) => ({ ...target, accountOpenAiUrl: `https://${target.region}-account.invalid/openai` })),
+  );
+  return config;
+}
+
+/** Reads and validates `aoai-fleet:gateway`; undefined when the stack has no gateway. */
+export function readGatewayConfig(config: pulumi.Config, plan: FleetPlan): GatewayConfig | undefined {
+  let raw: unknown;
+  try {
+    raw = config.getObject<unknown>("gateway");
+  } catch (error) {
+    throw new FleetConfigError([{ path: GATEWAY_CONFIG_KEY, message: `is not valid structured config (${error instanceof Error ? error.message : String(error)})` }]);
+  }
+  return raw === undefined ? undefined : validateGatewayConfig(raw, plan);
+}
+
+/** Stack outputs of the gateway. */
+export interface GatewayStackOutputs {
+  /** Endpoint for the OpenAI SDKs (`azure_endpoint`); they append `/openai/deployments/<route>/...`. */
+  gatewayUrl: pulumi.Output<string>;
+  /** Route names clients use as their deployment name. */
+  routes: string[];
+}
+
+/** Creates the gateway in front of `fleet`, in the fleet's resource group and primary location. */
+export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: AoaiFleet): GatewayStackOutputs {
+  const gateway = new AiGateway(`${plan.name}-gateway`, {
+    resourceGroupName: fleet.resourceGroupName,
+    location: plan.resourceGroup.location,
+    config,
+    backends: plannedTargets(plan).map((target) => {
+      const account = fleet.accounts[target.region];
+      if (!account) throw new Error(`gateway: the fleet has no account in ${target.region}`);
+      return { ...target, endpoint: account.endpoint };
+    }),
+    accounts: plan.accounts.map((planned) => {
+      const account = fleet.accounts[planned.region];
+      if (!account) throw new Error(`gateway: the fleet has no account in ${planned.region}`);
+      return { region: planned.region, accountId: account.accountId };
+    }),
+    tags: { ...plan.tags },
+  });
+  return { gatewayUrl: gateway.gatewayUrl, routes: Object.keys(config.routes).sort() };
+}
