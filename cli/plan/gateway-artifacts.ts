@@ -5,9 +5,9 @@
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import Table from "cli-table3";
 import type { GatewayDesign } from "../../components/gateway/design";
 import { routeTableRows, topologyMermaid } from "../../components/gateway/topology";
+import { compactTable } from "./table";
 
 /** File name of the API-level policy next to the route policies (a leading `_` is not a valid route name, so it never collides). */
 export const API_POLICY_FILE = "_api.xml";
@@ -46,10 +46,10 @@ export async function writeGatewayArtifacts(outDir: string, design: GatewayDesig
 
 /** The console table: one row per pool member, grouped by route and pool. */
 export function routeTable(design: GatewayDesign): string {
-  const table = new Table({
-    head: ["route", "pool (role)", "deployment", "region", "sku", "capacity", "TPM", "priority", "weight"],
-    style: { head: [], border: [] },
-  });
+  const table = compactTable(
+    ["route", "pool (role)", "deployment", "region", "sku", "capacity", "TPM", "priority", "weight"],
+    ["left", "left", "left", "left", "left", "right", "right", "right", "right"],
+  );
   for (const row of routeTableRows(design)) {
     table.push([
       row.route,

@@ -7,8 +7,8 @@ export interface GatewayBackendTarget {
   readonly deployment: string;
   /** Azure region of the account holding the deployment. */
   readonly region: string;
-  /** The account's custom subdomain; the backend URL is `https://<subdomain>.openai.azure.com/openai`. */
-  readonly subdomain: pulumi.Input<string>;
+  /** The account endpoint, `https://<subdomain>.openai.azure.com/`; backends call `<endpoint>openai/deployments/<deployment>`. */
+  readonly endpoint: pulumi.Input<string>;
   /** Capacity units of the deployment in this region (weights are proportional to it). */
   readonly capacity: number;
   /** Tokens per minute this capacity buys (null when the catalog has no figure); shown in the topology and route table. */

@@ -9,9 +9,19 @@ export function singleBackendId(deployment: string, region: string): string {
   return `${deployment}-${region}`;
 }
 
-/** Base URL of an account's OpenAI data plane; operation paths (`/deployments/...`) are appended. */
-export function backendUrl(subdomain: string): string {
-  return `https://${subdomain}.openai.azure.com/openai`;
+/** OpenAI data-plane base of an account from its endpoint: `https://<subdomain>.openai.azure.com/openai`. */
+export function openAiBaseUrl(endpoint: string): string {
+  if (!/^https:\/\/[^/]+\/?$/.test(endpoint)) throw new Error(`gateway: account endpoint "${endpoint}" is not https://<host>/`);
+  return `${endpoint.replace(/\/+$/, "")}/openai`;
+}
+
+/**
+ * URL of the `Single` backend of one deployment: the account's OpenAI base plus
+ * `/deployments/<deployment>`. The policy rewrites the forwarded path to what follows the route's
+ * `/deployments/<route>`, so each pool member is called with its own deployment name.
+ */
+export function backendUrl(endpoint: string, deployment: string): string {
+  return `${openAiBaseUrl(endpoint)}/deployments/${encodeURIComponent(deployment)}`;
 }
 
 /** Status codes that count as failures: timeouts, throttling and server errors. */

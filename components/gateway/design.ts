@@ -1,9 +1,24 @@
 /**
  * The gateway design: everything the `AiGateway` component deploys that is decided from plain
  * values (config + fleet inventory), computed without Pulumi so the plan steps, the tests and the
- * component all see the same backends, pools, named values and policy XML.
+ * component all see the same backends, pools, named values and policy XML. Policies come only from
+ * `gateway-policy` (strategies + renderer); this module maps config onto its inputs and its outputs
+ * onto APIM entities.
  */
-import type { GatewayConfig } from "../../stacks/config/gateway";
+import {
+  composeGatewayPolicy,
+  composeRoutePolicy,
+  expr,
+  PolicyLimitError,
+  renderPolicy,
+  type BackendInventory,
+  type EdgeSpec,
+  type PolicyDocument,
+  type RouteSpec,
+  type Statement,
+} from "../../gateway-policy";
+import { APIM_LIMITS, type GatewayConfig } from "../../stacks/config/gateway";
+import { FleetConfigError } from "../../stacks/config/errors";
 import { singleBackendId } from "./backends";
 
 /** One fleet deployment in one region, as plain values (no Outputs). */
@@ -18,10 +33,12 @@ export interface InventoryEntry {
   readonly tokensPerMinute: number | null;
   /** Deployment SKU. */
   readonly sku: string;
+  /** Account OpenAI base, `https://<subdomain>.openai.azure.com/openai` (shadow copies are sent there). */
+  readonly accountOpenAiUrl: string;
 }
 
 /** A `Single` APIM backend: one deployment × region. */
-export interface SingleBackendDesign extends InventoryEntry {
+export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAiUrl"> {
   /** APIM backend id (`<deployment>-<region>`). */
   readonly id: string;
 }
@@ -30,9 +47,9 @@ export interface SingleBackendDesign extends InventoryEntry {
 export interface PoolMemberDesign {
   /** Id of a `Single` backend. */
   readonly backendId: string;
-  /** Pool priority (lower is preferred); undefined for one-tier pools. */
+  /** Pool priority (lower is preferred). */
   readonly priority?: number;
-  /** Pool weight within its priority (0–100). */
+  /** Pool weight within its priority (1–100, proportional to capacity unless configured). */
   readonly weight?: number;
 }
 
@@ -42,7 +59,7 @@ export interface PoolDesign {
   readonly id: string;
   /** Route the pool serves. */
   readonly route: string;
-  /** What the pool is for in the route (e.g. `stable`, `canary`, `blue`). */
+  /** What the pool is for in the route (`stable`, `canary`, `blue`, `green`, `ab-<variant>`). */
   readonly role: string;
   /** Members in a stable order. */
   readonly members: readonly PoolMemberDesign[];
@@ -52,9 +69,9 @@ export interface PoolDesign {
 export interface NamedValueDesign {
   /** Named value id and display name (`{{id}}` in policies). */
   readonly id: string;
-  /** Value as stored in APIM. */
+  /** Initial value. */
   readonly value: string;
-  /** Why it exists, for humans (docs, plan table). */
+  /** Why it exists and which values it takes, for humans. */
   readonly purpose: string;
 }
 
@@ -71,15 +88,108 @@ export interface GatewayDesign {
   readonly singles: readonly SingleBackendDesign[];
   readonly pools: readonly PoolDesign[];
   readonly namedValues: readonly NamedValueDesign[];
-  /** The policy attached to the `openai` API. */
+  /** The policy attached to the `openai` API (dispatches on the deployment in the path). */
   readonly apiPolicy: PolicyDocumentDesign;
-  /** One policy per route, in route order. */
+  /** One standalone policy per route, in route-name order (plan output and review). */
   readonly routePolicies: readonly PolicyDocumentDesign[];
+  /** Non-fatal notes from the policy engine. */
+  readonly warnings: readonly string[];
 }
 
-/** Singles for every deployment × region of the fleet, in inventory order. */
-export function designSingles(inventory: readonly InventoryEntry[]): SingleBackendDesign[] {
-  return inventory.map((entry) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region) }));
+/** `aoai-fleet:gateway.routes` → the policy engine's route specs, sorted by name. */
+export function routeSpecs(config: GatewayConfig): RouteSpec[] {
+  return Object.entries(config.routes)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, route]) => ({
+      name,
+      strategy: route.strategy,
+      backends: route.backends.map((backend) => ({ ...backend })),
+      ...(route.canary ? { canary: { ...route.canary } } : {}),
+      ...(route.blueGreen ? { blueGreen: { ...route.blueGreen } } : {}),
+      ...(route.abTest ? { abTest: { id: route.abTest.id, variants: { ...route.abTest.variants } } } : {}),
+      ...(route.shadow ? { shadow: { ...route.shadow } } : {}),
+    }));
 }
 
-export type { GatewayConfig };
+/** Edge settings (auth, token limits) shared by every route. */
+export function edgeSpec(config: GatewayConfig): EdgeSpec {
+  return { auth: config.auth, ...(config.limits ? { limits: config.limits } : {}) };
+}
+
+function backendInventory(inventory: readonly InventoryEntry[]): BackendInventory {
+  return {
+    backends: inventory.map((entry) => ({
+      backendId: singleBackendId(entry.deployment, entry.region),
+      deployment: entry.deployment,
+      region: entry.region,
+      capacity: entry.capacity,
+      // The policy never reads tpm (only the simulator does); 0 marks "unknown" there.
+      tpm: entry.tokensPerMinute ?? 0,
+      url: entry.accountOpenAiUrl,
+    })),
+  };
+}
+
+/**
+ * Each `Single` backend's URL ends in `/openai/deployments/<its deployment>` and the forwarded path
+ * is rewritten to what follows `/deployments/<route>` in the client's URL. That is what lets a
+ * route named `chat` pool deployments named `chat` and `chat-std`: whichever member is picked gets
+ * its own deployment name. The rewrite goes right before the final `set-backend-service`.
+ */
+function withMemberDeploymentPath(document: PolicyDocument): PolicyDocument {
+  const rewrite: Statement = { kind: "rewrite-uri", template: expr.pathAfterDeployment(), copyUnmatchedParams: true };
+  const last = document.inbound.map((statement) => statement.kind).lastIndexOf("set-backend-service");
+  if (last < 0) throw new Error("gateway design: the generated policy has no set-backend-service in inbound");
+  return { ...document, inbound: [...document.inbound.slice(0, last), rewrite, ...document.inbound.slice(last)] };
+}
+
+/** Runs the policy engine; its limit errors become stack-config errors (exit 2, path named). */
+function engine<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof PolicyLimitError) throw new FleetConfigError([{ path: error.path, message: error.detail }]);
+    throw error;
+  }
+}
+
+/** Enforces the tier's policy-size limit (Consumption: 16 KiB) on one rendered document. */
+function checkTierPolicySize(config: GatewayConfig, document: PolicyDocumentDesign, path: string): void {
+  if (config.sku !== "Consumption") return;
+  const bytes = Buffer.byteLength(document.xml, "utf8");
+  if (bytes > APIM_LIMITS.consumptionPolicyBytes) {
+    throw new FleetConfigError([
+      {
+        path,
+        message: `the generated ${document.scope === "api" ? "API" : `route ${document.scope}`} policy is ${(bytes / 1024).toFixed(1)} KiB; the Consumption tier accepts at most 16 KiB per policy; remove strategies (canary, A/B, shadow) or choose another sku (e.g. BasicV2)`,
+      },
+    ]);
+  }
+}
+
+/** The whole gateway from config and inventory: singles, pools, named values and policies. */
+export function designGateway(config: GatewayConfig, inventory: readonly InventoryEntry[]): GatewayDesign {
+  const routes = routeSpecs(config);
+  const edge = edgeSpec(config);
+  const backends = backendInventory(inventory);
+  const gateway = engine(() => composeGatewayPolicy({ routes, edge, inventory: backends }));
+  const apiPolicy = { scope: "api", xml: renderPolicy(withMemberDeploymentPath(gateway.document)) };
+  checkTierPolicySize(config, apiPolicy, "aoai-fleet:gateway.routes");
+  const routePolicies = routes.map((route) => {
+    const result = engine(() => composeRoutePolicy(route, edge, backends));
+    return { scope: route.name, xml: renderPolicy(withMemberDeploymentPath(result.document)) };
+  });
+  return {
+    singles: inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region) })),
+    pools: gateway.pools.map((pool) => ({
+      id: pool.poolId,
+      route: pool.route,
+      role: pool.side,
+      members: pool.members.map((member) => ({ backendId: member.backendId, priority: member.priority, weight: member.weight })),
+    })),
+    namedValues: gateway.namedValues.map((value) => ({ id: value.name, value: value.value, purpose: `${value.description} Allowed: ${value.allowed}.` })),
+    apiPolicy,
+    routePolicies,
+    warnings: gateway.warnings,
+  };
+}

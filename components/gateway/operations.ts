@@ -39,10 +39,9 @@ export const INFERENCE_OPERATIONS: readonly InferenceOperation[] = [
   deployment("audio-transcriptions", "Audio transcriptions", "audio/transcriptions"),
   deployment("audio-translations", "Audio translations", "audio/translations"),
   deployment("audio-speech", "Text to speech", "audio/speech"),
-  // Responses API: the deployment is the body's `model`. GET/DELETE /responses/{id} are left out on
-  // purpose: a stored response lives in the one account that created it, and a pool cannot route
-  // an id back to that account.
-  { id: "responses-create", displayName: "Create response", method: "POST", urlTemplate: "/responses", templateParameters: [] },
+  // Not exposed: the Responses API (`/responses`, `/v1/...`). It names the deployment in the body's
+  // `model`, the generated policy routes on the path's deployment, and a stored response lives in the
+  // one account that created it, which a pool cannot route an id back to.
 ];
 
 /** The query parameter every classic Azure OpenAI data-plane call carries; passed through as sent. */

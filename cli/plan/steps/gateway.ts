@@ -1,0 +1,52 @@
+import { relative } from "node:path";
+import { openAiBaseUrl } from "../../../components/gateway/backends";
+import { designGateway } from "../../../components/gateway/design";
+import { GATEWAY_CONFIG_KEY, parseGatewayConfig } from "../../../stacks/config/gateway";
+import { routeTable, writeGatewayArtifacts } from "../gateway-artifacts";
+import { definePlanStep } from "../steps";
+
+/**
+ * The AI gateway part of a plan: recomputes the design with the same pure function the component
+ * uses (same config, same backend inventory with the plan's endpoints), writes every policy to
+ * `policies/`, the topology to `topology.mmd`/`.svg`, prints the route table and adds a `gateway`
+ * section (pools, weights, named values, files) to plan.json.
+ */
+export const gatewayStep = definePlanStep({
+  name: "gateway",
+  order: 30,
+  async run({ plan, outDir, print, planJsonExtras }) {
+    const raw = plan.config[GATEWAY_CONFIG_KEY];
+    if (raw === undefined) {
+      print(`Gateway: none (no ${GATEWAY_CONFIG_KEY} in this stack).`);
+      return;
+    }
+    const config = parseGatewayConfig(raw);
+    const design = designGateway(
+      config,
+      plan.outputs.backends.map((backend) => ({
+        deployment: backend.name,
+        region: backend.region,
+        capacity: backend.capacity,
+        tokensPerMinute: backend.tpm,
+        sku: backend.sku,
+        accountOpenAiUrl: openAiBaseUrl(backend.endpoint),
+      })),
+    );
+    const files = await writeGatewayArtifacts(outDir, design);
+    const auth = "entra" in config.auth ? "Entra ID tokens" : "subscription keys";
+    print(`Gateway: API Management ${config.sku} × ${config.capacity}, ${auth}, ${design.singles.length} backends, ${design.pools.length} pools, ${Object.keys(config.routes).length} routes:`);
+    print(routeTable(design));
+    for (const value of design.namedValues) print(`  named value ${value.id} = ${value.value} (${value.purpose})`);
+    for (const warning of design.warnings) print(`  warning: ${warning}`);
+    const shown = (file: string) => relative(process.cwd(), `${outDir}/${file}`) || file;
+    print(`Wrote ${files.policies.map(shown).join(", ")}, ${shown(files.mermaid)}, ${shown(files.svg)}`);
+    planJsonExtras.gateway = {
+      sku: config.sku,
+      capacity: config.capacity,
+      routes: Object.keys(config.routes).sort(),
+      pools: design.pools,
+      namedValues: design.namedValues,
+      files: { policies: files.policies, topology: [files.mermaid, files.svg] },
+    };
+  },
+});
