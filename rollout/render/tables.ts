@@ -63,12 +63,17 @@ export function renderAbReport(r: AbReport): string {
       `${c.metric} (${c.variant} − ${c.baseline})`, c.test,
       res ? fmt(res.difference) : "–",
       res ? `[${fmt(res.ciLow)}, ${fmt(res.ciHigh)}]` : "–",
-      res ? `${res.statistic.toFixed(2)}${res.degreesOfFreedom !== undefined ? ` (df ${res.degreesOfFreedom.toFixed(0)})` : ""}` : "–",
+      res ? statistic(res.statistic, res.degreesOfFreedom) : "–",
       res ? fmtP(res.pValue) : "–",
       c.tooSmall ? `too small: ${c.tooSmall}` : c.significant ? "significant" : "not significant",
     ]);
   }
   return `experiment ${r.experiment} (baseline ${r.baseline})\n${variants.toString()}\n${tests.toString()}\nconclusion: ${r.conclusion}`;
+}
+
+function statistic(value: number, df: number | undefined): string {
+  const shown = Number.isFinite(value) ? value.toFixed(2) : `${value < 0 ? "−" : ""}∞ (no variance)`;
+  return df === undefined ? shown : `${shown} (df ${df.toFixed(0)})`;
 }
 
 export function renderShadowReport(r: ShadowReport): string {

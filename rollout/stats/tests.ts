@@ -58,7 +58,9 @@ export function welchTTest(a: readonly number[], b: readonly number[], confidenc
   const se = Math.sqrt(qA + qB);
   const difference = meanB - meanA;
   if (se === 0) {
-    return { difference, ciLow: difference, ciHigh: difference, statistic: 0, pValue: difference === 0 ? 1 : 0, degreesOfFreedom: a.length + b.length - 2 };
+    // No variance on either side (e.g. fixed token counts): any difference is certain, none is none.
+    const statistic = difference === 0 ? 0 : Math.sign(difference) * Number.POSITIVE_INFINITY;
+    return { difference, ciLow: difference, ciHigh: difference, statistic, pValue: difference === 0 ? 1 : 0, degreesOfFreedom: a.length + b.length - 2 };
   }
   const df = (qA + qB) ** 2 / (qA ** 2 / (a.length - 1) + qB ** 2 / (b.length - 1));
   const statistic = difference / se;
