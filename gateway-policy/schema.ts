@@ -186,7 +186,9 @@ function checkAttr(name: string, value: string, rule: AttrRule, fail: (m: string
 }
 
 function checkElement(e: XmlElement, path: string, section: Section | null, out: SchemaViolation[], asPolicy: boolean): void {
-  const fail = (message: string) => out.push({ path, message });
+  const fail = (message: string): void => {
+    out.push({ path, message });
+  };
   const rule = POLICY_SCHEMA[e.name];
   if (!rule) return fail(`<${e.name}> is not a known policy element`);
   if (asPolicy && (!rule.sections || (section && !rule.sections.includes(section)))) fail(`<${e.name}> is not allowed in the ${section} section`);

@@ -1,0 +1,73 @@
+// Exact C# for every expression kind, the escape hatch, and string-literal escaping.
+import { describe, expect, it } from "vitest";
+import { csharpString, expr as x, parseExpr, parseValue, renderExpr, renderValue, type Expr } from "../../gateway-policy/index";
+
+describe("renderExpr", () => {
+  it.each<[string, Expr, string]>([
+    ["string", x.str('a"b\\c'), '"a\\"b\\\\c"'],
+    ["negative int", x.int(-7), "-7"],
+    ["named value", x.namedValue("chat-active-slot"), '"{{chat-active-slot}}"'],
+    ["request header", x.requestHeader("x-aoai-canary"), 'context.Request.Headers.GetValueOrDefault("x-aoai-canary", "")'],
+    ["matched parameter", x.matchedParameter("deployment-id"), 'context.Request.MatchedParameters.GetValueOrDefault("deployment-id", "")'],
+    ["int variable", x.variable("aoai-ab-bucket", "int"), 'context.Variables.GetValueOrDefault<int>("aoai-ab-bucket", 0)'],
+    ["bool variable", x.variable("flag", "bool", true), 'context.Variables.GetValueOrDefault<bool>("flag", true)'],
+    ["subscription id", x.ctx("subscriptionId"), 'context.Subscription?.Id ?? ""'],
+    ["token claim", x.tokenClaim("aoai-token", "oid"), 'context.Variables.GetValueOrDefault<Jwt>("aoai-token", null)?.Claims.GetValueOrDefault("oid", "") ?? ""'],
+    [
+      "hash bucket",
+      x.hashBucket(x.concat(x.str("exp:"), x.variable("aoai-caller", "string"))),
+      'System.Convert.ToInt32(System.BitConverter.ToUInt32(System.Security.Cryptography.SHA256.Create().ComputeHash(System.Text.Encoding.UTF8.GetBytes("exp:" + context.Variables.GetValueOrDefault<string>("aoai-caller", ""))), 0) % 100)',
+    ],
+    ["random", x.randomBelow(100), "new System.Random().Next(100)"],
+    ["two TryParse get distinct out variables", x.lt(x.tryParseInt(x.str("1"), 0), x.tryParseInt(x.str("2"), 5)), '(int.TryParse("1", out var parsed0) ? parsed0 : 0) < (int.TryParse("2", out var parsed1) ? parsed1 : 5)'],
+    ["status with null check", x.statusIs(429, [500, 504]), "(context.Response != null) && ((context.Response.StatusCode == 429) || ((context.Response.StatusCode >= 500) && (context.Response.StatusCode <= 504)))"],
+    ["nested and keeps its parentheses", x.and(x.and(x.bool(true), x.bool(false)), x.bool(true)), "(true && false) && true"],
+    ["not of a compound", x.not(x.ctx("userId")), '!(context.User?.Id ?? "")'],
+    ["conditional", x.conditional(x.bool(true), x.str("a"), x.str("b")), 'true ? "a" : "b"'],
+    ["path after deployment", x.pathAfterDeployment(), 'System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, "^.*?/deployments/[^/]+", "")'],
+  ])("%s", (_name, e, code) => {
+    expect(renderExpr(e)).toBe(code);
+    expect(parseExpr(code)).toEqual({ ok: true, expr: e });
+  });
+
+  it("rejects ill-formed nodes with a clear message", () => {
+    expect(() => renderExpr(x.namedValue("bad name"))).toThrow('named value "bad name": display names allow only letters, digits, ".", "-" and "_"');
+    expect(() => renderExpr({ kind: "and", operands: [x.bool(true)] })).toThrow("and: needs at least two operands");
+    expect(() => renderExpr({ kind: "variable", name: "v", type: "int", fallback: "0" })).toThrow('variable "v": fallback "0" is not a int');
+  });
+});
+
+describe("csharpString", () => {
+  it("escapes quotes, backslashes, braces, parentheses, @ and everything outside printable ASCII", () => {
+    expect(csharpString('{{x}} @(y) "q" \\ é\n🙂')).toBe('"\\u007B\\u007Bx\\u007D\\u007D \\u0040\\u0028y\\u0029 \\"q\\" \\\\ \\u00E9\\u000A\\uD83D\\uDE42"');
+  });
+});
+
+describe("escape hatch", () => {
+  it.each([
+    ['(int)context.Variables["x"]', "unsupported character \"[\" at 22"],
+    ['context.Response.StatusReason.Contains("pool")', "unsupported call or member chain context.Response.StatusReason.Contains($)"],
+    ["a * b", "unsupported operator *"],
+  ])("%s stays raw and says why", (code, reason) => {
+    expect(parseExpr(code)).toEqual({ ok: false, reason });
+    expect(parseValue(`@(${code})`)).toEqual({ kind: "raw", code, block: false });
+  });
+
+  it("multi-statement blocks are always raw and render verbatim", () => {
+    const v = parseValue("@{ return 1; }");
+    expect(v).toEqual({ kind: "raw", code: " return 1; ", block: true });
+    expect(renderValue(v)).toBe("@{ return 1; }");
+  });
+});
+
+describe("literal values", () => {
+  it.each([
+    ["plain", "plain"],
+    ["@starts-like-an-expression", '@("\\u0040starts-like-an-expression")'],
+    ["has {{named}} value", '@("has \\u007B\\u007Bnamed\\u007D\\u007D value")'],
+    ["line\nbreak", '@("line\\u000Abreak")'],
+  ])("%j renders as %s and parses back", (text, rendered) => {
+    expect(renderValue(text)).toBe(rendered);
+    expect(parseValue(rendered)).toBe(text);
+  });
+});

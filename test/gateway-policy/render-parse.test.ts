@@ -1,0 +1,73 @@
+// Exact XML for a small document, and parse errors with positions and element paths.
+import { describe, expect, it } from "vitest";
+import { expr as x, parsePolicy, PolicyModelError, PolicyXmlError, renderPolicy, SUPPORTED_ELEMENTS, type PolicyDocument } from "../../gateway-policy/index";
+
+describe("renderPolicy", () => {
+  it("renders all four sections, fixed attribute order, XML-escaped expressions", () => {
+    const doc: PolicyDocument = {
+      inbound: [{ kind: "base" }, { kind: "set-backend-service", backendId: "chat-stable" }],
+      backend: [{ kind: "retry", condition: x.statusIs(429), count: 2, interval: 0, firstFastRetry: true, policies: [{ kind: "forward-request", timeout: 60, bufferRequestBody: true }] }],
+      outbound: [{ kind: "base" }],
+      onError: [],
+    };
+    expect(renderPolicy(doc)).toBe(
+      [
+        "<policies>",
+        "    <inbound>",
+        "        <base/>",
+        '        <set-backend-service backend-id="chat-stable"/>',
+        "    </inbound>",
+        "    <backend>",
+        '        <retry condition="@((context.Response != null) &amp;&amp; (context.Response.StatusCode == 429))" count="2" interval="0" first-fast-retry="true">',
+        '            <forward-request timeout="60" buffer-request-body="true"/>',
+        "        </retry>",
+        "    </backend>",
+        "    <outbound>",
+        "        <base/>",
+        "    </outbound>",
+        "    <on-error/>",
+        "</policies>",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("refuses expressions in attributes that do not allow them", () => {
+    expect(() => renderPolicy({ inbound: [{ kind: "set-variable", name: "@(evil)", value: "v" }], backend: [], outbound: [], onError: [] })).toThrow(
+      new PolicyModelError("set-variable", 'attribute name="@(evil)" does not allow expressions; use printable ASCII that neither starts with "@" nor contains "{{"'),
+    );
+  });
+
+  it("supports the elements the issue lists", () => {
+    expect([...SUPPORTED_ELEMENTS].sort()).toEqual([
+      "authentication-managed-identity", "azure-openai-emit-token-metric", "azure-openai-token-limit", "base", "cache-lookup-value", "cache-store-value", "choose",
+      "forward-request", "llm-emit-token-metric", "llm-token-limit", "rate-limit-by-key", "retry", "return-response", "rewrite-uri", "send-one-way-request",
+      "set-backend-service", "set-header", "set-query-parameter", "set-variable", "validate-azure-ad-token", "validate-jwt",
+    ]);
+  });
+});
+
+describe("parsePolicy errors", () => {
+  it("malformed XML reports line and column", () => {
+    const bad = "<policies>\n  <inbound>\n    <base/>\n  </outbound>\n</policies>";
+    expect(() => parsePolicy(bad)).toThrow(PolicyXmlError);
+    expect(() => parsePolicy(bad)).toThrow(/^4:\d+: could not parse policy XML: Expected closing tag 'inbound'/);
+  });
+
+  it("unknown elements and attributes name the element path", () => {
+    expect(() => parsePolicy("<policies><inbound><base/><choose><when condition=\"true\"><mock-response/></when></choose></inbound></policies>")).toThrow(
+      /^policies\/inbound\/choose\[1\]\/when\[0\]\/mock-response\[0\]: unsupported policy element <mock-response>; supported: base, /,
+    );
+    expect(() => parsePolicy('<policies><backend><forward-request timeout="ten"/></backend></policies>')).toThrow(
+      'policies/backend/forward-request[0]: attribute timeout="ten" must be an integer',
+    );
+    expect(() => parsePolicy('<policies><inbound><retry count="1" interval="0"/></inbound></policies>')).toThrow(
+      "policies/inbound/retry[0]: <retry> is missing required attribute condition",
+    );
+  });
+
+  it("missing sections parse as empty; APIM's escaped form parses to typed expressions", () => {
+    const doc = parsePolicy('<policies><inbound><set-variable name="c" value="@(context.Request.Headers.GetValueOrDefault(&quot;x&quot;, &quot;&quot;) == &quot;y&quot;)"/></inbound></policies>');
+    expect(doc).toEqual({ inbound: [{ kind: "set-variable", name: "c", value: x.eq(x.requestHeader("x"), x.str("y")) }], backend: [], outbound: [], onError: [] });
+  });
+});
