@@ -1,3 +1,5 @@
+import { RolloutError } from "../errors";
+
 /** The default canary schedule from the issue: percent of traffic at each step. */
 export const defaultSchedule: readonly number[] = [5, 25, 50, 100];
 
@@ -11,15 +13,15 @@ export function parseSchedule(text: string): number[] {
   const fix = "use whole percents, strictly increasing, ending at 100, e.g. --schedule 5,25,50,100";
   steps.forEach((s, i) => {
     if (parts[i] === "" || !Number.isInteger(s) || s < 1 || s > 100) {
-      throw new Error(`--schedule: "${parts[i]}" is not a whole percent between 1 and 100; ${fix}`);
+      throw new RolloutError(`--schedule: "${parts[i]}" is not a whole percent between 1 and 100; ${fix}`, 2);
     }
     const previous = steps[i - 1];
     if (previous !== undefined && s <= previous) {
-      throw new Error(`--schedule: ${s} does not increase on ${previous}; ${fix}`);
+      throw new RolloutError(`--schedule: ${s} does not increase on ${previous}; ${fix}`, 2);
     }
   });
   if (steps[steps.length - 1] !== 100) {
-    throw new Error(`--schedule: last step is ${steps[steps.length - 1]}, not 100; ${fix}`);
+    throw new RolloutError(`--schedule: last step is ${steps[steps.length - 1]}, not 100; ${fix}`, 2);
   }
   return steps;
 }

@@ -1,0 +1,74 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main";
+import { tempStack } from "./support";
+
+// No pulumi on PATH and no Azure login: every apply must be the honest write-only one.
+beforeAll(() => {
+  process.env.PATH = "";
+  process.env.AZURE_CONFIG_DIR = mkdtempSync(join(tmpdir(), "no-azure-"));
+  for (const key of Object.keys(process.env)) if (key.startsWith("ARM_") || key.startsWith("AZURE_CLIENT")) delete process.env[key];
+});
+
+afterEach(() => {
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
+  const code = await main(["rollout", ...args]);
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+  return { code, out, err };
+}
+
+describe("rollout CLI", () => {
+  it("canary run rolls back a bad canary, prints the decision line and exits 1", async () => {
+    const stack = tempStack();
+    const start = await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--dir", stack.dir]);
+    expect(start.code).toBe(0);
+    expect(start.out).toContain(`written to ${stack.file} — NOT applied: the pulumi CLI is not on PATH and no Azure credentials were found`);
+    expect(start.out).toContain("to apply, run: pulumi up --stack demo\n");
+    const run = await cli(["canary", "run", "demo", "chat", "--source", "sim", "--scenario", "canary-errors", "--dir", stack.dir]);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/\ndecision: ROLLBACK — canary error rate \d+\.\d\d% vs stable \d+\.\d\d% \(\+\d+\.\d\d points > 2 allowed\)\n/);
+    expect(run.out).toMatch(/\nresult: ROLLED-BACK after \d+ evaluation\(s\); canary now at 0% — /);
+    expect(stack.read()).toContain("canary: { deployment: chat-next, percent: 0, sticky: true }");
+  });
+
+  it("bad input is one clear error with exit code 2 and no change", async () => {
+    const stack = tempStack();
+    const before = stack.read();
+    const bad = await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--schedule", "5,50", "--dir", stack.dir]);
+    expect(bad).toMatchObject({ code: 2, err: "rollout: --schedule: last step is 50, not 100; use whole percents, strictly increasing, ending at 100, e.g. --schedule 5,25,50,100\n" });
+    const unknown = await cli(["canary", "start", "demo", "chat", "--deployment", "gpt-9", "--dir", stack.dir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('aoai-fleet:gateway.routes.chat.canary.deployment: deployment "gpt-9" is not in aoai-fleet:fleet.deployments');
+    expect(stack.read()).toBe(before);
+  });
+
+  it("the Azure source without credentials says so and exits 3", async () => {
+    const stack = tempStack();
+    const result = await cli(["canary", "evaluate", "demo", "chat", "--dir", stack.dir]);
+    expect(result).toMatchObject({
+      code: 3,
+      err: "rollout: the Azure Monitor source needs Azure credentials and none were found (ARM_*/AZURE_* variables or `az login`); use --source sim or --source file:<export.json|csv>\n",
+    });
+  });
+
+  it("a failed smoke exits 1 and the switch is refused", async () => {
+    const stack = tempStack();
+    const smoke = await cli(["bluegreen", "smoke", "demo", "chat-bg", "--scenario", "green-broken", "--dir", stack.dir]);
+    expect(smoke.code).toBe(1);
+    expect(smoke.out).toContain("smoke: FAILED — success rate too low:");
+    const sw = await cli(["bluegreen", "switch", "demo", "chat-bg", "--dir", stack.dir]);
+    expect(sw.code).toBe(1);
+    expect(sw.err).toMatch(/^rollout: switch blocked: the last smoke test of the green slot \(chat-next\) failed/);
+  });
+});
