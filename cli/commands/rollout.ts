@@ -47,6 +47,10 @@ defineCommand({
   register(program) {
     const rollout = program.command("rollout").description("Progressive delivery: canary, blue-green, A/B and shadow reports (edits the stack's aoai-fleet:gateway config)");
 
+    withDir(rollout.command("status <stack> <route>").description("the route's rollout config and history")).action((stack: string, route: string, o) =>
+      run((h) => h.statusCommand(stack, route, o, print)),
+    );
+
     const canary = rollout.command("canary").description("Percent-based canary with automatic rollback");
     withDir(canary.command("start <stack> <route>").description("send the first schedule step of traffic to --deployment"))
       .requiredOption("--deployment <name>", "fleet deployment to canary")

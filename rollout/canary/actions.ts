@@ -48,7 +48,7 @@ export async function canaryStart(ctx: RolloutContext, route: string, deployment
         { path: canaryPath(route, "percent"), value: first },
       ]
     : [{ path: canaryPath(route), value: { deployment, percent: first } }];
-  return changeConfig(
+  const result = await changeConfig(
     ctx,
     route,
     "canary start",
@@ -58,6 +58,9 @@ export async function canaryStart(ctx: RolloutContext, route: string, deployment
     },
     `canary ${deployment} started at ${first}% (schedule ${schedule.join(" → ")})`,
   );
+  return result.changes.length > 0
+    ? result
+    : { ...result, message: `canary ${deployment} is already at ${first}% in the stack file; now tracked as running (schedule ${schedule.join(" → ")})` };
 }
 
 /** `canary step`: advance to the next percent of the schedule. At 100% it changes nothing. */

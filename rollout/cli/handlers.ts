@@ -10,6 +10,7 @@ import { RolloutError } from "../errors";
 import { loadRolloutScenario } from "../metrics/simScenario";
 import { SimulatorMetricSource } from "../metrics/simulatorSource";
 import { renderAbReport, renderAction, renderCanaryEvaluation, renderShadowReport, renderSmoke } from "../render/tables";
+import { renderStatus } from "../render/status";
 import { shadowReport } from "../shadow/report";
 import { stackFilePath } from "../stackfile/stackFile";
 import { canaryPolicyFrom, contextFor, integer, metricSourceFor, number, windowSeconds, type CommonOptions, type PolicyOptions, type SourceOptions } from "./options";
@@ -154,5 +155,12 @@ export async function shadowReportCommand(stack: string, route: string, options:
   const records = await source.fetch({ stack, route, routeConfig: config, windowSeconds: windowSeconds(options) });
   print(`shadow report for route ${route} (${config.shadow.percent}% copied to ${config.shadow.deployment}) over ${options.window} s from ${source.description}`);
   print(renderShadowReport(shadowReport(records)));
+  return 0;
+}
+
+export async function statusCommand(stack: string, route: string, options: CommonOptions, print: Print): Promise<number> {
+  const ctx = contextFor(stack, options, print);
+  const { route: config, state } = loadRoute(ctx, route);
+  print(renderStatus(stack, route, config, state));
   return 0;
 }

@@ -72,3 +72,14 @@ describe("rollout CLI", () => {
     expect(sw.err).toMatch(/^rollout: switch blocked: the last smoke test of the green slot \(chat-next\) failed/);
   });
 });
+
+describe("rollout status", () => {
+  it("shows config, tracked state and history", async () => {
+    const stack = tempStack();
+    await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--dir", stack.dir]);
+    const status = await cli(["status", "demo", "chat", "--dir", stack.dir]);
+    expect(status.code).toBe(0);
+    expect(status.out).toContain("│ canary   │ chat-next at 5% (sticky)                │ running, schedule 5 → 25 → 50 → 100 │");
+    expect(status.out).toMatch(/│ canary start │ canary\.percent: 0 → 5 │ written │/);
+  });
+});
