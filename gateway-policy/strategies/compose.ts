@@ -84,6 +84,10 @@ function planRoute(route: RouteSpec, inventory: BackendInventory): PlannedRoute 
 
 function finish(document: StrategyResult["document"], planned: PlannedRoute[], path: string): StrategyResult {
   const warnings = checkPolicySize(renderPolicy(document), path);
+  for (const p of planned) {
+    if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
+      warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
+  }
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
     warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header`);
   return { document, pools: planned.flatMap((p) => p.pools), namedValues: planned.flatMap((p) => routeNamedValues(p.route)), warnings };
