@@ -100,3 +100,11 @@ describe("policy pack under the Pulumi CLI", () => {
     expect(preview.stdout).toContain("aoai-fleet-guardrails");
   });
 });
+
+describe("docs/guardrails.md", () => {
+  const docs = fs.readFileSync(path.join(root, "docs", "guardrails.md"), "utf8");
+  it.each(allRules.map((r) => [r.name, r] as const))("documents %s and each of its options", (name, rule) => {
+    expect(docs).toContain(`| \`${name}\` |`);
+    for (const option of Object.keys(rule.options.shape)) expect(docs).toContain(`\`${option}\``);
+  });
+});
