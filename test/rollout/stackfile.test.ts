@@ -66,3 +66,30 @@ describe("stack file edits", () => {
     expect(stack.read()).toBe(fixture);
   });
 });
+
+describe("stack file edits (property)", () => {
+  it("any sequence of percent / slot / deployment edits changes only those values", async () => {
+    const fc = await import("fast-check");
+    const { parse } = await import("yaml");
+    const edit = fc.oneof(
+      fc.record({ path: fc.constant(["routes", "chat", "canary", "percent"]), value: fc.integer({ min: 0, max: 100 }) }),
+      fc.record({ path: fc.constant(["routes", "chat-bg", "blueGreen", "active"]), value: fc.constantFrom("blue", "green") }),
+      fc.record({ path: fc.constant(["routes", "chat-bg", "blueGreen", "green"]), value: fc.constantFrom("chat-next", "chat-v2", "a b", "x: y", "#z", "'q'", '"d"', "yes", "1e3") }),
+    );
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 6 }), (edits) => {
+        const { text } = applyConfigEdits(fixture, edits);
+        const expected = parse(fixture) as { config: Record<string, { routes: Record<string, Record<string, Record<string, unknown>>> }> };
+        for (const e of edits) expected.config["aoai-fleet:gateway"]!.routes[e.path[1]!]![e.path[2]!]![e.path[3]!] = e.value;
+        expect(parse(text)).toEqual(expected);
+        // Lines other than the two edited ones are untouched, comments included.
+        const before = fixture.split("\n");
+        const after = text.split("\n");
+        expect(after.length).toBe(before.length);
+        const changed = before.flatMap((line, i) => (line === after[i] ? [] : [line.trim().split(":")[0]]));
+        expect(changed.every((key) => key === "canary" || key === "blueGreen")).toBe(true);
+      }),
+      { numRuns: 200, seed: 8 },
+    );
+  });
+});
