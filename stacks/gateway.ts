@@ -84,6 +84,7 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
       if (!account) throw new Error(`gateway: the fleet has no account in ${planned.region}`);
       return { region: planned.region, accountId: account.accountId };
     }),
+    protect: plan.protect,
     tags: { ...plan.tags },
   });
   return { gatewayUrl: gateway.gatewayUrl, routes: Object.keys(config.routes).sort() };

@@ -39,6 +39,8 @@ export interface AiGatewayArgs {
   readonly accounts: readonly GatewayAccount[];
   /** Optional. Service name (globally unique, `<name>.azure-api.net`). Defaults to Pulumi auto-naming from the component name. */
   readonly serviceName?: pulumi.Input<string>;
+  /** Optional. Protect every child from deletion (the fleet's `protect`). Defaults to false. */
+  readonly protect?: boolean;
   /** Optional. Tags for the service and telemetry resources. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

@@ -40,6 +40,8 @@ export class AiGateway extends pulumi.ComponentResource {
   constructor(name: string, args: AiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-fleet:gateway:AiGateway", name, {}, opts);
     const { config } = args;
+    // Set on every child explicitly (not only inherited) so plans and guardrails see it.
+    const protect = args.protect ?? false;
     const entries = (urls: readonly string[]): InventoryEntry[] =>
       args.backends.map(({ deployment, region, capacity, tokensPerMinute, sku }, index) => ({
         deployment,
@@ -75,7 +77,7 @@ export class AiGateway extends pulumi.ComponentResource {
         identity: { type: "SystemAssigned" },
         ...(args.tags === undefined ? {} : { tags: args.tags }),
       },
-      { parent: this },
+      { parent: this, protect },
     );
     const serviceName = this.service.name;
     const scope = { resourceGroupName: args.resourceGroupName, serviceName };
@@ -102,7 +104,7 @@ export class AiGateway extends pulumi.ComponentResource {
             principalType: "ServicePrincipal",
             description: `aoai-fleet gateway ${name}: inference on the ${account.region} account`,
           },
-          { parent: this },
+          { parent: this, protect },
         ),
     );
 
@@ -124,7 +126,7 @@ export class AiGateway extends pulumi.ComponentResource {
           description: `${single.sku}, ${single.capacity} units (${single.tokensPerMinute} TPM)`,
           ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
         },
-        { parent: this },
+        { parent: this, protect },
       );
     }
 
@@ -145,7 +147,7 @@ export class AiGateway extends pulumi.ComponentResource {
             }),
           },
         },
-        { parent: this },
+        { parent: this, protect },
       );
     }
 
@@ -154,7 +156,7 @@ export class AiGateway extends pulumi.ComponentResource {
       this.namedValues[value.id] = new apimanagement.NamedValue(
         `${name}-nv-${value.id}`,
         { ...scope, namedValueId: value.id, displayName: value.id, value: value.value, secret: false, tags: ["aoai-fleet"] },
-        { parent: this },
+        { parent: this, protect },
       );
     }
 
@@ -173,7 +175,7 @@ export class AiGateway extends pulumi.ComponentResource {
         // The Azure OpenAI SDKs send their key as `api-key`; with subscription keys that key is the APIM one.
         ...(subscriptionKeys ? { subscriptionKeyParameterNames: { header: "api-key", query: "api-key" } } : {}),
       },
-      { parent: this },
+      { parent: this, protect },
     );
     const operations = INFERENCE_OPERATIONS.map(
       (operation) =>
@@ -189,12 +191,12 @@ export class AiGateway extends pulumi.ComponentResource {
             templateParameters: operation.templateParameters.map((parameter) => ({ name: parameter, type: "string", required: true })),
             request: { queryParameters: [{ name: API_VERSION_PARAMETER, type: "string", required: true, description: "Azure OpenAI api-version, passed through to the backend" }] },
           },
-          { parent: this, dependsOn: [this.api] },
+          { parent: this, protect, dependsOn: [this.api] },
         ),
     );
 
     const telemetry = config.appInsights
-      ? createTelemetry(name, { ...scope, location: args.location, principalId: this.principalId, subscriptionResourceId: firstAccount.accountId, api: this.api, samplingPercentage: config.appInsights.samplingPercentage, tags: args.tags }, this)
+      ? createTelemetry(name, { ...scope, protect, location: args.location, principalId: this.principalId, subscriptionResourceId: firstAccount.accountId, api: this.api, samplingPercentage: config.appInsights.samplingPercentage, tags: args.tags }, this)
       : undefined;
 
     // The policy names pools and named values, and its token metrics need the logger: create it last.
@@ -203,6 +205,7 @@ export class AiGateway extends pulumi.ComponentResource {
       { ...scope, apiId: GATEWAY_API_PATH, policyId: "policy", format: "xml", value: this.design.apply((final) => final.apiPolicy.xml) },
       {
         parent: this,
+        protect,
         dependsOn: [this.api, ...operations, ...Object.values(this.pools), ...Object.values(this.namedValues), ...roleAssignments, ...(telemetry ? [telemetry.diagnostic] : [])],
       },
     );

@@ -15,6 +15,8 @@ export interface GatewayTelemetryArgs {
   readonly location: pulumi.Input<string>;
   /** The gateway's system-assigned principal (publishes telemetry with Entra auth, no key). */
   readonly principalId: pulumi.Input<string>;
+  /** Protect every telemetry resource from deletion. */
+  readonly protect: boolean;
   /** Percent of requests logged (token metrics are emitted for every request regardless). */
   readonly samplingPercentage: number;
   /** Any ARM id in the gateway's subscription (built-in role definitions are addressed through it). */
@@ -44,7 +46,7 @@ export function createTelemetry(name: string, args: GatewayTelemetryArgs, parent
   const workspace = new operationalinsights.Workspace(
     `${name}-logs`,
     { resourceGroupName: args.resourceGroupName, location: args.location, sku: { name: "PerGB2018" }, retentionInDays: 30, ...tags },
-    { parent },
+    { parent, protect: args.protect },
   );
   const appInsights = new applicationinsights.Component(
     `${name}-insights`,
@@ -58,7 +60,7 @@ export function createTelemetry(name: string, args: GatewayTelemetryArgs, parent
       disableLocalAuth: true,
       ...tags,
     },
-    { parent },
+    { parent, protect: args.protect },
   );
   const publisher = new authorization.RoleAssignment(
     `${name}-metrics-publisher`,
@@ -70,7 +72,7 @@ export function createTelemetry(name: string, args: GatewayTelemetryArgs, parent
       principalType: "ServicePrincipal",
       description: `aoai-fleet gateway ${name}: publish telemetry with Entra auth`,
     },
-    { parent },
+    { parent, protect: args.protect },
   );
   const logger = new apimanagement.Logger(
     `${name}-logger`,
@@ -83,7 +85,7 @@ export function createTelemetry(name: string, args: GatewayTelemetryArgs, parent
       credentials: { connectionString: pulumi.secret(appInsights.connectionString), identityClientId: "SystemAssigned" },
       isBuffered: true,
     },
-    { parent, dependsOn: [publisher] },
+    { parent, protect: args.protect, dependsOn: [publisher] },
   );
   const diagnostic = new apimanagement.ApiDiagnostic(
     `${name}-diagnostic`,
@@ -99,7 +101,7 @@ export function createTelemetry(name: string, args: GatewayTelemetryArgs, parent
       verbosity: "information",
       sampling: { samplingType: "fixed", percentage: args.samplingPercentage },
     },
-    { parent, dependsOn: [args.api] },
+    { parent, protect: args.protect, dependsOn: [args.api] },
   );
   return { workspace, appInsights, logger, diagnostic };
 }

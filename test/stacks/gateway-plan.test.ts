@@ -1,0 +1,258 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { runOfflinePlan, type OfflinePlan } from "../../cli/plan/runner";
+import type { PlannedResource } from "../../cli/plan/capture";
+import { parsePolicy } from "../../gateway-policy";
+import { ofType, TODAY } from "../support/plan";
+
+const APIM = "azure-native:apimanagement";
+const OFFLINE_SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
+const OPENAI_USER = `${OFFLINE_SUB}/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd`;
+const BREAKER = {
+  rules: [
+    {
+      name: "aoai-throttling-and-errors",
+      failureCondition: { count: 1, interval: "PT1M", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }] },
+      tripDuration: "PT1M",
+      acceptRetryAfter: true,
+    },
+  ],
+};
+
+/** Resource counts of the gateway's part of a plan (the fleet's part is tested by the foundation). */
+function gatewayCounts(plan: OfflinePlan): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const resource of plan.resources.filter((r) => r.urn.includes("aoai-fleet:gateway:AiGateway"))) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
+  return counts;
+}
+
+const singles = (plan: OfflinePlan) => ofType(plan, `${APIM}:Backend`).filter((b) => b.inputs.type === "Single");
+const pools = (plan: OfflinePlan) => ofType(plan, `${APIM}:Backend`).filter((b) => b.inputs.type === "Pool");
+/** `[member backend id, priority, weight]` per pool, pool ids as keys. */
+function poolMembers(plan: OfflinePlan): Record<string, [string, number, number][]> {
+  const out: Record<string, [string, number, number][]> = {};
+  for (const pool of pools(plan)) {
+    const services = (pool.inputs.pool as { services: { id: string; priority: number; weight: number }[] }).services;
+    out[pool.inputs.backendId as string] = services.map((s) => [s.id.replace(/^.*\/backends\//, ""), s.priority, s.weight]);
+  }
+  return out;
+}
+
+/** Every string and key anywhere in a resource's inputs, with its path. */
+function leaves(value: unknown, path = ""): [string, string][] {
+  if (typeof value === "string") return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((item, index) => leaves(item, `${path}[${index}]`));
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => [[`${path}.${key}`, key] as [string, string], ...leaves(item, `${path}.${key}`)]);
+  return [];
+}
+
+describe("prod gateway plan", () => {
+  let prod: OfflinePlan;
+  beforeAll(async () => {
+    prod = await runOfflinePlan("prod", { today: TODAY });
+  });
+
+  it("declares exactly the gateway resources", async () => {
+    const plan = prod;
+    expect(gatewayCounts(plan)).toEqual({
+      "aoai-fleet:gateway:AiGateway": 1,
+      [`${APIM}:ApiManagementService`]: 1,
+      "azure-native:authorization:RoleAssignment": 4,
+      [`${APIM}:Backend`]: 11 + 4,
+      [`${APIM}:NamedValue`]: 1,
+      [`${APIM}:Api`]: 1,
+      [`${APIM}:ApiOperation`]: 8,
+      "azure-native:operationalinsights:Workspace": 1,
+      "azure-native:applicationinsights:Component": 1,
+      [`${APIM}:Logger`]: 1,
+      [`${APIM}:ApiDiagnostic`]: 1,
+      [`${APIM}:ApiPolicy`]: 1,
+    });
+    // prod protects everything, the gateway included.
+    for (const resource of plan.resources.filter((r) => r.urn.includes("AiGateway$"))) expect(resource.protect, resource.name).toBe(true);
+  });
+
+  it("runs a StandardV2 service with a system-assigned identity", async () => {
+    const plan = prod;
+    const [service] = ofType(plan, `${APIM}:ApiManagementService`);
+    expect(service?.name).toBe("contoso-ai-gateway");
+    expect(service?.inputs).toMatchObject({
+      sku: { name: "StandardV2", capacity: 1 },
+      identity: { type: "SystemAssigned" },
+      publisherName: "Contoso AI Platform",
+      publisherEmail: "ai-platform@contoso.com",
+      location: "eastus2",
+      resourceGroupName: "rg-contoso-ai-prod",
+    });
+  });
+
+  it("has one Single backend per deployment × region, at its own deployment, with the breaker", async () => {
+    const plan = prod;
+    const expected = plan.outputs.backends.map((b) => ({
+      backendId: `${b.name}-${b.region}`,
+      url: `${b.endpoint}openai/deployments/${b.name}`,
+    }));
+    expect(singles(plan).map((b) => ({ backendId: b.inputs.backendId, url: b.inputs.url }))).toEqual(expected);
+    for (const backend of singles(plan)) {
+      expect(backend.inputs.protocol).toBe("http");
+      expect(backend.inputs.circuitBreaker).toEqual(BREAKER);
+      expect(backend.inputs).not.toHaveProperty("credentials");
+    }
+  });
+
+  it("pools members with priorities by tier and weights from capacity", async () => {
+    const plan = prod;
+    // chat: PTU 50 (eastus2) + 25 (eastus) → 67/33 at priority 1; chat-std 200 × 3 → 34/33/33 at priority 2.
+    expect(poolMembers(plan)).toEqual({
+      "chat-stable": [
+        ["chat-eastus", 1, 33],
+        ["chat-eastus2", 1, 67],
+        ["chat-std-eastus", 2, 34],
+        ["chat-std-eastus2", 2, 33],
+        ["chat-std-westus3", 2, 33],
+      ],
+      "chat-canary": [
+        ["chat-mini-eastus", 1, 34],
+        ["chat-mini-eastus2", 1, 33],
+        ["chat-mini-westus3", 1, 33],
+      ],
+      "chat-mini-stable": [
+        ["chat-mini-eastus", 1, 34],
+        ["chat-mini-eastus2", 1, 33],
+        ["chat-mini-westus3", 1, 33],
+      ],
+      "embeddings-stable": [
+        ["embeddings-eastus", 1, 34],
+        ["embeddings-eastus2", 1, 33],
+        ["embeddings-westus3", 1, 33],
+      ],
+    });
+    for (const pool of pools(plan)) {
+      expect(pool.inputs).not.toHaveProperty("url");
+      expect(pool.inputs).not.toHaveProperty("protocol");
+      for (const service of (pool.inputs.pool as { services: { id: string }[] }).services) {
+        expect(service.id).toMatch(new RegExp(`^${OFFLINE_SUB}/resourceGroups/rg-contoso-ai-prod/providers/Microsoft.ApiManagement/service/contoso-ai-gateway/backends/`));
+      }
+    }
+  });
+
+  it("weights follow a skewed capacity split exactly", async () => {
+    const plan = prod;
+    const fleet = plan.config["aoai-fleet:fleet"] as { deployments: Record<string, Record<string, unknown>> };
+    const skewed = { ...fleet, deployments: { ...fleet.deployments, "chat-std": { ...fleet.deployments["chat-std"], capacity: { eastus2: 300, eastus: 100, westus3: 50 } } } };
+    const replanned = await runOfflinePlan("prod", { today: TODAY, configOverride: { "aoai-fleet:fleet": skewed } });
+    expect(poolMembers(replanned)["chat-stable"]?.filter(([id]) => id.startsWith("chat-std"))).toEqual([
+      ["chat-std-eastus", 2, 22],
+      ["chat-std-eastus2", 2, 67],
+      ["chat-std-westus3", 2, 11],
+    ]);
+  });
+
+  it("grants Cognitive Services OpenAI User to the gateway identity on every account, with stable names", async () => {
+    const plan = prod;
+    const accounts = ofType(plan, "azure-native:cognitiveservices:Account").map((a) => `${OFFLINE_SUB}/resourceGroups/rg-contoso-ai-prod/providers/Microsoft.CognitiveServices/accounts/${a.inputs.accountName as string}`);
+    const grants = ofType(plan, "azure-native:authorization:RoleAssignment").filter((r) => r.inputs.roleDefinitionId === OPENAI_USER);
+    expect(grants.map((g) => g.inputs.scope)).toEqual(accounts);
+    const principals = new Set(grants.map((g) => g.inputs.principalId));
+    expect(principals.size).toBe(1);
+    expect([...principals][0]).toMatch(/^[0-9a-f-]{36}$/);
+    for (const grant of grants) expect(grant.inputs.principalType).toBe("ServicePrincipal");
+    const again = await runOfflinePlan("prod", { today: TODAY });
+    const names = (p: OfflinePlan) => ofType(p, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
+    expect(names(again)).toEqual(names(plan));
+    expect(new Set(names(plan)).size).toBe(4);
+  });
+
+  it("exposes /openai with Entra auth and attaches the generated API policy as xml", async () => {
+    const plan = prod;
+    const [api] = ofType(plan, `${APIM}:Api`);
+    expect(api?.inputs).toMatchObject({ apiId: "openai", path: "openai", protocols: ["https"], subscriptionRequired: false });
+    expect(ofType(plan, `${APIM}:ApiOperation`).map((o) => `${o.inputs.method as string} ${o.inputs.urlTemplate as string}`)).toEqual([
+      "POST /deployments/{deployment-id}/chat/completions",
+      "POST /deployments/{deployment-id}/completions",
+      "POST /deployments/{deployment-id}/embeddings",
+      "POST /deployments/{deployment-id}/images/generations",
+      "POST /deployments/{deployment-id}/images/edits",
+      "POST /deployments/{deployment-id}/audio/transcriptions",
+      "POST /deployments/{deployment-id}/audio/translations",
+      "POST /deployments/{deployment-id}/audio/speech",
+    ]);
+    const [policy] = ofType(plan, `${APIM}:ApiPolicy`);
+    expect(policy?.inputs.format).toBe("xml");
+    const document = parsePolicy(policy?.inputs.value as string);
+    const inbound = document.inbound.map((statement) => statement.kind);
+    expect(inbound).toEqual([
+      "base",
+      "validate-jwt",
+      "set-variable",
+      "azure-openai-token-limit",
+      "set-query-parameter",
+      "choose",
+      "authentication-managed-identity",
+      "set-header",
+      "set-header",
+      "azure-openai-emit-token-metric",
+      "rewrite-uri",
+      "set-backend-service",
+    ]);
+    // The policy waits for what it references: pools, named values, role assignments, the diagnostic.
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r] as [string, PlannedResource]));
+    const dependsOnTypes = (policy?.dependsOn ?? []).map((urn) => byUrn.get(urn)?.type);
+    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4);
+    expect(dependsOnTypes).toContain(`${APIM}:NamedValue`);
+    expect(dependsOnTypes).toContain(`${APIM}:ApiDiagnostic`);
+    expect(dependsOnTypes.filter((t) => t === "azure-native:authorization:RoleAssignment")).toHaveLength(3);
+  });
+
+  it("keeps the canary percent in a plain named value and logs to App Insights without a key", async () => {
+    const plan = prod;
+    expect(ofType(plan, `${APIM}:NamedValue`).map((n) => n.inputs)).toEqual([
+      { namedValueId: "chat-canary-percent", displayName: "chat-canary-percent", value: "5", secret: false, tags: ["aoai-fleet"], resourceGroupName: "rg-contoso-ai-prod", serviceName: "contoso-ai-gateway" },
+    ]);
+    const [insights] = ofType(plan, "azure-native:applicationinsights:Component");
+    expect(insights?.inputs.disableLocalAuth).toBe(true);
+    const [diagnostic] = ofType(plan, `${APIM}:ApiDiagnostic`);
+    expect(diagnostic?.inputs).toMatchObject({ apiId: "openai", metrics: true, sampling: { samplingType: "fixed", percentage: 25 } });
+    const publisher = ofType(plan, "azure-native:authorization:RoleAssignment").find((r) => r.name.endsWith("-metrics-publisher"));
+    expect(publisher?.inputs.roleDefinitionId).toBe(`${OFFLINE_SUB}/providers/Microsoft.Authorization/roleDefinitions/3913510d-42f4-4e42-8a64-420c390055eb`);
+  });
+
+  it("carries no account key anywhere: no key-bearing inputs, no credentials, no secret named values", async () => {
+    const plan = prod;
+    const gatewayAndFleet = plan.resources.filter((r) => r.type.startsWith("azure-native:"));
+    for (const resource of gatewayAndFleet) {
+      for (const [path, text] of leaves(resource.inputs)) {
+        // Allowed: the account's disableLocalAuth flag; anything else naming a key or secret fails.
+        if (path.endsWith(".disableLocalAuth")) continue;
+        expect(`${resource.name}${path}: ${text}`).not.toMatch(/\b(key1|key2|listKeys|accountKey|primaryKey|secondaryKey|instrumentationKey)\b/i);
+      }
+    }
+    for (const backend of ofType(plan, `${APIM}:Backend`)) expect(backend.inputs.credentials).toBeUndefined();
+    for (const value of ofType(plan, `${APIM}:NamedValue`)) expect(value.inputs.secret).toBe(false);
+    const [policy] = ofType(plan, `${APIM}:ApiPolicy`);
+    // The only api-key handling in the policy deletes the caller's header before forwarding.
+    expect((policy?.inputs.value as string).match(/api-key/g)).toEqual(["api-key"]);
+    expect(policy?.inputs.value as string).toContain('<set-header name="api-key" exists-action="delete"/>');
+  });
+});
+
+describe("dev gateway plan", () => {
+  it("is a Developer gateway with subscription keys, one weighted route and no telemetry", async () => {
+    const plan = await runOfflinePlan("dev", { today: TODAY });
+    expect(gatewayCounts(plan)).toEqual({
+      "aoai-fleet:gateway:AiGateway": 1,
+      [`${APIM}:ApiManagementService`]: 1,
+      "azure-native:authorization:RoleAssignment": 2,
+      [`${APIM}:Backend`]: 4 + 1,
+      [`${APIM}:Api`]: 1,
+      [`${APIM}:ApiOperation`]: 8,
+      [`${APIM}:ApiPolicy`]: 1,
+    });
+    const [service] = ofType(plan, `${APIM}:ApiManagementService`);
+    expect(service?.inputs).toMatchObject({ sku: { name: "Developer", capacity: 1 }, identity: { type: "SystemAssigned" } });
+    const [api] = ofType(plan, `${APIM}:Api`);
+    expect(api?.inputs).toMatchObject({ subscriptionRequired: true, subscriptionKeyParameterNames: { header: "api-key", query: "api-key" } });
+    expect(poolMembers(plan)).toEqual({ "chat-stable": [["chat-eastus2", 1, 50], ["chat-swedencentral", 1, 50]] });
+    expect(singles(plan).map((b) => b.inputs.backendId)).toEqual(["chat-eastus2", "embeddings-eastus2", "chat-swedencentral", "embeddings-swedencentral"]);
+    for (const resource of plan.resources.filter((r) => r.urn.includes("AiGateway$"))) expect(resource.protect, resource.name).toBe(false);
+  });
+});
