@@ -65,7 +65,7 @@ function compile(source: string, dir: string, target: "library" | "exe"): { ok: 
   const file = join(dir, "policy.cs");
   const assembly = join(dir, target === "exe" ? "policy.exe" : "policy.dll");
   writeFileSync(file, source);
-  const r = spawnSync("mcs", ["-nologo", "-langversion:experimental", `-target:${target}`, "-r:System.dll", "-r:System.Core.dll", `-out:${assembly}`, file], { encoding: "utf8" });
+  const r = spawnSync("mcs", ["-nologo", "-langversion:7", `-target:${target}`, "-r:System.dll", "-r:System.Core.dll", `-out:${assembly}`, file], { encoding: "utf8" });
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`, assembly };
 }
 
