@@ -102,8 +102,12 @@ export class VirtualClock implements Clock {
    * time t runs (and schedules its own next event) before the clock moves past t.
    */
   async run(maxEvents = 50_000_000): Promise<void> {
-    while (this.heap.size > 0) {
-      const at = this.heap.peek()!.at;
+    for (;;) {
+      // Let every pending continuation run first: it may schedule the next event.
+      await drainMicrotasks();
+      const next = this.heap.peek();
+      if (!next) return;
+      const at = next.at;
       this.current = at;
       while (this.heap.size > 0 && this.heap.peek()!.at === at) {
         this.heap.pop()!.fire();
@@ -111,7 +115,6 @@ export class VirtualClock implements Clock {
           throw new Error(`Simulation exceeded ${maxEvents} events at t=${Math.round(at)} ms; the scenario or policy loops without bound.`);
         }
       }
-      await drainMicrotasks();
     }
   }
 }

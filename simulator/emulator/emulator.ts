@@ -4,7 +4,6 @@
 import type { PolicyDocument, Statement } from "../../gateway-policy/ast";
 import type { Clock } from "../clock";
 import type { GatewayCall, GatewayResult } from "../gateway-types";
-import type { SimResponse } from "../http-types";
 import type { Rng } from "../rng";
 import type { UpstreamDirectory } from "../azure/account";
 import type { BackendRegistry } from "./backends";
@@ -12,16 +11,17 @@ import { PolicyRuntimeError, gatewayError } from "./errors";
 import { runStatements, type Machine } from "./statements";
 import { envOf, type RequestState } from "./state";
 import { SlidingCounters, TokenCounters, VolatileCache } from "./stores";
+import { loadPolicyXml } from "./load";
 import { checkSupported } from "./support";
 
 /** The global scope's default document: every section is empty except backend's forward-request. */
 export const DEFAULT_GLOBAL_POLICY: PolicyDocument = { inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: [] };
 
 export interface EmulatorOptions {
-  /** The API-scope policy, parsed from the XML that ships. */
-  policy: PolicyDocument;
-  /** Broader scopes, broadest first (global, product); `<base/>` splices the next one in. */
-  parents?: PolicyDocument[];
+  /** The API-scope policy XML, exactly as it ships. */
+  policyXml: string;
+  /** Broader scopes' policy XML, broadest first (global, product); `<base/>` splices the next one in. */
+  parentsXml?: string[];
   backends: BackendRegistry;
   upstreams: UpstreamDirectory;
   namedValues: ReadonlyMap<string, string>;
@@ -44,9 +44,13 @@ export class PolicyEmulator implements Machine {
   /** Dimensions of every token metric emitted (azure-openai-emit-token-metric), for reports. */
   readonly metrics: Array<Record<string, string>> = [];
 
+  private readonly policy: PolicyDocument;
+  private readonly parents: PolicyDocument[];
+
   constructor(readonly options: EmulatorOptions) {
-    checkSupported(options.policy, options.namedValues);
-    for (const p of options.parents ?? []) checkSupported(p, options.namedValues);
+    this.policy = loadPolicyXml(options.policyXml, options.namedValues);
+    this.parents = (options.parentsXml ?? []).map((xml) => loadPolicyXml(xml, options.namedValues));
+    for (const doc of [...this.parents, this.policy]) checkSupported(doc, options.namedValues);
   }
 
   get clock(): Clock {
@@ -55,7 +59,7 @@ export class PolicyEmulator implements Machine {
 
   /** The effective statements of one section: `<base/>` replaced by the parent scope's section. */
   effective(section: keyof PolicyDocument): Statement[] {
-    const scopes = [DEFAULT_GLOBAL_POLICY, ...(this.options.parents ?? []), this.options.policy];
+    const scopes = [DEFAULT_GLOBAL_POLICY, ...this.parents, this.policy];
     let inherited: Statement[] = [];
     for (const scope of scopes) {
       const own = scope[section];

@@ -158,18 +158,11 @@ function isRawValue(v: Value): v is RawExpression {
   return typeof v === "object" && v.kind === "raw";
 }
 
-/** Replaces `{{name}}` in literal text from the named-value map (APIM substitutes textually). */
-export function substituteNamedValues(text: string, namedValues: ReadonlyMap<string, string>): string {
-  return text.replace(/\{\{([A-Za-z0-9._-]+)\}\}/g, (_, name: string) => {
-    const v = namedValues.get(name);
-    if (v === undefined) throw new UnsupportedPolicyError(`Named value {{${name}}} is not defined; add it to the emulator's named values.`);
-    return v;
-  });
-}
-
 /** Evaluates an attribute/element Value: literal text, a typed expression, or (refused) raw C#. */
 export function evaluateValue(v: Value, env: ExprEnv, where: string): PolicyValue {
-  if (typeof v === "string") return substituteNamedValues(v, env.namedValues);
+  // Plain strings are literals: the renderer protects any `{{` in them from substitution, and
+  // real references were substituted in the XML text before parsing (load.ts).
+  if (typeof v === "string") return v;
   if (isRawValue(v)) {
     throw new UnsupportedPolicyError(`${where}: raw C# ${v.block ? "@{…}" : "@(…)"} cannot be emulated (${v.code.slice(0, 80)}); express it with the typed expression helpers.`);
   }

@@ -64,9 +64,8 @@ export function checkSupported(doc: PolicyDocument, namedValues: ReadonlyMap<str
   }
   function collect(node: unknown, path: string): void {
     for (const v of valuesOf(node)) {
-      if (typeof v === "string") {
-        for (const m of v.matchAll(/\{\{([^}]*)\}\}/g)) if (!namedValues.has(m[1]!)) problems.push(`${path}: named value {{${m[1]}}} is not defined`);
-      } else if (v.kind === "raw") problems.push(`${path}: raw C# expression cannot be emulated: ${v.code.slice(0, 60)}`);
+      if (typeof v === "string") continue;
+      if (v.kind === "raw") problems.push(`${path}: raw C# expression cannot be emulated: ${v.code.slice(0, 60)}`);
       else if (v.kind === "namedValue" && !namedValues.has(v.name)) problems.push(`${path}: named value {{${v.name}}} is not defined`);
     }
   }

@@ -1,0 +1,94 @@
+// Builds a simulated world from the backend inventory: one simulated account per backend origin
+// (one per region), its deployments with their limits, APIM backend entities (Singles with the
+// circuit-breaker rule, pools from the strategy's pool definitions) and the URL directory.
+import { SimulatedAccount, UpstreamDirectory } from "./azure/account";
+import { SimulatedDeployment, type LatencySpec } from "./azure/deployment";
+import type { FaultWindow } from "./azure/faults";
+import type { Clock } from "./clock";
+import { BackendRegistry, type BackendEntity, type CircuitBreakerRule, type WeightedChoice } from "./emulator/backends";
+import type { Rng } from "./rng";
+
+export interface WorldBackend {
+  /** APIM backend id (`<deployment>-<region>`). */
+  backendId: string;
+  deployment: string;
+  region: string;
+  model: string;
+  capacity: number;
+  /** Token limit, tokens per minute. */
+  tpm: number;
+  /** Request limit, requests per minute (null: provisioned, metered by tokens only). */
+  rpm: number | null;
+  /** Backend base URL, e.g. `https://contoso-eastus2.openai.azure.com/openai`. */
+  url: string;
+}
+
+export interface WorldPool {
+  poolId: string;
+  members: Array<{ backendId: string; priority?: number; weight?: number }>;
+}
+
+export interface WorldOptions {
+  backends: WorldBackend[];
+  pools: WorldPool[];
+  /** Circuit-breaker rule put on every Single backend (none: no breaker). */
+  breaker?: CircuitBreakerRule;
+  clock: Clock;
+  rng: Rng;
+  faults?: FaultWindow[];
+  latency?: LatencySpec;
+  completionTokens?: number;
+  weightedChoice?: WeightedChoice;
+}
+
+export interface World {
+  deployments: SimulatedDeployment[];
+  accounts: SimulatedAccount[];
+  directory: UpstreamDirectory;
+  registry: BackendRegistry;
+  entities: Map<string, BackendEntity>;
+}
+
+export function buildWorld(o: WorldOptions): World {
+  const directory = new UpstreamDirectory();
+  const accounts = new Map<string, SimulatedAccount>();
+  const deployments: SimulatedDeployment[] = [];
+  const entities = new Map<string, BackendEntity>();
+  const phases = o.rng.fork("window-phases");
+  for (const b of o.backends) {
+    const origin = new URL(b.url).origin;
+    let account = accounts.get(origin);
+    if (!account) {
+      account = new SimulatedAccount(origin, b.region);
+      accounts.set(origin, account);
+      directory.set(origin, account);
+    }
+    if (!account.get(b.deployment)) {
+      const d = new SimulatedDeployment(
+        {
+          deployment: b.deployment,
+          region: b.region,
+          model: b.model,
+          capacity: b.capacity,
+          tpmPerUnit: b.tpm / b.capacity,
+          // Provisioned deployments have no request rate of their own; tokens are what limit them.
+          rpmPerUnit: b.rpm === null ? Number.MAX_SAFE_INTEGER / Math.max(1, b.capacity) : b.rpm / b.capacity,
+          ...(o.latency ? { latency: o.latency } : {}),
+          ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
+          windowPhaseMs: Math.floor(phases.float() * 60_000),
+        },
+        o.clock,
+        o.rng.fork(`deployment:${b.deployment}@${b.region}`),
+        o.faults ?? [],
+      );
+      account.add(d);
+      deployments.push(d);
+    }
+    entities.set(b.backendId, { type: "Single", url: b.url, ...(o.breaker ? { circuitBreaker: o.breaker } : {}) });
+  }
+  for (const p of o.pools) {
+    entities.set(p.poolId, { type: "Pool", members: p.members.map((m) => ({ id: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) });
+  }
+  const registry = new BackendRegistry(entities, o.rng.fork("pool-choice"), o.weightedChoice ?? "random");
+  return { deployments, accounts: [...accounts.values()], directory, registry, entities };
+}

@@ -1,0 +1,107 @@
+// Shared fixtures for simulator tests: a small world (three regions, PTU + standard tiers), and an
+// emulator built from a policy document rendered to XML and parsed back.
+import { renderPolicy, type PolicyDocument } from "../../gateway-policy/index";
+import type { FaultWindow } from "../../simulator/azure/faults";
+import { VirtualClock } from "../../simulator/clock";
+import type { CircuitBreakerRule } from "../../simulator/emulator/backends";
+import { PolicyEmulator } from "../../simulator/emulator/emulator";
+import type { GatewayResult } from "../../simulator/gateway-types";
+import type { SimRequest } from "../../simulator/http-types";
+import { Rng } from "../../simulator/rng";
+import { buildWorld, type World, type WorldBackend, type WorldPool } from "../../simulator/world";
+
+export const BREAKER: CircuitBreakerRule = {
+  name: "aoai-throttling-and-errors",
+  count: 1,
+  intervalMs: 60_000,
+  statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }],
+  errorReasons: ["BackendConnectionFailure", "Timeout"],
+  tripDurationMs: 60_000,
+  acceptRetryAfter: true,
+};
+
+export const BACKENDS: WorldBackend[] = [
+  { backendId: "chat-ptu-eastus2", deployment: "chat-ptu", region: "eastus2", model: "gpt-4o", capacity: 10, tpm: 10_000, rpm: 60, url: "https://contoso-eastus2.openai.azure.com/openai/deployments/chat-ptu" },
+  { backendId: "chat-eastus2", deployment: "chat", region: "eastus2", model: "gpt-4o", capacity: 30, tpm: 30_000, rpm: 180, url: "https://contoso-eastus2.openai.azure.com/openai/deployments/chat" },
+  { backendId: "chat-swedencentral", deployment: "chat", region: "swedencentral", model: "gpt-4o", capacity: 10, tpm: 10_000, rpm: 60, url: "https://contoso-swedencentral.openai.azure.com/openai/deployments/chat" },
+  { backendId: "chat-next-westus", deployment: "chat-next", region: "westus", model: "gpt-4o", capacity: 10, tpm: 10_000, rpm: 60, url: "https://contoso-westus.openai.azure.com/openai/deployments/chat-next" },
+];
+
+export const POOL: WorldPool = {
+  poolId: "chat-stable",
+  members: [
+    { backendId: "chat-ptu-eastus2", priority: 1, weight: 100 },
+    { backendId: "chat-eastus2", priority: 2, weight: 75 },
+    { backendId: "chat-swedencentral", priority: 2, weight: 25 },
+  ],
+};
+
+export interface Harness {
+  clock: VirtualClock;
+  world: World;
+  emulator: PolicyEmulator;
+  xml: string;
+  call(request?: Partial<SimRequest>, caller?: string): Promise<GatewayResult>;
+  /** Sends requests at the given virtual times; resolves with results in send order. */
+  callAt(times: number[], request?: Partial<SimRequest>, caller?: (i: number) => string): Promise<GatewayResult[]>;
+}
+
+export function chatRequest(deployment = "chat", overrides: Partial<SimRequest> = {}): SimRequest {
+  return {
+    method: "POST",
+    path: `/openai/deployments/${deployment}/chat/completions`,
+    query: { "api-version": "2024-10-21" },
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ messages: [{ role: "user", content: "x".repeat(400) }], max_tokens: 100 }),
+    ...overrides,
+  };
+}
+
+export function harness(
+  doc: PolicyDocument,
+  opts: { faults?: FaultWindow[]; breaker?: CircuitBreakerRule | null; namedValues?: Record<string, string>; pools?: WorldPool[]; seed?: number } = {},
+): Harness {
+  const clock = new VirtualClock();
+  const rng = new Rng(opts.seed ?? 11);
+  const breaker = opts.breaker === null ? undefined : (opts.breaker ?? BREAKER);
+  const world = buildWorld({
+    backends: BACKENDS,
+    pools: opts.pools ?? [POOL],
+    ...(breaker ? { breaker } : {}),
+    clock,
+    rng,
+    faults: opts.faults ?? [],
+    latency: { baseMs: 200, perOutputTokenMs: 0, sigma: 0, rejectMs: 2 },
+    completionTokens: 50,
+  });
+  const xml = renderPolicy(doc);
+  const emulator = new PolicyEmulator({
+    policyXml: xml,
+    backends: world.registry,
+    upstreams: world.directory,
+    namedValues: new Map(Object.entries(opts.namedValues ?? {})),
+    clock,
+    rng: rng.fork("gateway"),
+    apiPath: "openai",
+    region: "eastus2",
+  });
+  const send = (request: Partial<SimRequest>, caller: string) =>
+    emulator.handle({ request: { ...chatRequest(), ...request }, caller: { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.1.2.3" } });
+  return {
+    clock,
+    world,
+    emulator,
+    xml,
+    async call(request = {}, caller = "sub-1") {
+      const p = send(request, caller);
+      await clock.run();
+      return p;
+    },
+    async callAt(times, request = {}, caller = () => "sub-1") {
+      const out: Array<Promise<GatewayResult>> = [];
+      times.forEach((t, i) => clock.schedule(t, () => out.push(send(request, caller(i)))));
+      await clock.run();
+      return Promise.all(out);
+    },
+  };
+}
