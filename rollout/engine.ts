@@ -3,6 +3,7 @@ import type { Applier, ApplyOutcome } from "./apply/applier";
 import { RolloutError } from "./errors";
 import { commitStackEdits, readStackText, routeOf, stackFilePath, validatedGateway, writeFileAtomic } from "./stackfile/stackFile";
 import type { ConfigChange, ConfigEdit } from "./stackfile/textEdit";
+import { withStackLock } from "./lock";
 import { readRouteState, writeRouteState, type RouteState } from "./state";
 
 /** Everything a rollout action needs from the outside world; tests pass their own. */
@@ -53,29 +54,31 @@ export async function changeConfig(
   message: string,
   note?: string,
 ): Promise<ActionResult> {
-  const file = stackFilePath(ctx.dir, ctx.stack);
-  const result = commitStackEdits(file, edits);
-  let applied: ApplyOutcome | undefined;
-  if (result.changed) {
-    try {
-      applied = await ctx.applier.apply(ctx.stack, ctx.dir);
-    } catch (error) {
-      writeFileAtomic(file, result.originalText);
-      const why = error instanceof Error ? error.message : String(error);
-      throw new RolloutError(`${action} on ${route}: applying failed (${why}); ${file} was restored to its previous content`, 1);
+  return withStackLock(ctx.dir, ctx.stack, action, async () => {
+    const file = stackFilePath(ctx.dir, ctx.stack);
+    const result = commitStackEdits(file, edits);
+    let applied: ApplyOutcome | undefined;
+    if (result.changed) {
+      try {
+        applied = await ctx.applier.apply(ctx.stack, ctx.dir);
+      } catch (error) {
+        writeFileAtomic(file, result.originalText);
+        const why = error instanceof Error ? error.message : String(error);
+        throw new RolloutError(`${action} on ${route}: applying failed (${why}); ${file} was restored to its previous content`, 1);
+      }
     }
-  }
-  const state = readRouteState(ctx.dir, ctx.stack, route);
-  updateState(state);
-  state.history.push({
-    at: ctx.now().toISOString(),
-    action,
-    changes: result.changes,
-    applied: applied === undefined ? "unchanged" : applied.kind,
-    ...(note ? { note } : {}),
+    const state = readRouteState(ctx.dir, ctx.stack, route);
+    updateState(state);
+    state.history.push({
+      at: ctx.now().toISOString(),
+      action,
+      changes: result.changes,
+      applied: applied === undefined ? "unchanged" : applied.kind,
+      ...(note ? { note } : {}),
+    });
+    writeRouteState(ctx.dir, state);
+    return { action, route, changes: result.changes, applied, message };
   });
-  writeRouteState(ctx.dir, state);
-  return { action, route, changes: result.changes, applied, message };
 }
 
 /** Records a non-config event (an evaluation, a smoke test) in the route's history. */

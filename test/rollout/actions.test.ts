@@ -84,3 +84,22 @@ describe("canary actions", () => {
     expect(result.applied).toEqual({ kind: "pulumi-up", summary: "pulumi up succeeded (update 1)" });
   });
 });
+
+describe("stack lock", () => {
+  it("refuses while another live process holds the lock, and takes over a stale one", async () => {
+    const { mkdirSync, writeFileSync, existsSync } = await import("node:fs");
+    const stack = tempStack();
+    const lock = `${stack.dir}/out/demo/rollout/.lock`;
+    mkdirSync(`${stack.dir}/out/demo/rollout`, { recursive: true });
+    // The test runner's parent process is alive for the duration of the test.
+    writeFileSync(lock, JSON.stringify({ pid: process.ppid, action: "canary step", since: "2026-01-01T00:00:00.000Z" }));
+    await expect(canaryStart(stack.ctx, "chat", "chat-next")).rejects.toThrow(
+      `another rollout command (canary step, pid ${process.ppid}, since 2026-01-01T00:00:00.000Z) is changing this stack; wait for it, or remove ${lock} if no such process runs`,
+    );
+    expect(stack.read()).toBe(fixture);
+    writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, action: "canary step", since: "2026-01-01T00:00:00.000Z" }));
+    await canaryStart(stack.ctx, "chat", "chat-next");
+    expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 5, sticky: true }");
+    expect(existsSync(lock)).toBe(false);
+  });
+});
