@@ -41,3 +41,20 @@ describe("golden policies", () => {
     }
   });
 });
+
+describe("expression hygiene in golden policies", () => {
+  it("every expression reading StatusCode checks context.Response for null first", () => {
+    let checked = 0;
+    for (const [file, xml] of files) {
+      for (const m of xml.matchAll(/@\((.*?)\)"/g)) {
+        const code = (m[1] as string).replaceAll("&amp;", "&").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"');
+        const status = code.indexOf("context.Response.StatusCode");
+        if (status < 0) continue;
+        expect(code.indexOf("context.Response != null"), `${file}: ${code}`).toBeGreaterThanOrEqual(0);
+        expect(code.indexOf("context.Response != null"), `${file}: ${code}`).toBeLessThan(status);
+        checked += 1;
+      }
+    }
+    expect(checked).toBe(9);
+  });
+});

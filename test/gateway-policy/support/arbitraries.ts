@@ -13,8 +13,8 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** Literal-safe text for attributes that do not allow expressions (still with XML specials). */
-export const plainName = fc.stringMatching(/^[A-Za-z0-9<>&"' ._-]{1,12}$/).filter((s) => !s.startsWith("@"));
-const headerName = fc.stringMatching(/^[A-Za-z0-9-]{1,12}$/);
+export const plainName = fc.stringMatching(/^[A-Za-z0-9<>&"'{}@() ._-]{1,12}$/).filter((s) => !s.startsWith("@") && !s.includes("{{"));
+const headerName = plainName;
 const namedValueName = fc.stringMatching(/^[A-Za-z0-9._-]{1,12}$/);
 const smallInt = fc.integer({ min: -100000, max: 100000 });
 
