@@ -73,6 +73,18 @@ describe("pools", () => {
   });
 });
 
+describe("warnings", () => {
+  it("say when configuration has no effect, and are empty otherwise", () => {
+    expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([]);
+    expect(composeRoutePolicy({ ...r("weighted"), backends: [{ deployment: "chat", priority: 2 }] }, subscriptionEdge, inventory).warnings).toEqual([
+      "aoai-fleet:gateway.routes.chat.backends: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority",
+    ]);
+    expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toEqual([
+      "aoai-fleet:gateway.routes.chat: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the x-aoai-slot header",
+    ]);
+  });
+});
+
 describe("named values", () => {
   it("the combined route exposes the active slot and canary percent with initial values", () => {
     expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).namedValues).toEqual([
