@@ -148,7 +148,8 @@ function engine<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof PolicyLimitError) throw new FleetConfigError([{ path: error.path, message: error.detail }]);
+    // Same path style as every other stack-config error (`backends.0`, not `backends[0]`).
+    if (error instanceof PolicyLimitError) throw new FleetConfigError([{ path: error.path.replace(/\[(\d+)\]/g, ".$1"), message: error.detail }]);
     throw error;
   }
 }

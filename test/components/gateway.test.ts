@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { runOfflineProgram } from "../../cli/plan/runner";
+import { AiGateway } from "../../components/gateway";
+import type { GatewayDesign } from "../../components/gateway/design";
+import { parseGatewayConfig } from "../../stacks/config/gateway";
+
+const APIM = "azure-native:apimanagement";
+const endpoint = (region: string) => `https://acct-${region}-abc123.openai.azure.com/`;
+const accountId = (region: string) => `/subscriptions/1111/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct-${region}`;
+const target = (deployment: string, region: string, capacity: number) => ({ deployment, region, capacity, tokensPerMinute: capacity * 1000, sku: "GlobalStandard", endpoint: endpoint(region) });
+
+const backends = [target("chat", "eastus2", 300), target("chat", "swedencentral", 100), target("chat-next", "eastus2", 50), target("chat-v2", "swedencentral", 40)];
+const accounts = [
+  { region: "eastus2", accountId: accountId("eastus2") },
+  { region: "swedencentral", accountId: accountId("swedencentral") },
+];
+
+const everyStrategy = parseGatewayConfig({
+  sku: "BasicV2",
+  capacity: 1,
+  publisher: { name: "Contoso", email: "ai@contoso.com" },
+  auth: { subscriptionKeys: true },
+  circuitBreaker: { failures: 2, interval: "PT30S", trip: "PT1M", acceptRetryAfter: false },
+  routes: {
+    chat: {
+      strategy: "weighted",
+      backends: [{ deployment: "chat" }],
+      canary: { deployment: "chat-next", percent: 10, sticky: true },
+      blueGreen: { blue: "chat", green: "chat-v2", active: "green" },
+      shadow: { deployment: "chat-next", percent: 5 },
+    },
+  },
+});
+
+describe("AiGateway", () => {
+  it("creates pools per slot and canary, named values for the slot and the percent, and a policy with real endpoints", async () => {
+    const run = await runOfflineProgram("unit", async () => {
+      const gateway = new AiGateway("gw", { resourceGroupName: "rg", location: "eastus2", config: everyStrategy, backends, accounts });
+      return { design: gateway.design, url: gateway.gatewayUrl };
+    });
+    const byType = (type: string) => run.resources.filter((r) => r.type === type);
+    expect(byType(`${APIM}:Backend`).map((b) => [b.name, b.inputs.type])).toEqual([
+      ["gw-chat-eastus2", "Single"],
+      ["gw-chat-swedencentral", "Single"],
+      ["gw-chat-next-eastus2", "Single"],
+      ["gw-chat-v2-swedencentral", "Single"],
+      ["gw-chat-blue", "Pool"],
+      ["gw-chat-green", "Pool"],
+      ["gw-chat-canary", "Pool"],
+    ]);
+    const green = byType(`${APIM}:Backend`).find((b) => b.name === "gw-chat-green");
+    expect((green?.inputs.pool as { services: unknown[] }).services).toEqual([
+      { id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ApiManagement/service/gw/backends/chat-v2-swedencentral", priority: 1, weight: 100 },
+    ]);
+    expect(byType(`${APIM}:Backend`)[0]?.inputs.circuitBreaker).toEqual({
+      rules: [
+        {
+          name: "aoai-throttling-and-errors",
+          failureCondition: { count: 2, interval: "PT30S", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }] },
+          tripDuration: "PT1M",
+          acceptRetryAfter: false,
+        },
+      ],
+    });
+    expect(byType(`${APIM}:NamedValue`).map((n) => [n.inputs.displayName, n.inputs.value, n.inputs.secret])).toEqual([
+      ["chat-active-slot", "green", false],
+      ["chat-canary-percent", "10", false],
+    ]);
+    const policy = byType(`${APIM}:ApiPolicy`)[0]?.inputs.value as string;
+    // The shadow copy goes to the real account endpoint, never to a placeholder host.
+    expect(policy).toContain("https://acct-eastus2-abc123.openai.azure.com/openai/deployments/chat-next");
+    expect(policy).not.toContain(".invalid");
+    expect(policy).toContain("{{chat-active-slot}}");
+    expect(policy).toContain("{{chat-canary-percent}}");
+    const design = run.outputs.design as GatewayDesign;
+    expect(design.apiPolicy.xml).toBe(policy);
+    expect(design.routePolicies.map((p) => p.scope)).toEqual(["chat"]);
+    expect(run.outputs.url).toBe("https://gw.azure-api.net");
+    expect(byType("azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.scope, r.inputs.roleDefinitionId])).toEqual([
+      ["gw-openai-user-eastus2", accountId("eastus2"), "/subscriptions/1111/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"],
+      ["gw-openai-user-swedencentral", accountId("swedencentral"), "/subscriptions/1111/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"],
+    ]);
+  });
+
+  it("on Consumption: capacity 0, no breaker on any backend, no telemetry", async () => {
+    const config = parseGatewayConfig({
+      sku: "Consumption",
+      capacity: 0,
+      publisher: { name: "Contoso", email: "ai@contoso.com" },
+      auth: { subscriptionKeys: true },
+      routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }] } },
+    });
+    const run = await runOfflineProgram("unit", async () => {
+      new AiGateway("gw", { resourceGroupName: "rg", location: "eastus2", config, backends, accounts });
+      return {};
+    });
+    const service = run.resources.find((r) => r.type === `${APIM}:ApiManagementService`);
+    expect(service?.inputs.sku).toEqual({ name: "Consumption", capacity: 0 });
+    for (const backend of run.resources.filter((r) => r.type === `${APIM}:Backend`)) expect(backend.inputs).not.toHaveProperty("circuitBreaker");
+    expect(run.resources.filter((r) => r.type.startsWith("azure-native:applicationinsights") || r.type.endsWith(":Logger"))).toEqual([]);
+  });
+
+  it("rejects a design whose deployment is missing from the backends before declaring anything", async () => {
+    const config = parseGatewayConfig({ ...everyStrategy, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat-mini" }] } } });
+    await expect(
+      runOfflineProgram("unit", async () => {
+        new AiGateway("gw", { resourceGroupName: "rg", location: "eastus2", config, backends, accounts });
+        return {};
+      }),
+    ).rejects.toThrow(
+      'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: "chat-mini" is not a deployment of the fleet; known deployments: chat, chat-next, chat-v2; fix the name or add the deployment to aoai-fleet:fleet',
+    );
+  });
+});
