@@ -8,6 +8,21 @@ export function summaryLine(report: ComplianceReport): string {
   return `${report.rulesEvaluated.length} rules evaluated${disabled}: ${count(report.mandatoryCount, "mandatory")}, ${count(report.advisoryCount, "advisory")}.`;
 }
 
+/** Breaks a long resource name after hyphens so the table shows it whole instead of truncating it. */
+export function wrapName(name: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const part of name.split(/(?<=-)/)) {
+    if (line !== "" && line.length + part.length > width) {
+      lines.push(line);
+      line = "";
+    }
+    line += part;
+  }
+  lines.push(line);
+  return lines.join("\n");
+}
+
 /** Console table: rule id, level, resource, message (wrapped). */
 export function violationsTable(report: ComplianceReport): string {
   const table = new Table({
@@ -18,7 +33,7 @@ export function violationsTable(report: ComplianceReport): string {
     style: { head: [], border: [] },
   });
   for (const v of report.violations) {
-    table.push([v.ruleId, v.enforcementLevel, `${v.resourceName}\n(${v.resourceType.split(":").pop()})`, v.message]);
+    table.push([v.ruleId, v.enforcementLevel, `${wrapName(v.resourceName, 30)}\n(${v.resourceType.split(":").pop()})`, v.message]);
   }
   return table.toString();
 }

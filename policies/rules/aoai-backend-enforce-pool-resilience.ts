@@ -51,9 +51,13 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
         const parsed = xml === undefined ? undefined : parsePolicyXml(xml);
         if (parsed === undefined || "error" in parsed) continue; // aoai-gateway-disallow-plaintext-secret reports bad XML
         const elements = allElements(parsed.root);
-        const usesPool = elements.some(
-          (e) => e.name === "set-backend-service" && (e.attributes["backend-id"] ?? "").toLowerCase() === poolId,
+        const backendIds = elements.filter((e) => e.name === "set-backend-service").map((e) => (e.attributes["backend-id"] ?? "").toLowerCase());
+        // A backend chosen by expression (backend-id="@(...)") counts as using the pool when the
+        // document names the pool elsewhere, e.g. in the set-variable the expression reads.
+        const mentionsPool = elements.some(
+          (e) => e.text.toLowerCase() === poolId || Object.values(e.attributes).some((v) => v.toLowerCase() === poolId),
         );
+        const usesPool = backendIds.includes(poolId) || (backendIds.some((id) => id.startsWith("@")) && mentionsPool);
         if (!usesPool) continue;
         const retried = elements.some((e) => e.name === "retry" && allElements(e.children).some((c) => c.name === "forward-request"));
         if (!retried) {

@@ -123,3 +123,21 @@ describe("plan compliance step", () => {
     }
   });
 });
+
+describe("plan compliance step on the gateway", () => {
+  it("reports pool members without a circuit breaker (advisory in dev)", async () => {
+    const config = variant("dev", () => undefined);
+    const doc = parse(fs.readFileSync(config, "utf8")) as { config: Record<string, Record<string, unknown>> };
+    const gateway = doc.config["aoai-fleet:gateway"];
+    if (gateway === undefined) return expect.fail("Pulumi.dev.yaml has no aoai-fleet:gateway to test against");
+    delete gateway.circuitBreaker;
+    fs.writeFileSync(config, stringify(doc));
+    const { code } = await plan("dev", config);
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(out, "dev", "compliance.json"), "utf8")) as { violations: { ruleId: string; enforcementLevel: string; resourceName: string }[] };
+    expect(report.violations.map((v) => [v.ruleId, v.enforcementLevel, v.resourceName])).toEqual([
+      ["aoai-backend-enforce-pool-resilience", "advisory", "contoso-ai-dev-gateway-chat-eastus2"],
+      ["aoai-backend-enforce-pool-resilience", "advisory", "contoso-ai-dev-gateway-chat-swedencentral"],
+    ]);
+  });
+});

@@ -50,3 +50,26 @@ describe("aoai-backend-enforce-pool-resilience member ids", () => {
     expect(messagesOf(rule, [p, apiPolicy()])).toEqual([]);
   });
 });
+
+describe("aoai-backend-enforce-pool-resilience with a backend chosen by expression", () => {
+  const dynamic = (backend: string) =>
+    [
+      "<policies><inbound><base />",
+      '<set-variable name="aoai-target" value="openai-pool" />',
+      '<set-backend-service backend-id="@(context.Variables.GetValueOrDefault&lt;string&gt;(&quot;aoai-target&quot;, &quot;&quot;))" />',
+      `</inbound><backend>${backend}</backend><outbound><base /></outbound></policies>`,
+    ].join("");
+
+  it("requires the retry when the pool id reaches set-backend-service through a variable", () => {
+    const resources = gateway().map((r) => (r.name === "openai-policy" ? apiPolicy("openai-policy", dynamic("<forward-request />")) : r));
+    expect(messagesOf(rule, resources)).toEqual([
+      'Policy document "openai-policy" sends requests to backend pool "openai-pool" (2 backends) without a retry around forward-request, so a throttled member\'s 429 reaches the caller; wrap forward-request in <retry> (with buffer-request-body="true").',
+    ]);
+  });
+
+  it("passes when that document retries", () => {
+    const retried = dynamic('<retry condition="@(context.Response.StatusCode == 429)" count="1" interval="0"><forward-request buffer-request-body="true" /></retry>');
+    const resources = gateway().map((r) => (r.name === "openai-policy" ? apiPolicy("openai-policy", retried) : r));
+    expect(messagesOf(rule, resources)).toEqual([]);
+  });
+});
