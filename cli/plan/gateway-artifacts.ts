@@ -28,8 +28,11 @@ export async function renderMermaidSvg(source: string): Promise<string> {
   return renderMermaidSVG(source, { bg: "#ffffff", fg: "#27272a" });
 }
 
-/** Writes policies and topology under `outDir` (= `out/<stack>`); stale route files are removed first. */
-export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign): Promise<GatewayArtifacts> {
+/**
+ * Writes policies and topology under `outDir` (= `out/<stack>`); stale route files are removed
+ * first. `notes` adds a line under each route in the diagram.
+ */
+export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign, notes: Readonly<Record<string, string>> = {}): Promise<GatewayArtifacts> {
   const policyDir = join(outDir, "policies");
   await rm(policyDir, { recursive: true, force: true });
   await mkdir(policyDir, { recursive: true });
@@ -38,7 +41,7 @@ export async function writeGatewayArtifacts(outDir: string, design: GatewayDesig
     await writeFile(join(policyDir, document.file), document.xml, "utf8");
     policies.push(join("policies", document.file));
   }
-  const mermaid = topologyMermaid(design);
+  const mermaid = topologyMermaid(design, notes);
   await writeFile(join(outDir, "topology.mmd"), mermaid, "utf8");
   await writeFile(join(outDir, "topology.svg"), await renderMermaidSvg(mermaid), "utf8");
   return { policies, mermaid: "topology.mmd", svg: "topology.svg" };

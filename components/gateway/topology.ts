@@ -4,11 +4,21 @@
  * pool priority and weight. Pure text generation; `cli/plan` renders it to SVG with
  * beautiful-mermaid.
  */
+import { createHash } from "node:crypto";
+import type { GatewayConfig } from "../../stacks/config/gateway";
 import type { GatewayDesign, PoolDesign, SingleBackendDesign } from "./design";
 
-/** Mermaid node ids: letters, digits and `_` only, prefixed by kind so ids never collide. */
+/**
+ * Mermaid node ids: letters, digits and `_` only, prefixed by kind; a hash of the full key keeps
+ * keys that sanitize alike (`chat-std`, `chat_std`) apart.
+ */
 function nodeId(kind: "R" | "P" | "B" | "G", key: string): string {
-  return `${kind}_${key.replace(/[^A-Za-z0-9]/g, "_")}_${Buffer.from(key).toString("hex").slice(0, 8)}`;
+  return `${kind}_${key.replace(/[^A-Za-z0-9]/g, "_")}_${createHash("sha256").update(key).digest("hex").slice(0, 8)}`;
+}
+
+/** Capacity with its unit: PTU for provisioned SKUs, capacity units otherwise. */
+function capacityText(single: SingleBackendDesign): string {
+  return `${single.capacity} ${single.sku.includes("Provisioned") ? "PTU" : "units"}`;
 }
 
 /** Mermaid label inside `"..."`: each line's quotes and markup as Mermaid entity codes, lines joined by `<br/>`. */
@@ -31,14 +41,18 @@ export function memberLabel(member: { readonly priority?: number; readonly weigh
   return parts.length > 0 ? parts.join(" · ") : "member";
 }
 
-/** Mermaid source (flowchart LR) of the routes, pools and the backends they use. */
-export function topologyMermaid(design: GatewayDesign): string {
+/**
+ * Mermaid source (flowchart LR) of the routes, pools and the backends they use. `routeNotes` adds a
+ * second line under a route's name (strategy, canary share…).
+ */
+export function topologyMermaid(design: GatewayDesign, routeNotes: Readonly<Record<string, string>> = {}): string {
   const singles = new Map(design.singles.map((single) => [single.id, single]));
   const used = new Set(design.pools.flatMap((pool) => pool.members.map((member) => member.backendId)));
   const lines = ["flowchart LR"];
   const routes = [...new Set(design.pools.map((pool) => pool.route))];
   for (const route of routes) {
-    lines.push(`  ${nodeId("R", route)}([${label(`route ${route}`)}])`);
+    const note = routeNotes[route];
+    lines.push(`  ${nodeId("R", route)}([${note === undefined ? label(`route ${route}`) : label(`route ${route}`, note)}])`);
   }
   for (const pool of design.pools) {
     lines.push(`  ${nodeId("P", pool.id)}{{${label(`pool ${pool.id}`)}}}`);
@@ -51,7 +65,7 @@ export function topologyMermaid(design: GatewayDesign): string {
   for (const [region, members] of regions) {
     lines.push(`  subgraph ${nodeId("G", region)}[${label(region)}]`);
     for (const single of members) {
-      lines.push(`    ${nodeId("B", single.id)}[${label(single.deployment, `${single.sku} · ${single.capacity} units`, formatTpm(single.tokensPerMinute))}]`);
+      lines.push(`    ${nodeId("B", single.id)}[${label(single.deployment, `${single.sku} · ${capacityText(single)}`, formatTpm(single.tokensPerMinute))}]`);
     }
     lines.push("  end");
   }
@@ -97,6 +111,20 @@ export function routeTableRows(design: GatewayDesign): RouteTableRow[] {
         priority: member.priority,
         weight: member.weight,
       };
+    }),
+  );
+}
+
+/** One line per route for the diagram: strategy and the traffic-shaping features it uses. */
+export function routeNotes(config: GatewayConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config.routes).map(([name, route]) => {
+      const parts = [route.strategy === "priority" ? "priority failover" : "weighted"];
+      if (route.canary) parts.push(`canary ${route.canary.percent}% → ${route.canary.deployment}${route.canary.sticky ? " (sticky)" : ""}`);
+      if (route.blueGreen) parts.push(`blue-green, ${route.blueGreen.active} active`);
+      if (route.abTest) parts.push(`A/B ${route.abTest.id}: ${Object.entries(route.abTest.variants).map(([variant, spec]) => `${variant} ${spec.percent}%`).join(" / ")}`);
+      if (route.shadow) parts.push(`shadow ${route.shadow.percent}% → ${route.shadow.deployment}`);
+      return [name, parts.join(" · ")];
     }),
   );
 }

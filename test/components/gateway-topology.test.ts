@@ -50,10 +50,26 @@ describe("gateway topology", () => {
       '  subgraph G["eastus2"]',
       '  subgraph G["westus3"]',
     ]);
-    expect(mermaid).toContain('"chat-ptu<br/>ProvisionedManaged · 100 units<br/>2.5M TPM"');
+    expect(mermaid).toContain('"chat-ptu<br/>ProvisionedManaged · 100 PTU<br/>2.5M TPM"');
     expect(mermaid).toContain('"chat-next<br/>DataZoneStandard · 50 units<br/>TPM unknown"');
     expect(mermaid).toContain('-->|"p2 · w67"|');
     expect(mermaid).not.toContain("embeddings");
+  });
+
+  it("keeps node ids apart for keys that sanitize alike, and shows route notes", () => {
+    const twins: GatewayDesign = {
+      ...design,
+      pools: [
+        { id: "chat-std", route: "chat", role: "stable", members: [{ backendId: "chat-eastus2" }] },
+        { id: "chat_std", route: "chat", role: "canary", members: [{ backendId: "chat-westus3" }] },
+      ],
+    };
+    const ids = topologyMermaid(twins, { chat: "weighted · canary 10%" })
+      .split("\n")
+      .filter((line) => line.includes("{{"))
+      .map((line) => line.trim().split("{{")[0]);
+    expect(new Set(ids).size).toBe(2);
+    expect(topologyMermaid(twins, { chat: "weighted · canary 10%" })).toContain('(["route chat<br/>weighted · canary 10%"])');
   });
 
   it("escapes quotes and markup in labels", () => {
