@@ -1,0 +1,67 @@
+// One simulation: a setup (policy XML, backends, pools, breaker) and a scenario → a run record and
+// its summary. Everything runs on a fresh virtual clock and seeded randomness.
+import { VirtualClock } from "../clock";
+import { PolicyEmulator } from "../emulator/emulator";
+import { Rng } from "../rng";
+import { faultWindows } from "../scenario/load";
+import type { Scenario } from "../scenario/schema";
+import type { SimSetup } from "../stack";
+import { buildWorld } from "../world";
+import { summarize, type RunSummary } from "./metrics";
+import { runScenario, type RunRecord } from "./runner";
+import { ScenarioError } from "../scenario/load";
+
+export interface Simulation {
+  run: RunRecord;
+  summary: RunSummary;
+  emulator: PolicyEmulator;
+}
+
+export function routeOf(setup: SimSetup, scenario: Scenario): string {
+  const names = Object.keys(setup.routes);
+  const route = scenario.route ?? names[0];
+  if (route === undefined || !setup.routes[route]) {
+    throw new ScenarioError(`Scenario "${scenario.name}": route "${scenario.route}" is not a gateway route; routes: ${names.join(", ")}.`);
+  }
+  return route;
+}
+
+export async function simulate(setup: SimSetup, scenario: Scenario): Promise<Simulation> {
+  const route = routeOf(setup, scenario);
+  const clock = new VirtualClock();
+  const rng = new Rng(scenario.seed);
+  const latency = { baseMs: 350, perOutputTokenMs: 12, sigma: 0.3, rejectMs: 3, ...scenario.latency };
+  const world = buildWorld({
+    backends: setup.backends,
+    pools: setup.pools,
+    ...(setup.breaker ? { breaker: setup.breaker } : {}),
+    clock,
+    rng: rng.fork("world"),
+    faults: faultWindows(scenario),
+    latency,
+    completionTokens: scenario.request.completionTokens,
+  });
+  const emulator = new PolicyEmulator({
+    policyXml: setup.policyXml,
+    backends: world.registry,
+    upstreams: world.directory,
+    namedValues: setup.namedValues,
+    clock,
+    rng: rng.fork("gateway"),
+    apiPath: "openai",
+    region: setup.backends[0]?.region ?? "local",
+  });
+  const ids = new Set(setup.routes[route]!.backendIds);
+  const capacityTpm = setup.backends.filter((b) => ids.has(b.backendId)).reduce((s, b) => s + b.tpm, 0);
+  const routeDeployments = world.deployments.filter((d) => setup.backends.some((b) => ids.has(b.backendId) && b.deployment === d.spec.deployment && b.region === d.spec.region));
+  const run = await runScenario({
+    scenario,
+    route,
+    clock,
+    rng: rng.fork("load"),
+    handler: (call) => emulator.handle({ ...call, request: { ...call.request, headers: { ...call.request.headers, ...setup.callerHeaders(call.caller) } } }),
+    deployments: routeDeployments,
+    capacityTpm,
+  });
+  return { run, summary: summarize(run, setup.routes[route]!.sides), emulator };
+}

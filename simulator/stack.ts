@@ -1,0 +1,121 @@
+// From a stack to a simulation setup: the stack's fleet plan (capacities, TPM/RPM from the model
+// catalog) and its gateway design (the exact policy XML, pools and named values the gateway
+// component deploys, plus the circuit-breaker rule it puts on every backend).
+import { loadCatalog } from "../core/catalog/catalog";
+import { planFromRawConfig, plannedInventory } from "../core/plan/index";
+import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
+import { BREAKER_STATUS_RANGES } from "../components/gateway/backends";
+import { designGateway, type InventoryEntry } from "../components/gateway/design";
+import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
+import { FleetConfigError } from "../stacks/config/errors";
+import type { CircuitBreakerRule } from "./emulator/backends";
+import { unsignedJwt } from "./emulator/guards";
+import type { CallerIdentity } from "./gateway-types";
+import { parseIsoDuration } from "./scenario/duration";
+import type { WorldBackend, WorldPool } from "./world";
+import type { SideSpec } from "./run/metrics";
+
+export interface RouteSetup {
+  /** Single backend ids the route's pools can reach. */
+  backendIds: string[];
+  sides: SideSpec;
+}
+
+export interface SimSetup {
+  /** Label in reports (the strategy or stack). */
+  label: string;
+  policyXml: string;
+  namedValues: Map<string, string>;
+  backends: WorldBackend[];
+  pools: WorldPool[];
+  breaker?: CircuitBreakerRule;
+  routes: Record<string, RouteSetup>;
+  /** Headers a caller sends (bearer token or subscription key), matching the gateway's auth. */
+  callerHeaders: (caller: CallerIdentity) => Record<string, string>;
+}
+
+/** APIM backend rule → emulator rule (ISO durations → ms). Transport failures count only via errorReasons, which the shipped rule has none of. */
+export function breakerFromConfig(cb: NonNullable<GatewayConfig["circuitBreaker"]>): CircuitBreakerRule {
+  const ms = (iso: string, key: string): number => {
+    const v = parseIsoDuration(iso);
+    if (v === undefined) throw new FleetConfigError([{ path: `${GATEWAY_CONFIG_KEY}.circuitBreaker.${key}`, message: `"${iso}" is not an ISO-8601 duration` }]);
+    return v;
+  };
+  return {
+    name: "aoai-throttling-and-errors",
+    count: cb.failures,
+    intervalMs: ms(cb.interval, "interval"),
+    statusCodeRanges: BREAKER_STATUS_RANGES.map((r) => ({ ...r })),
+    errorReasons: [],
+    tripDurationMs: ms(cb.trip, "trip"),
+    acceptRetryAfter: cb.acceptRetryAfter,
+  };
+}
+
+export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity) => Record<string, string> {
+  const auth = config.auth;
+  if ("entra" in auth) {
+    const aud = auth.entra.audiences[0]!;
+    // Unsigned: the emulator reads claims and says plainly that it does not verify signatures.
+    const iss = `https://login.microsoftonline.com/${auth.entra.tenantId}/v2.0`;
+    return (c) => ({ authorization: `Bearer ${unsignedJwt({ iss, tid: auth.entra.tenantId, aud, oid: c.userId, sub: c.userId, exp: 4_102_444_800 })}` });
+  }
+  return (c) => ({ "api-key": `key-${c.subscriptionId}` });
+}
+
+/** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
+export function loadStackSetup(stack: string, options: { today?: Date; configFile?: string } = {}): SimSetup {
+  assertStackName(stack);
+  const file = options.configFile ?? stackConfigFile(stack);
+  const config = readStackConfigFile(file);
+  const rawGateway = config[GATEWAY_CONFIG_KEY];
+  if (rawGateway === undefined) {
+    throw new FleetConfigError([{ path: GATEWAY_CONFIG_KEY, message: `is not set in ${file}; the simulator runs the gateway's generated policy, so the stack needs a gateway (see docs/simulator.md)` }]);
+  }
+  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today: options.today ?? new Date() });
+  const gateway = parseGatewayConfig(rawGateway);
+  const deployments = plannedInventory(plan);
+  const regionsByDeployment = new Map<string, string[]>();
+  for (const d of deployments) regionsByDeployment.set(d.name, [...(regionsByDeployment.get(d.name) ?? []), d.region]);
+  checkGatewayAgainstFleet(gateway, regionsByDeployment);
+  // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
+  const accountUrl = (region: string) => `https://${plan.name}-${region}.openai.azure.com/openai`;
+  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.region) }));
+  const design = designGateway(gateway, inventory);
+  const backends: WorldBackend[] = deployments.map((d) => ({
+    backendId: `${d.name}-${d.region}`,
+    deployment: d.name,
+    region: d.region,
+    model: d.model,
+    capacity: d.capacity,
+    tpm: d.tpm ?? 0,
+    rpm: d.rpm,
+    url: `${accountUrl(d.region)}/deployments/${d.name}`,
+  }));
+  const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
+  const routes: Record<string, RouteSetup> = {};
+  for (const [name, route] of Object.entries(gateway.routes)) {
+    // Aggregate capacity is the stable side's: canary / A/B / shadow pools add capacity only for
+    // the share the policy sends them, so counting them would overstate what the route can serve.
+    const routePools = design.pools.filter((p) => p.route === name);
+    const stable = routePools.filter((p) => p.role === "stable");
+    const ids = new Set((stable.length > 0 ? stable : routePools).flatMap((p) => p.members.map((m) => m.backendId)));
+    const sides: SideSpec = {};
+    if (route.canary) {
+      sides.canaryDeployment = route.canary.deployment;
+      sides.canaryPercent = route.canary.percent;
+    }
+    if (route.abTest) sides.variants = route.abTest.variants;
+    routes[name] = { backendIds: [...ids], sides };
+  }
+  return {
+    label: stack,
+    policyXml: design.apiPolicy.xml,
+    namedValues: new Map(design.namedValues.map((v) => [v.id, v.value])),
+    backends,
+    pools,
+    ...(gateway.circuitBreaker ? { breaker: breakerFromConfig(gateway.circuitBreaker) } : {}),
+    routes,
+    callerHeaders: callerHeadersFor(gateway),
+  };
+}
