@@ -100,6 +100,24 @@ describe("plan compliance step", () => {
     );
   });
 
+  it("fails prod (exit 1) on a config that pins a version retiring within 90 days", async () => {
+    // o3-pro 2025-06-10 retires on 2026-12-17, 24 days after 2026-11-23; it is GlobalStandard-only.
+    const config = variant("prod", (fleet) => {
+      fleet.deployments.reasoning = { model: "o3-pro", version: "2025-06-10", sku: "GlobalStandard", capacity: 10, upgrade: "NoAutoUpgrade", regions: ["eastus2"] };
+      fleet.regions.eastus2.quota["o3-pro/GlobalStandard"] = 10;
+    });
+    const { code, text } = await plan("prod", config);
+    expect(code).toBe(1);
+    expect(text).toContain("Guardrails (policies/config/prod.json): 14 rules evaluated: 3 mandatory violations, 3 advisory violations.");
+    expect(text).toMatch(/│ aoai-deployment-disallow-retiring-version\s+│ mandatory\s+│ contoso-ai-eastus2-reasoning\s+│ Deployment "contoso-ai-eastus2-reasoning" uses o3-pro version/);
+    const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; enforcementLevel: string; resourceName: string; message: string }[] };
+    expect(report.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => [v.ruleId, v.resourceName, v.message])).toEqual([
+      ["aoai-deployment-disallow-retiring-version", "contoso-ai-eastus2-reasoning", 'Deployment "contoso-ai-eastus2-reasoning" uses o3-pro version 2025-06-10 (GlobalStandard), which retires on 2026-12-17 (in 24 days, within the 90-day window); move to a newer version before then.'],
+      ["aoai-deployment-enforce-residency-sku", "contoso-ai-eastus2-reasoning", 'Deployment "contoso-ai-eastus2-reasoning" uses SKU GlobalStandard, which may process data in any Azure region, but this environment requires data-zone residency; use DataZoneStandard instead.'],
+      ["aoai-deployment-enforce-allowed-sku", "contoso-ai-eastus2-reasoning", 'Deployment "contoso-ai-eastus2-reasoning" uses SKU GlobalStandard, which this environment does not allow; use DataZoneStandard, DataZoneProvisionedManaged, Standard or ProvisionedManaged.'],
+    ]);
+  });
+
   it("only warns in dev for the same retiring versions (advisory there)", async () => {
     process.env[TODAY_ENV] = "2027-02-01";
     const { code, text } = await plan("dev");
