@@ -11,6 +11,7 @@ import { CliError, definedCommands } from "./registry";
 import "./commands/plan";
 import "./commands/catalog";
 import "./commands/rollout";
+import "./commands/simulate";
 // ---- end of command registrations ----
 
 export function buildProgram(): Command {
