@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planCommand } from "../../cli/plan/command";
+import type { FleetConfigInput } from "../../stacks/config/fleet";
 import { TODAY_ENV } from "../../stacks/program";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -25,9 +26,9 @@ async function plan(stack: string, config?: string): Promise<{ code: number; tex
 }
 
 /** Writes a copy of Pulumi.<stack>.yaml with one change to the fleet config. */
-function variant(stack: string, edit: (fleet: Record<string, any>) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+function variant(stack: string, edit: (fleet: FleetConfigInput) => void): string {
   const doc = parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  edit(doc.config["aoai-fleet:fleet"] as Record<string, unknown>);
+  edit(doc.config["aoai-fleet:fleet"] as FleetConfigInput);
   const file = path.join(out, `Pulumi.${stack}.variant.yaml`);
   fs.writeFileSync(file, stringify(doc));
   return file;
@@ -55,7 +56,7 @@ describe("plan compliance step", () => {
 
   it("fails prod (exit 1) with the rule id and resource when a deployment may auto-upgrade to new defaults", async () => {
     const config = variant("prod", (fleet) => {
-      fleet.deployments["chat-mini"].upgrade = "OnceNewDefaultVersionAvailable";
+      (fleet.deployments["chat-mini"] as { upgrade: string }).upgrade = "OnceNewDefaultVersionAvailable";
     });
     const { code, text } = await plan("prod", config);
     expect(code).toBe(1);
@@ -104,7 +105,7 @@ describe("plan compliance step", () => {
     // o3-pro 2025-06-10 retires on 2026-12-17, 24 days after 2026-11-23; it is GlobalStandard-only.
     const config = variant("prod", (fleet) => {
       fleet.deployments.reasoning = { model: "o3-pro", version: "2025-06-10", sku: "GlobalStandard", capacity: 10, upgrade: "NoAutoUpgrade", regions: ["eastus2"] };
-      fleet.regions.eastus2.quota["o3-pro/GlobalStandard"] = 10;
+      (fleet.regions.eastus2?.quota as Record<string, number>)["o3-pro/GlobalStandard"] = 10;
     });
     const { code, text } = await plan("prod", config);
     expect(code).toBe(1);
