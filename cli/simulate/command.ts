@@ -8,7 +8,6 @@ import { writeSimulationReport } from "../../simulator/report/files";
 import { loadStackSetup } from "../../simulator/stack";
 import { UnsupportedPolicyError } from "../../simulator/emulator/errors";
 import { configIssuesOf, formatIssues } from "../../stacks/config/errors";
-import { GatewayConfigError } from "../../stacks/config/gateway";
 import { CliError } from "../registry";
 
 export async function simulateCommand(stack: string, options: { scenario: string; out: string; config?: string }): Promise<number> {
@@ -20,7 +19,7 @@ export async function simulateCommand(stack: string, options: { scenario: string
   } catch (error) {
     const issues = configIssuesOf(error);
     if (issues) throw new CliError(formatIssues(issues), 2);
-    if (error instanceof GatewayConfigError || error instanceof ScenarioError || error instanceof UnsupportedPolicyError) throw new CliError(error.message, 2);
+    if (error instanceof ScenarioError || error instanceof UnsupportedPolicyError) throw new CliError(error.message, 2);
     throw error;
   }
   process.stdout.write(`Simulating ${scenario.name} (${scenario.duration / 60_000} min, seed ${scenario.seed}) against stack ${stack}'s generated gateway policy…\n`);
