@@ -5,6 +5,7 @@ import type { AiGatewayArgs } from "./args";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
 import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor } from "./identity";
+import { DEFAULT_API_VERSION } from "../../gateway-policy";
 import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS } from "./operations";
 import { createTelemetry } from "./telemetry";
 
@@ -189,7 +190,10 @@ export class AiGateway extends pulumi.ComponentResource {
             method: operation.method,
             urlTemplate: operation.urlTemplate,
             templateParameters: operation.templateParameters.map((parameter) => ({ name: parameter, type: "string", required: true })),
-            request: { queryParameters: [{ name: API_VERSION_PARAMETER, type: "string", required: true, description: "Azure OpenAI api-version, passed through to the backend" }] },
+            // Not required at the operation: APIM would answer 404 before the policy could fill in its default.
+            request: {
+              queryParameters: [{ name: API_VERSION_PARAMETER, type: "string", required: false, description: `Azure OpenAI api-version, passed through to the backend (default ${DEFAULT_API_VERSION} when absent)` }],
+            },
           },
           { parent: this, protect, dependsOn: [this.api] },
         ),

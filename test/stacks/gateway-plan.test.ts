@@ -176,6 +176,19 @@ describe("prod gateway plan", () => {
       "POST /deployments/{deployment-id}/audio/translations",
       "POST /deployments/{deployment-id}/audio/speech",
     ]);
+    expect(ofType(plan, `${APIM}:ApiOperation`)[0]?.inputs).toEqual({
+      resourceGroupName: "rg-contoso-ai-prod",
+      serviceName: "contoso-ai-gateway",
+      apiId: "openai",
+      operationId: "chat-completions",
+      displayName: "Chat completions",
+      method: "POST",
+      urlTemplate: "/deployments/{deployment-id}/chat/completions",
+      templateParameters: [{ name: "deployment-id", type: "string", required: true }],
+      request: {
+        queryParameters: [{ name: "api-version", type: "string", required: false, description: "Azure OpenAI api-version, passed through to the backend (default 2024-10-21 when absent)" }],
+      },
+    });
     const [policy] = ofType(plan, `${APIM}:ApiPolicy`);
     expect(policy?.inputs.format).toBe("xml");
     const document = parsePolicy(policy?.inputs.value as string);
