@@ -6,7 +6,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { GatewayDesign } from "../../components/gateway/design";
-import { routeTableRows, topologyMermaid } from "../../components/gateway/topology";
+import { routeTableRows, topologyMermaid, type TopologyNotes } from "../../components/gateway/topology";
 import { compactTable } from "./table";
 
 /** File name of the API-level policy next to the route policies (a leading `_` is not a valid route name, so it never collides). */
@@ -30,9 +30,9 @@ export async function renderMermaidSvg(source: string): Promise<string> {
 
 /**
  * Writes policies and topology under `outDir` (= `out/<stack>`); stale route files are removed
- * first. `notes` adds a line under each route in the diagram.
+ * first. `notes` adds route and pool annotations to the diagram.
  */
-export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign, notes: Readonly<Record<string, string>> = {}): Promise<GatewayArtifacts> {
+export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign, notes: TopologyNotes = {}): Promise<GatewayArtifacts> {
   const policyDir = join(outDir, "policies");
   await rm(policyDir, { recursive: true, force: true });
   await mkdir(policyDir, { recursive: true });

@@ -41,22 +41,27 @@ export function memberLabel(member: { readonly priority?: number; readonly weigh
   return parts.length > 0 ? parts.join(" · ") : "member";
 }
 
-/**
- * Mermaid source (flowchart LR) of the routes, pools and the backends they use. `routeNotes` adds a
- * second line under a route's name (strategy, canary share…).
- */
-export function topologyMermaid(design: GatewayDesign, routeNotes: Readonly<Record<string, string>> = {}): string {
+/** Extra text for the diagram: a line under each route, a label on each route → pool edge. */
+export interface TopologyNotes {
+  /** Route name → second line of its node (strategy, canary share…). */
+  readonly routes?: Readonly<Record<string, string>>;
+  /** Pool id → label of the edge from its route (defaults to the pool's role). */
+  readonly pools?: Readonly<Record<string, string>>;
+}
+
+/** Mermaid source (flowchart LR) of the routes, pools and the backends they use. */
+export function topologyMermaid(design: GatewayDesign, notes: TopologyNotes = {}): string {
   const singles = new Map(design.singles.map((single) => [single.id, single]));
   const used = new Set(design.pools.flatMap((pool) => pool.members.map((member) => member.backendId)));
   const lines = ["flowchart LR"];
   const routes = [...new Set(design.pools.map((pool) => pool.route))];
   for (const route of routes) {
-    const note = routeNotes[route];
+    const note = notes.routes?.[route];
     lines.push(`  ${nodeId("R", route)}([${note === undefined ? label(`route ${route}`) : label(`route ${route}`, note)}])`);
   }
   for (const pool of design.pools) {
     lines.push(`  ${nodeId("P", pool.id)}{{${label(`pool ${pool.id}`)}}}`);
-    lines.push(`  ${nodeId("R", pool.route)} -->|${label(pool.role)}| ${nodeId("P", pool.id)}`);
+    lines.push(`  ${nodeId("R", pool.route)} -->|${label(notes.pools?.[pool.id] ?? pool.role)}| ${nodeId("P", pool.id)}`);
   }
   const regions = new Map<string, SingleBackendDesign[]>();
   for (const single of design.singles.filter((candidate) => used.has(candidate.id))) {
@@ -115,16 +120,26 @@ export function routeTableRows(design: GatewayDesign): RouteTableRow[] {
   );
 }
 
-/** One line per route for the diagram: strategy and the traffic-shaping features it uses. */
-export function routeNotes(config: GatewayConfig): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(config.routes).map(([name, route]) => {
-      const parts = [route.strategy === "priority" ? "priority failover" : "weighted"];
-      if (route.canary) parts.push(`canary ${route.canary.percent}% → ${route.canary.deployment}${route.canary.sticky ? " (sticky)" : ""}`);
-      if (route.blueGreen) parts.push(`blue-green, ${route.blueGreen.active} active`);
-      if (route.abTest) parts.push(`A/B ${route.abTest.id}: ${Object.entries(route.abTest.variants).map(([variant, spec]) => `${variant} ${spec.percent}%`).join(" / ")}`);
-      if (route.shadow) parts.push(`shadow ${route.shadow.percent}% → ${route.shadow.deployment}`);
-      return [name, parts.join(" · ")];
-    }),
-  );
+/** Diagram notes from the config: each route's strategy and features, each pool's share of its route. */
+export function topologyNotes(config: GatewayConfig, design: GatewayDesign): TopologyNotes {
+  const routes: Record<string, string> = {};
+  for (const [name, route] of Object.entries(config.routes)) {
+    const parts = [route.strategy === "priority" ? "priority failover" : "weighted"];
+    if (route.canary) parts.push(`canary ${route.canary.percent}% → ${route.canary.deployment}${route.canary.sticky ? " (sticky)" : ""}`);
+    if (route.blueGreen) parts.push(`blue-green, ${route.blueGreen.active} active`);
+    if (route.abTest) parts.push(`A/B ${route.abTest.id}: ${Object.entries(route.abTest.variants).map(([variant, spec]) => `${variant} ${spec.percent}%`).join(" / ")}`);
+    if (route.shadow) parts.push(`shadow ${route.shadow.percent}% → ${route.shadow.deployment}`);
+    routes[name] = parts.join(" · ");
+  }
+  const pools: Record<string, string> = {};
+  for (const pool of design.pools) {
+    const route = config.routes[pool.route];
+    const canary = route?.canary?.percent;
+    const variant = pool.role.startsWith("ab-") ? route?.abTest?.variants[pool.role.slice(3)] : undefined;
+    if (pool.role === "canary" && canary !== undefined) pools[pool.id] = `canary ${canary}%`;
+    else if (pool.role === "stable" && canary !== undefined) pools[pool.id] = `stable ${100 - canary}%`;
+    else if ((pool.role === "blue" || pool.role === "green") && route?.blueGreen) pools[pool.id] = route.blueGreen.active === pool.role ? `${pool.role} (active)` : `${pool.role} (idle)`;
+    else if (variant) pools[pool.id] = `variant ${pool.role.slice(3)} ${variant.percent}%`;
+  }
+  return { routes, pools };
 }

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { GatewayDesign } from "../../components/gateway/design";
-import { memberLabel, routeTableRows, topologyMermaid } from "../../components/gateway/topology";
+import { memberLabel, routeTableRows, topologyMermaid, topologyNotes } from "../../components/gateway/topology";
+import { parseGatewayConfig } from "../../stacks/config/gateway";
 import { routeTable, writeGatewayArtifacts } from "../../cli/plan/gateway-artifacts";
 
 /** A small hand-written design: one route, a priority pool over two regions and a canary pool. */
@@ -64,12 +65,14 @@ describe("gateway topology", () => {
         { id: "chat_std", route: "chat", role: "canary", members: [{ backendId: "chat-westus3" }] },
       ],
     };
-    const ids = topologyMermaid(twins, { chat: "weighted · canary 10%" })
+    const ids = topologyMermaid(twins, { routes: { chat: "weighted · canary 10%" } })
       .split("\n")
       .filter((line) => line.includes("{{"))
       .map((line) => line.trim().split("{{")[0]);
     expect(new Set(ids).size).toBe(2);
-    expect(topologyMermaid(twins, { chat: "weighted · canary 10%" })).toContain('(["route chat<br/>weighted · canary 10%"])');
+    const annotated = topologyMermaid(twins, { routes: { chat: "weighted · canary 10%" }, pools: { chat_std: "canary 10%" } });
+    expect(annotated).toContain('(["route chat<br/>weighted · canary 10%"])');
+    expect(annotated).toContain('-->|"canary 10%"|');
   });
 
   it("escapes quotes and markup in labels", () => {
@@ -100,5 +103,26 @@ describe("gateway topology", () => {
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain("pool chat-stable");
     expect(svg).toContain("westus3");
+  });
+});
+
+describe("topology notes from config", () => {
+  it("describes each route and each pool's share", () => {
+    const config = parseGatewayConfig({
+      sku: "BasicV2",
+      capacity: 1,
+      publisher: { name: "Contoso", email: "ai@contoso.com" },
+      auth: { subscriptionKeys: true },
+      circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M" },
+      routes: {
+        chat: { backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }], canary: { deployment: "chat-next", percent: 10, sticky: true }, shadow: { deployment: "chat-next", percent: 5 } },
+        slots: { strategy: "weighted", backends: [{ deployment: "chat" }], blueGreen: { blue: "chat", green: "chat-next", active: "green" }, abTest: { id: "p2", variants: { a: { deployment: "chat", percent: 70 }, b: { deployment: "chat-next", percent: 30 } } } },
+      },
+    });
+    const pools = ["chat-stable", "chat-canary", "slots-blue", "slots-green", "slots-ab-a", "slots-ab-b"].map((id) => ({ id, route: id.split("-")[0]!, role: id.split("-").slice(1).join("-"), members: [] }));
+    expect(topologyNotes(config, { ...design, pools })).toEqual({
+      routes: { chat: "priority failover · canary 10% → chat-next (sticky) · shadow 5% → chat-next", slots: "weighted · blue-green, green active · A/B p2: a 70% / b 30%" },
+      pools: { "chat-stable": "stable 90%", "chat-canary": "canary 10%", "slots-blue": "blue (idle)", "slots-green": "green (active)", "slots-ab-a": "variant a 70%", "slots-ab-b": "variant b 30%" },
+    });
   });
 });
