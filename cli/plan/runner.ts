@@ -56,6 +56,24 @@ export async function runOfflineProgram(
   config: Readonly<Record<string, unknown>> = {},
 ): Promise<OfflineRun> {
   const capture = new ResourceCapture(PROJECT, stack);
+  // Pulumi records `new Error().stack` for every internal promise; under tsx each one is mapped
+  // through source maps, which made that the largest cost of a 200-deployment plan. Stacks are off
+  // while the engine runs unless AOAI_FLEET_PLAN_STACKS=1 (for debugging a crashing program).
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (process.env.AOAI_FLEET_PLAN_STACKS !== "1") Error.stackTraceLimit = 0;
+  try {
+    return await runCaptured(stack, program, config, capture);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+async function runCaptured(
+  stack: string,
+  program: () => Promise<Record<string, unknown>>,
+  config: Readonly<Record<string, unknown>>,
+  capture: ResourceCapture,
+): Promise<OfflineRun> {
   pulumi.runtime.setMocks(createOfflineMocks(stack, capture.onInputs), PROJECT, stack, false);
   pulumi.runtime.setAllConfig(toRuntimeConfig({ ...config }));
   // The program's own failure is caught inside init: if it escaped, Pulumi's component machinery

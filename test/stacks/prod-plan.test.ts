@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runOfflinePlan } from "../../cli/plan/runner";
-import { ACCOUNT, DEPLOYMENT, expectSingleChainPerAccount, ofType, TODAY } from "../support/plan";
+import { ACCOUNT, DEPLOYMENT, expectSingleChainPerAccount, fleetResources, ofType, TODAY } from "../support/plan";
 
 type DeploymentInputs = {
   sku: { name: string; capacity: number };
@@ -12,7 +12,7 @@ describe("prod stack offline plan", () => {
     const plan = await runOfflinePlan("prod", { today: TODAY });
     expect(plan.warnings).toEqual([]);
     const counts: Record<string, number> = {};
-    plan.resources.forEach((r) => (counts[r.type] = (counts[r.type] ?? 0) + 1));
+    fleetResources(plan).forEach((r) => (counts[r.type] = (counts[r.type] ?? 0) + 1));
     expect(counts).toEqual({
       "pulumi:pulumi:Stack": 1,
       "aoai-fleet:index:AoaiFleet": 1,
@@ -21,7 +21,7 @@ describe("prod stack offline plan", () => {
       "azure-native:cognitiveservices:Account": 3,
       "azure-native:cognitiveservices:Deployment": 11,
     });
-    for (const r of plan.resources.filter((x) => x.type.startsWith("azure-native:") || x.type.startsWith("random:"))) {
+    for (const r of fleetResources(plan).filter((x) => x.type.startsWith("azure-native:") || x.type.startsWith("random:"))) {
       expect(r.protect, r.name).toBe(true);
     }
     expect(plan.outputs.resourceGroupName).toBe("rg-contoso-ai-prod");

@@ -26,6 +26,14 @@ export async function configIssues(fleet: unknown, today = TODAY): Promise<reado
   throw new Error("expected the plan to fail with a config error, but it succeeded");
 }
 
+/**
+ * The stack root plus the fleet's subtree (AoaiFleet and everything under it). Other features
+ * (the gateway) add their own resources to the shipped stacks; fleet tests assert this part exactly.
+ */
+export function fleetResources(plan: OfflinePlan): PlannedResource[] {
+  return plan.resources.filter((r) => r.type === "pulumi:pulumi:Stack" || r.urn.includes("::aoai-fleet:index:AoaiFleet"));
+}
+
 export function ofType(plan: OfflinePlan, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);
 }

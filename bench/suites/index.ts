@@ -1,0 +1,2 @@
+/** Bench suite registrations: one import line per suite file. */
+import "./plan";
