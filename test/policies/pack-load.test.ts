@@ -1,0 +1,123 @@
+// Loads the policy pack through @pulumi/pulumi's run-policy-pack, the program the Pulumi CLI's
+// nodejs language host starts for `--policy-pack` (ts-node compile, PolicyPack construction, gRPC
+// analyzer server), then talks to it over the analyzer protocol as the engine does. Only the CLI
+// itself is missing; pack.test.ts runs the real `pulumi preview` when the CLI is installed.
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configSchemaOf } from "../../policies/crossguard";
+import { resolvePackConfig } from "../../policies/pack-config";
+import { allRules } from "../../policies/rules";
+
+const root = path.resolve(__dirname, "..", "..");
+// The analyzer protocol stubs and protobuf runtime that @pulumi/pulumi (and so the engine side) uses.
+const pulumiRequire = createRequire(path.join(root, "node_modules", "@pulumi", "pulumi", "package.json"));
+/* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf classes ship without usable types here */
+const grpc = pulumiRequire("@grpc/grpc-js") as any;
+const services = pulumiRequire("./proto/analyzer_grpc_pb.js") as any;
+const messages = pulumiRequire("./proto/analyzer_pb.js") as any;
+const { Empty } = pulumiRequire("google-protobuf/google/protobuf/empty_pb.js") as any;
+const { Struct } = pulumiRequire("google-protobuf/google/protobuf/struct_pb.js") as any;
+
+const levels = ["advisory", "mandatory", "disabled", "remediate"] as const;
+let child: ChildProcess;
+let client: any;
+
+function call<T>(method: string, request: unknown): Promise<T> {
+  return new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
+}
+
+function analyzeRequest(type: string, name: string, props: Record<string, unknown>): unknown {
+  const request = new messages.AnalyzeRequest();
+  request.setType(type);
+  request.setName(name);
+  request.setUrn(`urn:pulumi:prod::aoai-fleet::${type}::${name}`);
+  request.setProperties(Struct.fromJavaScript(props));
+  request.setOptions(new messages.AnalyzerResourceOptions());
+  return request;
+}
+
+async function diagnostics(request: unknown): Promise<[string, string, string][]> {
+  const response = await call<any>("analyze", request);
+  return response.getDiagnosticsList().map((d: any) => [d.getPolicyname(), levels[d.getEnforcementlevel()], d.getMessage()]);
+}
+
+/** Sends a pack config file the way the CLI does: every policy's level and options, resolved. */
+async function configureWith(file: string): Promise<void> {
+  const request = new messages.ConfigureAnalyzerRequest();
+  const map = request.getPolicyconfigMap();
+  for (const { rule, enforcementLevel, options } of resolvePackConfig(JSON.parse(fs.readFileSync(file, "utf8")), file)) {
+    const config = new messages.PolicyConfig();
+    config.setEnforcementlevel(levels.indexOf(enforcementLevel));
+    config.setProperties(Struct.fromJavaScript(options));
+    map.set(rule.name, config);
+  }
+  await call("configure", request);
+}
+
+beforeAll(async () => {
+  const node = path.join(root, "node_modules", ".bin", "node");
+  const runPolicyPack = path.join(root, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+  child = spawn(node, [runPolicyPack, "127.0.0.1:1", "."], { cwd: path.join(root, "policies") });
+  let stdout = "";
+  let stderr = "";
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", (chunk) => {
+      stdout += String(chunk);
+      if (/^\d+\s*$/.test(stdout)) resolve(stdout.trim());
+    });
+    child.stderr?.on("data", (chunk) => (stderr += String(chunk)));
+    child.on("exit", (code) => reject(new Error(`run-policy-pack exited with ${code} before serving:\n${stdout}\n${stderr}`)));
+  });
+  client = new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+}, 180_000);
+
+afterAll(() => {
+  client?.close();
+  child?.kill();
+});
+
+describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
+  it("describes every rule with its level, severity and config schema", async () => {
+    const info = await call<any>("getAnalyzerInfo", new Empty());
+    expect([info.getName(), info.getVersion()]).toEqual(["aoai-fleet-guardrails", "0.1.0"]);
+    const policies = info.getPoliciesList().map((p: any) => ({
+      name: p.getName(),
+      level: levels[p.getEnforcementlevel()],
+      properties: p.getConfigschema()?.getProperties()?.toJavaScript(),
+    }));
+    expect(policies).toEqual(
+      allRules.map((rule) => ({ name: rule.name, level: rule.enforcementLevel, properties: JSON.parse(JSON.stringify(configSchemaOf(rule).properties)) })),
+    );
+  });
+
+  it("blocks a raw azure-native Deployment without a model version", async () => {
+    const raw = { accountName: "hand-written", resourceGroupName: "rg", sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4o" }, versionUpgradeOption: "NoAutoUpgrade" } };
+    expect(await diagnostics(analyzeRequest("azure-native:cognitiveservices:Deployment", "raw", raw))).toEqual([
+      [
+        "aoai-deployment-missing-model-version",
+        "mandatory",
+        // CrossGuard prefixes each violation with the policy's description.
+        "Azure OpenAI model deployments must pin properties.model.version to an explicit version.\n" +
+          'Deployment "raw" does not set properties.model.version, so Azure deploys whatever version is the default and may swap it later; pin an explicit version from the model catalog, e.g. properties.model.version: "2024-11-20".',
+      ],
+    ]);
+  });
+
+  it("applies the per-stack pack config (prod forbids auto-upgrade to new defaults, dev allows it)", async () => {
+    const deployment = { accountName: "a", resourceGroupName: "rg", sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4.1", version: "2025-04-14" }, versionUpgradeOption: "OnceNewDefaultVersionAvailable" } };
+    await configureWith(path.join(root, "policies", "config", "prod.json"));
+    expect(await diagnostics(analyzeRequest("azure-native:cognitiveservices:Deployment", "chat", deployment))).toEqual([
+      [
+        "aoai-deployment-enforce-upgrade-option",
+        "mandatory",
+        "Azure OpenAI model deployments must set properties.versionUpgradeOption to a value this environment allows.\n" +
+          'Deployment "chat" sets properties.versionUpgradeOption to "OnceNewDefaultVersionAvailable", which this environment does not allow; use NoAutoUpgrade or OnceCurrentVersionExpired.',
+      ],
+    ]);
+    await configureWith(path.join(root, "policies", "config", "dev.json"));
+    expect(await diagnostics(analyzeRequest("azure-native:cognitiveservices:Deployment", "chat", deployment))).toEqual([]);
+  });
+});
