@@ -1,5 +1,5 @@
 import * as ss from "simple-statistics";
-import { isFailure, isShadow, type RequestRecord } from "../metrics/records";
+import { isClientAnswer, isFailure, type RequestRecord } from "../metrics/records";
 import { twoProportionZTest, welchTTest, type DifferenceTest } from "../stats/tests";
 
 export interface AbOptions {
@@ -53,7 +53,7 @@ export interface AbReport {
 export function abReport(records: readonly RequestRecord[], experiment: string, options: AbOptions = defaultAbOptions): AbReport {
   const byVariant = new Map<string, RequestRecord[]>();
   for (const r of records) {
-    if (r.experiment !== experiment || r.variant === undefined || isShadow(r)) continue;
+    if (r.experiment !== experiment || r.variant === undefined || !isClientAnswer(r)) continue;
     byVariant.set(r.variant, [...(byVariant.get(r.variant) ?? []), r]);
   }
   const names = [...byVariant.keys()].sort();

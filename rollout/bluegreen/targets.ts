@@ -1,5 +1,4 @@
-import type { GatewayRoute } from "../../stacks/config/gateway";
-import type { RequestRecord } from "../metrics/records";
+import { isClientAnswer, type RequestRecord } from "../metrics/records";
 import type { SimulatorMetricSource } from "../metrics/simulatorSource";
 import { NAMES } from "../../gateway-policy/strategies/edge";
 import { RolloutError } from "../errors";
@@ -8,16 +7,13 @@ import type { SmokeTarget } from "./smoke";
 /** Smoke requests through the simulator, forced to a slot as the test header does at the gateway. */
 export class SimulatorSmokeTarget implements SmokeTarget {
   readonly description: string;
-  constructor(
-    private readonly source: SimulatorMetricSource,
-    private readonly routeConfig: () => GatewayRoute,
-  ) {
+  constructor(private readonly source: SimulatorMetricSource) {
     this.description = source.description;
   }
   async send(route: string, slot: "blue" | "green", requests: number): Promise<RequestRecord[]> {
     // One request per 100 ms of virtual time: a smoke test, not a load test.
-    const records = await this.source.simulate(route, this.routeConfig(), Math.max(1, requests / 10), { forceSlot: slot, requests });
-    return records.filter((r) => r.role !== "shadow");
+    const records = await this.source.simulate(route, Math.max(1, requests / 10), { forceSlot: slot, requests });
+    return records.filter(isClientAnswer);
   }
 }
 

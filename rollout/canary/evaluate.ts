@@ -10,9 +10,10 @@ export interface CanaryEvaluation {
 }
 
 /**
- * Splits a window's records into the canary (served by the canary deployment) and stable (served
- * by one of the route's backends) — shadow copies and other arms (A/B variants, slots) count for
- * neither — and decides.
+ * Splits a window's records into the canary (calls to the canary deployment) and stable (calls to
+ * one of the route's backends) and decides. Every backend call counts — including attempts the
+ * gateway retried elsewhere, so retries cannot hide a failing canary; shadow copies and other arms
+ * (A/B variants, slots) count for neither.
  */
 export function evaluateCanaryRecords(records: readonly RequestRecord[], route: GatewayRoute, policy: CanaryPolicy): CanaryEvaluation {
   const canaryDeployment = route.canary?.deployment;

@@ -12,7 +12,7 @@ import { SimulatorMetricSource } from "../metrics/simulatorSource";
 import { renderAbReport, renderAction, renderCanaryEvaluation, renderShadowReport, renderSmoke } from "../render/tables";
 import { renderStatus } from "../render/status";
 import { shadowReport } from "../shadow/report";
-import { stackFilePath } from "../stackfile/stackFile";
+import { readStackText, stackFilePath } from "../stackfile/stackFile";
 import { canaryPolicyFrom, contextFor, integer, metricSourceFor, number, windowSeconds, type CommonOptions, type PolicyOptions, type SourceOptions } from "./options";
 
 /** Where command output goes; returns the exit code. */
@@ -42,7 +42,7 @@ export async function canaryCommand(
 
 export async function canaryEvaluateCommand(stack: string, route: string, options: SourceOptions & PolicyOptions, print: Print): Promise<number> {
   const ctx = contextFor(stack, options, print);
-  const source = metricSourceFor(options);
+  const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const { route: config } = loadRoute(ctx, route);
   print(`evaluating route ${route} over ${options.window} s from ${source.description}`);
   const ev = await canaryEvaluate(ctx, route, { source, policy: canaryPolicyFrom(options), windowSeconds: windowSeconds(options) });
@@ -52,7 +52,7 @@ export async function canaryEvaluateCommand(stack: string, route: string, option
 
 export async function canaryRunCommand(stack: string, route: string, options: SourceOptions & PolicyOptions & { maxEvaluations: string }, print: Print): Promise<number> {
   const ctx = contextFor(stack, options, print);
-  const source = metricSourceFor(options);
+  const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const { route: config } = loadRoute(ctx, route);
   const stable = config.backends.map((b) => b.deployment).join(", ");
   print(`canary run on route ${route}: windows of ${options.window} s from ${source.description}`);
@@ -106,7 +106,8 @@ export async function blueGreenSmokeCommand(stack: string, route: string, option
   let target;
   if (options.target === "sim") {
     const { name, scenario } = loadRolloutScenario(options.scenario);
-    target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name), () => loadRoute(ctx, route).route);
+    const file = stackFilePath(ctx.dir, ctx.stack);
+    target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name, () => readStackText(file)));
   } else {
     const key = options.apiKeyEnv ? process.env[options.apiKeyEnv] : undefined;
     if (options.apiKeyEnv && !key) throw new RolloutError(`--api-key-env ${options.apiKeyEnv}: that environment variable is not set`, 2);
@@ -133,7 +134,7 @@ export async function abReportCommand(stack: string, experiment: string, options
     const known = Object.values(gateway.routes).flatMap((r) => (r.abTest ? [r.abTest.id] : []));
     throw new RolloutError(`no route of stack ${stack} runs experiment ${experiment}; experiments: ${known.join(", ") || "none"}`, 2);
   }
-  const source = metricSourceFor(options);
+  const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const records = await source.fetch({ stack, route: routeName, routeConfig: gateway.routes[routeName]!, windowSeconds: windowSeconds(options) });
   print(`A/B report for route ${routeName} over ${options.window} s from ${source.description}`);
   print(
@@ -151,7 +152,7 @@ export async function shadowReportCommand(stack: string, route: string, options:
   const ctx = contextFor(stack, options, print);
   const { route: config } = loadRoute(ctx, route);
   if (!config.shadow) throw new RolloutError(`aoai-fleet:gateway.routes.${route}.shadow is not set; nothing to report`, 2);
-  const source = metricSourceFor(options);
+  const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const records = await source.fetch({ stack, route, routeConfig: config, windowSeconds: windowSeconds(options) });
   print(`shadow report for route ${route} (${config.shadow.percent}% copied to ${config.shadow.deployment}) over ${options.window} s from ${source.description}`);
   print(renderShadowReport(shadowReport(records)));

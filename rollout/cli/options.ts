@@ -8,6 +8,7 @@ import { AzureMonitorMetricSource } from "../metrics/azureMonitorSource";
 import { FileMetricSource } from "../metrics/fileSource";
 import { loadRolloutScenario } from "../metrics/simScenario";
 import { SimulatorMetricSource } from "../metrics/simulatorSource";
+import { readStackText } from "../stackfile/stackFile";
 import type { MetricSource } from "../metrics/source";
 
 /** Options every rollout command accepts. */
@@ -28,10 +29,10 @@ export function contextFor(stack: string, options: CommonOptions, log: (line: st
 }
 
 /** `--source sim | file:<path> | azure`. */
-export function metricSourceFor(options: SourceOptions): MetricSource {
+export function metricSourceFor(options: SourceOptions, stackFile: string): MetricSource {
   if (options.source === "sim") {
     const { name, scenario } = loadRolloutScenario(options.scenario);
-    return new SimulatorMetricSource(scenario, name);
+    return new SimulatorMetricSource(scenario, name, () => readStackText(stackFile));
   }
   if (options.source.startsWith("file:")) return new FileMetricSource(resolve(options.source.slice("file:".length)));
   if (options.source === "azure") return AzureMonitorMetricSource.create(options.workspace ?? process.env.AOAI_FLEET_LOG_WORKSPACE_ID);

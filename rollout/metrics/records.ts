@@ -23,8 +23,11 @@ export interface RequestRecord {
   experiment?: string;
   /** A/B variant key (`a`, `b`, …) when the request was assigned to one. */
   variant?: string;
-  /** `primary` for the answer the client got, `shadow` for the mirrored copy. Absent means primary. */
-  role?: "primary" | "shadow";
+  /**
+   * `primary`: the answer the client got (absent means primary). `retried`: a backend attempt whose
+   * failure the gateway hid by retrying elsewhere. `shadow`: the mirrored copy.
+   */
+  role?: "primary" | "retried" | "shadow";
   /** Id shared by a primary request and its shadow copy. */
   correlationId?: string;
   /** Hash (or text) of the response body, compared between primary and shadow. */
@@ -54,7 +57,7 @@ export const requestRecordSchema = z.object({
   completionTokens: z.coerce.number().int().min(0).default(0),
   experiment: z.string().min(1).optional(),
   variant: z.string().min(1).optional(),
-  role: z.enum(["primary", "shadow"]).optional(),
+  role: z.enum(["primary", "retried", "shadow"]).optional(),
   correlationId: z.string().min(1).optional(),
   responseHash: z.string().optional(),
   outcomes: z.record(z.string(), z.coerce.number()).optional(),
@@ -62,4 +65,9 @@ export const requestRecordSchema = z.object({
 
 export function isShadow(record: RequestRecord): boolean {
   return record.role === "shadow";
+}
+
+/** The answer a client got: what A/B, shadow and smoke reports judge (retries and copies excluded). */
+export function isClientAnswer(record: RequestRecord): boolean {
+  return record.role === undefined || record.role === "primary";
 }

@@ -9,14 +9,8 @@ const behaviour = z.strictObject({
   errorRate: z.number().min(0).max(1).default(0),
   /** Extra latency on every answer, ms. */
   addLatencyMs: z.number().min(0).default(0),
-  /** Median time to first token, ms (simulator default 350). */
-  baseLatencyMs: z.number().positive().optional(),
-  /** Completion tokens the simulated model generates (simulator default 200). */
-  completionTokens: z.number().int().min(0).optional(),
-  /** Capacity units (1 unit = 1,000 TPM, 6 RPM); overrides `defaultCapacityUnits`. */
+  /** Capacity units in each region instead of the fleet plan's (TPM and RPM scale with it). */
   capacityUnits: z.number().int().positive().optional(),
-  /** Model name the deployment reports; responses "match" in shadow reports when model and length agree. */
-  model: z.string().min(1).default("gpt-4o"),
   /** Probability (0–1) that each successful request records outcome `<name>` = 1 (else 0). */
   outcomes: z.record(z.string().min(1), z.number().min(0).max(1)).default({}),
 });
@@ -25,15 +19,13 @@ export const rolloutSimScenarioSchema = z.strictObject({
   /** Seed of every random draw: one seed, one run. */
   seed: z.number().int().default(42),
   /** Client requests per second on the route (Poisson arrivals). */
-  requestsPerSecond: z.number().positive().default(10),
+  requestsPerSecond: z.number().positive().default(5),
   /** Distinct callers (user ids) — A/B assignment and sticky canaries are per caller. */
   callers: z.number().int().positive().default(1000),
   /** Prompt size in characters (~4 characters per token). */
   promptChars: z.number().int().positive().default(400),
-  /** max_tokens sent with each request. */
-  maxTokens: z.number().int().positive().default(200),
-  /** Capacity of deployments the scenario does not size: ample, so throttling does not mask what is tested. */
-  defaultCapacityUnits: z.number().int().positive().default(1000),
+  /** max_tokens sent with each request (the simulated model writes up to 200 tokens). */
+  maxTokens: z.number().int().positive().default(100),
   /** Behaviour per fleet deployment name; unnamed deployments behave as the simulator's defaults. */
   deployments: z.record(z.string().min(1), behaviour).default({}),
 });

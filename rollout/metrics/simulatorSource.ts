@@ -1,39 +1,46 @@
 import { createHash } from "node:crypto";
+import { circuitBreakerRule } from "../../components/gateway/backends";
+import { NAMES } from "../../gateway-policy/strategies/edge";
 import type { GatewayRoute } from "../../stacks/config/gateway";
-import { VirtualClock } from "../../simulator/clock";
-import { DEFAULT_LATENCY, SimulatedDeployment } from "../../simulator/azure/deployment";
+import { UpstreamDirectory } from "../../simulator/azure/account";
 import type { FaultWindow } from "../../simulator/azure/faults";
-import { TransportError, type SimResponse } from "../../simulator/http-types";
+import { VirtualClock } from "../../simulator/clock";
+import type { CircuitBreakerRule } from "../../simulator/emulator/backends";
+import { PolicyEmulator } from "../../simulator/emulator/emulator";
+import type { GatewayResult } from "../../simulator/gateway-types";
+import { TransportError, type SimRequest, type SimResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
+import { parseIsoDuration } from "../../simulator/scenario/duration";
+import { buildWorld, type World } from "../../simulator/world";
 import type { RequestRecord } from "./records";
 import type { RolloutSimScenario } from "./simScenario";
-import { routeRequest } from "./simRouter";
 import type { MetricQuery, MetricSource } from "./source";
+import { designStack, type StackDesign } from "./stackDesign";
 
-/** Per 1 capacity unit, as for gpt-4o GlobalStandard: 1,000 tokens and 6 requests per minute. */
-const TPM_PER_UNIT = 1000;
-const RPM_PER_UNIT = 6;
 const API_VERSION = "2024-10-21";
-const REQUEST_TIMEOUT_MS = 120_000;
+const RUN_EPOCH_MS = Date.UTC(2026, 0, 1);
 
 /** Options for one simulated traffic window. */
 export interface SimWindowOptions {
-  /** Force every request to this blue-green slot (smoke test through the test header). */
+  /** Force every request to this blue-green slot with the policy's test header (smoke tests). */
   forceSlot?: "blue" | "green";
-  /** Send exactly this many requests instead of `requestsPerSecond × windowSeconds`. */
+  /** Send exactly this many requests, evenly spaced, instead of Poisson arrivals. */
   requests?: number;
 }
 
 /**
- * Offline metric source: simulated Azure OpenAI deployments (`simulator/azure`) on a virtual clock,
- * fed by Poisson traffic routed by the route's current rollout config. Each `fetch` simulates the
- * next window of time, so a `canary run` sees fresh traffic at every step; one seed gives one run.
+ * Offline metric source: the stack's real generated API policy (fleet plan → gateway design →
+ * policy XML) run by the project's policy emulator against simulated Azure OpenAI deployments on a
+ * virtual clock. The stack file is re-read for every window, so a canary step or slot switch
+ * written between windows changes the named values the next window runs with.
+ *
+ * Records: one `primary` per client request (the answer the client got), one `retried` per backend
+ * attempt whose failure the policy hid by retrying, and one `shadow` per copy the policy sent with
+ * `send-one-way-request` (its answer captured on the way, the client never waits for it).
  */
 export class SimulatorMetricSource implements MetricSource {
   readonly description: string;
-  private readonly clock = new VirtualClock();
   private readonly rng: Rng;
-  private readonly deployments = new Map<string, SimulatedDeployment>();
   private windowStartMs = 0;
   private windowIndex = 0;
   private requestSeq = 0;
@@ -41,116 +48,176 @@ export class SimulatorMetricSource implements MetricSource {
   constructor(
     private readonly scenario: RolloutSimScenario,
     scenarioName: string,
+    /** Current stack file text (re-read for every window). */
+    private readonly stackText: () => string,
   ) {
-    this.description = `simulator (scenario ${scenarioName}, seed ${scenario.seed})`;
+    this.description = `simulator (policy emulator, scenario ${scenarioName}, seed ${scenario.seed})`;
     this.rng = new Rng(scenario.seed);
   }
 
   async fetch(query: MetricQuery): Promise<RequestRecord[]> {
-    return this.simulate(query.route, query.routeConfig, query.windowSeconds, {});
+    return this.simulate(query.route, query.windowSeconds, {});
   }
 
   async nextWindow(): Promise<boolean> {
     return true;
   }
 
-  /** Simulates one window of traffic and returns its records (primary and shadow). */
-  async simulate(routeName: string, route: GatewayRoute, windowSeconds: number, options: SimWindowOptions): Promise<RequestRecord[]> {
+  /** Simulates one window of client traffic on `routeName` and returns its records. */
+  async simulate(routeName: string, windowSeconds: number, options: SimWindowOptions): Promise<RequestRecord[]> {
+    const stack = designStack(this.stackText(), new Date(RUN_EPOCH_MS));
+    const route = stack.gateway.routes[routeName];
+    if (!route) throw new Error(`route ${routeName} is not in the stack's gateway config`);
     const rng = this.rng.fork(`window-${this.windowIndex++}`);
+    const clock = new VirtualClock();
+    const world = this.buildWorld(stack, clock, rng);
+    const shadowAnswers = new Map<string, ShadowAnswer[]>();
+    const emulator = new PolicyEmulator({
+      policyXml: stack.design.apiPolicy.xml,
+      backends: world.registry,
+      upstreams: shadowCapturingDirectory(world, clock, shadowAnswers),
+      namedValues: new Map(stack.design.namedValues.map((v) => [v.id, v.value])),
+      clock,
+      rng: rng.fork("gateway"),
+      apiPath: "openai",
+      region: stack.plan.accounts[0]?.region ?? "eastus2",
+    });
+    const deploymentOf = new Map(stack.design.singles.map((s) => [s.id, s.deployment]));
     const records: RequestRecord[] = [];
-    const start = this.windowStartMs;
-    const end = start + windowSeconds * 1000;
-    const meanGapMs = 1000 / this.scenario.requestsPerSecond;
+    const base = this.windowStartMs;
+    const end = windowSeconds * 1000;
     const arrivals: number[] = [];
     if (options.requests !== undefined) {
-      for (let i = 0; i < options.requests; i++) arrivals.push(start + (i * (end - start)) / options.requests);
+      for (let i = 0; i < options.requests; i++) arrivals.push((i * end) / options.requests);
     } else {
-      for (let t = start + rng.exponential(meanGapMs); t < end; t += rng.exponential(meanGapMs)) arrivals.push(t);
+      const gap = 1000 / this.scenario.requestsPerSecond;
+      for (let t = rng.exponential(gap); t < end; t += rng.exponential(gap)) arrivals.push(t);
     }
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (options.forceSlot) Object.assign(headers, { [NAMES.slotHeader]: options.forceSlot, [NAMES.canaryHeader]: "stable" });
+    const request: SimRequest = {
+      method: "POST",
+      path: `/openai/deployments/${encodeURIComponent(routeName)}/chat/completions`,
+      query: { "api-version": API_VERSION },
+      headers,
+      body: JSON.stringify({ messages: [{ role: "user", content: "x".repeat(this.scenario.promptChars) }], max_tokens: this.scenario.maxTokens }),
+    };
+    const callers = rng.fork("callers");
+    const outcomeRng = rng.fork("outcomes");
+    const stamp = (t: number): string => new Date(RUN_EPOCH_MS + base + t).toISOString();
+    const copiesSent: Array<{ key: string; correlationId: string; primary: RequestRecord }> = [];
     for (const at of arrivals) {
-      const seq = this.requestSeq++;
-      const routed = routeRequest(routeName, route, {
-        callerId: `caller-${rng.int(1, this.scenario.callers)}`,
-        canaryDraw: rng.float(),
-        shadowDraw: rng.float(),
-        backendDraw: rng.float(),
-        ...(options.forceSlot ? { forceSlot: options.forceSlot } : {}),
-      });
-      const outcomeDraws = rng.fork(`outcomes-${seq}`);
-      const correlationId = `sim-${seq}`;
-      const base = { route: routeName, correlationId, ...(routed.experiment ? { experiment: routed.experiment, variant: routed.variant } : {}) };
-      this.clock.schedule(at, () => {
-        void this.send(routed.deployment, outcomeDraws).then((r) => records.push({ ...base, ...r, role: "primary" }));
-        if (routed.shadowDeployment) {
-          void this.send(routed.shadowDeployment, outcomeDraws.fork("shadow")).then((r) => records.push({ ...base, ...r, role: "shadow" }));
-        }
+      const correlationId = `sim-${this.requestSeq++}`;
+      const caller = `caller-${callers.int(1, this.scenario.callers)}`;
+      clock.schedule(at, () => {
+        void emulator.handle({ request, caller: { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.0.0.1" } }).then((result) => {
+          const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId };
+          records.push(primary);
+          for (const attempt of result.trace.attempts.slice(0, -1)) {
+            records.push({
+              timestamp: stamp(attempt.endMs), route: routeName, deployment: deploymentOf.get(attempt.backendId) ?? attempt.backendId, role: "retried",
+              status: attempt.status ?? 0, latencyMs: attempt.endMs - attempt.startMs, promptTokens: 0, completionTokens: 0, correlationId,
+            });
+          }
+          for (const copy of result.trace.oneWay) copiesSent.push({ key: `${new URL(copy.url).pathname}|${copy.atMs}`, correlationId, primary });
+        });
       });
     }
-    await this.clock.run();
-    this.windowStartMs = Math.max(end, this.clock.now());
-    return records.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || (a.correlationId ?? "").localeCompare(b.correlationId ?? ""));
+    await clock.run();
+    // Join each copy the policy sent with the answer the shadow deployment gave it (same path, same instant).
+    for (const copy of copiesSent) {
+      const answer = shadowAnswers.get(copy.key)?.shift();
+      if (!answer) continue;
+      records.push({ ...answer, route: routeName, timestamp: stamp(answer.finishedAt), role: "shadow", correlationId: copy.correlationId, ...(copy.primary.experiment ? { experiment: copy.primary.experiment, variant: copy.primary.variant } : {}) });
+    }
+    this.windowStartMs = base + Math.max(end, clock.now());
+    return records.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || (a.correlationId ?? "").localeCompare(b.correlationId ?? "") || (a.role ?? "").localeCompare(b.role ?? ""));
   }
 
-  private async send(deploymentName: string, draws: Rng): Promise<Omit<RequestRecord, "route">> {
-    const deployment = this.deploymentFor(deploymentName);
-    const startedAt = this.clock.now();
-    const body = JSON.stringify({ messages: [{ role: "user", content: "x".repeat(this.scenario.promptChars) }], max_tokens: this.scenario.maxTokens });
-    const request = { method: "POST", path: `/openai/deployments/${deploymentName}/chat/completions`, query: { "api-version": API_VERSION }, headers: {}, body };
-    let response: SimResponse | undefined;
-    try {
-      response = await deployment.send(request, REQUEST_TIMEOUT_MS);
-    } catch (error) {
-      if (!(error instanceof TransportError)) throw error;
-    }
-    const finishedAt = this.clock.now();
-    const usage = response?.status === 200 ? usageOf(response.body) : undefined;
-    const behaviour = this.scenario.deployments[deploymentName];
+  private primaryRecord(
+    routeName: string,
+    route: GatewayRoute,
+    result: GatewayResult,
+    deploymentOf: ReadonlyMap<string, string>,
+    latencyMs: number,
+    outcomeRng: Rng,
+  ): Omit<RequestRecord, "timestamp" | "correlationId"> {
+    const last = result.trace.attempts[result.trace.attempts.length - 1];
+    const side = result.trace.variables[NAMES.labelVar] ?? "stable";
+    const deployment = last && !result.trace.gatewayGenerated ? (deploymentOf.get(last.backendId) ?? last.backendId) : sideDeployment(route, side);
+    const variant = result.trace.variables[NAMES.variantVar];
+    const usage = result.response.status === 200 ? usageOf(result.response.body) : undefined;
+    const behaviour = this.scenario.deployments[deployment];
     const outcomes =
       usage && behaviour && Object.keys(behaviour.outcomes).length > 0
-        ? Object.fromEntries(Object.entries(behaviour.outcomes).map(([name, p]) => [name, draws.float() < p ? 1 : 0]))
+        ? Object.fromEntries(Object.entries(behaviour.outcomes).map(([name, p]) => [name, outcomeRng.float() < p ? 1 : 0]))
         : undefined;
     return {
-      timestamp: new Date(Date.UTC(2026, 0, 1) + finishedAt).toISOString(),
-      deployment: deploymentName,
-      status: response?.status ?? 0,
-      latencyMs: finishedAt - startedAt,
+      route: routeName,
+      deployment,
+      role: "primary",
+      status: result.response.status,
+      latencyMs,
       promptTokens: usage?.prompt ?? 0,
       completionTokens: usage?.completion ?? 0,
-      // The simulator is not a model: two answers "match" when the same model produced the same length.
+      ...(route.abTest && variant ? { experiment: route.abTest.id, variant } : {}),
       ...(usage ? { responseHash: hash(`${usage.model}:${usage.completion}`) } : {}),
       ...(outcomes ? { outcomes } : {}),
     };
   }
 
-  private deploymentFor(name: string): SimulatedDeployment {
-    const existing = this.deployments.get(name);
-    if (existing) return existing;
-    const behaviour = this.scenario.deployments[name];
-    const faults: FaultWindow[] = [];
-    if (behaviour && behaviour.errorRate > 0) {
-      faults.push({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, deployment: name, fault: { kind: "errors", rate: behaviour.errorRate, status: 500 } });
-    }
-    if (behaviour && behaviour.addLatencyMs > 0) {
-      faults.push({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, deployment: name, fault: { kind: "latency", addMs: behaviour.addLatencyMs } });
-    }
-    const created = new SimulatedDeployment(
-      {
-        deployment: name,
-        region: "sim",
-        model: behaviour?.model ?? "gpt-4o",
-        capacity: behaviour?.capacityUnits ?? this.scenario.defaultCapacityUnits,
-        tpmPerUnit: TPM_PER_UNIT,
-        rpmPerUnit: RPM_PER_UNIT,
-        latency: { ...DEFAULT_LATENCY, ...(behaviour?.baseLatencyMs !== undefined ? { baseMs: behaviour.baseLatencyMs } : {}) },
-        ...(behaviour?.completionTokens !== undefined ? { completionTokens: behaviour.completionTokens } : {}),
-      },
-      this.clock,
-      this.rng.fork(`deployment-${name}`),
+  private buildWorld(stack: StackDesign, clock: VirtualClock, rng: Rng): World {
+    const planned = new Map(stack.plan.accounts.flatMap((a) => a.deployments.map((d) => [`${d.name}@${a.region}`, d])));
+    const faults: FaultWindow[] = Object.entries(this.scenario.deployments).flatMap(([deployment, b]) => [
+      ...(b.errorRate > 0 ? [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, deployment, fault: { kind: "errors" as const, rate: b.errorRate, status: 500 } }] : []),
+      ...(b.addLatencyMs > 0 ? [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, deployment, fault: { kind: "latency" as const, addMs: b.addLatencyMs } }] : []),
+    ]);
+    const breaker = stack.gateway.circuitBreaker ? emulatorBreaker(circuitBreakerRule(stack.gateway.circuitBreaker)) : undefined;
+    return buildWorld({
+      backends: stack.design.singles.map((single) => {
+        const d = planned.get(`${single.deployment}@${single.region}`);
+        const override = this.scenario.deployments[single.deployment]?.capacityUnits;
+        const capacity = override ?? single.capacity;
+        const scale = capacity / Math.max(1, single.capacity);
+        return {
+          backendId: single.id,
+          deployment: single.deployment,
+          region: single.region,
+          model: d?.model ?? "gpt-4o",
+          capacity,
+          tpm: Math.max(1, Math.round((d?.tpm ?? 1000 * single.capacity) * scale)),
+          rpm: d?.rpm === null || d?.rpm === undefined ? null : Math.max(1, Math.round(d.rpm * scale)),
+          url: `${stack.accountUrl(single.region)}/deployments/${single.deployment}`,
+        };
+      }),
+      pools: stack.design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) })),
+      ...(breaker ? { breaker } : {}),
+      clock,
+      rng,
       faults,
-    );
-    this.deployments.set(name, created);
-    return created;
+    });
   }
+}
+
+/** The deployment behind a side label when the gateway answered itself (no backend attempt). */
+function sideDeployment(route: GatewayRoute, side: string): string {
+  if (side === "canary" && route.canary) return route.canary.deployment;
+  if ((side === "blue" || side === "green") && route.blueGreen) return route.blueGreen[side];
+  if (side.startsWith("ab-") && route.abTest) return route.abTest.variants[side.slice(3)]?.deployment ?? side;
+  return route.backends[0]?.deployment ?? side;
+}
+
+/** The component's APIM breaker rule in the emulator's terms (transport failures count too). */
+function emulatorBreaker(rule: ReturnType<typeof circuitBreakerRule>): CircuitBreakerRule {
+  return {
+    name: rule.name,
+    count: rule.failureCondition.count,
+    intervalMs: parseIsoDuration(rule.failureCondition.interval) ?? 60_000,
+    statusCodeRanges: rule.failureCondition.statusCodeRanges.map((r) => ({ ...r })),
+    errorReasons: ["BackendConnectionFailure", "Timeout"],
+    tripDurationMs: parseIsoDuration(rule.tripDuration) ?? 60_000,
+    acceptRetryAfter: rule.acceptRetryAfter,
+  };
 }
 
 function usageOf(body: string): { prompt: number; completion: number; model: string } | undefined {
@@ -161,4 +228,50 @@ function usageOf(body: string): { prompt: number; completion: number; model: str
 
 function hash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+interface ShadowAnswer {
+  deployment: string;
+  status: number;
+  latencyMs: number;
+  promptTokens: number;
+  completionTokens: number;
+  finishedAt: number;
+  responseHash?: string;
+}
+
+/**
+ * The world's upstreams, wrapped so that copies the policy marks with the shadow header have their
+ * answers captured (keyed by path and send time, which `trace.oneWay` also records). Everything
+ * else passes through untouched.
+ */
+function shadowCapturingDirectory(world: World, clock: VirtualClock, answers: Map<string, ShadowAnswer[]>): UpstreamDirectory {
+  const directory = new UpstreamDirectory();
+  for (const origin of world.directory.origins()) {
+    const inner = world.directory.resolve(new URL(origin));
+    if (!inner) continue;
+    directory.set(origin, {
+      async send(req: SimRequest, timeoutMs: number): Promise<SimResponse> {
+        if (req.headers[NAMES.shadowOfHeader] === undefined) return inner.send(req, timeoutMs);
+        const sentAt = clock.now();
+        const deployment = decodeURIComponent(/^\/openai\/deployments\/([^/]+)\//.exec(req.path)?.[1] ?? "unknown");
+        const key = `${req.path}|${sentAt}`;
+        const keep = (answer: ShadowAnswer): void => void answers.set(key, [...(answers.get(key) ?? []), answer]);
+        try {
+          const response = await inner.send(req, timeoutMs);
+          const usage = response.status === 200 ? usageOf(response.body) : undefined;
+          keep({
+            deployment, status: response.status, latencyMs: clock.now() - sentAt, finishedAt: clock.now(),
+            promptTokens: usage?.prompt ?? 0, completionTokens: usage?.completion ?? 0,
+            ...(usage ? { responseHash: hash(`${usage.model}:${usage.completion}`) } : {}),
+          });
+          return response;
+        } catch (error) {
+          if (error instanceof TransportError) keep({ deployment, status: 0, latencyMs: clock.now() - sentAt, finishedAt: clock.now(), promptTokens: 0, completionTokens: 0 });
+          throw error;
+        }
+      },
+    });
+  }
+  return directory;
 }

@@ -1,4 +1,4 @@
-import { isFailure, type RequestRecord } from "../metrics/records";
+import { isClientAnswer, isFailure, type RequestRecord } from "../metrics/records";
 import { summarize, type ArmSummary } from "../stats/summary";
 
 export interface ShadowReport {
@@ -21,7 +21,7 @@ export interface ShadowReport {
 /** Primary vs shadow over the correlated pairs only, so both sides saw the same requests. */
 export function shadowReport(records: readonly RequestRecord[]): ShadowReport {
   const primaries = new Map<string, RequestRecord>();
-  for (const r of records) if (r.role !== "shadow" && r.correlationId) primaries.set(r.correlationId, r);
+  for (const r of records) if (isClientAnswer(r) && r.correlationId) primaries.set(r.correlationId, r);
   const pairs: Array<[RequestRecord, RequestRecord]> = [];
   let orphanShadows = 0;
   for (const r of records) {

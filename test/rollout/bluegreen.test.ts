@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { blueGreenDeploy, blueGreenRollback, blueGreenSmoke, blueGreenSwitch } from "../../rollout/bluegreen/actions";
 import { defaultSmokeCriteria } from "../../rollout/bluegreen/smoke";
 import { SimulatorSmokeTarget } from "../../rollout/bluegreen/targets";
-import { loadRoute } from "../../rollout/engine";
 import { loadRolloutScenario } from "../../rollout/metrics/simScenario";
 import { SimulatorMetricSource } from "../../rollout/metrics/simulatorSource";
 import { FIXTURE, tempStack } from "./support";
@@ -12,8 +11,7 @@ const fixture = readFileSync(FIXTURE, "utf8");
 const BG_LINE = "        blueGreen: { blue: chat, green: chat-next, active: blue }   # slot switch = one value";
 
 function target(stack: ReturnType<typeof tempStack>, scenario: string): SimulatorSmokeTarget {
-  const source = new SimulatorMetricSource(loadRolloutScenario(scenario).scenario, scenario);
-  return new SimulatorSmokeTarget(source, () => loadRoute(stack.ctx, "chat-bg").route);
+  return new SimulatorSmokeTarget(new SimulatorMetricSource(loadRolloutScenario(scenario).scenario, scenario, stack.read));
 }
 
 describe("blue-green", () => {

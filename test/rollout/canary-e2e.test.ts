@@ -8,8 +8,8 @@ import { SimulatorMetricSource } from "../../rollout/metrics/simulatorSource";
 import { readRouteState } from "../../rollout/state";
 import { FIXTURE, tempStack } from "./support";
 
-function simSource(name: string): SimulatorMetricSource {
-  return new SimulatorMetricSource(loadRolloutScenario(name).scenario, name);
+function simSource(name: string, stack: ReturnType<typeof tempStack>): SimulatorMetricSource {
+  return new SimulatorMetricSource(loadRolloutScenario(name).scenario, name, stack.read);
 }
 
 const canaryLine = (text: string): string | undefined => text.split("\n").find((l) => l.includes("canary: {"));
@@ -19,7 +19,7 @@ describe("canary end to end on the simulator (offline)", () => {
     const stack = tempStack();
     await canaryStart(stack.ctx, "chat", "chat-next");
     expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 5, sticky: true }");
-    const result = await canaryRun(stack.ctx, "chat", { source: simSource("healthy"), policy: defaultCanaryPolicy, windowSeconds: 300, maxEvaluations: 20 });
+    const result = await canaryRun(stack.ctx, "chat", { source: simSource("healthy", stack), policy: defaultCanaryPolicy, windowSeconds: 300, maxEvaluations: 20 });
     expect(result.outcome).toBe("promoted");
     expect(result.finalPercent).toBe(100);
     expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 100, sticky: true }");
@@ -34,7 +34,7 @@ describe("canary end to end on the simulator (offline)", () => {
   it("rolls back a canary whose error rate is 5 points above stable to 0%", async () => {
     const stack = tempStack();
     await canaryStart(stack.ctx, "chat", "chat-next");
-    const result = await canaryRun(stack.ctx, "chat", { source: simSource("canary-errors"), policy: defaultCanaryPolicy, windowSeconds: 300, maxEvaluations: 20 });
+    const result = await canaryRun(stack.ctx, "chat", { source: simSource("canary-errors", stack), policy: defaultCanaryPolicy, windowSeconds: 300, maxEvaluations: 20 });
     expect(result.outcome).toBe("rolled-back");
     expect(result.finalPercent).toBe(0);
     expect(result.reason).toMatch(/^canary error rate \d+\.\d\d% vs stable \d+\.\d\d% \(\+\d+\.\d\d points > 2 allowed\)$/);

@@ -1,0 +1,33 @@
+import { parse } from "yaml";
+import { designGateway, type GatewayDesign, type InventoryEntry } from "../../components/gateway/design";
+import { loadCatalog } from "../../core/catalog/catalog";
+import { planFromRawConfig, type FleetPlan } from "../../core/plan/index";
+import { parseGatewayConfig, type GatewayConfig } from "../../stacks/config/gateway";
+import { RolloutError } from "../errors";
+
+/** A stack's fleet plan and gateway design, computed exactly as the stack program does (no Pulumi). */
+export interface StackDesign {
+  plan: FleetPlan;
+  gateway: GatewayConfig;
+  design: GatewayDesign;
+  /** Account OpenAI base URL per region (placeholder hosts: the simulator routes by them). */
+  accountUrl: (region: string) => string;
+}
+
+/** Stack file text → plan → gateway design, with the fleet and gateway validated on the way. */
+export function designStack(text: string, today: Date = new Date()): StackDesign {
+  const config = (parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  let plan: FleetPlan;
+  let gateway: GatewayConfig;
+  try {
+    plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today });
+    gateway = parseGatewayConfig(config["aoai-fleet:gateway"]);
+  } catch (error) {
+    throw new RolloutError(`the simulator cannot plan this stack:\n${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+  const accountUrl = (region: string): string => `https://${plan.name}-${region}.openai.azure.com/openai`;
+  const inventory: InventoryEntry[] = plan.accounts.flatMap((account) =>
+    account.deployments.map((d) => ({ deployment: d.name, region: account.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(account.region) })),
+  );
+  return { plan, gateway, design: designGateway(gateway, inventory), accountUrl };
+}
