@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { quotasFromFleetConfig } from "../../policies/fleet-quotas";
 import { resolvePackConfig } from "../../policies/pack-config";
+import { withStackQuotas } from "../../policies/sync-quotas";
 import * as ruleModules from "../../policies/rules";
 import { allRules } from "../../policies/rules";
 
@@ -65,7 +66,8 @@ describe("shipped pack configs", () => {
   it.each(["dev", "prod"])("policies/config/%s.json declares the same quotas as Pulumi.%s.yaml", (stack) => {
     const config = JSON.parse(fs.readFileSync(path.join(root, "policies", "config", `${stack}.json`), "utf8")) as Record<string, { quotas?: unknown }>;
     const fleet = (parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config["aoai-fleet:fleet"];
-    expect(config["aoai-deployment-enforce-capacity-quota"]?.quotas).toEqual(quotasFromFleetConfig(fleet));
+    // On failure run `npx tsx policies/sync-quotas.ts ${stack}` to copy the stack's declarations.
+    expect(config["aoai-deployment-enforce-capacity-quota"]?.quotas, `run: npx tsx policies/sync-quotas.ts ${stack}`).toEqual(quotasFromFleetConfig(fleet));
   });
 
   it("prod is strict: mandatory by default, data-zone residency in the US zone, no auto-upgrade to new defaults", () => {
@@ -98,6 +100,25 @@ describe("policy pack under the Pulumi CLI", () => {
     );
     expect(preview.status, `${preview.stdout}\n${preview.stderr}`).toBe(0);
     expect(preview.stdout).toContain("aoai-fleet-guardrails");
+  });
+});
+
+describe("sync-quotas", () => {
+  it("replaces only the capacity rule's quotas, keeping its level and other options", () => {
+    const fleet = { regions: { eastus2: { quota: { "gpt-4.1/DataZoneStandard": 300, DataZoneProvisionedManaged: 100 } } } };
+    const before = { all: "mandatory", "aoai-deployment-enforce-capacity-quota": { enforcementLevel: "advisory", requireDeclaredQuota: true, quotas: [] } };
+    expect(withStackQuotas(before, fleet)).toEqual({
+      all: "mandatory",
+      "aoai-deployment-enforce-capacity-quota": {
+        enforcementLevel: "advisory",
+        requireDeclaredQuota: true,
+        quotas: [
+          { region: "eastus2", model: "gpt-4.1", sku: "DataZoneStandard", capacity: 300 },
+          { region: "eastus2", sku: "DataZoneProvisionedManaged", capacity: 100 },
+        ],
+      },
+    });
+    expect(withStackQuotas({ "aoai-deployment-enforce-capacity-quota": "mandatory" }, fleet)["aoai-deployment-enforce-capacity-quota"]).toMatchObject({ enforcementLevel: "mandatory" });
   });
 });
 

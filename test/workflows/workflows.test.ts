@@ -24,6 +24,7 @@ interface Step {
   if?: string;
 }
 interface Job {
+  if?: string;
   permissions?: Record<string, string>;
   environment?: string;
   needs?: string | string[];
@@ -154,6 +155,7 @@ describe("what each workflow does", () => {
     expect(verify.steps[5]?.run).toContain('cat "out/$stack/compliance.md" >> "$GITHUB_STEP_SUMMARY"');
     const preview = wf.jobs.preview as Job;
     expect(preview.needs).toBe("verify");
+    expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     expect(preview.strategy?.matrix?.stack).toEqual(["dev", "prod"]);
     expect(usesOf(preview, "pulumi/actions")[0]?.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true });
   });
