@@ -39,23 +39,20 @@ export class AiGateway extends pulumi.ComponentResource {
   public readonly design: pulumi.Output<GatewayDesign>;
 
   constructor(name: string, args: AiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aoai-fleet:gateway:AiGateway", name, {}, opts);
     const { config } = args;
-    // Set on every child explicitly (not only inherited) so plans and guardrails see it.
-    const protect = args.protect ?? false;
     const entries = (urls: readonly string[]): InventoryEntry[] =>
-      args.backends.map(({ deployment, region, capacity, tokensPerMinute, sku }, index) => ({
-        deployment,
-        region,
-        capacity,
-        tokensPerMinute,
-        sku,
-        accountOpenAiUrl: urls[index] ?? "",
-      }));
-    // Pass 1, now: the structure (backends, pools, named values) and every config/limit check, so a
-    // bad config fails before any resource is declared. Account endpoints are not known yet (random
+      args.backends.map(({ deployment, region, capacity, tokensPerMinute, sku }, index) => {
+        const accountOpenAiUrl = urls[index];
+        if (accountOpenAiUrl === undefined) throw new Error(`AiGateway ${name}: no endpoint for ${deployment} in ${region}`);
+        return { deployment, region, capacity, tokensPerMinute, sku, accountOpenAiUrl };
+      });
+    // Pass 1, before anything is declared (the component included): the structure (backends, pools,
+    // named values) and every config/limit check. Account endpoints are not known yet (random
     // subdomains), so the placeholders below only feed shadow URLs in this pass's XML, which is discarded.
     const structure = designGateway(config, entries(args.backends.map((target) => `https://${target.region}-account.invalid/openai`)));
+    super("aoai-fleet:gateway:AiGateway", name, {}, opts);
+    // Set on every child explicitly (not only inherited) so plans and guardrails see it.
+    const protect = args.protect ?? false;
     // Pass 2, once endpoints resolve: the same design with real URLs; its XML is what gets attached.
     this.design = pulumi.all(args.backends.map((target) => target.endpoint)).apply((endpoints) => {
       const design = designGateway(config, entries(endpoints.map(openAiBaseUrl)));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runOfflineProgram } from "../../cli/plan/runner";
 import { AiGateway } from "../../components/gateway";
 import type { GatewayDesign } from "../../components/gateway/design";
+import { FleetConfigError } from "../../stacks/config/errors";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
 
 const APIM = "azure-native:apimanagement";
@@ -102,13 +103,19 @@ describe("AiGateway", () => {
 
   it("rejects a design whose deployment is missing from the backends before declaring anything", async () => {
     const config = parseGatewayConfig({ ...everyStrategy, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat-mini" }] } } });
-    await expect(
-      runOfflineProgram("unit", async () => {
+    let caught: unknown;
+    const run = await runOfflineProgram("unit", async () => {
+      try {
         new AiGateway("gw", { resourceGroupName: "rg", location: "eastus2", config, backends, accounts });
-        return {};
-      }),
-    ).rejects.toThrow(
+      } catch (error) {
+        caught = error;
+      }
+      return {};
+    });
+    expect(caught).toBeInstanceOf(FleetConfigError);
+    expect((caught as FleetConfigError).message).toBe(
       'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: "chat-mini" is not a deployment of the fleet; known deployments: chat, chat-next, chat-v2; fix the name or add the deployment to aoai-fleet:fleet',
     );
+    expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });
