@@ -20,6 +20,17 @@ export class RealClock implements Clock {
   }
 }
 
+/** A real clock that can be moved forward (tests: let a breaker's trip duration pass instantly). */
+export class SkewableClock extends RealClock {
+  private skew = 0;
+  override now(): number {
+    return super.now() + this.skew;
+  }
+  advance(ms: number): void {
+    this.skew += ms;
+  }
+}
+
 interface TimedEvent {
   at: number;
   seq: number;

@@ -1,0 +1,161 @@
+// `npm run gateway`: a real HTTP server on 127.0.0.1 speaking the Azure OpenAI REST surface,
+// running the stack's generated policy in the emulator on a real clock, in front of simulated
+// deployments or real HTTP endpoints (backends file). Every request gets exactly one response.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { UpstreamDirectory } from "../azure/account";
+import type { Fault } from "../azure/faults";
+import { RealClock, type Clock } from "../clock";
+import { BackendRegistry, type BackendEntity } from "../emulator/backends";
+import { PolicyEmulator } from "../emulator/emulator";
+import { decodeJwtClaims } from "../emulator/guards";
+import type { CallerIdentity } from "../gateway-types";
+import { lowerCaseHeaders, type SimRequest } from "../http-types";
+import { Rng } from "../rng";
+import type { SimSetup } from "../stack";
+import { buildWorld, type World } from "../world";
+import type { LatencySpec } from "../azure/deployment";
+import { HttpUpstream } from "./upstream";
+
+export interface GatewayServerOptions {
+  port?: number;
+  seed?: number;
+  /** Real endpoints per backend id (origin); absent = simulated deployments. */
+  realBackends?: Map<string, string>;
+  realBackendHeaders?: Record<string, string>;
+  latency?: LatencySpec;
+  completionTokens?: number;
+  /** Clock for breakers, windows and latencies (default: the real clock). */
+  clock?: Clock;
+}
+
+export interface GatewayStats {
+  received: number;
+  answered: number;
+  /** Responses produced by the last-resort handler (an emulator bug or unsupported input). */
+  internalErrors: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  world: World | undefined;
+  emulator: PolicyEmulator;
+  stats: GatewayStats;
+  /**
+   * Takes a simulated deployment down until `bringUp`: "unavailable" answers every request with 503
+   * (a regional outage behind Azure's front end), "refused" refuses connections (the process is gone).
+   */
+  takeDown(deployment: string, region: string, mode?: "unavailable" | "refused"): void;
+  bringUp(deployment: string, region: string): void;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** Who is calling: the subscription key (api-key / Ocp-Apim-Subscription-Key) or the token's oid. */
+export function callerOf(headers: Record<string, string>, ip: string): CallerIdentity {
+  const key = headers["api-key"] ?? headers["ocp-apim-subscription-key"] ?? "";
+  const bearer = /^Bearer\s+(.+)$/i.exec(headers["authorization"] ?? "")?.[1];
+  const claims = bearer ? decodeJwtClaims(bearer) : undefined;
+  return { subscriptionId: key ? `sub-${key}` : "", userId: claims?.oid ?? "", ip };
+}
+
+export async function startGateway(setup: SimSetup, options: GatewayServerOptions = {}): Promise<RunningGateway> {
+  const clock = options.clock ?? new RealClock();
+  const rng = new Rng(options.seed ?? 1);
+  const downFaults = new Map<string, Fault>();
+  let world: World | undefined;
+  let registry: BackendRegistry;
+  let directory: UpstreamDirectory;
+  if (options.realBackends) {
+    directory = new UpstreamDirectory();
+    const entities = new Map<string, BackendEntity>();
+    for (const b of setup.backends) {
+      const origin = options.realBackends.get(b.backendId)!;
+      directory.set(origin, new HttpUpstream(origin, options.realBackendHeaders ?? {}));
+      entities.set(b.backendId, { type: "Single", url: `${origin}/openai/deployments/${encodeURIComponent(b.deployment)}`, ...(setup.breaker ? { circuitBreaker: setup.breaker } : {}) });
+    }
+    for (const p of setup.pools) entities.set(p.poolId, { type: "Pool", members: p.members.map((m) => ({ id: m.backendId, priority: m.priority, weight: m.weight })) });
+    registry = new BackendRegistry(entities, rng.fork("pool-choice"));
+  } else {
+    world = buildWorld({
+      backends: setup.backends,
+      pools: setup.pools,
+      ...(setup.breaker ? { breaker: setup.breaker } : {}),
+      clock,
+      rng: rng.fork("world"),
+      ...(options.latency ? { latency: options.latency } : {}),
+      ...(options.completionTokens !== undefined ? { completionTokens: options.completionTokens } : {}),
+    });
+    registry = world.registry;
+    directory = world.directory;
+  }
+  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, backends: registry, upstreams: directory, namedValues: setup.namedValues, clock, rng: rng.fork("gateway"), apiPath: "openai", region: "local" });
+  const stats: GatewayStats = { received: 0, answered: 0, internalErrors: 0 };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    stats.received++;
+    let answered = false;
+    const answer = (status: number, headers: Record<string, string>, body: string): void => {
+      if (answered) return;
+      answered = true;
+      stats.answered++;
+      res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    };
+    try {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const headers = lowerCaseHeaders(req.headers);
+      const request: SimRequest = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: await readBody(req) };
+      const { response } = await emulator.handle({ request, caller: callerOf(headers, req.socket.remoteAddress ?? "127.0.0.1") });
+      answer(response.status, response.headers, response.body);
+    } catch (error) {
+      stats.internalErrors++;
+      answer(500, { "content-type": "application/json" }, JSON.stringify({ statusCode: 500, message: `Emulator error: ${(error as Error).message}` }));
+    }
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const findDeployment = (deployment: string, region: string) => {
+    const d = world?.deployments.find((x) => x.spec.deployment === deployment && x.spec.region === region);
+    if (!d) throw new Error(`No simulated deployment ${deployment} in ${region}${world ? "" : " (the gateway fronts real backends)"}.`);
+    return d;
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    world,
+    emulator,
+    stats,
+    takeDown(deployment, region, mode = "unavailable") {
+      const d = findDeployment(deployment, region);
+      const fault: Fault = mode === "refused" ? { kind: "outage" } : { kind: "errors", rate: 1, status: 503 };
+      downFaults.set(`${deployment}@${region}`, fault);
+      d.faults.add({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, fault });
+    },
+    bringUp(deployment, region) {
+      const d = findDeployment(deployment, region);
+      const fault = downFaults.get(`${deployment}@${region}`);
+      if (fault) d.faults.remove(fault);
+      downFaults.delete(`${deployment}@${region}`);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
