@@ -27,6 +27,8 @@ export interface ActionResult {
   applied: ApplyOutcome | undefined;
   /** One sentence for the console. */
   message: string;
+  /** Non-blocking problems found on the way (e.g. the file did not plan cleanly before the change). */
+  warnings?: string[];
 }
 
 /** The stack's validated gateway config. */
@@ -77,7 +79,7 @@ export async function changeConfig(
       ...(note ? { note } : {}),
     });
     writeRouteState(ctx.dir, state);
-    return { action, route, changes: result.changes, applied, message };
+    return { action, route, changes: result.changes, applied, message, ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) };
   });
 }
 

@@ -23,11 +23,15 @@ export function designStack(text: string, today: Date = new Date()): StackDesign
     plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today });
     gateway = parseGatewayConfig(config["aoai-fleet:gateway"]);
   } catch (error) {
-    throw new RolloutError(`the simulator cannot plan this stack:\n${error instanceof Error ? error.message : String(error)}`, 2);
+    throw new RolloutError(`the stack does not plan:\n${error instanceof Error ? error.message : String(error)}`, 2);
   }
   const accountUrl = (region: string): string => `https://${plan.name}-${region}.openai.azure.com/openai`;
   const inventory: InventoryEntry[] = plan.accounts.flatMap((account) =>
     account.deployments.map((d) => ({ deployment: d.name, region: account.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(account.region) })),
   );
-  return { plan, gateway, design: designGateway(gateway, inventory), accountUrl };
+  try {
+    return { plan, gateway, design: designGateway(gateway, inventory), accountUrl };
+  } catch (error) {
+    throw new RolloutError(`the stack does not plan:\n${error instanceof Error ? error.message : String(error)}`, 2);
+  }
 }

@@ -27,6 +27,7 @@ export function renderAction(result: ActionResult, file: string): string {
     lines.push(`written to ${file} — NOT applied: ${applied.reason}.`, `to apply, run: ${applied.command}`);
   }
   if (!applied) lines.push(`no change: ${file} already has this state`);
+  for (const warning of result.warnings ?? []) lines.push(`warning: ${warning}`);
   return lines.join("\n");
 }
 

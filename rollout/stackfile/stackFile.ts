@@ -8,6 +8,7 @@ import {
   type GatewayRoute,
 } from "../../stacks/config/gateway";
 import { RolloutError } from "../errors";
+import { designStack } from "../metrics/stackDesign";
 import { applyConfigEdits, GATEWAY_KEY, parseStackDocument, type ConfigChange, type ConfigEdit } from "./textEdit";
 
 /** Where a stack's config lives: `<dir>/Pulumi.<stack>.yaml`. */
@@ -71,18 +72,41 @@ export interface StackEditResult {
   /** File bytes before the edit, kept so a failed apply can restore them exactly. */
   originalText: string;
   gateway: GatewayConfig;
+  /** Problems found in the file before the edit (reported, not blocking: a rollback must stay possible). */
+  warnings: string[];
 }
 
 /**
  * Edit → validate → write atomically. Any failure before the rename leaves the file byte-identical.
+ * Validation: the gateway schema and fleet cross-check always; then the whole design as the stack
+ * program computes it (fleet plan, pools, generated policy limits) — which must not break because
+ * of the edit. When the file already failed that before the edit, the edit is not blocked (a
+ * rollback must stay possible) and the problem is returned as a warning.
  */
 export function commitStackEdits(file: string, edits: readonly ConfigEdit[]): StackEditResult {
   const originalText = readStackText(file);
   validatedGateway(originalText, file);
   const { text, changes } = applyConfigEdits(originalText, edits);
   const gateway = validatedGateway(text, file);
+  const warnings: string[] = [];
+  const before = designProblem(originalText);
+  if (before !== undefined) {
+    warnings.push(`${file} does not plan cleanly even before this change, so only the gateway schema was checked:\n${before}`);
+  } else {
+    const after = designProblem(text);
+    if (after !== undefined) throw new RolloutError(`${file}: the change would break the stack's plan:\n${after}`, 2);
+  }
   if (changes.length > 0) writeFileAtomic(file, text);
-  return { file, changed: changes.length > 0, changes, originalText, gateway };
+  return { file, changed: changes.length > 0, changes, originalText, gateway, warnings };
+}
+
+function designProblem(text: string): string | undefined {
+  try {
+    designStack(text);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message.replace(/^the stack does not plan:\n/, "") : String(error);
+  }
 }
 
 /** Temp file in the same folder (same filesystem), fsync, then rename over the target. */

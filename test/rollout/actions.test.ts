@@ -103,3 +103,25 @@ describe("stack lock", () => {
     expect(existsSync(lock)).toBe(false);
   });
 });
+
+describe("validation beyond the schema", () => {
+  it("refuses an edit the stack's gateway design rejects (canary = a stable backend), file untouched", async () => {
+    const stack = tempStack();
+    await expect(canaryStart(stack.ctx, "chat", "chat")).rejects.toThrow(
+      `${stack.file}: the change would break the stack's plan:\nInvalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.canary.deployment: chat is also a stable backend of the route; a canary must be a separate deployment`,
+    );
+    expect(stack.read()).toBe(fixture);
+  });
+
+  it("does not block a rollback when the file already failed to plan, and says so", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const stack = tempStack();
+    await canaryStart(stack.ctx, "chat", "chat-next");
+    // Break the fleet plan (an unknown model version) outside anything rollout edits.
+    writeFileSync(stack.file, stack.read().replace('version: "2024-07-18"', 'version: "1999-01-01"'));
+    const result = await canaryRollback(stack.ctx, "chat", "incident");
+    expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 0, sticky: true }");
+    expect(result.warnings?.[0]).toMatch(new RegExp(`^${stack.file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} does not plan cleanly even before this change, so only the gateway schema was checked:\\n`));
+    expect(result.warnings?.[0]).toContain("aoai-fleet:fleet.deployments.chat-v2.version");
+  });
+});
