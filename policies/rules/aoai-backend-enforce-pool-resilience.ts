@@ -2,7 +2,14 @@ import { z } from "zod";
 import { backendById, backendIdOf, policyDocuments } from "./gateway-links";
 import { arrayAt, inputAt, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
-import { defineStackRule, type Finding } from "./types";
+import { defineStackRule, type Finding, type PlannedResource } from "./types";
+
+/** The API Management service a backend belongs to (by serviceName, or the only one in the stack). */
+function serviceOf(backend: PlannedResource, resources: readonly PlannedResource[]): PlannedResource | undefined {
+  const services = resources.filter((r) => r.type === types.apimService);
+  const name = stringAt(backend, "serviceName");
+  return services.find((s) => name !== undefined && stringAt(s, "serviceName") === name) ?? (services.length === 1 ? services[0] : undefined);
+}
 
 /**
  * A gateway route that spreads traffic over more than one backend must fail over: every pool member
@@ -29,7 +36,10 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
         typeof s === "object" && s !== null ? (s as Record<string, unknown>).id : undefined,
       );
       const size = `${members.length} backends`;
-      if (options.requireCircuitBreaker) {
+      const service = serviceOf(pool, resources);
+      if (service !== undefined && stringAt(service, "sku", "name") === "Consumption") {
+        findings.push({ resource: pool, message: `Backend pool "${pool.name}" routes to ${size} on the Consumption-tier API Management service "${service.name}", which supports no circuit breakers, so the pool cannot fail over; use a tier with circuit breakers (for example Developer, Basic v2, Standard v2 or Premium) or route to one backend.` });
+      } else if (options.requireCircuitBreaker) {
         // Only ARM backend ids can be resolved: ids still unknown during a preview (absent) or
         // placeholders are skipped here and checked on the next preview once the backends exist.
         for (const id of members.filter((m): m is string => typeof m === "string" && /\/backends\/[^/]+$/i.test(m))) {
@@ -41,6 +51,8 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
           const rules = inputAt(member, "circuitBreaker", "rules");
           if (!Array.isArray(rules) || rules.length === 0) {
             findings.push({ resource: member, message: `Backend "${member.name}" is a member of pool "${pool.name}" (${size}) but has no circuit breaker, so the pool never fails over away from it; add a circuitBreaker rule (for example 429 and 5xx with acceptRetryAfter: true).` });
+          } else if (rules.length > 1) {
+            findings.push({ resource: member, message: `Backend "${member.name}" has ${rules.length} circuit-breaker rules, but API Management accepts one rule per backend; merge their status code ranges into one rule.` });
           }
         }
       }

@@ -73,3 +73,33 @@ describe("aoai-backend-enforce-pool-resilience with a backend chosen by expressi
     expect(messagesOf(rule, resources)).toEqual([]);
   });
 });
+
+describe("aoai-backend-enforce-pool-resilience API Management limits", () => {
+  const service = (sku: string) => ({
+    type: "azure-native:apimanagement:ApiManagementService",
+    name: "apim",
+    urn: "urn:pulumi:test::aoai-fleet::azure-native:apimanagement:ApiManagementService::apim",
+    inputs: { serviceName: "apim-fleet", resourceGroupName: "rg-fleet", sku: { name: sku, capacity: 1 }, publisherEmail: "a@b.c", publisherName: "c" },
+  });
+
+  it("passes on a tier with circuit breakers", () => {
+    expect(messagesOf(rule, [service("Developer"), ...gateway()])).toEqual([]);
+  });
+
+  it("reports a pool on the Consumption tier, which has no circuit breakers", () => {
+    expect(messagesOf(rule, [service("Consumption"), ...gateway()])).toEqual([
+      'Backend pool "openai-pool" routes to 2 backends on the Consumption-tier API Management service "apim", which supports no circuit breakers, so the pool cannot fail over; use a tier with circuit breakers (for example Developer, Basic v2, Standard v2 or Premium) or route to one backend.',
+    ]);
+  });
+
+  it("reports a member with more than one breaker rule", () => {
+    const resources = gateway().map((r) => {
+      if (r.name !== "eastus2") return r;
+      const rules = (r.inputs.circuitBreaker as { rules: unknown[] }).rules;
+      return withInput(r, "circuitBreaker.rules", [...rules, { name: "second", failureCondition: { count: 3, interval: "PT1M", statusCodeRanges: [{ min: 500, max: 599 }] }, tripDuration: "PT1M" }]);
+    });
+    expect(messagesOf(rule, resources)).toEqual([
+      'Backend "eastus2" has 2 circuit-breaker rules, but API Management accepts one rule per backend; merge their status code ranges into one rule.',
+    ]);
+  });
+});
