@@ -108,12 +108,18 @@ export function routeSpecs(config: GatewayConfig): RouteSpec[] {
       ...(route.blueGreen ? { blueGreen: { ...route.blueGreen } } : {}),
       ...(route.abTest ? { abTest: { id: route.abTest.id, variants: { ...route.abTest.variants } } } : {}),
       ...(route.shadow ? { shadow: { ...route.shadow } } : {}),
+      ...(route.retryCount === undefined ? {} : { retryCount: route.retryCount }),
+      ...(route.timeoutSeconds === undefined ? {} : { timeoutSeconds: route.timeoutSeconds }),
     }));
 }
 
 /** Edge settings (auth, token limits) shared by every route. */
 export function edgeSpec(config: GatewayConfig): EdgeSpec {
-  return { auth: config.auth, ...(config.limits ? { limits: config.limits } : {}) };
+  return {
+    auth: config.auth,
+    ...(config.limits ? { limits: config.limits } : {}),
+    ...(config.defaultApiVersion === undefined ? {} : { defaultApiVersion: config.defaultApiVersion }),
+  };
 }
 
 function backendInventory(inventory: readonly InventoryEntry[]): BackendInventory {

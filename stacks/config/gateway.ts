@@ -55,7 +55,15 @@ const routeSchema = z
   .strictObject({
     strategy: z.enum(["priority", "weighted"]).default("priority"),
     backends: z.array(backendRef).min(1),
-    canary: z.strictObject({ deployment: z.string().min(1), percent: percent.int(), sticky: z.boolean().default(false) }).optional(),
+    canary: z
+      .strictObject({
+        deployment: z.string().min(1),
+        percent: percent.int(),
+        sticky: z.boolean().default(false),
+        /** Extension: let stable traffic fail over into the canary's backends as a last tier (default false). */
+        failover: z.boolean().optional(),
+      })
+      .optional(),
     blueGreen: z
       .strictObject({ blue: z.string().min(1), green: z.string().min(1), active: z.enum(["blue", "green"]).default("blue") })
       .optional(),
@@ -69,6 +77,10 @@ const routeSchema = z
       })
       .optional(),
     shadow: z.strictObject({ deployment: z.string().min(1), percent: percent.int() }).optional(),
+    /** Extension: retries after the first attempt (1–50); default one per extra member of the largest pool. */
+    retryCount: z.number().int().min(1).max(50).optional(),
+    /** Extension: seconds to wait for response headers per attempt (1–240, default 120). */
+    timeoutSeconds: z.number().int().min(1).max(240).optional(),
   })
   .superRefine((route, ctx) => {
     const seen = new Set<string>();
@@ -96,7 +108,14 @@ const routeSchema = z
   });
 
 const authSchema = z.union([
-  z.strictObject({ entra: z.strictObject({ tenantId: z.string().regex(GUID, { message: "a tenant GUID" }), audiences: z.array(z.string().min(1)).min(1) }) }),
+  z.strictObject({
+    entra: z.strictObject({
+      tenantId: z.string().regex(GUID, { message: "a tenant GUID" }),
+      audiences: z.array(z.string().min(1)).min(1),
+      /** Extension: only these client app ids may call (validate-azure-ad-token instead of validate-jwt). */
+      clientApplicationIds: z.array(z.string().regex(GUID, { message: "an application (client) id GUID" })).min(1).optional(),
+    }),
+  }),
   z.strictObject({ subscriptionKeys: z.literal(true) }),
 ]);
 
@@ -110,6 +129,8 @@ export const gatewayConfigSchema = z
     circuitBreaker: z
       .strictObject({ failures: z.number().int().min(1), interval: duration, trip: duration, acceptRetryAfter: z.boolean().default(true) })
       .optional(),
+    /** Extension: `api-version` added when a client sends none (clients' own value always wins). */
+    defaultApiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: "an Azure OpenAI api-version such as 2024-10-21" }).optional(),
     /** Extension: Application Insights + APIM logger + diagnostic so token metrics land somewhere. */
     appInsights: z.strictObject({ samplingPercentage: percent.default(100) }).optional(),
     routes: z.record(z.string().regex(ROUTE_NAME, { message: "letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)" }), routeSchema),

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { designGateway, type InventoryEntry } from "../../components/gateway/design";
+import { expr, parsePolicy, type Statement } from "../../gateway-policy";
+import { parseGatewayConfig } from "../../stacks/config/gateway";
+
+const entry = (deployment: string, region: string, capacity: number): InventoryEntry => ({
+  deployment,
+  region,
+  capacity,
+  tokensPerMinute: capacity * 1000,
+  sku: "GlobalStandard",
+  accountOpenAiUrl: `https://acct-${region}.openai.azure.com/openai`,
+});
+const inventory = [entry("chat", "eastus2", 300), entry("chat", "westus3", 100), entry("chat-next", "eastus2", 40)];
+
+const config = parseGatewayConfig({
+  sku: "StandardV2",
+  capacity: 2,
+  publisher: { name: "Contoso", email: "ai@contoso.com" },
+  auth: { entra: { tenantId: "5f1c7e2a-9d4b-4c3e-8a61-2b7f0d9e4c18", audiences: ["api://contoso-ai"], clientApplicationIds: ["0b3c6f1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f"] } },
+  defaultApiVersion: "2025-01-01-preview",
+  circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M" },
+  routes: {
+    chat: {
+      strategy: "weighted",
+      backends: [{ deployment: "chat" }],
+      canary: { deployment: "chat-next", percent: 20, failover: true },
+      retryCount: 3,
+      timeoutSeconds: 60,
+    },
+  },
+});
+
+/** Every statement of a section, depth first (choose branches and retry bodies included). */
+function flatten(statements: readonly Statement[]): Statement[] {
+  return statements.flatMap((statement) => {
+    if (statement.kind === "choose") return [statement, ...statement.when.flatMap((branch) => flatten(branch.policies)), ...flatten(statement.otherwise ?? [])];
+    if (statement.kind === "retry") return [statement, ...flatten(statement.policies)];
+    return [statement];
+  });
+}
+
+describe("designGateway", () => {
+  it("passes route and edge options through to the generated policy", () => {
+    const design = designGateway(config, inventory);
+    const document = parsePolicy(design.apiPolicy.xml);
+    const all = [...flatten(document.inbound), ...flatten(document.backend)];
+    expect(all.find((s) => s.kind === "validate-azure-ad-token")).toMatchObject({ clientApplicationIds: ["0b3c6f1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f"], audiences: ["api://contoso-ai"] });
+    expect(all.find((s) => s.kind === "set-query-parameter")).toMatchObject({ name: "api-version", existsAction: "skip", values: ["2025-01-01-preview"] });
+    expect(all.find((s) => s.kind === "retry")).toMatchObject({ count: 3 });
+    expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true });
+  });
+
+  it("lets stable traffic fail over into the canary last, with capacity weights", () => {
+    const design = designGateway(config, inventory);
+    expect(design.pools).toEqual([
+      {
+        id: "chat-stable",
+        route: "chat",
+        role: "stable",
+        members: [
+          { backendId: "chat-eastus2", priority: 1, weight: 75 },
+          { backendId: "chat-westus3", priority: 1, weight: 25 },
+          { backendId: "chat-next-eastus2", priority: 2, weight: 100 },
+        ],
+      },
+      { id: "chat-canary", route: "chat", role: "canary", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+    ]);
+    expect(design.namedValues).toEqual([
+      { id: "chat-canary-percent", value: "20", purpose: "Percent of route chat traffic sent to canary chat-next. Allowed: integer 0–100." },
+    ]);
+  });
+
+  it("rewrites the path to the member's deployment right before the final backend selection", () => {
+    const design = designGateway(config, inventory);
+    for (const xml of [design.apiPolicy.xml, ...design.routePolicies.map((policy) => policy.xml)]) {
+      const inbound = parsePolicy(xml).inbound;
+      expect(inbound.slice(-2).map((s) => s.kind)).toEqual(["rewrite-uri", "set-backend-service"]);
+      expect(inbound.at(-2)).toEqual({ kind: "rewrite-uri", template: expr.pathAfterDeployment(), copyUnmatchedParams: true });
+    }
+    expect(design.singles.map((single) => single.id)).toEqual(["chat-eastus2", "chat-westus3", "chat-next-eastus2"]);
+  });
+
+  it("is deterministic", () => {
+    expect(designGateway(config, inventory)).toEqual(designGateway(config, inventory));
+  });
+});
