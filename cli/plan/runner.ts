@@ -19,7 +19,7 @@ export interface OfflinePlanOptions {
   readonly configFile?: string;
   /** Full config map (`project:key` → value) to use instead of reading any file. */
   readonly config?: Readonly<Record<string, unknown>>;
-  /** Values laid over the file's config, e.g. `{ "aoai-fleet:fleet": {...} }`. */
+  /** Values laid over the file's config, e.g. `{ "aoai-fleet:fleet": {...} }`; `undefined` removes a key. */
   readonly configOverride?: Readonly<Record<string, unknown>>;
   /** "Today" for retirement checks. Optional. Defaults to the real date. */
   readonly today?: Date;

@@ -46,7 +46,7 @@ export function readStackConfigFile(file: string): Record<string, unknown> {
   return { ...(config as Record<string, unknown>) };
 }
 
-/** The runtime's string map: strings stay as they are, everything else is JSON. */
+/** The runtime's string map: strings stay as they are, everything else is JSON; undefined drops the key. */
 export function toRuntimeConfig(config: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  return Object.fromEntries(Object.entries(config).flatMap(([k, v]) => (v === undefined ? [] : [[k, typeof v === "string" ? v : JSON.stringify(v)]])));
 }

@@ -1,0 +1,63 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { planCommand } from "../../cli/plan/command";
+import { runOfflinePlan } from "../../cli/plan/runner";
+import { FleetConfigError } from "../../stacks/config/errors";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "aoai-in-"));
+
+async function issuesOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(FleetConfigError);
+    return (error as FleetConfigError).issues;
+  }
+  throw new Error("expected a FleetConfigError");
+}
+
+describe("plan inputs", () => {
+  it("rejects stack names that are not file-name safe", async () => {
+    expect(await issuesOf(runOfflinePlan("../etc"))).toEqual([{ path: "stack", message: `"../etc" is not a stack name; use letters, digits, '-', '_' or '.'` }]);
+  });
+
+  it("reports unparseable YAML as a config error", async () => {
+    const file = path.join(tmp(), "Pulumi.broken.yaml");
+    fs.writeFileSync(file, "config:\n  aoai-fleet:fleet: [unclosed\n");
+    const [issue] = await issuesOf(runOfflinePlan("broken", { configFile: file }));
+    expect(issue?.path).toBe("Pulumi.broken.yaml");
+    expect(issue?.message).toMatch(/^is not valid YAML: /);
+  });
+
+  it("a stack file without aoai-fleet:fleet says where to add it", async () => {
+    const file = path.join(tmp(), "Pulumi.empty.yaml");
+    fs.writeFileSync(file, "config:\n  azure-native:location: eastus2\n");
+    expect(await issuesOf(runOfflinePlan("empty", { configFile: file }))).toEqual([
+      { path: "aoai-fleet:fleet", message: "is required: add an `aoai-fleet:fleet` block under `config:` in Pulumi.<stack>.yaml (see README.md, Config reference)" },
+    ]);
+  });
+
+  it("warnings are printed and recorded in plan.json (retirement judged against --today)", async () => {
+    const out = tmp();
+    const lines: string[] = [];
+    const code = await planCommand("dev", { out, today: "2027-02-01" }, (l = "") => lines.push(l));
+    expect(code).toBe(0);
+    const warning = {
+      path: "aoai-fleet:fleet.deployments.chat.version",
+      message: "gpt-4.1-mini 2025-04-14 (GlobalStandard) retires on 2027-04-14, in 72 days; plan the move (no other GlobalStandard version of gpt-4.1-mini in the catalog lasts beyond 90 days; move to a newer model)",
+    };
+    expect(lines).toContain(`  ! ${warning.path}: ${warning.message}`);
+    const doc = JSON.parse(fs.readFileSync(path.join(out, "dev", "plan.json"), "utf8")) as { warnings: unknown[] };
+    expect(doc.warnings).toEqual([warning]);
+  });
+
+  it("configOverride lays values over the stack file", async () => {
+    const plan = await runOfflinePlan("dev", {
+      today: new Date("2026-11-23T00:00:00Z"),
+      configOverride: { "aoai-fleet:gateway": undefined, "aoai-fleet:fleet": { name: "override", regions: { westus3: {} }, deployments: { e: { model: "text-embedding-3-small", version: "1", sku: "GlobalStandard", capacity: 5, upgrade: "NoAutoUpgrade" } } } },
+    });
+    expect(plan.outputs.backends.map((b) => `${b.accountName}/${b.name}`)).toEqual(["override-westus3/e"]);
+  });
+});
