@@ -106,6 +106,7 @@ export class SimulatorMetricSource implements MetricSource {
     const outcomeRng = rng.fork("outcomes");
     const stamp = (t: number): string => new Date(RUN_EPOCH_MS + base + t).toISOString();
     const copiesSent: Array<{ key: string; correlationId: string; primary: RequestRecord }> = [];
+    const failures: unknown[] = [];
     for (const at of arrivals) {
       const correlationId = `sim-${this.requestSeq++}`;
       const caller = `caller-${callers.int(1, this.scenario.callers)}`;
@@ -120,10 +121,12 @@ export class SimulatorMetricSource implements MetricSource {
             });
           }
           for (const copy of result.trace.oneWay) copiesSent.push({ key: `${new URL(copy.url).pathname}|${copy.atMs}`, correlationId, primary });
-        });
+        }, (error: unknown) => failures.push(error));
       });
     }
     await clock.run();
+    // The emulator answers every request; a rejection is a defect in the simulation, never a data point.
+    if (failures.length > 0) throw new Error(`the policy emulator failed ${failures.length} request(s): ${String(failures[0])}`);
     // Join each copy the policy sent with the answer the shadow deployment gave it (same path, same instant).
     for (const copy of copiesSent) {
       const answer = shadowAnswers.get(copy.key)?.shift();
