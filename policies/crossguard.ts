@@ -28,13 +28,49 @@ function optionsFrom(config: Record<string, unknown>): Record<string, unknown> {
   return options;
 }
 
+/**
+ * Wire sentinels Pulumi uses for values not known during a preview (one per kind; see
+ * @pulumi/policy's proxy). CrossGuard hands policies a proxy that throws when one is read.
+ */
+const unknownSentinels = new Set([
+  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+  "030794c1-ac77-496b-92df-f27374a8bd58",
+  "e48ece36-62e2-4504-bad9-02848725956a",
+  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+/** Key under which CrossGuard's unknown-checking proxy returns the object it wraps. */
+const proxyTargetKey = "__getSpecialProxyTarget";
+
+/**
+ * A plain copy of CrossGuard props with unknown values left out, which is how the rules read a
+ * preview (a value not known yet is absent). Stack rules use it so one unknown input does not stop
+ * the whole cross-resource check; resource rules keep CrossGuard's proxy, which turns a read of an
+ * unknown value into an advisory "can't run during preview" note instead of a false violation.
+ */
+export function knownInputs(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  const target = ((value as Record<string, unknown>)[proxyTargetKey] as object | undefined) ?? value;
+  if (Array.isArray(target)) {
+    return target.filter((v) => !(typeof v === "string" && unknownSentinels.has(v))).map(knownInputs);
+  }
+  const copy: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(target)) {
+    if (typeof v === "string" && unknownSentinels.has(v)) continue;
+    copy[key] = knownInputs(v);
+  }
+  return copy;
+}
+
 export function fromPolicyResource(r: PolicyResource): PlannedResource {
   const dependsOn = [...r.dependencies, ...Object.values(r.propertyDependencies).flat()].map((d) => d.urn);
   return {
     type: r.type,
     name: r.name,
     urn: r.urn,
-    inputs: r.props,
+    inputs: knownInputs(r.props) as Record<string, unknown>,
     ...(r.parent ? { parent: r.parent.urn } : {}),
     ...(dependsOn.length > 0 ? { dependsOn: [...new Set(dependsOn)] } : {}),
   };

@@ -1,6 +1,6 @@
 import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
-import { configSchemaOf, toCrossGuardPolicy } from "../../policies/crossguard";
+import { configSchemaOf, knownInputs, toCrossGuardPolicy } from "../../policies/crossguard";
 import { allRules } from "../../policies/rules";
 import { aoaiDeploymentDisallowRetiringVersion } from "../../policies/rules/aoai-deployment-disallow-retiring-version";
 import { aoaiDeploymentEnforceCapacityQuota } from "../../policies/rules/aoai-deployment-enforce-capacity-quota";
@@ -86,5 +86,43 @@ describe("CrossGuard adapter", () => {
         urn: unknownName.urn,
       },
     ]);
+  });
+});
+
+describe("CrossGuard adapter and values unknown during a preview", () => {
+  // The same proxy CrossGuard wraps props in (internal to @pulumi/policy, used here to stay faithful).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { unknownCheckingProxy, unknownStringValue, UnknownValueError } = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy: <T extends object>(o: T) => T;
+    unknownStringValue: string;
+    UnknownValueError: new (...args: unknown[]) => Error;
+  };
+
+  it("lets a resource rule's read of an unknown version surface as CrossGuard's UnknownValueError (reported as advisory)", () => {
+    const policy = toCrossGuardPolicy(aoaiDeploymentMissingModelVersion, () => testContext) as ResourceValidationPolicy;
+    const pending = withInput(deployment("pending"), "properties.model.version", unknownStringValue);
+    const args = { ...resourceArgs(pending), props: unknownCheckingProxy(pending.inputs) } as ResourceValidationArgs;
+    expect(() => validatorOf(policy)(args, () => undefined)).toThrow(UnknownValueError);
+  });
+
+  it("drops unknown values for stack rules, so the account is found through dependencies", () => {
+    const policy = toCrossGuardPolicy(aoaiDeploymentEnforceCapacityQuota, () => testContext) as StackValidationPolicy;
+    const acct = account();
+    const pending = withInput(deployment("chat"), "accountName", unknownStringValue);
+    const proxied = (r: PlannedResource, deps: PolicyResource[] = []) => ({ ...policyResource(r, deps), props: unknownCheckingProxy(r.inputs) }) as PolicyResource;
+    const args = {
+      resources: [proxied(acct), proxied(pending, [policyResource(acct)])],
+      getConfig: <T extends object>() => ({ quotas: [{ region: "eastus2", model: "gpt-4o", sku: "DataZoneStandard", capacity: 50 }] }) as T,
+    } as unknown as StackValidationArgs;
+    expect(collect((report) => policy.validateStack(args, report))).toEqual([
+      {
+        message: "Deployments of gpt-4o DataZoneStandard in eastus2 request 100 capacity units (chat: 100), above the declared quota of 50; lower sku.capacity or raise the declared quota after Azure grants it.",
+        urn: pending.urn,
+      },
+    ]);
+  });
+
+  it("knownInputs copies plain values and leaves out every unknown sentinel", () => {
+    expect(knownInputs(unknownCheckingProxy({ a: 1, b: unknownStringValue, c: { d: [unknownStringValue, "x"], e: null } }))).toEqual({ a: 1, c: { d: ["x"], e: null } });
   });
 });
