@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { DEFAULT_API_VERSION } from "../../gateway-policy";
 import type { AiGatewayArgs } from "./args";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
 import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor } from "./identity";
-import { DEFAULT_API_VERSION } from "../../gateway-policy";
 import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS } from "./operations";
 import { createTelemetry } from "./telemetry";
 
