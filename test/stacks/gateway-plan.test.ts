@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { runOfflinePlan, type OfflinePlan } from "../../cli/plan/runner";
+import * as path from "node:path";
+import { runOfflinePlan, runOfflineProgram, type OfflinePlan } from "../../cli/plan/runner";
+import { readStackConfigFile } from "../../cli/plan/stack-config";
+import stackProgram from "../../stacks/index";
+import { TODAY_ENV } from "../../stacks/program";
 import type { PlannedResource } from "../../cli/plan/capture";
 import { parsePolicy } from "../../gateway-policy";
 import { ofType, TODAY } from "../support/plan";
@@ -245,6 +249,17 @@ describe("prod gateway plan", () => {
     // The only api-key handling in the policy deletes the caller's header before forwarding.
     expect((policy?.inputs.value as string).match(/api-key/g)).toEqual(["api-key"]);
     expect(policy?.inputs.value as string).toContain('<set-header name="api-key" exists-action="delete"/>');
+  });
+});
+
+describe("prod stack outputs", () => {
+  it("export the gateway URL and routes, and no key", async () => {
+    process.env[TODAY_ENV] = "2026-11-23";
+    const config = readStackConfigFile(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"));
+    const run = await runOfflineProgram("prod", async () => (await stackProgram()) as unknown as Record<string, unknown>, config);
+    delete process.env[TODAY_ENV];
+    expect(run.outputs.gateway).toEqual({ gatewayUrl: "https://contoso-ai-gateway.azure-api.net", routes: ["chat", "chat-mini", "embeddings"] });
+    expect(JSON.stringify(run.outputs)).not.toMatch(/key1|key2|listKeys|accountKey|primaryKey|secondaryKey|instrumentationKey/i);
   });
 });
 
