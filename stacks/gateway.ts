@@ -84,6 +84,7 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
       if (!account) throw new Error(`gateway: the fleet has no account in ${planned.region}`);
       return { region: planned.region, accountId: account.accountId };
     }),
+    ...(config.serviceName === undefined ? {} : { serviceName: config.serviceName }),
     protect: plan.protect,
     tags: { ...plan.tags },
   });

@@ -121,6 +121,11 @@ const authSchema = z.union([
 
 export const gatewayConfigSchema = z
   .strictObject({
+    /** Extension: the service name (`<name>.azure-api.net`, globally unique); default: Pulumi auto-naming. */
+    serviceName: z
+      .string()
+      .regex(/^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/, { message: "1–50 letters, digits or '-', starting with a letter and not ending with '-'" })
+      .optional(),
     sku: z.enum(GATEWAY_SKUS),
     capacity: z.number().int().min(0),
     publisher: z.strictObject({ name: z.string().min(1), email: z.email() }),

@@ -99,6 +99,13 @@ describe("aoai-fleet:gateway schema", () => {
     );
   });
 
+  it("checks the optional service name", () => {
+    expect(parseGatewayConfig(withChanges({ serviceName: "contoso-ai-gw" })).serviceName).toBe("contoso-ai-gw");
+    expect(errorOf(() => parseGatewayConfig(withChanges({ serviceName: "1-gw-" })))).toBe(
+      "aoai-fleet:gateway.serviceName: \"1-gw-\" is not 1–50 letters, digits or '-', starting with a letter and not ending with '-'",
+    );
+  });
+
   it("checks capacity against the tier's scale units", () => {
     expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Developer", capacity: 2 })))).toBe("aoai-fleet:gateway.capacity: 2 is not allowed for sku Developer; allowed: 1");
     expect(errorOf(() => parseGatewayConfig(withChanges({ capacity: 11 })))).toBe("aoai-fleet:gateway.capacity: 11 is not allowed for sku StandardV2; allowed: 1–10");

@@ -89,6 +89,14 @@ describe("prod gateway plan", () => {
     });
   });
 
+  it("uses the configured service name when one is given", async () => {
+    const gateway = { ...(prod.config["aoai-fleet:gateway"] as Record<string, unknown>), serviceName: "contoso-ai-gw" };
+    const named = await runOfflinePlan("prod", { today: TODAY, configOverride: { "aoai-fleet:gateway": gateway } });
+    expect(ofType(named, `${APIM}:ApiManagementService`)[0]?.inputs.serviceName).toBe("contoso-ai-gw");
+    expect(ofType(named, `${APIM}:Api`)[0]?.inputs.serviceName).toBe("contoso-ai-gw");
+    expect(ofType(prod, `${APIM}:ApiManagementService`)[0]?.inputs).not.toHaveProperty("serviceName");
+  });
+
   it("has one Single backend per deployment × region, at its own deployment, with the breaker", async () => {
     const plan = prod;
     const expected = plan.outputs.backends.map((b) => ({
