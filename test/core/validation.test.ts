@@ -41,6 +41,16 @@ describe("schema errors name the path and the allowed values", () => {
     expect(issue?.path).toBe("aoai-fleet:fleet.deployments.chat.capacity");
     expect(issue?.message).toContain("must be a positive whole number of units per region (e.g. 100), a map of region to units (e.g. { eastus2: 100 }), or { total: N }");
   });
+  it("bad keys (regions, deployment names, quota keys) and a non-object config", () => {
+    expect(issues({ name: "abc", regions: { "East US": {} }, deployments: { "bad name!": gpt4o() } })).toEqual([
+      { path: "aoai-fleet:fleet.regions.East US", message: 'key "East US" must be an Azure region name in lowercase letters and digits, e.g. eastus2 or swedencentral' },
+      { path: "aoai-fleet:fleet.deployments.bad name!", message: `key "bad name!" must be 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit` },
+    ]);
+    expect(issues(fleet({ c: gpt4o() }, { eastus2: { quota: { "gpt-4o/Premium": 5 } } }))).toEqual([
+      { path: "aoai-fleet:fleet.regions.eastus2.quota.gpt-4o/Premium", message: 'key "gpt-4o/Premium" must be "<model>/<sku>" (e.g. "gpt-4o/GlobalStandard") or a provisioned SKU pool name (ProvisionedManaged, GlobalProvisionedManaged, DataZoneProvisionedManaged)' },
+    ]);
+    expect(issues("just a string")).toEqual([{ path: "aoai-fleet:fleet", message: 'expected object, got "just a string"' }]);
+  });
   it("empty version", () => {
     expect(issues(fleet({ chat: gpt4o({ version: "" }) }))[0]).toEqual({
       path: "aoai-fleet:fleet.deployments.chat.version",
