@@ -4,6 +4,16 @@ import { allElements, parsePolicyXml } from "./policy-xml";
 import { isReference, secretKinds } from "./secrets";
 import { defineResourceRule, type PlannedResource } from "./types";
 
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const regexSource = z.string().min(1).refine(compiles, { error: "must be a valid JavaScript regular expression" });
+
 /**
  * Keeps keys and tokens out of APIM policy documents and out of plain (non-secret) named values:
  * policy XML is readable by anyone who can read the API's configuration or trace a request.
@@ -20,11 +30,10 @@ export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
         .array(z.string().min(1))
         .default(["api-key", "Authorization", "Ocp-Apim-Subscription-Key", "x-api-key", "x-functions-key"])
         .describe("Headers and query parameters whose value must come from a named value or an expression."),
-      sensitiveNamePattern: z
-        .string()
+      sensitiveNamePattern: regexSource
         .default("(^|[-_.])(api-?key|key|secret|password|passwd|pwd|credential|connection-?string|access-?token|bearer-?token|sas(-?token)?|subscription-?key)($|[-_.])")
         .describe("Case-insensitive regex: named values whose name matches must be secret or Key Vault backed."),
-      extraPatterns: z.array(z.string().min(1)).default([]).describe("Extra regex sources that count as secrets."),
+      extraPatterns: z.array(regexSource).default([]).describe("Extra regex sources that count as secrets."),
     })
     .strict(),
   resourceTypes: [...policyDocumentTypes, types.namedValue],

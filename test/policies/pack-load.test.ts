@@ -120,4 +120,20 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
     await configureWith(path.join(root, "policies", "config", "dev.json"));
     expect(await diagnostics(analyzeRequest("azure-native:cognitiveservices:Deployment", "chat", deployment))).toEqual([]);
   });
+
+  it("runs stack rules over the whole stack (an anonymous API is blocked)", async () => {
+    await configureWith(path.join(root, "policies", "config", "prod.json"));
+    const resource = new messages.AnalyzerResource();
+    resource.setType("azure-native:apimanagement:Api");
+    resource.setName("openai");
+    resource.setUrn("urn:pulumi:prod::aoai-fleet::azure-native:apimanagement:Api::openai");
+    resource.setProperties(Struct.fromJavaScript({ apiId: "openai", serviceName: "apim", resourceGroupName: "rg", path: "openai", subscriptionRequired: false }));
+    resource.setOptions(new messages.AnalyzerResourceOptions());
+    const request = new messages.AnalyzeStackRequest();
+    request.setResourcesList([resource]);
+    const response = await call<any>("analyzeStack", request);
+    expect(response.getDiagnosticsList().map((d: any) => [d.getPolicyname(), levels[d.getEnforcementlevel()], d.getUrn()])).toEqual([
+      ["aoai-api-enforce-authentication", "mandatory", "urn:pulumi:prod::aoai-fleet::azure-native:apimanagement:Api::openai"],
+    ]);
+  });
 });

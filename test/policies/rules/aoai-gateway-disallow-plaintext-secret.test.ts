@@ -84,3 +84,14 @@ describe("aoai-gateway-disallow-plaintext-secret named-value names", () => {
     expect(messagesOf(rule, [namedValue("tenant-id", { value: "x" })], { sensitiveNamePattern: "tenant" })).toHaveLength(1);
   });
 });
+
+describe("aoai-gateway-disallow-plaintext-secret options", () => {
+  it("rejects a pattern that is not a regular expression, naming the option", () => {
+    expect(() => messagesOf(rule, [namedValue()], { extraPatterns: ["(unclosed"] })).toThrow(
+      "Invalid policy options: aoai-gateway-disallow-plaintext-secret.extraPatterns.0: must be a valid JavaScript regular expression.",
+    );
+    expect(() => messagesOf(rule, [namedValue()], { sensitiveNamePattern: "[" })).toThrow(
+      "Invalid policy options: aoai-gateway-disallow-plaintext-secret.sensitiveNamePattern: must be a valid JavaScript regular expression.",
+    );
+  });
+});
