@@ -8,7 +8,7 @@ import { BREAKER_STATUS_RANGES } from "../components/gateway/backends";
 import { designGateway, type InventoryEntry } from "../components/gateway/design";
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
 import { FleetConfigError } from "../stacks/config/errors";
-import type { CircuitBreakerRule } from "./emulator/backends";
+import type { CircuitBreakerRule, WeightedChoice } from "./emulator/backends";
 import { unsignedJwt } from "./emulator/guards";
 import type { CallerIdentity } from "./gateway-types";
 import { parseIsoDuration } from "./scenario/duration";
@@ -32,6 +32,8 @@ export interface SimSetup {
   routes: Record<string, RouteSetup>;
   /** Headers a caller sends (bearer token or subscription key), matching the gateway's auth. */
   callerHeaders: (caller: CallerIdentity) => Record<string, string>;
+  /** How pools choose inside a priority tier (default weighted random). */
+  weightedChoice?: WeightedChoice;
 }
 
 /** APIM backend rule → emulator rule (ISO durations → ms). Transport failures count only via errorReasons, which the shipped rule has none of. */

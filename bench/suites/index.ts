@@ -1,2 +1,3 @@
 /** Bench suite registrations: one import line per suite file. */
 import "./plan";
+import "./routing";

@@ -40,6 +40,7 @@ export async function simulate(setup: SimSetup, scenario: Scenario): Promise<Sim
     faults: faultWindows(scenario),
     latency,
     completionTokens: scenario.request.completionTokens,
+    ...(setup.weightedChoice ? { weightedChoice: setup.weightedChoice } : {}),
   });
   const emulator = new PolicyEmulator({
     policyXml: setup.policyXml,
