@@ -12,7 +12,7 @@ import { SimulatorMetricSource } from "../metrics/simulatorSource";
 import { renderAbReport, renderAction, renderCanaryEvaluation, renderShadowReport, renderSmoke } from "../render/tables";
 import { renderStatus } from "../render/status";
 import { shadowReport } from "../shadow/report";
-import { readStackText, stackFilePath } from "../stackfile/stackFile";
+import { stackFilePath } from "../stackfile/stackFile";
 import { canaryPolicyFrom, contextFor, integer, metricSourceFor, number, windowSeconds, type CommonOptions, type PolicyOptions, type SourceOptions } from "./options";
 
 /** Where command output goes; returns the exit code. */
@@ -107,7 +107,7 @@ export async function blueGreenSmokeCommand(stack: string, route: string, option
   if (options.target === "sim") {
     const { name, scenario } = loadRolloutScenario(options.scenario);
     const file = stackFilePath(ctx.dir, ctx.stack);
-    target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name, () => readStackText(file)));
+    target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name, file));
   } else {
     const key = options.apiKeyEnv ? process.env[options.apiKeyEnv] : undefined;
     if (options.apiKeyEnv && !key) throw new RolloutError(`--api-key-env ${options.apiKeyEnv}: that environment variable is not set`, 2);

@@ -8,7 +8,6 @@ import { AzureMonitorMetricSource } from "../metrics/azureMonitorSource";
 import { FileMetricSource } from "../metrics/fileSource";
 import { loadRolloutScenario } from "../metrics/simScenario";
 import { SimulatorMetricSource } from "../metrics/simulatorSource";
-import { readStackText } from "../stackfile/stackFile";
 import type { MetricSource } from "../metrics/source";
 
 /** Options every rollout command accepts. */
@@ -32,7 +31,7 @@ export function contextFor(stack: string, options: CommonOptions, log: (line: st
 export function metricSourceFor(options: SourceOptions, stackFile: string): MetricSource {
   if (options.source === "sim") {
     const { name, scenario } = loadRolloutScenario(options.scenario);
-    return new SimulatorMetricSource(scenario, name, () => readStackText(stackFile));
+    return new SimulatorMetricSource(scenario, name, stackFile);
   }
   if (options.source.startsWith("file:")) return new FileMetricSource(resolve(options.source.slice("file:".length)));
   if (options.source === "azure") return AzureMonitorMetricSource.create(options.workspace ?? process.env.AOAI_FLEET_LOG_WORKSPACE_ID);

@@ -1,21 +1,21 @@
 import { createHash } from "node:crypto";
-import { circuitBreakerRule } from "../../components/gateway/backends";
+import { basename } from "node:path";
 import { NAMES } from "../../gateway-policy/strategies/edge";
 import type { GatewayRoute } from "../../stacks/config/gateway";
 import { UpstreamDirectory } from "../../simulator/azure/account";
 import type { FaultWindow } from "../../simulator/azure/faults";
 import { VirtualClock } from "../../simulator/clock";
-import type { CircuitBreakerRule } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import type { GatewayResult } from "../../simulator/gateway-types";
 import { TransportError, type SimRequest, type SimResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
-import { parseIsoDuration } from "../../simulator/scenario/duration";
+import { loadStackSetup, type SimSetup } from "../../simulator/stack";
 import { buildWorld, type World } from "../../simulator/world";
 import type { RequestRecord } from "./records";
 import type { RolloutSimScenario } from "./simScenario";
 import type { MetricQuery, MetricSource } from "./source";
-import { designStack, type StackDesign } from "./stackDesign";
+import { RolloutError } from "../errors";
+import { readStackText, validatedGateway } from "../stackfile/stackFile";
 
 const API_VERSION = "2024-10-21";
 const RUN_EPOCH_MS = Date.UTC(2026, 0, 1);
@@ -48,8 +48,8 @@ export class SimulatorMetricSource implements MetricSource {
   constructor(
     private readonly scenario: RolloutSimScenario,
     scenarioName: string,
-    /** Current stack file text (re-read for every window). */
-    private readonly stackText: () => string,
+    /** `Pulumi.<stack>.yaml`, re-read for every window. */
+    private readonly stackFile: string,
   ) {
     this.description = `simulator (policy emulator, scenario ${scenarioName}, seed ${scenario.seed})`;
     this.rng = new Rng(scenario.seed);
@@ -65,24 +65,24 @@ export class SimulatorMetricSource implements MetricSource {
 
   /** Simulates one window of client traffic on `routeName` and returns its records. */
   async simulate(routeName: string, windowSeconds: number, options: SimWindowOptions): Promise<RequestRecord[]> {
-    const stack = designStack(this.stackText(), new Date(RUN_EPOCH_MS));
-    const route = stack.gateway.routes[routeName];
-    if (!route) throw new Error(`route ${routeName} is not in the stack's gateway config`);
+    const setup = this.loadSetup();
+    const route = validatedGateway(readStackText(this.stackFile), this.stackFile).routes[routeName];
+    if (!route) throw new RolloutError(`aoai-fleet:gateway.routes.${routeName} does not exist in ${this.stackFile}`, 2);
     const rng = this.rng.fork(`window-${this.windowIndex++}`);
     const clock = new VirtualClock();
-    const world = this.buildWorld(stack, clock, rng);
+    const world = this.buildWorld(setup, clock, rng);
     const shadowAnswers = new Map<string, ShadowAnswer[]>();
     const emulator = new PolicyEmulator({
-      policyXml: stack.design.apiPolicy.xml,
+      policyXml: setup.policyXml,
       backends: world.registry,
       upstreams: shadowCapturingDirectory(world, clock, shadowAnswers),
-      namedValues: new Map(stack.design.namedValues.map((v) => [v.id, v.value])),
+      namedValues: setup.namedValues,
       clock,
       rng: rng.fork("gateway"),
       apiPath: "openai",
-      region: stack.plan.accounts[0]?.region ?? "eastus2",
+      region: setup.backends[0]?.region ?? "eastus2",
     });
-    const deploymentOf = new Map(stack.design.singles.map((s) => [s.id, s.deployment]));
+    const deploymentOf = new Map(setup.backends.map((b) => [b.backendId, b.deployment]));
     const records: RequestRecord[] = [];
     const base = this.windowStartMs;
     const end = windowSeconds * 1000;
@@ -94,6 +94,7 @@ export class SimulatorMetricSource implements MetricSource {
       for (let t = rng.exponential(gap); t < end; t += rng.exponential(gap)) arrivals.push(t);
     }
     const headers: Record<string, string> = { "content-type": "application/json" };
+    // A canary step or slot switch is a named-value change: the next window runs with the new value.
     if (options.forceSlot) Object.assign(headers, { [NAMES.slotHeader]: options.forceSlot, [NAMES.canaryHeader]: "stable" });
     const request: SimRequest = {
       method: "POST",
@@ -111,7 +112,10 @@ export class SimulatorMetricSource implements MetricSource {
       const correlationId = `sim-${this.requestSeq++}`;
       const caller = `caller-${callers.int(1, this.scenario.callers)}`;
       clock.schedule(at, () => {
-        void emulator.handle({ request, caller: { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.0.0.1" } }).then((result) => {
+        const identity = { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.0.0.1" };
+        // The caller's credentials as the gateway's auth expects them (subscription key or Entra token).
+        const call = { request: { ...request, headers: { ...request.headers, ...setup.callerHeaders(identity) } }, caller: identity };
+        void emulator.handle(call).then((result) => {
           const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId };
           records.push(primary);
           for (const attempt of result.trace.attempts.slice(0, -1)) {
@@ -169,32 +173,32 @@ export class SimulatorMetricSource implements MetricSource {
     };
   }
 
-  private buildWorld(stack: StackDesign, clock: VirtualClock, rng: Rng): World {
-    const planned = new Map(stack.plan.accounts.flatMap((a) => a.deployments.map((d) => [`${d.name}@${a.region}`, d])));
+  /** The simulator's own stack loader: fleet plan + gateway design, exactly as `plan` and `simulate` use. */
+  private loadSetup(): SimSetup {
+    const stack = /^Pulumi\.(.+)\.yaml$/.exec(basename(this.stackFile))?.[1];
+    if (!stack) throw new RolloutError(`${this.stackFile} is not named Pulumi.<stack>.yaml`, 2);
+    try {
+      return loadStackSetup(stack, { configFile: this.stackFile });
+    } catch (error) {
+      throw new RolloutError(`the simulator cannot load ${this.stackFile}:\n${error instanceof Error ? error.message : String(error)}`, 2);
+    }
+  }
+
+  private buildWorld(setup: SimSetup, clock: VirtualClock, rng: Rng): World {
     const faults: FaultWindow[] = Object.entries(this.scenario.deployments).flatMap(([deployment, b]) => [
       ...(b.errorRate > 0 ? [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, deployment, fault: { kind: "errors" as const, rate: b.errorRate, status: 500 } }] : []),
       ...(b.addLatencyMs > 0 ? [{ fromMs: 0, toMs: Number.POSITIVE_INFINITY, deployment, fault: { kind: "latency" as const, addMs: b.addLatencyMs } }] : []),
     ]);
-    const breaker = stack.gateway.circuitBreaker ? emulatorBreaker(circuitBreakerRule(stack.gateway.circuitBreaker)) : undefined;
     return buildWorld({
-      backends: stack.design.singles.map((single) => {
-        const d = planned.get(`${single.deployment}@${single.region}`);
-        const override = this.scenario.deployments[single.deployment]?.capacityUnits;
-        const capacity = override ?? single.capacity;
-        const scale = capacity / Math.max(1, single.capacity);
-        return {
-          backendId: single.id,
-          deployment: single.deployment,
-          region: single.region,
-          model: d?.model ?? "gpt-4o",
-          capacity,
-          tpm: Math.max(1, Math.round((d?.tpm ?? 1000 * single.capacity) * scale)),
-          rpm: d?.rpm === null || d?.rpm === undefined ? null : Math.max(1, Math.round(d.rpm * scale)),
-          url: `${stack.accountUrl(single.region)}/deployments/${single.deployment}`,
-        };
+      backends: setup.backends.map((backend) => {
+        // A scenario may resize a deployment; its token and request limits scale with the capacity.
+        const capacity = this.scenario.deployments[backend.deployment]?.capacityUnits;
+        if (capacity === undefined) return backend;
+        const scale = capacity / Math.max(1, backend.capacity);
+        return { ...backend, capacity, tpm: Math.round(backend.tpm * scale), rpm: backend.rpm === null ? null : Math.max(1, Math.round(backend.rpm * scale)) };
       }),
-      pools: stack.design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) })),
-      ...(breaker ? { breaker } : {}),
+      pools: setup.pools,
+      ...(setup.breaker ? { breaker: setup.breaker } : {}),
       clock,
       rng,
       faults,
@@ -208,19 +212,6 @@ function sideDeployment(route: GatewayRoute, side: string): string {
   if ((side === "blue" || side === "green") && route.blueGreen) return route.blueGreen[side];
   if (side.startsWith("ab-") && route.abTest) return route.abTest.variants[side.slice(3)]?.deployment ?? side;
   return route.backends[0]?.deployment ?? side;
-}
-
-/** The component's APIM breaker rule in the emulator's terms (transport failures count too). */
-function emulatorBreaker(rule: ReturnType<typeof circuitBreakerRule>): CircuitBreakerRule {
-  return {
-    name: rule.name,
-    count: rule.failureCondition.count,
-    intervalMs: parseIsoDuration(rule.failureCondition.interval) ?? 60_000,
-    statusCodeRanges: rule.failureCondition.statusCodeRanges.map((r) => ({ ...r })),
-    errorReasons: ["BackendConnectionFailure", "Timeout"],
-    tripDurationMs: parseIsoDuration(rule.tripDuration) ?? 60_000,
-    acceptRetryAfter: rule.acceptRetryAfter,
-  };
 }
 
 function usageOf(body: string): { prompt: number; completion: number; model: string } | undefined {

@@ -5,7 +5,7 @@ import { planFromRawConfig, type FleetPlan } from "../../core/plan/index";
 import { parseGatewayConfig, type GatewayConfig } from "../../stacks/config/gateway";
 import { RolloutError } from "../errors";
 
-/** A stack's fleet plan and gateway design, computed exactly as the stack program does (no Pulumi). */
+/** A stack's fleet plan and gateway design from file text, computed exactly as the stack program does (no Pulumi); used to validate edits before they are written. */
 export interface StackDesign {
   plan: FleetPlan;
   gateway: GatewayConfig;

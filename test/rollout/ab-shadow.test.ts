@@ -10,7 +10,7 @@ import { FIXTURE } from "./support";
 const route = validatedGateway(readFileSync(FIXTURE, "utf8"), FIXTURE).routes["chat-ab"]!;
 
 async function simulate(scenario: string, seconds: number): ReturnType<SimulatorMetricSource["fetch"]> {
-  const source = new SimulatorMetricSource(loadRolloutScenario(scenario).scenario, scenario, () => readFileSync(FIXTURE, "utf8"));
+  const source = new SimulatorMetricSource(loadRolloutScenario(scenario).scenario, scenario, FIXTURE);
   return source.fetch({ stack: "demo", route: "chat-ab", routeConfig: route, windowSeconds: seconds });
 }
 

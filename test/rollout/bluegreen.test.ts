@@ -11,7 +11,7 @@ const fixture = readFileSync(FIXTURE, "utf8");
 const BG_LINE = "        blueGreen: { blue: chat, green: chat-next, active: blue }   # slot switch = one value";
 
 function target(stack: ReturnType<typeof tempStack>, scenario: string): SimulatorSmokeTarget {
-  return new SimulatorSmokeTarget(new SimulatorMetricSource(loadRolloutScenario(scenario).scenario, scenario, stack.read));
+  return new SimulatorSmokeTarget(new SimulatorMetricSource(loadRolloutScenario(scenario).scenario, scenario, stack.file));
 }
 
 describe("blue-green", () => {

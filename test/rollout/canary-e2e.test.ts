@@ -9,7 +9,7 @@ import { readRouteState } from "../../rollout/state";
 import { FIXTURE, tempStack } from "./support";
 
 function simSource(name: string, stack: ReturnType<typeof tempStack>): SimulatorMetricSource {
-  return new SimulatorMetricSource(loadRolloutScenario(name).scenario, name, stack.read);
+  return new SimulatorMetricSource(loadRolloutScenario(name).scenario, name, stack.file);
 }
 
 const canaryLine = (text: string): string | undefined => text.split("\n").find((l) => l.includes("canary: {"));
