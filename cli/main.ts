@@ -12,6 +12,7 @@ import "./commands/plan";
 import "./commands/catalog";
 import "./commands/rollout";
 import "./commands/simulate";
+import "./commands/gateway";
 // ---- end of command registrations ----
 
 export function buildProgram(): Command {

@@ -121,3 +121,9 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
     callerHeaders: callerHeadersFor(gateway),
   };
 }
+
+/** Backends some pool of the gateway can send to (the ones a backends file has to map). */
+export function routedBackends(setup: SimSetup): WorldBackend[] {
+  const ids = new Set(setup.pools.flatMap((p) => p.members.map((m) => m.backendId)));
+  return setup.backends.filter((b) => ids.has(b.backendId));
+}

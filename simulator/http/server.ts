@@ -79,7 +79,9 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     directory = new UpstreamDirectory();
     const entities = new Map<string, BackendEntity>();
     for (const b of setup.backends) {
-      const origin = options.realBackends.get(b.backendId)!;
+      const origin = options.realBackends.get(b.backendId);
+      // Deployments no pool routes to need no endpoint; selecting one would fail loudly anyway.
+      if (origin === undefined) continue;
       directory.set(origin, new HttpUpstream(origin, options.realBackendHeaders ?? {}));
       entities.set(b.backendId, { type: "Single", url: `${origin}/openai/deployments/${encodeURIComponent(b.deployment)}`, ...(setup.breaker ? { circuitBreaker: setup.breaker } : {}) });
     }

@@ -1,0 +1,57 @@
+// `npm run gateway -- <stack>`: the local gateway until Ctrl-C.
+import { loadBackendsFile, resolveBackends } from "../../simulator/http/backends-file";
+import { startGateway, type GatewayServerOptions } from "../../simulator/http/server";
+import { ScenarioError } from "../../simulator/scenario/load";
+import { UnsupportedPolicyError } from "../../simulator/emulator/errors";
+import { loadStackSetup, routedBackends } from "../../simulator/stack";
+import { configIssuesOf, formatIssues } from "../../stacks/config/errors";
+import { CliError } from "../registry";
+
+export async function gatewayCommand(stack: string, options: { port: string; backends?: string; config?: string; seed: string }): Promise<number> {
+  const port = Number(options.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port ${options.port}: expected an integer 0–65535.`, 2);
+  const seed = Number(options.seed);
+  if (!Number.isInteger(seed)) throw new CliError(`--seed ${options.seed}: expected an integer.`, 2);
+  let setup;
+  const serverOptions: GatewayServerOptions = { port, seed };
+  try {
+    setup = loadStackSetup(stack, options.config ? { configFile: options.config } : {});
+    if (options.backends) {
+      const file = loadBackendsFile(options.backends);
+      serverOptions.realBackends = resolveBackends(file, routedBackends(setup), options.backends);
+      serverOptions.realBackendHeaders = file.headers;
+    }
+  } catch (error) {
+    const issues = configIssuesOf(error);
+    if (issues) throw new CliError(formatIssues(issues), 2);
+    if (error instanceof ScenarioError || error instanceof UnsupportedPolicyError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  let gateway;
+  try {
+    gateway = await startGateway(setup, serverOptions);
+  } catch (error) {
+    if (error instanceof UnsupportedPolicyError) throw new CliError(error.message, 2);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new CliError(`Port ${port} on 127.0.0.1 is in use; pass --port <other> (or 0 for any free port).`, 2);
+    throw error;
+  }
+  const routes = Object.keys(setup.routes);
+  process.stdout.write(
+    [
+      `aoai-fleet gateway for stack ${stack} listening on ${gateway.url}`,
+      `  backends: ${options.backends ? `real endpoints from ${options.backends}` : `${setup.backends.length} simulated deployments`}`,
+      `  routes:   ${routes.map((r) => `${gateway.url}/openai/deployments/${r}/chat/completions?api-version=2024-10-21`).join("\n            ")}`,
+      `  OpenAI SDK: new AzureOpenAI({ endpoint: "${gateway.url}", apiKey: "<any>", apiVersion: "2024-10-21", deployment: "${routes[0] ?? "chat"}" })`,
+      "Ctrl-C to stop.",
+      "",
+    ].join("\n"),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await gateway.close();
+  process.stdout.write(`Stopped. ${gateway.stats.answered} requests answered.\n`);
+  return 0;
+}

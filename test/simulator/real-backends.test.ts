@@ -1,0 +1,64 @@
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AzureOpenAI } from "openai";
+import { describe, expect, it } from "vitest";
+import { SimulatedAccount } from "../../simulator/azure/account";
+import { SimulatedDeployment } from "../../simulator/azure/deployment";
+import { RealClock } from "../../simulator/clock";
+import { loadBackendsFile, resolveBackends } from "../../simulator/http/backends-file";
+import { startGateway } from "../../simulator/http/server";
+import { serveUpstream } from "../../simulator/http/upstream-server";
+import { Rng } from "../../simulator/rng";
+import { ScenarioError } from "../../simulator/scenario/load";
+import { loadStackSetup, routedBackends } from "../../simulator/stack";
+
+const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
+
+function region(name: string) {
+  const clock = new RealClock();
+  const account = new SimulatedAccount(`http://${name}`, name);
+  const d = new SimulatedDeployment({ deployment: "chat", region: name, model: "gpt-4.1-mini", capacity: 50, tpmPerUnit: 1000, rpmPerUnit: 10, latency: FAST, completionTokens: 5 }, clock, new Rng(1));
+  account.add(d);
+  return { account, d };
+}
+
+describe("gateway in front of real HTTP endpoints (backends file)", () => {
+  it("honours a real endpoint's 429 + Retry-After: the breaker keeps traffic away for the advertised time", async () => {
+    const east = region("eastus2");
+    const sweden = region("swedencentral");
+    east.d.faults.add({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, fault: { kind: "throttle", retryAfterSeconds: 45 } });
+    const [eastServer, swedenServer] = await Promise.all([serveUpstream(east.account), serveUpstream(sweden.account)]);
+    const dir = mkdtempSync(join(tmpdir(), "aoai-backends-"));
+    const file = join(dir, "backends.yaml");
+    writeFileSync(file, `backends:\n  chat:\n    eastus2: ${eastServer.url}\n    swedencentral: ${swedenServer.url}\nheaders:\n  api-key: local-simulator-key\n`);
+    const setup = loadStackSetup("dev", { today: new Date("2026-11-23") });
+    const backends = loadBackendsFile(file);
+    const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file), realBackendHeaders: backends.headers });
+    try {
+      const ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "team-a", apiVersion: "2024-10-21", deployment: "chat", maxRetries: 0 });
+      const statuses: number[] = [];
+      for (let i = 0; i < 15; i++) {
+        const { response } = await ai.chat.completions.create({ model: "chat", messages: [{ role: "user", content: `q${i}` }], max_tokens: 10 }).withResponse();
+        statuses.push(response.status);
+      }
+      expect(statuses).toEqual(Array(15).fill(200));
+      // At most one request ever reached eastus2: its 429 tripped the breaker for 45 s (Retry-After).
+      expect(east.d.stats.throttled).toBeLessThanOrEqual(1);
+      expect(sweden.d.stats.accepted).toBeGreaterThanOrEqual(14);
+    } finally {
+      await Promise.all([gateway.close(), eastServer.close(), swedenServer.close()]);
+    }
+  });
+
+  it("rejects a backends file that leaves a deployment × region unmapped, naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "aoai-backends-"));
+    const file = join(dir, "backends.yaml");
+    writeFileSync(file, "backends:\n  chat:\n    eastus2: http://127.0.0.1:9\n");
+    const setup = loadStackSetup("dev", { today: new Date("2026-11-23") });
+    expect(() => resolveBackends(loadBackendsFile(file), routedBackends(setup), file)).toThrow(ScenarioError);
+    expect(() => resolveBackends(loadBackendsFile(file), routedBackends(setup), file)).toThrow(`Backends file ${file} does not map backends.chat.swedencentral`);
+    writeFileSync(file, "backends:\n  chat:\n    eastus2: http://127.0.0.1:9/openai\n");
+    expect(() => loadBackendsFile(file)).toThrow(`${file}: backends.chat.eastus2: a base URL such as http://127.0.0.1:8001 (scheme, host, port; no path or query)`);
+  });
+});
