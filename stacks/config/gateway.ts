@@ -177,23 +177,34 @@ export function gatewayPath(segments: readonly PropertyKey[]): string {
   return configPath(GATEWAY_CONFIG_KEY, segments);
 }
 
+/** A config value for a message: JSON, cut to 60 characters. */
+function shown(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) return String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const value = issue.path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
   switch (issue.code) {
     case "invalid_value":
-      return `${JSON.stringify(value)} is not allowed; allowed values: ${issue.values.map(String).join(", ")}`;
+      return `${shown(value)} is not allowed; allowed values: ${issue.values.map(String).join(", ")}`;
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove or fix the spelling`;
     case "invalid_type":
-      return value === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${JSON.stringify(value)}`;
+      return value === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${shown(value)}`;
     case "invalid_union":
       return "set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }";
+    case "invalid_key": {
+      const reason = issue.issues.map((inner) => inner.message).join("; ");
+      return `the name ${shown(issue.path[issue.path.length - 1])} is not allowed: use ${reason}`;
+    }
     case "too_small":
-      return issue.origin === "array" ? `needs at least ${String(issue.minimum)} item(s)` : `${JSON.stringify(value)} is below the minimum ${String(issue.minimum)}`;
+      return issue.origin === "array" ? `needs at least ${String(issue.minimum)} item(s)` : `${shown(value)} is below the minimum ${String(issue.minimum)}`;
     case "too_big":
-      return `${JSON.stringify(value)} is above the maximum ${String(issue.maximum)}`;
+      return `${shown(value)} is above the maximum ${String(issue.maximum)}`;
     case "invalid_format":
-      return `${JSON.stringify(value)} is not ${issue.message.startsWith("Invalid") ? `a valid ${issue.format}` : issue.message}`;
+      return `${shown(value)} is not ${issue.message.startsWith("Invalid") ? `a valid ${issue.format}` : issue.message}`;
     default:
       return issue.message;
   }

@@ -99,6 +99,12 @@ describe("aoai-fleet:gateway schema", () => {
     );
   });
 
+  it("names a bad route name", () => {
+    expect(errorOf(() => parseGatewayConfig(withChanges({ routes: { "chat v2": { backends: [{ deployment: "chat" }] } } })))).toBe(
+      `aoai-fleet:gateway.routes.chat v2: the name "chat v2" is not allowed: use letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)`,
+    );
+  });
+
   it("checks the optional service name", () => {
     expect(parseGatewayConfig(withChanges({ serviceName: "contoso-ai-gw" })).serviceName).toBe("contoso-ai-gw");
     expect(errorOf(() => parseGatewayConfig(withChanges({ serviceName: "1-gw-" })))).toBe(
