@@ -10,7 +10,7 @@ export interface StackDesign {
   plan: FleetPlan;
   gateway: GatewayConfig;
   design: GatewayDesign;
-  /** Account OpenAI base URL per region (placeholder hosts: the simulator routes by them). */
+  /** Account OpenAI base URL per region (placeholder hosts: real subdomains exist only after deploy). */
   accountUrl: (region: string) => string;
 }
 

@@ -8,7 +8,7 @@ import {
   type GatewayRoute,
 } from "../../stacks/config/gateway";
 import { RolloutError } from "../errors";
-import { designStack } from "../metrics/stackDesign";
+import { designStack } from "./design";
 import { applyConfigEdits, GATEWAY_KEY, parseStackDocument, type ConfigChange, type ConfigEdit } from "./textEdit";
 
 /** Where a stack's config lives: `<dir>/Pulumi.<stack>.yaml`. */
