@@ -237,8 +237,8 @@ export function routeDeploymentRefs(route: GatewayRoute): { path: PropertyKey[];
 }
 
 /**
- * Checks routes against the fleet: every named deployment exists, and no priority tier's pool has
- * more than 30 members (one member per deployment × region). Throws one `FleetConfigError`.
+ * Checks routes against the fleet: every named deployment exists, and no route's stable pool has
+ * more than 30 members (one per deployment × region). Throws one `FleetConfigError`.
  */
 export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDeploymentRegions): void {
   const problems: ConfigIssue[] = [];
@@ -252,19 +252,15 @@ export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDep
         });
       }
     }
-    const tierMembers = new Map<number, number>();
-    for (const backend of route.backends) {
-      const tier = route.strategy === "weighted" ? 0 : (backend.priority ?? 1);
-      tierMembers.set(tier, (tierMembers.get(tier) ?? 0) + (fleet.get(backend.deployment)?.length ?? 0));
-    }
-    for (const [tier, members] of [...tierMembers].sort(([a], [b]) => a - b)) {
-      if (members > APIM_LIMITS.poolMembers) {
-        const where = route.strategy === "weighted" ? "the weighted pool" : `priority ${tier}`;
-        problems.push({
-          path: gatewayPath(["routes", routeName, "backends"]),
-          message: `${where} has ${members} pool members (one per deployment × region); APIM allows at most ${APIM_LIMITS.poolMembers}; split the route or use fewer regions`,
-        });
-      }
+    // One pool holds every priority tier of the route's stable backends (and the canary as a last
+    // tier when it may take failover), one member per deployment × region.
+    const pooled = new Set([...route.backends.map((backend) => backend.deployment), ...(route.canary?.failover ? [route.canary.deployment] : [])]);
+    const members = [...pooled].reduce((total, deployment) => total + (fleet.get(deployment)?.length ?? 0), 0);
+    if (members > APIM_LIMITS.poolMembers) {
+      problems.push({
+        path: gatewayPath(["routes", routeName, "backends"]),
+        message: `pool ${routeName}-stable would have ${members} members (one per deployment × region, all priorities); APIM allows at most ${APIM_LIMITS.poolMembers}; split the route or use fewer regions`,
+      });
     }
   }
   if (problems.length > 0) throw new FleetConfigError(problems);

@@ -182,7 +182,7 @@ describe("aoai-fleet:gateway against the fleet", () => {
     wide.set("chat", Array.from({ length: 31 }, (_, index) => `region${index}`));
     const parsed = parseGatewayConfig(baseline);
     expect(errorOf(() => checkGatewayAgainstFleet(parsed, wide))).toBe(
-      "aoai-fleet:gateway.routes.chat.backends: priority 2 has 31 pool members (one per deployment × region); APIM allows at most 30; split the route or use fewer regions",
+      "aoai-fleet:gateway.routes.chat.backends: pool chat-stable would have 32 members (one per deployment × region, all priorities); APIM allows at most 30; split the route or use fewer regions",
     );
   });
 });

@@ -50,7 +50,7 @@ describe("gateway config errors through the offline plan", () => {
     expect(await issuesOf({ ...prodGateway, routes }, fleet)).toEqual([
       {
         path: "aoai-fleet:gateway.routes.wide.backends",
-        message: "the weighted pool has 33 pool members (one per deployment × region); APIM allows at most 30; split the route or use fewer regions",
+        message: "pool wide-stable would have 33 members (one per deployment × region, all priorities); APIM allows at most 30; split the route or use fewer regions",
       },
     ]);
   });
