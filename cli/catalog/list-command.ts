@@ -45,5 +45,21 @@ export function catalogListLines(catalog: ModelCatalog, options: { model?: strin
       ]);
     }
   }
-  return [`Model catalog as of ${catalog.data.asOf}; status as of ${today} (warning window ${warningDays} days)`, table.toString(), SKU_LEGEND];
+  const details: string[] = [];
+  const model = options.model ? catalog.model(options.model) : undefined;
+  if (model) {
+    const r = model.rates;
+    const bySku = r.value.rpmPerUnitBySku ? `; RPM per unit by SKU: ${Object.entries(r.value.rpmPerUnitBySku).map(([k, v]) => `${k} ${v}`).join(", ")}` : "";
+    details.push(`capacity unit (standard SKUs): ${r.value.tpmPerUnit} TPM, ${r.value.rpmPerUnit} RPM${bySku} — ${r.source} (${r.asOf})`);
+    const ptu = model.ptu;
+    details.push(
+      ptu
+        ? `provisioned (minimum / step in PTU): Global ${ptu.value.global.minimum}/${ptu.value.global.increment}, DataZone ${ptu.value.dataZone.minimum}/${ptu.value.dataZone.increment}, regional ${ptu.value.regional.minimum}/${ptu.value.regional.increment}; ${ptu.value.inputTpmPerPtu} input TPM per PTU — ${ptu.source} (${ptu.asOf})`
+        : "provisioned: no PTU facts in the catalog",
+    );
+    for (const [version, v] of Object.entries(model.versions)) {
+      if (v.regions) details.push(`regions known for ${version} (${v.regions.source}, ${v.regions.asOf}): ${Object.entries(v.regions.value).map(([region, skus]) => `${region} ${skus.map((sku) => SKU_CODES[sku] ?? sku).join("")}`).join(", ")}`);
+    }
+  }
+  return [`Model catalog as of ${catalog.data.asOf}; status as of ${today} (warning window ${warningDays} days)`, table.toString(), SKU_LEGEND, ...details];
 }

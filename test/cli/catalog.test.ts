@@ -41,6 +41,9 @@ describe("catalog command", () => {
   it("list --model shows sources; an unknown model exits 2", async () => {
     const { stdout } = await runCli(["catalog", "list", "--model", "gpt-4.1", "--today", "2026-11-23"]);
     expect(stdout).toContain("retires: retirement-schedule (2026-09-02); SKUs: matrix-standard (2026-06-03)");
+    expect(stdout).toContain("capacity unit (standard SKUs): 1000 TPM, 1 RPM — quota-tiers (2026-02-18)");
+    expect(stdout).toContain("provisioned (minimum / step in PTU): Global 15/5, DataZone 15/5, regional 50/50; 3000 input TPM per PTU — ptu-sizing (2026-05-22)");
+    expect(stdout).toContain("regions known for 2025-04-14 (matrix-standard, 2026-06-03): brazilsouth GgpB, canadacentral g,");
     const bad = await runCli(["catalog", "list", "--model", "gpt-77"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^catalog: unknown model "gpt-77"; known models: /);
