@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { VirtualClock } from "../../simulator/clock";
+import { parseDuration, parseIsoDuration } from "../../simulator/scenario/duration";
+import { faultWindows, rateAt, ScenarioError, validateScenario } from "../../simulator/scenario/load";
+import { runScenario } from "../../simulator/run/runner";
+import { summarize } from "../../simulator/run/metrics";
+import { Rng } from "../../simulator/rng";
+import { buildWorld } from "../../simulator/world";
+import { PolicyEmulator } from "../../simulator/emulator/emulator";
+import { expr, policyDocument, renderPolicy } from "../../gateway-policy/index";
+import { BACKENDS, BREAKER, POOL } from "./support";
+
+describe("scenario files", () => {
+  it("every file under scenarios/ validates", () => {
+    const dir = join(__dirname, "..", "..", "scenarios");
+    for (const f of readdirSync(dir).filter((x) => x.endsWith(".yaml"))) {
+      const s = validateScenario(parseYaml(readFileSync(join(dir, f), "utf8")), f);
+      expect(`${s.name}.yaml`).toBe(f);
+    }
+  });
+
+  it("parses durations", () => {
+    expect([parseDuration("90s"), parseDuration("10m"), parseDuration("1m30s"), parseDuration("250ms"), parseDuration(12), parseDuration("ten")]).toEqual([90_000, 600_000, 90_000, 250, 12_000, undefined]);
+    expect([parseIsoDuration("PT1M"), parseIsoDuration("PT30S"), parseIsoDuration("P1D"), parseIsoDuration("PT"), parseIsoDuration("1M")]).toEqual([60_000, 30_000, 86_400_000, undefined, undefined]);
+  });
+
+  it("reports every problem with its path in the file", () => {
+    const bad = { name: "Bad Name", duration: "ten minutes", load: [{ at: 0, percentOfCapacity: 90, requestsPerSecond: 3 }], faults: [{ at: "1m", for: "1m", kind: "throttle" }], extra: 1 };
+    expect(() => validateScenario(bad, "bad.yaml")).toThrow(ScenarioError);
+    let message = "";
+    try {
+      validateScenario(bad, "bad.yaml");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split("\n")).toEqual([
+      "Invalid scenario:",
+      "  bad.yaml: name: lower-case letters, digits and dashes",
+      '  bad.yaml: duration: "ten minutes" is not a duration; write e.g. 90s, 10m, 1m30s, 250ms or a number of seconds',
+      "  bad.yaml: load.0: give exactly one of percentOfCapacity or requestsPerSecond",
+      "  bad.yaml: faults.0.retryAfterSeconds: Invalid input: expected number, received undefined",
+      '  bad.yaml: (root): Unrecognized key: "extra"',
+    ]);
+  });
+
+  it("interpolates the load curve and turns faults into windows", () => {
+    const s = validateScenario(
+      { name: "ramp", duration: "10m", load: [{ at: "0s", percentOfCapacity: 50 }, { at: "5m", percentOfCapacity: 100 }], faults: [{ at: "1m", for: "30s", region: "eastus2", kind: "outage" }] },
+      "ramp.yaml",
+    );
+    expect([rateAt(s, 0, 10), rateAt(s, 150_000, 10), rateAt(s, 300_000, 10), rateAt(s, 599_000, 10)]).toEqual([5, 7.5, 10, 10]);
+    expect(faultWindows(s)).toEqual([{ fromMs: 60_000, toMs: 90_000, region: "eastus2", fault: { kind: "outage" } }]);
+  });
+});
+
+describe("discrete-event run", () => {
+  it("answers every request exactly once under faults, and the same seed gives the same run", async () => {
+    const scenario = validateScenario(
+      {
+        name: "faulty",
+        seed: 9,
+        duration: "3m",
+        load: [{ at: 0, requestsPerSecond: 20 }],
+        request: { promptTokens: 100, maxTokens: 100, completionTokens: 50 },
+        faults: [
+          { at: "30s", for: "1m", region: "eastus2", kind: "outage" },
+          { at: "0s", for: "3m", region: "swedencentral", kind: "errors", rate: 0.3, status: 500 },
+          { at: "1m", for: "1m", deployment: "chat-ptu", kind: "throttle", retryAfterSeconds: 60 },
+        ],
+      },
+      "faulty.yaml",
+    );
+    const once = async () => {
+      const clock = new VirtualClock();
+      const rng = new Rng(scenario.seed);
+      const world = buildWorld({ backends: BACKENDS, pools: [POOL], breaker: BREAKER, clock, rng: rng.fork("world"), faults: faultWindows(scenario), completionTokens: 50 });
+      const doc = policyDocument({
+        inbound: [{ kind: "set-backend-service", backendId: "chat-stable" }, { kind: "rewrite-uri", template: expr.pathAfterDeployment() }],
+        backend: [{ kind: "retry", condition: expr.retryableFailure(), count: 2, interval: 0, firstFastRetry: true, policies: [{ kind: "set-backend-service", backendId: "chat-stable" }, { kind: "forward-request", bufferRequestBody: true }] }],
+      });
+      const emulator = new PolicyEmulator({ policyXml: renderPolicy(doc), backends: world.registry, upstreams: world.directory, namedValues: new Map(), clock, rng: rng.fork("gw"), apiPath: "openai", region: "eastus2" });
+      const run = await runScenario({ scenario, route: "chat", clock, rng: rng.fork("load"), handler: (c) => emulator.handle(c), deployments: world.deployments, capacityTpm: 50_000 });
+      return summarize(run);
+    };
+    const a = await once();
+    const b = await once();
+    expect(a.requests).toBeGreaterThan(3000);
+    expect(a.unanswered).toBe(0);
+    expect(a.duplicated).toBe(0);
+    expect(a.client5xxRate).toBeGreaterThan(0);
+    expect({ ...a, wallMs: 0 }).toEqual({ ...b, wallMs: 0 });
+  });
+});
