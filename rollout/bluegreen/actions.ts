@@ -32,7 +32,9 @@ export async function blueGreenDeploy(ctx: RolloutContext, route: string, deploy
     "bluegreen deploy",
     [{ path: slotPath(route, inactive), value: deployment }],
     (s) => {
-      s.blueGreen = { ...s.blueGreen, lastSmoke: undefined };
+      // The inactive slot now serves something new: no smoke covers it, and rolling back to it
+      // would no longer mean "what served before the last switch".
+      s.blueGreen = {};
     },
     `${inactive} slot of route ${route} now serves ${deployment} (inactive; ${bg.active} stays live); next: bluegreen smoke`,
   );
@@ -68,6 +70,11 @@ export async function blueGreenSwitch(ctx: RolloutContext, route: string): Promi
   const bg = requireBlueGreen(route, config);
   const target = otherSlot(bg.active);
   const smoke = state.blueGreen?.lastSmoke;
+  const previous = state.blueGreen?.previousActive;
+  if (!smoke && previous !== undefined && previous !== bg.active) {
+    // A re-run after a successful switch: the switch is in place (a switch back is `rollback`).
+    return { action: "bluegreen switch", route, changes: [], applied: undefined, message: `route ${route} is already switched to ${bg.active} (${bg[bg.active]}); to switch back run bluegreen rollback` };
+  }
   if (!smoke || smoke.slot !== target || smoke.deployment !== bg[target]) {
     throw new RolloutError(`switch blocked: no smoke test of the ${target} slot (${bg[target]}) on record; run bluegreen smoke first`, 1);
   }

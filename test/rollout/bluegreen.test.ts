@@ -23,6 +23,10 @@ describe("blue-green", () => {
     const switched = await blueGreenSwitch(stack.ctx, "chat-bg");
     expect(switched.changes).toEqual([{ path: "aoai-fleet:gateway.routes.chat-bg.blueGreen.active", from: "blue", to: "green" }]);
     expect(stack.read()).toBe(fixture.replace(BG_LINE, BG_LINE.replace("active: blue", "active: green")));
+    // Idempotent: re-running the switch changes nothing (it does not flip back).
+    const again = await blueGreenSwitch(stack.ctx, "chat-bg");
+    expect(again.changes).toEqual([]);
+    expect(again.message).toBe("route chat-bg is already switched to green (chat-next); to switch back run bluegreen rollback");
     const rolledBack = await blueGreenRollback(stack.ctx, "chat-bg");
     expect(rolledBack.changes).toEqual([{ path: "aoai-fleet:gateway.routes.chat-bg.blueGreen.active", from: "green", to: "blue" }]);
     expect(stack.read()).toBe(fixture);
@@ -54,6 +58,16 @@ describe("blue-green", () => {
     expect(stack.read()).toBe(fixture.replace(BG_LINE, BG_LINE.replace("green: chat-next", "green: chat-v2")));
     await expect(blueGreenSwitch(stack.ctx, "chat-bg")).rejects.toThrow(/^switch blocked: no smoke test of the green slot \(chat-v2\)/);
     await expect(blueGreenDeploy(stack.ctx, "chat-bg", "chat")).rejects.toThrow("chat already serves the active blue slot of route chat-bg");
+  });
+
+  it("a deploy after a switch needs a new smoke, and rollback no longer targets the overwritten slot", async () => {
+    const stack = tempStack();
+    await blueGreenSmoke(stack.ctx, "chat-bg", target(stack, "healthy"), defaultSmokeCriteria);
+    await blueGreenSwitch(stack.ctx, "chat-bg");
+    await blueGreenDeploy(stack.ctx, "chat-bg", "chat-v2");
+    expect(stack.read()).toContain("blueGreen: { blue: chat-v2, green: chat-next, active: green }");
+    await expect(blueGreenSwitch(stack.ctx, "chat-bg")).rejects.toThrow("switch blocked: no smoke test of the blue slot (chat-v2) on record; run bluegreen smoke first");
+    await expect(blueGreenRollback(stack.ctx, "chat-bg")).rejects.toThrow("no switch of route chat-bg is on record; nothing to roll back");
   });
 
   it("adds the active key when the stack file relies on its default", async () => {
