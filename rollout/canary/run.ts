@@ -17,7 +17,7 @@ export interface CanaryEvaluateOptions {
 export async function canaryEvaluate(ctx: RolloutContext, route: string, options: CanaryEvaluateOptions): Promise<CanaryEvaluation & { percent: number }> {
   const { route: config } = loadRoute(ctx, route);
   if (!config.canary) throw new RolloutError(`aoai-fleet:gateway.routes.${route}.canary is not set; nothing to evaluate`, 2);
-  const records = await options.source.fetch({ stack: ctx.stack, route, routeConfig: config, windowSeconds: options.windowSeconds });
+  const records = await options.source.fetch({ stack: ctx.stack, route, windowSeconds: options.windowSeconds });
   const evaluation = evaluateCanaryRecords(records, config, options.policy);
   recordEvent(ctx, route, "canary evaluate", `${evaluation.decision.verdict} at ${config.canary.percent}%: ${evaluation.decision.reason}`);
   return { ...evaluation, percent: config.canary.percent };
@@ -58,7 +58,7 @@ export async function canaryRun(ctx: RolloutContext, route: string, options: Can
     if (canary.percent >= 100) {
       return { outcome: "stopped", finalPercent: 100, reason: "the canary already takes 100%: no stable traffic is left to compare with; run canary promote or canary rollback", evaluations: round - 1 };
     }
-    pending.push(...(await options.source.fetch({ stack: ctx.stack, route, routeConfig: config, windowSeconds: options.windowSeconds })));
+    pending.push(...(await options.source.fetch({ stack: ctx.stack, route, windowSeconds: options.windowSeconds })));
     const evaluation = evaluateCanaryRecords(pending, config, options.policy);
     options.onEvaluation?.(evaluation, canary.percent, round);
     const { verdict, reason } = evaluation.decision;

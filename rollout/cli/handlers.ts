@@ -1,6 +1,5 @@
 import { abReport } from "../ab/report";
 import { blueGreenDeploy, blueGreenRollback, blueGreenSmoke, blueGreenSwitch } from "../bluegreen/actions";
-import { defaultSmokeCriteria } from "../bluegreen/smoke";
 import { HttpSmokeTarget, SimulatorSmokeTarget } from "../bluegreen/targets";
 import { canaryPromote, canaryRollback, canaryStart, canaryStep } from "../canary/actions";
 import { canaryEvaluate, canaryRun } from "../canary/run";
@@ -124,8 +123,6 @@ export async function blueGreenSmokeCommand(stack: string, route: string, option
   return verdict.passed ? 0 : 1;
 }
 
-export const smokeDefaults = defaultSmokeCriteria;
-
 export async function abReportCommand(stack: string, experiment: string, options: SourceOptions & { confidence: string; minSamples: string }, print: Print): Promise<number> {
   const ctx = contextFor(stack, options, print);
   const gateway = loadGateway(ctx);
@@ -135,7 +132,7 @@ export async function abReportCommand(stack: string, experiment: string, options
     throw new RolloutError(`no route of stack ${stack} runs experiment ${experiment}; experiments: ${known.join(", ") || "none"}`, 2);
   }
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
-  const records = await source.fetch({ stack, route: routeName, routeConfig: gateway.routes[routeName]!, windowSeconds: windowSeconds(options) });
+  const records = await source.fetch({ stack, route: routeName, windowSeconds: windowSeconds(options) });
   print(`A/B report for route ${routeName} over ${options.window} s from ${source.description}`);
   print(
     renderAbReport(
@@ -153,7 +150,7 @@ export async function shadowReportCommand(stack: string, route: string, options:
   const { route: config } = loadRoute(ctx, route);
   if (!config.shadow) throw new RolloutError(`aoai-fleet:gateway.routes.${route}.shadow is not set; nothing to report`, 2);
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
-  const records = await source.fetch({ stack, route, routeConfig: config, windowSeconds: windowSeconds(options) });
+  const records = await source.fetch({ stack, route, windowSeconds: windowSeconds(options) });
   print(`shadow report for route ${route} (${config.shadow.percent}% copied to ${config.shadow.deployment}) over ${options.window} s from ${source.description}`);
   print(renderShadowReport(shadowReport(records)));
   return 0;

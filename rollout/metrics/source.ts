@@ -1,4 +1,3 @@
-import type { GatewayRoute } from "../../stacks/config/gateway";
 import type { RequestRecord } from "./records";
 
 /** What a rollout step asks a metric source for. */
@@ -6,8 +5,6 @@ export interface MetricQuery {
   stack: string;
   /** Gateway route name. */
   route: string;
-  /** The route as the stack file has it right now (the simulator routes traffic by it). */
-  routeConfig: GatewayRoute;
   /** Length of the window ending now, in seconds. */
   windowSeconds: number;
 }

@@ -1,17 +1,13 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { abReport } from "../../rollout/ab/report";
 import { loadRolloutScenario } from "../../rollout/metrics/simScenario";
 import { SimulatorMetricSource } from "../../rollout/metrics/simulatorSource";
 import { shadowReport } from "../../rollout/shadow/report";
-import { validatedGateway } from "../../rollout/stackfile/stackFile";
 import { FIXTURE } from "./support";
-
-const route = validatedGateway(readFileSync(FIXTURE, "utf8"), FIXTURE).routes["chat-ab"]!;
 
 async function simulate(scenario: string, seconds: number): ReturnType<SimulatorMetricSource["fetch"]> {
   const source = new SimulatorMetricSource(loadRolloutScenario(scenario).scenario, scenario, FIXTURE);
-  return source.fetch({ stack: "demo", route: "chat-ab", routeConfig: route, windowSeconds: seconds });
+  return source.fetch({ stack: "demo", route: "chat-ab", windowSeconds: seconds });
 }
 
 describe("A/B report on simulated experiments (fixed seeds)", () => {

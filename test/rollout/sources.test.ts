@@ -23,7 +23,7 @@ describe("file metric source", () => {
 
   it("returns only the queried route", async () => {
     const source = new FileMetricSource(join(fixtures, "records.csv"));
-    const records = await source.fetch({ stack: "demo", route: "chat", routeConfig: { strategy: "priority", backends: [{ deployment: "chat" }] }, windowSeconds: 60 });
+    const records = await source.fetch({ stack: "demo", route: "chat", windowSeconds: 60 });
     expect(records.map((r) => r.deployment)).toEqual(["chat", "chat-next", "chat-v2"]);
     expect(await source.nextWindow()).toBe(false);
   });
