@@ -58,3 +58,12 @@ export function ourSetup(withCanary: boolean): SimSetup {
     callerHeaders: callerHeadersFor(config),
   };
 }
+
+/**
+ * What-if (not what ships): our policy with a breaker that also counts transport failures
+ * (errorReasons BackendConnectionFailure and Timeout), to show what that rule change would buy.
+ */
+export function ourSetupCountingTransportFailures(withCanary: boolean): SimSetup {
+  const setup = ourSetup(withCanary);
+  return { ...setup, label: "ours+errorReasons (what-if)", breaker: { ...setup.breaker!, errorReasons: ["BackendConnectionFailure", "Timeout"] } };
+}

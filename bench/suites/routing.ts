@@ -9,7 +9,7 @@ import type { RunSummary } from "../../simulator/run/metrics";
 import type { SimSetup } from "../../simulator/stack";
 import { defineBenchSuite } from "../registry";
 import { priorityBreakerSetup, roundRobinSetup, smartLbSetup } from "../routing/baselines";
-import { ourSetup } from "../routing/fleet";
+import { ourSetup, ourSetupCountingTransportFailures } from "../routing/fleet";
 import { emulatorOverhead } from "../routing/overhead";
 import { markdownTable, replaceGeneratedSection } from "../routing/table";
 
@@ -69,14 +69,14 @@ defineBenchSuite({
     const results: Record<string, Record<string, StrategyResult>> = {};
     for (const name of ROUTING_SCENARIOS) {
       const scenario = loadScenarioFile(path.join(root, "scenarios", `${name}.yaml`));
-      const setups: SimSetup[] = [ourSetup(name === "canary-10"), roundRobinSetup(), priorityBreakerSetup(), smartLbSetup()];
+      const setups: SimSetup[] = [ourSetup(name === "canary-10"), roundRobinSetup(), priorityBreakerSetup(), smartLbSetup(), ourSetupCountingTransportFailures(name === "canary-10")];
       results[name] = {};
       for (const setup of setups) {
         const sim = await simulate(setup, scenario);
         results[name]![setup.label] = pick(sim.summary);
         const r = results[name]![setup.label]!;
         print(
-          `${name.padEnd(22)} ${setup.label.padEnd(17)} goodput ${(100 * r.goodputRatio).toFixed(2)}%  errors ${(100 * r.clientErrorRate).toFixed(3)}%  p99 added ${r.p99AddedMs.toFixed(1)} ms` +
+          `${name.padEnd(22)} ${setup.label.padEnd(27)} goodput ${(100 * r.goodputRatio).toFixed(2)}%  errors ${(100 * r.clientErrorRate).toFixed(3)}%  p99 added ${r.p99AddedMs.toFixed(1)} ms` +
             (r.canaryShare !== null ? `  canary ${(100 * r.canaryShare).toFixed(2)}% (sticky violations ${r.stickyViolations})` : "") +
             `  [${sim.summary.requests} req, ${Math.round(sim.summary.wallMs)} ms wall]`,
         );

@@ -37,6 +37,8 @@ export interface RequestState {
   /** The failing policy's own answer, used when on-error does not answer. */
   pendingErrorResponse: SimResponse | undefined;
   requestId: string;
+  /** Memoised expression environment (envOf). */
+  env?: ExprEnv;
 }
 
 export interface EnvDefaults {
@@ -58,30 +60,45 @@ export function operationIdOf(path: string): string {
   return (m && OPERATION_IDS[m[1]!]) ?? "unknown";
 }
 
+/**
+ * The expression environment of one request, built once and read live: the fields that policies
+ * change along the way (request headers, response, backend host, LastError) are getters.
+ */
 export function envOf(state: RequestState, d: EnvDefaults): ExprEnv {
+  if (state.env) return state.env;
   const original = state.call.request;
   const deployment = /\/deployments\/([^/]+)/.exec(original.path);
   const query = new URLSearchParams(original.query).toString();
-  const context: Record<ContextProperty, string> = {
+  const context = {
     requestId: state.requestId,
     subscriptionId: state.call.caller.subscriptionId,
     userId: state.call.caller.userId,
     ipAddress: state.call.caller.ip,
-    backendHost: state.backendHost,
+    get backendHost() {
+      return state.backendHost;
+    },
     originalQueryString: query ? `?${query}` : "",
     region: d.region,
     apiId: d.apiId,
     operationId: operationIdOf(original.path),
-    lastErrorReason: state.lastError?.reason ?? "",
-  };
-  return {
-    requestHeaders: state.request.headers,
+    get lastErrorReason() {
+      return state.lastError?.reason ?? "";
+    },
+  } satisfies Record<ContextProperty, string>;
+  const env: ExprEnv = {
+    get requestHeaders() {
+      return state.request.headers;
+    },
     matchedParameters: deployment ? { "deployment-id": decodeURIComponent(deployment[1]!) } : {},
     variables: state.variables,
     context,
-    responseStatus: state.response ? state.response.status : null,
+    get responseStatus() {
+      return state.response ? state.response.status : null;
+    },
     originalPath: original.path,
     namedValues: d.namedValues,
     rng: d.rng,
   };
+  state.env = env;
+  return env;
 }
