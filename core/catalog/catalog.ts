@@ -83,11 +83,12 @@ export class ModelCatalog {
 
   /**
    * Tokens and requests per minute for `capacity` units. Standard SKUs: the documented per-unit
-   * rates. Provisioned SKUs: input TPM per PTU times PTUs, and no fixed RPM (null).
+   * rates. Provisioned SKUs: input TPM per PTU times PTUs, and no fixed RPM (null). Batch SKUs:
+   * undefined — their capacity is an enqueued-token quota, not an online rate.
    */
   throughput(model: string, sku: DeploymentSku, capacity: number): { tpm: number; rpm: number | null } | undefined {
     const entry = this.model(model);
-    if (!entry) return undefined;
+    if (!entry || sku === "GlobalBatch" || sku === "DataZoneBatch") return undefined;
     if (isProvisioned(sku)) {
       const ptu = entry.ptu?.value;
       return ptu ? { tpm: capacity * ptu.inputTpmPerPtu, rpm: null } : undefined;

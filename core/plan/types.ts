@@ -18,7 +18,7 @@ export interface PlannedDeployment {
   /** Capacity units (standard: 1 unit = the model's TPM per unit; provisioned: PTU). */
   readonly capacity: number;
   readonly upgrade: UpgradeOption;
-  /** Tokens per minute this capacity gives (provisioned: input TPM per PTU × PTU). */
+  /** Tokens per minute this capacity gives (provisioned: input TPM per PTU × PTU; batch: null). */
   readonly tpm: number | null;
   /** Requests per minute this capacity gives (null for provisioned: no fixed request rate). */
   readonly rpm: number | null;

@@ -34,6 +34,7 @@ describe("model catalog data", () => {
     expect(catalog.throughput("gpt-4.1", "GlobalStandard", 100)).toEqual({ tpm: 100_000, rpm: 100 });
     expect(catalog.throughput("text-embedding-3-large", "DataZoneStandard", 10)).toEqual({ tpm: 10_000, rpm: 10 });
     expect(catalog.throughput("gpt-4.1", "GlobalProvisionedManaged", 15)).toEqual({ tpm: 45_000, rpm: null });
+    expect(catalog.throughput("gpt-4.1", "GlobalBatch", 100)).toBeUndefined();
     expect(catalog.ptuShape("gpt-4.1-mini", "ProvisionedManaged")).toEqual({ minimum: 25, increment: 25 });
     expect(catalog.ptuShape("gpt-4.1", "DataZoneProvisionedManaged")).toEqual({ minimum: 15, increment: 5 });
     expect(catalog.ptuShape("text-embedding-3-small", "GlobalProvisionedManaged")).toBeUndefined();
