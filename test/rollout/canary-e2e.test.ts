@@ -42,4 +42,13 @@ describe("canary end to end on the simulator (offline)", () => {
     expect(stack.read()).toBe(readFileSync(FIXTURE, "utf8"));
     expect(readRouteState(stack.dir, "demo", "chat").canary?.status).toBe("rolled-back");
   });
+
+  it("rolls back a canary that is as reliable but much slower, on the p95 ratio", async () => {
+    const stack = tempStack();
+    await canaryStart(stack.ctx, "chat", "chat-next");
+    const result = await canaryRun(stack.ctx, "chat", { source: simSource("canary-slow", stack), policy: defaultCanaryPolicy, windowSeconds: 300, maxEvaluations: 20 });
+    expect(result.outcome).toBe("rolled-back");
+    expect(result.reason).toMatch(/^canary p95 \d+ ms vs stable \d+ ms \(×\d\.\d\d\) > ×1\.5 allowed$/);
+    expect(stack.read()).toBe(readFileSync(FIXTURE, "utf8"));
+  });
 });
