@@ -4,7 +4,7 @@
  */
 import { FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
 import type { FleetConfig, FleetDeploymentConfig } from "../../stacks/config/fleet";
-import { isProvisioned, type ModelCatalog } from "../catalog/catalog";
+import { isProvisioned, isStandard, type ModelCatalog } from "../catalog/catalog";
 import { capacityProblem, checkDeployment } from "./checks";
 import { isoDate } from "./dates";
 import { orderForCreation } from "./order";
@@ -140,6 +140,11 @@ export function planFleet(config: FleetConfig, options: PlanOptions): FleetPlan 
       if (problem) {
         const where = typeof d.capacity === "number" ? `${dpath(name)}.capacity` : "total" in d.capacity ? `${dpath(name)}.capacity.total` : `${dpath(name)}.capacity.${r}`;
         errors.push({ path: where, message: typeof d.capacity === "number" || !("total" in d.capacity) ? problem : `${problem}; the spread gave ${r} ${units}` });
+      }
+      if (units === 1 && isStandard(d.sku)) {
+        // A 1-unit deployment answers 429 to any single request estimated above its per-minute limit.
+        const tpm = catalog.throughput(d.model, d.sku, 1)?.tpm;
+        warnings.push({ path: `${dpath(name)}.capacity`, message: `1 unit in ${r} (${tpm ?? "?"} TPM) rejects any single request estimated above that with 429; use at least a few units` });
       }
     });
   }

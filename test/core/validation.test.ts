@@ -102,6 +102,13 @@ describe("catalog errors", () => {
     ]);
     expect(planFromRawConfig({ ...config, retirementWarningDays: 30 }, { catalog, today: TODAY }).warnings).toEqual([]);
   });
+  it("a 1-unit standard deployment is a warning", () => {
+    const plan = planFromRawConfig(fleet({ chat: gpt4o({ capacity: 1, regions: ["eastus2"] }) }), { catalog, today: TODAY });
+    expect(plan.warnings).toEqual([
+      { path: "aoai-fleet:fleet.deployments.chat.capacity", message: "1 unit in eastus2 (1000 TPM) rejects any single request estimated above that with 429; use at least a few units" },
+      { path: "aoai-fleet:fleet.regions.swedencentral", message: "no deployment is placed in swedencentral; its account is not created" },
+    ]);
+  });
   it("the shipped catalog already marks several versions retired on 2026-11-23", () => {
     const retired = catalog.modelNames().flatMap((m) => catalog.versionNames(m).filter((v) => (catalog.version(m, v)?.retires.value ?? "9999") <= "2026-11-23").map((v) => `${m}@${v}`));
     expect(retired).toEqual(expect.arrayContaining(["gpt-4o@2024-05-13", "o3-mini@2025-01-31", "o4-mini@2025-04-16", "o1@2024-12-17", "o3@2025-04-16", "gpt-5-chat@2025-08-07"]));
