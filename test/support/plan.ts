@@ -5,7 +5,6 @@
 import { expect } from "vitest";
 import { runOfflinePlan, type OfflinePlan } from "../../cli/plan/runner";
 import type { PlannedResource } from "../../cli/plan/capture";
-import { FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
 
 /** The date the shipped catalog and stacks were checked against. */
 export const TODAY = new Date("2026-11-23T00:00:00Z");
@@ -13,17 +12,6 @@ export const TODAY = new Date("2026-11-23T00:00:00Z");
 /** Plans a fleet config given as a plain object (the value of `aoai-fleet:fleet`). */
 export function planFleetConfig(fleet: unknown, stack = "test", today = TODAY): Promise<OfflinePlan> {
   return runOfflinePlan(stack, { config: { "aoai-fleet:fleet": fleet }, today });
-}
-
-/** Runs a plan that must fail validation; returns its issues. */
-export async function configIssues(fleet: unknown, today = TODAY): Promise<readonly ConfigIssue[]> {
-  try {
-    await planFleetConfig(fleet, "test", today);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FleetConfigError);
-    return (error as FleetConfigError).issues;
-  }
-  throw new Error("expected the plan to fail with a config error, but it succeeded");
 }
 
 /**
@@ -40,17 +28,6 @@ export function ofType(plan: OfflinePlan, type: string): PlannedResource[] {
 
 export const DEPLOYMENT = "azure-native:cognitiveservices:Deployment";
 export const ACCOUNT = "azure-native:cognitiveservices:Account";
-
-/** A minimal valid fleet config to mutate in tests. */
-export function baseFleet(): Record<string, unknown> & { regions: Record<string, unknown>; deployments: Record<string, Record<string, unknown>> } {
-  return {
-    name: "test-fleet",
-    regions: { eastus2: {}, swedencentral: {} },
-    deployments: {
-      chat: { model: "gpt-4o", version: "2024-11-20", sku: "GlobalStandard", capacity: 100, upgrade: "NoAutoUpgrade" },
-    },
-  };
-}
 
 /** Asserts every deployment of one account hangs in a single dependsOn chain starting at the account. */
 export function expectSingleChainPerAccount(plan: OfflinePlan): void {
