@@ -76,6 +76,7 @@ export async function canaryRun(ctx: RolloutContext, route: string, options: Can
       }
       pending = [];
     }
+    if (round < options.maxEvaluations && options.source.realTime) ctx.log(`waiting ${options.windowSeconds} s for the next window of ${options.source.description}…`);
     if (round < options.maxEvaluations && !(await options.source.nextWindow(options.windowSeconds))) {
       return { outcome: "stopped", finalPercent: canary.percent, reason: `${options.source.description} has no newer data; last verdict: ${verdict} (${reason})`, evaluations: round };
     }

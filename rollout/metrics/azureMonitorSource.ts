@@ -61,6 +61,7 @@ export function rowsToRecords(route: string, columns: readonly string[], rows: r
  */
 export class AzureMonitorMetricSource implements MetricSource {
   readonly description: string;
+  readonly realTime = true;
 
   private constructor(private readonly workspaceId: string) {
     this.description = `Azure Monitor workspace ${workspaceId}`;

@@ -12,6 +12,7 @@ import type { MetricQuery, MetricSource } from "./source";
  */
 export class FileMetricSource implements MetricSource {
   readonly description: string;
+  readonly realTime = false;
   private readonly records: RequestRecord[];
 
   constructor(readonly file: string) {

@@ -40,6 +40,7 @@ export interface SimWindowOptions {
  */
 export class SimulatorMetricSource implements MetricSource {
   readonly description: string;
+  readonly realTime = false;
   private readonly rng: Rng;
   private windowStartMs = 0;
   private windowIndex = 0;

@@ -125,3 +125,22 @@ describe("validation beyond the schema", () => {
     expect(result.warnings?.[0]).toContain("aoai-fleet:fleet.deployments.chat-v2.version");
   });
 });
+
+describe("canary run on a file export", () => {
+  it("stops undecided when the file has too few samples and no newer data can come", async () => {
+    const { canaryRun } = await import("../../rollout/canary/run");
+    const { FileMetricSource } = await import("../../rollout/metrics/fileSource");
+    const { defaultCanaryPolicy } = await import("../../rollout/canary/decision");
+    const stack = tempStack();
+    await canaryStart(stack.ctx, "chat", "chat-next");
+    const source = new FileMetricSource(`${__dirname}/fixtures/records.json`);
+    const result = await canaryRun(stack.ctx, "chat", { source, policy: defaultCanaryPolicy, windowSeconds: 300, maxEvaluations: 5 });
+    expect(result).toEqual({
+      outcome: "stopped",
+      finalPercent: 5,
+      evaluations: 1,
+      reason: `file ${__dirname}/fixtures/records.json has no newer data; last verdict: hold (not enough samples: stable 1, canary 0 requests; need 200 on each side)`,
+    });
+    expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 5, sticky: true }");
+  });
+});
