@@ -76,6 +76,7 @@ export function buildWorld(o: WorldOptions): World {
           ...(o.latency ? { latency: o.latency } : {}),
           ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
           windowPhaseMs: Math.floor(phases.float() * 60_000),
+          provisioned: b.rpm === null,
         },
         o.clock,
         o.rng.fork(`deployment:${b.deployment}@${b.region}`),

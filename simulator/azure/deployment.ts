@@ -7,7 +7,7 @@ import { TransportError, jsonResponse, type SimRequest, type SimResponse, type U
 import type { Rng } from "../rng";
 import { FaultSchedule, type Fault, type FaultWindow } from "./faults";
 import { shapeOf, type RequestShape } from "./tokens";
-import { TumblingCounter } from "./windows";
+import { LeakyBucket, TumblingCounter } from "./windows";
 
 export interface LatencySpec {
   /** Median time before the first token, ms. */
@@ -43,6 +43,8 @@ export interface SimDeploymentSpec {
   defaultMaxTokens?: number;
   /** Offset of the limit windows, ms (random per deployment in scenarios). */
   windowPhaseMs?: number;
+  /** Provisioned (PTU): metered by a utilisation leaky bucket at tpm, with no request limit. */
+  provisioned?: boolean;
 }
 
 export interface DeploymentStats {
@@ -75,6 +77,7 @@ export class SimulatedDeployment implements Upstream {
   readonly tokens: TumblingCounter;
   readonly requests: TumblingCounter;
   readonly faults: FaultSchedule;
+  readonly utilisation: LeakyBucket;
   readonly stats: DeploymentStats = { accepted: 0, acceptedTokens: 0, throttled: 0, serverErrors: 0, refused: 0, tokensByBucket: new Map() };
   private readonly latency: LatencySpec;
   private served = 0;
@@ -89,6 +92,7 @@ export class SimulatedDeployment implements Upstream {
     this.tokens = new TumblingCounter(60_000, phase);
     this.requests = new TumblingCounter(10_000, phase % 10_000);
     this.faults = new FaultSchedule(faults, spec.deployment, spec.region);
+    this.utilisation = new LeakyBucket(limitsOf(spec).tokensPerMinute);
     this.latency = spec.latency ?? DEFAULT_LATENCY;
   }
 
@@ -133,24 +137,25 @@ export class SimulatedDeployment implements Upstream {
     const tpm = Math.floor(limits.tokensPerMinute * factor);
     const rp10 = Math.floor(limits.requestsPer10s * factor);
     const estimate = shape.promptTokens + (shape.maxTokens ?? this.spec.defaultMaxTokens ?? 4096);
-    const rateHeaders = (): Record<string, string> => ({
-      "x-ratelimit-limit-requests": String(rp10),
-      "x-ratelimit-limit-tokens": String(tpm),
-      "x-ratelimit-remaining-requests": String(Math.max(0, rp10 - this.requests.usedAt(t))),
-      "x-ratelimit-remaining-tokens": String(Math.max(0, tpm - this.tokens.usedAt(t))),
-      "x-ms-region": this.spec.region,
-    });
-
-    // Rejected requests still count toward the request limit (reference sheet §7.1).
     const storm = faults.find((f): f is Extract<Fault, { kind: "throttle" }> => f.kind === "throttle");
-    const requestsFull = this.requests.usedAt(t) + 1 > rp10;
-    const tokensFull = this.tokens.usedAt(t) + estimate > tpm;
-    this.requests.add(t, 1);
-    if (storm || requestsFull || tokensFull) {
-      const waitMs = storm ? storm.retryAfterSeconds * 1000 : requestsFull ? this.requests.msToReset(t) : this.tokens.msToReset(t);
-      return { delayMs: this.latency.rejectMs, response: this.throttled(operation, request, waitMs, tokensFull && !requestsFull ? "token" : "call", rateHeaders()) };
+    const rejected = this.spec.provisioned ? this.admitProvisioned(t, tpm, estimate, storm) : this.admitStandard(t, tpm, rp10, estimate, storm);
+    const rateHeaders = (): Record<string, string> =>
+      this.spec.provisioned
+        ? {
+            "x-ratelimit-limit-tokens": String(tpm),
+            "x-ratelimit-remaining-tokens": String(Math.max(0, Math.round(tpm * (1 - this.utilisation.utilisation(t, tpm))))),
+            "x-ms-region": this.spec.region,
+          }
+        : {
+            "x-ratelimit-limit-requests": String(rp10),
+            "x-ratelimit-limit-tokens": String(tpm),
+            "x-ratelimit-remaining-requests": String(Math.max(0, rp10 - this.requests.usedAt(t))),
+            "x-ratelimit-remaining-tokens": String(Math.max(0, tpm - this.tokens.usedAt(t))),
+            "x-ms-region": this.spec.region,
+          };
+    if (rejected) {
+      return { delayMs: this.latency.rejectMs, response: this.throttled(operation, request, rejected.waitMs, rejected.limit, rateHeaders()) };
     }
-    this.tokens.add(t, estimate);
     const errors = faults.find((f): f is Extract<Fault, { kind: "errors" }> => f.kind === "errors" && this.rng.float() < f.rate);
     if (errors) {
       this.stats.serverErrors++;
@@ -164,6 +169,26 @@ export class SimulatedDeployment implements Upstream {
     const median = operation === "embeddings" ? this.latency.baseMs / 4 : this.latency.baseMs + completion * this.latency.perOutputTokenMs;
     const delayMs = this.latency.sigma > 0 ? this.rng.logNormal(median, this.latency.sigma) : median;
     return { delayMs, response: jsonResponse(200, this.successBody(operation, shape.promptTokens, completion), rateHeaders()) };
+  }
+
+  /** Standard: 60-s token window and 10-s request buckets; rejected requests still count toward the request limit (§7.1). */
+  private admitStandard(t: number, tpm: number, rp10: number, estimate: number, storm: { retryAfterSeconds: number } | undefined): { waitMs: number; limit: "token" | "call" } | undefined {
+    const requestsFull = this.requests.usedAt(t) + 1 > rp10;
+    const tokensFull = this.tokens.usedAt(t) + estimate > tpm;
+    this.requests.add(t, 1);
+    if (storm) return { waitMs: storm.retryAfterSeconds * 1000, limit: "token" };
+    if (requestsFull) return { waitMs: this.requests.msToReset(t), limit: "call" };
+    if (tokensFull) return { waitMs: this.tokens.msToReset(t), limit: "token" };
+    this.tokens.add(t, estimate);
+    return undefined;
+  }
+
+  /** Provisioned: refused only while utilisation is above 100%, with the time until it is not (§7.2). */
+  private admitProvisioned(t: number, tpm: number, estimate: number, storm: { retryAfterSeconds: number } | undefined): { waitMs: number; limit: "token" | "call" } | undefined {
+    if (storm) return { waitMs: storm.retryAfterSeconds * 1000, limit: "token" };
+    if (this.utilisation.utilisation(t, tpm) > 1) return { waitMs: this.utilisation.msUntilBelowFull(t, tpm), limit: "token" };
+    this.utilisation.add(t, estimate, tpm);
+    return undefined;
   }
 
   private throttled(operation: RequestShape["operation"], request: SimRequest, waitMs: number, limit: "token" | "call", headers: Record<string, string>): SimResponse {

@@ -120,4 +120,18 @@ describe("SimulatedDeployment throttling", () => {
     await clock.run();
     expect(await settled).toBe("Timeout@50");
   });
+
+  it("meters a provisioned deployment by a leaky bucket: refused only above 100% utilisation, for the time until it drains below", async () => {
+    const clock = new VirtualClock();
+    const ptu = new SimulatedDeployment({ ...spec, deployment: "chat", capacity: 24, tpmPerUnit: 2500, rpmPerUnit: 0, provisioned: true }, clock, new Rng(1));
+    // 60,000 TPM drains 1 token per ms. 61 requests of 1,000 tokens at t=0 fit (the 61st arrives at exactly 100%).
+    const burst = await sendAt(clock, ptu, Array.from({ length: 62 }, () => 0), 1000);
+    expect(burst.filter((x) => x.r.status === 200)).toHaveLength(61);
+    const refused = burst.find((x) => x.r.status === 429)!;
+    expect(refused.r.headers["retry-after-ms"]).toBe("1000");
+    expect(refused.r.headers["retry-after"]).toBe("1");
+    expect(refused.r.headers["x-ratelimit-limit-requests"]).toBeUndefined();
+    const [later] = await sendAt(clock, ptu, [clock.now() + 1000], 1000);
+    expect(later!.r.status).toBe(200);
+  });
 });
