@@ -69,8 +69,8 @@ export async function canaryRun(ctx: RolloutContext, route: string, options: Can
     }
     if (verdict === "promote") {
       const next = nextStep(state.canary.schedule, canary.percent);
-      if (canary.percent < 100) report(await canaryStep(ctx, route));
-      if (next >= 100 || canary.percent >= 100) {
+      report(await canaryStep(ctx, route));
+      if (next >= 100) {
         report(await canaryPromote(ctx, route));
         return { outcome: "promoted", finalPercent: 100, reason, evaluations: round };
       }
@@ -78,7 +78,8 @@ export async function canaryRun(ctx: RolloutContext, route: string, options: Can
     }
     if (round < options.maxEvaluations && options.source.realTime) ctx.log(`waiting ${options.windowSeconds} s for the next window of ${options.source.description}…`);
     if (round < options.maxEvaluations && !(await options.source.nextWindow(options.windowSeconds))) {
-      return { outcome: "stopped", finalPercent: canary.percent, reason: `${options.source.description} has no newer data; last verdict: ${verdict} (${reason})`, evaluations: round };
+      const now = loadRoute(ctx, route).route.canary?.percent ?? 0;
+      return { outcome: "stopped", finalPercent: now, reason: `${options.source.description} has no newer data; last verdict: ${verdict} (${reason})`, evaluations: round };
     }
   }
   const { route: config } = loadRoute(ctx, route);
