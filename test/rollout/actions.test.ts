@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Applier } from "../../rollout/apply/applier";
 import { canaryPromote, canaryRollback, canaryStart, canaryStep } from "../../rollout/canary/actions";
+import { defaultCanaryPolicy } from "../../rollout/canary/decision";
+import { canaryRun } from "../../rollout/canary/run";
 import { RolloutError } from "../../rollout/errors";
+import { FileMetricSource } from "../../rollout/metrics/fileSource";
 import { readRouteState } from "../../rollout/state";
 import { FIXTURE, tempStack } from "./support";
 
@@ -128,9 +131,6 @@ describe("validation beyond the schema", () => {
 
 describe("canary run on a file export", () => {
   it("stops undecided when the file has too few samples and no newer data can come", async () => {
-    const { canaryRun } = await import("../../rollout/canary/run");
-    const { FileMetricSource } = await import("../../rollout/metrics/fileSource");
-    const { defaultCanaryPolicy } = await import("../../rollout/canary/decision");
     const stack = tempStack();
     await canaryStart(stack.ctx, "chat", "chat-next");
     const source = new FileMetricSource(`${__dirname}/fixtures/records.json`);
