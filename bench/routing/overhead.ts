@@ -6,6 +6,8 @@ import { RealClock } from "../../simulator/clock";
 import { BackendRegistry, type BackendEntity } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import type { SimRequest, SimResponse, Upstream } from "../../simulator/http-types";
+import { startGateway } from "../../simulator/http/server";
+import { serveUpstream } from "../../simulator/http/upstream-server";
 import { Rng } from "../../simulator/rng";
 import type { SimSetup } from "../../simulator/stack";
 
@@ -47,4 +49,34 @@ export async function emulatorOverhead(setup: SimSetup, n: number): Promise<{ re
   // The first requests include JIT warm-up; measure the steady state.
   const sorted = times.slice(Math.floor(n / 10)).sort((a, b) => a - b);
   return { requests: sorted.length, p50Ms: quantileSorted(sorted, 0.5), p99Ms: quantileSorted(sorted, 0.99), maxMs: sorted[sorted.length - 1]! };
+}
+
+/**
+ * The same over HTTP on loopback: client round trips through the local gateway (simulated
+ * deployments answering in 0 ms) next to round trips to a bare HTTP server answering the same body,
+ * so the difference is what the gateway + emulator add per request.
+ */
+export async function loopbackOverhead(setup: SimSetup, n: number): Promise<{ requests: number; gatewayP50Ms: number; gatewayP99Ms: number; directP50Ms: number; directP99Ms: number }> {
+  const gateway = await startGateway(setup, { latency: { baseMs: 0, perOutputTokenMs: 0, sigma: 0, rejectMs: 0 }, completionTokens: 5 });
+  const direct = await serveUpstream(new InstantUpstream());
+  const time = async (url: string, i: number): Promise<number> => {
+    const caller = { subscriptionId: `s${i % 100}`, userId: `u${i % 100}`, ip: "127.0.0.1" };
+    const t = performance.now();
+    const r = await fetch(url, { method: "POST", headers: { ...REQUEST.headers, ...setup.callerHeaders(caller) }, body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_tokens: 5 }) });
+    await r.text();
+    if (r.status !== 200) throw new Error(`loopback overhead run: unexpected ${r.status}`);
+    return performance.now() - t;
+  };
+  try {
+    const g: number[] = [];
+    const d: number[] = [];
+    for (let i = 0; i < n; i++) {
+      g.push(await time(`${gateway.url}/openai/deployments/chat/chat/completions?api-version=2024-10-21`, i));
+      d.push(await time(`${direct.url}/openai/deployments/chat/chat/completions?api-version=2024-10-21`, i));
+    }
+    const q = (xs: number[], p: number) => quantileSorted(xs.slice(Math.floor(n / 10)).sort((a, b) => a - b), p);
+    return { requests: n - Math.floor(n / 10), gatewayP50Ms: q(g, 0.5), gatewayP99Ms: q(g, 0.99), directP50Ms: q(d, 0.5), directP99Ms: q(d, 0.99) };
+  } finally {
+    await Promise.all([gateway.close(), direct.close()]);
+  }
 }

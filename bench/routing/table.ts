@@ -8,7 +8,11 @@ export const END = "<!-- bench:routing:end -->";
 const pct = (x: number, d: number) => `${(100 * x).toFixed(d)}%`;
 const seconds = (ms: number | null) => (ms === null ? "never" : `${(ms / 1000).toFixed(1)} s`);
 
-export function markdownTable(results: Record<string, Record<string, Row>>, overhead: { p50Ms: number; p99Ms: number }): string {
+export function markdownTable(
+  results: Record<string, Record<string, Row>>,
+  overhead: { p50Ms: number; p99Ms: number },
+  loopback: { gatewayP50Ms: number; gatewayP99Ms: number; directP50Ms: number; directP99Ms: number },
+): string {
   const lines = [
     "| scenario | strategy | goodput / capacity | client 429+5xx | p99 added latency | backend calls / request | canary share | fail over / recover |",
     "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -25,7 +29,10 @@ export function markdownTable(results: Record<string, Record<string, Row>>, over
     "",
     "Fail over = from fault start to the first 5-s stretch without a client-visible error (\"never\": not within the fault); recover = from fault end to the faulted deployments' first success. \"–\" = no fault in the scenario.",
     "",
-    `Emulator overhead per request (in-process, instant upstream, 4,500 requests after warm-up): p50 ${overhead.p50Ms.toFixed(3)} ms, p99 ${overhead.p99Ms.toFixed(3)} ms.`);
+    `Emulator overhead per request (in-process, instant upstream, 4,500 requests after warm-up): p50 ${overhead.p50Ms.toFixed(3)} ms, p99 ${overhead.p99Ms.toFixed(3)} ms. ` +
+      `Over HTTP on loopback (900 sequential requests after warm-up, deployments answering in 0 ms): through the gateway p50 ${loopback.gatewayP50Ms.toFixed(2)} ms / p99 ${loopback.gatewayP99Ms.toFixed(2)} ms, ` +
+      `to a bare HTTP server returning the same body p50 ${loopback.directP50Ms.toFixed(2)} ms / p99 ${loopback.directP99Ms.toFixed(2)} ms.`,
+  );
   return lines.join("\n");
 }
 

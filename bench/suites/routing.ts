@@ -10,7 +10,7 @@ import type { SimSetup } from "../../simulator/stack";
 import { defineBenchSuite } from "../registry";
 import { priorityBreakerSetup, roundRobinSetup, smartLbSetup } from "../routing/baselines";
 import { ourSetup, ourSetupCountingTransportFailures } from "../routing/fleet";
-import { emulatorOverhead } from "../routing/overhead";
+import { emulatorOverhead, loopbackOverhead } from "../routing/overhead";
 import { markdownTable, replaceGeneratedSection } from "../routing/table";
 
 export const ROUTING_SCENARIOS = [
@@ -84,15 +84,22 @@ defineBenchSuite({
     }
     const overhead = await emulatorOverhead(ourSetup(true), 5000);
     print(`emulator overhead per request (in-process, instant upstream): p50 ${overhead.p50Ms.toFixed(3)} ms, p99 ${overhead.p99Ms.toFixed(3)} ms`);
+    // Without the canary: its single 600-RPM deployment would throttle 1,000 back-to-back requests
+    // (100 per 10 s) and the run would measure 503s instead of overhead.
+    const loopback = await loopbackOverhead(ourSetup(false), 1000);
+    print(
+      `HTTP on loopback: through the gateway p50 ${loopback.gatewayP50Ms.toFixed(3)} ms / p99 ${loopback.gatewayP99Ms.toFixed(3)} ms; ` +
+        `bare server p50 ${loopback.directP50Ms.toFixed(3)} ms / p99 ${loopback.directP99Ms.toFixed(3)} ms`,
+    );
     const file = path.join(root, "bench", "results.json");
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     print(`wrote ${path.relative(process.cwd(), file)}`);
-    const table = markdownTable(results, overhead);
+    const table = markdownTable(results, overhead, loopback);
     const docs = path.join(root, "docs", "simulator.md");
     if (fs.existsSync(docs)) {
       fs.writeFileSync(docs, replaceGeneratedSection(fs.readFileSync(docs, "utf8"), table));
       print(`updated the benchmark table in ${path.relative(process.cwd(), docs)}`);
     }
-    return { results, emulatorOverhead: overhead };
+    return { results, emulatorOverhead: overhead, loopback };
   },
 });
