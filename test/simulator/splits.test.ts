@@ -1,0 +1,68 @@
+// Blue-green and A/B selection of the real generated policy (gateway design → XML → emulator).
+import { describe, expect, it } from "vitest";
+import { designGateway, type InventoryEntry } from "../../components/gateway/design";
+import { abBucket, variantForBucket } from "../../gateway-policy/index";
+import { VirtualClock } from "../../simulator/clock";
+import { PolicyEmulator } from "../../simulator/emulator/emulator";
+import { Rng } from "../../simulator/rng";
+import { breakerFromConfig } from "../../simulator/stack";
+import { buildWorld, type WorldBackend } from "../../simulator/world";
+import { parseGatewayConfig } from "../../stacks/config/gateway";
+import { chatRequest } from "./support";
+
+const account = (r: string) => `https://t-${r}.openai.azure.com/openai`;
+const BACKENDS: WorldBackend[] = [
+  { backendId: "chat-eastus2", deployment: "chat", region: "eastus2", model: "gpt-4o", capacity: 1000, tpm: 1_000_000, rpm: 6000, url: `${account("eastus2")}/deployments/chat` },
+  { backendId: "chat-next-eastus2", deployment: "chat-next", region: "eastus2", model: "gpt-4o", capacity: 1000, tpm: 1_000_000, rpm: 6000, url: `${account("eastus2")}/deployments/chat-next` },
+];
+const BREAKER = { failures: 1, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true };
+
+function gatewayFor(route: Record<string, unknown>, namedValueOverrides: Record<string, string> = {}) {
+  const config = parseGatewayConfig({ sku: "StandardV2", capacity: 1, publisher: { name: "t", email: "t@example.com" }, auth: { subscriptionKeys: true }, circuitBreaker: BREAKER, routes: { chat: route } });
+  const inventory: InventoryEntry[] = BACKENDS.map((b) => ({ deployment: b.deployment, region: b.region, capacity: b.capacity, tokensPerMinute: b.tpm, sku: "GlobalStandard", accountOpenAiUrl: account(b.region) }));
+  const design = designGateway(config, inventory);
+  const clock = new VirtualClock();
+  const rng = new Rng(3);
+  const world = buildWorld({ backends: BACKENDS, pools: design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, priority: m.priority, weight: m.weight })) })), breaker: breakerFromConfig(BREAKER), clock, rng, latency: { baseMs: 10, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 } });
+  const namedValues = new Map([...design.namedValues.map((v) => [v.id, v.value] as [string, string]), ...Object.entries(namedValueOverrides)]);
+  const emulator = new PolicyEmulator({ policyXml: design.apiPolicy.xml, backends: world.registry, upstreams: world.directory, namedValues, clock, rng: rng.fork("gw"), apiPath: "openai", region: "eastus2" });
+  const served = async (subscription: string, headers: Record<string, string> = {}) => {
+    const request = chatRequest("chat");
+    const p = emulator.handle({ request: { ...request, headers: { ...request.headers, ...headers } }, caller: { subscriptionId: subscription, userId: "", ip: "10.0.0.1" } });
+    await clock.run();
+    const r = await p;
+    expect(r.response.status).toBe(200);
+    return { deployment: /\/deployments\/([^/]+)\//.exec(new URL(r.trace.attempts[0]!.url).pathname)![1], headers: r.response.headers };
+  };
+  return { design, served };
+}
+
+describe("blue-green and A/B in the generated policy", () => {
+  it("serves the active slot from the named value, switches with a one-value update, and reaches the inactive slot by header", async () => {
+    const route = { strategy: "priority", backends: [{ deployment: "chat" }], blueGreen: { blue: "chat", green: "chat-next", active: "blue" } };
+    const blue = gatewayFor(route);
+    expect(blue.design.namedValues.map((v) => `${v.id}=${v.value}`)).toEqual(["chat-active-slot=blue"]);
+    expect((await blue.served("s1")).deployment).toBe("chat");
+    expect((await blue.served("s1", { "x-aoai-slot": "green" })).deployment).toBe("chat-next");
+    const green = gatewayFor(route, { "chat-active-slot": "green" });
+    expect((await green.served("s1")).deployment).toBe("chat-next");
+  });
+
+  it("assigns each caller the variant its SHA-256 bucket gives in TypeScript, and reports it in a header", async () => {
+    const route = { strategy: "priority", backends: [{ deployment: "chat" }], abTest: { id: "prompt-v2", variants: { a: { deployment: "chat", percent: 30 }, b: { deployment: "chat-next", percent: 70 } } } };
+    const g = gatewayFor(route);
+    const counts = { a: 0, b: 0 } as Record<string, number>;
+    for (let i = 0; i < 300; i++) {
+      const subscription = `sub-${i}`;
+      const { deployment, headers } = await g.served(subscription);
+      // The policy's caller id is the subscription id when callers use subscription keys.
+      const expected = variantForBucket([{ name: "a", percent: 30 }, { name: "b", percent: 70 }], abBucket("prompt-v2", subscription));
+      expect(headers["x-aoai-variant"]).toBe(expected);
+      expect(deployment).toBe(expected === "a" ? "chat" : "chat-next");
+      counts[expected]!++;
+    }
+    expect(counts.a! + counts.b!).toBe(300);
+    expect(counts.a).toBeGreaterThan(60);
+    expect(counts.a).toBeLessThan(120);
+  });
+});
