@@ -1,0 +1,49 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../cli/main";
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));
+  return { out, err };
+}
+
+describe("npm run simulate", () => {
+  it("runs a scenario against the stack's generated policy and writes the report files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aoai-sim-"));
+    const scenario = join(dir, "short.yaml");
+    writeFileSync(scenario, "name: short\nseed: 5\nduration: 1m\nload:\n  - { at: 0s, percentOfCapacity: 50 }\nrequest: { promptTokens: 100, maxTokens: 100, completionTokens: 50 }\n");
+    const { out } = capture();
+    const code = await main(["simulate", "dev", "--scenario", scenario, "--out", dir]);
+    expect(code).toBe(0);
+    const text = out.join("");
+    expect(text).toContain("Simulating short (1 min, seed 5) against stack dev's generated gateway policy…");
+    expect(text).toContain("goodput / aggregate capacity");
+    expect(text).toContain("chat@swedencentral");
+    for (const f of ["summary.json", "requests.csv", "outcomes.svg", "utilization.svg", "added-latency.svg"]) expect(existsSync(join(dir, "dev", "sim", "short", f))).toBe(true);
+    const summary = JSON.parse(readFileSync(join(dir, "dev", "sim", "short", "summary.json"), "utf8")) as { scenario: string; unanswered: number; duplicated: number; requests: number };
+    expect(summary).toMatchObject({ scenario: "short", unanswered: 0, duplicated: 0 });
+    expect(summary.requests).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, "dev", "sim", "short", "outcomes.svg"), "utf8")).toMatch(/^<svg /);
+  });
+
+  it("exits 2 with one message naming the problem for a bad scenario or an unknown stack", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aoai-sim-"));
+    const scenario = join(dir, "bad.yaml");
+    writeFileSync(scenario, "name: bad\nduration: 1m\nload: []\n");
+    const { err } = capture();
+    expect(await main(["simulate", "dev", "--scenario", scenario])).toBe(2);
+    expect(err.join("")).toBe(`Invalid scenario:\n  ${scenario}: load: Too small: expected array to have >=1 items\n`);
+    expect(await main(["simulate", "nosuch"])).toBe(2);
+    expect(err.join("")).toContain("Pulumi.nosuch.yaml: not found in");
+  });
+});
