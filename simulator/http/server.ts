@@ -51,10 +51,24 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** Request bodies above this are refused with 413 (APIM's own limits are far higher; this guards the emulator). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
@@ -120,6 +134,10 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
       const { response } = await emulator.handle({ request, caller: callerOf(headers, req.socket.remoteAddress ?? "127.0.0.1") });
       answer(response.status, response.headers, response.body);
     } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        answer(413, { "content-type": "application/json", connection: "close" }, JSON.stringify({ statusCode: 413, message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }));
+        return;
+      }
       stats.internalErrors++;
       answer(500, { "content-type": "application/json" }, JSON.stringify({ statusCode: 500, message: `Emulator error: ${(error as Error).message}` }));
     }
