@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Backend, QuotaUse } from "../../core/plan/types";
 import { configIssuesOf, FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
 import stackProgram from "../../stacks/index";
-import { OFFLINE_ENV, TODAY_ENV } from "../../stacks/program";
+import { OFFLINE_ENV, TODAY_ENV, todayFromEnvironment } from "../../stacks/program";
 import { ResourceCapture, type PlannedResource } from "./capture";
 import { createOfflineMocks } from "./mocks";
 import { assertStackName, readStackConfigFile, stackConfigFile, toRuntimeConfig } from "./stack-config";
@@ -37,6 +37,8 @@ export interface OfflinePlan {
   };
   /** The config the program ran with (`project:key` → value). */
   readonly config: Readonly<Record<string, unknown>>;
+  /** The date the program used as "today" for retirement checks; steps must use the same one. */
+  readonly today: Date;
 }
 
 /** Result of running any Pulumi program offline: captured resources and resolved stack outputs. */
@@ -105,6 +107,8 @@ export async function runOfflinePlan(stack: string, options: OfflinePlanOptions 
   const previousToday = process.env[TODAY_ENV];
   const previousOffline = process.env[OFFLINE_ENV];
   if (options.today) process.env[TODAY_ENV] = options.today.toISOString().slice(0, 10);
+  // Read once, while the pin is in place, so the plan steps see the date the program saw.
+  const today = todayFromEnvironment();
   process.env[OFFLINE_ENV] = "1";
   let run: OfflineRun;
   try {
@@ -132,6 +136,7 @@ export async function runOfflinePlan(stack: string, options: OfflinePlanOptions 
       quota: (outputs.quota ?? []) as QuotaUse[],
     },
     config,
+    today,
   };
 }
 

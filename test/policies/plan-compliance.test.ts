@@ -119,6 +119,17 @@ describe("plan compliance step", () => {
     ]);
   });
 
+  it("uses the plan's --today for the guardrails too, not only for the program", async () => {
+    delete process.env[TODAY_ENV];
+    const lines: string[] = [];
+    const code = await planCommand("prod", { out, today: "2027-02-01" }, (l = "") => lines.push(l));
+    expect(code).toBe(1);
+    const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string; message: string }[] };
+    expect(report.violations.find((v) => v.resourceName === "contoso-ai-eastus2-chat" && v.ruleId === "aoai-deployment-disallow-retiring-version")?.message).toBe(
+      'Deployment "contoso-ai-eastus2-chat" uses gpt-4.1 version 2025-04-14 (DataZoneProvisionedManaged), which retires on 2027-04-14 (in 72 days, within the 90-day window); move to a newer version before then.',
+    );
+  });
+
   it("only warns in dev for the same retiring versions (advisory there)", async () => {
     process.env[TODAY_ENV] = "2027-02-01";
     const { code, text } = await plan("dev");

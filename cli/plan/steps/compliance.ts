@@ -3,7 +3,6 @@ import * as path from "node:path";
 import { loadPackConfig, packConfigFile, evaluateOffline } from "../../../policies/offline";
 import { PackConfigError } from "../../../policies/pack-config";
 import { markdownReport, summaryLine, violationsTable } from "../../../policies/report";
-import { todayFromEnvironment } from "../../../stacks/program";
 import { CliError } from "../../registry";
 import { REPO_ROOT } from "../stack-config";
 import { definePlanStep } from "../steps";
@@ -31,7 +30,7 @@ export const complianceStep = definePlanStep({
       plan: { stack: plan.stack, resources: plan.resources },
       fleet: plan.config["aoai-fleet:fleet"],
       rules: loaded.rules,
-      now: todayFromEnvironment(),
+      now: plan.today,
     });
     print(`Guardrails (${configLabel}): ${summaryLine(report)}`);
     if (report.violations.length > 0) print(violationsTable(report));
