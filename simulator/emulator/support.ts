@@ -12,6 +12,13 @@ const SUPPORTED = new Set<string>([
   "rate-limit-by-key", "cache-lookup-value", "cache-store-value",
 ]);
 
+/** Expression node kinds expressions.ts evaluates; anything else is refused when the policy loads. */
+const EXPR_KINDS = new Set<string>([
+  "string", "int", "bool", "null", "namedValue", "requestHeader", "matchedParameter", "variable", "context", "statusCode",
+  "hasResponse", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
+  "conditional", "concat",
+]);
+
 function* valuesOf(node: unknown): Generator<Value> {
   if (node === null || typeof node !== "object") return;
   if (Array.isArray(node)) {
@@ -65,9 +72,22 @@ export function checkSupported(doc: PolicyDocument, namedValues: ReadonlyMap<str
   function collect(node: unknown, path: string): void {
     for (const v of valuesOf(node)) {
       if (typeof v === "string") continue;
+      for (const kind of exprKinds(v)) if (!EXPR_KINDS.has(kind)) problems.push(`${path}: expression kind "${kind}" is not supported by the emulator`);
       if (v.kind === "raw") problems.push(`${path}: raw C# expression cannot be emulated: ${v.code.slice(0, 60)}`);
       else if (v.kind === "namedValue" && !namedValues.has(v.name)) problems.push(`${path}: named value {{${v.name}}} is not defined`);
     }
   }
   if (problems.length > 0) throw new UnsupportedPolicyError(`The policy cannot be emulated:\n  ${problems.join("\n  ")}`);
+}
+
+function exprKinds(node: unknown, out: string[] = []): string[] {
+  if (node === null || typeof node !== "object") return out;
+  if (Array.isArray(node)) {
+    for (const x of node) exprKinds(x, out);
+    return out;
+  }
+  const o = node as Record<string, unknown>;
+  if (typeof o.kind === "string" && o.kind !== "raw") out.push(o.kind);
+  for (const v of Object.values(o)) exprKinds(v, out);
+  return out;
 }
