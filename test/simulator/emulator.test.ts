@@ -184,3 +184,25 @@ describe("emulator: identity, limits, traffic splitting, shadow", () => {
     expect(h.world.deployments.find((d) => d.spec.deployment === "chat-next")!.stats.accepted).toBe(1);
   });
 });
+
+describe("emulator: retry waits", () => {
+  const base = { kind: "retry" as const, condition: "true", count: 5, policies: [] };
+  it("waits a fixed interval, a linear one with delta, an exponential one capped by max-interval, and skips the first wait with first-fast-retry", async () => {
+    const { retryWaitMs } = await import("../../simulator/emulator/forward");
+    const half = () => 0.5; // jitter factor 0.8 + 0.4 × 0.5 = 1.0
+    expect([1, 2, 3].map((n) => retryWaitMs({ ...base, interval: 2 }, n, half))).toEqual([2000, 2000, 2000]);
+    expect([1, 2, 3].map((n) => retryWaitMs({ ...base, interval: 2, delta: 3 }, n, half))).toEqual([2000, 5000, 8000]);
+    expect([1, 2, 3, 4, 5].map((n) => retryWaitMs({ ...base, interval: 10, delta: 10, maxInterval: 100 }, n, half))).toEqual([20_000, 30_000, 50_000, 90_000, 100_000]);
+    expect([1, 2].map((n) => retryWaitMs({ ...base, interval: 2, firstFastRetry: true }, n, half))).toEqual([0, 2000]);
+  });
+
+  it("spends the waits on the clock between attempts", async () => {
+    const doc = policyDocument({
+      inbound: [{ kind: "set-backend-service", backendId: "chat-swedencentral" }, { kind: "rewrite-uri", template: pathAfterDeployment() }],
+      backend: [{ kind: "retry", condition: retryableFailure(), count: 2, interval: 5, policies: [{ kind: "forward-request", bufferRequestBody: true }] }],
+    });
+    const h = harness(doc, { breaker: null, faults: [{ fromMs: 0, toMs: 600_000, fault: { kind: "errors", rate: 1, status: 500 } }] });
+    const r = await h.call();
+    expect(r.trace.attempts.map((a) => Math.round(a.startMs))).toEqual([0, 5050, 10100]);
+  });
+});
