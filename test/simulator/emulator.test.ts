@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expr, policyDocument, type Expr, type PolicyDocument, type Statement } from "../../gateway-policy/index";
 import { UnsupportedPolicyError } from "../../simulator/emulator/errors";
+import { retryWaitMs } from "../../simulator/emulator/forward";
 import { emulatedManagedIdentityToken } from "../../simulator/emulator/guards";
 import type { SimRequest, SimResponse, Upstream } from "../../simulator/http-types";
 import { harness } from "./support";
@@ -187,8 +188,7 @@ describe("emulator: identity, limits, traffic splitting, shadow", () => {
 
 describe("emulator: retry waits", () => {
   const base = { kind: "retry" as const, condition: "true", count: 5, policies: [] };
-  it("waits a fixed interval, a linear one with delta, an exponential one capped by max-interval, and skips the first wait with first-fast-retry", async () => {
-    const { retryWaitMs } = await import("../../simulator/emulator/forward");
+  it("waits a fixed interval, a linear one with delta, an exponential one capped by max-interval, and skips the first wait with first-fast-retry", () => {
     const half = () => 0.5; // jitter factor 0.8 + 0.4 × 0.5 = 1.0
     expect([1, 2, 3].map((n) => retryWaitMs({ ...base, interval: 2 }, n, half))).toEqual([2000, 2000, 2000]);
     expect([1, 2, 3].map((n) => retryWaitMs({ ...base, interval: 2, delta: 3 }, n, half))).toEqual([2000, 5000, 8000]);
