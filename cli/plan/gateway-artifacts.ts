@@ -1,11 +1,13 @@
 /**
  * Gateway plan artifacts: the generated policies (`policies/<route>.xml` and `policies/_api.xml`),
- * the topology diagram (`topology.mmd`, rendered to `topology.svg` by beautiful-mermaid) and the
- * console table of routes with their backends, priorities and weights.
+ * the topology diagram (`topology.mmd` for Mermaid viewers, `topology.svg` drawn by Graphviz from
+ * the same design) and the console table of routes with their backends, priorities and weights.
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { instance, type Viz } from "@viz-js/viz";
 import type { GatewayDesign } from "../../components/gateway/design";
+import { topologyDot } from "../../components/gateway/topology-dot";
 import { routeTableRows, topologyMermaid, type TopologyNotes } from "../../components/gateway/topology";
 import { compactTable } from "./table";
 
@@ -19,13 +21,20 @@ export interface GatewayArtifacts {
   readonly svg: string;
 }
 
+/** One Graphviz WASM instance per process: compiling the module is the slow part, rendering is cheap. */
+let graphviz: Promise<Viz> | undefined;
+
 /**
- * Renders Mermaid to SVG. beautiful-mermaid is ESM-only (no `require` export), so it is loaded with
- * a dynamic import; rendering is synchronous and needs no browser.
+ * Renders DOT to a self-contained SVG with Graphviz (`@viz-js/viz`, WASM, no browser). Graphviz
+ * writes plain fill/stroke attributes and generic font names; the XML prolog is dropped because its
+ * DOCTYPE names the SVG 1.1 DTD by URL, which some viewers try to fetch.
  */
-export async function renderMermaidSvg(source: string): Promise<string> {
-  const { renderMermaidSVG } = await import("beautiful-mermaid");
-  return renderMermaidSVG(source, { bg: "#ffffff", fg: "#27272a" });
+export async function renderDotSvg(dot: string): Promise<string> {
+  graphviz ??= instance();
+  const svg = (await graphviz).renderString(dot, { format: "svg", engine: "dot" });
+  const start = svg.indexOf("<svg");
+  if (start < 0) throw new Error("topology: Graphviz returned no <svg> element");
+  return svg.slice(start);
 }
 
 /**
@@ -43,7 +52,7 @@ export async function writeGatewayArtifacts(outDir: string, design: GatewayDesig
   }
   const mermaid = topologyMermaid(design, notes);
   await writeFile(join(outDir, "topology.mmd"), mermaid, "utf8");
-  await writeFile(join(outDir, "topology.svg"), await renderMermaidSvg(mermaid), "utf8");
+  await writeFile(join(outDir, "topology.svg"), await renderDotSvg(topologyDot(design, notes)), "utf8");
   return { policies, mermaid: "topology.mmd", svg: "topology.svg" };
 }
 

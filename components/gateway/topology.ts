@@ -1,8 +1,8 @@
 /**
  * The gateway topology as a Mermaid flowchart and as table rows: route → pools (with their role in
  * the route) → backends (deployment, SKU, capacity, TPM) grouped by region, edges labelled with
- * pool priority and weight. Pure text generation; `cli/plan` renders it to SVG with
- * beautiful-mermaid.
+ * pool priority and weight. Pure text generation; the SVG next to it is drawn by Graphviz from the
+ * same design (`topology-dot.ts`), since Mermaid renderers need a browser or emit CSS-only SVG.
  */
 import { createHash } from "node:crypto";
 import type { GatewayConfig } from "../../stacks/config/gateway";
@@ -17,7 +17,7 @@ function nodeId(kind: "R" | "P" | "B" | "G", key: string): string {
 }
 
 /** Capacity with its unit: PTU for provisioned SKUs, capacity units otherwise. */
-function capacityText(single: SingleBackendDesign): string {
+export function capacityText(single: SingleBackendDesign): string {
   return `${single.capacity} ${single.sku.includes("Provisioned") ? "PTU" : "units"}`;
 }
 
@@ -26,7 +26,8 @@ function label(...lines: string[]): string {
   return `"${lines.map((line) => line.replace(/[#"<>]/g, (character) => `#${character.charCodeAt(0)};`)).join("<br/>")}"`;
 }
 
-function formatTpm(tokensPerMinute: number | null): string {
+/** Tokens per minute, short (`2.5M TPM`, `300k TPM`) or `TPM unknown`. */
+export function formatTpm(tokensPerMinute: number | null): string {
   if (tokensPerMinute === null) return "TPM unknown";
   if (tokensPerMinute >= 1_000_000) return `${Number((tokensPerMinute / 1_000_000).toFixed(2))}M TPM`;
   if (tokensPerMinute >= 1_000) return `${Number((tokensPerMinute / 1_000).toFixed(1))}k TPM`;

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { GatewayDesign } from "../../components/gateway/design";
 import { memberLabel, routeTableRows, topologyMermaid, topologyNotes } from "../../components/gateway/topology";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
-import { routeTable, writeGatewayArtifacts } from "../../cli/plan/gateway-artifacts";
+import { topologyDot } from "../../components/gateway/topology-dot";
+import { renderDotSvg, routeTable, writeGatewayArtifacts } from "../../cli/plan/gateway-artifacts";
 
 /** A small hand-written design: one route, a priority pool over two regions and a canary pool. */
 const design: GatewayDesign = {
@@ -92,17 +93,18 @@ describe("gateway topology", () => {
     expect(table).toContain("2,500,000");
   });
 
-  it("writes policies, Mermaid source and an SVG rendered by beautiful-mermaid", async () => {
+  it("writes policies, Mermaid source and the Graphviz SVG of the same design and notes", async () => {
     const out = await mkdtemp(join(tmpdir(), "gateway-artifacts-"));
-    const artifacts = await writeGatewayArtifacts(out, design);
+    const notes = { routes: { chat: "weighted · canary 10%" } };
+    const artifacts = await writeGatewayArtifacts(out, design, notes);
     expect(artifacts).toEqual({ policies: ["policies/chat.xml", "policies/_api.xml"], mermaid: "topology.mmd", svg: "topology.svg" });
     expect((await readdir(join(out, "policies"))).sort()).toEqual(["_api.xml", "chat.xml"]);
     expect(await readFile(join(out, "policies", "chat.xml"), "utf8")).toBe("<policies>\n  <inbound />\n</policies>\n");
-    expect(await readFile(join(out, "topology.mmd"), "utf8")).toBe(topologyMermaid(design));
+    expect(await readFile(join(out, "topology.mmd"), "utf8")).toBe(topologyMermaid(design, notes));
     const svg = await readFile(join(out, "topology.svg"), "utf8");
-    expect(svg.startsWith("<svg")).toBe(true);
-    expect(svg).toContain("pool chat-stable");
-    expect(svg).toContain("westus3");
+    expect(svg).toBe(await renderDotSvg(topologyDot(design, notes)));
+    expect(svg).toContain(">weighted</text>");
+    expect(svg).toContain(">westus3</text>");
   });
 });
 
