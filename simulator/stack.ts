@@ -4,7 +4,7 @@
 import { loadCatalog } from "../core/catalog/catalog";
 import { planFromRawConfig, plannedInventory } from "../core/plan/index";
 import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
-import { BREAKER_STATUS_RANGES } from "../components/gateway/backends";
+import { circuitBreakerRule } from "../components/gateway/backends";
 import { designGateway, type InventoryEntry } from "../components/gateway/design";
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
 import { FleetConfigError } from "../stacks/config/errors";
@@ -36,21 +36,26 @@ export interface SimSetup {
   weightedChoice?: WeightedChoice;
 }
 
-/** APIM backend rule → emulator rule (ISO durations → ms). Transport failures count only via errorReasons, which the shipped rule has none of. */
+/**
+ * The gateway component's breaker rule (`circuitBreakerRule`, exactly what `pulumi up` puts on every
+ * backend) as an emulator rule, with its ISO durations in ms. Status ranges and error reasons come
+ * from that rule, so the simulation never drifts from what ships.
+ */
 export function breakerFromConfig(cb: NonNullable<GatewayConfig["circuitBreaker"]>): CircuitBreakerRule {
   const ms = (iso: string, key: string): number => {
     const v = parseIsoDuration(iso);
     if (v === undefined) throw new FleetConfigError([{ path: `${GATEWAY_CONFIG_KEY}.circuitBreaker.${key}`, message: `"${iso}" is not an ISO-8601 duration` }]);
     return v;
   };
+  const rule = circuitBreakerRule(cb);
   return {
-    name: "aoai-throttling-and-errors",
-    count: cb.failures,
-    intervalMs: ms(cb.interval, "interval"),
-    statusCodeRanges: BREAKER_STATUS_RANGES.map((r) => ({ ...r })),
-    errorReasons: [],
-    tripDurationMs: ms(cb.trip, "trip"),
-    acceptRetryAfter: cb.acceptRetryAfter,
+    name: rule.name,
+    count: rule.failureCondition.count,
+    intervalMs: ms(rule.failureCondition.interval, "interval"),
+    statusCodeRanges: rule.failureCondition.statusCodeRanges.map((r) => ({ ...r })),
+    errorReasons: [...rule.failureCondition.errorReasons],
+    tripDurationMs: ms(rule.tripDuration, "trip"),
+    acceptRetryAfter: rule.acceptRetryAfter,
   };
 }
 

@@ -53,17 +53,10 @@ export function ourSetup(withCanary: boolean): SimSetup {
     namedValues: new Map(design.namedValues.map((v) => [v.id, v.value])),
     backends: BENCH_BACKENDS,
     pools: design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) })),
+    // The component's own rule (status ranges and transport error reasons), as deployed.
     breaker: breakerFromConfig(BREAKER),
     routes: { chat: { backendIds: STABLE_IDS, sides: withCanary ? { canaryDeployment: "chat-next", canaryPercent: 10 } : {} } },
     callerHeaders: callerHeadersFor(config),
   };
 }
 
-/**
- * What-if (not what ships): our policy with a breaker that also counts transport failures
- * (errorReasons BackendConnectionFailure and Timeout), to show what that rule change would buy.
- */
-export function ourSetupCountingTransportFailures(withCanary: boolean): SimSetup {
-  const setup = ourSetup(withCanary);
-  return { ...setup, label: "ours+errorReasons (what-if)", breaker: { ...setup.breaker!, errorReasons: ["BackendConnectionFailure", "Timeout"] } };
-}

@@ -9,7 +9,7 @@ import type { RunSummary } from "../../simulator/run/metrics";
 import type { SimSetup } from "../../simulator/stack";
 import { defineBenchSuite } from "../registry";
 import { priorityBreakerSetup, roundRobinSetup, smartLbSetup } from "../routing/baselines";
-import { ourSetup, ourSetupCountingTransportFailures } from "../routing/fleet";
+import { ourSetup } from "../routing/fleet";
 import { emulatorOverhead, loopbackOverhead } from "../routing/overhead";
 import { markdownTable, replaceGeneratedSection } from "../routing/table";
 
@@ -69,7 +69,7 @@ defineBenchSuite({
     const results: Record<string, Record<string, StrategyResult>> = {};
     for (const name of ROUTING_SCENARIOS) {
       const scenario = loadScenarioFile(path.join(root, "scenarios", `${name}.yaml`));
-      const setups: SimSetup[] = [ourSetup(name === "canary-10"), roundRobinSetup(), priorityBreakerSetup(), smartLbSetup(), ourSetupCountingTransportFailures(name === "canary-10")];
+      const setups: SimSetup[] = [ourSetup(name === "canary-10"), roundRobinSetup(), priorityBreakerSetup(), smartLbSetup()];
       results[name] = {};
       for (const setup of setups) {
         const sim = await simulate(setup, scenario);

@@ -31,6 +31,16 @@ export const BREAKER_STATUS_RANGES: readonly { readonly min: number; readonly ma
   { min: 500, max: 599 },
 ];
 
+/**
+ * Gateway error reasons that count as failures: a region that refuses connections or never answers
+ * produces no status code, so without these the breaker never trips on a dead backend and a priority
+ * pool keeps sending to it (the routing bench measured 30% client errors with one region unreachable).
+ * APIM documents `errorReasons` only as "gateway error reasons" (strings up to 200 characters); which
+ * strings match, and whether matching is exact, is undocumented, so these names (the
+ * `context.LastError.Reason` values of a failed forward) need a live check against a real gateway.
+ */
+export const BREAKER_ERROR_REASONS: readonly string[] = ["BackendConnectionFailure", "Timeout"];
+
 /** Shape of the APIM `circuitBreaker.rules[]` entry (one rule per backend is all APIM allows). */
 export interface CircuitBreakerRule {
   readonly name: string;
@@ -38,6 +48,7 @@ export interface CircuitBreakerRule {
     readonly count: number;
     readonly interval: string;
     readonly statusCodeRanges: { readonly min: number; readonly max: number }[];
+    readonly errorReasons: string[];
   };
   readonly tripDuration: string;
   readonly acceptRetryAfter: boolean;
@@ -51,7 +62,12 @@ export interface CircuitBreakerRule {
 export function circuitBreakerRule(breaker: NonNullable<GatewayConfig["circuitBreaker"]>): CircuitBreakerRule {
   return {
     name: "aoai-throttling-and-errors",
-    failureCondition: { count: breaker.failures, interval: breaker.interval, statusCodeRanges: BREAKER_STATUS_RANGES.map((range) => ({ ...range })) },
+    failureCondition: {
+      count: breaker.failures,
+      interval: breaker.interval,
+      statusCodeRanges: BREAKER_STATUS_RANGES.map((range) => ({ ...range })),
+      errorReasons: [...BREAKER_ERROR_REASONS],
+    },
     tripDuration: breaker.trip,
     acceptRetryAfter: breaker.acceptRetryAfter,
   };

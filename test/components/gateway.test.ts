@@ -57,7 +57,7 @@ describe("AiGateway", () => {
       rules: [
         {
           name: "aoai-throttling-and-errors",
-          failureCondition: { count: 2, interval: "PT30S", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }] },
+          failureCondition: { count: 2, interval: "PT30S", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }], errorReasons: ["BackendConnectionFailure", "Timeout"] },
           tripDuration: "PT1M",
           acceptRetryAfter: false,
         },

@@ -15,7 +15,7 @@ const BREAKER = {
   rules: [
     {
       name: "aoai-throttling-and-errors",
-      failureCondition: { count: 1, interval: "PT1M", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }] },
+      failureCondition: { count: 1, interval: "PT1M", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }], errorReasons: ["BackendConnectionFailure", "Timeout"] },
       tripDuration: "PT1M",
       acceptRetryAfter: true,
     },
