@@ -23,7 +23,7 @@ export type {
   BackendInventory, PoolDefinition, NamedValueDefinition, StrategyResult,
 } from "./strategies/types";
 export { composeRoutePolicy, composeGatewayPolicy, retryCountFor, DEFAULT_TIMEOUT_SECONDS } from "./strategies/compose";
-export { planPools, proportionalWeights, ROUTE_NAME } from "./strategies/pools";
+export { planPools, proportionalWeights, effectiveBackendPriority, ROUTE_NAME } from "./strategies/pools";
 export { validateRoute, validateEdge } from "./strategies/validate";
 export { activeSlotName, canaryPercentName, routeNamedValues } from "./strategies/select";
 export { NAMES, COGNITIVE_SERVICES_RESOURCE, DEFAULT_API_VERSION } from "./strategies/edge";

@@ -74,11 +74,20 @@ function poolFromTiers(route: RouteSpec, side: string, tiers: Tier[], inventory:
   return { poolId: `${route.name}-${side}`, route: route.name, side, members };
 }
 
+/**
+ * The pool priority a stable backend gets: 1 for every backend of a weighted route (one tier);
+ * on a priority route its explicit `priority`, else its 1-based position in the list. Config
+ * validation uses the same rule, so "how many tiers" never differs between check and policy.
+ */
+export function effectiveBackendPriority(strategy: RouteSpec["strategy"], backend: { readonly priority?: number }, index: number): number {
+  return strategy === "weighted" ? 1 : (backend.priority ?? index + 1);
+}
+
 function stableTiers(route: RouteSpec, replace?: { from: string[]; to: string }): Tier[] {
   const tiers = new Map<number, Tier>();
   route.backends.forEach((spec, i) => {
     const path = gatewayPath("routes", route.name, "backends", i);
-    const priority = route.strategy === "weighted" ? 1 : (spec.priority ?? i + 1);
+    const priority = effectiveBackendPriority(route.strategy, spec, i);
     if (!Number.isInteger(priority) || priority < LIMITS.priority.min || priority > LIMITS.priority.max)
       throw new PolicyLimitError(`${path}.priority`, `${priority} is not an integer priority ${LIMITS.priority.min}–${LIMITS.priority.max}`);
     const deployment = replace && replace.from.includes(spec.deployment) ? replace.to : spec.deployment;

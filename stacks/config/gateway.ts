@@ -7,6 +7,7 @@
  * Extend this contract, never break it: users' stacks depend on these keys.
  */
 import { z } from "zod";
+import { effectiveBackendPriority } from "../../gateway-policy";
 import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
 
 export const GATEWAY_CONFIG_KEY = "aoai-fleet:gateway";
@@ -153,7 +154,7 @@ export const gatewayConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["limits"], message: "token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)" });
     }
     for (const [routeName, route] of Object.entries(gateway.routes)) {
-      const tiers = new Set(route.backends.map((backend) => backend.priority ?? 1));
+      const tiers = new Set(route.backends.map((backend, index) => effectiveBackendPriority(route.strategy, backend, index)));
       if (route.strategy === "priority" && tiers.size > 1 && !gateway.circuitBreaker) {
         const fix = gateway.sku === "Consumption" ? "Consumption has no circuit breaker: use strategy: weighted or another sku" : "add aoai-fleet:gateway.circuitBreaker";
         ctx.addIssue({

@@ -99,6 +99,16 @@ describe("aoai-fleet:gateway schema", () => {
     );
   });
 
+  it("counts tiers the way the policy assigns them: backends without a priority are tiered by list position", () => {
+    const { circuitBreaker: _omitted, ...noBreaker } = baseline;
+    const implicitTiers = { ...noBreaker, routes: { chat: { strategy: "priority", backends: [{ deployment: "chat-ptu" }, { deployment: "chat" }] } } };
+    expect(errorOf(() => parseGatewayConfig(implicitTiers))).toBe(
+      "aoai-fleet:gateway.routes.chat.backends: priority failover needs a circuit breaker (APIM sends to a lower priority only when every backend above it has tripped); add aoai-fleet:gateway.circuitBreaker",
+    );
+    const oneTier = { ...noBreaker, routes: { chat: { strategy: "priority", backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 1 }] } } };
+    expect(parseGatewayConfig(oneTier).routes.chat?.backends).toHaveLength(2);
+  });
+
   it("names a bad route name", () => {
     expect(errorOf(() => parseGatewayConfig(withChanges({ routes: { "chat v2": { backends: [{ deployment: "chat" }] } } })))).toBe(
       `aoai-fleet:gateway.routes.chat v2: the name "chat v2" is not allowed: use letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)`,
