@@ -80,6 +80,11 @@ interface RuleHeader<S extends z.ZodObject> {
   options: S;
 }
 
+/** The header fields both rule kinds copy unchanged from their definition. */
+function headerOf<S extends z.ZodObject>(def: RuleHeader<S>): RuleHeader<S> {
+  return { name: def.name, description: def.description, severity: def.severity, enforcementLevel: def.enforcementLevel, options: def.options };
+}
+
 /** Defines a rule that checks resources of the given types one at a time. */
 export function defineResourceRule<S extends z.ZodObject>(
   def: RuleHeader<S> & {
@@ -88,13 +93,9 @@ export function defineResourceRule<S extends z.ZodObject>(
   },
 ): Rule {
   return {
-    name: def.name,
-    description: def.description,
-    severity: def.severity,
-    enforcementLevel: def.enforcementLevel,
+    ...headerOf(def),
     kind: "resource",
     resourceTypes: def.resourceTypes,
-    options: def.options,
     evaluate(resources, rawOptions, ctx) {
       const options = parseRuleOptions(def.name, def.options, rawOptions);
       return resources
@@ -111,13 +112,9 @@ export function defineStackRule<S extends z.ZodObject>(
   },
 ): Rule {
   return {
-    name: def.name,
-    description: def.description,
-    severity: def.severity,
-    enforcementLevel: def.enforcementLevel,
+    ...headerOf(def),
     kind: "stack",
     resourceTypes: [],
-    options: def.options,
     evaluate(resources, rawOptions, ctx) {
       return def.validate(resources, parseRuleOptions(def.name, def.options, rawOptions), ctx);
     },
