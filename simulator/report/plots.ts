@@ -16,6 +16,11 @@ async function render(spec: Spec): Promise<string> {
 
 const BUCKET_MS = 10_000;
 
+/** What every plot of a run shares: the vega-lite schema, title, size and inline data. */
+function frame(title: string, values: readonly object[], height = 220): Spec {
+  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", title, width: 640, height, data: { values } };
+}
+
 function outcomeOf(status: number): string {
   if (status >= 200 && status < 300) return "success";
   if (status === 429) return "429";
@@ -35,11 +40,7 @@ export function outcomesSpec(run: RunRecord, title: string): Spec {
     return { t: (Number(b) * BUCKET_MS) / 1000, outcome, rps: n / (BUCKET_MS / 1000) };
   });
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    width: 640,
-    height: 220,
-    data: { values },
+    ...frame(title, values),
     mark: { type: "area", interpolate: "step-after" },
     encoding: {
       x: { field: "t", type: "quantitative", title: "time (s)" },
@@ -61,11 +62,7 @@ export function utilizationSpec(run: RunRecord, title: string): Spec {
     }
   }
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    width: 640,
-    height: 220,
-    data: { values },
+    ...frame(title, values),
     mark: { type: "line", interpolate: "step-after" },
     encoding: {
       x: { field: "t", type: "quantitative", title: "time (s)" },
@@ -79,11 +76,7 @@ export function utilizationSpec(run: RunRecord, title: string): Spec {
 export function addedLatencySpec(run: RunRecord, title: string): Spec {
   const values = run.requests.map((r) => ({ added: Math.max(r.addedMs, 0.1) }));
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title,
-    width: 640,
-    height: 200,
-    data: { values },
+    ...frame(title, values, 200),
     transform: [{ calculate: "floor(log(datum.added) / log(10) * 4) / 4", as: "log10" }, { aggregate: [{ op: "count", as: "requests" }], groupby: ["log10"] }],
     mark: "bar",
     encoding: {
