@@ -36,6 +36,24 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
 }
 
+/** Optional fields of Azure OpenAI's error object besides `code` and `message`. */
+export interface OpenAiErrorFields {
+  /** The request field at fault (`previous_response_id`, `input`, …). */
+  param?: string | null;
+  /** `invalid_request_error`, … (Azure sends it on the v1 surface and the Responses API). */
+  type?: string;
+}
+
+/**
+ * An error in Azure OpenAI's body shape, `{"error":{"code","message",…}}`. The official SDKs read
+ * `error.message` from exactly this shape; any other shape prints "(no body)" (reference sheet
+ * openai-api-surface.md §5.1). Every error a simulated deployment or the local gateway produces
+ * itself uses it.
+ */
+export function openAiError(status: number, code: string | null, message: string, headers: Record<string, string> = {}, fields: OpenAiErrorFields = {}): SimResponse {
+  return jsonResponse(status, { error: { code, message, ...fields } }, headers);
+}
+
 export function lowerCaseHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {

@@ -1,6 +1,6 @@
 // A simulated Azure OpenAI account (one per region): the base URL a gateway backend points at,
 // routing `/openai/deployments/{name}/...` to the deployment of that name in the account.
-import { jsonResponse, type SimRequest, type SimResponse, type Upstream } from "../http-types";
+import { openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { SimulatedDeployment } from "./deployment";
 
 export class SimulatedAccount implements Upstream {
@@ -29,7 +29,7 @@ export class SimulatedAccount implements Upstream {
     const d = m ? this.deployments.get(decodeURIComponent(m[1]!)) : undefined;
     if (!d) {
       return Promise.resolve(
-        jsonResponse(404, { error: { code: "DeploymentNotFound", message: `The API deployment for this resource does not exist (${this.origin}${request.path}).` } }),
+        openAiError(404, "DeploymentNotFound", `The API deployment for this resource does not exist (${this.origin}${request.path}).`),
       );
     }
     return d.send(request, timeoutMs);

@@ -3,7 +3,7 @@
 // the scenario's faults. It speaks the REST surface (paths, bodies, headers) so the same object
 // backs the discrete-event runner and the local HTTP gateway.
 import type { Clock } from "../clock";
-import { TransportError, jsonResponse, type SimRequest, type SimResponse, type Upstream } from "../http-types";
+import { TransportError, jsonResponse, openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { Rng } from "../rng";
 import { FaultSchedule, type Fault, type FaultWindow } from "./faults";
 import { shapeOf, type RequestShape } from "./tokens";
@@ -123,14 +123,14 @@ export class SimulatedDeployment implements Upstream {
     const match = /^\/openai\/deployments\/([^/]+)\/(.+)$/.exec(request.path);
     const operation = match ? OPERATIONS[match[2]!] : undefined;
     if (!match || operation === undefined || decodeURIComponent(match[1]!) !== this.spec.deployment) {
-      return { delayMs: 2, response: jsonResponse(404, { error: { code: "DeploymentNotFound", message: `The API deployment for this resource does not exist: ${request.path}` } }) };
+      return { delayMs: 2, response: openAiError(404, "DeploymentNotFound", `The API deployment for this resource does not exist: ${request.path}`) };
     }
     if (!request.query["api-version"]) {
-      return { delayMs: 2, response: jsonResponse(404, { error: { code: "404", message: "Resource not found" } }) };
+      return { delayMs: 2, response: openAiError(404, "404", "Resource not found") };
     }
     const shape = shapeOf(operation, request.body);
     if (!shape) {
-      return { delayMs: 2, response: jsonResponse(400, { error: { code: "BadRequest", message: "The request body is not valid JSON." } }) };
+      return { delayMs: 2, response: openAiError(400, "BadRequest", "The request body is not valid JSON.") };
     }
     const factor = faults.reduce((f, x) => (x.kind === "capacity" ? f * x.factor : f), 1);
     const limits = limitsOf(this.spec);
@@ -159,7 +159,7 @@ export class SimulatedDeployment implements Upstream {
     const errors = faults.find((f): f is Extract<Fault, { kind: "errors" }> => f.kind === "errors" && this.rng.float() < f.rate);
     if (errors) {
       this.stats.serverErrors++;
-      return { delayMs: this.latency.baseMs / 4, response: jsonResponse(errors.status, { error: { code: "InternalServerError", message: "The server had an error while processing your request. Sorry about that!" } }, rateHeaders()) };
+      return { delayMs: this.latency.baseMs / 4, response: openAiError(errors.status, "InternalServerError", "The server had an error while processing your request. Sorry about that!", rateHeaders()) };
     }
     this.stats.accepted++;
     this.stats.acceptedTokens += estimate;
@@ -197,7 +197,7 @@ export class SimulatedDeployment implements Upstream {
     const message =
       `Requests to the ${OPERATION_NAMES[operation]} Operation under Azure OpenAI API version ${request.query["api-version"]} have exceeded ` +
       `${limit} rate limit of your current AIServices S0 pricing tier. Please retry after ${seconds} seconds.`;
-    return jsonResponse(429, { error: { code: "429", message } }, { ...headers, "retry-after": String(seconds), "retry-after-ms": String(Math.max(1, Math.round(waitMs))) });
+    return openAiError(429, "429", message, { ...headers, "retry-after": String(seconds), "retry-after-ms": String(Math.max(1, Math.round(waitMs))) });
   }
 
   private successBody(operation: RequestShape["operation"], promptTokens: number, completionTokens: number): unknown {
