@@ -65,6 +65,15 @@ export interface AuthenticationManagedIdentity {
   outputTokenVariableName?: string;
   ignoreError?: boolean;
 }
+/** `<required-claims><claim name match separator><value>…` of validate-jwt / validate-azure-ad-token. */
+export interface RequiredClaim {
+  name: string;
+  /** `all` (default): every value must be present; `any`: at least one. */
+  match?: "all" | "any";
+  /** Splits a multi-valued claim given as one string (e.g. `,`). */
+  separator?: string;
+  values: string[];
+}
 export interface ValidateAzureAdToken {
   kind: "validate-azure-ad-token";
   tenantId: string;
@@ -74,6 +83,7 @@ export interface ValidateAzureAdToken {
   outputTokenVariableName?: string;
   clientApplicationIds: string[];
   audiences: string[];
+  requiredClaims?: RequiredClaim[];
 }
 export interface ValidateJwt {
   kind: "validate-jwt";
@@ -87,6 +97,7 @@ export interface ValidateJwt {
   openidConfigUrls: string[];
   audiences: string[];
   issuers: string[];
+  requiredClaims?: RequiredClaim[];
 }
 export interface TokenLimit {
   kind: "azure-openai-token-limit" | "llm-token-limit";

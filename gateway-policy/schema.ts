@@ -118,6 +118,8 @@ export const POLICY_SCHEMA: Record<string, ElementRule> = {
   audience: { attrs: {}, text: true },
   issuers: { attrs: {}, children: ["issuer"], requiredChildren: ["issuer"] },
   issuer: { attrs: {}, text: true },
+  "required-claims": { attrs: {}, children: ["claim"], requiredChildren: ["claim"] },
+  claim: { attrs: { name: s(true, false), match: oneOf(["all", "any"]), separator: s(false, false) }, children: ["value"] },
   "rate-limit-by-key": {
     sections: ["inbound"],
     attrs: {

@@ -1,6 +1,6 @@
 // Elements with child elements: retry, choose, set-header/-query-parameter, return-response,
 // send-one-way-request, validate-azure-ad-token, validate-jwt, emit-token-metric.
-import type { SetHeader, Statement, When } from "../ast";
+import type { RequiredClaim, SetHeader, Statement, When } from "../ast";
 import type { Value } from "../expr/ast";
 import { isPlainLiteral, parseValue, renderValue } from "../value";
 import { el, elementChildren, textContent, type XmlElement, type XmlNode } from "../xml";
@@ -128,16 +128,48 @@ const sendOneWay: ElementCodec = {
   },
 };
 
+/** `<item>text</item>` elements of plain literals (no expressions, no named values). */
+function plainItems(path: string, item: string, values: string[]): XmlElement[] {
+  const bad = values.find((v) => !isPlainLiteral(v));
+  if (bad !== undefined) throw new PolicyModelError(path, `${JSON.stringify(bad)} must be printable ASCII that neither starts with "@" nor contains "{{"`);
+  return values.map((v) => el(item, [], [{ text: v }]));
+}
+
 /** `<wrapper><item>text</item>…</wrapper>` lists such as `<audiences><audience>…`. */
 function lowerList(wrapper: string, item: string, values: string[]): XmlElement[] {
-  const bad = values.find((v) => !isPlainLiteral(v));
-  if (bad !== undefined) throw new PolicyModelError(`${wrapper}/${item}`, `${JSON.stringify(bad)} must be printable ASCII that neither starts with "@" nor contains "{{"`);
-  return values.length === 0 ? [] : [el(wrapper, [], values.map((v) => el(item, [], [{ text: v }])))];
+  return values.length === 0 ? [] : [el(wrapper, [], plainItems(`${wrapper}/${item}`, item, values))];
 }
 function liftList(groups: Map<string, XmlElement[]>, wrapper: string, item: string, path: string): string[] {
   const w = single(groups, wrapper, path);
   if (!w) return [];
   return (childrenByName(w, `${path}/${wrapper}`, [item]).get(item) ?? []).map((i) => textContent(i, `${path}/${wrapper}/${item}`));
+}
+
+const CLAIM_ATTRS: AttrSpec[] = [
+  { attr: "name", field: "name", type: "string", required: true },
+  { attr: "match", field: "match", type: { enum: ["all", "any"] } },
+  { attr: "separator", field: "separator", type: "string" },
+];
+function lowerRequiredClaims(claims: RequiredClaim[] | undefined): XmlElement[] {
+  if (!claims || claims.length === 0) return [];
+  return [
+    el(
+      "required-claims",
+      [],
+      claims.map((c) => el("claim", lowerAttrs(CLAIM_ATTRS, c as unknown as Record<string, unknown>, "required-claims/claim"), plainItems("required-claims/claim/value", "value", c.values))),
+    ),
+  ];
+}
+function liftRequiredClaims(groups: Map<string, XmlElement[]>, path: string): { requiredClaims?: RequiredClaim[] } {
+  const wrapper = single(groups, "required-claims", path);
+  if (!wrapper) return {};
+  const claims = (childrenByName(wrapper, `${path}/required-claims`, ["claim"]).get("claim") ?? []).map((c, i) => {
+    const where = `${path}/required-claims/claim[${i}]`;
+    const attrs = liftAttrs(CLAIM_ATTRS, c, where) as Omit<RequiredClaim, "values">;
+    const values = (childrenByName(c, where, ["value"]).get("value") ?? []).map((v, j) => textContent(v, `${where}/value[${j}]`));
+    return { ...attrs, values };
+  });
+  return { requiredClaims: claims };
 }
 
 const validateAad: ElementCodec = {
@@ -152,10 +184,15 @@ const validateAad: ElementCodec = {
   lowerChildren: (n) => [
     ...lowerList("client-application-ids", "application-id", n.clientApplicationIds as string[]),
     ...lowerList("audiences", "audience", n.audiences as string[]),
+    ...lowerRequiredClaims(n.requiredClaims as RequiredClaim[] | undefined),
   ],
   liftChildren: (e, path) => {
-    const groups = childrenByName(e, path, ["client-application-ids", "audiences"]);
-    return { clientApplicationIds: liftList(groups, "client-application-ids", "application-id", path), audiences: liftList(groups, "audiences", "audience", path) };
+    const groups = childrenByName(e, path, ["client-application-ids", "audiences", "required-claims"]);
+    return {
+      clientApplicationIds: liftList(groups, "client-application-ids", "application-id", path),
+      audiences: liftList(groups, "audiences", "audience", path),
+      ...liftRequiredClaims(groups, path),
+    };
   },
 };
 
@@ -174,13 +211,14 @@ const validateJwt: ElementCodec = {
     ...(n.openidConfigUrls as string[]).map((url) => el("openid-config", [["url", url]])),
     ...lowerList("audiences", "audience", n.audiences as string[]),
     ...lowerList("issuers", "issuer", n.issuers as string[]),
+    ...lowerRequiredClaims(n.requiredClaims as RequiredClaim[] | undefined),
   ],
   liftChildren: (e, path) => {
-    const groups = childrenByName(e, path, ["openid-config", "audiences", "issuers"]);
+    const groups = childrenByName(e, path, ["openid-config", "audiences", "issuers", "required-claims"]);
     const openidConfigUrls = (groups.get("openid-config") ?? []).map(
       (o, i) => (liftAttrs([{ attr: "url", field: "url", type: "string", required: true }], o, `${path}/openid-config[${i}]`) as { url: string }).url,
     );
-    return { openidConfigUrls, audiences: liftList(groups, "audiences", "audience", path), issuers: liftList(groups, "issuers", "issuer", path) };
+    return { openidConfigUrls, audiences: liftList(groups, "audiences", "audience", path), issuers: liftList(groups, "issuers", "issuer", path), ...liftRequiredClaims(groups, path) };
   },
 };
 
