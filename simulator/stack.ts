@@ -1,7 +1,7 @@
 // From a stack to a simulation setup: the stack's fleet plan (capacities, TPM/RPM from the model
 // catalog) and its gateway design (the exact policy XML, pools and named values the gateway
 // component deploys, plus the circuit-breaker rule it puts on every backend).
-import { loadCatalog } from "../core/catalog/catalog";
+import { loadCatalog, type RequestLimits } from "../core/catalog/catalog";
 import { planFromRawConfig, plannedInventory } from "../core/plan/index";
 import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
 import { circuitBreakerRule } from "../components/gateway/backends";
@@ -9,7 +9,8 @@ import { designGateway, type InventoryEntry } from "../components/gateway/design
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
 import { FleetConfigError } from "../stacks/config/errors";
 import type { CircuitBreakerRule, WeightedChoice } from "./emulator/backends";
-import { unsignedJwt } from "./emulator/guards";
+import { SUBSCRIPTION_KEY_PARAMETER_NAMES } from "../components/gateway/api-auth";
+import { entraToken, localIdentity } from "./auth/local-identity";
 import type { CallerIdentity } from "./gateway-types";
 import { parseIsoDuration } from "./scenario/duration";
 import type { WorldBackend, WorldPool } from "./world";
@@ -34,7 +35,14 @@ export interface SimSetup {
   callerHeaders: (caller: CallerIdentity) => Record<string, string>;
   /** How pools choose inside a priority tier (default weighted random). */
   weightedChoice?: WeightedChoice;
+  /** How the API authenticates callers before the policy runs (absent: nothing is checked before it). */
+  auth?: GatewayAuth;
 }
+
+/** Subscription keys (APIM checks them before the policy) or Entra tokens (the policy validates them). */
+export type GatewayAuth =
+  | { kind: "subscription-keys"; header: string; query: string }
+  | { kind: "entra"; tenantId: string; audience: string; clientAppId?: string };
 
 /**
  * The gateway component's breaker rule (`circuitBreakerRule`, exactly what `pulumi up` puts on every
@@ -59,15 +67,41 @@ export function breakerFromConfig(cb: NonNullable<GatewayConfig["circuitBreaker"
   };
 }
 
+/**
+ * Headers a simulated caller sends, as the gateway's auth expects them: a subscription key, or an
+ * Entra-shaped token for the stack's tenant and first audience signed by the process's local
+ * identity (the key set the emulator verifies against). One token per caller, valid for a day.
+ */
 export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity) => Record<string, string> {
   const auth = config.auth;
   if ("entra" in auth) {
-    const aud = auth.entra.audiences[0]!;
-    // Unsigned: the emulator reads claims and says plainly that it does not verify signatures.
-    const iss = `https://login.microsoftonline.com/${auth.entra.tenantId}/v2.0`;
-    return (c) => ({ authorization: `Bearer ${unsignedJwt({ iss, tid: auth.entra.tenantId, aud, oid: c.userId, sub: c.userId, exp: 4_102_444_800 })}` });
+    const tokens = new Map<string, string>();
+    const identity = localIdentity();
+    return (c) => {
+      let token = tokens.get(c.userId);
+      if (token === undefined) {
+        token = entraToken(identity, {
+          tenantId: auth.entra.tenantId,
+          audience: auth.entra.audiences[0]!,
+          objectId: c.userId,
+          ttlSeconds: 86_400,
+          ...(auth.entra.clientApplicationIds ? { clientAppId: auth.entra.clientApplicationIds[0]! } : {}),
+        });
+        tokens.set(c.userId, token);
+      }
+      return { authorization: `Bearer ${token}` };
+    };
   }
-  return (c) => ({ "api-key": `key-${c.subscriptionId}` });
+  return (c) => ({ [SUBSCRIPTION_KEY_PARAMETER_NAMES.header]: `key-${c.subscriptionId}` });
+}
+
+/** The API's caller authentication as the gateway component deploys it. */
+export function gatewayAuthOf(config: GatewayConfig): GatewayAuth {
+  const auth = config.auth;
+  if ("entra" in auth) {
+    return { kind: "entra", tenantId: auth.entra.tenantId, audience: auth.entra.audiences[0]!, ...(auth.entra.clientApplicationIds ? { clientAppId: auth.entra.clientApplicationIds[0]! } : {}) };
+  }
+  return { kind: "subscription-keys", ...SUBSCRIPTION_KEY_PARAMETER_NAMES };
 }
 
 /** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
@@ -79,7 +113,8 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   if (rawGateway === undefined) {
     throw new FleetConfigError([{ path: GATEWAY_CONFIG_KEY, message: `is not set in ${file}; the simulator runs the gateway's generated policy, so the stack needs a gateway (see docs/simulator.md)` }]);
   }
-  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today: options.today ?? new Date() });
+  const catalog = loadCatalog();
+  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog, today: options.today ?? new Date() });
   const gateway = parseGatewayConfig(rawGateway);
   const deployments = plannedInventory(plan);
   const regionsByDeployment = new Map<string, string[]>();
@@ -98,6 +133,7 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
     tpm: d.tpm ?? 0,
     rpm: d.rpm,
     url: `${accountUrl(d.region)}/deployments/${d.name}`,
+    ...optionalLimits(catalog.requestLimits(d.model, d.version, d.sku)),
   }));
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
   const routes: Record<string, RouteSetup> = {};
@@ -124,7 +160,12 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
     ...(gateway.circuitBreaker ? { breaker: breakerFromConfig(gateway.circuitBreaker) } : {}),
     routes,
     callerHeaders: callerHeadersFor(gateway),
+    auth: gatewayAuthOf(gateway),
   };
+}
+
+function optionalLimits(limits: RequestLimits | undefined): { limits?: RequestLimits } {
+  return limits ? { limits } : {};
 }
 
 /** Backends some pool of the gateway can send to (the ones a backends file has to map). */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { DEFAULT_API_VERSION } from "../../gateway-policy";
+import { SUBSCRIPTION_KEY_PARAMETER_NAMES } from "./api-auth";
 import type { AiGatewayArgs } from "./args";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
@@ -171,7 +172,7 @@ export class AiGateway extends pulumi.ComponentResource {
         apiType: "http",
         subscriptionRequired: subscriptionKeys,
         // The Azure OpenAI SDKs send their key as `api-key`; with subscription keys that key is the APIM one.
-        ...(subscriptionKeys ? { subscriptionKeyParameterNames: { header: "api-key", query: "api-key" } } : {}),
+        ...(subscriptionKeys ? { subscriptionKeyParameterNames: { ...SUBSCRIPTION_KEY_PARAMETER_NAMES } } : {}),
       },
       { parent: this, protect },
     );

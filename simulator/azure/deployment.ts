@@ -2,11 +2,13 @@
 // way a Standard-type deployment does, answers 429 with retry-after / retry-after-ms, and plays
 // the scenario's faults. It speaks the REST surface (paths, bodies, headers) so the same object
 // backs the discrete-event runner and the local HTTP gateway.
+import type { RequestLimits } from "../../core/catalog/catalog";
 import type { Clock } from "../clock";
 import { TransportError, jsonResponse, openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { Rng } from "../rng";
 import { FaultSchedule, type Fault, type FaultWindow } from "./faults";
-import { shapeOf, type RequestShape } from "./tokens";
+import type { RequestShape } from "./tokens";
+import { validateRequest } from "./validate-request";
 import { LeakyBucket, TumblingCounter } from "./windows";
 
 export interface LatencySpec {
@@ -45,6 +47,8 @@ export interface SimDeploymentSpec {
   windowPhaseMs?: number;
   /** Provisioned (PTU): metered by a utilisation leaky bucket at tpm, with no request limit. */
   provisioned?: boolean;
+  /** Per-request token limits of the model version and deployment type (catalog); absent: types only. */
+  limits?: RequestLimits;
 }
 
 export interface DeploymentStats {
@@ -128,10 +132,10 @@ export class SimulatedDeployment implements Upstream {
     if (!request.query["api-version"]) {
       return { delayMs: 2, response: openAiError(404, "404", "Resource not found") };
     }
-    const shape = shapeOf(operation, request.body);
-    if (!shape) {
-      return { delayMs: 2, response: openAiError(400, "BadRequest", "The request body is not valid JSON.") };
-    }
+    // Azure's 400s come before admission: an invalid request is never charged (validate-request.ts).
+    const checked = validateRequest(operation, request.body, this.spec.limits);
+    if (!checked.ok) return { delayMs: 2, response: checked.response };
+    const shape = checked.shape;
     const factor = faults.reduce((f, x) => (x.kind === "capacity" ? f * x.factor : f), 1);
     const limits = limitsOf(this.spec);
     const tpm = Math.floor(limits.tokensPerMinute * factor);
@@ -187,7 +191,8 @@ export class SimulatedDeployment implements Upstream {
   private admitProvisioned(t: number, tpm: number, estimate: number, storm: { retryAfterSeconds: number } | undefined): { waitMs: number; limit: "token" | "call" } | undefined {
     if (storm) return { waitMs: storm.retryAfterSeconds * 1000, limit: "token" };
     if (this.utilisation.utilisation(t, tpm) > 1) return { waitMs: this.utilisation.msUntilBelowFull(t, tpm), limit: "token" };
-    this.utilisation.add(t, estimate, tpm);
+    // At most one minute of throughput per request: the bucket is back under 100% within a window.
+    this.utilisation.add(t, Math.min(estimate, tpm), tpm);
     return undefined;
   }
 

@@ -1,6 +1,7 @@
 // The policy emulator: runs a parsed APIM policy document (gateway-policy AST) against backends
 // with APIM's section flow — inbound → backend → outbound, errors jump to on-error, return-response
 // ends the pipeline — and answers every request exactly once.
+import type { JSONWebKeySet } from "jose";
 import type { PolicyDocument, Statement } from "../../gateway-policy/ast";
 import type { Clock } from "../clock";
 import type { GatewayCall, GatewayResult } from "../gateway-types";
@@ -13,6 +14,7 @@ import { envOf, type RequestState } from "./state";
 import { SlidingCounters, TokenCounters, VolatileCache } from "./stores";
 import { loadPolicyXml } from "./load";
 import { checkSupported } from "./support";
+import { checkSubscriptionKey, type SubscriptionKeyCheck } from "./subscription";
 
 /** The global scope's default document: every section is empty except backend's forward-request. */
 export const DEFAULT_GLOBAL_POLICY: PolicyDocument = { inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: [] };
@@ -32,8 +34,14 @@ export interface EmulatorOptions {
   /** Gateway region (context.Deployment.Region). */
   region: string;
   apiId?: string;
-  /** Token validation: "decode" reads the caller's JWT claims without checking the signature (no Entra offline). */
-  tokenValidation?: "decode";
+  /**
+   * The key set validate-jwt / validate-azure-ad-token verify signatures against, standing in for
+   * every `openid-config` URL (no Entra offline). Default: the process's local identity
+   * (`simulator/auth/local-identity.ts`), which signs the simulator's and `npm run gateway`'s tokens.
+   */
+  jwks?: JSONWebKeySet;
+  /** The API's subscription-key requirement (`subscriptionRequired`), checked before inbound; absent: none. */
+  subscriptionKeys?: SubscriptionKeyCheck;
 }
 
 export class PolicyEmulator implements Machine {
@@ -93,8 +101,14 @@ export class PolicyEmulator implements Machine {
       pendingErrorResponse: undefined,
       requestId: `00000000-0000-4000-8000-${(++this.requestCounter).toString(16).padStart(12, "0")}`,
     };
-    let failed = false;
-    for (const [section, key] of [["inbound", "inbound"], ["backend", "backend"], ["outbound", "outbound"]] as const) {
+    // APIM's built-in subscription check runs before any policy; its failure goes to on-error.
+    const denied = this.options.subscriptionKeys ? checkSubscriptionKey(this.options.subscriptionKeys, state.request) : undefined;
+    if (denied) {
+      state.lastError = { source: denied.source, reason: denied.reason, message: denied.message, section: "inbound" };
+      state.pendingErrorResponse = denied.response;
+    }
+    let failed = denied !== undefined;
+    for (const [section, key] of denied ? [] : ([["inbound", "inbound"], ["backend", "backend"], ["outbound", "outbound"]] as const)) {
       state.section = section;
       try {
         await runStatements(this, state, this.effective(key));

@@ -1,10 +1,10 @@
-// Inbound guards and identity: token validation (claims decoded, signature NOT verified — there
-// is no Entra offline), managed identity, per-consumer token limits, rate limits, token metrics.
-import type { AuthenticationManagedIdentity, EmitTokenMetric, RateLimitByKey, TokenLimit, ValidateAzureAdToken, ValidateJwt } from "../../gateway-policy/ast";
-import { CHARS_PER_TOKEN } from "../azure/tokens";
+// Inbound guards and identity: managed identity, per-consumer token limits, rate limits, token
+// metrics (token validation is in token-validation.ts).
+import type { AuthenticationManagedIdentity, EmitTokenMetric, RateLimitByKey, TokenLimit } from "../../gateway-policy/ast";
+import { CHARS_PER_TOKEN, textOf as promptText } from "../azure/tokens";
+import { readCallerJson } from "../safe-json";
 import { jsonResponse, type SimResponse } from "../http-types";
 import { PolicyRuntimeError } from "./errors";
-import type { JwtValue } from "./expressions";
 import { boolOf, textOf, type Machine } from "./statements";
 import type { RequestState } from "./state";
 
@@ -19,54 +19,36 @@ export function managedIdentity(_m: Machine, state: RequestState, s: Authenticat
   else state.request.headers["authorization"] = `Bearer ${token}`;
 }
 
+/**
+ * The claims of a JWT without checking anything (who is calling, for reports and counter keys in
+ * the local gateway; token validation itself is `token-validation.ts`). Depth-checked, and only
+ * scalar and flat-array claims are kept, so no payload can crash it.
+ */
 export function decodeJwtClaims(token: string): Record<string, string> | undefined {
   const parts = token.split(".");
   if (parts.length !== 3) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)]));
-  } catch {
-    return undefined;
+  const read = readCallerJson(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+  if (!read.ok || read.value === null || typeof read.value !== "object" || Array.isArray(read.value)) return undefined;
+  const claims: Record<string, string> = {};
+  for (const [k, v] of Object.entries(read.value)) {
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") claims[k] = String(v);
+    else if (Array.isArray(v) && v.every((x) => typeof x !== "object")) claims[k] = v.map(String).join(",");
   }
+  return claims;
 }
 
-/** An unsigned JWT for tests and simulated callers (the emulator reads claims, never signatures). */
+/** An unsigned (`alg: none`) JWT, for tests that check it is refused. */
 export function unsignedJwt(claims: Record<string, string | number>): string {
   const enc = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString("base64url");
   return `${enc({ alg: "none", typ: "JWT" })}.${enc(claims)}.`;
 }
 
-export function validateToken(_m: Machine, state: RequestState, s: ValidateAzureAdToken | ValidateJwt): void {
-  const status = s.failedValidationHttpCode ?? 401;
-  const reject = (reason: string, detail: string): never => {
-    const response = jsonResponse(status, { statusCode: status, message: s.failedValidationErrorMessage ?? detail });
-    throw new PolicyRuntimeError(reason, detail, s.kind, response);
-  };
-  const header = state.request.headers[(s.headerName ?? "Authorization").toLowerCase()];
-  if (!header) reject("TokenNotFound", "Access token is missing.");
-  const token = header!.replace(/^Bearer\s+/i, "");
-  const claims = decodeJwtClaims(token);
-  if (!claims) reject("JwtInvalid", "Access token is not a JWT.");
-  const c = claims!;
-  if (c.exp !== undefined && Number(c.exp) * 1000 < Date.now()) reject("TokenExpired", "Access token has expired.");
-  if (s.kind === "validate-azure-ad-token") {
-    if (c.tid !== s.tenantId) reject("TokenIssuerNotAllowed", `Token tenant ${c.tid ?? "(none)"} is not ${s.tenantId}.`);
-    if (s.clientApplicationIds.length > 0 && !s.clientApplicationIds.includes(c.azp ?? c.appid ?? "")) reject("TokenClaimValueNotAllowed", "Client application is not allowed.");
-  } else if (s.issuers.length > 0 && !s.issuers.includes(c.iss ?? "")) {
-    reject("TokenIssuerNotAllowed", `Token issuer ${c.iss ?? "(none)"} is not allowed.`);
-  }
-  if (s.audiences.length > 0 && !s.audiences.some((a) => (c.aud ?? "").split(",").includes(a))) reject("TokenAudienceNotAllowed", `Token audience ${c.aud ?? "(none)"} is not allowed.`);
-  if (s.outputTokenVariableName) state.variables.set(s.outputTokenVariableName, { kind: "jwt", claims: c } satisfies JwtValue);
-}
-
+/** Prompt tokens estimated from the body's text; depth-checked and iterative, so no body can crash it. */
 function promptEstimate(body: string): number {
-  try {
-    const o = JSON.parse(body) as { messages?: Array<{ content?: unknown }>; input?: unknown; prompt?: unknown };
-    const text = o.messages ? o.messages.map((x) => (typeof x.content === "string" ? x.content : JSON.stringify(x.content ?? ""))).join(" ") : String(o.input ?? o.prompt ?? "");
-    return Math.ceil(text.length / CHARS_PER_TOKEN);
-  } catch {
-    return 0;
-  }
+  const read = readCallerJson(body);
+  if (!read.ok || read.value === null || typeof read.value !== "object" || Array.isArray(read.value)) return 0;
+  const o = read.value as Record<string, unknown>;
+  return Math.ceil(promptText(o.messages ?? o.input ?? o.prompt).length / CHARS_PER_TOKEN);
 }
 
 function usageOf(r: SimResponse | null): { completion: number; total: number } | undefined {
