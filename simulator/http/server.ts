@@ -175,7 +175,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
       const headers = lowerCaseHeaders(req.headers);
       const read = await readBody(req);
       if (read.kind === "too-large") {
-        const { headers: h, body } = openAiError(413, "RequestEntityTooLarge", `The request body is ${read.bytes} bytes or more; this gateway accepts at most ${MAX_BODY_BYTES} bytes (16 MiB).`, read.drained ? {} : { connection: "close" });
+        const { headers: h, body } = openAiError(413, "RequestEntityTooLarge", `The request body is ${read.drained ? "" : "more than "}${read.bytes} bytes; this gateway accepts at most ${MAX_BODY_BYTES} bytes (16 MiB).`, read.drained ? {} : { connection: "close" });
         answer(413, h, body);
         if (!read.drained) res.once("finish", () => req.destroy());
         return;

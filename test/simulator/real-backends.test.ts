@@ -34,7 +34,7 @@ describe("gateway in front of real HTTP endpoints (backends file)", () => {
     writeFileSync(file, `backends:\n  chat:\n    eastus2: ${eastServer.url}\n    swedencentral: ${swedenServer.url}\nheaders:\n  api-key: local-simulator-key\n`);
     const setup = loadStackSetup("dev", { today: new Date("2026-11-23") });
     const backends = loadBackendsFile(file);
-    const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file), realBackendHeaders: backends.headers });
+    const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file), realBackendHeaders: backends.headers, subscriptionKeys: ["team-a"] });
     try {
       const ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "team-a", apiVersion: "2024-10-21", deployment: "chat", maxRetries: 0 });
       const statuses: number[] = [];
