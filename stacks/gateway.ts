@@ -11,6 +11,7 @@ import type { AoaiFleet } from "../components/fleet";
 import type { FleetPlan } from "../core/plan/types";
 import { FleetConfigError } from "./config/errors";
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
+import { apimBackendIdCollisions } from "./config/naming";
 
 /** Deployment → regions it is planned in. */
 export function fleetDeploymentRegions(plan: FleetPlan): Map<string, string[]> {
@@ -42,10 +43,12 @@ export function validateGatewayConfig(raw: unknown, plan: FleetPlan): GatewayCon
   const config = parseGatewayConfig(raw);
   checkGatewayAgainstFleet(config, fleetDeploymentRegions(plan));
   // Endpoints do not change what is validated; a placeholder host stands in for them here.
-  designGateway(
+  const design = designGateway(
     config,
     plannedTargets(plan).map((target) => ({ ...target, accountOpenAiUrl: `https://${target.region}-account.invalid/openai` })),
   );
+  const collisions = apimBackendIdCollisions(design);
+  if (collisions.length > 0) throw new FleetConfigError(collisions);
   return config;
 }
 
