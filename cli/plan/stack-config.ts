@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 import { FleetConfigError } from "../../stacks/config/errors";
 
 /** Repository root: where `Pulumi.yaml` and the stack files live. */
@@ -35,7 +35,12 @@ export function readStackConfigFile(file: string): Record<string, unknown> {
 export function parseStackConfigText(text: string, name: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parse(text);
+    const parsed = parseDocument(text);
+    // Unknown tags (`!!js/function`, `!!binary` …) would silently become strings: stack config is
+    // plain YAML, so they are refused like syntax errors rather than printed as warnings.
+    const problem = parsed.errors[0] ?? parsed.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+    if (problem) throw problem;
+    doc = parsed.toJS();
   } catch (error) {
     throw new FleetConfigError([{ path: name, message: `is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` }]);
   }
