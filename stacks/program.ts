@@ -11,7 +11,8 @@ import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
 import type { GatewayConfig } from "./config/gateway";
 import { createGateway, readRawGatewayConfig, validateGatewayConfig, type GatewayStackOutputs } from "./gateway";
-import { createFleetNetwork, gatewayNetworkArgs, gatewayNetworkInput, networkOf } from "./network";
+import { gatewayNetworkInput, networkOf } from "../core/plan/network";
+import { createFleetNetwork, gatewayNetworkArgs } from "./network";
 
 /** Set by the offline plan runner, which prints warnings itself (so they are not printed twice). */
 export const OFFLINE_ENV = "AOAI_FLEET_OFFLINE_PLAN";

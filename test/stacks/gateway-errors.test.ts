@@ -26,7 +26,7 @@ async function issuesOf(gateway: unknown, fleet: unknown = prodFleet): Promise<r
 
 const consumption: Record<string, unknown> = { ...prodGateway, sku: "Consumption", capacity: 0, auth: { subscriptionKeys: true } };
 // Consumption cannot reach private endpoints, so these tier checks run against a public copy of the prod fleet.
-const { network: _network, ...publicFleet } = { ...prodFleet, publicNetworkAccess: "Enabled" };
+const { network: _network, ...publicFleet }: Record<string, unknown> = { ...prodFleet, publicNetworkAccess: "Enabled" };
 const { limits: _limits, circuitBreaker: _breaker, appInsights: _insights, ...consumptionBare } = consumption;
 const weighted = (deployment: string) => ({ strategy: "weighted", backends: [{ deployment }] });
 

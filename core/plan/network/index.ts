@@ -4,3 +4,4 @@ export { TIER_NETWORKING, GATEWAY_NETWORK_MODES, type GatewayNetworkMode, type T
 export { ACCOUNT_ZONES, GATEWAY_ZONE, zoneConfigName } from "./zones";
 export { subnetIdParts } from "./networks";
 export type * from "./types";
+export { gatewayNetworkInput, networkOf, networkPlanOfConfig } from "./from-config";
