@@ -40,10 +40,12 @@ export function planGatewayMode(gateway: GatewayNetworkInput, options: { hasNetw
     return { errors };
   }
   if (!options.hasNetwork) return { errors };
-  const mode = explicit?.mode ?? tier.defaultMode ?? "integration";
-  if (!tier.modes.includes(mode)) {
-    const why = gateway.sku === "StandardV2" && mode === "internal" ? " (Azure refuses an Internal virtual network type for StandardV2; for private inbound access use privateEndpoint: true)" : "";
-    errors.push({ path: `${G}.network.mode`, message: `"${mode}" is not available on ${gateway.sku}${why}; allowed values: ${tier.modes.join(", ")}` });
+  const asked = explicit?.mode ?? tier.defaultMode ?? "integration";
+  // An unavailable mode is reported; the tier's default stands in so the subnet checks still run.
+  const mode = tier.modes.includes(asked) ? asked : (tier.defaultMode ?? asked);
+  if (!tier.modes.includes(asked)) {
+    const why = gateway.sku === "StandardV2" && asked === "internal" ? " (Azure refuses an Internal virtual network type for StandardV2; for private inbound access use privateEndpoint: true)" : "";
+    errors.push({ path: `${G}.network.mode`, message: `"${asked}" is not available on ${gateway.sku}${why}; allowed values: ${tier.modes.join(", ")}` });
   }
   const privateEndpoint = explicit?.privateEndpoint ?? false;
   if (privateEndpoint && !tier.inboundPrivateEndpoint) {

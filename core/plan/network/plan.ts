@@ -16,6 +16,11 @@ import { ACCOUNT_ZONES, GATEWAY_ZONE } from "./zones";
 
 const F = "aoai-fleet:fleet";
 
+/** `a`, `a and b`, `a, b and c`. */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
 export interface NetworkPlanInput {
   /** `aoai-fleet:fleet.name`; prefixes resource names. */
   readonly fleetName: string;
@@ -99,14 +104,12 @@ export function planNetwork(input: NetworkPlanInput): NetworkPlanResult {
   // Endpoints: each account's in its own region's network when that has an endpoint subnet, else in the gateway's.
   const endpoints: PlannedEndpoint[] = [];
   const accountZones = ACCOUNT_ZONES[input.kind];
+  const homeless: string[] = [];
   for (const region of input.accountRegions) {
     const own = byRegion.get(region);
     const home = own?.privateEndpointSubnet ? own : gatewayNetwork.privateEndpointSubnet ? gatewayNetwork : undefined;
     if (!home) {
-      errors.push({
-        path: `${regionPath(gatewayRegion)}.existing.privateEndpointSubnet`,
-        message: `is required: the ${region} account${accountsPrivate ? " is private, but it" : ""} has no private endpoint reachable from the gateway (${region === gatewayRegion ? `the gateway's ${gatewayRegion} network has no private-endpoint subnet` : `neither ${own ? "the" : "a"} ${region} network nor the gateway's ${gatewayRegion} network has a private-endpoint subnet`}); add { id, addressPrefix }`,
-      });
+      homeless.push(region);
       continue;
     }
     if (gateway && !home.reachableFromGateway) {
@@ -117,6 +120,13 @@ export function planNetwork(input: NetworkPlanInput): NetworkPlanResult {
     }
     const accountName = `${input.fleetName}-${region}`;
     endpoints.push({ name: `pe-${accountName}`, target: { kind: "account", region, accountName }, networkRegion: home.region, groupId: "account", zones: accountZones });
+  }
+  if (homeless.length > 0) {
+    const accounts = homeless.length === 1 ? `the ${homeless[0]} account has` : `the ${listOf(homeless)} accounts have`;
+    errors.push({
+      path: `${regionPath(gatewayRegion)}.existing.privateEndpointSubnet`,
+      message: `is required: ${accounts} no private endpoint reachable from the gateway${accountsPrivate ? " although public access is disabled" : ""} (the gateway's ${gatewayRegion} network has no private-endpoint subnet${homeless.some((r) => r !== gatewayRegion) ? ", and no network of their own region has one" : ""}); add { id, addressPrefix } of a subnet in the gateway's VNet`,
+    });
   }
   if (gateway?.inboundPrivateEndpoint) {
     if (!gatewayNetwork.privateEndpointSubnet) {
