@@ -121,7 +121,8 @@ export function planNetwork(input: NetworkPlanInput): NetworkPlanResult {
     const accountName = `${input.fleetName}-${region}`;
     endpoints.push({ name: `pe-${accountName}`, target: { kind: "account", region, accountName }, networkRegion: home.region, groupId: "account", zones: accountZones });
   }
-  if (homeless.length > 0) {
+  // A created gateway network always gets an endpoint subnet unless its space is full (reported above).
+  if (homeless.length > 0 && gatewayNetwork.mode === "existing") {
     const accounts = homeless.length === 1 ? `the ${homeless[0]} account has` : `the ${listOf(homeless)} accounts have`;
     errors.push({
       path: `${regionPath(gatewayRegion)}.existing.privateEndpointSubnet`,
