@@ -32,19 +32,21 @@ export function gatewayNetworkArgs(networkPlan: NetworkPlan | undefined, network
   if (!handles?.gatewaySubnetId) throw new Error(`network: the ${gateway.networkRegion} network has no gateway subnet`);
   const inbound = networkPlan.endpoints.find((endpoint) => endpoint.target.kind === "gateway");
   const zone = inbound?.zones[0];
+  const zoneId = zone === undefined ? undefined : network.zoneIds[zone];
+  if (inbound && zoneId === undefined) throw new Error(`network: no zone id for the gateway's inbound endpoint (${zone ?? "no zone"})`);
   return {
     virtualNetworkType: gateway.virtualNetworkType,
     subnetId: handles.gatewaySubnetId,
     publicNetworkAccess: gateway.publicNetworkAccess,
     dependsOn: network.gatewayDependencies,
-    ...(inbound && zone && handles.privateEndpointSubnetId
+    ...(inbound && zone && zoneId !== undefined && handles.privateEndpointSubnetId
       ? {
           inboundPrivateEndpoint: {
             privateEndpointName: inbound.name,
             location: inbound.networkRegion,
             subnetId: handles.privateEndpointSubnetId,
             zoneName: zone,
-            zoneId: network.zoneIds[zone] as string,
+            zoneId,
           },
         }
       : {}),

@@ -98,7 +98,11 @@ export class FleetNetwork extends pulumi.ComponentResource {
           subnetId: home.privateEndpointSubnetId,
           privateLinkServiceId: account.accountId,
           groupId: "account",
-          zones: planned.zones.map((zone) => ({ name: zone, id: zoneIds[zone] as pulumi.Input<string> })),
+          zones: planned.zones.map((zone) => {
+            const id = zoneIds[zone];
+            if (id === undefined) throw new Error(`FleetNetwork ${name}: endpoint ${planned.name} needs zone ${zone}, which the plan does not have`);
+            return { name: zone, id };
+          }),
           dependsOn: [...(home.privateEndpointSubnet ? [home.privateEndpointSubnet] : []), account.lastWrite],
           protect,
           ...(args.tags ? { tags: args.tags } : {}),

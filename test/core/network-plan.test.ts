@@ -7,7 +7,8 @@ import { endpointSubnetSizeProblem, gatewaySubnetSizeProblem, TIER_NETWORKING } 
 import { cidrProblem, NetworkConfigSchema } from "../../stacks/config/network";
 import { GATEWAY_SKUS } from "../../stacks/config/gateway";
 
-const input = (over: Partial<NetworkPlanInput> & { network?: unknown }): NetworkPlanInput => ({
+/** Planner input; `network` is written as in YAML and parsed by the schema (defaults applied). */
+const input = ({ network, ...over }: Omit<Partial<NetworkPlanInput>, "network"> & { network?: unknown }): NetworkPlanInput => ({
   fleetName: "f",
   kind: "OpenAI",
   publicNetworkAccess: "Disabled",
@@ -15,7 +16,7 @@ const input = (over: Partial<NetworkPlanInput> & { network?: unknown }): Network
   gatewayRegion: "eastus2",
   gateway: { sku: "StandardV2", capacity: 1 },
   ...over,
-  ...(over.network === undefined ? {} : { network: NetworkConfigSchema.parse(over.network) }),
+  ...(network === undefined ? {} : { network: NetworkConfigSchema.parse(network) }),
 });
 
 describe("CIDR maths", () => {
