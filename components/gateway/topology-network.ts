@@ -70,7 +70,7 @@ export function withNetwork(graph: DotGraph, plan: NetworkPlan, routeIds: readon
     if (!endpoint || endpoint.target.kind !== "account") return cluster;
     const first = cluster.nodes[0];
     if (first) edges.push({ from: endpointId(endpoint.name), to: first.id, attributes: { ...style, style: "dashed", lhead: `cluster_${cluster.id}`, arrowhead: "normal" } });
-    return { ...cluster, attributes: { ...cluster.attributes, label: `${cluster.id} · account ${endpoint.target.accountName}` } };
+    return { ...cluster, attributes: { ...cluster.attributes, label: `${cluster.id}\naccount ${endpoint.target.accountName}`, fontname: "Helvetica" } };
   });
   return {
     ...graph,
