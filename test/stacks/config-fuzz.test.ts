@@ -1,8 +1,8 @@
 // The config fuzz harness as a property (issue 16): seeded mutations of the shipped stacks go
 // through the path `npm run plan` takes — stack-file text → YAML loader → the runtime's JSON config
-// → schema + catalog + plan → gateway schema + fleet check + design (pools, ids, policy XML) — all
-// in-process. It asserts: no crash (only FleetConfigError may escape), every rejection names a path
-// and prints clean, every accepted plan keeps the invariants below, every generated policy is
+// → schema + catalog + plan → gateway schema + fleet check + design (pools, ids, policy XML) and the
+// network plan — all in-process. It asserts: no crash (only FleetConfigError may escape), every
+// rejection names a path and prints clean, every accepted plan keeps the invariants below, every generated policy is
 // well-formed (schema check, one parser, render round trip, size). The full Pulumi mock program
 // (`runOfflinePlan`, seconds per run) is run for a bounded subset of accepted configs only.
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
@@ -16,10 +16,11 @@ import { runOfflinePlan } from "../../cli/plan/runner";
 import { designGateway, type GatewayDesign } from "../../components/gateway/design";
 import { loadCatalog } from "../../core/catalog/catalog";
 import { planFromRawConfig, type FleetPlan } from "../../core/plan/index";
+import { gatewayNetworkInput, networkOf } from "../../core/plan/network/from-config";
 import { MAX_DEPLOYMENTS_PER_ACCOUNT } from "../../core/plan/plan";
 import { checkPolicyXml, LIMITS, parsePolicy, renderPolicy } from "../../gateway-policy/index";
 import { APIM_LIMITS, type GatewayConfig } from "../../stacks/config/gateway";
-import { formatIssues, isFleetConfigError, MAX_PRINTED_ISSUES } from "../../stacks/config/errors";
+import { FleetConfigError, formatIssues, isFleetConfigError, MAX_PRINTED_ISSUES, type ConfigIssue } from "../../stacks/config/errors";
 import { DEPLOYMENT_SKUS, UPGRADE_OPTIONS } from "../../stacks/config/fleet";
 import { tagProblems } from "../../stacks/config/naming";
 import { plannedTargets, validateGatewayConfig } from "../../stacks/gateway";
@@ -106,8 +107,18 @@ function runCase(c: FuzzCase): Outcome {
     const gatewayRaw = runtimeValue(file["aoai-fleet:gateway"], "aoai-fleet:gateway");
     const plan = planFromRawConfig(fleetRaw, { catalog, today: TODAY });
     checkPlan(plan);
-    if (gatewayRaw === undefined) return { kind: "accepted", config: { "aoai-fleet:fleet": fleetRaw }, gateway: false };
-    const config = validateGatewayConfig(gatewayRaw, plan);
+    // As stacks/program.ts: gateway and network problems are collected together.
+    const problems: ConfigIssue[] = [];
+    let config: GatewayConfig | undefined;
+    try {
+      config = gatewayRaw === undefined ? undefined : validateGatewayConfig(gatewayRaw, plan);
+    } catch (error) {
+      if (!isFleetConfigError(error)) throw error;
+      problems.push(...error.issues);
+    }
+    problems.push(...networkOf(plan, gatewayNetworkInput(config, gatewayRaw)).errors);
+    if (problems.length > 0) throw new FleetConfigError(problems);
+    if (!config) return { kind: "accepted", config: { "aoai-fleet:fleet": fleetRaw }, gateway: false };
     const design = designGateway(config, plannedTargets(plan).map((t) => ({ ...t, accountOpenAiUrl: `https://${plan.name}-${t.region}.openai.azure.com/openai` })));
     checkDesign(config, design);
     return { kind: "accepted", config: { "aoai-fleet:fleet": fleetRaw, "aoai-fleet:gateway": gatewayRaw }, gateway: true };
