@@ -5,8 +5,9 @@ import { DEFAULT_API_VERSION } from "../../gateway-policy";
 import type { AiGatewayArgs } from "./args";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
-import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor } from "./identity";
+import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleDefinitionIdFor } from "./identity";
 import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS } from "./operations";
+import { roleAssignmentIdentity } from "./role-assignment";
 import { createTelemetry } from "./telemetry";
 
 export type * from "./args";
@@ -95,10 +96,11 @@ export class AiGateway extends pulumi.ComponentResource {
         new authorization.RoleAssignment(
           `${name}-openai-user-${account.region}`,
           {
-            roleAssignmentName: roleAssignmentName(name, account.region, COGNITIVE_SERVICES_OPENAI_USER_ROLE),
-            scope: account.accountId,
-            roleDefinitionId: pulumi.output(account.accountId).apply((id) => roleDefinitionIdFor(id, COGNITIVE_SERVICES_OPENAI_USER_ROLE)),
-            principalId: this.principalId,
+            ...roleAssignmentIdentity(
+              account.accountId,
+              this.principalId,
+              pulumi.output(account.accountId).apply((id) => roleDefinitionIdFor(id, COGNITIVE_SERVICES_OPENAI_USER_ROLE)),
+            ),
             principalType: "ServicePrincipal",
             description: `aoai-fleet gateway ${name}: inference on the ${account.region} account`,
           },

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
+import { roleAssignmentName } from "../../components/gateway/identity";
 import { runOfflinePlan, runOfflineProgram, type OfflinePlan } from "../../cli/plan/runner";
 import { readStackConfigFile } from "../../cli/plan/stack-config";
 import stackProgram from "../../stacks/index";
@@ -172,6 +173,10 @@ describe("prod gateway plan", () => {
     const names = (p: OfflinePlan) => ofType(p, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(names(again)).toEqual(names(plan));
     expect(new Set(names(plan)).size).toBe(4);
+    // Each name is the v5 UUID of the assignment's own scope, principal and role definition.
+    for (const grant of ofType(plan, "azure-native:authorization:RoleAssignment")) {
+      expect(grant.inputs.roleAssignmentName).toBe(roleAssignmentName(grant.inputs.scope as string, grant.inputs.principalId as string, grant.inputs.roleDefinitionId as string));
+    }
   });
 
   it("exposes /openai with Entra auth and attaches the generated API policy as xml", async () => {
