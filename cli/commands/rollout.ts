@@ -24,7 +24,9 @@ const print = (text: string): void => {
 };
 
 function withDir(command: Command): Command {
-  return command.option("--dir <path>", "folder holding Pulumi.<stack>.yaml (state goes to <dir>/out/<stack>/rollout/)", ".");
+  return command
+    .option("--dir <path>", "folder holding Pulumi.<stack>.yaml (state goes to <dir>/out/<stack>/rollout/)", ".")
+    .option("--apply", "apply every change (preview with the policy pack, refuse unrelated changes, pulumi up --target) or fail with exit 3 when the pulumi CLI or Azure credentials are missing; default: apply when both are present, else write the stack file only");
 }
 
 function withSource(command: Command): Command {
