@@ -21,6 +21,8 @@ export const types = {
   productPolicy: "azure-native:apimanagement:ProductPolicy",
   servicePolicy: "azure-native:apimanagement:Policy",
   namedValue: "azure-native:apimanagement:NamedValue",
+  privateEndpoint: "azure-native:network:PrivateEndpoint",
+  privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
 } as const;
 
 const AZURE_NATIVE_VERSIONED = /^azure-native:([a-z0-9]+)\/v\d{8}(?:preview)?:([A-Za-z0-9]+)$/;

@@ -6,7 +6,6 @@
 // date) and the real date otherwise, so the suite turns red while there is still time to move the
 // pins (npm run catalog -- list shows live versions and their retirement dates).
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runOfflinePlan } from "../../cli/plan/runner";
 import { REPO_ROOT } from "../../cli/plan/stack-config";
