@@ -141,7 +141,7 @@ export async function transact(ctx: RolloutContext, route: string, action: strin
     writeFileAtomic(file, prepared.text, "stack");
     let applied: ApplyOutcome;
     try {
-      applied = await ctx.applier.apply(ctx.stack, ctx.dir);
+      applied = await ctx.applier.apply(ctx.stack, ctx.dir, { before: text });
     } catch (error) {
       writeFileAtomic(file, text);
       removeJournal(ctx.dir, ctx.stack);

@@ -44,10 +44,19 @@ export async function gatewayCommand(stack: string, options: GatewayCommandOptio
     throw new CliError(`--key/--keys: stack ${stack} authenticates callers with Microsoft Entra ID (aoai-fleet:gateway.auth.entra), not subscription keys; call it with the printed local token instead`, 2);
   }
   if (keys.length > 0) serverOptions.subscriptionKeys = keys;
+  // Installed before the listener exists and kept until it is closed: a signal that arrives while
+  // the "listening" line is still on its way to a launcher, or twice (npm forwards it and a terminal
+  // sends it to the whole group), must close the listener, never kill the process around it.
+  let stop = (): void => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   let gateway;
   try {
     gateway = await startGateway(setup, serverOptions);
   } catch (error) {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
     if (error instanceof UnsupportedPolicyError) throw new CliError(error.message, 2);
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new CliError(`Port ${port} on 127.0.0.1 is in use; pass --port <other> (or 0 for any free port).`, 2);
     throw error;
@@ -68,12 +77,13 @@ export async function gatewayCommand(stack: string, options: GatewayCommandOptio
       "",
     ].join("\n"),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  await gateway.close();
+  try {
+    await stopped;
+    await gateway.close();
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
   process.stdout.write(`Stopped. ${gateway.stats.answered} requests answered.\n`);
   return 0;
 }
