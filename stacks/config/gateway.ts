@@ -147,7 +147,7 @@ export const gatewayConfigSchema = z
       .string()
       .regex(/^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/, { message: "1–50 letters, digits or '-', starting with a letter and not ending with '-'" })
       .optional(),
-    sku: z.string().transform((value, ctx): GatewaySku => {
+    sku: z.string({ error: (issue) => (issue.input === undefined ? `is required; allowed values: ${GATEWAY_SKUS.join(", ")}` : undefined) }).transform((value, ctx): GatewaySku => {
       if ((GATEWAY_SKUS as readonly string[]).includes(value)) return value as GatewaySku;
       const refused = REFUSED_SKUS[value];
       ctx.addIssue(refused === undefined ? { code: "invalid_value", values: [...GATEWAY_SKUS], input: value } : { code: "custom", message: `"${value}" ${refused}`, input: value });
@@ -220,7 +220,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove or fix the spelling`;
     case "invalid_type":
-      return value === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${displayValue(value)}`;
+      if (value === undefined) return issue.message.startsWith("is required") ? issue.message : `is required (${issue.expected})`;
+      return `expected ${issue.expected}, got ${displayValue(value)}`;
     case "invalid_union":
       return `${value === undefined ? "is required: " : ""}set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }`;
     case "invalid_key": {

@@ -91,7 +91,7 @@ describe("error text", () => {
   it("a missing gateway sku (and a missing deployment sku) says is required", async () => {
     const { sku: _sku, ...noSku } = gateway({ chat: { backends: [{ deployment: "chat" }] } });
     const r = await plan({ "aoai-fleet:fleet": fleet(), "aoai-fleet:gateway": noSku });
-    expect(r.stderr).toContain("  - aoai-fleet:gateway.sku: is required; allowed values: Developer, Basic, BasicV2, Standard, StandardV2, Premium, PremiumV2, Consumption\n");
+    expect(r.stderr).toContain("  - aoai-fleet:gateway.sku: is required; allowed values: Developer, Basic, BasicV2, Standard, StandardV2, Premium, Consumption\n");
     expect(r.stderr).not.toContain("undefined");
     const { sku: _dsku, ...noDeploymentSku } = deployment;
     const d = await plan({ "aoai-fleet:fleet": fleet({}, { chat: noDeploymentSku }) });
