@@ -7,7 +7,7 @@
  * Extend this contract, never break it: users' stacks depend on these keys.
  */
 import { z } from "zod";
-import { effectiveBackendPriority } from "../../gateway-policy";
+import { effectiveBackendPriority, SUBSCRIPTION_ID } from "../../gateway-policy";
 import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
 
 export const GATEWAY_CONFIG_KEY = "aoai-fleet:gateway";
@@ -35,6 +35,11 @@ export const APIM_LIMITS = {
   policyBytes: 256 * 1024,
 } as const;
 
+/** App roles and scopes: printable ASCII without spaces or commas (the policy matches them in comma-joined claims). */
+const CLAIM_VALUE = /^[!-+\--~]+$/;
+const claimValue = (what: string) => z.string().regex(CLAIM_VALUE, { message: `a ${what} (printable ASCII, no spaces or commas)` });
+/** Token audiences: the API's App ID URI (`api://…`, v1 tokens) or its client id GUID (v2 tokens). */
+const AUDIENCE = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z][A-Za-z0-9+.-]*:\/\/[!-~]+)$/;
 const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Route names appear in client URLs (`/openai/deployments/<route>/...`) and in file names. */
@@ -77,10 +82,19 @@ const routeSchema = z
         ),
       })
       .optional(),
-    shadow: z.strictObject({ deployment: z.string().min(1), percent: percent.int() }).optional(),
-    /** Extension: retries after the first attempt (1–50); default one per extra member of the largest pool. */
+    shadow: z
+      .strictObject({
+        deployment: z.string().min(1),
+        percent: percent.int(),
+        /** Extension: tokens per minute the route's shadow copies may use; above it copies are skipped and counted. */
+        maxTokensPerMinute: z.number().int().min(1).optional(),
+        /** Extension: allow a deployment that also serves this route's production pools (default false). */
+        allowProductionDeployment: z.boolean().optional(),
+      })
+      .optional(),
+    /** Extension: retries after the first attempt (1–50); default one per extra member of the pool chosen. */
     retryCount: z.number().int().min(1).max(50).optional(),
-    /** Extension: seconds to wait for response headers per attempt (1–240, default 120). */
+    /** Extension: seconds to the response headers per attempt, i.e. the first byte of a stream (1–240, default 240). */
     timeoutSeconds: z.number().int().min(1).max(240).optional(),
   })
   .superRefine((route, ctx) => {
@@ -106,22 +120,66 @@ const routeSchema = z
     if (route.blueGreen && route.blueGreen.blue === route.blueGreen.green) {
       ctx.addIssue({ code: "custom", path: ["blueGreen", "green"], message: "green must name a different deployment than blue" });
     }
+    if (route.shadow && !route.shadow.allowProductionDeployment) {
+      const production = productionDeployments(route);
+      if (production.has(route.shadow.deployment)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["shadow", "deployment"],
+          message: `"${route.shadow.deployment}" also serves this route's production traffic (${production.get(route.shadow.deployment)}); shadow load would use its capacity and its 429s would trip production breakers; shadow a separate deployment, or set allowProductionDeployment: true to accept the shared capacity`,
+        });
+      }
+    }
   });
+
+/** Deployments that serve a route's clients (stable tiers, canary, blue/green slots, A/B variants) → where. */
+function productionDeployments(route: { backends: { deployment: string }[]; canary?: { deployment: string }; blueGreen?: { blue: string; green: string }; abTest?: { variants: Record<string, { deployment: string }> } }): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (deployment: string, where: string) => {
+    if (!out.has(deployment)) out.set(deployment, where);
+  };
+  route.backends.forEach((b, i) => add(b.deployment, `backends.${i}`));
+  if (route.canary) add(route.canary.deployment, "canary");
+  if (route.blueGreen) {
+    add(route.blueGreen.blue, "blueGreen.blue");
+    add(route.blueGreen.green, "blueGreen.green");
+  }
+  for (const [name, v] of Object.entries(route.abTest?.variants ?? {})) add(v.deployment, `abTest.variants.${name}`);
+  return out;
+}
+
+const appId = z.string().regex(GUID, { message: "an application (client) id GUID" });
 
 const authSchema = z.union([
   z.strictObject({
     entra: z.strictObject({
       tenantId: z.string().regex(GUID, { message: "a tenant GUID" }),
-      audiences: z.array(z.string().min(1)).min(1),
+      /** `api://…` App ID URIs (v1 tokens) and/or the API's client id GUID (v2 tokens); `api://<guid>` also accepts `<guid>`. */
+      audiences: z.array(z.string().regex(AUDIENCE, { message: "an audience: the API's App ID URI (api://…) or its client id GUID" })).min(1),
       /** Extension: only these client app ids may call (validate-azure-ad-token instead of validate-jwt). */
-      clientApplicationIds: z.array(z.string().regex(GUID, { message: "an application (client) id GUID" })).min(1).optional(),
+      clientApplicationIds: z.array(appId).min(1).optional(),
+      /** Extension: the token must carry at least one of these app roles and at least one of these scopes. */
+      requiredClaims: z
+        .strictObject({ roles: z.array(claimValue("app role value")).min(1).optional(), scopes: z.array(claimValue("scope name")).min(1).optional() })
+        .optional(),
     }),
   }),
   z.strictObject({ subscriptionKeys: z.literal(true) }),
 ]);
 
-export const gatewayConfigSchema = z
-  .strictObject({
+/** Who may send x-aoai-canary / x-aoai-slot / x-aoai-variant; absent = nobody. */
+const overridesSchema = z.strictObject({
+  clientApplicationIds: z.array(appId).min(1).optional(),
+  roles: z.array(claimValue("app role value")).min(1).optional(),
+  subscriptionIds: z
+    .array(z.string().regex(SUBSCRIPTION_ID, { message: "an APIM subscription id (1–256 characters, none of *#&+:<>?)" }).regex(/^[ -~]+$/, { message: "printable ASCII" }))
+    .min(1)
+    .optional(),
+});
+
+export const TOKEN_QUOTA_PERIODS = ["Hourly", "Daily", "Weekly", "Monthly", "Yearly"] as const;
+
+const gatewaySchemaShape = z.strictObject({
     /** Extension: the service name (`<name>.azure-api.net`, globally unique); default: Pulumi auto-naming. */
     serviceName: z
       .string()
@@ -131,7 +189,20 @@ export const gatewayConfigSchema = z
     capacity: z.number().int().min(0),
     publisher: z.strictObject({ name: z.string().min(1), email: z.email() }),
     auth: authSchema,
-    limits: z.strictObject({ tokensPerMinute: z.number().int().min(1), counterKey: z.enum(["subscription", "user", "ip"]).default("subscription") }).optional(),
+    limits: z
+      .strictObject({
+        tokensPerMinute: z.number().int().min(1).optional(),
+        /** Default: `user` with auth.entra (the token's oid, else its client app), `subscription` with keys. */
+        counterKey: z.enum(["subscription", "user", "ip"]).optional(),
+        /** Extension: tokens per tokenQuotaPeriod per consumer (403 above it), APIM's token-quota. */
+        tokenQuota: z.number().int().min(1).optional(),
+        tokenQuotaPeriod: z.enum(TOKEN_QUOTA_PERIODS).optional(),
+      })
+      .optional(),
+    /** Extension: who may steer traffic with the override headers (off when absent). */
+    overrides: overridesSchema.optional(),
+    /** Extension: debugging response headers, all hidden by default. */
+    expose: z.strictObject({ region: z.boolean().default(false), target: z.boolean().default(false) }).optional(),
     circuitBreaker: z
       .strictObject({ failures: z.number().int().min(1), interval: duration, trip: duration, acceptRetryAfter: z.boolean().default(true) })
       .optional(),
@@ -139,9 +210,13 @@ export const gatewayConfigSchema = z
     defaultApiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: "an Azure OpenAI api-version such as 2024-10-21" }).optional(),
     /** Extension: Application Insights + APIM logger + diagnostic so token metrics land somewhere. */
     appInsights: z.strictObject({ samplingPercentage: percent.default(100) }).optional(),
-    routes: z.record(z.string().regex(ROUTE_NAME, { message: "letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)" }), routeSchema),
-  })
-  .superRefine((gateway, ctx) => {
+    routes: z.record(
+      z.string().regex(ROUTE_NAME, { message: "1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)" }),
+      routeSchema,
+    ),
+});
+
+export const gatewayConfigSchema = gatewaySchemaShape.superRefine((gateway, ctx) => {
     const [min, max] = GATEWAY_CAPACITY_RANGE[gateway.sku];
     if (gateway.capacity < min || gateway.capacity > max) {
       const allowed = min === max ? `${min}` : `${min}–${max}`;
@@ -152,6 +227,15 @@ export const gatewayConfigSchema = z
     }
     if (gateway.sku === "Consumption" && gateway.limits) {
       ctx.addIssue({ code: "custom", path: ["limits"], message: "token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)" });
+    }
+    checkLimits(gateway, ctx);
+    checkOverrides(gateway, ctx);
+    if (gateway.sku === "Consumption") {
+      for (const [routeName, route] of Object.entries(gateway.routes)) {
+        if (route.shadow?.maxTokensPerMinute !== undefined) {
+          ctx.addIssue({ code: "custom", path: ["routes", routeName, "shadow", "maxTokensPerMinute"], message: "the shadow budget is a token limit, which the Consumption tier does not offer; remove it or choose another sku (e.g. BasicV2)" });
+        }
+      }
     }
     for (const [routeName, route] of Object.entries(gateway.routes)) {
       const tiers = new Set(route.backends.map((backend, index) => effectiveBackendPriority(route.strategy, backend, index)));
@@ -168,6 +252,47 @@ export const gatewayConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["routes"], message: "at least one route is required" });
     }
   });
+
+type RawGateway = z.output<typeof gatewaySchemaShape>;
+
+function checkLimits(gateway: RawGateway, ctx: z.RefinementCtx): void {
+  const l = gateway.limits;
+  if (!l) return;
+  const entra = "entra" in gateway.auth;
+  if (l.tokensPerMinute === undefined && l.tokenQuota === undefined) {
+    ctx.addIssue({ code: "custom", path: ["limits"], message: "set tokensPerMinute, tokenQuota with tokenQuotaPeriod, or both" });
+  }
+  if ((l.tokenQuota === undefined) !== (l.tokenQuotaPeriod === undefined)) {
+    const missing = l.tokenQuota === undefined ? "tokenQuota" : "tokenQuotaPeriod";
+    ctx.addIssue({ code: "custom", path: ["limits", missing], message: `tokenQuota and tokenQuotaPeriod go together; allowed periods: ${TOKEN_QUOTA_PERIODS.join(", ")}` });
+  }
+  if (l.counterKey === "subscription" && entra) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["limits", "counterKey"],
+      message: "subscription is not allowed with auth.entra: the API requires no subscription, so every caller would share one empty counter; allowed values: user (the token's oid, else its client app), ip",
+    });
+  }
+  if (l.counterKey === "user" && !entra) {
+    ctx.addIssue({ code: "custom", path: ["limits", "counterKey"], message: "user needs auth.entra (the user is the token's oid); allowed values with subscription keys: subscription, ip" });
+  }
+}
+
+function checkOverrides(gateway: RawGateway, ctx: z.RefinementCtx): void {
+  const o = gateway.overrides;
+  if (!o) return;
+  const entra = "entra" in gateway.auth;
+  if (!entra) {
+    for (const key of ["clientApplicationIds", "roles"] as const) {
+      if (o[key]) ctx.addIssue({ code: "custom", path: ["overrides", key], message: `${key === "roles" ? "app roles" : "client app ids"} come from an Entra token, and this gateway uses subscription keys; allow subscriptionIds instead, or configure auth.entra` });
+    }
+  } else if (o.subscriptionIds) {
+    ctx.addIssue({ code: "custom", path: ["overrides", "subscriptionIds"], message: "with auth.entra the API requires no subscription, so a subscription id does not identify the caller; allow clientApplicationIds or roles instead" });
+  }
+  if (!o.clientApplicationIds && !o.roles && !o.subscriptionIds) {
+    ctx.addIssue({ code: "custom", path: ["overrides"], message: "name who may steer: clientApplicationIds, roles or subscriptionIds (remove overrides to turn steering off)" });
+  }
+}
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 export type GatewayRoute = GatewayConfig["routes"][string];

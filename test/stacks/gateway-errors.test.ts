@@ -24,7 +24,7 @@ async function issuesOf(gateway: unknown, fleet: unknown = prodFleet): Promise<r
   throw new Error("expected the plan to fail with a config error, but it succeeded");
 }
 
-const consumption: Record<string, unknown> = { ...prodGateway, sku: "Consumption", capacity: 0, auth: { subscriptionKeys: true } };
+const consumption: Record<string, unknown> = { ...prodGateway, sku: "Consumption", capacity: 0, auth: { subscriptionKeys: true }, limits: { tokensPerMinute: 20000 } };
 const { limits: _limits, circuitBreaker: _breaker, appInsights: _insights, ...consumptionBare } = consumption;
 const weighted = (deployment: string) => ({ strategy: "weighted", backends: [{ deployment }] });
 
