@@ -38,6 +38,8 @@ export interface RequestTrace {
   /** context.RequestId of the request (what `x-aoai-shadow-of` carries on its shadow copy). */
   requestId: string;
   attempts: Attempt[];
+  /** forward-request executions, including those that found no pool member to call (exhausted pool). */
+  forwards: number;
   /** Every request sent upstream (forwards and fire-and-forget copies), for inspecting what reached Azure. */
   sent: SentRequest[];
   /** The gateway answered itself (e.g. 503 from an exhausted pool, 429 from a token limit). */

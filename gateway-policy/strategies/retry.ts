@@ -1,6 +1,8 @@
 // Forwarding with retry. What is retried, how often and how long each attempt may take:
-// - Attempts: one per extra member of the pool actually chosen for the request (`aoai-retry-count`,
-//   set after selection), so a 1-member canary pool is not hammered as often as a 6-member stable one.
+// - Attempts: one retry per extra member of the pool actually chosen for the request
+//   (`aoai-retry-count`, set after selection). A one-member pool (a canary, an A/B variant) gets none:
+//   its member tripped on the failure, so another attempt could only find the pool exhausted and turn
+//   Azure's own answer (a 429 with Retry-After) into the gateway's 503; the client's SDK retries instead.
 // - Retried: a backend answer of 408, 429, 500, 502, 503 or 504, or a connection failure. Not
 //   retried: a timeout (the model may still be generating — resending re-bills the whole completion),
 //   any other status, and the 503 APIM itself raises when every member of the pool has tripped (no
@@ -10,7 +12,7 @@
 //   non-streaming completion the whole generation, for a stream the first byte only.
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, bool, ctx, eq, int, not, or, retryableStatus, str, variable } from "../expr/helpers";
+import { and, bool, compare, conditional, ctx, eq, int, not, or, retryableStatus, str, variable } from "../expr/helpers";
 import { checkRetryCount, gatewayPath, LIMITS } from "../limits";
 import { NAMES } from "./edge";
 import type { PoolDefinition, RouteSpec } from "./types";
@@ -20,11 +22,13 @@ export const DEFAULT_TIMEOUT_SECONDS = 240;
 /** The gateway error reason of a refused or reset connection (the only transport failure retried). */
 export const CONNECTION_FAILURE = "BackendConnectionFailure";
 
-/** Retries after the first attempt for one pool: one per extra member, clamped to 1–50, unless the route sets it. */
+/** Retries after the first attempt for one pool: one per extra member (0–50), unless the route sets 1–50. */
 export function retryCountFor(route: RouteSpec, pool: PoolDefinition): number {
-  const count = route.retryCount ?? Math.min(LIMITS.retryCount.max, Math.max(1, pool.members.length - 1));
-  checkRetryCount(count, gatewayPath("routes", route.name, "retryCount"));
-  return count;
+  if (route.retryCount !== undefined) {
+    checkRetryCount(route.retryCount, gatewayPath("routes", route.name, "retryCount"));
+    return route.retryCount;
+  }
+  return Math.min(LIMITS.retryCount.max, pool.members.length - 1);
 }
 
 /** After selection: `aoai-retry-count` for the pool in `aoai-target`. */
@@ -37,10 +41,12 @@ export function retryCountStatements(route: RouteSpec, pools: readonly PoolDefin
   return [{ kind: "choose", when: counts.map((c) => ({ condition: eq(target, str(c.pool)), policies: [setCount(c.count)] })), otherwise: [setCount(1)] }];
 }
 
-/** Retry when a backend answered with a retryable status, or when the connection failed. */
+const retries = () => variable(NAMES.retryCountVar, "int", 1);
+
+/** Retry (when the chosen pool allows any) if a backend answered with a retryable status, or the connection failed. */
 export function retryCondition(): Expr {
   const forwarded = variable(NAMES.forwardedVar, "bool", false);
-  return or(and(forwarded, retryableStatus()), and(not(forwarded), eq(ctx("lastErrorReason"), str(CONNECTION_FAILURE))));
+  return and(compare(">", retries(), int(0)), or(and(forwarded, retryableStatus()), and(not(forwarded), eq(ctx("lastErrorReason"), str(CONNECTION_FAILURE)))));
 }
 
 /** The backend section's retry around forward-request, re-selecting a pool member on every attempt. */
@@ -49,7 +55,8 @@ export function forwardWithRetry(timeoutSeconds: number): Statement {
   return {
     kind: "retry",
     condition: retryCondition(),
-    count: variable(NAMES.retryCountVar, "int", 1),
+    // APIM's count is 1–50; a pool that allows no retry has count 0 and the condition stays false.
+    count: conditional(compare(">", retries(), int(0)), retries(), int(1)),
     // Retry at once: each failure trips that member's circuit breaker, so the next pick avoids it.
     interval: 0,
     firstFastRetry: true,

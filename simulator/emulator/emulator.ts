@@ -146,7 +146,7 @@ export class PolicyEmulator implements Machine {
       lastError: undefined,
       backendHost: "",
       section: "inbound",
-      trace: { requestId: "", attempts: [], sent: [], gatewayGenerated: false, oneWay: [], variables: {} },
+      trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], variables: {} },
       ended: false,
       forwardsInRetry: 0,
       inRetry: false,

@@ -25,6 +25,7 @@ function retryAfterSeconds(r: SimResponse): number | undefined {
 
 export async function forwardRequest(m: Machine, state: RequestState, s: ForwardRequest): Promise<void> {
   const now = m.clock.now();
+  state.trace.forwards++;
   if (!state.backend) throw new PolicyRuntimeError("BackendNotFound", "forward-request ran before any set-backend-service; the emulator has no API service URL to fall back on.", "forward-request");
   let memberId: string | undefined;
   let base: string;

@@ -49,7 +49,8 @@ describe("designGateway", () => {
     expect(all.find((s) => s.kind === "set-query-parameter")).toMatchObject({ name: "api-version", existsAction: "skip", values: ["2025-01-01-preview"] });
     // retryCount applies to whichever pool the request lands on.
     expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-retry-count")).toEqual([{ kind: "set-variable", name: "aoai-retry-count", value: expr.int(3) }]);
-    expect(all.find((s) => s.kind === "retry")).toMatchObject({ count: expr.variable("aoai-retry-count", "int", 1) });
+    const count = expr.variable("aoai-retry-count", "int", 1);
+    expect(all.find((s) => s.kind === "retry")).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
     expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true });
   });
 

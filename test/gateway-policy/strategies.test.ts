@@ -187,13 +187,14 @@ describe("generated policy shape", () => {
 
   it("retries re-select the pool before forwarding with a buffered body; count = the chosen pool's members − 1; 240 s per attempt", () => {
     expect(retry.kind).toBe("retry");
-    expect(retry.count).toEqual(x.variable("aoai-retry-count", "int", 1));
+    const count = x.variable("aoai-retry-count", "int", 1);
+    expect(retry.count).toEqual(x.conditional(x.compare(">", count, x.int(0)), count, x.int(1)));
     expect(retry.interval).toBe(0);
     expect(retry.policies.map((s) => s.kind)).toEqual(["set-variable", "set-backend-service", "forward-request", "set-variable"]);
     expect(retry.policies[2]).toEqual({ kind: "forward-request", timeout: 240, bufferRequestBody: true });
-    // Pools of the combined route: blue 5, green 3, canary 2, ab-a 3, ab-b 1 members.
+    // Pools of the combined route: blue 5, green 3, canary 2, ab-a 3, ab-b 1 members (no retry on one member).
     const counts = evaluateInboundCounts(doc);
-    expect(counts).toEqual({ "chat-blue": 4, "chat-green": 2, "chat-canary": 1, "chat-ab-a": 2, "chat-ab-b": 1 });
+    expect(counts).toEqual({ "chat-blue": 4, "chat-green": 2, "chat-canary": 1, "chat-ab-a": 2, "chat-ab-b": 0 });
   });
 
   it("shadow is a sampled fire-and-forget copy to the relay, signed with the relay key, without the caller's credentials", () => {
