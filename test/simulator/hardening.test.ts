@@ -68,7 +68,8 @@ describe("token limits", () => {
 
   it("gives two Entra users separate buckets by default (oid), and an app-only token its own (azp)", async () => {
     const g = limited();
-    const rs = await g.callAt([0, 1000, 2000, 3000, 4000], (i) => ({ claims: i < 3 ? { oid: "user-a" } : i === 3 ? { oid: "user-b" } : { azp: "0b6e6f4e-3c2d-4a1b-8e9f-1a2b3c4d5e6f" } }));
+    const claims: Array<Record<string, string>> = [{ oid: "user-a" }, { oid: "user-a" }, { oid: "user-a" }, { oid: "user-b" }, { azp: "0b6e6f4e-3c2d-4a1b-8e9f-1a2b3c4d5e6f" }];
+    const rs = await g.callAt([0, 1000, 2000, 3000, 4000], (i) => ({ claims: claims[i]! }));
     expect(rs.map((r) => r.response.status)).toEqual([200, 200, 429, 200, 200]);
     expect(rs[2]!.response.headers["retry-after"]).toBeDefined();
     expect(rs[0]!.response.headers["x-aoai-tokens-remaining"]).toBe("150");
