@@ -43,7 +43,7 @@ function wrapForRoute(route: string, statements: Statement[]): Statement[] {
   return [{ kind: "choose", when: [{ condition: eq(variable(NAMES.routeVar, "string"), str(route)), policies: statements }] }];
 }
 
-function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpec, path: string): StrategyResult {
+function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpec, inventory: BackendInventory, path: string): StrategyResult {
   const warnings = checkPolicySize(renderPolicy(document), path);
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
@@ -54,11 +54,12 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
   const shadows = planned.flatMap((p) => (p.shadow ? [p.shadow] : []));
   const pools = planned.flatMap((p) => p.pools);
   const namedValues = planned.flatMap((p) => routeNamedValues(p.route));
-  const shadow = shadows.length > 0 ? { document: composeShadowRelayPolicy(shadows, edge), pools: shadows.map((s) => s.pool), backends: shadows.flatMap((s) => s.backends) } : undefined;
-  checkGeneratedNames(
-    { backendIds: [...pools, ...(shadow?.pools ?? [])].map((p) => p.poolId).concat(shadow?.backends.map((b) => b.backendId) ?? []), namedValues: namedValues.map((v) => v.name) },
-    path,
-  );
+  // Routes shadowing the same deployment share its shadow twins (one per region); each has its own pool.
+  const twins = [...new Map(shadows.flatMap((s) => s.backends).map((b) => [b.backendId, b])).values()];
+  const shadow = shadows.length > 0 ? { document: composeShadowRelayPolicy(shadows, edge), pools: shadows.map((s) => s.pool), backends: twins } : undefined;
+  // Pools, shadow twins and the deployments' own backends share APIM's backend namespace.
+  const backendIds = [...inventory.backends.map((b) => b.backendId), ...[...pools, ...(shadow?.pools ?? [])].map((p) => p.poolId), ...(shadow?.backends.map((b) => b.backendId) ?? [])];
+  checkGeneratedNames({ backendIds, namedValues: namedValues.map((v) => v.name) }, path);
   return { document, pools, namedValues, ...(shadow ? { shadow } : {}), warnings };
 }
 
@@ -85,7 +86,7 @@ export function composeRoutePolicy(route: RouteSpec, edge: EdgeSpec, inventory: 
     outbound: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
     onError: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
   };
-  return finish(document, [planned], edge, gatewayPath("routes", route.name));
+  return finish(document, [planned], edge, inventory, gatewayPath("routes", route.name));
 }
 
 /** API-level document: edge once, then per-route selection dispatched on the `deployment-id` path parameter. */
@@ -134,5 +135,5 @@ export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpe
     outbound: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
     onError: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
   };
-  return finish(document, planned, edge, gatewayPath("routes"));
+  return finish(document, planned, edge, input.inventory, gatewayPath("routes"));
 }

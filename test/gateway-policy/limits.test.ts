@@ -87,6 +87,11 @@ describe("limits", () => {
       compose({ ...priority, canary: { deployment: "chat-next", percent: 5 }, shadow: { deployment: "chat-next", percent: 5 } }),
       "aoai-fleet:gateway.routes.chat.shadow.deployment: chat-next is also a member of this route's production pool chat-canary; shadow load would use its capacity and its 429s would trip production breakers; shadow a separate deployment, or set routes.chat.shadow.allowProductionDeployment: true to accept the shared capacity",
     ],
+    [
+      "generated ids that collide",
+      () => composeGatewayPolicy({ routes: [{ name: "chat-eval-eastus", strategy: "weighted", backends: [{ deployment: "chat" }], shadow: { deployment: "chat-eval", percent: 5 } }], edge: subscriptionEdge, inventory }),
+      'aoai-fleet:gateway.routes: two generated backends share the id "chat-eval-eastus-shadow"; rename a route, variant or deployment so their ids differ',
+    ],
     ["shadow budget", compose({ ...priority, shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 0 } }), "aoai-fleet:gateway.routes.chat.shadow.maxTokensPerMinute: 0 must be a positive integer (tokens per minute)"],
   ])("%s", (_name, run, message) => {
     expect(run).toThrow(new PolicyLimitError(message.slice(0, message.indexOf(": ")), message.slice(message.indexOf(": ") + 2)));
