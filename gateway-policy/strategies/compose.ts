@@ -8,7 +8,7 @@ import { eq, matchedParameter, str, variable } from "../expr/helpers";
 import { checkPolicySize, gatewayPath, PolicyLimitError } from "../limits";
 import { renderPolicy } from "../render";
 import { credentialStatements } from "./credentials";
-import { edgeInbound, NAMES, tokenMetricStatements } from "./edge";
+import { audiencesOf, edgeInbound, entraOf, NAMES, tokenMetricStatements } from "./edge";
 import { responseHeaderStatements } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
@@ -21,6 +21,8 @@ import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyRes
 import { validateEdge, validateRoute } from "./validate";
 
 export { DEFAULT_TIMEOUT_SECONDS, retryCountFor };
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 interface PlannedRoute {
   route: RouteSpec;
@@ -49,6 +51,11 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
       warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
   }
+  const entra = entraOf(edge);
+  if (entra && !audiencesOf(entra).some((a) => GUID.test(a)))
+    warnings.push(
+      `${gatewayPath("auth", "entra", "audiences")}: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI`,
+    );
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
     warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header (allowed callers, see overrides)`);
   const shadows = planned.flatMap((p) => (p.shadow ? [p.shadow] : []));

@@ -87,6 +87,17 @@ describe("warnings", () => {
   });
 });
 
+describe("audience warning", () => {
+  it("says when no audience accepts v2 tokens (their aud is the API's client id), and is silent when one does", () => {
+    const edge = (audiences: string[]) => ({ auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences } }, limits: { tokensPerMinute: 1000, counterKey: "user" as const } });
+    expect(composeRoutePolicy(r("priority"), edge(["api://contoso-ai"]), inventory).warnings).toEqual([
+      "aoai-fleet:gateway.auth.entra.audiences: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
+    ]);
+    expect(composeRoutePolicy(r("priority"), edge(["api://contoso-ai", "7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"]), inventory).warnings).toEqual([]);
+    expect(composeRoutePolicy(r("priority"), edge(["api://7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"]), inventory).warnings).toEqual([]);
+  });
+});
+
 describe("named values", () => {
   it("the combined route exposes the active slot and canary percent with initial values", () => {
     expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).namedValues).toEqual([
