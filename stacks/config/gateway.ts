@@ -10,6 +10,7 @@ import { z } from "zod";
 import { effectiveBackendPriority } from "../../gateway-policy";
 import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
 import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
+import { GatewayNetworkSchema } from "./gateway-network";
 
 export { TOKEN_QUOTA_PERIODS } from "./gateway-access";
 
@@ -143,6 +144,8 @@ const gatewaySchemaShape = z.strictObject({
     defaultApiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: "an Azure OpenAI api-version such as 2024-10-21" }).optional(),
     /** Extension: Application Insights + APIM logger + diagnostic so token metrics land somewhere. */
     appInsights: z.strictObject({ samplingPercentage: percent.default(100) }).optional(),
+    /** Extension (issue 13): how the gateway joins aoai-fleet:fleet.network; see gateway-network.ts. */
+    network: GatewayNetworkSchema.optional(),
     routes: z.record(
       z.string().regex(ROUTE_NAME, { message: "1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)" }),
       routeSchema,
