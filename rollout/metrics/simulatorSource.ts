@@ -123,7 +123,7 @@ export class SimulatorMetricSource implements MetricSource {
         const credentials = steering?.headers ?? setup.callerHeaders(identity);
         const call = { request: { ...request, headers: { ...request.headers, ...credentials } }, caller: identity };
         void emulator.handle(call).then((result) => {
-          const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId };
+          const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId, caller };
           records.push(primary);
           for (const attempt of result.trace.attempts.slice(0, -1)) {
             records.push({

@@ -90,7 +90,11 @@ describe("AiGateway", () => {
       ["openai", "openai", true],
       ["openai-shadow", "openai-shadow", true],
     ]);
-    expect(byType(`${APIM}:Subscription`).map((s) => [s.inputs.sid, s.inputs.scope, s.inputs.state])).toEqual([["aoai-shadow-relay", "/apis/openai-shadow", "active"]]);
+    expect(byType(`${APIM}:Subscription`).map((s) => [s.inputs.sid, s.inputs.scope, s.inputs.state])).toEqual([
+      ["aoai-shadow-relay", "/apis/openai-shadow", "active"],
+      // The callers' subscription (subscription keys), to the product holding the openai API.
+      ["aoai-fleet", "/products/aoai-fleet", "active"],
+    ]);
     const policies = byType(`${APIM}:ApiPolicy`);
     expect(policies.map((p) => [p.name, p.inputs.apiId])).toEqual([
       ["gw-shadow-api-policy", "openai-shadow"],
