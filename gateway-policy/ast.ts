@@ -1,6 +1,6 @@
 // Typed APIM policy document. `kind` is the XML element name; fields are the attributes in camelCase.
 // Values that APIM evaluates (`Value`) may be literals or expressions; the rest are plain data.
-import type { Value } from "./expr/ast";
+import type { Expr, Value } from "./expr/ast";
 
 export type SectionName = "inbound" | "backend" | "outbound" | "on-error";
 
@@ -19,8 +19,8 @@ export interface SetBackendService { kind: "set-backend-service"; backendId?: Va
 export interface Retry {
   kind: "retry";
   condition: Value;
-  /** Number of retries after the first attempt, 1–50. */
-  count: number;
+  /** Number of retries after the first attempt, 1–50; an expression is evaluated when the retry starts. */
+  count: number | Expr;
   /** Seconds between retries (0 = immediately; pacing is the circuit breaker's job). */
   interval: number;
   maxInterval?: number;
@@ -65,12 +65,12 @@ export interface AuthenticationManagedIdentity {
   outputTokenVariableName?: string;
   ignoreError?: boolean;
 }
-/** `<required-claims><claim name match separator><value>…` of validate-jwt / validate-azure-ad-token. */
+/** `<required-claims><claim name match separator><value/>…</claim></required-claims>` of the token validators. */
 export interface RequiredClaim {
   name: string;
   /** `all` (default): every value must be present; `any`: at least one. */
   match?: "all" | "any";
-  /** Splits a multi-valued claim given as one string (e.g. `,`). */
+  /** Splits a single-string claim (e.g. `scp`, space-separated) into values. */
   separator?: string;
   values: string[];
 }
@@ -99,19 +99,34 @@ export interface ValidateJwt {
   issuers: string[];
   requiredClaims?: RequiredClaim[];
 }
+export type TokenQuotaPeriod = "Hourly" | "Daily" | "Weekly" | "Monthly" | "Yearly";
 export interface TokenLimit {
   kind: "azure-openai-token-limit" | "llm-token-limit";
   counterKey: Value;
-  tokensPerMinute: number;
+  /** Tokens per minute (429 when exceeded); at least one of this or tokenQuota + tokenQuotaPeriod. */
+  tokensPerMinute?: number;
+  /** Tokens per quota period (403 when exceeded). */
+  tokenQuota?: number;
+  tokenQuotaPeriod?: TokenQuotaPeriod;
   estimatePromptTokens: boolean;
   retryAfterHeaderName?: string;
   remainingTokensHeaderName?: string;
+  remainingQuotaTokensHeaderName?: string;
   tokensConsumedHeaderName?: string;
 }
 export interface MetricDimension { name: string; value?: Value }
 export interface EmitTokenMetric {
   kind: "azure-openai-emit-token-metric" | "llm-emit-token-metric";
   namespace?: string;
+  dimensions: MetricDimension[];
+}
+/** `emit-metric`: a custom metric (count) with up to 5 dimensions. */
+export interface EmitMetric {
+  kind: "emit-metric";
+  name: string;
+  namespace?: string;
+  /** The metric value (a double); APIM's default is 1. */
+  value?: Value;
   dimensions: MetricDimension[];
 }
 export interface RateLimitByKey {
@@ -142,6 +157,7 @@ export type Statement =
   | ValidateJwt
   | TokenLimit
   | EmitTokenMetric
+  | EmitMetric
   | RateLimitByKey
   | CacheLookupValue
   | CacheStoreValue;

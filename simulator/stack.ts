@@ -11,6 +11,7 @@ import { FleetConfigError } from "../stacks/config/errors";
 import type { CircuitBreakerRule, WeightedChoice } from "./emulator/backends";
 import { SUBSCRIPTION_KEY_PARAMETER_NAMES } from "../components/gateway/api-auth";
 import { entraToken, localIdentity } from "./auth/local-identity";
+import { EMULATED_GATEWAY_ORIGIN } from "./emulator/emulator";
 import type { CallerIdentity } from "./gateway-types";
 import { parseIsoDuration } from "./scenario/duration";
 import type { WorldBackend, WorldPool } from "./world";
@@ -26,6 +27,8 @@ export interface SimSetup {
   /** Label in reports (the strategy or stack). */
   label: string;
   policyXml: string;
+  /** The gateway's other APIs (the shadow relay), run by the same emulator: pass as `siblingApis`. */
+  siblingApis?: Array<{ apiPath: string; policyXml: string }>;
   namedValues: Map<string, string>;
   backends: WorldBackend[];
   pools: WorldPool[];
@@ -33,6 +36,8 @@ export interface SimSetup {
   routes: Record<string, RouteSetup>;
   /** Headers a caller sends (bearer token or subscription key), matching the gateway's auth. */
   callerHeaders: (caller: CallerIdentity) => Record<string, string>;
+  /** A caller `aoai-fleet:gateway.overrides` allows to steer (smoke tests), when anyone is allowed. */
+  steeringCaller?: { identity: CallerIdentity; headers: Record<string, string> };
   /** How pools choose inside a priority tier (default weighted random). */
   weightedChoice?: WeightedChoice;
   /** How the API authenticates callers before the policy runs (absent: nothing is checked before it). */
@@ -67,27 +72,37 @@ export function breakerFromConfig(cb: NonNullable<GatewayConfig["circuitBreaker"
   };
 }
 
+/** Extra token claims a simulated caller may carry (app roles, its client app, delegated scopes). */
+export interface CallerClaims {
+  roles?: string[];
+  azp?: string;
+  scp?: string;
+}
+
 /**
  * Headers a simulated caller sends, as the gateway's auth expects them: a subscription key, or an
- * Entra-shaped token for the stack's tenant and first audience signed by the process's local
- * identity (the key set the emulator verifies against). One token per caller, valid for a day.
+ * Entra-shaped token for the stack's tenant and first audience, carrying what the gateway requires
+ * (a client app it allows, the roles and scopes it asks for), signed by the process's local identity
+ * (the key set the emulator verifies against). One token per caller and claims, valid for a day.
  */
-export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity) => Record<string, string> {
+export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity, claims?: CallerClaims) => Record<string, string> {
   const auth = config.auth;
   if ("entra" in auth) {
+    const required: CallerClaims = {
+      ...(auth.entra.clientApplicationIds ? { azp: auth.entra.clientApplicationIds[0]! } : {}),
+      ...(auth.entra.requiredClaims?.roles ? { roles: [auth.entra.requiredClaims.roles[0]!] } : {}),
+      ...(auth.entra.requiredClaims?.scopes ? { scp: auth.entra.requiredClaims.scopes[0]! } : {}),
+    };
     const tokens = new Map<string, string>();
     const identity = localIdentity();
-    return (c) => {
-      let token = tokens.get(c.userId);
+    return (c, claims = {}) => {
+      const roles = [...new Set([...(required.roles ?? []), ...(claims.roles ?? [])])];
+      const extra = { ...required, ...claims, ...(roles.length > 0 ? { roles } : {}) };
+      const cacheKey = `${c.userId}|${JSON.stringify(extra)}`;
+      let token = tokens.get(cacheKey);
       if (token === undefined) {
-        token = entraToken(identity, {
-          tenantId: auth.entra.tenantId,
-          audience: auth.entra.audiences[0]!,
-          objectId: c.userId,
-          ttlSeconds: 86_400,
-          ...(auth.entra.clientApplicationIds ? { clientAppId: auth.entra.clientApplicationIds[0]! } : {}),
-        });
-        tokens.set(c.userId, token);
+        token = entraToken(identity, { tenantId: auth.entra.tenantId, audience: auth.entra.audiences[0]!, objectId: c.userId, ttlSeconds: 86_400, claims: extra });
+        tokens.set(cacheKey, token);
       }
       return { authorization: `Bearer ${token}` };
     };
@@ -104,17 +119,24 @@ export function gatewayAuthOf(config: GatewayConfig): GatewayAuth {
   return { kind: "subscription-keys", ...SUBSCRIPTION_KEY_PARAMETER_NAMES };
 }
 
-/** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
-export function loadStackSetup(stack: string, options: { today?: Date; configFile?: string } = {}): SimSetup {
-  assertStackName(stack);
-  const file = options.configFile ?? stackConfigFile(stack);
+/** A caller the overrides allow (first subscription id, client app or role), for smoke tests. */
+export function steeringCallerFor(config: GatewayConfig): SimSetup["steeringCaller"] {
+  const o = config.overrides;
+  if (!o) return undefined;
+  const headers = callerHeadersFor(config);
+  const identity: CallerIdentity = { subscriptionId: o.subscriptionIds?.[0] ?? "", userId: "oid-smoke-tests", ip: "10.0.0.9" };
+  const claims: CallerClaims = o.clientApplicationIds ? { azp: o.clientApplicationIds[0]! } : o.roles ? { roles: [o.roles[0]!] } : {};
+  return { identity, headers: headers(identity, claims) };
+}
+
+/** A stack file's fleet plan, gateway config and gateway design, computed as `plan` does (pure). */
+export function designStackFile(file: string, today: Date) {
   const config = readStackConfigFile(file);
   const rawGateway = config[GATEWAY_CONFIG_KEY];
   if (rawGateway === undefined) {
     throw new FleetConfigError([{ path: GATEWAY_CONFIG_KEY, message: `is not set in ${file}; the simulator runs the gateway's generated policy, so the stack needs a gateway (see docs/simulator.md)` }]);
   }
-  const catalog = loadCatalog();
-  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog, today: options.today ?? new Date() });
+  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today });
   const gateway = parseGatewayConfig(rawGateway);
   const deployments = plannedInventory(plan);
   const regionsByDeployment = new Map<string, string[]>();
@@ -123,18 +145,32 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
   const accountUrl = (region: string) => `https://${plan.name}-${region}.openai.azure.com/openai`;
   const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.region) }));
-  const design = designGateway(gateway, inventory);
-  const backends: WorldBackend[] = deployments.map((d) => ({
-    backendId: `${d.name}-${d.region}`,
-    deployment: d.name,
-    region: d.region,
-    model: d.model,
-    capacity: d.capacity,
-    tpm: d.tpm ?? 0,
-    rpm: d.rpm,
-    url: `${accountUrl(d.region)}/deployments/${d.name}`,
-    ...optionalLimits(catalog.requestLimits(d.model, d.version, d.sku)),
-  }));
+  return { plan, gateway, deployments, accountUrl, design: designGateway(gateway, inventory) };
+}
+
+/** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
+export function loadStackSetup(stack: string, options: { today?: Date; configFile?: string } = {}): SimSetup {
+  assertStackName(stack);
+  const file = options.configFile ?? stackConfigFile(stack);
+  const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date());
+  const catalog = loadCatalog();
+  const deploymentOf = new Map(deployments.map((d) => [`${d.name}@${d.region}`, d]));
+  // Every Single the design creates, shadow-only twins included (same URL, their own breaker).
+  const backends: WorldBackend[] = design.singles.map((single) => {
+    const d = deploymentOf.get(`${single.deployment}@${single.region}`);
+    if (!d) throw new Error(`simulator: backend ${single.id} names ${single.deployment} in ${single.region}, which the plan does not have`);
+    return {
+      backendId: single.id,
+      deployment: d.name,
+      region: d.region,
+      model: d.model,
+      capacity: d.capacity,
+      tpm: d.tpm ?? 0,
+      rpm: d.rpm,
+      url: `${accountUrl(d.region)}/deployments/${d.name}`,
+      ...optionalLimits(catalog.requestLimits(d.model, d.version, d.sku)),
+    };
+  });
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
   const routes: Record<string, RouteSetup> = {};
   for (const [name, route] of Object.entries(gateway.routes)) {
@@ -154,18 +190,30 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   return {
     label: stack,
     policyXml: design.apiPolicy.xml,
-    namedValues: new Map(design.namedValues.map((v) => [v.id, v.value])),
+    siblingApis: design.shadowRelay ? [{ apiPath: design.shadowRelay.apiPath, policyXml: design.shadowRelay.policy.xml }] : [],
+    namedValues: new Map([...design.namedValues.map((v) => [v.id, v.value] as [string, string]), ...relayNamedValues(design)]),
     backends,
     pools,
     ...(gateway.circuitBreaker ? { breaker: breakerFromConfig(gateway.circuitBreaker) } : {}),
     routes,
     callerHeaders: callerHeadersFor(gateway),
     auth: gatewayAuthOf(gateway),
+    ...(gateway.overrides ? { steeringCaller: steeringCallerFor(gateway) } : {}),
   };
 }
 
 function optionalLimits(limits: RequestLimits | undefined): { limits?: RequestLimits } {
   return limits ? { limits } : {};
+}
+
+/** The relay's named values as the emulated gateway sees them: its own origin and a local key. */
+export function relayNamedValues(design: { shadowRelay?: { apiPath: string; urlNamedValue: string; keyNamedValue: string } }): Array<[string, string]> {
+  const relay = design.shadowRelay;
+  if (!relay) return [];
+  return [
+    [relay.urlNamedValue, `${EMULATED_GATEWAY_ORIGIN}/${relay.apiPath}`],
+    [relay.keyNamedValue, "emulated-shadow-relay-key"],
+  ];
 }
 
 /** Backends some pool of the gateway can send to (the ones a backends file has to map). */

@@ -13,7 +13,8 @@ export class PolicyModelError extends Error {
   }
 }
 
-export type AttrType = "value" | "string" | "int" | "bool" | { enum: readonly string[] };
+/** `intValue`: an integer literal or a typed expression (e.g. retry `count`). */
+export type AttrType = "value" | "string" | "int" | "intValue" | "bool" | { enum: readonly string[] };
 
 export interface AttrSpec {
   /** XML attribute name. */
@@ -45,9 +46,13 @@ export function encodeAttr(spec: AttrSpec, value: unknown, path: string): string
       throw new PolicyModelError(path, `attribute ${spec.attr}=${JSON.stringify(value)} does not allow expressions; use printable ASCII that neither starts with "@" nor contains "{{"`);
     return value;
   }
-  if (t === "int") {
+  if (t === "int" || (t === "intValue" && typeof value === "number")) {
     if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer, got ${JSON.stringify(value)}`);
     return String(value);
+  }
+  if (t === "intValue") {
+    if (typeof value !== "object" || value === null || (value as Value & object).kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer or a typed expression, got ${JSON.stringify(value)}`);
+    return renderValue(value as Value);
   }
   if (t === "bool") {
     if (typeof value !== "boolean") throw new PolicyModelError(path, `attribute ${spec.attr} must be a boolean, got ${JSON.stringify(value)}`);
@@ -62,9 +67,14 @@ export function decodeAttr(spec: AttrSpec, text: string, path: string): unknown 
   const t = spec.type;
   if (t === "value") return parseValue(text);
   if (t === "string") return text;
-  if (t === "int") {
+  if (t === "int" || (t === "intValue" && !text.startsWith("@"))) {
     if (!/^-?[0-9]+$/.test(text)) throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be an integer`);
     return Number(text);
+  }
+  if (t === "intValue") {
+    const parsed = parseValue(text);
+    if (typeof parsed === "string" || parsed.kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be an integer or a typed expression`);
+    return parsed;
   }
   if (t === "bool") {
     if (text !== "true" && text !== "false") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be true or false`);

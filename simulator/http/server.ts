@@ -148,6 +148,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
   const keys = auth?.kind === "subscription-keys" ? [...(options.subscriptionKeys ?? [randomBytes(16).toString("hex")])] : [];
   const emulator = new PolicyEmulator({
     policyXml: setup.policyXml,
+    siblingApis: setup.siblingApis,
     backends: registry,
     upstreams: directory,
     namedValues: setup.namedValues,

@@ -95,7 +95,7 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
       (error: unknown) => {
         // The handler contract is "always a response"; a rejection is recorded as a lost request.
         answered.set(id, (answered.get(id) ?? 0) - 1000);
-        records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: 0, chargedTokens: charged, trace: { attempts: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } } });
+        records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: 0, chargedTokens: charged, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } } });
       },
     );
     scheduleNext();

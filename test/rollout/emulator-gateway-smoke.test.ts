@@ -13,8 +13,10 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-async function start(stackFile: string, headers: Record<string, string> = { "api-key": "smoke-key" }): Promise<HttpSmokeTarget> {
-  gateway = await startGateway(loadStackSetup("demo", { configFile: stackFile }), { seed: 3, latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 }, subscriptionKeys: ["smoke-key"] });
+async function start(stackFile: string, headers: Record<string, string> = { "api-key": "smoke-tests" }): Promise<HttpSmokeTarget> {
+  // The demo stack lets subscription sub-smoke-tests steer; the local gateway maps api-key K to sub-K
+  // and accepts only the keys it is given, as APIM accepts only active subscriptions' keys.
+  gateway = await startGateway(loadStackSetup("demo", { configFile: stackFile }), { seed: 3, latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 }, subscriptionKeys: ["smoke-tests"] });
   return new HttpSmokeTarget({ baseUrl: gateway.url, slotHeader: "x-aoai-slot", headers, apiVersion: "2024-10-21", timeoutMs: 10_000 });
 }
 

@@ -72,17 +72,18 @@ describe("ARM naming rules (exit 2, path, both names)", () => {
     expect(routes.stderr).toContain(
       '  - aoai-fleet:gateway.routes.CHAT: route "CHAT" and route "chat" (aoai-fleet:gateway.routes.chat) differ only in case: route names become APIM backend pool and named-value ids, which are case-insensitive; rename one\n',
     );
-    // Route x with A/B variant "stable" and route x-ab both make the pool id x-ab-stable.
+    // Route X with A/B variant "stable" makes the pool id X-ab-stable; route x-ab makes x-ab-stable:
+    // different strings, one APIM backend id.
     const pools = await plan({
       "aoai-fleet:fleet": fleet({}, { chat: deployment, chat2: deployment }),
       "aoai-fleet:gateway": gateway({
-        x: { backends: [{ deployment: "chat" }], abTest: { id: "t", variants: { stable: { deployment: "chat", percent: 50 }, b: { deployment: "chat2", percent: 50 } } } },
+        X: { backends: [{ deployment: "chat" }], abTest: { id: "t", variants: { stable: { deployment: "chat", percent: 50 }, b: { deployment: "chat2", percent: 50 } } } },
         "x-ab": { backends: [{ deployment: "chat" }] },
       }),
     });
     expect(pools.code).toBe(2);
     expect(pools.stderr).toContain(
-      '  - aoai-fleet:gateway.routes.x-ab: backend id "x-ab-stable" (stable pool of route "x-ab") and backend id "x-ab-stable" (ab-stable pool of route "x") (aoai-fleet:gateway.routes.x) are the same: APIM backend ids are case-insensitive and unique per service; rename one\n',
+      '  - aoai-fleet:gateway.routes: two generated backends share the id "x-ab-stable" ("X-ab-stable" and "x-ab-stable" differ only in case, and APIM ids are case-insensitive); rename a route, variant or deployment so their ids differ\n',
     );
   });
 });
