@@ -9,6 +9,7 @@ import { runScenario } from "../../simulator/run/runner";
 import { summarize } from "../../simulator/run/metrics";
 import { Rng } from "../../simulator/rng";
 import { buildWorld } from "../../simulator/world";
+import { SizeModel } from "../../simulator/scenario/sizes";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import { expr, policyDocument, renderPolicy } from "../../gateway-policy/index";
 import { BACKENDS, BREAKER, POOL } from "./support";
@@ -82,7 +83,7 @@ describe("discrete-event run", () => {
         backend: [{ kind: "retry", condition: expr.retryableFailure(), count: 2, interval: 0, firstFastRetry: true, policies: [{ kind: "set-backend-service", backendId: "chat-stable" }, { kind: "forward-request", bufferRequestBody: true }] }],
       });
       const emulator = new PolicyEmulator({ policyXml: renderPolicy(doc), backends: world.registry, upstreams: world.directory, namedValues: new Map(), clock, rng: rng.fork("gw"), apiPath: "openai", region: "eastus2" });
-      const run = await runScenario({ scenario, route: "chat", clock, rng: rng.fork("load"), handler: (c) => emulator.handle(c), deployments: world.deployments, capacityTpm: 50_000 });
+      const run = await runScenario({ scenario, route: "chat", clock, rng: rng.fork("load"), handler: (c) => emulator.handle(c), deployments: world.deployments, backends: BACKENDS, capacityTpm: 50_000, sizes: new SizeModel(scenario.request.size) });
       return summarize(run);
     };
     const a = await once();
