@@ -1,6 +1,6 @@
 // Typed APIM policy document. `kind` is the XML element name; fields are the attributes in camelCase.
 // Values that APIM evaluates (`Value`) may be literals or expressions; the rest are plain data.
-import type { Value } from "./expr/ast";
+import type { Expr, Value } from "./expr/ast";
 
 export type SectionName = "inbound" | "backend" | "outbound" | "on-error";
 
@@ -112,7 +112,8 @@ export interface RateLimitByKey {
   retryAfterHeaderName?: string;
 }
 export interface CacheLookupValue { kind: "cache-lookup-value"; key: Value; variableName: string; defaultValue?: Value; cachingType?: CachingType }
-export interface CacheStoreValue { kind: "cache-store-value"; key: Value; value: Value; duration: number; cachingType?: CachingType }
+/** `duration`: seconds, literal or a typed expression (APIM evaluates it per request, e.g. from Retry-After). */
+export interface CacheStoreValue { kind: "cache-store-value"; key: Value; value: Value; duration: number | Expr; cachingType?: CachingType }
 
 export type Statement =
   | Base

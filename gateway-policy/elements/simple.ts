@@ -81,7 +81,7 @@ export const simpleCodecs: ElementCodec[] = [
     attrs: [
       { attr: "key", field: "key", type: "value", required: true },
       { attr: "value", field: "value", type: "value", required: true },
-      { attr: "duration", field: "duration", type: "int", required: true },
+      { attr: "duration", field: "duration", type: "int-or-expr", required: true },
       { attr: "caching-type", field: "cachingType", type: CACHING_TYPES },
     ],
   },
