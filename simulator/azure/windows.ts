@@ -164,4 +164,10 @@ export class LeakyBucket {
     this.drain(t, perMinute);
     this.level += tokens;
   }
+
+  /** Tokens still in the bucket at `t` (admitted but not yet drained); never moves time backwards. */
+  tokensAt(t: number, perMinute = this.tokensPerMinute): number {
+    this.drain(Math.max(t, this.last), perMinute);
+    return this.level;
+  }
 }

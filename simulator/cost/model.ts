@@ -15,7 +15,10 @@ export interface CostSummary {
   ptuDollars: number;
   paygCostPerMillionTokens: number;
   totalCostPerMillionTokens: number;
-  /** Tokens the provisioned deployments admitted ÷ their capacity over the run (null: no PTU). */
+  /**
+   * Tokens the provisioned deployments worked off during the run (admitted minus what was still in
+   * their utilisation bucket at the end) ÷ their capacity over the run (null: no PTU).
+   */
   ptuUtilization: number | null;
   /** Deployments without a known price (their tokens cost nothing here): `<model>/<sku>`. */
   unpriced: string[];
@@ -55,7 +58,7 @@ export function costOf(run: RunRecord, spec: CostSpec): CostSummary {
     else ptuDollars += b.capacity * rate * (minutes / 60);
     const d = run.deployments.find((x) => x.spec.deployment === b.deployment && x.spec.region === b.region);
     if (d) {
-      ptuAdmitted += d.stats.acceptedTokens;
+      ptuAdmitted += d.stats.acceptedTokens - d.utilisation.tokensAt(run.scenario.duration);
       ptuCapacity += b.tpm * minutes;
     }
   }

@@ -46,6 +46,8 @@ export class PolicyEmulator implements Machine {
 
   private readonly policy: PolicyDocument;
   private readonly parents: PolicyDocument[];
+  /** Each section's statements with every <base/> spliced, computed once (the documents never change). */
+  private readonly sections = new Map<keyof PolicyDocument, Statement[]>();
 
   constructor(readonly options: EmulatorOptions) {
     this.policy = loadPolicyXml(options.policyXml, options.namedValues);
@@ -59,12 +61,15 @@ export class PolicyEmulator implements Machine {
 
   /** The effective statements of one section: `<base/>` replaced by the parent scope's section. */
   effective(section: keyof PolicyDocument): Statement[] {
+    const cached = this.sections.get(section);
+    if (cached) return cached;
     const scopes = [DEFAULT_GLOBAL_POLICY, ...this.parents, this.policy];
     let inherited: Statement[] = [];
     for (const scope of scopes) {
       const own = scope[section];
       inherited = own.flatMap((s) => (s.kind === "base" ? inherited : [s]));
     }
+    this.sections.set(section, inherited);
     return inherited;
   }
 

@@ -32,8 +32,9 @@ export interface BackendUse {
 export interface FaultOutcome {
   fault: string;
   /**
-   * From fault start until a 5-s stretch with no client-visible error — for a latency fault, with no
-   * request served by the slowed deployments (null: never within the fault).
+   * From fault start until a 5-s stretch with no client-visible error — for a latency fault, a 30-s
+   * stretch with no request served by the slowed deployments (a router that still spreads some load
+   * there leaves 5-s gaps by chance) (null: never within the fault).
    */
   failoverMs: number | null;
   /** From fault end until the faulted deployments served a success again (null: never). */
@@ -98,17 +99,18 @@ function faultOutcome(run: RunRecord, w: FaultWindow): FaultOutcome {
   const isError = (r: RequestRecord): boolean => r.status === 429 || r.status >= 500 || r.status === 0;
   // A slow backend produces no errors: the router has failed over once it stops serving from it.
   const isBad = w.fault.kind === "latency" ? (r: RequestRecord): boolean => r.trace.attempts.some((a) => a.status === 200 && hit(a.url)) : isError;
+  const stretch = w.fault.kind === "latency" ? 30_000 : 5_000;
   const inFault = run.requests.filter((r) => r.atMs >= w.fromMs && r.atMs < w.toMs);
   let failoverMs: number | null = null;
   let lastBad = w.fromMs;
   for (const r of inFault) {
-    if (r.atMs - lastBad >= 5000) {
+    if (r.atMs - lastBad >= stretch) {
       failoverMs = lastBad - w.fromMs;
       break;
     }
     if (isBad(r)) lastBad = r.atMs;
   }
-  if (failoverMs === null && inFault.length > 0 && w.toMs - lastBad >= 5000) failoverMs = lastBad - w.fromMs;
+  if (failoverMs === null && inFault.length > 0 && w.toMs - lastBad >= stretch) failoverMs = lastBad - w.fromMs;
   const served = (r: RequestRecord) => [...r.earlierTraces, r.trace].some((t) => t.attempts.some((a) => a.status === 200 && a.startMs >= w.toMs && hit(a.url)));
   const back = run.requests.filter((r) => r.atMs + r.latencyMs >= w.toMs && r.status === 200 && served(r));
   const firstBack = back.length > 0 ? Math.min(...back.map((r) => Math.min(...[...r.earlierTraces, r.trace].flatMap((t) => t.attempts.filter((a) => a.status === 200 && a.startMs >= w.toMs && hit(a.url)).map((a) => a.startMs))))) : null;

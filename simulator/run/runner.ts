@@ -101,13 +101,21 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
   const capacityRps = input.capacityTpm / input.sizes.meanCharged(s.request.operation, input.rng.fork("size-mean")) / 60;
   const client = s.client;
   const records: RequestRecord[] = [];
+  // Sizes repeat (fixed and mix): build each distinct request once; the emulator never mutates it.
+  const requests = new Map<string, SimRequest>();
+  const requestOf = (size: RequestSize): SimRequest => {
+    const key = `${size.promptTokens}/${size.maxTokens}`;
+    let r = requests.get(key);
+    if (!r) requests.set(key, (r = requestFor(s, input.route, size)));
+    return r;
+  };
   const answered = new Map<number, number>();
   let nextId = 0;
 
   /** One logical request: a gateway call, then the SDK's retries while it would retry. */
   const serve = async (id: number, caller: string, size: RequestSize): Promise<void> => {
     const t = clock.now();
-    const request = requestFor(s, input.route, size);
+    const request = requestOf(size);
     const identity = { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.0.0.1" };
     const charged = size.promptTokens + (s.request.operation === "embeddings" ? 0 : size.maxTokens);
     const earlier: RequestTrace[] = [];
