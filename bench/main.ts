@@ -3,6 +3,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ScenarioError } from "../simulator/scenario/load";
 import { benchSuites } from "./registry";
 import "./suites/index";
 
@@ -29,6 +30,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // A bad scenario file is bad input (exit 2, one message per problem as <file>: <path>: <message>).
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },

@@ -4,6 +4,7 @@
 // markdown table in docs/simulator.md.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { loadScenarioFile } from "../../simulator/scenario/load";
 import { aggregate } from "../routing/aggregate";
 import { BASELINES } from "../routing/baselines/index";
 import { ROUTING_SCENARIOS, SEEDS_PER_SCENARIO, STRATEGIES } from "../routing/cells";
@@ -19,6 +20,8 @@ defineBenchSuite({
   async run(print) {
     const root = path.resolve(__dirname, "..", "..");
     const started = performance.now();
+    // Validate every scenario file here first: a bad file is one error naming it (exit 2), before any work starts.
+    for (const scenario of ROUTING_SCENARIOS) loadScenarioFile(path.join(root, "scenarios", `${scenario}.yaml`));
     const jobs: CellJob[] = [];
     for (const scenario of ROUTING_SCENARIOS) for (const strategy of STRATEGIES) for (let s = 0; s < SEEDS_PER_SCENARIO; s++) jobs.push({ scenario, strategy, seedOffset: s });
     const workers = workerCount();

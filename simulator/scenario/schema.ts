@@ -121,6 +121,12 @@ export const scenarioSchema = z
       .default({ retries: "none", maxRetries: SDK_DEFAULTS.maxRetries, timeoutSeconds: SDK_DEFAULTS.timeoutSeconds }),
     /** Prices for the cost metrics (cost/prices.ts); defaults are list prices. */
     cost: costSchema.default(DEFAULT_COST),
+    /**
+     * Options the benchmark applies to `ours`' route strategy for this scenario. The routing options
+     * of the gateway config are added here as they are built; an option this version does not know
+     * is an error, never ignored.
+     */
+    strategy: z.object({}).strict().default({}),
     faults: z.array(fault).default([]),
   })
   .strict();

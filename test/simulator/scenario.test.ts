@@ -47,6 +47,41 @@ describe("scenario files", () => {
     ]);
   });
 
+  it("names the path of a bad size distribution, a negative price and an unknown strategy option", () => {
+    const bad = {
+      name: "bad",
+      duration: "1m",
+      load: [{ at: 0, percentOfCapacity: 50 }],
+      request: { size: { distribution: "pareto", promptTokens: 10 } },
+      cost: { prices: [{ model: "gpt-4o", sku: "GlobalStandard", inputPer1K: -0.01 }, { model: "*", sku: "ProvisionedManaged", perPtuHour: 2, inputPer1K: 0.1 }] },
+      strategy: { waitBudget: "5s" },
+      client: { retries: "openai-java" },
+    };
+    let message = "";
+    try {
+      validateScenario(bad, "bad.yaml");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split("\n")).toEqual([
+      "Invalid scenario:",
+      "  bad.yaml: request.size.distribution: Invalid discriminator value. Expected 'fixed' | 'mix' | 'lognormal'",
+      '  bad.yaml: client.retries: Invalid option: expected one of "none"|"openai-node"|"openai-node-6.26"|"openai-python"|"openai-python-1"',
+      "  bad.yaml: cost.prices.0.inputPer1K: prices cannot be negative",
+      "  bad.yaml: cost.prices.1.inputPer1K: ProvisionedManaged is billed per PTU; inputPer1K does not apply",
+      '  bad.yaml: strategy: Unrecognized key: "waitBudget"',
+    ]);
+  });
+
+  it("expands the fixed-size shorthand and refuses it next to request.size", () => {
+    const base = { name: "s", duration: "1m", load: [{ at: 0, percentOfCapacity: 50 }] };
+    expect(validateScenario({ ...base, request: { promptTokens: 100, maxTokens: 200, completionTokens: 50 } }, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 100, maxTokens: 200, completionTokens: 50 });
+    expect(validateScenario(base, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 500, maxTokens: 500, completionTokens: 300 });
+    expect(() => validateScenario({ ...base, request: { maxTokens: 200, size: { distribution: "fixed", promptTokens: 1, maxTokens: 1, completionTokens: 1 } } }, "s.yaml")).toThrow(
+      "s.yaml: request.maxTokens: give either request.size or the fixed-size shorthand (promptTokens, maxTokens, completionTokens), not both",
+    );
+  });
+
   it("interpolates the load curve and turns faults into windows", () => {
     const s = validateScenario(
       { name: "ramp", duration: "10m", load: [{ at: "0s", percentOfCapacity: 50 }, { at: "5m", percentOfCapacity: 100 }], faults: [{ at: "1m", for: "30s", region: "eastus2", kind: "outage" }] },
