@@ -42,6 +42,8 @@ export interface CellMetrics {
   totalCostPerMillionTokens: number;
   ptuUtilization: number | null;
   paygTokenShare: number;
+  /** Fault windows in the scenario (0: nothing to fail over from). */
+  faults: number;
   failoverSeconds: number | null;
   recoverSeconds: number | null;
   backendCallsPerRequest: number;
@@ -82,6 +84,7 @@ export async function runCell(scenarioName: string, strategy: StrategyKey, seedO
       totalCostPerMillionTokens: s.cost.totalCostPerMillionTokens,
       ptuUtilization: s.cost.ptuUtilization,
       paygTokenShare: s.cost.paygTokenShare,
+      faults: s.faults.length,
       failoverSeconds: fault ? secs(fault.failoverMs) : null,
       recoverSeconds: fault ? secs(fault.recoverMs) : null,
       backendCallsPerRequest: s.backendAttemptsPerRequest,

@@ -10,7 +10,8 @@ type Results = Record<string, Record<string, StrategySummary>>;
 
 const pct = (s: Spread, d: number) => `${(100 * s.mean).toFixed(d)}% ± ${(100 * s.sd).toFixed(d)}`;
 const sec = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 1000).toFixed(2)} s`);
-const nullable = (s: NullableSpread, f: (x: Spread) => string) => (s.mean === null ? "–" : `${f(s)}${s.missing > 0 ? ` (${s.missing}× never)` : ""}`);
+/** A metric that may not apply: "never" when it applied but never happened, "(n× never)" when in some seeds only. */
+const nullable = (s: NullableSpread, f: (x: Spread) => string, never = "–") => (s.mean === null ? never : `${f(s)}${s.missing > 0 ? ` (${s.missing}× never)` : ""}`);
 
 /** Where `ours` stands against one baseline on client errors, judged against both 5-seed spreads. */
 export function verdict(ours: Spread, base: Spread): "lower" | "higher" | "tie" {
@@ -26,10 +27,10 @@ export function markdownTable(results: Results, notes: { seeds: number; overhead
   ];
   for (const [scenario, byStrategy] of Object.entries(results)) {
     for (const [strategy, r] of Object.entries(byStrategy)) {
-      const fault = r.failoverSeconds.mean !== null || r.recoverSeconds.mean !== null || r.failoverSeconds.missing < r.seeds.length;
+      const fault = r.faults.mean > 0;
       lines.push(
         `| ${scenario} | ${strategy} | ${pct(r.clientErrorRate, 3)} | ${pct(r.goodputRatio, 1)} | ${sec(r.p50LatencyMs.mean)} / ${sec(r.p99LatencyMs.mean)} (${sec(r.p99AddedMs.mean)}) | $${r.paygCostPerMillionTokens.mean.toFixed(2)} | ${nullable(r.ptuUtilization, (x) => `${(100 * x.mean).toFixed(1)}%`)} | ${
-          fault ? `${nullable(r.failoverSeconds, (x) => `${x.mean.toFixed(1)} s`)} / ${nullable(r.recoverSeconds, (x) => `${x.mean.toFixed(1)} s`)}` : "–"
+          fault ? `${nullable(r.failoverSeconds, (x) => `${x.mean.toFixed(1)} s`, "never")} / ${nullable(r.recoverSeconds, (x) => `${x.mean.toFixed(1)} s`, "never")}` : "–"
         } |`,
       );
     }
