@@ -148,6 +148,7 @@ describe("openai-apim-lb (Azure-Samples/openai-apim-lb)", () => {
       "inbound/base",
       "inbound/authentication-managed-identity(resource=https://cognitiveservices.azure.com,output-token-variable-name=msi-access-token,ignore-error=false)",
       "inbound/set-header(name=Authorization,exists-action=override)",
+      "inbound/set-header(name=Authorization,exists-action=override)/value",
       "inbound/set-variable(name=remainingBackends,value=@)",
       "backend",
       "backend/retry(condition=@,count=50,interval=0)",
@@ -157,6 +158,7 @@ describe("openai-apim-lb (Azure-Samples/openai-apim-lb)", () => {
       "outbound",
       "outbound/base",
       "outbound/set-header(name=x-openai-backendurl,exists-action=override)",
+      "outbound/set-header(name=x-openai-backendurl,exists-action=override)/value",
       "on-error",
       "on-error/base",
     ]);
