@@ -4,6 +4,7 @@
 import type { PolicyDocument, Statement } from "../../gateway-policy/ast";
 import type { Clock } from "../clock";
 import type { GatewayCall, GatewayResult } from "../gateway-types";
+import { warmUp } from "./warm-up";
 import type { Rng } from "../rng";
 import type { UpstreamDirectory } from "../azure/account";
 import type { BackendRegistry } from "./backends";
@@ -136,6 +137,14 @@ export class PolicyEmulator implements Machine {
     // answer (an exhausted pool's 503, a token validation's 401), a 504 for a timeout, else a 500.
     state.response = state.pendingErrorResponse ?? gatewayError(err.reason === "Timeout" ? 504 : 500, err.reason, err.message);
     state.trace.gatewayGenerated = true;
+  }
+
+  /**
+   * Runs sample calls through a throwaway twin (warm-up.ts) so the first real request is not the one
+   * that pays for compiling the emulator's code; this emulator's own state is not touched.
+   */
+  warmUp(calls: readonly GatewayCall[]): Promise<void> {
+    return warmUp(this.options, (o) => new PolicyEmulator(o), calls);
   }
 
   nextRng(): Rng {

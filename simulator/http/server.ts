@@ -13,6 +13,7 @@ import type { CallerIdentity } from "../gateway-types";
 import { lowerCaseHeaders, type SimRequest } from "../http-types";
 import { Rng } from "../rng";
 import type { SimSetup } from "../stack";
+import { warmUpCalls } from "../emulator/warm-up";
 import { buildWorld, type World } from "../world";
 import type { LatencySpec } from "../azure/deployment";
 import { HttpUpstream } from "./upstream";
@@ -115,6 +116,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     directory = world.directory;
   }
   const emulator = new PolicyEmulator({ policyXml: setup.policyXml, backends: registry, upstreams: directory, namedValues: setup.namedValues, clock, rng: rng.fork("gateway"), apiPath: "openai", region: "local" });
+  await emulator.warmUp(warmUpCalls(setup));
   const stats: GatewayStats = { received: 0, answered: 0, internalErrors: 0 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -74,3 +74,23 @@ describe("emulator: response headers and computed cache durations", () => {
     expect(none.trace.variables.kept).toBe("false");
   });
 });
+
+describe("emulator warm-up", () => {
+  it("leaves the emulator's own state alone: a warmed emulator answers exactly as a fresh one", async () => {
+    const doc = policyDocument({
+      inbound: [{ kind: "cache-lookup-value", key: "seen", variableName: "seen", defaultValue: "0" }, { kind: "set-backend-service", backendId: "chat-stable" }, rewrite],
+      backend: [{ kind: "retry", condition: statusIs(429, [500, 599]), count: 2, interval: 0, firstFastRetry: true, policies: [{ kind: "set-backend-service", backendId: "chat-stable" }, { kind: "forward-request", bufferRequestBody: true }] }],
+      outbound: [{ kind: "cache-store-value", key: "seen", value: "1", duration: 30 }],
+    });
+    const faults = [{ fromMs: 0, toMs: 5_000, deployment: "chat-ptu", fault: { kind: "throttle" as const, retryAfterSeconds: 2 } }];
+    const times = Array.from({ length: 40 }, (_, i) => i * 250);
+    const outcome = (rs: Awaited<ReturnType<ReturnType<typeof harness>["callAt"]>>) => rs.map((r) => [r.response.status, r.trace.variables.seen, ...r.trace.attempts.map((a) => `${a.backendId}:${a.startMs}`)]);
+    const fresh = harness(doc, { faults });
+    const warmed = harness(doc, { faults });
+    await warmed.emulator.warmUp([{ request: { method: "POST", path: "/openai/deployments/chat/chat/completions", query: { "api-version": "2024-10-21" }, headers: { "content-type": "application/json" }, body: "{}" }, caller: { subscriptionId: "w", userId: "w", ip: "127.0.0.1" } }]);
+    const a = outcome(await fresh.callAt(times));
+    const b = outcome(await warmed.callAt(times));
+    expect(b).toEqual(a);
+    expect(a.some((r) => r[0] === 429 || r.length > 3)).toBe(true);
+  });
+});
