@@ -50,10 +50,11 @@ defineBenchSuite({
       `Emulator overhead (in-process, instant upstream, ${cold.processes} fresh processes × ${cold.requests} requests, every request counted from the first): policy load ${cold.loadMs.toFixed(1)} ms, then p50 ${cold.p50Ms.toFixed(3)} ms, p99 ${cold.p99Ms.toFixed(3)} ms per request (median of the processes; worst p99 ${cold.worstP99Ms.toFixed(3)} ms). ` +
       `Over HTTP on loopback (900 sequential requests after warm-up, deployments answering in 0 ms): through the gateway p50 ${loopback.gatewayP50Ms.toFixed(2)} ms / p99 ${loopback.gatewayP99Ms.toFixed(2)} ms, to a bare HTTP server returning the same body p50 ${loopback.directP50Ms.toFixed(2)} ms / p99 ${loopback.directP99Ms.toFixed(2)} ms.`;
     const table = markdownTable(results, { seeds: SEEDS_PER_SCENARIO, overhead });
-    const docs = path.join(root, "docs", "simulator.md");
-    if (fs.existsSync(docs)) {
-      fs.writeFileSync(docs, replaceGeneratedSection(fs.readFileSync(docs, "utf8"), table));
-      print(`updated the benchmark table in ${path.relative(process.cwd(), docs)}`);
+    // The same generated block in the simulator docs and the README, from this one run.
+    for (const doc of [path.join(root, "docs", "simulator.md"), path.join(root, "README.md")]) {
+      if (!fs.existsSync(doc)) continue;
+      fs.writeFileSync(doc, replaceGeneratedSection(fs.readFileSync(doc, "utf8"), table));
+      print(`updated the benchmark table in ${path.relative(process.cwd(), doc)}`);
     }
     return { workers, simulateSeconds, sources: Object.fromEntries(BASELINES.map((b) => [b.key, b.source])), results, emulatorColdStart: cold, loopback };
   },
