@@ -25,6 +25,31 @@ export interface GatewayAccount {
   readonly accountId: pulumi.Input<string>;
 }
 
+/** The gateway's place on the fleet's network (issue 13); built from the network plan. */
+export interface GatewayNetworkArgs {
+  /** ARM `virtualNetworkType`: `External` (StandardV2 integration, classic external injection) or `Internal` (classic internal injection). */
+  readonly virtualNetworkType: "External" | "Internal";
+  /** Subnet the service joins (delegated to Microsoft.Web/serverFarms for StandardV2, undelegated for classic tiers). */
+  readonly subnetId: pulumi.Input<string>;
+  /** Public network access of the service; `Disabled` only once the inbound endpoint exists. */
+  readonly publicNetworkAccess: "Enabled" | "Disabled";
+  /** Resources the service waits for: its subnet, every account endpoint's zone group, VNet links and peerings. */
+  readonly dependsOn: readonly pulumi.Resource[];
+  /** Optional. An inbound private endpoint (groupId Gateway) for clients in the network. */
+  readonly inboundPrivateEndpoint?: {
+    /** ARM name of the endpoint. */
+    readonly privateEndpointName: string;
+    /** Region of the endpoint's VNet. */
+    readonly location: string;
+    /** Private-endpoint subnet. */
+    readonly subnetId: pulumi.Input<string>;
+    /** Zone name (`privatelink.azure-api.net`). */
+    readonly zoneName: string;
+    /** Zone id. */
+    readonly zoneId: pulumi.Input<string>;
+  };
+}
+
 /** Arguments of the `AiGateway` component. */
 export interface AiGatewayArgs {
   /** Resource group for the API Management service and its telemetry resources. */
@@ -41,6 +66,8 @@ export interface AiGatewayArgs {
   readonly serviceName?: pulumi.Input<string>;
   /** Optional. Protect every child from deletion (the fleet's `protect`). Defaults to false. */
   readonly protect?: boolean;
+  /** Optional. The network the gateway joins (VNet integration or injection); absent: a public gateway on no network. */
+  readonly network?: GatewayNetworkArgs;
   /** Optional. Tags for the service and telemetry resources. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

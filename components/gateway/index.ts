@@ -5,6 +5,7 @@ import { DEFAULT_API_VERSION } from "../../gateway-policy";
 import type { AiGatewayArgs } from "./args";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
+import { createInboundEndpoint, serviceNetworkProperties } from "./network";
 import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor } from "./identity";
 import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS } from "./operations";
 import { createTelemetry } from "./telemetry";
@@ -73,10 +74,13 @@ export class AiGateway extends pulumi.ComponentResource {
         publisherName: config.publisher.name,
         publisherEmail: config.publisher.email,
         identity: { type: "SystemAssigned" },
+        ...serviceNetworkProperties(args.network),
         ...(args.tags === undefined ? {} : { tags: args.tags }),
       },
-      { parent: this, protect },
+      // On a network, the service waits for its subnet and the endpoints' DNS records (no DNS race).
+      { parent: this, protect, dependsOn: [...(args.network?.dependsOn ?? [])] },
     );
+    createInboundEndpoint(this, name, args.network, this.service, { resourceGroupName: args.resourceGroupName, protect });
     const serviceName = this.service.name;
     const scope = { resourceGroupName: args.resourceGroupName, serviceName };
     this.gatewayUrl = this.service.gatewayUrl;

@@ -13,6 +13,8 @@ export const types = {
   productPolicy: "azure-native:apimanagement:ProductPolicy",
   servicePolicy: "azure-native:apimanagement:Policy",
   namedValue: "azure-native:apimanagement:NamedValue",
+  privateEndpoint: "azure-native:network:PrivateEndpoint",
+  privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
 } as const;
 
 /** Resource types whose `value` input is an APIM policy document. */

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { effectiveBackendPriority } from "../../gateway-policy";
 import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
+import { GatewayNetworkSchema } from "./gateway-network";
 
 export const GATEWAY_CONFIG_KEY = "aoai-fleet:gateway";
 
@@ -139,6 +140,8 @@ export const gatewayConfigSchema = z
     defaultApiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: "an Azure OpenAI api-version such as 2024-10-21" }).optional(),
     /** Extension: Application Insights + APIM logger + diagnostic so token metrics land somewhere. */
     appInsights: z.strictObject({ samplingPercentage: percent.default(100) }).optional(),
+    /** Extension (issue 13): how the gateway joins aoai-fleet:fleet.network; see gateway-network.ts. */
+    network: GatewayNetworkSchema.optional(),
     routes: z.record(z.string().regex(ROUTE_NAME, { message: "letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)" }), routeSchema),
   })
   .superRefine((gateway, ctx) => {
