@@ -120,13 +120,30 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
     const charged = size.promptTokens + (s.request.operation === "embeddings" ? 0 : size.maxTokens);
     const earlier: RequestTrace[] = [];
     let retriesMade = 0;
+    const timeoutMs = client.timeoutSeconds * 1000;
+    const sdk = client.retries === "none" ? undefined : client.retries;
     for (;;) {
-      const { response, trace } = await handler({ request, caller: identity });
+      // An SDK gives up on an attempt after its timeout (APIConnectionTimeoutError) and may retry;
+      // the gateway keeps working on the abandoned attempt, whose answer nobody reads.
+      const call = handler({ request, caller: identity });
+      const raced = sdk === undefined ? await call : await Promise.race([call, clock.sleep(timeoutMs).then(() => "timeout" as const)]);
+      if (raced === "timeout" && sdk !== undefined) {
+        if (retriesMade < client.maxRetries) {
+          await clock.sleep(sdkRetryDelayMs(sdk, { transport: "timeout" }, retriesMade, jitter));
+          retriesMade++;
+          continue;
+        }
+        answered.set(id, (answered.get(id) ?? 0) + 1);
+        records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: clock.now() - t, chargedTokens: charged, size, clientCalls: retriesMade + 1, trace: { attempts: [], gatewayGenerated: false, oneWay: [], variables: { clientTimeout: String(timeoutMs) } }, earlierTraces: earlier });
+        return;
+      }
+      if (raced === "timeout") throw new Error("unreachable: a timeout without an SDK");
+      const { response, trace } = raced;
       const outcome: AttemptOutcome = { status: response.status, headers: response.headers };
       const failed = response.status === 408 || response.status === 409 || response.status === 429 || response.status >= 500;
-      if (failed && client.retries !== "none" && retriesMade < client.maxRetries && sdkShouldRetry(client.retries, outcome)) {
+      if (failed && sdk !== undefined && retriesMade < client.maxRetries && sdkShouldRetry(sdk, outcome)) {
         earlier.push(trace);
-        await clock.sleep(sdkRetryDelayMs(client.retries, outcome, retriesMade, jitter));
+        await clock.sleep(sdkRetryDelayMs(sdk, outcome, retriesMade, jitter));
         retriesMade++;
         continue;
       }

@@ -41,3 +41,32 @@ describe("client retries in the runner", () => {
     expect(sdk.summary.duplicated).toBe(0);
   });
 });
+
+describe("client timeouts", () => {
+  it("an SDK gives up on a slow attempt after its timeout and retries; the run still answers every request once", async () => {
+    const slow = validateScenario(
+      {
+        name: "slow",
+        seed: 1,
+        duration: "10s",
+        load: [{ at: 0, requestsPerSecond: 1 }],
+        request: { promptTokens: 50, maxTokens: 50, completionTokens: 10 },
+        latency: { baseMs: 5_000, perOutputTokenMs: 0, sigma: 0 },
+        client: { retries: "openai-node", timeoutSeconds: 1 },
+      },
+      "slow.yaml",
+    );
+    const { run, summary } = await simulate(ourSetup(false), slow);
+    expect(summary.requests).toBeGreaterThan(5);
+    for (const r of run.requests) {
+      expect(r.status).toBe(0);
+      expect(r.clientCalls).toBe(3);
+      expect(r.trace.variables.clientTimeout).toBe("1000");
+      // Three 1-s attempts and two backoffs of 0.5 s and 1 s (× 0.75–1).
+      expect(r.latencyMs).toBeGreaterThanOrEqual(3_000 + 375 + 750);
+      expect(r.latencyMs).toBeLessThanOrEqual(3_000 + 500 + 1_000 + 1);
+    }
+    expect(summary.unanswered).toBe(0);
+    expect(summary.duplicated).toBe(0);
+  });
+});
