@@ -17,7 +17,7 @@ import { defineBenchSuite } from "../registry";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const REGIONS = ["eastus", "eastus2", "westus", "westus3", "northcentralus", "southcentralus", "swedencentral", "francecentral", "germanywestcentral", "polandcentral"];
-const PAIRS = 4;
+const PAIRS = 6;
 const TARGET = 1.5;
 
 function config(regions: number, deployments: number): Record<string, unknown> {

@@ -3,6 +3,7 @@
 // (the issue's contract: { scenario: { strategy: { metric: { mean, sd, min, max } } } }) and the
 // markdown table in docs/simulator.md.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { loadScenarioFile } from "../../simulator/scenario/load";
 import { aggregate } from "../routing/aggregate";
@@ -37,8 +38,12 @@ defineBenchSuite({
     const simulateSeconds = (performance.now() - started) / 1000;
     print(`simulations took ${simulateSeconds.toFixed(0)} s of wall time`);
 
-    const cold = await coldStart(1000, 5);
-    print(`emulator from a fresh process: policy load ${cold.loadMs.toFixed(1)} ms (median); per request from the first: p50 ${cold.p50Ms.toFixed(3)} ms, p99 ${cold.p99Ms.toFixed(3)} ms (median over ${cold.processes} processes; worst p99 ${cold.worstP99Ms.toFixed(3)} ms)`);
+    const cold = await coldStart(1000, 7);
+    print(
+      `emulator from a fresh process: policy load and warm-up ${cold.loadMs.toFixed(1)} ms (median); first request ${cold.firstRequestMs.toFixed(3)} ms; ` +
+        `per-request medians over ${cold.processes} processes p50 ${cold.perRequestMedianP50Ms.toFixed(3)} ms, p99 ${cold.perRequestMedianP99Ms.toFixed(3)} ms; ` +
+        `raw per process p50 ${cold.p50Ms.toFixed(3)} ms, p99 ${cold.p99Ms.toFixed(3)} ms (median; worst ${cold.worstP99Ms.toFixed(3)} ms)`,
+    );
     // Without the canary: its single 600-RPM deployment would throttle 1,000 back-to-back requests.
     const loopback = await loopbackOverhead(ourSetup(false), 1000);
     print(`HTTP on loopback: through the gateway p50 ${loopback.gatewayP50Ms.toFixed(3)} ms / p99 ${loopback.gatewayP99Ms.toFixed(3)} ms; bare server p50 ${loopback.directP50Ms.toFixed(3)} ms / p99 ${loopback.directP99Ms.toFixed(3)} ms`);
@@ -47,7 +52,8 @@ defineBenchSuite({
     fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
     print(`wrote ${path.relative(process.cwd(), file)}`);
     const overhead =
-      `Emulator overhead (in-process, instant upstream, ${cold.processes} fresh processes × ${cold.requests} requests, every request counted from the first): policy load ${cold.loadMs.toFixed(1)} ms, then p50 ${cold.p50Ms.toFixed(3)} ms, p99 ${cold.p99Ms.toFixed(3)} ms per request (median of the processes; worst p99 ${cold.worstP99Ms.toFixed(3)} ms). ` +
+      `Emulator overhead (in-process, instant upstream, ${cold.processes} fresh processes × ${cold.requests} requests, every request counted from the first; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores): policy load and warm-up ${cold.loadMs.toFixed(1)} ms; first request ${cold.firstRequestMs.toFixed(3)} ms; ` +
+      `per request (median of each request over the processes, which drops moments a process was descheduled) p50 ${cold.perRequestMedianP50Ms.toFixed(3)} ms, p99 ${cold.perRequestMedianP99Ms.toFixed(3)} ms; raw wall time per process p50 ${cold.p50Ms.toFixed(3)} ms, p99 ${cold.p99Ms.toFixed(3)} ms (median; worst ${cold.worstP99Ms.toFixed(3)} ms). ` +
       `Over HTTP on loopback (900 sequential requests after warm-up, deployments answering in 0 ms): through the gateway p50 ${loopback.gatewayP50Ms.toFixed(2)} ms / p99 ${loopback.gatewayP99Ms.toFixed(2)} ms, to a bare HTTP server returning the same body p50 ${loopback.directP50Ms.toFixed(2)} ms / p99 ${loopback.directP99Ms.toFixed(2)} ms.`;
     const table = markdownTable(results, { seeds: SEEDS_PER_SCENARIO, overhead });
     // The same generated block in the simulator docs and the README, from this one run.

@@ -48,7 +48,7 @@ export function warmUpCalls(setup: SimSetup): GatewayCall[] {
 }
 
 /** Builds the twin and runs `calls` through it `rounds` times. */
-export async function warmUp(options: EmulatorOptions, build: (o: EmulatorOptions) => { handle(call: GatewayCall): Promise<unknown> }, calls: readonly GatewayCall[], rounds = 25): Promise<void> {
+export async function warmUp(options: EmulatorOptions, build: (o: EmulatorOptions) => { handle(call: GatewayCall): Promise<unknown> }, calls: readonly GatewayCall[], rounds = 300): Promise<void> {
   const upstreams = new UpstreamDirectory();
   for (const origin of options.upstreams.origins()) upstreams.set(origin, new CannedUpstream());
   const rng = options.rng.fork("warm-up");
