@@ -65,6 +65,10 @@ export interface GatewayStackOutputs {
   gatewayUrl: pulumi.Output<string>;
   /** Route names clients use as their deployment name. */
   routes: string[];
+  /** With `auth.subscriptionKeys`: a key for the gateway's product (secret; `pulumi stack output --show-secrets`). */
+  subscriptionKey?: pulumi.Output<string>;
+  /** With `appInsights`: the Application Insights component (the deploy workflow turns on metric dimensions there). */
+  appInsightsId?: pulumi.Output<string>;
 }
 
 /** Creates the gateway in front of `fleet`, in the fleet's resource group and primary location. */
@@ -88,5 +92,10 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
     ...(network ? { network } : {}),
     tags: { ...plan.tags },
   });
-  return { gatewayUrl: gateway.gatewayUrl, routes: Object.keys(config.routes).sort() };
+  return {
+    gatewayUrl: gateway.gatewayUrl,
+    routes: Object.keys(config.routes).sort(),
+    ...(gateway.subscriptionKey === undefined ? {} : { subscriptionKey: gateway.subscriptionKey }),
+    ...(gateway.appInsightsId === undefined ? {} : { appInsightsId: gateway.appInsightsId }),
+  };
 }

@@ -52,6 +52,11 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
           const length = typeof inputs.length === "number" ? inputs.length : 8;
           return { id: args.name, state: { ...inputs, result: deterministicSuffix(`${stack}/${args.name}`, length) } };
         }
+        case "random:index/randomPassword:RandomPassword": {
+          // A visible placeholder, never a usable key: offline plans must not look like they hold secrets.
+          const length = typeof inputs.length === "number" ? inputs.length : 16;
+          return { id: args.name, state: { ...inputs, result: `offline${deterministicSuffix(`${stack}/${args.name}`, Math.max(length - 7, 1))}` } };
+        }
         case "azure-native:resources:ResourceGroup": {
           const name = str(inputs.resourceGroupName, args.name);
           return { id: rgId(name), state: { ...inputs, name } };

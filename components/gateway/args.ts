@@ -19,7 +19,7 @@ export interface GatewayBackendTarget {
 
 /** One Azure OpenAI account of the fleet; the gateway identity gets "Cognitive Services OpenAI User" on it. */
 export interface GatewayAccount {
-  /** Region key of the account (one account per region); part of the role assignment's stable name. */
+  /** Region key of the account (one account per region); names the role assignment resource. */
   readonly region: string;
   /** ARM id of the account (the role assignment scope). */
   readonly accountId: pulumi.Input<string>;

@@ -4,6 +4,7 @@ import { accountKindsOption, isGovernedAccount } from "./accounts";
 import { listOf, stringAt, types } from "./inputs";
 import { endpointTargetsAccount, hasUnknownZoneIds, zoneGroupsOf, zoneNamesOf } from "./private-endpoints";
 import { defineStackRule, type Finding } from "./types";
+import { isType } from "./resource-kinds";
 
 /**
  * Azure OpenAI accounts are private: public network access disabled, and a private endpoint to
@@ -25,8 +26,8 @@ export const aoaiAccountEnforcePrivateEndpoint = defineStackRule({
     .strict(),
   validate(resources, options) {
     const findings: Finding[] = [];
-    const endpoints = resources.filter((r) => r.type === types.privateEndpoint);
-    for (const account of resources.filter((r) => r.type === types.account && isGovernedAccount(r, options.accountKinds))) {
+    const endpoints = resources.filter((r) => isType(r, types.privateEndpoint));
+    for (const account of resources.filter((r) => isType(r, types.account) && isGovernedAccount(r, options.accountKinds))) {
       const problems: string[] = [];
       const access = stringAt(account, "properties", "publicNetworkAccess");
       if (access !== "Disabled") {

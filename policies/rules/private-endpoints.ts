@@ -3,6 +3,7 @@
 // reports (property dependencies) decide.
 import { arrayAt, stringAt, types } from "./inputs";
 import type { PlannedResource } from "./types";
+import { isType } from "./resource-kinds";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -30,7 +31,7 @@ export function endpointTargetsAccount(endpoint: PlannedResource, account: Plann
 export function zoneGroupsOf(endpoint: PlannedResource, resources: readonly PlannedResource[]): PlannedResource[] {
   const name = stringAt(endpoint, "privateEndpointName")?.toLowerCase();
   return resources.filter((r) => {
-    if (r.type !== types.privateDnsZoneGroup) return false;
+    if (!isType(r, types.privateDnsZoneGroup)) return false;
     const target = stringAt(r, "privateEndpointName")?.toLowerCase();
     if (target !== undefined && name !== undefined) return target === name;
     return endpoint.urn !== undefined && (r.dependsOn ?? []).includes(endpoint.urn);

@@ -106,6 +106,27 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
     ]);
   });
 
+  it("blocks a versioned azure-native Deployment and a classic azure Deployment without a model version", async () => {
+    const versioned = { accountName: "hand-written", resourceGroupName: "rg", sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4o" }, versionUpgradeOption: "NoAutoUpgrade" } };
+    const classic = {
+      name: "chat",
+      cognitiveAccountId: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/hand-written",
+      model: { format: "OpenAI", name: "gpt-4o" },
+      sku: { name: "DataZoneStandard", capacity: 10 },
+      versionUpgradeOption: "NoAutoUpgrade",
+    };
+    for (const [type, props] of [["azure-native:cognitiveservices/v20250901:Deployment", versioned], ["azure:cognitive/deployment:Deployment", classic]] as const) {
+      expect(await diagnostics(analyzeRequest(type, "raw", props))).toEqual([
+        [
+          "aoai-deployment-missing-model-version",
+          "mandatory",
+          "Azure OpenAI model deployments must pin properties.model.version to an explicit version.\n" +
+            'Deployment "raw" does not set properties.model.version, so Azure deploys whatever version is the default and may swap it later; pin an explicit version from the model catalog, e.g. properties.model.version: "2024-11-20".',
+        ],
+      ]);
+    }
+  });
+
   it("applies the per-stack pack config (prod forbids auto-upgrade to new defaults, dev allows it)", async () => {
     const deployment = { accountName: "a", resourceGroupName: "rg", sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4.1", version: "2025-04-14" }, versionUpgradeOption: "OnceNewDefaultVersionAvailable" } };
     await configureWith(path.join(root, "policies", "config", "prod.json"));

@@ -78,11 +78,11 @@ describe("plan compliance step", () => {
   });
 
   it("fails prod (exit 1) when a pinned version retires within 90 days", async () => {
-    // gpt-4.1 2025-04-14 retires on 2027-04-14: 72 days after 2027-02-01.
-    process.env[TODAY_ENV] = "2027-02-01";
+    // gpt-5.4 2026-03-05 retires on 2027-09-02 (63 days after 2027-07-01), gpt-5.4-mini on 2027-09-21 (82 days).
+    process.env[TODAY_ENV] = "2027-07-01";
     const { code, text } = await plan("prod");
     expect(code).toBe(1);
-    expect(text).toMatch(/│ aoai-deployment-disallow-retiring-version\s+│ mandatory\s+│ contoso-ai-eastus2-chat\s+│ Deployment "contoso-ai-eastus2-chat" uses gpt-4\.1 version 2025-04-14/);
+    expect(text).toMatch(/│ aoai-deployment-disallow-retiring-version\s+│ mandatory\s+│ contoso-ai-eastus2-chat\s+│ Deployment "contoso-ai-eastus2-chat" uses gpt-5\.4 version 2026-03-05/);
     const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string; message: string }[] };
     const retiring = report.violations.filter((v) => v.ruleId === "aoai-deployment-disallow-retiring-version");
     expect(retiring.map((v) => v.resourceName)).toEqual([
@@ -96,7 +96,7 @@ describe("plan compliance step", () => {
       "contoso-ai-westus3-chat-std",
     ]);
     expect(retiring[1]?.message).toBe(
-      'Deployment "contoso-ai-eastus2-chat" uses gpt-4.1 version 2025-04-14 (DataZoneProvisionedManaged), which retires on 2027-04-14 (in 72 days, within the 90-day window); move to a newer version before then.',
+      'Deployment "contoso-ai-eastus2-chat" uses gpt-5.4 version 2026-03-05 (DataZoneProvisionedManaged), which retires on 2027-09-02 (in 63 days, within the 90-day window); move to a newer version before then.',
     );
   });
 
@@ -147,11 +147,11 @@ describe("plan compliance step", () => {
   it("uses the plan's --today for the guardrails too, not only for the program", async () => {
     delete process.env[TODAY_ENV];
     const lines: string[] = [];
-    const code = await planCommand("prod", { out, today: "2027-02-01" }, (l = "") => lines.push(l));
+    const code = await planCommand("prod", { out, today: "2027-07-01" }, (l = "") => lines.push(l));
     expect(code).toBe(1);
     const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string; message: string }[] };
     expect(report.violations.find((v) => v.resourceName === "contoso-ai-eastus2-chat" && v.ruleId === "aoai-deployment-disallow-retiring-version")?.message).toBe(
-      'Deployment "contoso-ai-eastus2-chat" uses gpt-4.1 version 2025-04-14 (DataZoneProvisionedManaged), which retires on 2027-04-14 (in 72 days, within the 90-day window); move to a newer version before then.',
+      'Deployment "contoso-ai-eastus2-chat" uses gpt-5.4 version 2026-03-05 (DataZoneProvisionedManaged), which retires on 2027-09-02 (in 63 days, within the 90-day window); move to a newer version before then.',
     );
   });
 

@@ -28,7 +28,10 @@ export interface TierNetworking {
   readonly summary: string;
 }
 
-export const TIER_NETWORKING: Readonly<Record<GatewaySku, TierNetworking>> = {
+/** Every APIM tier Microsoft documents: the deployable ones plus PremiumV2, which the config refuses. */
+export type ApimTier = GatewaySku | "PremiumV2";
+
+export const TIER_NETWORKING: Readonly<Record<ApimTier, TierNetworking>> = {
   Consumption: { azureModes: [], modes: [], inboundPrivateEndpoint: false, summary: "Consumption has no VNet injection, no outbound integration and no private endpoint" },
   Basic: { azureModes: [], modes: [], inboundPrivateEndpoint: false, summary: "classic Basic has only an inbound private endpoint, no outbound path into a VNet" },
   Standard: { azureModes: [], modes: [], inboundPrivateEndpoint: false, summary: "classic Standard has only an inbound private endpoint, no outbound path into a VNet" },
