@@ -9,6 +9,7 @@ import { designGateway, type InventoryEntry } from "../components/gateway/design
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
 import { FleetConfigError } from "../stacks/config/errors";
 import type { CircuitBreakerRule, WeightedChoice } from "./emulator/backends";
+import { EMULATED_GATEWAY_ORIGIN } from "./emulator/emulator";
 import { unsignedJwt } from "./emulator/guards";
 import type { CallerIdentity } from "./gateway-types";
 import { parseIsoDuration } from "./scenario/duration";
@@ -25,6 +26,8 @@ export interface SimSetup {
   /** Label in reports (the strategy or stack). */
   label: string;
   policyXml: string;
+  /** The gateway's other APIs (the shadow relay), run by the same emulator: pass as `siblingApis`. */
+  siblingApis?: Array<{ apiPath: string; policyXml: string }>;
   namedValues: Map<string, string>;
   backends: WorldBackend[];
   pools: WorldPool[];
@@ -32,6 +35,8 @@ export interface SimSetup {
   routes: Record<string, RouteSetup>;
   /** Headers a caller sends (bearer token or subscription key), matching the gateway's auth. */
   callerHeaders: (caller: CallerIdentity) => Record<string, string>;
+  /** A caller `aoai-fleet:gateway.overrides` allows to steer (smoke tests), when anyone is allowed. */
+  steeringCaller?: { identity: CallerIdentity; headers: Record<string, string> };
   /** How pools choose inside a priority tier (default weighted random). */
   weightedChoice?: WeightedChoice;
 }
@@ -59,27 +64,52 @@ export function breakerFromConfig(cb: NonNullable<GatewayConfig["circuitBreaker"
   };
 }
 
-export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity) => Record<string, string> {
+/** Extra token claims a simulated caller may carry (app roles, its client app, delegated scopes). */
+export interface CallerClaims {
+  roles?: string[];
+  azp?: string;
+  scp?: string;
+}
+
+export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity, claims?: CallerClaims) => Record<string, string> {
   const auth = config.auth;
   if ("entra" in auth) {
     const aud = auth.entra.audiences[0]!;
     // Unsigned: the emulator reads claims and says plainly that it does not verify signatures.
     const iss = `https://login.microsoftonline.com/${auth.entra.tenantId}/v2.0`;
-    return (c) => ({ authorization: `Bearer ${unsignedJwt({ iss, tid: auth.entra.tenantId, aud, oid: c.userId, sub: c.userId, exp: 4_102_444_800 })}` });
+    // Simulated callers carry what the gateway requires: a client app it allows, the roles and scopes it asks for.
+    const required: CallerClaims = {
+      ...(auth.entra.clientApplicationIds ? { azp: auth.entra.clientApplicationIds[0]! } : {}),
+      ...(auth.entra.requiredClaims?.roles ? { roles: [auth.entra.requiredClaims.roles[0]!] } : {}),
+      ...(auth.entra.requiredClaims?.scopes ? { scp: auth.entra.requiredClaims.scopes[0]! } : {}),
+    };
+    return (c, claims = {}) => {
+      const roles = [...new Set([...(required.roles ?? []), ...(claims.roles ?? [])])];
+      const token = unsignedJwt({ iss, tid: auth.entra.tenantId, aud, oid: c.userId, sub: c.userId, exp: 4_102_444_800, ...required, ...claims, ...(roles.length > 0 ? { roles } : {}) });
+      return { authorization: `Bearer ${token}` };
+    };
   }
   return (c) => ({ "api-key": `key-${c.subscriptionId}` });
 }
 
-/** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
-export function loadStackSetup(stack: string, options: { today?: Date; configFile?: string } = {}): SimSetup {
-  assertStackName(stack);
-  const file = options.configFile ?? stackConfigFile(stack);
+/** A caller the overrides allow (first subscription id, client app or role), for smoke tests. */
+export function steeringCallerFor(config: GatewayConfig): SimSetup["steeringCaller"] {
+  const o = config.overrides;
+  if (!o) return undefined;
+  const headers = callerHeadersFor(config);
+  const identity: CallerIdentity = { subscriptionId: o.subscriptionIds?.[0] ?? "", userId: "oid-smoke-tests", ip: "10.0.0.9" };
+  const claims: CallerClaims = o.clientApplicationIds ? { azp: o.clientApplicationIds[0]! } : o.roles ? { roles: [o.roles[0]!] } : {};
+  return { identity, headers: headers(identity, claims) };
+}
+
+/** A stack file's fleet plan, gateway config and gateway design, computed as `plan` does (pure). */
+export function designStackFile(file: string, today: Date) {
   const config = readStackConfigFile(file);
   const rawGateway = config[GATEWAY_CONFIG_KEY];
   if (rawGateway === undefined) {
     throw new FleetConfigError([{ path: GATEWAY_CONFIG_KEY, message: `is not set in ${file}; the simulator runs the gateway's generated policy, so the stack needs a gateway (see docs/simulator.md)` }]);
   }
-  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today: options.today ?? new Date() });
+  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today });
   const gateway = parseGatewayConfig(rawGateway);
   const deployments = plannedInventory(plan);
   const regionsByDeployment = new Map<string, string[]>();
@@ -88,17 +118,21 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
   const accountUrl = (region: string) => `https://${plan.name}-${region}.openai.azure.com/openai`;
   const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.region) }));
-  const design = designGateway(gateway, inventory);
-  const backends: WorldBackend[] = deployments.map((d) => ({
-    backendId: `${d.name}-${d.region}`,
-    deployment: d.name,
-    region: d.region,
-    model: d.model,
-    capacity: d.capacity,
-    tpm: d.tpm ?? 0,
-    rpm: d.rpm,
-    url: `${accountUrl(d.region)}/deployments/${d.name}`,
-  }));
+  return { plan, gateway, deployments, accountUrl, design: designGateway(gateway, inventory) };
+}
+
+/** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
+export function loadStackSetup(stack: string, options: { today?: Date; configFile?: string } = {}): SimSetup {
+  assertStackName(stack);
+  const file = options.configFile ?? stackConfigFile(stack);
+  const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date());
+  const deploymentOf = new Map(deployments.map((d) => [`${d.name}@${d.region}`, d]));
+  // Every Single the design creates, shadow-only twins included (same URL, their own breaker).
+  const backends: WorldBackend[] = design.singles.map((single) => {
+    const d = deploymentOf.get(`${single.deployment}@${single.region}`);
+    if (!d) throw new Error(`simulator: backend ${single.id} names ${single.deployment} in ${single.region}, which the plan does not have`);
+    return { backendId: single.id, deployment: d.name, region: d.region, model: d.model, capacity: d.capacity, tpm: d.tpm ?? 0, rpm: d.rpm, url: `${accountUrl(d.region)}/deployments/${d.name}` };
+  });
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
   const routes: Record<string, RouteSetup> = {};
   for (const [name, route] of Object.entries(gateway.routes)) {
@@ -118,13 +152,25 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   return {
     label: stack,
     policyXml: design.apiPolicy.xml,
-    namedValues: new Map(design.namedValues.map((v) => [v.id, v.value])),
+    siblingApis: design.shadowRelay ? [{ apiPath: design.shadowRelay.apiPath, policyXml: design.shadowRelay.policy.xml }] : [],
+    namedValues: new Map([...design.namedValues.map((v) => [v.id, v.value] as [string, string]), ...relayNamedValues(design)]),
     backends,
     pools,
     ...(gateway.circuitBreaker ? { breaker: breakerFromConfig(gateway.circuitBreaker) } : {}),
     routes,
     callerHeaders: callerHeadersFor(gateway),
+    ...(gateway.overrides ? { steeringCaller: steeringCallerFor(gateway) } : {}),
   };
+}
+
+/** The relay's named values as the emulated gateway sees them: its own origin and a local key. */
+export function relayNamedValues(design: { shadowRelay?: { apiPath: string; urlNamedValue: string; keyNamedValue: string } }): Array<[string, string]> {
+  const relay = design.shadowRelay;
+  if (!relay) return [];
+  return [
+    [relay.urlNamedValue, `${EMULATED_GATEWAY_ORIGIN}/${relay.apiPath}`],
+    [relay.keyNamedValue, "emulated-shadow-relay-key"],
+  ];
 }
 
 /** Backends some pool of the gateway can send to (the ones a backends file has to map). */

@@ -42,7 +42,7 @@ export async function emulatorRequestTimes(setup: SimSetup, n: number): Promise<
   for (const p of setup.pools) entities.set(p.poolId, { type: "Pool", members: p.members.map((m) => ({ id: m.backendId, priority: m.priority, weight: m.weight })) });
   const rng = new Rng(5);
   const loadStart = performance.now();
-  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, backends: new BackendRegistry(entities, rng), upstreams: directory, namedValues: setup.namedValues, clock: new RealClock(), rng, apiPath: "openai", region: "local" });
+  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, siblingApis: setup.siblingApis, backends: new BackendRegistry(entities, rng), upstreams: directory, namedValues: setup.namedValues, clock: new RealClock(), rng, apiPath: "openai", region: "local" });
   // What the local gateway does before it listens (simulator/http/server.ts).
   await emulator.warmUp(warmUpCalls(setup));
   const loadMs = performance.now() - loadStart;

@@ -11,6 +11,7 @@ import {
   expr,
   PolicyLimitError,
   renderPolicy,
+  SHADOW_RELAY,
   type BackendInventory,
   type EdgeSpec,
   type PolicyDocument,
@@ -39,8 +40,10 @@ export interface InventoryEntry {
 
 /** A `Single` APIM backend: one deployment × region. */
 export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAiUrl"> {
-  /** APIM backend id (`<deployment>-<region>`). */
+  /** APIM backend id (`<deployment>-<region>`, or `<deployment>-<region>-shadow`; hashed when over 80 characters). */
   readonly id: string;
+  /** Set on shadow-only twins: the production backend id whose URL it shares (its breaker is its own). */
+  readonly shadowOf?: string;
 }
 
 /** One member of a pool. */
@@ -83,6 +86,18 @@ export interface PolicyDocumentDesign {
   readonly xml: string;
 }
 
+/** The shadow relay API (present when a route has a shadow): where shadow copies land. */
+export interface ShadowRelayDesign {
+  /** API id and URL suffix (`openai-shadow`). */
+  readonly apiPath: string;
+  /** Its policy (dispatch, budget, credentials, metrics, forward through `<route>-shadow`). */
+  readonly policy: PolicyDocumentDesign;
+  /** Plain named value the primary policy reads: `<gateway URL>/<apiPath>`. */
+  readonly urlNamedValue: string;
+  /** Secret named value with the relay subscription's key. */
+  readonly keyNamedValue: string;
+}
+
 /** Everything decided before any resource exists. */
 export interface GatewayDesign {
   readonly singles: readonly SingleBackendDesign[];
@@ -92,6 +107,8 @@ export interface GatewayDesign {
   readonly apiPolicy: PolicyDocumentDesign;
   /** One standalone policy per route, in route-name order (plan output and review). */
   readonly routePolicies: readonly PolicyDocumentDesign[];
+  /** The shadow relay, when any route has a shadow. */
+  readonly shadowRelay?: ShadowRelayDesign;
   /** Non-fatal notes from the policy engine. */
   readonly warnings: readonly string[];
 }
@@ -113,11 +130,15 @@ export function routeSpecs(config: GatewayConfig): RouteSpec[] {
     }));
 }
 
-/** Edge settings (auth, token limits) shared by every route. */
+/** Edge settings (auth, token limits, overrides, exposure) shared by every route. */
 export function edgeSpec(config: GatewayConfig): EdgeSpec {
+  const entra = "entra" in config.auth;
   return {
     auth: config.auth,
-    ...(config.limits ? { limits: config.limits } : {}),
+    // The counter key defaults to the caller: the token's oid with Entra, the subscription with keys.
+    ...(config.limits ? { limits: { ...config.limits, counterKey: config.limits.counterKey ?? (entra ? "user" : "subscription") } } : {}),
+    ...(config.overrides ? { overrides: config.overrides } : {}),
+    ...(config.expose ? { expose: config.expose } : {}),
     ...(config.defaultApiVersion === undefined ? {} : { defaultApiVersion: config.defaultApiVersion }),
   };
 }
@@ -140,13 +161,21 @@ function backendInventory(inventory: readonly InventoryEntry[]): BackendInventor
  * Each `Single` backend's URL ends in `/openai/deployments/<its deployment>` and the forwarded path
  * is rewritten to what follows `/deployments/<route>` in the client's URL. That is what lets a
  * route named `chat` pool deployments named `chat` and `chat-std`: whichever member is picked gets
- * its own deployment name. The rewrite goes right before the final `set-backend-service`.
+ * its own deployment name. The rewrite goes right before the final `set-backend-service`, after the
+ * client's credentials were stripped, and carries the query string explicitly
+ * (`copy-unmatched-params="false"`): what is forwarded is the request as the policy left it — default
+ * `api-version` in, `?api-key=` out — whatever APIM would copy from the original URL.
  */
-function withMemberDeploymentPath(document: PolicyDocument): PolicyDocument {
-  const rewrite: Statement = { kind: "rewrite-uri", template: expr.pathAfterDeployment(), copyUnmatchedParams: true };
+export function withMemberDeploymentPath(document: PolicyDocument): PolicyDocument {
+  const rewrite: Statement = { kind: "rewrite-uri", template: expr.concat(expr.pathAfterDeployment(), expr.ctx("queryString")), copyUnmatchedParams: false };
   const last = document.inbound.map((statement) => statement.kind).lastIndexOf("set-backend-service");
   if (last < 0) throw new Error("gateway design: the generated policy has no set-backend-service in inbound");
   return { ...document, inbound: [...document.inbound.slice(0, last), rewrite, ...document.inbound.slice(last)] };
+}
+
+/** The policy document exactly as the component deploys it (every post-processing step applied), as XML. */
+export function deployedPolicyXml(document: PolicyDocument): string {
+  return renderPolicy(withMemberDeploymentPath(document));
 }
 
 /** Runs the policy engine; its limit errors become stack-config errors (exit 2, path named). */
@@ -180,15 +209,30 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
   const edge = edgeSpec(config);
   const backends = backendInventory(inventory);
   const gateway = engine(() => composeGatewayPolicy({ routes, edge, inventory: backends }));
-  const apiPolicy = { scope: "api", xml: renderPolicy(withMemberDeploymentPath(gateway.document)) };
+  const apiPolicy = { scope: "api", xml: deployedPolicyXml(gateway.document) };
   checkTierPolicySize(config, apiPolicy, "aoai-fleet:gateway.routes");
   const routePolicies = routes.map((route) => {
     const result = engine(() => composeRoutePolicy(route, edge, backends));
-    return { scope: route.name, xml: renderPolicy(withMemberDeploymentPath(result.document)) };
+    return { scope: route.name, xml: deployedPolicyXml(result.document) };
   });
+  const singles: SingleBackendDesign[] = inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region) }));
+  const byId = new Map(singles.map((single) => [single.id, single]));
+  const shadowSingles: SingleBackendDesign[] = (gateway.shadow?.backends ?? []).map((twin) => {
+    const production = byId.get(twin.of);
+    if (!production) throw new Error(`gateway design: shadow backend ${twin.backendId} names unknown backend ${twin.of}`);
+    return { ...production, id: twin.backendId, shadowOf: twin.of };
+  });
+  const shadowRelay: ShadowRelayDesign | undefined = gateway.shadow
+    ? {
+        apiPath: SHADOW_RELAY.apiPath,
+        policy: { scope: SHADOW_RELAY.apiPath, xml: deployedPolicyXml(gateway.shadow.document) },
+        urlNamedValue: SHADOW_RELAY.urlNamedValue,
+        keyNamedValue: SHADOW_RELAY.keyNamedValue,
+      }
+    : undefined;
   return {
-    singles: inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region) })),
-    pools: gateway.pools.map((pool) => ({
+    singles: [...singles, ...shadowSingles],
+    pools: [...gateway.pools, ...(gateway.shadow?.pools ?? [])].map((pool) => ({
       id: pool.poolId,
       route: pool.route,
       role: pool.side,
@@ -197,6 +241,7 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
     namedValues: gateway.namedValues.map((value) => ({ id: value.name, value: value.value, purpose: `${value.description} Allowed: ${value.allowed}.` })),
     apiPolicy,
     routePolicies,
+    ...(shadowRelay ? { shadowRelay } : {}),
     warnings: gateway.warnings,
   };
 }

@@ -13,8 +13,8 @@ export class PolicyModelError extends Error {
   }
 }
 
-/** `int-or-expr`: an integer literal, or a typed expression evaluated per request (e.g. a duration from a header). */
-export type AttrType = "value" | "string" | "int" | "int-or-expr" | "bool" | { enum: readonly string[] };
+/** `intValue`: an integer literal or a typed expression (e.g. retry `count`). */
+export type AttrType = "value" | "string" | "int" | "intValue" | "bool" | { enum: readonly string[] };
 
 export interface AttrSpec {
   /** XML attribute name. */
@@ -46,14 +46,13 @@ export function encodeAttr(spec: AttrSpec, value: unknown, path: string): string
       throw new PolicyModelError(path, `attribute ${spec.attr}=${JSON.stringify(value)} does not allow expressions; use printable ASCII that neither starts with "@" nor contains "{{"`);
     return value;
   }
-  if (t === "int" || (t === "int-or-expr" && typeof value !== "object")) {
+  if (t === "int" || (t === "intValue" && typeof value === "number")) {
     if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer, got ${JSON.stringify(value)}`);
     return String(value);
   }
-  if (t === "int-or-expr") {
-    const v = value as Value;
-    if (typeof v !== "object" || v.kind === "raw" || v.kind === "string") throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer or a typed expression`);
-    return renderValue(v);
+  if (t === "intValue") {
+    if (typeof value !== "object" || value === null || (value as Value & object).kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer or a typed expression, got ${JSON.stringify(value)}`);
+    return renderValue(value as Value);
   }
   if (t === "bool") {
     if (typeof value !== "boolean") throw new PolicyModelError(path, `attribute ${spec.attr} must be a boolean, got ${JSON.stringify(value)}`);
@@ -68,10 +67,14 @@ export function decodeAttr(spec: AttrSpec, text: string, path: string): unknown 
   const t = spec.type;
   if (t === "value") return parseValue(text);
   if (t === "string") return text;
-  if (t === "int-or-expr" && text.startsWith("@")) return parseValue(text);
-  if (t === "int" || t === "int-or-expr") {
+  if (t === "int" || (t === "intValue" && !text.startsWith("@"))) {
     if (!/^-?[0-9]+$/.test(text)) throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be an integer`);
     return Number(text);
+  }
+  if (t === "intValue") {
+    const parsed = parseValue(text);
+    if (typeof parsed === "string" || parsed.kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be an integer or a typed expression`);
+    return parsed;
   }
   if (t === "bool") {
     if (text !== "true" && text !== "false") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be true or false`);

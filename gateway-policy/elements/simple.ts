@@ -49,10 +49,13 @@ export const simpleCodecs: ElementCodec[] = [
       name,
       attrs: [
         { attr: "counter-key", field: "counterKey", type: "value", required: true },
-        { attr: "tokens-per-minute", field: "tokensPerMinute", type: "int", required: true },
+        { attr: "tokens-per-minute", field: "tokensPerMinute", type: "int" },
+        { attr: "token-quota", field: "tokenQuota", type: "int" },
+        { attr: "token-quota-period", field: "tokenQuotaPeriod", type: { enum: ["Hourly", "Daily", "Weekly", "Monthly", "Yearly"] } },
         { attr: "estimate-prompt-tokens", field: "estimatePromptTokens", type: "bool", required: true },
         { attr: "retry-after-header-name", field: "retryAfterHeaderName", type: "string" },
         { attr: "remaining-tokens-header-name", field: "remainingTokensHeaderName", type: "string" },
+        { attr: "remaining-quota-tokens-header-name", field: "remainingQuotaTokensHeaderName", type: "string" },
         { attr: "tokens-consumed-header-name", field: "tokensConsumedHeaderName", type: "string" },
       ],
     }),
@@ -81,7 +84,7 @@ export const simpleCodecs: ElementCodec[] = [
     attrs: [
       { attr: "key", field: "key", type: "value", required: true },
       { attr: "value", field: "value", type: "value", required: true },
-      { attr: "duration", field: "duration", type: "int-or-expr", required: true },
+      { attr: "duration", field: "duration", type: "intValue", required: true },
       { attr: "caching-type", field: "cachingType", type: CACHING_TYPES },
     ],
   },

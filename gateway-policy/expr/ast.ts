@@ -16,14 +16,16 @@ export type ContextProperty =
   | "ipAddress" // context.Request.IpAddress
   | "backendHost" // context.Request.Url.Host (after forward-request: the member that served)
   | "originalQueryString" // context.Request.OriginalUrl.QueryString
+  | "queryString" // context.Request.Url.QueryString (the request as it will be forwarded, after inbound changes)
   | "region" // context.Deployment.Region
   | "apiId" // context.Api.Id
   | "operationId" // context.Operation.Id
-  | "lastErrorReason"; // context.LastError?.Reason ?? ""
+  | "lastErrorReason" // context.LastError?.Reason ?? ""
+  | "lastErrorSource"; // context.LastError?.Source ?? "" (the policy element that failed)
 
 export const CONTEXT_PROPERTIES: readonly ContextProperty[] = [
-  "requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString",
-  "region", "apiId", "operationId", "lastErrorReason",
+  "requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString", "queryString",
+  "region", "apiId", "operationId", "lastErrorReason", "lastErrorSource",
 ];
 
 export type Expr =
@@ -64,7 +66,9 @@ export type Expr =
   | { kind: "not"; operand: Expr }
   | { kind: "conditional"; test: Expr; whenTrue: Expr; whenFalse: Expr }
   /** String concatenation with `+`. */
-  | { kind: "concat"; parts: Expr[] };
+  | { kind: "concat"; parts: Expr[] }
+  /** `haystack.Contains(needle)` on strings (ordinal). */
+  | { kind: "contains"; haystack: Expr; needle: Expr };
 
 export type ExprKind = Expr["kind"];
 

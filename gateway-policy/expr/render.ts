@@ -29,10 +29,12 @@ const CONTEXT_CODE: Record<ContextProperty, { code: string; atomic: boolean }> =
   ipAddress: { code: "context.Request.IpAddress", atomic: true },
   backendHost: { code: "context.Request.Url.Host", atomic: true },
   originalQueryString: { code: "context.Request.OriginalUrl.QueryString", atomic: true },
+  queryString: { code: "context.Request.Url.QueryString", atomic: true },
   region: { code: "context.Deployment.Region", atomic: true },
   apiId: { code: "context.Api.Id", atomic: true },
   operationId: { code: "context.Operation.Id", atomic: true },
   lastErrorReason: { code: 'context.LastError?.Reason ?? ""', atomic: false },
+  lastErrorSource: { code: 'context.LastError?.Source ?? ""', atomic: false },
 };
 export const contextCode = (p: ContextProperty): string => CONTEXT_CODE[p].code;
 
@@ -116,6 +118,8 @@ class Renderer {
       case "concat":
         if (e.parts.length < 2) throw new Error("concat: needs at least two parts");
         return { code: e.parts.map((p) => this.operand(p)).join(" + "), atomic: false };
+      case "contains":
+        return { code: `${this.operand(e.haystack)}.Contains(${this.render(e.needle).code})`, atomic: true };
     }
   }
 

@@ -1,96 +1,73 @@
 // Strategy composition: route specs + edge + inventory → policy AST, pools and named values.
-import type { Statement } from "../ast";
-import { concat, ctx, eq, lt, matchedParameter, pathAfterDeployment, randomBelow, retryableFailure, str, variable } from "../expr/helpers";
-import { checkPolicySize, checkRetryCount, gatewayPath, LIMITS, PolicyLimitError } from "../limits";
+// The order of the inbound steps is the contract (docs/gateway-policy.md):
+//   auth → caller → api-version → [override inputs] → route selection (404 for unknown routes) →
+//   token limit → retry count → overrides counted and stripped → credentials → shadow copy →
+//   token metrics → set-backend-service.
+import type { PolicyDocument, Statement } from "../ast";
+import { eq, matchedParameter, str, variable } from "../expr/helpers";
+import { checkPolicySize, gatewayPath, PolicyLimitError } from "../limits";
 import { renderPolicy } from "../render";
-import { edgeInbound, managedIdentityStatements, NAMES, servedByHeaders, tokenMetricStatements } from "./edge";
+import { credentialStatements } from "./credentials";
+import { audiencesOf, edgeInbound, entraOf, NAMES, tokenMetricStatements } from "./edge";
+import { responseHeaderStatements } from "./exposure";
+import { checkGeneratedNames } from "./names";
+import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
+import { DEFAULT_TIMEOUT_SECONDS, forwardWithRetry, retryCountFor, retryCountStatements } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
+import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
+import { tokenLimitStatements } from "./token-limit";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
 import { validateEdge, validateRoute } from "./validate";
 
-export const DEFAULT_TIMEOUT_SECONDS = 120;
-const SHADOW_TIMEOUT_SECONDS = 30;
+export { DEFAULT_TIMEOUT_SECONDS, retryCountFor };
 
-/** Retries after the first attempt: one per extra member of the largest pool, clamped to 1–50. */
-export function retryCountFor(route: RouteSpec, pools: PoolDefinition[]): number {
-  const count = route.retryCount ?? Math.min(LIMITS.retryCount.max, Math.max(1, Math.max(...pools.map((p) => p.members.length)) - 1));
-  checkRetryCount(count, gatewayPath("routes", route.name, "retryCount"));
-  return count;
-}
-
-function shadowStatements(route: RouteSpec, inventory: BackendInventory): Statement[] {
-  const s = route.shadow;
-  if (!s || s.percent === 0) return [];
-  // Largest-capacity region takes the copies; ties broken by backend id so output is deterministic.
-  const [targetBackend] = inventory.backends
-    .filter((b) => b.deployment === s.deployment)
-    .sort((a, b) => b.capacity - a.capacity || a.backendId.localeCompare(b.backendId));
-  if (!targetBackend?.url) throw new PolicyLimitError(gatewayPath("routes", route.name, "shadow", "deployment"), `no backend with a url serves ${s.deployment}`);
-  const base = `${targetBackend.url.replace(/\/+$/, "")}/deployments/${s.deployment}`;
-  return [
-    {
-      kind: "choose",
-      when: [
-        {
-          condition: lt(randomBelow(100), { kind: "int", value: s.percent }),
-          policies: [
-            {
-              // Fire-and-forget: the client's response never waits on or fails by the copy.
-              kind: "send-one-way-request",
-              mode: "copy",
-              timeout: SHADOW_TIMEOUT_SECONDS,
-              url: concat(str(base), pathAfterDeployment(), ctx("originalQueryString")),
-              headers: [
-                { kind: "set-header", name: "Authorization", existsAction: "override", values: [concat(str("Bearer "), variable(NAMES.msiTokenVar, "string"))] },
-                { kind: "set-header", name: NAMES.shadowOfHeader, existsAction: "override", values: [ctx("requestId")] },
-              ],
-            },
-          ],
-        },
-      ],
-    },
-  ];
-}
-
-const forwardWithRetry = (planned: PlannedRoute): Statement => ({
-  kind: "retry",
-  condition: retryableFailure(),
-  count: planned.retryCount,
-  // Retry at once: each failure trips that member's circuit breaker, so the next pick avoids it.
-  interval: 0,
-  firstFastRetry: true,
-  policies: [
-    // Re-select inside the loop so every attempt draws a fresh (healthy) pool member.
-    { kind: "set-backend-service", backendId: targetPool(planned) },
-    { kind: "forward-request", timeout: planned.route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, bufferRequestBody: true },
-  ],
-});
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 interface PlannedRoute {
   route: RouteSpec;
   pools: PoolDefinition[];
-  retryCount: number;
+  shadow: PlannedShadow | undefined;
 }
-
-/** The chosen pool id; the fallback is the route's first pool (never read in practice: selection always sets it). */
-const targetPool = (planned: PlannedRoute) => variable(NAMES.targetVar, "string", planned.pools[0]?.poolId ?? "");
 
 function planRoute(route: RouteSpec, inventory: BackendInventory): PlannedRoute {
   validateRoute(route, inventory);
   const pools = planPools(route, inventory);
-  return { route, pools, retryCount: retryCountFor(route, pools) };
+  return { route, pools, shadow: planShadow(route, inventory, pools) };
 }
 
-function finish(document: StrategyResult["document"], planned: PlannedRoute[], path: string): StrategyResult {
+const setBackend = (): Statement => ({ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") });
+const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+
+/** Route-specific statements after dispatch run only for requests of that route. */
+function wrapForRoute(route: string, statements: Statement[]): Statement[] {
+  if (statements.length === 0) return [];
+  return [{ kind: "choose", when: [{ condition: eq(variable(NAMES.routeVar, "string"), str(route)), policies: statements }] }];
+}
+
+function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpec, inventory: BackendInventory, path: string): StrategyResult {
   const warnings = checkPolicySize(renderPolicy(document), path);
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
       warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
   }
+  const entra = entraOf(edge);
+  if (entra && !audiencesOf(entra).some((a) => GUID.test(a)))
+    warnings.push(
+      `${gatewayPath("auth", "entra", "audiences")}: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI`,
+    );
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
-    warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header`);
-  return { document, pools: planned.flatMap((p) => p.pools), namedValues: planned.flatMap((p) => routeNamedValues(p.route)), warnings };
+    warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header (allowed callers, see overrides)`);
+  const shadows = planned.flatMap((p) => (p.shadow ? [p.shadow] : []));
+  const pools = planned.flatMap((p) => p.pools);
+  const namedValues = planned.flatMap((p) => routeNamedValues(p.route));
+  // Routes shadowing the same deployment share its shadow twins (one per region); each has its own pool.
+  const twins = [...new Map(shadows.flatMap((s) => s.backends).map((b) => [b.backendId, b])).values()];
+  const shadow = shadows.length > 0 ? { document: composeShadowRelayPolicy(shadows, edge), pools: shadows.map((s) => s.pool), backends: twins } : undefined;
+  // Pools, shadow twins and the deployments' own backends share APIM's backend namespace.
+  const backendIds = [...inventory.backends.map((b) => b.backendId), ...[...pools, ...(shadow?.pools ?? [])].map((p) => p.poolId), ...(shadow?.backends.map((b) => b.backendId) ?? [])];
+  checkGeneratedNames({ backendIds, namedValues: namedValues.map((v) => v.name) }, path);
+  return { document, pools, namedValues, ...(shadow ? { shadow } : {}), warnings };
 }
 
 /** One route with the edge policies, as a standalone document (what a single-route API would attach). */
@@ -98,40 +75,47 @@ export function composeRoutePolicy(route: RouteSpec, edge: EdgeSpec, inventory: 
   validateEdge(edge);
   const planned = planRoute(route, inventory);
   const withVariant = route.abTest !== undefined;
-  const document = {
+  const document: PolicyDocument = {
     inbound: [
-      { kind: "base" } as Statement,
+      { kind: "base" },
       ...edgeInbound(edge),
-      ...managedIdentityStatements(),
-      ...selectionStatements(route),
-      ...shadowStatements(route, inventory),
+      ...overrideInputStatements(edge),
+      ...selectionStatements(route, steeringEnabled(edge)),
+      ...tokenLimitStatements(edge),
+      ...retryCountStatements(route, planned.pools),
+      ...overrideCleanupStatements(edge),
+      ...credentialStatements(),
+      ...shadowCopyStatements(route),
       ...tokenMetricStatements(edge, withVariant),
-      { kind: "set-backend-service", backendId: targetPool(planned) } as Statement,
+      setBackend(),
     ],
-    backend: [forwardWithRetry(planned)],
-    outbound: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, true)],
-    onError: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, false)],
+    backend: [forwardWithRetry(timeoutOf(route))],
+    outbound: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
+    onError: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
   };
-  return finish(document, [planned], gatewayPath("routes", route.name));
+  return finish(document, [planned], edge, inventory, gatewayPath("routes", route.name));
 }
 
 /** API-level document: edge once, then per-route selection dispatched on the `deployment-id` path parameter. */
 export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpec; inventory: BackendInventory }): StrategyResult {
-  validateEdge(input.edge);
+  const { edge } = input;
+  validateEdge(edge);
   if (input.routes.length === 0) throw new PolicyLimitError(gatewayPath("routes"), "configure at least one route");
   const names = input.routes.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new PolicyLimitError(gatewayPath("routes", dup), "route is defined twice");
   const planned = [...input.routes].sort((a, b) => a.name.localeCompare(b.name)).map((r) => planRoute(r, input.inventory));
   const withVariant = planned.some((p) => p.route.abTest);
+  const steering = steeringEnabled(edge);
   const deploymentId = matchedParameter("deployment-id", "");
-  const document = {
+  const document: PolicyDocument = {
     inbound: [
-      { kind: "base" } as Statement,
-      ...edgeInbound(input.edge),
+      { kind: "base" },
+      ...edgeInbound(edge),
+      ...overrideInputStatements(edge),
       {
         kind: "choose",
-        when: planned.map((p) => ({ condition: eq(deploymentId, str(p.route.name)), policies: [...selectionStatements(p.route)] })),
+        when: planned.map((p) => ({ condition: eq(deploymentId, str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools)] })),
         otherwise: [
           {
             kind: "return-response",
@@ -140,26 +124,23 @@ export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpe
             body: `{"error":{"code":"DeploymentNotFound","message":"This gateway has no route for the requested deployment. Routes: ${[...names].sort().join(", ")}"}}`,
           },
         ],
-      } as Statement,
-      ...managedIdentityStatements(),
-      ...planned.flatMap((p) => wrapForRoute(p.route.name, shadowStatements(p.route, input.inventory))),
-      ...tokenMetricStatements(input.edge, withVariant),
-      { kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") } as Statement,
+      },
+      // After dispatch: an unknown route has already been answered with 404 and consumes no tokens.
+      ...tokenLimitStatements(edge),
+      ...overrideCleanupStatements(edge),
+      ...credentialStatements(),
+      ...planned.flatMap((p) => wrapForRoute(p.route.name, shadowCopyStatements(p.route))),
+      ...tokenMetricStatements(edge, withVariant),
+      setBackend(),
     ],
     backend: [
       {
         kind: "choose",
-        when: planned.map((p) => ({ condition: eq(variable(NAMES.routeVar, "string"), str(p.route.name)), policies: [forwardWithRetry(p)] })),
-      } as Statement,
+        when: planned.map((p) => ({ condition: eq(variable(NAMES.routeVar, "string"), str(p.route.name)), policies: [forwardWithRetry(timeoutOf(p.route))] })),
+      },
     ],
-    outbound: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, true)],
-    onError: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, false)],
+    outbound: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
+    onError: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
   };
-  return finish(document, planned, gatewayPath("routes"));
-}
-
-/** Route-specific statements after dispatch run only for requests of that route. */
-function wrapForRoute(route: string, statements: Statement[]): Statement[] {
-  if (statements.length === 0) return [];
-  return [{ kind: "choose", when: [{ condition: eq(variable(NAMES.routeVar, "string"), str(route)), policies: statements }] }];
+  return finish(document, planned, edge, input.inventory, gatewayPath("routes"));
 }

@@ -78,11 +78,18 @@ export function envOf(state: RequestState, d: EnvDefaults): ExprEnv {
       return state.backendHost;
     },
     originalQueryString: query ? `?${query}` : "",
+    get queryString() {
+      const current = new URLSearchParams(state.request.query).toString();
+      return current ? `?${current}` : "";
+    },
     region: d.region,
     apiId: d.apiId,
     operationId: operationIdOf(original.path),
     get lastErrorReason() {
       return state.lastError?.reason ?? "";
+    },
+    get lastErrorSource() {
+      return state.lastError?.source ?? "";
     },
   } satisfies Record<ContextProperty, string>;
   const env: ExprEnv = {

@@ -115,7 +115,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     registry = world.registry;
     directory = world.directory;
   }
-  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, backends: registry, upstreams: directory, namedValues: setup.namedValues, clock, rng: rng.fork("gateway"), apiPath: "openai", region: "local" });
+  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, siblingApis: setup.siblingApis, backends: registry, upstreams: directory, namedValues: setup.namedValues, clock, rng: rng.fork("gateway"), apiPath: "openai", region: "local" });
   await emulator.warmUp(warmUpCalls(setup));
   const stats: GatewayStats = { received: 0, answered: 0, internalErrors: 0 };
 

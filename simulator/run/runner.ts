@@ -134,7 +134,7 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
           continue;
         }
         answered.set(id, (answered.get(id) ?? 0) + 1);
-        records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: clock.now() - t, chargedTokens: charged, size, clientCalls: retriesMade + 1, trace: { attempts: [], gatewayGenerated: false, oneWay: [], variables: { clientTimeout: String(timeoutMs) } }, earlierTraces: earlier });
+        records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: clock.now() - t, chargedTokens: charged, size, clientCalls: retriesMade + 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], variables: { clientTimeout: String(timeoutMs) } }, earlierTraces: earlier });
         return;
       }
       if (raced === "timeout") throw new Error("unreachable: a timeout without an SDK");
@@ -172,7 +172,7 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
       // The handler contract is "always a response"; a rejection is recorded as a lost request.
       answered.set(id, (answered.get(id) ?? 0) - 1000);
       const charged = size.promptTokens + size.maxTokens;
-      records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: 0, chargedTokens: charged, size, clientCalls: 1, trace: { attempts: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } }, earlierTraces: [] });
+      records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: 0, chargedTokens: charged, size, clientCalls: 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } }, earlierTraces: [] });
     });
     scheduleNext();
   };

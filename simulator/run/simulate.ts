@@ -53,6 +53,7 @@ export async function simulate(setup: SimSetup, scenario: Scenario, options: { s
   });
   const emulator = new PolicyEmulator({
     policyXml: setup.policyXml,
+    siblingApis: setup.siblingApis,
     backends: world.registry,
     upstreams: world.directory,
     namedValues: setup.namedValues,
