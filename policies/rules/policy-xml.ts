@@ -62,9 +62,15 @@ export function parsePolicyXml(xml: string): ParsedPolicy {
   return result;
 }
 
-/** Every element of the tree, depth first, in document order. */
+const flattened = new WeakMap<readonly PolicyElement[], PolicyElement[]>();
+
+/** Every element of the tree, depth first, in document order (remembered per tree: parsed trees are shared and never changed). */
 export function allElements(elements: readonly PolicyElement[]): PolicyElement[] {
-  return elements.flatMap((e) => [e, ...allElements(e.children)]);
+  const known = flattened.get(elements);
+  if (known) return known;
+  const all = elements.flatMap((e) => [e, ...allElements(e.children)]);
+  flattened.set(elements, all);
+  return all;
 }
 
 /** True when an element with this name appears anywhere below (or at) the given elements. */
