@@ -5,6 +5,7 @@ import type { RequestLimits } from "../core/catalog/catalog";
 import { SimulatedAccount, UpstreamDirectory } from "./azure/account";
 import { SimulatedDeployment, type LatencySpec } from "./azure/deployment";
 import type { FaultWindow } from "./azure/faults";
+import { NetworkLink, latencyFor, roundTripMs, type RegionLatency } from "./azure/regions";
 import type { Clock } from "./clock";
 import { BackendRegistry, type BackendEntity, type CircuitBreakerRule, type WeightedChoice } from "./emulator/backends";
 import type { Rng } from "./rng";
@@ -24,6 +25,8 @@ export interface WorldBackend {
   url: string;
   /** Per-request token limits from the model catalog (context window, output maximum). */
   limits?: RequestLimits;
+  /** Deployment SKU (`GlobalStandard`, `ProvisionedManaged`, …), for the cost model. */
+  sku?: string;
 }
 
 export interface WorldPool {
@@ -41,6 +44,12 @@ export interface WorldOptions {
   faults?: FaultWindow[];
   latency?: LatencySpec;
   completionTokens?: number;
+  /** Per-request completion length (the scenario's size model); overrides completionTokens. */
+  completionFor?: (shape: { promptTokens: number; maxTokens: number | undefined }) => number;
+  /** Gateway region: each account is reached over a link with the round trip from it (none when absent). */
+  gatewayRegion?: string;
+  /** Per-region round trips and service-time overrides. */
+  regions?: Record<string, RegionLatency>;
   weightedChoice?: WeightedChoice;
 }
 
@@ -57,14 +66,14 @@ export function buildWorld(o: WorldOptions): World {
   const accounts = new Map<string, SimulatedAccount>();
   const deployments: SimulatedDeployment[] = [];
   const entities = new Map<string, BackendEntity>();
-  const phases = o.rng.fork("window-phases");
   for (const b of o.backends) {
     const origin = new URL(b.url).origin;
     let account = accounts.get(origin);
     if (!account) {
       account = new SimulatedAccount(origin, b.region);
       accounts.set(origin, account);
-      directory.set(origin, account);
+      const rtt = o.regions?.[b.region]?.rttMs ?? (o.gatewayRegion !== undefined ? roundTripMs(o.gatewayRegion, b.region) : 0);
+      directory.set(origin, rtt > 0 ? new NetworkLink(account, o.clock, rtt) : account);
     }
     if (!account.get(b.deployment)) {
       const d = new SimulatedDeployment(
@@ -76,9 +85,9 @@ export function buildWorld(o: WorldOptions): World {
           tpmPerUnit: b.tpm / b.capacity,
           // Provisioned deployments have no request rate of their own; tokens are what limit them.
           rpmPerUnit: b.rpm === null ? Number.MAX_SAFE_INTEGER / Math.max(1, b.capacity) : b.rpm / b.capacity,
-          ...(o.latency ? { latency: o.latency } : {}),
+          ...(o.latency ? { latency: latencyFor(o.latency, o.regions?.[b.region]) } : {}),
           ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
-          windowPhaseMs: Math.floor(phases.float() * 60_000),
+          ...(o.completionFor ? { completionFor: o.completionFor } : {}),
           provisioned: b.rpm === null,
           ...(b.limits ? { limits: b.limits } : {}),
         },

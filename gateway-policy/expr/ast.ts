@@ -46,6 +46,10 @@ export type Expr =
   | { kind: "statusCode" }
   /** `context.Response != null`. */
   | { kind: "hasResponse" }
+  /** A backend response header (multiple values comma-joined), or `fallback`; needs a response (combine with `hasResponse`). */
+  | { kind: "responseHeader"; name: string; fallback: string }
+  /** Whether the backend response carries a header; needs a response (combine with `hasResponse`). */
+  | { kind: "hasResponseHeader"; name: string }
   /** A claim of a validated token stored by validate-jwt / validate-azure-ad-token in `variable`, or "". */
   | { kind: "tokenClaim"; variable: string; claim: string }
   /** SHA-256(UTF-8 key), first 4 bytes as little-endian uint32, mod `buckets` → int. */

@@ -13,6 +13,9 @@ export const namedValue = (name: string): Expr => ({ kind: "namedValue", name })
 export const requestHeader = (name: string, fallback = ""): Expr => ({ kind: "requestHeader", name, fallback });
 export const matchedParameter = (name: string, fallback = ""): Expr => ({ kind: "matchedParameter", name, fallback });
 export const ctx = (property: ContextProperty): Expr => ({ kind: "context", property });
+/** A backend response header read after forward-request; guard with `hasResponse` (see `responseHeaderOr`). */
+export const responseHeader = (name: string, fallback = ""): Expr => ({ kind: "responseHeader", name, fallback });
+export const hasResponseHeader = (name: string): Expr => ({ kind: "hasResponseHeader", name });
 export const tokenClaim = (variable: string, claim: string): Expr => ({ kind: "tokenClaim", variable, claim });
 export const hashBucket = (key: Expr, buckets = 100): Expr => ({ kind: "hashBucket", key, buckets });
 export const randomBelow = (max: number): Expr => ({ kind: "randomBelow", max });

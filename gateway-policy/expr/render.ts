@@ -75,6 +75,10 @@ class Renderer {
         return { code: "context.Response.StatusCode", atomic: true };
       case "hasResponse":
         return { code: "context.Response != null", atomic: false };
+      case "responseHeader":
+        return { code: `context.Response.Headers.GetValueOrDefault(${csharpString(e.name)}, ${csharpString(e.fallback)})`, atomic: true };
+      case "hasResponseHeader":
+        return { code: `context.Response.Headers.ContainsKey(${csharpString(e.name)})`, atomic: true };
       case "tokenClaim":
         return {
           code: `context.Variables.GetValueOrDefault<Jwt>(${csharpString(e.variable)}, null)?.Claims.GetValueOrDefault(${csharpString(e.claim)}, "") ?? ""`,

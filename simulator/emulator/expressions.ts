@@ -21,6 +21,8 @@ export interface ExprEnv {
   context: Record<ContextProperty, string>;
   /** Status of context.Response, or null when there is none (transport failure, before forwarding). */
   responseStatus: number | null;
+  /** Headers of context.Response (lower-case names), or null when there is none. */
+  responseHeaders: Record<string, string> | null;
   /** Original request path (for pathAfterDeployment). */
   originalPath: string;
   namedValues: ReadonlyMap<string, string>;
@@ -90,6 +92,14 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
       return env.responseStatus;
     case "hasResponse":
       return env.responseStatus !== null;
+    case "responseHeader":
+    case "hasResponseHeader": {
+      // APIM's header dictionary is case-insensitive; a missing response is a null dereference in C#.
+      const headers = env.responseHeaders;
+      if (headers === null) return fail("Object reference not set to an instance of an object (context.Response is null).");
+      const v = headers[e.name.toLowerCase()];
+      return e.kind === "hasResponseHeader" ? v !== undefined : (v ?? e.fallback);
+    }
     case "tokenClaim": {
       const v = env.variables.get(e.variable);
       if (v === undefined || v === null) return "";

@@ -102,6 +102,9 @@ export function envOf(state: RequestState, d: EnvDefaults): ExprEnv {
     get responseStatus() {
       return state.response ? state.response.status : null;
     },
+    get responseHeaders() {
+      return state.response ? state.response.headers : null;
+    },
     originalPath: original.path,
     namedValues: d.namedValues,
     rng: d.rng,

@@ -15,7 +15,7 @@ const SUPPORTED = new Set<string>([
 /** Expression node kinds expressions.ts evaluates; anything else is refused when the policy loads. */
 const EXPR_KINDS = new Set<string>([
   "string", "int", "bool", "null", "namedValue", "requestHeader", "matchedParameter", "variable", "context", "statusCode",
-  "hasResponse", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
+  "hasResponse", "responseHeader", "hasResponseHeader", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
   "conditional", "concat", "contains",
 ]);
 

@@ -15,6 +15,7 @@ import type { CallerIdentity } from "../gateway-types";
 import { lowerCaseHeaders, openAiError, type SimRequest } from "../http-types";
 import { Rng } from "../rng";
 import type { SimSetup } from "../stack";
+import { warmUpCalls } from "../emulator/warm-up";
 import { buildWorld, type World } from "../world";
 import type { LatencySpec } from "../azure/deployment";
 import { HttpUpstream } from "./upstream";
@@ -159,6 +160,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     jwks: identity.jwks,
     ...(auth?.kind === "subscription-keys" ? { subscriptionKeys: { header: auth.header, query: auth.query, accepted: new Set(keys) } } : {}),
   });
+  await emulator.warmUp(warmUpCalls(setup));
   const stats: GatewayStats = { received: 0, answered: 0, internalErrors: 0 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -24,6 +24,8 @@ describe("renderExpr", () => {
     ["nested and keeps its parentheses", x.and(x.and(x.bool(true), x.bool(false)), x.bool(true)), "(true && false) && true"],
     ["not of a compound", x.not(x.ctx("userId")), '!(context.User?.Id ?? "")'],
     ["conditional", x.conditional(x.bool(true), x.str("a"), x.str("b")), 'true ? "a" : "b"'],
+    ["response header", x.responseHeader("Retry-After", "-1"), 'context.Response.Headers.GetValueOrDefault("Retry-After", "-1")'],
+    ["response header present", x.hasResponseHeader("Retry-After"), 'context.Response.Headers.ContainsKey("Retry-After")'],
     ["path after deployment", x.pathAfterDeployment(), 'System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, "^.*?/deployments/[^/]+", "")'],
   ])("%s", (_name, e, code) => {
     expect(renderExpr(e)).toBe(code);

@@ -114,8 +114,8 @@ describe("a simulated deployment charges nothing for a refused request", () => {
     const d = new SimulatedDeployment({ ...spec, limits: mini! }, clock, new Rng(1));
     const r = await send(clock, d, '{"messages":[{"role":"user","content":"hi"}],"max_tokens":1e308}');
     expect(r.status).toBe(400);
-    expect(d.tokens.usedAt(clock.now())).toBe(0);
-    expect(d.requests.usedAt(clock.now())).toBe(0);
+    expect(d.limits.tokens.usedAt(clock.now())).toBe(0);
+    expect(d.limits.requests.usedAt(clock.now())).toBe(0);
     expect(d.stats).toMatchObject({ accepted: 0, throttled: 0 });
     expect((await send(clock, d, body({ messages: [{ role: "user", content: "hi" }], max_tokens: 5 }))).status).toBe(200);
   });
