@@ -18,7 +18,7 @@ export interface CliRun {
  * `npm run rollout -- <args>` as one real child process (same Node with tsx's loader, no wrapper
  * process, so a SIGKILL it sends itself is what the parent sees), bounded by `timeoutMs`.
  */
-export function runRolloutProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<CliRun> {
+export function runRolloutProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000, onOutput?: (out: string) => void): Promise<CliRun> {
   return new Promise((done, fail) => {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ARM_") && !k.startsWith("AZURE_") && !k.startsWith("AOAI_FLEET_ROLLOUT_")));
     const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli", "main.ts"), "rollout", ...args], {
@@ -28,7 +28,10 @@ export function runRolloutProcess(args: string[], env: Record<string, string> = 
     });
     let out = "";
     let err = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      onOutput?.(out);
+    });
     child.stderr.on("data", (c: Buffer) => (err += c.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -1,7 +1,7 @@
 // Rollout steps as transactions, checked with real processes: two `canary step`s at once never
 // lose a step, and a SIGKILL at any write point leaves nothing the next command cannot make
 // consistent (history matches the file, no temp files, no stale lock).
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canaryStart, canaryStep } from "../../rollout/canary/actions";
@@ -25,10 +25,18 @@ function percentHistory(dir: string): number[] {
   return readRouteState(dir, "demo", "chat").history.flatMap((h) => h.changes.filter((c) => c.path.endsWith(".canary.percent")).map((c) => Number(c.to)));
 }
 
-// Each trial starts two real processes together; the first to take the lock holds it 300 ms, so
-// the second always arrives while it is held. The old code read the percent before taking the
-// lock and lost a step in 3 of 36 such races (issue 16).
+// The old code read the percent before taking the lock and lost a step in 3 of 36 races (issue 16).
+// The first trial makes the race certain: A takes the lock and holds it until B is seen waiting for
+// it, so B decides only after A wrote. The others start both processes together (A holds the lock
+// 300 ms) and let the scheduler interleave them as it will.
 const TRIALS = Number(process.env.AOAI_FLEET_CONCURRENCY_TRIALS ?? 6);
+
+async function waitFor(what: string, done: () => boolean, timeoutMs = 60_000): Promise<void> {
+  for (const started = Date.now(); !done(); ) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe("two concurrent canary steps", () => {
   it(`never lose a step (${TRIALS} trials of two real processes)`, async () => {
@@ -36,14 +44,25 @@ describe("two concurrent canary steps", () => {
       const stack = tempStack();
       await canaryStart(stack.ctx, "chat", "chat-next");
       const args = ["canary", "step", "demo", "chat", "--dir", stack.dir];
-      const runs = await Promise.all([runRolloutProcess(args, { [PAUSE_ENV]: "locked:300" }), runRolloutProcess(args, { [PAUSE_ENV]: "locked:300" })]);
+      let runs;
+      if (trial === 0) {
+        const release = join(stack.dir, "release-the-lock");
+        const a = runRolloutProcess(args, { [PAUSE_ENV]: `locked:file:${release}` });
+        await waitFor("the first step to take the lock", () => existsSync(join(stack.dir, "out", "demo", "rollout", ".lock")));
+        const b = runRolloutProcess(args, {}, 60_000, (out) => {
+          if (out.includes("waiting for another rollout command (canary step, pid ")) writeFileSync(release, "");
+        });
+        runs = await Promise.all([a, b]);
+        expect(runs[1]!.out).toContain("waiting for another rollout command (canary step, pid ");
+      } else {
+        runs = await Promise.all([runRolloutProcess(args, { [PAUSE_ENV]: "locked:300" }), runRolloutProcess(args, { [PAUSE_ENV]: "locked:300" })]);
+      }
       for (const run of runs) expect(run, `trial ${trial}: ${run.err}`).toMatchObject({ code: 0, signal: null });
       const claims = runs.map((r) => /stepped (\d+)% → (\d+)%/.exec(r.out)?.slice(1, 3).join("→")).sort();
       // Each process claims a different step, both of which happened, in order.
       expect(claims, `trial ${trial}`).toEqual(["25→50", "5→25"]);
       expect(percentOf(stack.read())).toBe(50);
       expect(percentHistory(stack.dir)).toEqual([5, 25, 50]);
-      expect(runs.some((r) => r.out.includes("waiting for another rollout command (canary step, pid "))).toBe(true);
       expect(leftovers(stack.dir)).toEqual([]);
     }
   });
