@@ -12,7 +12,7 @@ export interface RequestShape {
   maxTokens: number | undefined;
 }
 
-function textOf(value: unknown): string {
+export function textOf(value: unknown): string {
   if (typeof value === "string") return value;
   if (Array.isArray(value)) return value.map(textOf).join(" ");
   if (value && typeof value === "object") {
@@ -41,3 +41,4 @@ export function shapeOf(operation: RequestShape["operation"], body: string): Req
   const max = typeof o.max_completion_tokens === "number" ? o.max_completion_tokens : typeof o.max_tokens === "number" ? o.max_tokens : undefined;
   return { operation, promptTokens: estimatePromptTokens(text), maxTokens: operation === "embeddings" ? 0 : max };
 }
+

@@ -13,6 +13,8 @@ import { envOf, type RequestState } from "./state";
 import { SlidingCounters, TokenCounters, VolatileCache } from "./stores";
 import { loadPolicyXml } from "./load";
 import { checkSupported } from "./support";
+import { isChunked } from "../http-types";
+import { estimateWhileStreaming } from "./stream-usage";
 
 /** The global scope's default document: every section is empty except backend's forward-request. */
 export const DEFAULT_GLOBAL_POLICY: PolicyDocument = { inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: [] };
@@ -90,6 +92,7 @@ export class PolicyEmulator implements Machine {
       forwardsInRetry: 0,
       inRetry: false,
       afterResponse: [],
+      onStreamEnd: [],
       pendingErrorResponse: undefined,
       requestId: `00000000-0000-4000-8000-${(++this.requestCounter).toString(16).padStart(12, "0")}`,
     };
@@ -112,6 +115,11 @@ export class PolicyEmulator implements Machine {
     if (!state.response) {
       // Nothing answered (e.g. no forward-request ran): APIM returns an empty 200.
       state.response = { status: 200, headers: {}, body: "" };
+    }
+    const streamed = state.response.body;
+    if (isChunked(streamed) && state.onStreamEnd.length > 0) {
+      const hooks = state.onStreamEnd;
+      state.response = { ...state.response, body: estimateWhileStreaming(streamed, (n) => hooks.forEach((hook) => hook(n))) };
     }
     for (const [k, v] of state.variables) if (typeof v !== "object" || v === null) state.trace.variables[k] = String(v);
     return { response: state.response, trace: state.trace };

@@ -2,7 +2,7 @@
 // is no Entra offline), managed identity, per-consumer token limits, rate limits, token metrics.
 import type { AuthenticationManagedIdentity, EmitTokenMetric, RateLimitByKey, TokenLimit, ValidateAzureAdToken, ValidateJwt } from "../../gateway-policy/ast";
 import { CHARS_PER_TOKEN } from "../azure/tokens";
-import { jsonResponse, type SimResponse } from "../http-types";
+import { isChunked, jsonResponse } from "../http-types";
 import { PolicyRuntimeError } from "./errors";
 import type { JwtValue } from "./expressions";
 import { boolOf, textOf, type Machine } from "./statements";
@@ -59,23 +59,53 @@ export function validateToken(_m: Machine, state: RequestState, s: ValidateAzure
   if (s.outputTokenVariableName) state.variables.set(s.outputTokenVariableName, { kind: "jwt", claims: c } satisfies JwtValue);
 }
 
-function promptEstimate(body: string): number {
+interface RequestText {
+  messages?: Array<{ content?: unknown }>;
+  input?: unknown;
+  instructions?: unknown;
+  prompt?: unknown;
+  stream?: unknown;
+}
+
+function parsedRequest(body: string): RequestText | undefined {
   try {
-    const o = JSON.parse(body) as { messages?: Array<{ content?: unknown }>; input?: unknown; prompt?: unknown };
-    const text = o.messages ? o.messages.map((x) => (typeof x.content === "string" ? x.content : JSON.stringify(x.content ?? ""))).join(" ") : String(o.input ?? o.prompt ?? "");
-    return Math.ceil(text.length / CHARS_PER_TOKEN);
+    const o = JSON.parse(body) as unknown;
+    return o && typeof o === "object" ? (o as RequestText) : undefined;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
-function usageOf(r: SimResponse | null): { completion: number; total: number } | undefined {
-  if (!r || r.status !== 200) return undefined;
+const asText = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
+
+function promptEstimate(o: RequestText | undefined): number {
+  if (!o) return 0;
+  const text = o.messages ? o.messages.map((x) => asText(x.content)).join(" ") : [asText(o.instructions), asText(o.input ?? o.prompt)].join(" ").trim();
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+interface Usage {
+  completion: number;
+  total: number;
+}
+
+/**
+ * Calls `settle` with the call's usage once it is known: from the `usage` of a complete JSON answer
+ * (chat `completion_tokens`, Responses `output_tokens`), or, for a stream, estimated when its last
+ * chunk has passed (stream-usage.ts); never by reading a streamed body.
+ */
+function whenUsageKnown(state: RequestState, promptTokens: number, settle: (u: Usage) => void): void {
+  const r = state.response;
+  if (!r || r.status !== 200) return;
+  if (isChunked(r.body)) {
+    state.onStreamEnd.push((completion) => settle({ completion, total: promptTokens + completion }));
+    return;
+  }
   try {
-    const body = JSON.parse(r.body) as { usage?: { completion_tokens?: number; total_tokens?: number } };
-    return body.usage ? { completion: body.usage.completion_tokens ?? 0, total: body.usage.total_tokens ?? 0 } : undefined;
+    const body = JSON.parse(r.body) as { usage?: { completion_tokens?: number; output_tokens?: number; total_tokens?: number } };
+    if (body.usage) settle({ completion: body.usage.completion_tokens ?? body.usage.output_tokens ?? 0, total: body.usage.total_tokens ?? 0 });
   } catch {
-    return undefined;
+    // Not JSON: no usage to count.
   }
 }
 
@@ -83,7 +113,10 @@ export function tokenLimit(m: Machine, state: RequestState, s: TokenLimit): void
   const key = textOf(m, state, s.counterKey, `${s.kind} counter-key`);
   const counter = `${s.kind}|${key}`;
   const now = m.clock.now();
-  const estimate = s.estimatePromptTokens ? promptEstimate(state.request.body) : 0;
+  const request = parsedRequest(state.request.body);
+  // APIM: with stream true "prompt tokens are always estimated, regardless of estimate-prompt-tokens".
+  const streaming = request?.stream === true;
+  const estimate = s.estimatePromptTokens || streaming ? promptEstimate(request) : 0;
   const used = m.tokenCounters.used(counter, now);
   if (used >= s.tokensPerMinute || used + estimate > s.tokensPerMinute) {
     const seconds = Math.max(1, Math.ceil(m.tokenCounters.msToReset(now) / 1000));
@@ -93,12 +126,15 @@ export function tokenLimit(m: Machine, state: RequestState, s: TokenLimit): void
     return;
   }
   if (estimate > 0) m.tokenCounters.add(counter, estimate, now);
+  const charged = estimate > 0;
   state.afterResponse.push(() => {
-    const usage = usageOf(state.response);
-    if (!usage) return;
-    // With prompt estimation the prompt was charged on the way in; the completion is added now.
-    m.tokenCounters.add(counter, s.estimatePromptTokens ? usage.completion : usage.total, m.clock.now());
-    if (s.tokensConsumedHeaderName && state.response) state.response.headers[s.tokensConsumedHeaderName.toLowerCase()] = String(usage.total);
+    const streamed = state.response !== null && isChunked(state.response.body);
+    whenUsageKnown(state, estimate, (usage) => {
+      // With prompt estimation the prompt was charged on the way in; the completion is added now.
+      m.tokenCounters.add(counter, charged ? usage.completion : usage.total, m.clock.now());
+      // A streamed answer's headers are gone by the time its usage is known.
+      if (!streamed && s.tokensConsumedHeaderName && state.response) state.response.headers[s.tokensConsumedHeaderName.toLowerCase()] = String(usage.total);
+    });
   });
   if (s.remainingTokensHeaderName) {
     const name = s.remainingTokensHeaderName.toLowerCase();
@@ -151,8 +187,6 @@ export function emitTokenMetric(m: Machine, state: RequestState, s: EmitTokenMet
       dims[d.name] = fill(state, m);
     }
   }
-  state.afterResponse.push(() => {
-    const usage = usageOf(state.response);
-    if (usage) m.metrics.push({ ...dims, "Total Tokens": String(usage.total) });
-  });
+  const prompt = promptEstimate(parsedRequest(state.request.body));
+  state.afterResponse.push(() => whenUsageKnown(state, prompt, (usage) => m.metrics.push({ ...dims, "Total Tokens": String(usage.total) })));
 }

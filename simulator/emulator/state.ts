@@ -34,6 +34,8 @@ export interface RequestState {
   inRetry: boolean;
   /** Work done once the response has passed outbound (token-limit settlement, rate-limit increments). */
   afterResponse: Array<() => void>;
+  /** Work done when a streamed answer has fully passed, with its estimated completion tokens. */
+  onStreamEnd: Array<(completionTokens: number) => void>;
   /** The failing policy's own answer, used when on-error does not answer. */
   pendingErrorResponse: SimResponse | undefined;
   requestId: string;

@@ -10,12 +10,13 @@ import { BackendRegistry, type BackendEntity } from "../emulator/backends";
 import { PolicyEmulator } from "../emulator/emulator";
 import { decodeJwtClaims } from "../emulator/guards";
 import type { CallerIdentity } from "../gateway-types";
-import { lowerCaseHeaders, type SimRequest } from "../http-types";
+import { lowerCaseHeaders, openAiError, type SimRequest, type SimResponse } from "../http-types";
 import { Rng } from "../rng";
 import type { SimSetup } from "../stack";
 import { buildWorld, type World } from "../world";
 import type { LatencySpec } from "../azure/deployment";
 import { HttpUpstream } from "./upstream";
+import { writeSimResponse } from "./write";
 
 export interface GatewayServerOptions {
   port?: number;
@@ -120,26 +121,26 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     stats.received++;
     let answered = false;
-    const answer = (status: number, headers: Record<string, string>, body: string): void => {
+    const answer = async (response: SimResponse): Promise<void> => {
       if (answered) return;
       answered = true;
       stats.answered++;
-      res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) });
-      res.end(body);
+      await writeSimResponse(res, response);
     };
     try {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const headers = lowerCaseHeaders(req.headers);
       const request: SimRequest = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: await readBody(req) };
       const { response } = await emulator.handle({ request, caller: callerOf(headers, req.socket.remoteAddress ?? "127.0.0.1") });
-      answer(response.status, response.headers, response.body);
+      await answer(response);
     } catch (error) {
+      if (answered) return;
       if (error instanceof BodyTooLarge) {
-        answer(413, { "content-type": "application/json", connection: "close" }, JSON.stringify({ statusCode: 413, message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }));
+        await answer({ status: 413, headers: { "content-type": "application/json", connection: "close" }, body: JSON.stringify({ statusCode: 413, message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }) });
         return;
       }
       stats.internalErrors++;
-      answer(500, { "content-type": "application/json" }, JSON.stringify({ statusCode: 500, message: `Emulator error: ${(error as Error).message}` }));
+      await answer(openAiError(500, "InternalServerError", `Emulator error: ${(error as Error).message}`));
     }
   };
 

@@ -22,7 +22,7 @@ describe("local gateway (dev stack's generated policy) with the real openai clie
     const { data, response } = await client(gateway)
       .chat.completions.create({ model: "chat", messages: [{ role: "user", content: "Say hello" }], max_tokens: 50 })
       .withResponse();
-    expect(data.choices[0]!.message.content).toMatch(/^Simulated gpt-4\.1-mini answer from chat in (eastus2|swedencentral) \(20 tokens\)\.$/);
+    expect(data.choices[0]!.message.content).toMatch(/^Simulated answer from chat in (eastus2|swedencentral) by gpt-4\.1-mini\.( word\.?){12}$/);
     expect(data.usage).toEqual({ prompt_tokens: 3, completion_tokens: 20, total_tokens: 23 });
     expect(response.headers.get("x-aoai-route")).toBe("chat");
     expect(response.headers.get("x-aoai-backend")).toMatch(/^contoso-ai-dev-(eastus2|swedencentral)\.openai\.azure\.com$/);

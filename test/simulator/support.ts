@@ -6,7 +6,7 @@ import { VirtualClock } from "../../simulator/clock";
 import type { CircuitBreakerRule } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import type { GatewayResult } from "../../simulator/gateway-types";
-import type { SimRequest } from "../../simulator/http-types";
+import { completeBody, type SimBody, type SimRequest } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
 import { buildWorld, type World, type WorldBackend, type WorldPool } from "../../simulator/world";
 
@@ -104,4 +104,11 @@ export function harness(
       return Promise.all(out);
     },
   };
+}
+
+/** A complete (non-streamed) response body; fails the test when the body is a stream. */
+export function textOf(response: { body: SimBody }): string {
+  const text = completeBody(response.body);
+  if (text === undefined) throw new Error("expected a complete body, got a stream");
+  return text;
 }
