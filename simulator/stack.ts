@@ -98,6 +98,7 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
     tpm: d.tpm ?? 0,
     rpm: d.rpm,
     url: `${accountUrl(d.region)}/deployments/${d.name}`,
+    sku: d.sku,
   }));
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
   const routes: Record<string, RouteSetup> = {};

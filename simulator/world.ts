@@ -4,6 +4,7 @@
 import { SimulatedAccount, UpstreamDirectory } from "./azure/account";
 import { SimulatedDeployment, type LatencySpec } from "./azure/deployment";
 import type { FaultWindow } from "./azure/faults";
+import { latencyOf, pacingFor } from "./azure/pacing";
 import type { Clock } from "./clock";
 import { BackendRegistry, type BackendEntity, type CircuitBreakerRule, type WeightedChoice } from "./emulator/backends";
 import type { Rng } from "./rng";
@@ -21,6 +22,8 @@ export interface WorldBackend {
   rpm: number | null;
   /** Backend base URL, e.g. `https://contoso-eastus2.openai.azure.com/openai`. */
   url: string;
+  /** Deployment SKU (pacing: provisioned answers faster); standard when absent. */
+  sku?: string;
 }
 
 export interface WorldPool {
@@ -36,6 +39,7 @@ export interface WorldOptions {
   clock: Clock;
   rng: Rng;
   faults?: FaultWindow[];
+  /** One latency model for every deployment; absent: each deployment's own from pacing.ts (model × SKU). */
   latency?: LatencySpec;
   completionTokens?: number;
   weightedChoice?: WeightedChoice;
@@ -47,6 +51,11 @@ export interface World {
   directory: UpstreamDirectory;
   registry: BackendRegistry;
   entities: Map<string, BackendEntity>;
+}
+
+/** A deployment's latency from its model and SKU's documented pacing (pacing.ts), with some spread. */
+export function pacedLatency(b: Pick<WorldBackend, "model" | "sku">): LatencySpec {
+  return { ...latencyOf(pacingFor(b.model, b.sku ?? "GlobalStandard")), sigma: 0.2, rejectMs: 3 };
 }
 
 export function buildWorld(o: WorldOptions): World {
@@ -73,7 +82,7 @@ export function buildWorld(o: WorldOptions): World {
           tpmPerUnit: b.tpm / b.capacity,
           // Provisioned deployments have no request rate of their own; tokens are what limit them.
           rpmPerUnit: b.rpm === null ? Number.MAX_SAFE_INTEGER / Math.max(1, b.capacity) : b.rpm / b.capacity,
-          ...(o.latency ? { latency: o.latency } : {}),
+          latency: o.latency ?? pacedLatency(b),
           ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
           windowPhaseMs: Math.floor(phases.float() * 60_000),
           provisioned: b.rpm === null,

@@ -4,7 +4,7 @@ import type { SimulatedDeployment } from "../azure/deployment";
 import { CHARS_PER_TOKEN } from "../azure/tokens";
 import type { VirtualClock } from "../clock";
 import type { GatewayHandler, RequestTrace } from "../gateway-types";
-import type { SimRequest } from "../http-types";
+import { isChunked, type SimRequest } from "../http-types";
 import type { Rng } from "../rng";
 import { rateAt } from "../scenario/load";
 import type { Scenario } from "../scenario/schema";
@@ -14,7 +14,14 @@ export interface RequestRecord {
   atMs: number;
   caller: string;
   status: number;
+  /** Arrival to the last byte of the answer (for a stream: its last chunk). */
   latencyMs: number;
+  /** Arrival to the first chunk of the answer's body (time to first token); the whole latency when unstreamed. */
+  ttftMs: number;
+  /** Arrival to the last chunk (time to last token); equals latencyMs. */
+  ttltMs: number;
+  /** The answer was streamed (text/event-stream chunks). */
+  streamed: boolean;
   /** Latency the gateway added on top of the answer it returned (failed attempts, waits). */
   addedMs: number;
   /** Tokens the deployment charged for this request (prompt estimate + max_tokens). */
@@ -52,7 +59,7 @@ export function requestFor(s: Scenario, route: string): SimRequest {
   const body =
     r.operation === "embeddings"
       ? { input: text }
-      : { messages: [{ role: "user", content: text }], max_tokens: r.maxTokens };
+      : { messages: [{ role: "user", content: text }], max_tokens: r.maxTokens, ...(r.stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
   const op = r.operation === "embeddings" ? "embeddings" : "chat/completions";
   return {
     method: "POST",
@@ -85,17 +92,31 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
     const caller = `caller-${callers.int(1, s.callers.count)}`;
     answered.set(id, 0);
     void handler({ request: requestFor(s, input.route), caller: { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.0.0.1" } }).then(
-      ({ response, trace }) => {
+      async ({ response, trace }) => {
         answered.set(id, (answered.get(id) ?? 0) + 1);
-        const latencyMs = clock.now() - t;
+        const headersMs = clock.now() - t;
         const last = trace.attempts[trace.attempts.length - 1];
         const served = last && last.status === response.status && !trace.gatewayGenerated ? last.endMs - last.startMs : 0;
-        records.push({ id, atMs: t, caller, status: response.status, latencyMs, addedMs: Math.max(0, latencyMs - served), chargedTokens: charged, trace });
+        // A streamed answer is read to its end on the clock: first and last chunk times are the
+        // client's time to first and to last token.
+        let ttft = headersMs;
+        let ttlt = headersMs;
+        if (isChunked(response.body)) {
+          let first: number | undefined;
+          for await (const chunk of response.body) {
+            if (chunk === "") continue;
+            first ??= clock.now() - t;
+            ttlt = clock.now() - t;
+          }
+          ttft = first ?? ttlt;
+        }
+        records.push({ id, atMs: t, caller, status: response.status, latencyMs: ttlt, ttftMs: ttft, ttltMs: ttlt, streamed: isChunked(response.body), addedMs: Math.max(0, headersMs - served), chargedTokens: charged, trace });
       },
       (error: unknown) => {
         // The handler contract is "always a response"; a rejection is recorded as a lost request.
         answered.set(id, (answered.get(id) ?? 0) - 1000);
-        records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: 0, chargedTokens: charged, trace: { attempts: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } } });
+        const elapsed = clock.now() - t;
+        records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: 0, chargedTokens: charged, trace: { attempts: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } } });
       },
     );
     scheduleNext();

@@ -63,11 +63,13 @@ export const scenarioSchema = z
         /** Tokens the simulated model generates (≤ maxTokens). */
         completionTokens: z.number().int().min(0).default(300),
         apiVersion: z.string().default("2024-10-21"),
+        /** Ask for a streamed answer (`stream: true` with usage); the report gets time to first and last token. */
+        stream: z.boolean().default(false),
         /** Extra request headers every caller sends. */
         headers: z.record(z.string(), z.string()).default({}),
       })
       .strict()
-      .default({ operation: "chat", promptTokens: 500, maxTokens: 500, completionTokens: 300, apiVersion: "2024-10-21", headers: {} }),
+      .default({ operation: "chat", promptTokens: 500, maxTokens: 500, completionTokens: 300, apiVersion: "2024-10-21", stream: false, headers: {} }),
     callers: z
       .object({
         /** Distinct callers (subscriptions / users); each request picks one at random. */
