@@ -3,7 +3,7 @@ export type {
   PolicyDocument, Statement, StatementKind, SectionName, ExistsAction, CachingType, Base, SetBackendService, Retry,
   ForwardRequest, When, Choose, SetVariable, SetHeader, SetQueryParameter, RewriteUri, ReturnResponse, SendOneWayRequest,
   AuthenticationManagedIdentity, ValidateAzureAdToken, ValidateJwt, TokenLimit, MetricDimension, EmitTokenMetric,
-  RateLimitByKey, CacheLookupValue, CacheStoreValue,
+  RateLimitByKey, CacheLookupValue, CacheStoreValue, SendRequest, SetBody,
 } from "./ast";
 export { policyDocument } from "./ast";
 export type { Expr, ExprKind, CompareOp, VariableType, ContextProperty, RawExpression, Value } from "./expr/ast";
@@ -30,3 +30,4 @@ export { NAMES, COGNITIVE_SERVICES_RESOURCE, DEFAULT_API_VERSION } from "./strat
 export { abBucket, hashBucketOf, variantForBucket } from "./strategies/hash";
 export { LIMITS, PolicyLimitError, checkPolicySize, checkRetryCount, gatewayPath } from "./limits";
 export { checkPolicyXml, POLICY_SCHEMA, type SchemaViolation } from "./schema";
+export { API_VERSION_PARAMETER, INFERENCE_OPERATIONS, operationIds, type InferenceOperation, type OperationSurface } from "./operations";

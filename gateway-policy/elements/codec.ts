@@ -13,7 +13,8 @@ export class PolicyModelError extends Error {
   }
 }
 
-export type AttrType = "value" | "string" | "int" | "bool" | { enum: readonly string[] };
+/** `intOrValue`: an integer literal, or an expression (Value) where APIM allows one for a number. */
+export type AttrType = "value" | "string" | "int" | "intOrValue" | "bool" | { enum: readonly string[] };
 
 export interface AttrSpec {
   /** XML attribute name. */
@@ -45,9 +46,13 @@ export function encodeAttr(spec: AttrSpec, value: unknown, path: string): string
       throw new PolicyModelError(path, `attribute ${spec.attr}=${JSON.stringify(value)} does not allow expressions; use printable ASCII that neither starts with "@" nor contains "{{"`);
     return value;
   }
-  if (t === "int") {
+  if (t === "int" || (t === "intOrValue" && typeof value === "number")) {
     if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer, got ${JSON.stringify(value)}`);
     return String(value);
+  }
+  if (t === "intOrValue") {
+    if (typeof value !== "object" || value === null) throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer or an expression, got ${JSON.stringify(value)}`);
+    return renderValue(value as Value);
   }
   if (t === "bool") {
     if (typeof value !== "boolean") throw new PolicyModelError(path, `attribute ${spec.attr} must be a boolean, got ${JSON.stringify(value)}`);
@@ -61,6 +66,7 @@ export function encodeAttr(spec: AttrSpec, value: unknown, path: string): string
 export function decodeAttr(spec: AttrSpec, text: string, path: string): unknown {
   const t = spec.type;
   if (t === "value") return parseValue(text);
+  if (t === "intOrValue") return /^-?[0-9]+$/.test(text) ? Number(text) : parseValue(text);
   if (t === "string") return text;
   if (t === "int") {
     if (!/^-?[0-9]+$/.test(text)) throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be an integer`);

@@ -19,12 +19,19 @@ export type ContextProperty =
   | "region" // context.Deployment.Region
   | "apiId" // context.Api.Id
   | "operationId" // context.Operation.Id
-  | "lastErrorReason"; // context.LastError?.Reason ?? ""
+  | "lastErrorReason" // context.LastError?.Reason ?? ""
+  | "lastErrorMessage" // context.LastError?.Message ?? ""
+  | "lastErrorSource" // context.LastError?.Source ?? ""
+  | "lastErrorPolicyId" // context.LastError?.PolicyId ?? ""
+  | "backendPort"; // context.Request.Url.Port (an int in C#; used only inside string concatenation)
 
 export const CONTEXT_PROPERTIES: readonly ContextProperty[] = [
   "requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString",
-  "region", "apiId", "operationId", "lastErrorReason",
+  "region", "apiId", "operationId", "lastErrorReason", "lastErrorMessage", "lastErrorSource", "lastErrorPolicyId", "backendPort",
 ];
+
+/** Arithmetic operators of an `arith` node (`+` is `concat`, which adds two numbers as C# does). */
+export type ArithOp = "-" | "*" | "/";
 
 export type Expr =
   | { kind: "string"; value: string }
@@ -50,8 +57,8 @@ export type Expr =
   | { kind: "hashBucket"; key: Expr; buckets: number }
   /** Uniform random int in [0, max). */
   | { kind: "randomBelow"; max: number }
-  /** int.TryParse(value) or `fallback` when the text is not an integer. */
-  | { kind: "parseInt"; value: Expr; fallback: number }
+  /** int.TryParse(value) (long.TryParse with `long`) or `fallback` when the text is not an integer. */
+  | { kind: "parseInt"; value: Expr; fallback: number; long?: true }
   /** Path of the original request after `/deployments/<id>` (e.g. `/chat/completions`). */
   | { kind: "pathAfterDeployment" }
   | { kind: "compare"; op: CompareOp; left: Expr; right: Expr }
@@ -59,8 +66,34 @@ export type Expr =
   | { kind: "or"; operands: Expr[] }
   | { kind: "not"; operand: Expr }
   | { kind: "conditional"; test: Expr; whenTrue: Expr; whenFalse: Expr }
-  /** String concatenation with `+`. */
-  | { kind: "concat"; parts: Expr[] };
+  /** `+` folded left: string concatenation, or addition when both sides are numbers (C# semantics). */
+  | { kind: "concat"; parts: Expr[] }
+  /** Integer arithmetic (`/` truncates, as C# integer division does). */
+  | { kind: "arith"; op: ArithOp; left: Expr; right: Expr }
+  /** `Math.Min(a, b)` / `Math.Max(a, b)`. */
+  | { kind: "math"; fn: "Min" | "Max"; left: Expr; right: Expr }
+  /** Milliseconds on a monotonic scale (`DateTime.UtcNow.Ticks / 10000`: ms since year 1), a long. */
+  | { kind: "nowMs" }
+  /** Response header value (multiple values comma-joined), or `fallback` when absent. */
+  | { kind: "responseHeader"; name: string; fallback: string }
+  /**
+   * A top-level field of the JSON request or response body as text, "" when the body, the field or
+   * its value is absent; read with preserveContent so the body still reaches its destination. A body
+   * that is not JSON throws (ExpressionValueEvaluationFailure), as APIM's As<JObject>() does.
+   */
+  | { kind: "bodyField"; source: "request" | "response"; field: string }
+  /** The JSON request body with its `model` set to `model`, as compact JSON text (for set-body). */
+  | { kind: "bodyWithModel"; model: Expr }
+  /** `new JObject(new JProperty(name, value), …)`: a JSON object whose values are escaped by Newtonsoft. */
+  | { kind: "jsonObject"; properties: Array<{ name: string; value: Expr }> }
+  /** A JSON object serialised compactly (`….ToString(Newtonsoft.Json.Formatting.None)`). */
+  | { kind: "jsonText"; value: Expr }
+  /** Status code of a send-request response held in `variable`, 0 when the variable is null. */
+  | { kind: "sentStatus"; variable: string }
+  /** `System.Uri.EscapeDataString(value)`: text made safe for one URL path segment. */
+  | { kind: "urlEscape"; value: Expr }
+  /** The deployment of the URL the request was forwarded to (`/deployments/<d>/…`), "" when none. */
+  | { kind: "urlDeployment" };
 
 export type ExprKind = Expr["kind"];
 

@@ -15,6 +15,7 @@ import { loadPolicyXml } from "./load";
 import { checkSupported } from "./support";
 import { isChunked } from "../http-types";
 import { estimateWhileStreaming } from "./stream-usage";
+import { OperationMatcher, operationNotFound, type OperationTemplate } from "./operations";
 
 /** The global scope's default document: every section is empty except backend's forward-request. */
 export const DEFAULT_GLOBAL_POLICY: PolicyDocument = { inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: [] };
@@ -36,6 +37,11 @@ export interface EmulatorOptions {
   apiId?: string;
   /** Token validation: "decode" reads the caller's JWT claims without checking the signature (no Entra offline). */
   tokenValidation?: "decode";
+  /**
+   * The API's operations: a request matching none is answered 404 by APIM before any policy runs.
+   * Absent: every path reaches the policy (unit tests of single policies).
+   */
+  operations?: readonly OperationTemplate[];
 }
 
 export class PolicyEmulator implements Machine {
@@ -48,11 +54,13 @@ export class PolicyEmulator implements Machine {
 
   private readonly policy: PolicyDocument;
   private readonly parents: PolicyDocument[];
+  private readonly operations: OperationMatcher | undefined;
 
   constructor(readonly options: EmulatorOptions) {
     this.policy = loadPolicyXml(options.policyXml, options.namedValues);
     this.parents = (options.parentsXml ?? []).map((xml) => loadPolicyXml(xml, options.namedValues));
     for (const doc of [...this.parents, this.policy]) checkSupported(doc, options.namedValues);
+    this.operations = options.operations ? new OperationMatcher(options.operations) : undefined;
   }
 
   get clock(): Clock {
@@ -71,16 +79,21 @@ export class PolicyEmulator implements Machine {
   }
 
   env(state: RequestState) {
-    return envOf(state, { region: this.options.region, apiId: this.options.apiId ?? "azure-openai", namedValues: this.options.namedValues, rng: this.options.rng });
+    return envOf(state, { region: this.options.region, apiId: this.options.apiId ?? "azure-openai", namedValues: this.options.namedValues, rng: this.options.rng, nowMs: () => this.options.clock.now() });
   }
 
   async handle(call: GatewayCall): Promise<GatewayResult> {
     const apiPrefix = `/${this.options.apiPath.replace(/^\/|\/$/g, "")}`;
     const path = call.request.path;
+    const below = path.startsWith(apiPrefix) ? path.slice(apiPrefix.length) : path;
+    const operation = this.operations?.match(call.request.method, below);
+    if (this.operations && !operation) {
+      return { response: operationNotFound(), trace: { attempts: [], gatewayGenerated: true, oneWay: [], variables: {} } };
+    }
     const state: RequestState = {
       call,
       request: { ...call.request, headers: { ...call.request.headers }, query: { ...call.request.query } },
-      operationPath: path.startsWith(apiPrefix) ? path.slice(apiPrefix.length) : path,
+      operationPath: below,
       backend: undefined,
       response: null,
       variables: new Map(),
@@ -95,6 +108,7 @@ export class PolicyEmulator implements Machine {
       onStreamEnd: [],
       pendingErrorResponse: undefined,
       requestId: `00000000-0000-4000-8000-${(++this.requestCounter).toString(16).padStart(12, "0")}`,
+      ...(operation ? { operationId: operation.id, matchedParameters: operation.parameters } : {}),
     };
     let failed = false;
     for (const [section, key] of [["inbound", "inbound"], ["backend", "backend"], ["outbound", "outbound"]] as const) {
@@ -103,8 +117,11 @@ export class PolicyEmulator implements Machine {
         await runStatements(this, state, this.effective(key));
       } catch (error) {
         if (!(error instanceof PolicyRuntimeError)) throw error;
-        state.lastError = { source: error.source, reason: error.reason, message: error.message, section };
+        state.lastError = { source: error.source, reason: error.reason, message: error.message, section, ...(error.policyId !== undefined ? { policyId: error.policyId } : {}) };
         state.pendingErrorResponse = error.response;
+        // The gateway's own answer to the failure is what on-error sees as context.Response
+        // (e.g. an exhausted pool's 503, a rejected token's 401).
+        if (error.response) state.response = error.response;
         failed = true;
         break;
       }

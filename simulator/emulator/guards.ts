@@ -150,10 +150,10 @@ export function rateLimitByKey(m: Machine, state: RequestState, s: RateLimitByKe
   const check = m.rateCounters.tryAdd(key, s.calls, s.renewalPeriod * 1000, now, false);
   if (!check.ok) {
     const seconds = Math.max(1, Math.ceil(check.retryAfterMs / 1000));
-    state.response = jsonResponse(429, { statusCode: 429, message: `Rate limit is exceeded. Try again in ${seconds} seconds.` }, { [(s.retryAfterHeaderName ?? "Retry-After").toLowerCase()]: String(seconds) });
-    state.ended = true;
-    state.trace.gatewayGenerated = true;
-    return;
+    // A documented policy error (Reason RateLimitExceeded): the request goes to on-error, and without
+    // an answer there the client gets the gateway's own 429.
+    const message = `Rate limit is exceeded. Try again in ${seconds} seconds.`;
+    throw new PolicyRuntimeError("RateLimitExceeded", message, "rate-limit-by-key", jsonResponse(429, { statusCode: 429, message }, { [(s.retryAfterHeaderName ?? "Retry-After").toLowerCase()]: String(seconds) }));
   }
   if (s.incrementCondition === undefined) {
     m.rateCounters.tryAdd(key, s.calls, s.renewalPeriod * 1000, now, true);

@@ -73,7 +73,7 @@ function run(statements: Statement[], req: EvalRequest, vars: Map<string, Scalar
       const branch = s.when.find((w) => evalValue(w.condition, req, vars) === true);
       const r = run(branch ? branch.policies : (s.otherwise ?? []), req, vars);
       if (r.returned !== undefined) return r;
-    } else if (s.kind === "return-response") return { returned: s.status?.code ?? 200 };
+    } else if (s.kind === "return-response") return { returned: typeof s.status?.code === "number" ? s.status.code : 200 };
     // Other statements do not affect target selection.
   }
   return {};
