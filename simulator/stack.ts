@@ -70,8 +70,19 @@ export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity
   return (c) => ({ "api-key": `key-${c.subscriptionId}` });
 }
 
+export interface StackSetupOptions {
+  today?: Date;
+  configFile?: string;
+  /**
+   * Real endpoints (backends file: deployment → region → origin). The design then uses them as the
+   * account endpoints, as `pulumi up` uses the real accounts' endpoints: every URL the policy holds
+   * (response lookups, shadow copies, backend identities) points where requests really go.
+   */
+  accountOrigins?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
 /** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
-export function loadStackSetup(stack: string, options: { today?: Date; configFile?: string } = {}): SimSetup {
+export function loadStackSetup(stack: string, options: StackSetupOptions = {}): SimSetup {
   assertStackName(stack);
   const file = options.configFile ?? stackConfigFile(stack);
   const config = readStackConfigFile(file);
@@ -86,26 +97,36 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   for (const d of deployments) regionsByDeployment.set(d.name, [...(regionsByDeployment.get(d.name) ?? []), d.region]);
   checkGatewayAgainstFleet(gateway, regionsByDeployment);
   // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
-  const accountUrl = (region: string) => `https://${plan.name}-${region}.openai.azure.com/openai`;
-  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.region) }));
+  const accountUrl = (deployment: string, region: string) => {
+    const origin = options.accountOrigins?.[deployment]?.[region];
+    return origin !== undefined ? `${new URL(origin).origin}/openai` : `https://${plan.name}-${region}.openai.azure.com/openai`;
+  };
+  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.name, d.region) }));
   const design = designGateway(gateway, inventory);
-  const backends: WorldBackend[] = deployments.map((d) => ({
-    backendId: `${d.name}-${d.region}`,
-    deployment: d.name,
-    region: d.region,
-    model: d.model,
-    capacity: d.capacity,
-    tpm: d.tpm ?? 0,
-    rpm: d.rpm,
-    url: `${accountUrl(d.region)}/deployments/${d.name}`,
-    sku: d.sku,
-  }));
+  const fleet = new Map(deployments.map((d) => [`${d.name}-${d.region}`, d]));
+  // Every Single the design has: deployment-path ones and the Responses API's account twins.
+  const backends: WorldBackend[] = design.singles.map((single) => {
+    const d = fleet.get(`${single.deployment}-${single.region}`)!;
+    const account = accountUrl(d.name, d.region);
+    return {
+      backendId: single.id,
+      deployment: d.name,
+      region: d.region,
+      model: d.model,
+      capacity: d.capacity,
+      tpm: d.tpm ?? 0,
+      rpm: d.rpm,
+      url: single.family === "account" ? account : `${account}/deployments/${d.name}`,
+      sku: d.sku,
+      ...(single.family === "account" ? { family: "account" as const } : {}),
+    };
+  });
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
   const routes: Record<string, RouteSetup> = {};
   for (const [name, route] of Object.entries(gateway.routes)) {
     // Aggregate capacity is the stable side's: canary / A/B / shadow pools add capacity only for
     // the share the policy sends them, so counting them would overstate what the route can serve.
-    const routePools = design.pools.filter((p) => p.route === name);
+    const routePools = design.pools.filter((p) => p.route === name && p.family !== "account");
     const stable = routePools.filter((p) => p.role === "stable");
     const ids = new Set((stable.length > 0 ? stable : routePools).flatMap((p) => p.members.map((m) => m.backendId)));
     const sides: SideSpec = {};
@@ -128,7 +149,7 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   };
 }
 
-/** Backends some pool of the gateway can send to (the ones a backends file has to map). */
+/** Backends some pool of the gateway can send to (the ones a backends file has to map; account twins included). */
 export function routedBackends(setup: SimSetup): WorldBackend[] {
   const ids = new Set(setup.pools.flatMap((p) => p.members.map((m) => m.backendId)));
   return setup.backends.filter((b) => ids.has(b.backendId));

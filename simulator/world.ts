@@ -24,6 +24,8 @@ export interface WorldBackend {
   url: string;
   /** Deployment SKU (pacing: provisioned answers faster); standard when absent. */
   sku?: string;
+  /** `account`: the Responses API's account-level twin of a deployment backend (URL without `/deployments/…`). */
+  family?: "deployment" | "account";
 }
 
 export interface WorldPool {

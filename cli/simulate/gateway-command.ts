@@ -20,6 +20,8 @@ export async function gatewayCommand(stack: string, options: { port: string; bac
       const file = loadBackendsFile(options.backends);
       serverOptions.realBackends = resolveBackends(file, routedBackends(setup), options.backends);
       serverOptions.realBackendHeaders = file.headers;
+      // Design again with the real endpoints as the accounts, so every URL in the policy points there.
+      setup = loadStackSetup(stack, { ...(options.config ? { configFile: options.config } : {}), accountOrigins: file.backends });
     }
   } catch (error) {
     const issues = configIssuesOf(error);

@@ -6,20 +6,20 @@
  * onto APIM entities.
  */
 import {
+  accountBackendId,
   composeGatewayPolicy,
   composeRoutePolicy,
-  expr,
   PolicyLimitError,
   renderPolicy,
   type BackendInventory,
+  type BreakerSpec,
   type EdgeSpec,
-  type PolicyDocument,
   type RouteSpec,
-  type Statement,
 } from "../../gateway-policy";
+import { parseIsoDuration } from "../../stacks/config/durations";
 import { APIM_LIMITS, type GatewayConfig } from "../../stacks/config/gateway";
 import { FleetConfigError } from "../../stacks/config/errors";
-import { singleBackendId } from "./backends";
+import { circuitBreakerRule, singleBackendId } from "./backends";
 
 /** One fleet deployment in one region, as plain values (no Outputs). */
 export interface InventoryEntry {
@@ -39,8 +39,14 @@ export interface InventoryEntry {
 
 /** A `Single` APIM backend: one deployment × region. */
 export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAiUrl"> {
-  /** APIM backend id (`<deployment>-<region>`). */
+  /** APIM backend id (`<deployment>-<region>`, or `<deployment>-<region>-resp` for the account twin). */
   readonly id: string;
+  /**
+   * `deployment`: URL `…/openai/deployments/<deployment>` (chat completions, completions, embeddings);
+   * `account`: URL `…/openai`, the account-level twin the Responses API goes through (its body names
+   * the deployment). Both carry the same breaker rule. Absent: `deployment`.
+   */
+  readonly family?: "deployment" | "account";
 }
 
 /** One member of a pool. */
@@ -59,8 +65,10 @@ export interface PoolDesign {
   readonly id: string;
   /** Route the pool serves. */
   readonly route: string;
-  /** What the pool is for in the route (`stable`, `canary`, `blue`, `green`, `ab-<variant>`). */
+  /** What the pool is for in the route (`stable`, `canary`, `blue`, `green`, `ab-<variant>`; `…-resp` for Responses twins). */
   readonly role: string;
+  /** Member family: deployment-path Singles, or account-level Singles (Responses API). Absent: `deployment`. */
+  readonly family?: "deployment" | "account";
   /** Members in a stable order. */
   readonly members: readonly PoolMemberDesign[];
 }
@@ -113,13 +121,22 @@ export function routeSpecs(config: GatewayConfig): RouteSpec[] {
     }));
 }
 
-/** Edge settings (auth, token limits) shared by every route. */
+/** Edge settings (auth, token limits, the breaker rule the exhaustion answer mirrors) shared by every route. */
 export function edgeSpec(config: GatewayConfig): EdgeSpec {
   return {
     auth: config.auth,
     ...(config.limits ? { limits: config.limits } : {}),
     ...(config.defaultApiVersion === undefined ? {} : { defaultApiVersion: config.defaultApiVersion }),
+    ...(config.circuitBreaker ? { circuitBreaker: breakerSpec(config.circuitBreaker) } : {}),
   };
+}
+
+/** The deployed breaker rule (`circuitBreakerRule`) as the policy engine's BreakerSpec. */
+function breakerSpec(breaker: NonNullable<GatewayConfig["circuitBreaker"]>): BreakerSpec {
+  const rule = circuitBreakerRule(breaker);
+  const ms = parseIsoDuration(rule.tripDuration);
+  if (ms === undefined) throw new FleetConfigError([{ path: "aoai-fleet:gateway.circuitBreaker.trip", message: `"${rule.tripDuration}" is not an ISO-8601 duration` }]);
+  return { tripSeconds: Math.ceil(ms / 1000), acceptRetryAfter: rule.acceptRetryAfter, statusRanges: rule.failureCondition.statusCodeRanges, errorReasons: rule.failureCondition.errorReasons };
 }
 
 function backendInventory(inventory: readonly InventoryEntry[]): BackendInventory {
@@ -134,19 +151,6 @@ function backendInventory(inventory: readonly InventoryEntry[]): BackendInventor
       url: entry.accountOpenAiUrl,
     })),
   };
-}
-
-/**
- * Each `Single` backend's URL ends in `/openai/deployments/<its deployment>` and the forwarded path
- * is rewritten to what follows `/deployments/<route>` in the client's URL. That is what lets a
- * route named `chat` pool deployments named `chat` and `chat-std`: whichever member is picked gets
- * its own deployment name. The rewrite goes right before the final `set-backend-service`.
- */
-function withMemberDeploymentPath(document: PolicyDocument): PolicyDocument {
-  const rewrite: Statement = { kind: "rewrite-uri", template: expr.pathAfterDeployment(), copyUnmatchedParams: true };
-  const last = document.inbound.map((statement) => statement.kind).lastIndexOf("set-backend-service");
-  if (last < 0) throw new Error("gateway design: the generated policy has no set-backend-service in inbound");
-  return { ...document, inbound: [...document.inbound.slice(0, last), rewrite, ...document.inbound.slice(last)] };
 }
 
 /** Runs the policy engine; its limit errors become stack-config errors (exit 2, path named). */
@@ -180,18 +184,26 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
   const edge = edgeSpec(config);
   const backends = backendInventory(inventory);
   const gateway = engine(() => composeGatewayPolicy({ routes, edge, inventory: backends }));
-  const apiPolicy = { scope: "api", xml: renderPolicy(withMemberDeploymentPath(gateway.document)) };
+  const apiPolicy = { scope: "api", xml: renderPolicy(gateway.document) };
   checkTierPolicySize(config, apiPolicy, "aoai-fleet:gateway.routes");
   const routePolicies = routes.map((route) => {
     const result = engine(() => composeRoutePolicy(route, edge, backends));
-    return { scope: route.name, xml: renderPolicy(withMemberDeploymentPath(result.document)) };
+    return { scope: route.name, xml: renderPolicy(result.document) };
+  });
+  // Account twins exist only for the Singles some Responses pool uses.
+  const twins = new Set(gateway.pools.filter((pool) => pool.family === "account").flatMap((pool) => pool.members.map((m) => m.backendId)));
+  const singles: SingleBackendDesign[] = inventory.flatMap(({ accountOpenAiUrl: _url, ...entry }) => {
+    const id = singleBackendId(entry.deployment, entry.region);
+    const own: SingleBackendDesign = { ...entry, id, family: "deployment" };
+    return twins.has(accountBackendId(id)) ? [own, { ...entry, id: accountBackendId(id), family: "account" }] : [own];
   });
   return {
-    singles: inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region) })),
+    singles,
     pools: gateway.pools.map((pool) => ({
       id: pool.poolId,
       route: pool.route,
       role: pool.side,
+      family: pool.family ?? "deployment",
       members: pool.members.map((member) => ({ backendId: member.backendId, priority: member.priority, weight: member.weight })),
     })),
     namedValues: gateway.namedValues.map((value) => ({ id: value.name, value: value.value, purpose: `${value.description} Allowed: ${value.allowed}.` })),

@@ -119,8 +119,9 @@ export class AiGateway extends pulumi.ComponentResource {
           backendId: single.id,
           type: "Single",
           protocol: "http",
-          url: pulumi.output(endpoint).apply((value) => backendUrl(value, single.deployment)),
-          title: `${single.deployment} in ${single.region}`,
+          // Account twins are the Responses API's way in: its body, not its path, names the deployment.
+          url: pulumi.output(endpoint).apply((value) => (single.family === "account" ? openAiBaseUrl(value) : backendUrl(value, single.deployment))),
+          title: single.family === "account" ? `${single.deployment} in ${single.region} (Responses API, account URL)` : `${single.deployment} in ${single.region}`,
           description: `${single.sku}, ${single.capacity} units (${single.tokensPerMinute} TPM)`,
           ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
         },

@@ -6,7 +6,7 @@
  */
 import type { GatewayDesign, SingleBackendDesign } from "./design";
 import { renderDot, type DotCluster, type DotEdge, type DotGraph, type DotNode } from "./dot";
-import { capacityText, formatTpm, memberLabel, type TopologyNotes } from "./topology";
+import { capacityText, drawnDesign, formatTpm, memberLabel, type TopologyNotes } from "./topology";
 
 /** Stroke and fill of one pool role: a strong colour for edges and borders, a tint for the box. */
 interface RoleColours {
@@ -39,7 +39,8 @@ function backendNode(single: SingleBackendDesign): DotNode {
 }
 
 /** The topology graph model; throws when a pool names a backend the design does not have. */
-export function topologyGraph(design: GatewayDesign, notes: TopologyNotes = {}): DotGraph {
+export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}): DotGraph {
+  const design = drawnDesign(full);
   const singles = new Map(design.singles.map((single) => [single.id, single]));
   for (const pool of design.pools) {
     for (const member of pool.members) {

@@ -6,7 +6,7 @@
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 /** Value types a policy variable may be read as; must match the type the variable was stored with. */
-export type VariableType = "string" | "int" | "bool";
+export type VariableType = "string" | "int" | "long" | "bool";
 
 /** Well-known `context` properties with a fixed, null-safe C# rendering. */
 export type ContextProperty =

@@ -21,9 +21,10 @@ export const pathAfterDeployment = (): Expr => ({ kind: "pathAfterDeployment" })
 
 export function variable(name: string, type: "string", fallback?: string): Expr;
 export function variable(name: string, type: "int", fallback?: number): Expr;
+export function variable(name: string, type: "long", fallback?: number): Expr;
 export function variable(name: string, type: "bool", fallback?: boolean): Expr;
 export function variable(name: string, type: VariableType, fallback?: string | number | boolean): Expr {
-  const defaults = { string: "", int: 0, bool: false } as const;
+  const defaults = { string: "", int: 0, long: 0, bool: false } as const;
   return { kind: "variable", name, type, fallback: fallback ?? defaults[type] };
 }
 

@@ -59,7 +59,7 @@ function intArg(s: Syn | undefined): number {
 // Chains rendered by context properties: the code text without whitespace, keyed back to the property.
 const CONTEXT_BY_CODE = new Map<string, ContextProperty>(CONTEXT_PROPERTIES.map((p) => [contextCode(p).replace(/\s+/g, ""), p]));
 
-const VARIABLE_CALL = /^context\.Variables\.GetValueOrDefault<(string|int|bool)>\(\$,\$\)$/;
+const VARIABLE_CALL = /^context\.Variables\.GetValueOrDefault<(string|int|long|bool)>\(\$,\$\)$/;
 
 function liftChain(s: Syn): Expr {
   const c = chain(s);
@@ -112,7 +112,7 @@ function liftChain(s: Syn): Expr {
     const name = stringArg(a[0]);
     const f = a[1];
     if (type === "string") return { kind: "variable", name, type, fallback: stringArg(f) };
-    if (type === "int") return { kind: "variable", name, type, fallback: intArg(f) };
+    if (type === "int" || type === "long") return { kind: "variable", name, type, fallback: intArg(f) };
     if (f?.t !== "bool") throw new LiftError("expected a bool fallback");
     return { kind: "variable", name, type, fallback: f.value };
   }

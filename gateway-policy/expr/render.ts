@@ -156,7 +156,7 @@ class Renderer {
   private variableFallback(e: Extract<Expr, { kind: "variable" }>): string {
     const f = e.fallback;
     if (e.type === "string" && typeof f === "string") return csharpString(f);
-    if (e.type === "int" && typeof f === "number" && Number.isSafeInteger(f)) return String(f);
+    if ((e.type === "int" || e.type === "long") && typeof f === "number" && Number.isSafeInteger(f)) return String(f);
     if (e.type === "bool" && typeof f === "boolean") return f ? "true" : "false";
     throw new Error(`variable "${e.name}": fallback ${JSON.stringify(f)} is not a ${e.type}`);
   }

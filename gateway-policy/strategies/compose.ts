@@ -1,11 +1,17 @@
 // Strategy composition: route specs + edge + inventory → policy AST, pools and named values.
-import type { Statement } from "../ast";
-import { concat, ctx, eq, lt, matchedParameter, pathAfterDeployment, randomBelow, retryableFailure, str, variable } from "../expr/helpers";
+import type { PolicyDocument, SetHeader, Statement } from "../ast";
+import type { Expr } from "../expr/ast";
+import { concat, ctx, eq, lt, matchedParameter, or, pathAfterDeployment, randomBelow, requestBodyField, retryableFailure, str, variable } from "../expr/helpers";
 import { checkPolicySize, checkRetryCount, gatewayPath, LIMITS, PolicyLimitError } from "../limits";
 import { renderPolicy } from "../render";
+import { accountsOf, captureStatements, hasAffinity, ownerBackendStatements, ownerDeploymentStatements, ownerStatements } from "./affinity";
 import { edgeInbound, managedIdentityStatements, NAMES, servedByHeaders, tokenMetricStatements } from "./edge";
+import { onErrorStatements } from "./errors";
+import { recordResponseFailure, recordTransportFailure } from "./exhaustion";
 import { planPools } from "./pools";
+import { mixedPools, responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
 import { routeNamedValues, selectionStatements } from "./select";
+import { modelStatements, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
 import { validateEdge, validateRoute } from "./validate";
 
@@ -53,23 +59,42 @@ function shadowStatements(route: RouteSpec, inventory: BackendInventory): Statem
   ];
 }
 
-const forwardWithRetry = (planned: PlannedRoute): Statement => ({
-  kind: "retry",
-  condition: retryableFailure(),
-  count: planned.retryCount,
-  // Retry at once: each failure trips that member's circuit breaker, so the next pick avoids it.
-  interval: 0,
-  firstFastRetry: true,
-  policies: [
-    // Re-select inside the loop so every attempt draws a fresh (healthy) pool member.
-    { kind: "set-backend-service", backendId: targetPool(planned) },
-    { kind: "forward-request", timeout: planned.route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, bufferRequestBody: true },
-  ],
+/** The forward every route uses: never buffers the response (SSE passes through as it arrives). */
+const forward = (planned: PlannedRoute | undefined): Statement => ({
+  kind: "forward-request",
+  timeout: planned?.route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+  bufferRequestBody: true,
+  bufferResponse: false,
 });
+
+const forwardWithRetry = (planned: PlannedRoute, edge: EdgeSpec): Statement => {
+  const family = surfaceIs("responses");
+  const deployment = variable(NAMES.deploymentVar, "string");
+  const breaker = edge.circuitBreaker;
+  return {
+    kind: "retry",
+    condition: retryableFailure(),
+    count: planned.retryCount,
+    // Retry at once: each failure trips that member's circuit breaker, so the next pick avoids it.
+    interval: 0,
+    firstFastRetry: true,
+    policies: [
+      // A transport failure of the previous attempt is known only now (forward-request threw).
+      ...(breaker ? recordTransportFailure(breaker, family, deployment) : []),
+      // Re-select inside the loop so every attempt draws a fresh (healthy) pool member.
+      { kind: "set-backend-service", backendId: targetPool(planned) },
+      forward(planned),
+      ...(breaker ? recordResponseFailure(breaker, family, deployment) : []),
+    ],
+  };
+};
 
 interface PlannedRoute {
   route: RouteSpec;
+  /** Deployment-path pools the route's selection picks from. */
   pools: PoolDefinition[];
+  /** Account-level twins of the single-named pools (Responses API). */
+  responsesPools: PoolDefinition[];
   retryCount: number;
 }
 
@@ -79,7 +104,7 @@ const targetPool = (planned: PlannedRoute) => variable(NAMES.targetVar, "string"
 function planRoute(route: RouteSpec, inventory: BackendInventory): PlannedRoute {
   validateRoute(route, inventory);
   const pools = planPools(route, inventory);
-  return { route, pools, retryCount: retryCountFor(route, pools) };
+  return { route, pools, responsesPools: responsesPools(pools), retryCount: retryCountFor(route, pools) };
 }
 
 function finish(document: StrategyResult["document"], planned: PlannedRoute[], path: string): StrategyResult {
@@ -87,35 +112,21 @@ function finish(document: StrategyResult["document"], planned: PlannedRoute[], p
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
       warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
+    warnings.push(...responsesWarning(p.route, p.pools));
   }
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
     warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header`);
-  return { document, pools: planned.flatMap((p) => p.pools), namedValues: planned.flatMap((p) => routeNamedValues(p.route)), warnings };
+  return { document, pools: planned.flatMap((p) => [...p.pools, ...p.responsesPools]), namedValues: planned.flatMap((p) => routeNamedValues(p.route)), warnings };
 }
 
 /** One route with the edge policies, as a standalone document (what a single-route API would attach). */
 export function composeRoutePolicy(route: RouteSpec, edge: EdgeSpec, inventory: BackendInventory): StrategyResult {
   validateEdge(edge);
-  const planned = planRoute(route, inventory);
-  const withVariant = route.abTest !== undefined;
-  const document = {
-    inbound: [
-      { kind: "base" } as Statement,
-      ...edgeInbound(edge),
-      ...managedIdentityStatements(),
-      ...selectionStatements(route),
-      ...shadowStatements(route, inventory),
-      ...tokenMetricStatements(edge, withVariant),
-      { kind: "set-backend-service", backendId: targetPool(planned) } as Statement,
-    ],
-    backend: [forwardWithRetry(planned)],
-    outbound: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, true)],
-    onError: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, false)],
-  };
-  return finish(document, [planned], gatewayPath("routes", route.name));
+  const planned = [planRoute(route, inventory)];
+  return finish(composeDocument(planned, edge, inventory), planned, gatewayPath("routes", route.name));
 }
 
-/** API-level document: edge once, then per-route selection dispatched on the `deployment-id` path parameter. */
+/** API-level document: edge once, then per-route selection dispatched on the route the client names. */
 export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpec; inventory: BackendInventory }): StrategyResult {
   validateEdge(input.edge);
   if (input.routes.length === 0) throw new PolicyLimitError(gatewayPath("routes"), "configure at least one route");
@@ -123,39 +134,109 @@ export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpe
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new PolicyLimitError(gatewayPath("routes", dup), "route is defined twice");
   const planned = [...input.routes].sort((a, b) => a.name.localeCompare(b.name)).map((r) => planRoute(r, input.inventory));
+  return finish(composeDocument(planned, input.edge, input.inventory), planned, gatewayPath("routes"));
+}
+
+const onRoute = (name: string): Expr => eq(variable(NAMES.routeVar, "string"), str(name));
+
+/** A choose with one branch per route (nothing when every branch is empty). */
+function perRoute(planned: PlannedRoute[], statements: (p: PlannedRoute) => Statement[]): Statement[] {
+  const when = planned.map((p) => ({ condition: onRoute(p.route.name), policies: statements(p) })).filter((w) => w.policies.length > 0);
+  return when.length === 0 ? [] : [{ kind: "choose", when }];
+}
+
+/**
+ * inbound: edge → surface → route (from the path or the body's model) and its selection → managed
+ * identity → Responses (affinity to a stored response, or the pool's account twin) → shadow → metrics
+ * → backend. backend: the owner's account once, or the route's pool with retries. outbound: who
+ * served; the new response id. on-error: Azure-shaped errors, the exhaustion answer.
+ */
+function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: BackendInventory): PolicyDocument {
+  const names = planned.map((p) => p.route.name);
   const withVariant = planned.some((p) => p.route.abTest);
-  const deploymentId = matchedParameter("deployment-id", "");
-  const document = {
-    inbound: [
-      { kind: "base" } as Statement,
-      ...edgeInbound(input.edge),
-      {
-        kind: "choose",
-        when: planned.map((p) => ({ condition: eq(deploymentId, str(p.route.name)), policies: [...selectionStatements(p.route)] })),
-        otherwise: [
-          {
-            kind: "return-response",
-            status: { code: 404, reason: "Not Found" },
-            headers: [{ kind: "set-header", name: "Content-Type", existsAction: "override", values: ["application/json"] }],
-            body: `{"error":{"code":"DeploymentNotFound","message":"This gateway has no route for the requested deployment. Routes: ${[...names].sort().join(", ")}"}}`,
-          },
-        ],
-      } as Statement,
-      ...managedIdentityStatements(),
-      ...planned.flatMap((p) => wrapForRoute(p.route.name, shadowStatements(p.route, input.inventory))),
-      ...tokenMetricStatements(input.edge, withVariant),
-      { kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") } as Statement,
+  const accounts = accountsOf(inventory);
+  const readBody = (name: string, field: string): Statement => ({ kind: "set-variable", name, id: NAMES.readBodyId, value: requestBodyField(field) });
+  const inbound: Statement[] = [
+    { kind: "base" },
+    ...edgeInbound(edge),
+    ...surfaceStatements(names, edge),
+    {
+      kind: "choose",
+      when: [{ condition: surfaceIs("response"), policies: [{ kind: "set-variable", name: NAMES.responseIdVar, value: matchedParameter("response-id", "") }] }],
+      otherwise: [
+        ...modelStatements(names),
+        {
+          kind: "choose",
+          when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: selectionStatements(p.route) })),
+          otherwise: [unknownRouteResponse(names)],
+        },
+        { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: [readBody(NAMES.responseIdVar, "previous_response_id"), readBody(NAMES.streamVar, "stream")] }] },
+      ],
+    },
+    ...managedIdentityStatements(),
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: hasAffinity(),
+          policies: [
+            ...ownerStatements(accounts),
+            {
+              kind: "choose",
+              when: [
+                {
+                  condition: surfaceIs("responses"),
+                  policies: perRoute(planned, (p) =>
+                    mixedPools(p.pools).length > 0 ? responsesTargetStatements(p.route, p.pools) : ownerDeploymentStatements(p.route, p.pools, accounts, inventory),
+                  ),
+                },
+              ],
+            },
+          ],
+        },
+        { condition: surfaceIs("responses"), policies: perRoute(planned, (p) => responsesTargetStatements(p.route, p.pools)) },
+      ],
+    },
+    // Shadow copies go to a deployment path: only for the surfaces forwarded on one.
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowStatements(p.route, inventory)))),
+    ...tokenMetricStatements(edge, withVariant),
+    {
+      kind: "choose",
+      when: [
+        { condition: hasAffinity(), policies: ownerBackendStatements(accounts) },
+        {
+          condition: or(surfaceIs("deployment"), surfaceIs("v1")),
+          policies: [
+            // Members are `…/openai/deployments/<their deployment>`: forward only what follows the
+            // client's `/deployments/<route>` or `/v1`, so each member is called with its own name.
+            { kind: "rewrite-uri", template: pathAfterDeployment(), copyUnmatchedParams: true },
+            { kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") },
+          ],
+        },
+      ],
+      otherwise: [{ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") }],
+    },
+  ];
+  const backend: Statement[] = [
+    {
+      kind: "choose",
+      when: [{ condition: hasAffinity(), policies: [forward(planned[0])] }, ...planned.map((p) => ({ condition: onRoute(p.route.name), policies: [forwardWithRetry(p, edge)] }))],
+    },
+  ];
+  const headers = servedByHeaders(withVariant, false).filter((s): s is SetHeader => s.kind === "set-header");
+  return {
+    inbound,
+    backend,
+    outbound: [{ kind: "base" }, ...servedByHeaders(withVariant, true), ...captureStatements()],
+    onError: [
+      { kind: "base" },
+      ...onErrorStatements({ ...(edge.circuitBreaker ? { breaker: edge.circuitBreaker } : {}), pools: planned.flatMap((p) => [...p.pools, ...p.responsesPools]), inventory, headers }),
     ],
-    backend: [
-      {
-        kind: "choose",
-        when: planned.map((p) => ({ condition: eq(variable(NAMES.routeVar, "string"), str(p.route.name)), policies: [forwardWithRetry(p)] })),
-      } as Statement,
-    ],
-    outbound: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, true)],
-    onError: [{ kind: "base" } as Statement, ...servedByHeaders(withVariant, false)],
   };
-  return finish(document, planned, gatewayPath("routes"));
+}
+
+function wrapWhen(condition: Expr, statements: Statement[]): Statement[] {
+  return statements.length === 0 ? [] : [{ kind: "choose", when: [{ condition, policies: statements }] }];
 }
 
 /** Route-specific statements after dispatch run only for requests of that route. */

@@ -24,6 +24,18 @@ export const NAMES = {
   routeHeader: "x-aoai-route",
   targetHeader: "x-aoai-target",
   shadowOfHeader: "x-aoai-shadow-of",
+  /** Which client surface the request came in on: deployment, v1, responses, response. */
+  surfaceVar: "aoai-surface",
+  /** The route the client named (path deployment or body `model`). */
+  modelVar: "aoai-model",
+  /** Deployment a Responses request's body must name (the chosen pool's or the stored response's). */
+  deploymentVar: "aoai-deployment",
+  /** The stored response a request names (`previous_response_id` or the `{response-id}` path). */
+  responseIdVar: "aoai-response-id",
+  /** `stream` of a Responses create, as text ("True" when streamed). */
+  streamVar: "aoai-stream",
+  /** Policy id of the statements that read the JSON request body (LastError.PolicyId when it is not JSON). */
+  readBodyId: "aoai-read-body",
 } as const;
 
 export const COGNITIVE_SERVICES_RESOURCE = "https://cognitiveservices.azure.com";
@@ -61,7 +73,7 @@ function authStatements(edge: EdgeSpec): Statement[] {
   ];
 }
 
-/** Inbound, before routing: authenticate, identify the caller, limit tokens, default api-version. */
+/** Inbound, before routing: authenticate, identify the caller, limit tokens (api-version: surface.ts). */
 export function edgeInbound(edge: EdgeSpec): Statement[] {
   const out: Statement[] = [...authStatements(edge), { kind: "set-variable", name: NAMES.callerVar, value: callerExpr(edge) }];
   if (edge.limits) {
@@ -75,7 +87,6 @@ export function edgeInbound(edge: EdgeSpec): Statement[] {
       tokensConsumedHeaderName: "x-aoai-tokens-consumed",
     });
   }
-  out.push({ kind: "set-query-parameter", name: "api-version", existsAction: "skip", values: [edge.defaultApiVersion ?? DEFAULT_API_VERSION] });
   return out;
 }
 

@@ -150,7 +150,8 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
     case "variable": {
       if (!env.variables.has(e.name)) return e.fallback;
       const v = env.variables.get(e.name)!;
-      const want = e.type === "int" ? "number" : e.type === "bool" ? "boolean" : "string";
+      // int and long are both JS numbers here; the generator keeps each variable to one C# type.
+      const want = e.type === "int" || e.type === "long" ? "number" : e.type === "bool" ? "boolean" : "string";
       if (typeof v !== want) fail(`GetValueOrDefault<${e.type}>("${e.name}"): the variable holds ${typeName(v)}; specified cast is not valid.`);
       return v;
     }

@@ -16,6 +16,7 @@ import type { SimSetup } from "../stack";
 import { buildWorld, type World } from "../world";
 import type { LatencySpec } from "../azure/deployment";
 import { HttpUpstream } from "./upstream";
+import { INFERENCE_OPERATIONS } from "../../gateway-policy/operations";
 import { writeSimResponse } from "./write";
 
 export interface GatewayServerOptions {
@@ -98,7 +99,8 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
       // Deployments no pool routes to need no endpoint; selecting one would fail loudly anyway.
       if (origin === undefined) continue;
       directory.set(origin, new HttpUpstream(origin, options.realBackendHeaders ?? {}));
-      entities.set(b.backendId, { type: "Single", url: `${origin}/openai/deployments/${encodeURIComponent(b.deployment)}`, ...(setup.breaker ? { circuitBreaker: setup.breaker } : {}) });
+      const url = b.family === "account" ? `${origin}/openai` : `${origin}/openai/deployments/${encodeURIComponent(b.deployment)}`;
+      entities.set(b.backendId, { type: "Single", url, ...(setup.breaker ? { circuitBreaker: setup.breaker } : {}) });
     }
     for (const p of setup.pools) entities.set(p.poolId, { type: "Pool", members: p.members.map((m) => ({ id: m.backendId, priority: m.priority, weight: m.weight })) });
     registry = new BackendRegistry(entities, rng.fork("pool-choice"));
@@ -115,7 +117,17 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     registry = world.registry;
     directory = world.directory;
   }
-  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, backends: registry, upstreams: directory, namedValues: setup.namedValues, clock, rng: rng.fork("gateway"), apiPath: "openai", region: "local" });
+  const emulator = new PolicyEmulator({
+    policyXml: setup.policyXml,
+    backends: registry,
+    upstreams: directory,
+    namedValues: setup.namedValues,
+    clock,
+    rng: rng.fork("gateway"),
+    apiPath: "openai",
+    region: "local",
+    operations: INFERENCE_OPERATIONS,
+  });
   const stats: GatewayStats = { received: 0, answered: 0, internalErrors: 0 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
