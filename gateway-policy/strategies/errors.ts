@@ -17,7 +17,7 @@ import type { Expr } from "../expr/ast";
 import { and, concat, conditional, ctx, eq, jsonObject, jsonText, or, str, variable } from "../expr/helpers";
 import { authorityOf, hasAffinity, ownerPhrase } from "./affinity";
 import { NAMES } from "./edge";
-import { earliestFreeStatements, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS, type BreakerSpec, type TrackedMember } from "./exhaustion";
+import { earliestFreeStatements, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS, type BreakerSpec, type TrackedMember, type TrackedPool } from "./exhaustion";
 import { jsonAnswer, surfaceIs } from "./surface";
 import type { BackendInventory, PoolDefinition } from "./types";
 
@@ -50,6 +50,10 @@ function transportAnswer(code: 502 | 504, what: string, verb: string): Statement
   return jsonAnswer(code, code === 502 ? "Bad Gateway" : "Gateway Timeout", body(str(what), text));
 }
 
+function trackedPool(pool: PoolDefinition, inventory: BackendInventory): TrackedPool {
+  return { poolId: pool.poolId, family: pool.family === "account" ? "account" : "deployment", members: trackedMembers(pool, inventory) };
+}
+
 function trackedMembers(pool: PoolDefinition, inventory: BackendInventory): TrackedMember[] {
   const urlOf = new Map(inventory.backends.map((b) => [b.backendId, b.url]));
   return pool.members.map((m) => {
@@ -60,16 +64,15 @@ function trackedMembers(pool: PoolDefinition, inventory: BackendInventory): Trac
 }
 
 /** 429 + Retry-After at the earliest reopening among the chosen pool's members. */
-function exhaustionAnswer(b: BreakerSpec, spec: ErrorSpec): Statement {
+function exhaustionAnswer(b: BreakerSpec, spec: ErrorSpec): Statement[] {
   const wait = variable(EXHAUSTION_VARS.waitMs, "long");
   const text = concat(str("Every backend of route "), route(), str(" is busy (throttled or failing); the earliest is free again in "), wait, str(" ms. Retry after that."));
-  return {
-    kind: "choose",
-    when: spec.pools.map((p) => ({
-      condition: eq(variable(NAMES.targetVar, "string"), str(p.poolId)),
-      policies: [...earliestFreeStatements(b, p.family === "account" ? "account" : "deployment", trackedMembers(p, spec.inventory)), jsonAnswer(429, "Too Many Requests", body(str("429"), text), [...retryAfterHeaders(), ...spec.headers])],
-    })),
-  };
+  return earliestFreeStatements(
+    b,
+    spec.pools.map((p) => trackedPool(p, spec.inventory)),
+    variable(NAMES.targetVar, "string"),
+    [jsonAnswer(429, "Too Many Requests", body(str("429"), text), [...retryAfterHeaders(), ...spec.headers])],
+  );
 }
 
 /** The on-error section after `<base/>`. */
@@ -83,7 +86,7 @@ export function onErrorStatements(spec: ErrorSpec): Statement[] {
   if (spec.breaker) {
     when.push({
       condition: and(eq(ctx("lastErrorSource"), str("forward-request")), { kind: "hasResponse" }, eq({ kind: "statusCode" }, { kind: "int", value: 503 })),
-      policies: [exhaustionAnswer(spec.breaker, spec)],
+      policies: exhaustionAnswer(spec.breaker, spec),
     });
   }
   when.push({

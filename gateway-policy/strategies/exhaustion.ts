@@ -48,6 +48,7 @@ export interface TrackedMember {
 
 export const EXHAUSTION_VARS = {
   freeAt: "aoai-free-at",
+  now: "aoai-now",
   earliest: "aoai-earliest-free",
   waitMs: "aoai-wait-ms",
 } as const;
@@ -139,33 +140,59 @@ function cacheSecondsFor(b: BreakerSpec): number {
   return Math.max(b.tripSeconds, b.acceptRetryAfter ? 60 : 0) + RECORD_SLACK_SECONDS;
 }
 
-/** Reads one member's record into `aoai-free-at` ("" when there is none). */
-export function memberFreeAtLookup(key: string): Statement {
-  return { kind: "cache-lookup-value", key, variableName: EXHAUSTION_VARS.freeAt, defaultValue: "" };
+/** Reads one member's record into `variable` ("" when there is none). */
+export function memberFreeAtLookup(key: string, variableName: string = EXHAUSTION_VARS.freeAt): Statement {
+  return { kind: "cache-lookup-value", key, variableName, defaultValue: "" };
 }
 
-/** The member's reopening time: its record when still in the future, else now + trip (upper bound). */
-function effectiveFreeAt(b: BreakerSpec): Expr {
-  const stored = tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0);
-  const fallback = plus(nowMs(), int(b.tripSeconds * 1000));
-  return conditional(compareGt(stored, nowMs()), tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0), fallback);
+const memberVar = (i: number): string => `${EXHAUSTION_VARS.freeAt}-${i}`;
+
+/** One pool's members to answer for, by family. */
+export interface TrackedPool {
+  poolId: string;
+  family: BackendFamily;
+  members: readonly TrackedMember[];
 }
 
 /**
- * Statements leaving in `aoai-earliest-free` (long, ms) the earliest reopening time among `members`,
- * and in `aoai-wait-ms` (long) the wait until then (at least 1 ms).
+ * Statements that read every distinct member's record once (as `aoai-free-at-<i>`, a long: 0 when
+ * there is none) and the current time (`aoai-now`), then, for the pool named by `poolOf`, leave in
+ * `aoai-earliest-free` the earliest reopening among its members — a record still in the future, else
+ * now + trip duration (an upper bound) — and in `aoai-wait-ms` the wait until then (at least 1 ms).
+ * `then` follows (e.g. the 429 answer).
  */
-export function earliestFreeStatements(b: BreakerSpec, family: BackendFamily, members: readonly TrackedMember[]): Statement[] {
-  const out: Statement[] = [];
-  members.forEach((m, i) => {
+export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPool[], poolOf: Expr, then: Statement[]): Statement[] {
+  const keys: string[] = [];
+  const indexOf = (family: BackendFamily, m: TrackedMember): number | undefined => {
     const key = freeAtKey(family, m);
-    // Unknown identity: no record can exist; "trip duration from now" is all that is known.
-    out.push(key === undefined ? { kind: "set-variable", name: EXHAUSTION_VARS.freeAt, value: "" } : memberFreeAtLookup(key));
-    const value = effectiveFreeAt(b);
-    out.push({ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: i === 0 ? value : min(variable(EXHAUSTION_VARS.earliest, "long"), value) });
+    if (key === undefined) return undefined;
+    if (!keys.includes(key)) keys.push(key);
+    return keys.indexOf(key);
+  };
+  const now = variable(EXHAUSTION_VARS.now, "long");
+  const stale = plus(now, int(b.tripSeconds * 1000));
+  const branches = pools.map((p) => {
+    const effective = p.members.map((m) => {
+      const i = indexOf(p.family, m);
+      if (i === undefined) return stale;
+      const v = variable(memberVar(i), "long");
+      return conditional(compareGt(v, now), v, stale);
+    });
+    const earliest = effective.reduce((acc, e) => min(acc, e));
+    return { condition: eq(poolOf, str(p.poolId)), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
   });
-  out.push({ kind: "set-variable", name: EXHAUSTION_VARS.waitMs, value: max(int(1), minus(variable(EXHAUSTION_VARS.earliest, "long"), nowMs())) });
-  return out;
+  return [
+    { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
+    ...keys.flatMap((key, i): Statement[] => [
+      memberFreeAtLookup(key),
+      { kind: "set-variable", name: memberVar(i), value: tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0) },
+    ]),
+    // A pool not listed (none in practice) waits the trip duration.
+    { kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: stale },
+    { kind: "choose", when: branches },
+    { kind: "set-variable", name: EXHAUSTION_VARS.waitMs, value: max(int(1), minus(variable(EXHAUSTION_VARS.earliest, "long"), now)) },
+    ...then,
+  ];
 }
 
 /** `Retry-After` (whole seconds, rounded up) and `retry-after-ms` from `aoai-wait-ms`. */

@@ -33,9 +33,10 @@ export function mixedPools(pools: readonly PoolDefinition[]): Array<{ poolId: st
 }
 
 function refusal(route: RouteSpec, mixed: Array<{ poolId: string; deployments: string[] }>): string {
-  const what = mixed.map((m) => `${m.poolId} mixes ${m.deployments.join(", ")}`).join("; ");
+  const what = mixed.map((m) => `${m.poolId} (${m.deployments.join(", ")})`);
+  const pools = what.length === 1 ? `pool ${what[0]} mixes` : `pools ${what.slice(0, -1).join(", ")} and ${what[what.length - 1]} mix`;
   return (
-    `Route ${route.name} cannot serve the Responses API: pool ${what}, and a Responses call names one deployment in its body before the pool picks a member ` +
+    `Route ${route.name} cannot serve the Responses API: ${pools} deployment names, and a Responses call names one deployment in its body before the pool picks a member ` +
     `(${gatewayPath("routes", route.name, "backends")}). Chat completions and embeddings are unaffected. ` +
     `To use the Responses API, add a route whose backends all have one deployment name and send the call with that route as model.`
   );

@@ -13,7 +13,7 @@ const target = (route: RouteSpec, req: Parameters<typeof evaluateInbound>[1]) =>
   // Evaluate what APIM would run: the document as parsed back from the rendered XML.
   const doc = parsed.get(route) ?? parsePolicy(renderPolicy(composeRoutePolicy(route, subscriptionEdge, inventory).document));
   parsed.set(route, doc);
-  const { vars } = evaluateInbound(doc, req);
+  const { vars } = evaluateInbound(doc, { deploymentId: route.name, ...req });
   return { pool: vars.get("aoai-target"), label: vars.get("aoai-target-label"), variant: vars.get("aoai-variant") };
 };
 
@@ -75,13 +75,16 @@ describe("pools", () => {
 
 describe("warnings", () => {
   it("say when configuration has no effect, and are empty otherwise", () => {
-    expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([]);
-    expect(composeRoutePolicy({ ...r("weighted"), backends: [{ deployment: "chat", priority: 2 }] }, subscriptionEdge, inventory).warnings).toEqual([
+    expect(composeRoutePolicy({ name: "chat", strategy: "priority", backends: [{ deployment: "chat" }] }, subscriptionEdge, inventory).warnings).toEqual([]);
+    expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([
+      "aoai-fleet:gateway.routes.chat.backends: Route chat cannot serve the Responses API: pool chat-stable (chat, chat-ptu) mixes deployment names, and a Responses call names one deployment in its body before the pool picks a member (aoai-fleet:gateway.routes.chat.backends). Chat completions and embeddings are unaffected. To use the Responses API, add a route whose backends all have one deployment name and send the call with that route as model.",
+    ]);
+    expect(composeRoutePolicy({ ...r("weighted"), backends: [{ deployment: "chat", priority: 2 }] }, subscriptionEdge, inventory).warnings.slice(0, 1)).toEqual([
       "aoai-fleet:gateway.routes.chat.backends: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority",
     ]);
-    expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toEqual([
+    expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toContain(
       "aoai-fleet:gateway.routes.chat: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the x-aoai-slot header",
-    ]);
+    );
   });
 });
 
@@ -152,18 +155,41 @@ describe("target selection", () => {
     expect(evaluateInbound(doc, { namedValues: {}, deploymentId: "chat" }).vars.get("aoai-target")).toBe("chat-stable");
     expect(evaluateInbound(doc, { namedValues: {}, deploymentId: "gpt-5" }).returned).toBe(404);
   });
+
+  it("on v1 the body's model names the route; a missing model is 400, an unknown one 404", () => {
+    const doc = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory }).document;
+    const v1 = (body: Record<string, unknown>) => evaluateInbound(doc, { namedValues: {}, operationId: "v1-embeddings", body });
+    expect(v1({ model: "embeddings", input: "x" }).vars.get("aoai-target")).toBe("embeddings-stable");
+    expect(v1({ model: "chat" }).vars.get("aoai-surface")).toBe("v1");
+    expect(v1({ input: "x" }).returned).toBe(400);
+    expect(v1({ model: "gpt-5" }).returned).toBe(404);
+  });
+
+  it("a Responses create goes to the single-named pool's account twin with the pool's deployment as model; a mixed route answers 400", () => {
+    const doc = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory }).document;
+    const create = (model: string) => evaluateInbound(doc, { namedValues: {}, operationId: "v1-responses-create", body: { model, input: "hi" } });
+    expect(create("embeddings").vars.get("aoai-target")).toBe("embeddings-stable-resp");
+    expect(create("embeddings").vars.get("aoai-deployment")).toBe("embed");
+    expect(create("chat").returned).toBe(400);
+  });
 });
 
 describe("generated policy shape", () => {
   const doc = composeRoutePolicy(r("combined"), subscriptionEdge, inventory).document;
-  const retry = doc.backend[0] as Extract<Statement, { kind: "retry" }>;
+  const dispatch = doc.backend[0] as Extract<Statement, { kind: "choose" }>;
+  const retry = dispatch.when[1]!.policies[0] as Extract<Statement, { kind: "retry" }>;
 
-  it("retries re-select the pool before forwarding with a buffered body; count = largest pool − 1", () => {
+  it("sends a request bound to a stored response once, unbuffered, to the account that holds it", () => {
+    expect(dispatch.when[0]!.policies).toEqual([{ kind: "forward-request", timeout: 120, bufferRequestBody: true, bufferResponse: false }]);
+  });
+
+  it("retries re-select the pool before forwarding with a buffered body and an unbuffered response; count = largest pool − 1", () => {
     expect(retry.kind).toBe("retry");
     expect(retry.count).toBe(4);
     expect(retry.interval).toBe(0);
-    expect(retry.policies.map((s) => s.kind)).toEqual(["set-backend-service", "forward-request"]);
-    expect(retry.policies[1]).toEqual({ kind: "forward-request", timeout: 120, bufferRequestBody: true });
+    // Record a transport failure of the last attempt, pick, forward, record a counted failure.
+    expect(retry.policies.map((s) => s.kind)).toEqual(["choose", "set-backend-service", "forward-request", "choose"]);
+    expect(retry.policies[2]).toEqual({ kind: "forward-request", timeout: 120, bufferRequestBody: true, bufferResponse: false });
   });
 
   it("shadow is a fire-and-forget copy with managed-identity auth and a correlation header", () => {

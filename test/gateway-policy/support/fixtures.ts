@@ -25,10 +25,19 @@ export const inventory: BackendInventory = {
   ],
 };
 
-export const subscriptionEdge: EdgeSpec = { auth: { subscriptionKeys: true }, limits: { tokensPerMinute: 20000, counterKey: "subscription" } };
+/** The breaker rule the gateway component deploys with `circuitBreaker: { failures: 1, interval: PT1M, trip: PT1M }`. */
+export const breaker: NonNullable<EdgeSpec["circuitBreaker"]> = {
+  tripSeconds: 60,
+  acceptRetryAfter: true,
+  statusRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }],
+  errorReasons: ["BackendConnectionFailure", "Timeout"],
+};
+
+export const subscriptionEdge: EdgeSpec = { auth: { subscriptionKeys: true }, limits: { tokensPerMinute: 20000, counterKey: "subscription" }, circuitBreaker: breaker };
 export const entraEdge: EdgeSpec = {
   auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences: ["api://contoso-ai"] } },
   limits: { tokensPerMinute: 20000, counterKey: "user" },
+  circuitBreaker: breaker,
 };
 
 const tiers: RouteSpec["backends"] = [
