@@ -128,6 +128,11 @@ export function edgeSpec(config: GatewayConfig): EdgeSpec {
     ...(config.limits ? { limits: config.limits } : {}),
     ...(config.defaultApiVersion === undefined ? {} : { defaultApiVersion: config.defaultApiVersion }),
     ...(config.circuitBreaker ? { circuitBreaker: breakerSpec(config.circuitBreaker) } : {}),
+    // Affinity to stored responses does not fit the Consumption tier's 16 KiB policy (nor has it a
+    // cache): Responses calls are answered 400 with this reason instead.
+    ...(config.sku === "Consumption"
+      ? { responsesApi: { served: false as const, reason: "the Consumption tier's 16 KiB policy limit leaves no room for affinity to stored responses (aoai-fleet:gateway.sku); choose another sku (e.g. BasicV2) to use it" } }
+      : {}),
   };
 }
 

@@ -19,7 +19,7 @@
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import {
-  and, bodyWithModel, concat, ctx, eq, jsonObject, jsonText, neq, nullExpr, or, responseBodyField, sentStatus, statusIs, str, urlEscape, variable,
+  and, bodyWithModel, conditional, concat, ctx, eq, int, jsonObject, jsonText, lt, neq, nullExpr, or, plus, responseBodyField, sentStatus, statusIs, str, urlEscape, variable,
 } from "../expr/helpers";
 import { NAMES } from "./edge";
 import { jsonAnswer, surfaceIs } from "./surface";
@@ -32,6 +32,7 @@ export const PROBE_TIMEOUT_SECONDS = 10;
 
 export const AFFINITY_VARS = {
   owner: "aoai-owner",
+  index: "aoai-probe-index",
   ownerDeployment: "aoai-owner-deployment",
   probe: "aoai-probe",
   unreachable: "aoai-probe-unreachable",
@@ -101,42 +102,54 @@ function notFoundStatements(): Statement[] {
   ];
 }
 
-/** Asks one account for the response; the first 200 makes it the owner (and is cached). */
-function probe(account: Account): Statement {
-  return {
-    kind: "choose",
-    when: [
-      {
-        condition: eq(owner(), str("")),
-        policies: [
-          {
-            kind: "send-request",
-            mode: "new",
-            responseVariableName: AFFINITY_VARS.probe,
-            timeout: PROBE_TIMEOUT_SECONDS,
-            ignoreError: true,
-            url: concat(str(`${account.base}/v1/responses/`), urlEscape(responseId())),
-            method: "GET",
-            headers: [{ kind: "set-header", name: "Authorization", existsAction: "override", values: [concat(str("Bearer "), v(NAMES.msiTokenVar))] }],
-          },
-          {
-            kind: "choose",
-            when: [
-              {
-                condition: eq(sentStatus(AFFINITY_VARS.probe), { kind: "int", value: 200 }),
-                policies: [
-                  { kind: "set-variable", name: AFFINITY_VARS.owner, value: account.authority },
-                  { kind: "cache-store-value", key: concat(str(OWNER_KEY), responseId()), value: account.authority, duration: RESPONSE_RETENTION_SECONDS },
-                ],
-              },
-              // Anything but "not here" (no answer, 5xx, 429) means this account may hold it.
-              { condition: neq(sentStatus(AFFINITY_VARS.probe), { kind: "int", value: 404 }), policies: [{ kind: "set-variable", name: AFFINITY_VARS.unreachable, value: concat(v(AFFINITY_VARS.unreachable), str(` ${account.authority}`)) }] },
-            ],
-          },
-        ],
-      },
-    ],
-  };
+/** `accounts[index].<field>` as one expression (a chain of conditionals on the probe index). */
+function byIndex(accounts: readonly Account[], field: (a: Account) => string): Expr {
+  const index = variable(AFFINITY_VARS.index, "int");
+  return accounts
+    .slice(0, -1)
+    .reduceRight<Expr>((rest, a, i) => conditional(eq(index, int(i)), str(field(a)), rest), str(field(accounts[accounts.length - 1]!)));
+}
+
+/**
+ * Asks the accounts one after another (`retry` as a loop: one attempt per account, stopping at the
+ * first that holds the id) for the response; the first 200 makes that account the owner, cached.
+ * Anything but 404 (no answer, 5xx, 429) means the account may hold it and is reported.
+ */
+function locateStatements(accounts: readonly Account[]): Statement[] {
+  if (accounts.length === 0) return [];
+  const index = variable(AFFINITY_VARS.index, "int");
+  const authority = byIndex(accounts, (a) => a.authority);
+  const attempt: Statement[] = [
+    {
+      kind: "send-request",
+      mode: "new",
+      responseVariableName: AFFINITY_VARS.probe,
+      timeout: PROBE_TIMEOUT_SECONDS,
+      ignoreError: true,
+      url: concat(byIndex(accounts, (a) => `${a.base}/v1/responses/`), urlEscape(responseId())),
+      method: "GET",
+      headers: [{ kind: "set-header", name: "Authorization", existsAction: "override", values: [concat(str("Bearer "), v(NAMES.msiTokenVar))] }],
+    },
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: eq(sentStatus(AFFINITY_VARS.probe), int(200)),
+          policies: [
+            { kind: "set-variable", name: AFFINITY_VARS.owner, value: authority },
+            { kind: "cache-store-value", key: concat(str(OWNER_KEY), responseId()), value: v(AFFINITY_VARS.owner), duration: RESPONSE_RETENTION_SECONDS },
+          ],
+        },
+        { condition: neq(sentStatus(AFFINITY_VARS.probe), int(404)), policies: [{ kind: "set-variable", name: AFFINITY_VARS.unreachable, value: concat(v(AFFINITY_VARS.unreachable), str(" "), authority) }] },
+      ],
+    },
+    { kind: "set-variable", name: AFFINITY_VARS.index, value: plus(index, int(1)) },
+  ];
+  const loop: Statement[] =
+    accounts.length === 1
+      ? attempt
+      : [{ kind: "retry", condition: and(eq(owner(), str("")), lt(index, int(accounts.length))), count: accounts.length - 1, interval: 0, firstFastRetry: true, policies: attempt }];
+  return [{ kind: "choose", when: [{ condition: eq(owner(), str("")), policies: [{ kind: "set-variable", name: AFFINITY_VARS.index, value: int(0) }, ...loop] }] }];
 }
 
 /**
@@ -150,7 +163,7 @@ export function ownerStatements(accounts: readonly Account[]): Statement[] {
     { kind: "cache-lookup-value", key: concat(str(OWNER_DEPLOYMENT_KEY), responseId()), variableName: AFFINITY_VARS.ownerDeployment, defaultValue: "" },
     // A cached owner the fleet no longer has is as good as none.
     { kind: "choose", when: [{ condition: and(...accounts.map((a) => neq(owner(), str(a.authority)))), policies: [{ kind: "set-variable", name: AFFINITY_VARS.owner, value: "" }] }] },
-    ...accounts.map(probe),
+    ...locateStatements(accounts),
     { kind: "choose", when: [{ condition: eq(owner(), str("")), policies: notFoundStatements() }] },
     { kind: "set-variable", name: NAMES.labelVar, value: "affinity" },
   ];

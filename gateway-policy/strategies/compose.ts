@@ -4,14 +4,14 @@ import type { Expr } from "../expr/ast";
 import { concat, ctx, eq, lt, matchedParameter, or, pathAfterDeployment, randomBelow, requestBodyField, retryableFailure, str, variable } from "../expr/helpers";
 import { checkPolicySize, checkRetryCount, gatewayPath, LIMITS, PolicyLimitError } from "../limits";
 import { renderPolicy } from "../render";
-import { accountsOf, captureStatements, hasAffinity, ownerBackendStatements, ownerDeploymentStatements, ownerStatements } from "./affinity";
+import { accountsOf, captureStatements, hasAffinity, ownerBackendStatements, ownerDeploymentStatements, ownerStatements, type Account } from "./affinity";
 import { edgeInbound, managedIdentityStatements, NAMES, servedByHeaders, tokenMetricStatements } from "./edge";
 import { onErrorStatements } from "./errors";
 import { recordResponseFailure, recordTransportFailure } from "./exhaustion";
 import { planPools } from "./pools";
 import { mixedPools, responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
 import { routeNamedValues, selectionStatements } from "./select";
-import { modelStatements, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
+import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
 import { validateEdge, validateRoute } from "./validate";
 
@@ -101,18 +101,18 @@ interface PlannedRoute {
 /** The chosen pool id; the fallback is the route's first pool (never read in practice: selection always sets it). */
 const targetPool = (planned: PlannedRoute) => variable(NAMES.targetVar, "string", planned.pools[0]?.poolId ?? "");
 
-function planRoute(route: RouteSpec, inventory: BackendInventory): PlannedRoute {
+function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec): PlannedRoute {
   validateRoute(route, inventory);
   const pools = planPools(route, inventory);
-  return { route, pools, responsesPools: responsesPools(pools), retryCount: retryCountFor(route, pools) };
+  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), retryCount: retryCountFor(route, pools) };
 }
 
-function finish(document: StrategyResult["document"], planned: PlannedRoute[], path: string): StrategyResult {
+function finish(document: StrategyResult["document"], planned: PlannedRoute[], path: string, edge: EdgeSpec): StrategyResult {
   const warnings = checkPolicySize(renderPolicy(document), path);
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
       warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
-    warnings.push(...responsesWarning(p.route, p.pools));
+    if (!edge.responsesApi) warnings.push(...responsesWarning(p.route, p.pools));
   }
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
     warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header`);
@@ -122,8 +122,8 @@ function finish(document: StrategyResult["document"], planned: PlannedRoute[], p
 /** One route with the edge policies, as a standalone document (what a single-route API would attach). */
 export function composeRoutePolicy(route: RouteSpec, edge: EdgeSpec, inventory: BackendInventory): StrategyResult {
   validateEdge(edge);
-  const planned = [planRoute(route, inventory)];
-  return finish(composeDocument(planned, edge, inventory), planned, gatewayPath("routes", route.name));
+  const planned = [planRoute(route, inventory, edge)];
+  return finish(composeDocument(planned, edge, inventory), planned, gatewayPath("routes", route.name), edge);
 }
 
 /** API-level document: edge once, then per-route selection dispatched on the route the client names. */
@@ -133,8 +133,8 @@ export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpe
   const names = input.routes.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new PolicyLimitError(gatewayPath("routes", dup), "route is defined twice");
-  const planned = [...input.routes].sort((a, b) => a.name.localeCompare(b.name)).map((r) => planRoute(r, input.inventory));
-  return finish(composeDocument(planned, input.edge, input.inventory), planned, gatewayPath("routes"));
+  const planned = [...input.routes].sort((a, b) => a.name.localeCompare(b.name)).map((r) => planRoute(r, input.inventory, input.edge));
+  return finish(composeDocument(planned, input.edge, input.inventory), planned, gatewayPath("routes"), input.edge);
 }
 
 const onRoute = (name: string): Expr => eq(variable(NAMES.routeVar, "string"), str(name));
@@ -160,6 +160,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     { kind: "base" },
     ...edgeInbound(edge),
     ...surfaceStatements(names, edge),
+    ...(edge.responsesApi ? responsesRefused(edge.responsesApi.reason) : []),
     {
       kind: "choose",
       when: [{ condition: surfaceIs("response"), policies: [{ kind: "set-variable", name: NAMES.responseIdVar, value: matchedParameter("response-id", "") }] }],
@@ -174,6 +175,58 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       ],
     },
     ...managedIdentityStatements(),
+    ...(edge.responsesApi ? [] : responsesInbound(planned, accounts, inventory)),
+    // Shadow copies go to a deployment path: only for the surfaces forwarded on one.
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowStatements(p.route, inventory)))),
+    ...tokenMetricStatements(edge, withVariant),
+    {
+      kind: "choose",
+      when: [
+        ...(edge.responsesApi ? [] : [{ condition: hasAffinity(), policies: ownerBackendStatements(accounts) }]),
+        {
+          condition: or(surfaceIs("deployment"), surfaceIs("v1")),
+          policies: [
+            // Members are `…/openai/deployments/<their deployment>`: forward only what follows the
+            // client's `/deployments/<route>` or `/v1`, so each member is called with its own name.
+            { kind: "rewrite-uri", template: pathAfterDeployment(), copyUnmatchedParams: true },
+            { kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") },
+          ],
+        },
+      ],
+      otherwise: [{ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") }],
+    },
+  ];
+  const backend: Statement[] = [
+    {
+      kind: "choose",
+      when: [
+        ...(edge.responsesApi ? [] : [{ condition: hasAffinity(), policies: [forward(planned[0])] }]),
+        ...planned.map((p) => ({ condition: onRoute(p.route.name), policies: [forwardWithRetry(p, edge)] })),
+      ],
+    },
+  ];
+  const headers = servedByHeaders(withVariant, false).filter((s): s is SetHeader => s.kind === "set-header");
+  return {
+    inbound,
+    backend,
+    outbound: [{ kind: "base" }, ...servedByHeaders(withVariant, true), ...(edge.responsesApi ? [] : captureStatements())],
+    onError: [
+      { kind: "base" },
+      ...onErrorStatements({
+        ...(edge.circuitBreaker ? { breaker: edge.circuitBreaker } : {}),
+        pools: planned.flatMap((p) => [...p.pools, ...p.responsesPools]),
+        inventory,
+        headers,
+        affinity: !edge.responsesApi,
+        tokens: edge.auth !== undefined && "entra" in edge.auth,
+      }),
+    ],
+  };
+}
+
+/** Inbound after managed identity: affinity to a stored response, or the pool's account twin for a create. */
+function responsesInbound(planned: PlannedRoute[], accounts: Account[], inventory: BackendInventory): Statement[] {
+  return [
     {
       kind: "choose",
       when: [
@@ -197,42 +250,22 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
         { condition: surfaceIs("responses"), policies: perRoute(planned, (p) => responsesTargetStatements(p.route, p.pools)) },
       ],
     },
-    // Shadow copies go to a deployment path: only for the surfaces forwarded on one.
-    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowStatements(p.route, inventory)))),
-    ...tokenMetricStatements(edge, withVariant),
+  ];
+}
+
+/** Where the Responses API is not served: every Responses call gets 400 with the reason. */
+function responsesRefused(reason: string): Statement[] {
+  return [
     {
       kind: "choose",
       when: [
-        { condition: hasAffinity(), policies: ownerBackendStatements(accounts) },
         {
-          condition: or(surfaceIs("deployment"), surfaceIs("v1")),
-          policies: [
-            // Members are `…/openai/deployments/<their deployment>`: forward only what follows the
-            // client's `/deployments/<route>` or `/v1`, so each member is called with its own name.
-            { kind: "rewrite-uri", template: pathAfterDeployment(), copyUnmatchedParams: true },
-            { kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") },
-          ],
+          condition: or(surfaceIs("responses"), surfaceIs("response")),
+          policies: [staticJsonResponse(400, "Bad Request", { error: { code: "OperationNotSupported", message: `This gateway does not serve the Responses API: ${reason}` } })],
         },
       ],
-      otherwise: [{ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") }],
     },
   ];
-  const backend: Statement[] = [
-    {
-      kind: "choose",
-      when: [{ condition: hasAffinity(), policies: [forward(planned[0])] }, ...planned.map((p) => ({ condition: onRoute(p.route.name), policies: [forwardWithRetry(p, edge)] }))],
-    },
-  ];
-  const headers = servedByHeaders(withVariant, false).filter((s): s is SetHeader => s.kind === "set-header");
-  return {
-    inbound,
-    backend,
-    outbound: [{ kind: "base" }, ...servedByHeaders(withVariant, true), ...captureStatements()],
-    onError: [
-      { kind: "base" },
-      ...onErrorStatements({ ...(edge.circuitBreaker ? { breaker: edge.circuitBreaker } : {}), pools: planned.flatMap((p) => [...p.pools, ...p.responsesPools]), inventory, headers }),
-    ],
-  };
 }
 
 function wrapWhen(condition: Expr, statements: Statement[]): Statement[] {

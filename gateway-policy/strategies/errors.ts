@@ -39,15 +39,19 @@ export interface ErrorSpec {
   inventory: BackendInventory;
   /** Response headers every answer carries (route, target, variant). */
   headers: SetHeader[];
+  /** Requests can be bound to a stored response (their failures name its account). */
+  affinity: boolean;
+  /** Callers present tokens (validate-jwt failures become 401 in the error shape). */
+  tokens: boolean;
 }
 
-function transportAnswer(code: 502 | 504, what: string, verb: string): Statement {
-  const text = conditional(
-    hasAffinity(),
-    concat(ownerPhrase(), str(` ${verb}: `), message(), str(". A stored response lives only on that account, so the gateway does not send the request elsewhere.")),
-    concat(str("No backend of route "), route(), str(` ${verb} after the gateway's retries (`), message(), str(").")),
-  );
-  return jsonAnswer(code, code === 502 ? "Bad Gateway" : "Gateway Timeout", body(str(what), text));
+/** 502 BackendConnectionFailure or 504 Timeout, saying which and where. */
+function transportAnswer(spec: ErrorSpec): Statement {
+  const pool = concat(str("No backend of route "), route(), str(" answered after the gateway's retries ("), reason(), str(": "), message(), str(")."));
+  const text = spec.affinity
+    ? conditional(hasAffinity(), concat(ownerPhrase(), str(" did not answer ("), reason(), str(": "), message(), str("). A stored response lives only on that account, so the gateway does not send the request elsewhere.")), pool)
+    : pool;
+  return jsonAnswer(conditional(eq(reason(), str("Timeout")), { kind: "int", value: 504 }, { kind: "int", value: 502 }), undefined, body(reason(), text), spec.headers);
 }
 
 function trackedPool(pool: PoolDefinition, inventory: BackendInventory): TrackedPool {
@@ -80,8 +84,7 @@ export function onErrorStatements(spec: ErrorSpec): Statement[] {
   const familyIsAccount = surfaceIs("responses");
   const deployment = variable(NAMES.deploymentVar, "string");
   const when: Array<{ condition: Expr; policies: Statement[] }> = [
-    { condition: eq(reason(), str("BackendConnectionFailure")), policies: [withHeaders(transportAnswer(502, "BackendConnectionFailure", "could not be reached"), spec.headers)] },
-    { condition: eq(reason(), str("Timeout")), policies: [withHeaders(transportAnswer(504, "Timeout", "did not answer in time"), spec.headers)] },
+    { condition: or(eq(reason(), str("BackendConnectionFailure")), eq(reason(), str("Timeout"))), policies: [transportAnswer(spec)] },
   ];
   if (spec.breaker) {
     when.push({
@@ -100,7 +103,7 @@ export function onErrorStatements(spec: ErrorSpec): Statement[] {
       ),
     ],
   });
-  when.push({ condition: or(...TOKEN_ERROR_REASONS.map((r) => eq(reason(), str(r)))), policies: [jsonAnswer(401, "Unauthorized", body(str("401"), message()), spec.headers)] });
+  if (spec.tokens) when.push({ condition: or(...TOKEN_ERROR_REASONS.map((r) => eq(reason(), str(r)))), policies: [jsonAnswer(401, "Unauthorized", body(str("401"), message()), spec.headers)] });
   return [
     ...(spec.breaker ? recordTransportFailure(spec.breaker, familyIsAccount, deployment) : []),
     {
@@ -116,8 +119,4 @@ export function onErrorStatements(spec: ErrorSpec): Statement[] {
       ],
     },
   ];
-}
-
-function withHeaders(s: Statement, headers: SetHeader[]): Statement {
-  return s.kind === "return-response" ? { ...s, headers: [...s.headers, ...headers] } : s;
 }

@@ -77,6 +77,12 @@ export interface EdgeSpec {
    * never trip and there is nothing to keep.
    */
   circuitBreaker?: BreakerSpec;
+  /**
+   * Whether the policy serves the Responses API (affinity to stored responses, account twins).
+   * Absent: served. `{ served: false, reason }` answers every Responses call 400 with the reason
+   * (e.g. the Consumption tier's 16 KiB policy limit).
+   */
+  responsesApi?: { served: false; reason: string };
   /** Entra token validation or APIM subscription keys. */
   auth?: { entra: { tenantId: string; audiences: string[]; clientApplicationIds?: string[] } } | { subscriptionKeys: true };
   /** Per-consumer token limit. */

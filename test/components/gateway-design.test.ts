@@ -47,8 +47,8 @@ describe("designGateway", () => {
     const all = [...flatten(document.inbound), ...flatten(document.backend)];
     expect(all.find((s) => s.kind === "validate-azure-ad-token")).toMatchObject({ clientApplicationIds: ["0b3c6f1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f"], audiences: ["api://contoso-ai"] });
     expect(all.find((s) => s.kind === "set-query-parameter")).toMatchObject({ name: "api-version", existsAction: "skip", values: ["2025-01-01-preview"] });
-    expect(all.find((s) => s.kind === "retry")).toMatchObject({ count: 3 });
-    expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true });
+    expect(flatten(document.backend).find((s) => s.kind === "retry")).toMatchObject({ count: 3 });
+    expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true, bufferResponse: false });
   });
 
   it("lets stable traffic fail over into the canary last, with capacity weights", () => {
@@ -58,27 +58,38 @@ describe("designGateway", () => {
         id: "chat-stable",
         route: "chat",
         role: "stable",
+        family: "deployment",
         members: [
           { backendId: "chat-eastus2", priority: 1, weight: 75 },
           { backendId: "chat-westus3", priority: 1, weight: 25 },
           { backendId: "chat-next-eastus2", priority: 2, weight: 100 },
         ],
       },
-      { id: "chat-canary", route: "chat", role: "canary", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+      { id: "chat-canary", route: "chat", role: "canary", family: "deployment", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+      // The stable pool mixes chat and chat-next, so only the canary has a Responses API twin.
+      { id: "chat-canary-resp", route: "chat", role: "canary-resp", family: "account", members: [{ backendId: "chat-next-eastus2-resp", priority: 1, weight: 100 }] },
     ]);
     expect(design.namedValues).toEqual([
       { id: "chat-canary-percent", value: "20", purpose: "Percent of route chat traffic sent to canary chat-next. Allowed: integer 0–100." },
     ]);
   });
 
-  it("rewrites the path to the member's deployment right before the final backend selection", () => {
+  it("rewrites the path to the member's deployment right before the final backend selection on the deployment-path surfaces", () => {
     const design = designGateway(config, inventory);
     for (const xml of [design.apiPolicy.xml, ...design.routePolicies.map((policy) => policy.xml)]) {
-      const inbound = parsePolicy(xml).inbound;
-      expect(inbound.slice(-2).map((s) => s.kind)).toEqual(["rewrite-uri", "set-backend-service"]);
-      expect(inbound.at(-2)).toEqual({ kind: "rewrite-uri", template: expr.pathAfterDeployment(), copyUnmatchedParams: true });
+      const last = parsePolicy(xml).inbound.at(-1) as Extract<Statement, { kind: "choose" }>;
+      const branch = last.when.find((w) => w.policies.some((s) => s.kind === "rewrite-uri"))!;
+      expect(branch.policies).toEqual([
+        { kind: "rewrite-uri", template: expr.pathAfterDeployment(), copyUnmatchedParams: true },
+        { kind: "set-backend-service", backendId: expr.variable("aoai-target", "string") },
+      ]);
     }
-    expect(design.singles.map((single) => single.id)).toEqual(["chat-eastus2", "chat-westus3", "chat-next-eastus2"]);
+    expect(design.singles.map((single) => [single.id, single.family])).toEqual([
+      ["chat-eastus2", "deployment"],
+      ["chat-westus3", "deployment"],
+      ["chat-next-eastus2", "deployment"],
+      ["chat-next-eastus2-resp", "account"],
+    ]);
   });
 
   it("is deterministic", () => {

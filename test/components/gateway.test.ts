@@ -40,14 +40,27 @@ describe("AiGateway", () => {
       return { design: gateway.design, url: gateway.gatewayUrl };
     });
     const byType = (type: string) => run.resources.filter((r) => r.type === type);
+    // Every pool names one deployment, so each has an account-level twin for the Responses API.
     expect(byType(`${APIM}:Backend`).map((b) => [b.name, b.inputs.type])).toEqual([
       ["gw-chat-eastus2", "Single"],
+      ["gw-chat-eastus2-resp", "Single"],
       ["gw-chat-swedencentral", "Single"],
+      ["gw-chat-swedencentral-resp", "Single"],
       ["gw-chat-next-eastus2", "Single"],
+      ["gw-chat-next-eastus2-resp", "Single"],
       ["gw-chat-v2-swedencentral", "Single"],
+      ["gw-chat-v2-swedencentral-resp", "Single"],
       ["gw-chat-blue", "Pool"],
       ["gw-chat-green", "Pool"],
       ["gw-chat-canary", "Pool"],
+      ["gw-chat-blue-resp", "Pool"],
+      ["gw-chat-green-resp", "Pool"],
+      ["gw-chat-canary-resp", "Pool"],
+    ]);
+    const backendUrls = byType(`${APIM}:Backend`).filter((b) => b.inputs.type === "Single").map((b) => [b.name, b.inputs.url]);
+    expect(backendUrls.slice(0, 2)).toEqual([
+      ["gw-chat-eastus2", "https://acct-eastus2-abc123.openai.azure.com/openai/deployments/chat"],
+      ["gw-chat-eastus2-resp", "https://acct-eastus2-abc123.openai.azure.com/openai"],
     ]);
     const green = byType(`${APIM}:Backend`).find((b) => b.name === "gw-chat-green");
     expect((green?.inputs.pool as { services: unknown[] }).services).toEqual([

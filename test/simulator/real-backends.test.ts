@@ -20,6 +20,7 @@ function region(name: string) {
   const account = new SimulatedAccount(`http://${name}`, name);
   const d = new SimulatedDeployment({ deployment: "chat", region: name, model: "gpt-4.1-mini", capacity: 50, tpmPerUnit: 1000, rpmPerUnit: 10, latency: FAST, completionTokens: 5 }, clock, new Rng(1));
   account.add(d);
+  account.add(new SimulatedDeployment({ deployment: "embeddings", region: name, model: "text-embedding-3-small", capacity: 30, tpmPerUnit: 1000, rpmPerUnit: 6, latency: FAST }, clock, new Rng(2)));
   return { account, d };
 }
 
@@ -31,7 +32,8 @@ describe("gateway in front of real HTTP endpoints (backends file)", () => {
     const [eastServer, swedenServer] = await Promise.all([serveUpstream(east.account), serveUpstream(sweden.account)]);
     const dir = mkdtempSync(join(tmpdir(), "aoai-backends-"));
     const file = join(dir, "backends.yaml");
-    writeFileSync(file, `backends:\n  chat:\n    eastus2: ${eastServer.url}\n    swedencentral: ${swedenServer.url}\nheaders:\n  api-key: local-simulator-key\n`);
+    const regions = `\n    eastus2: ${eastServer.url}\n    swedencentral: ${swedenServer.url}`;
+    writeFileSync(file, `backends:\n  chat:${regions}\n  embeddings:${regions}\nheaders:\n  api-key: local-simulator-key\n`);
     const setup = loadStackSetup("dev", { today: new Date("2026-11-23") });
     const backends = loadBackendsFile(file);
     const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file), realBackendHeaders: backends.headers });
@@ -57,7 +59,9 @@ describe("gateway in front of real HTTP endpoints (backends file)", () => {
     writeFileSync(file, "backends:\n  chat:\n    eastus2: http://127.0.0.1:9\n");
     const setup = loadStackSetup("dev", { today: new Date("2026-11-23") });
     expect(() => resolveBackends(loadBackendsFile(file), routedBackends(setup), file)).toThrow(ScenarioError);
-    expect(() => resolveBackends(loadBackendsFile(file), routedBackends(setup), file)).toThrow(`Backends file ${file} does not map backends.chat.swedencentral`);
+    expect(() => resolveBackends(loadBackendsFile(file), routedBackends(setup), file)).toThrow(
+      `Backends file ${file} does not map backends.embeddings.eastus2, backends.chat.swedencentral, backends.embeddings.swedencentral;`,
+    );
     writeFileSync(file, "backends:\n  chat:\n    eastus2: http://127.0.0.1:9/openai\n");
     expect(() => loadBackendsFile(file)).toThrow(`${file}: backends.chat.eastus2: a base URL such as http://127.0.0.1:8001 (scheme, host, port; no path or query)`);
   });
