@@ -23,7 +23,8 @@ import {
 } from "../expr/helpers";
 import { NAMES } from "./edge";
 import { jsonAnswer, surfaceIs } from "./surface";
-import type { BackendInventory, PoolDefinition, RouteSpec } from "./types";
+import { mixedPools, poolDeployment, refusalBranches, type RoutePools } from "./responses";
+import type { BackendInventory } from "./types";
 
 /** Azure keeps a stored response for 30 days (Learn, "Use the Responses API"). */
 export const RESPONSE_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -169,43 +170,41 @@ export function ownerStatements(accounts: readonly Account[]): Statement[] {
   ];
 }
 
-/** Deployments of a route's pools on one account, in pool order (stable side first). */
-function routeDeploymentsOn(pools: readonly PoolDefinition[], account: Account, inventory: BackendInventory): string[] {
-  const urlOf = new Map(inventory.backends.map((b) => [b.backendId, b.url ? authorityOf(b.url) : undefined]));
-  const out: string[] = [];
-  for (const p of pools) for (const m of p.members) if (urlOf.get(m.backendId) === account.authority && !out.includes(m.deployment)) out.push(m.deployment);
-  return out;
-}
-
 /**
- * For a Responses create with previous_response_id on `route`: the deployment on the owner's account
- * that the body names — the one that created the response when it belongs to the route, else the
- * route's first deployment there — or 400 when the route does not reach that account.
+ * For a Responses create with previous_response_id: the deployment its body names on the owner's
+ * account. Selection has picked the route's pool as for any call; when that pool has a member on the
+ * owner's account, its deployment is used (the conversation follows the route's current choice, on the
+ * account that holds it); otherwise the deployment that created the response (captured), if known;
+ * otherwise 400, since the route does not reach that account.
  */
-export function ownerDeploymentStatements(route: RouteSpec, pools: readonly PoolDefinition[], accounts: readonly Account[], inventory: BackendInventory): Statement[] {
-  const dep = v(AFFINITY_VARS.ownerDeployment);
-  const when = accounts.flatMap((a) => {
-    const names = routeDeploymentsOn(pools, a, inventory);
-    if (names.length === 0) return [];
-    return [
-      { condition: and(eq(owner(), str(a.authority)), or(...names.map((n) => eq(dep, str(n))))), policies: [] as Statement[] },
-      { condition: eq(owner(), str(a.authority)), policies: [{ kind: "set-variable", name: AFFINITY_VARS.ownerDeployment, value: names[0]! } as Statement] },
-    ];
-  });
+export function ownerDeploymentStatements(routes: readonly RoutePools[], inventory: BackendInventory): Statement[] {
+  const authorityOfBackend = new Map(inventory.backends.map((b) => [b.backendId, b.url ? authorityOf(b.url) : undefined]));
+  const target = v(NAMES.targetVar);
+  const pools = routes.flatMap((r) => (mixedPools(r.pools).length > 0 ? [] : r.pools));
   const refuse = jsonAnswer(
     400,
     "Bad Request",
     jsonText({
       error: jsonObject({
         code: str("invalid_request_error"),
-        message: concat(str("Previous response "), responseId(), str(" is stored on account "), owner(), str(`, which route ${route.name} does not reach; send the follow-up with a model (route) that has a deployment there.`)),
+        message: concat(str("Previous response "), responseId(), str(" is stored on account "), owner(), str(", which route "), v(NAMES.routeVar), str(" does not reach; send the follow-up with a model (route) that has a deployment there.")),
         param: str("previous_response_id"),
       }),
     }),
   );
   return [
-    when.length > 0 ? { kind: "choose", when, otherwise: [refuse] } : refuse,
-    { kind: "set-variable", name: NAMES.deploymentVar, value: dep },
+    {
+      kind: "choose",
+      when: [
+        ...refusalBranches(routes),
+        ...pools.flatMap((p) => {
+          const accounts = [...new Set(p.members.map((m) => authorityOfBackend.get(m.backendId)).filter((a): a is string => a !== undefined))];
+          return accounts.length === 0 ? [] : [{ condition: and(eq(target, str(p.poolId)), or(...accounts.map((a) => eq(owner(), str(a))))), policies: [{ kind: "set-variable", name: NAMES.deploymentVar, value: poolDeployment(p) } as Statement] }];
+        }),
+        { condition: neq(v(AFFINITY_VARS.ownerDeployment), str("")), policies: [{ kind: "set-variable", name: NAMES.deploymentVar, value: v(AFFINITY_VARS.ownerDeployment) }] },
+      ],
+      otherwise: [refuse],
+    },
     { kind: "set-body", value: bodyWithModel(v(NAMES.deploymentVar)) },
   ];
 }

@@ -9,7 +9,7 @@ import { edgeInbound, managedIdentityStatements, NAMES, servedByHeaders, tokenMe
 import { onErrorStatements } from "./errors";
 import { recordResponseFailure, recordTransportFailure } from "./exhaustion";
 import { planPools } from "./pools";
-import { mixedPools, responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
+import { responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
 import { routeNamedValues, selectionStatements } from "./select";
 import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
@@ -196,12 +196,18 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       otherwise: [{ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") }],
     },
   ];
+  // One retry loop per distinct (retry count, timeout): routes that share them share the XML.
+  const classes = new Map<string, PlannedRoute[]>();
+  for (const p of planned) {
+    const key = `${p.retryCount}|${p.route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS}`;
+    classes.set(key, [...(classes.get(key) ?? []), p]);
+  }
   const backend: Statement[] = [
     {
       kind: "choose",
       when: [
         ...(edge.responsesApi ? [] : [{ condition: hasAffinity(), policies: [forward(planned[0])] }]),
-        ...planned.map((p) => ({ condition: onRoute(p.route.name), policies: [forwardWithRetry(p, edge)] })),
+        ...[...classes.values()].map((group) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(group[0]!, edge)] })),
       ],
     },
   ];
@@ -232,22 +238,9 @@ function responsesInbound(planned: PlannedRoute[], accounts: Account[], inventor
       when: [
         {
           condition: hasAffinity(),
-          policies: [
-            ...ownerStatements(accounts),
-            {
-              kind: "choose",
-              when: [
-                {
-                  condition: surfaceIs("responses"),
-                  policies: perRoute(planned, (p) =>
-                    mixedPools(p.pools).length > 0 ? responsesTargetStatements(p.route, p.pools) : ownerDeploymentStatements(p.route, p.pools, accounts, inventory),
-                  ),
-                },
-              ],
-            },
-          ],
+          policies: [...ownerStatements(accounts), { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: ownerDeploymentStatements(planned, inventory) }] }],
         },
-        { condition: surfaceIs("responses"), policies: perRoute(planned, (p) => responsesTargetStatements(p.route, p.pools)) },
+        { condition: surfaceIs("responses"), policies: responsesTargetStatements(planned) },
       ],
     },
   ];

@@ -155,11 +155,10 @@ export interface TrackedPool {
 }
 
 /**
- * Statements that read every distinct member's record once (as `aoai-free-at-<i>`, a long: 0 when
- * there is none) and the current time (`aoai-now`), then, for the pool named by `poolOf`, leave in
- * `aoai-earliest-free` the earliest reopening among its members — a record still in the future, else
- * now + trip duration (an upper bound) — and in `aoai-wait-ms` the wait until then (at least 1 ms).
- * `then` follows (e.g. the 429 answer).
+ * Statements that compute, once per distinct member, its reopening time as `aoai-free-at-<i>` (long,
+ * ms): its record when still in the future, else now + trip duration (an upper bound); then, for the
+ * pool named by `poolOf`, leave the earliest among its members in `aoai-earliest-free` and the wait
+ * until then in `aoai-wait-ms` (at least 1 ms). `then` follows (e.g. the 429 answer).
  */
 export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPool[], poolOf: Expr, then: Statement[]): Statement[] {
   const keys: string[] = [];
@@ -172,20 +171,17 @@ export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPo
   const now = variable(EXHAUSTION_VARS.now, "long");
   const stale = plus(now, int(b.tripSeconds * 1000));
   const branches = pools.map((p) => {
-    const effective = p.members.map((m) => {
-      const i = indexOf(p.family, m);
-      if (i === undefined) return stale;
-      const v = variable(memberVar(i), "long");
-      return conditional(compareGt(v, now), v, stale);
-    });
-    const earliest = effective.reduce((acc, e) => min(acc, e));
+    const members = [...new Set(p.members.map((m) => indexOf(p.family, m)))];
+    const earliest = members.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
     return { condition: eq(poolOf, str(p.poolId)), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
   });
+  const stored = tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0);
   return [
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
     ...keys.flatMap((key, i): Statement[] => [
       memberFreeAtLookup(key),
-      { kind: "set-variable", name: memberVar(i), value: tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0) },
+      { kind: "set-variable", name: memberVar(i), value: stored },
+      { kind: "set-variable", name: memberVar(i), value: conditional(compareGt(variable(memberVar(i), "long"), now), variable(memberVar(i), "long"), stale) },
     ]),
     // A pool not listed (none in practice) waits the trip duration.
     { kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: stale },

@@ -7,6 +7,7 @@
 // `/v1/responses`. A route with a pool that mixes names (e.g. PTU `chat` failing over to `chat-std`)
 // answers Responses calls 400 with the config path and the fix; the plan warns about it.
 import type { Statement } from "../ast";
+import type { Expr } from "../expr/ast";
 import { bodyWithModel, eq, str, variable } from "../expr/helpers";
 import { gatewayPath } from "../limits";
 import { NAMES } from "./edge";
@@ -48,27 +49,46 @@ export function responsesWarning(route: RouteSpec, pools: readonly PoolDefinitio
   return mixed.length === 0 ? [] : [`${gatewayPath("routes", route.name, "backends")}: ${refusal(route, mixed)}`];
 }
 
+/** A route with its deployment-path pools. */
+export interface RoutePools {
+  route: RouteSpec;
+  pools: readonly PoolDefinition[];
+}
+
+/** 400 for a Responses call on a route with a mixed pool (first branch of both Responses chooses). */
+export function refusalBranches(routes: readonly RoutePools[]): Array<{ condition: Expr; policies: Statement[] }> {
+  return routes
+    .filter((r) => mixedPools(r.pools).length > 0)
+    .map((r) => ({
+      condition: eq(variable(NAMES.routeVar, "string"), str(r.route.name)),
+      policies: [staticJsonResponse(400, "Bad Request", { error: { code: "OperationNotSupported", message: refusal(r.route, mixedPools(r.pools)) } })],
+    }));
+}
+
+/** The single deployment name of a pool (callers only ask for single-named pools). */
+export const poolDeployment = (pool: PoolDefinition): string => namesOf(pool)[0]!;
+
 /**
- * For a Responses create (without previous_response_id) on this route: after selection has left the
- * chosen pool in `aoai-target`, switch it to the pool's account-level twin, remember its deployment
- * and put that name in the body's `model`. A route with a mixed pool answers 400 instead.
+ * For a Responses create (without previous_response_id): after selection has left the chosen pool in
+ * `aoai-target`, switch it to the pool's account-level twin, remember its deployment and put that name
+ * in the body's `model`. A route with a mixed pool answers 400 instead.
  */
-export function responsesTargetStatements(route: RouteSpec, pools: readonly PoolDefinition[]): Statement[] {
-  const mixed = mixedPools(pools);
-  if (mixed.length > 0) {
-    return [staticJsonResponse(400, "Bad Request", { error: { code: "OperationNotSupported", message: refusal(route, mixed) } })];
-  }
+export function responsesTargetStatements(routes: readonly RoutePools[]): Statement[] {
   const target = variable(NAMES.targetVar, "string");
+  const pools = routes.flatMap((r) => (mixedPools(r.pools).length > 0 ? [] : r.pools));
   return [
     {
       kind: "choose",
-      when: pools.map((p) => ({
-        condition: eq(target, str(p.poolId)),
-        policies: [
-          { kind: "set-variable", name: NAMES.deploymentVar, value: namesOf(p)[0]! },
-          { kind: "set-variable", name: NAMES.targetVar, value: responsesPoolId(p.poolId) },
-        ],
-      })),
+      when: [
+        ...refusalBranches(routes),
+        ...pools.map((p) => ({
+          condition: eq(target, str(p.poolId)),
+          policies: [
+            { kind: "set-variable", name: NAMES.deploymentVar, value: poolDeployment(p) } as Statement,
+            { kind: "set-variable", name: NAMES.targetVar, value: responsesPoolId(p.poolId) } as Statement,
+          ],
+        })),
+      ],
     },
     { kind: "set-body", value: bodyWithModel(variable(NAMES.deploymentVar, "string")) },
   ];

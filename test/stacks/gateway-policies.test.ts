@@ -28,7 +28,7 @@ async function planTo(stack: string): Promise<{ out: string; stdout: string }> {
 afterEach(() => vi.restoreAllMocks());
 
 describe.each([
-  ["dev", ["_api.xml", "chat.xml"]],
+  ["dev", ["_api.xml", "chat.xml", "embeddings.xml"]],
   ["prod", ["_api.xml", "chat-mini.xml", "chat.xml", "embeddings.xml"]],
 ])("%s plan gateway artifacts", (stack, files) => {
   it("writes every route policy, the API policy and the topology; prints the route table", async () => {
