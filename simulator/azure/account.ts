@@ -11,6 +11,8 @@ export class SimulatedAccount implements Upstream {
   private readonly deployments = new Map<string, SimulatedDeployment>();
   /** The account's stored Responses. */
   readonly responses = new ResponseStore();
+  /** Requests served per kind, for reports and tests (`byId`: the `/responses/{id}` paths). */
+  readonly served = { inference: 0, byId: 0 };
   /** Clock time source for response retention (set by the first deployment added). */
   private now: () => number = () => 0;
 
@@ -36,7 +38,11 @@ export class SimulatedAccount implements Upstream {
   send(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
     const parsed = parseAzureRequest(request);
     if (parsed.kind === "error") return Promise.resolve(parsed.response);
-    if (parsed.kind === "response-id") return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now()));
+    if (parsed.kind === "response-id") {
+      this.served.byId++;
+      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now()));
+    }
+    this.served.inference++;
     const d = this.deployments.get(parsed.deployment);
     if (!d) {
       return Promise.resolve(
