@@ -55,7 +55,8 @@ export async function forwardRequest(m: Machine, state: RequestState, s: Forward
   };
   const upstream = m.options.upstreams.resolve(url);
   const started = m.clock.now();
-  state.backendHost = url.host;
+  // C#'s Uri.Host: the host name without the port (the port is context.Request.Url.Port).
+  state.backendHost = url.hostname;
   const attempt = { backendId: memberId ?? url.origin, url: url.toString(), startMs: started, endMs: started } as RequestState["trace"]["attempts"][number];
   state.trace.attempts.push(attempt);
   try {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "../../simulator/http/server";
 import { loadStackSetup } from "../../simulator/stack";
+import { lockstep, ManualClock } from "./support";
 
 // Short, fixed pacing: 40 ms to the first token, 5 ms per token, no spread.
 const PACED = { baseMs: 40, perOutputTokenMs: 10, sigma: 0, rejectMs: 1 };
@@ -35,26 +36,36 @@ const v1 = (options: { maxRetries?: number; fetch?: typeof fetch; key?: string; 
 
 describe("streaming through the gateway (openai SDK)", () => {
   it.each([
-    ["AzureOpenAI (deployment path)", () => azure()],
-    ["OpenAI v1 (model in the body)", () => v1()],
-  ])("%s: chunks arrive over time, first before last, with usage when asked", async (_name, client) => {
-    const stream = await client().chat.completions.create({ model: "chat", messages: [{ role: "user", content: "Count to twelve" }], stream: true, stream_options: { include_usage: true } });
-    const arrivals: number[] = [];
-    const deltas: string[] = [];
-    let usage: unknown;
-    for await (const chunk of stream) {
-      arrivals.push(performance.now());
-      for (const choice of chunk.choices) if (choice.delta?.content) deltas.push(choice.delta.content);
-      if (chunk.usage) usage = chunk.usage;
+    ["AzureOpenAI (deployment path)", "azure"],
+    ["OpenAI v1 (model in the body)", "v1"],
+  ])("%s: every chunk reaches the client before the next token exists, with usage when asked", async (_name, kind) => {
+    // The deployment produces a token only when the clock steps, and the test steps only once the
+    // client has the previous token: a gateway that buffered would never finish this stream.
+    const clock = new ManualClock();
+    const g = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: PACED, completionTokens: 12, seed: 11, clock });
+    let received = 0;
+    const pump = lockstep(clock, (steps) => steps <= received);
+    try {
+      const client = kind === "azure" ? new AzureOpenAI({ endpoint: g.url, apiKey: "k", apiVersion: "2024-10-21", maxRetries: 0 }) : v1({ url: g.url, maxRetries: 0 });
+      const stream = await client.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "Count to twelve" }], stream: true, stream_options: { include_usage: true } });
+      let chunks = 0;
+      const deltas: string[] = [];
+      let usage: unknown;
+      for await (const chunk of stream) {
+        chunks++;
+        for (const choice of chunk.choices) if (choice.delta?.content) deltas.push(choice.delta.content);
+        received = deltas.length;
+        if (chunk.usage) usage = chunk.usage;
+      }
+      // Azure's first chunk (prompt filter results, no choices), role, 12 tokens, finish, usage.
+      expect(chunks).toBe(16);
+      expect(deltas.join("")).toMatch(/^Simulated answer from chat in (eastus2|swedencentral) by gpt-4\.1-mini\./);
+      expect(usage).toEqual({ prompt_tokens: 4, completion_tokens: 12, total_tokens: 16 });
+    } finally {
+      // One step for the time to first token, one per later token.
+      expect(await pump.stop()).toBe(12);
+      await g.close();
     }
-    // Azure's first chunk (prompt filter results, no choices), role, 12 tokens, finish, usage.
-    expect(arrivals.length).toBe(16);
-    expect(deltas).toHaveLength(12);
-    expect(deltas.join("")).toMatch(/^Simulated answer from chat in (eastus2|swedencentral) by gpt-4\.1-mini\./);
-    // The deployment spaces the 12 tokens 10 ms apart (110 ms from first to last); a buffered stream
-    // would arrive in one piece. Generous margin: this checks order of arrival, not speed.
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(30);
-    expect(usage).toEqual({ prompt_tokens: 4, completion_tokens: 12, total_tokens: 16 });
   });
 
   it("a Responses stream yields typed events ending in response.completed", async () => {
