@@ -1,3 +1,4 @@
 /** Bench suite registrations: one import line per suite file. */
 import "./plan";
 import "./routing";
+import "./streaming";
