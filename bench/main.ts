@@ -3,12 +3,32 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Command, CommanderError } from "commander";
 import { benchSuites } from "./registry";
 import "./suites/index";
 
+/** Parses the command line; undefined when commander already answered (--help) or refused the arguments. */
+function parseArgs(argv: string[]): { suites: string[] } | { exitCode: number } {
+  const names = benchSuites().map((s) => `${s.name} (${s.description})`);
+  const program = new Command("npm run bench --")
+    .argument("[suites...]", "suites to run (default: all)")
+    .description(`Run benchmark suites; each writes bench/results-<suite>.json (routing also bench/results.json and the table in docs/simulator.md).\nSuites:\n  ${names.join("\n  ")}`)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    program.parse(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) return { exitCode: error.exitCode === 0 ? 0 : 2 };
+    throw error;
+  }
+  return { suites: program.args };
+}
+
 async function main(argv: string[]): Promise<number> {
   const all = benchSuites();
-  const wanted = argv.filter((a) => !a.startsWith("-"));
+  const parsed = parseArgs(argv);
+  if ("exitCode" in parsed) return parsed.exitCode;
+  const wanted = parsed.suites;
   const unknown = wanted.filter((w) => !all.some((s) => s.name === w));
   if (unknown.length > 0) {
     process.stderr.write(`bench: unknown suite(s) ${unknown.join(", ")}; suites: ${all.map((s) => s.name).join(", ")}\n`);

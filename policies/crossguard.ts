@@ -12,6 +12,7 @@ import type {
 } from "@pulumi/policy";
 import { z } from "zod";
 import type { PlannedResource, Rule, RuleContext } from "./rules/types";
+import { canonicalType } from "./rules/resource-kinds";
 
 /** The rule's zod options as the JSON schema CrossGuard validates policy config against. */
 export function configSchemaOf(rule: Rule): PolicyConfigSchema {
@@ -112,7 +113,7 @@ export function toCrossGuardPolicy(
   return {
     ...base,
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      if (!rule.resourceTypes.includes(args.type)) return;
+      if (!rule.resourceTypes.includes(canonicalType(args.type))) return;
       const options = optionsFrom(args.getConfig<Record<string, unknown>>());
       for (const finding of rule.evaluate([fromResourceArgs(args)], options, context())) {
         reportViolation(finding.message);

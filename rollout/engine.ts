@@ -62,7 +62,7 @@ export async function changeConfig(
     let applied: ApplyOutcome | undefined;
     if (result.changed) {
       try {
-        applied = await ctx.applier.apply(ctx.stack, ctx.dir);
+        applied = await ctx.applier.apply(ctx.stack, ctx.dir, { before: result.originalText });
       } catch (error) {
         writeFileAtomic(file, result.originalText);
         const why = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 /**
  * Gateway wiring of the stack program: `aoai-fleet:gateway` (optional) → validated config →
- * `AiGateway` in front of the fleet. `readGatewayConfig` runs before any resource is declared, so a
+ * `AiGateway` in front of the fleet. `validateGatewayConfig` runs before any resource is declared, so a
  * bad gateway config fails like a bad fleet config: one error, every path, nothing created.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -49,16 +49,15 @@ export function validateGatewayConfig(raw: unknown, plan: FleetPlan): GatewayCon
   return config;
 }
 
-/** Reads and validates `aoai-fleet:gateway`; undefined when the stack has no gateway. */
-export function readGatewayConfig(config: pulumi.Config, plan: FleetPlan): GatewayConfig | undefined {
-  let raw: unknown;
+/** Reads the raw `aoai-fleet:gateway` value (undefined when the stack has none); throws `FleetConfigError` when it is not structured config. */
+export function readRawGatewayConfig(config: pulumi.Config): unknown {
   try {
-    raw = config.getObject<unknown>("gateway");
+    return config.getObject<unknown>("gateway");
   } catch (error) {
     throw new FleetConfigError([{ path: GATEWAY_CONFIG_KEY, message: `is not valid structured config (${error instanceof Error ? error.message : String(error)})` }]);
   }
-  return raw === undefined ? undefined : validateGatewayConfig(raw, plan);
 }
+
 
 /** Stack outputs of the gateway. */
 export interface GatewayStackOutputs {
@@ -66,10 +65,14 @@ export interface GatewayStackOutputs {
   gatewayUrl: pulumi.Output<string>;
   /** Route names clients use as their deployment name. */
   routes: string[];
+  /** With `auth.subscriptionKeys`: a key for the gateway's product (secret; `pulumi stack output --show-secrets`). */
+  subscriptionKey?: pulumi.Output<string>;
+  /** With `appInsights`: the Application Insights component (the deploy workflow turns on metric dimensions there). */
+  appInsightsId?: pulumi.Output<string>;
 }
 
 /** Creates the gateway in front of `fleet`, in the fleet's resource group and primary location. */
-export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: AoaiFleet): GatewayStackOutputs {
+export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: AoaiFleet, network?: AiGatewayArgs["network"]): GatewayStackOutputs {
   const gateway = new AiGateway(`${plan.name}-gateway`, {
     resourceGroupName: fleet.resourceGroupName,
     location: plan.resourceGroup.location,
@@ -86,7 +89,13 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
     }),
     ...(config.serviceName === undefined ? {} : { serviceName: config.serviceName }),
     protect: plan.protect,
+    ...(network ? { network } : {}),
     tags: { ...plan.tags },
   });
-  return { gatewayUrl: gateway.gatewayUrl, routes: Object.keys(config.routes).sort() };
+  return {
+    gatewayUrl: gateway.gatewayUrl,
+    routes: Object.keys(config.routes).sort(),
+    ...(gateway.subscriptionKey === undefined ? {} : { subscriptionKey: gateway.subscriptionKey }),
+    ...(gateway.appInsightsId === undefined ? {} : { appInsightsId: gateway.appInsightsId }),
+  };
 }

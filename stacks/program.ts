@@ -10,7 +10,9 @@ import { planFromRawConfig } from "../core/plan";
 import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
 import type { GatewayConfig } from "./config/gateway";
-import { createGateway, readGatewayConfig, type GatewayStackOutputs } from "./gateway";
+import { createGateway, readRawGatewayConfig, validateGatewayConfig, type GatewayStackOutputs } from "./gateway";
+import { gatewayNetworkInput, networkOf } from "../core/plan/network";
+import { createFleetNetwork, gatewayNetworkArgs } from "./network";
 
 /** Set by the offline plan runner, which prints warnings itself (so they are not printed twice). */
 export const OFFLINE_ENV = "AOAI_FLEET_OFFLINE_PLAN";
@@ -47,21 +49,36 @@ export async function fleetProgram(options: { today: Date }): Promise<FleetStack
     throw configRunError([{ path: "aoai-fleet:fleet", message: `is not valid structured config (${error instanceof Error ? error.message : String(error)})` }]);
   }
   let plan;
-  let gateway: GatewayConfig | undefined;
   try {
     plan = planFromRawConfig(raw, { catalog: loadCatalog(), today: options.today });
-    gateway = readGatewayConfig(config, plan);
   } catch (error) {
     const issues = configIssuesOf(error);
     if (issues) throw configRunError(issues);
     throw error;
   }
+  // Gateway and network problems are collected together: one run lists every problem.
+  const problems: ConfigIssue[] = [];
+  let rawGateway: unknown;
+  let gateway: GatewayConfig | undefined;
+  try {
+    rawGateway = readRawGatewayConfig(config);
+    gateway = rawGateway === undefined ? undefined : validateGatewayConfig(rawGateway, plan);
+  } catch (error) {
+    const issues = configIssuesOf(error);
+    if (!issues) throw error;
+    problems.push(...issues);
+  }
+  const network = networkOf(plan, gatewayNetworkInput(gateway, rawGateway));
+  problems.push(...network.errors);
+  if (problems.length > 0) throw configRunError(problems);
+  const warnings = [...plan.warnings, ...network.warnings];
   if (process.env[OFFLINE_ENV] !== "1") {
-    for (const warning of plan.warnings) pulumi.log.warn(`${warning.path}: ${warning.message}`);
+    for (const warning of warnings) pulumi.log.warn(`${warning.path}: ${warning.message}`);
   }
   const fleet = new AoaiFleet(plan.name, { plan });
-  const gatewayOutputs = gateway ? { gateway: createGateway(gateway, plan, fleet) } : {};
-  return { resourceGroupName: fleet.resourceGroupName, backends: fleet.backends, quota: plan.quota, warnings: plan.warnings, ...gatewayOutputs };
+  const fleetNetwork = network.plan ? createFleetNetwork(network.plan, plan, fleet) : undefined;
+  const gatewayOutputs = gateway ? { gateway: createGateway(gateway, plan, fleet, gatewayNetworkArgs(network.plan, fleetNetwork)) } : {};
+  return { resourceGroupName: fleet.resourceGroupName, backends: fleet.backends, quota: plan.quota, warnings, ...gatewayOutputs };
 }
 
 /** A RunError (Pulumi prints it without a stack trace) that still carries the issues for tools. */

@@ -24,7 +24,9 @@ const print = (text: string): void => {
 };
 
 function withDir(command: Command): Command {
-  return command.option("--dir <path>", "folder holding Pulumi.<stack>.yaml (state goes to <dir>/out/<stack>/rollout/)", ".");
+  return command
+    .option("--dir <path>", "folder holding Pulumi.<stack>.yaml (state goes to <dir>/out/<stack>/rollout/)", ".")
+    .option("--apply", "apply every change (preview with the policy pack, refuse unrelated changes, pulumi up --target) or fail with exit 3 when the pulumi CLI or Azure credentials are missing; default: apply when both are present, else write the stack file only");
 }
 
 function withSource(command: Command): Command {
@@ -87,9 +89,10 @@ defineCommand({
     }
 
     const ab = rollout.command("ab").description("A/B experiment statistics");
-    withSource(ab.command("report <stack> <experiment>").description("per-variant metrics, z-test and Welch t-test with p-values and CIs"))
+    withSource(ab.command("report <stack> <experiment>").description("per-variant metrics; significance per caller (Welch t over callers), per-request z/Welch tests beside"))
       .option("--confidence <level>", "confidence level of intervals; significance is p < 1 − level", "0.95")
-      .option("--min-samples <n>", "requests per variant needed before testing", "100")
+      .option("--min-samples <n>", "requests per variant needed before a per-request test", "100")
+      .option("--min-callers <n>", "callers per variant needed before a per-caller test", "20")
       .action((stack: string, experiment: string, o) => run((h) => h.abReportCommand(stack, experiment, o, print)));
 
     const shadow = rollout.command("shadow").description("Shadow traffic comparison");

@@ -6,7 +6,7 @@ defineCommand({
     program
       .command("simulate")
       .argument("<stack>", "stack name; reads Pulumi.<stack>.yaml (fleet + gateway) from the repository root")
-      .option("--scenario <file>", "scenario YAML (default: scenarios/steady-90.yaml)", "scenarios/steady-90.yaml")
+      .option("--scenario <file>", "scenario YAML", "scenarios/steady-90.yaml")
       .option("--out <dir>", "output root (writes <dir>/<stack>/sim/<scenario>/)", "out")
       .option("--config <file>", "use this stack config YAML instead of Pulumi.<stack>.yaml")
       .description(

@@ -7,6 +7,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { instance, type Viz } from "@viz-js/viz";
 import type { GatewayDesign } from "../../components/gateway/design";
+import type { NetworkPlan } from "../../core/plan/network/types";
 import { topologyDot } from "../../components/gateway/topology-dot";
 import { routeTableRows, topologyMermaid, type TopologyNotes } from "../../components/gateway/topology";
 import { compactTable } from "./table";
@@ -41,7 +42,7 @@ export async function renderDotSvg(dot: string): Promise<string> {
  * Writes policies and topology under `outDir` (= `out/<stack>`); stale route files are removed
  * first. `notes` adds route and pool annotations to the diagram.
  */
-export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign, notes: TopologyNotes = {}): Promise<GatewayArtifacts> {
+export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign, notes: TopologyNotes = {}, network?: NetworkPlan): Promise<GatewayArtifacts> {
   const policyDir = join(outDir, "policies");
   await rm(policyDir, { recursive: true, force: true });
   await mkdir(policyDir, { recursive: true });
@@ -52,7 +53,7 @@ export async function writeGatewayArtifacts(outDir: string, design: GatewayDesig
   }
   const mermaid = topologyMermaid(design, notes);
   await writeFile(join(outDir, "topology.mmd"), mermaid, "utf8");
-  await writeFile(join(outDir, "topology.svg"), await renderDotSvg(topologyDot(design, notes)), "utf8");
+  await writeFile(join(outDir, "topology.svg"), await renderDotSvg(topologyDot(design, notes, network)), "utf8");
   return { policies, mermaid: "topology.mmd", svg: "topology.svg" };
 }
 

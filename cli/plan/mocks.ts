@@ -7,6 +7,21 @@ import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { endpointFor } from "../../components/openai-account";
 
+/**
+ * ARM ids of network resources: type token → (inputs → the id's path below the resource group).
+ * The name inputs are the ones the components set (`virtualNetworkName`, `subnetName`, …).
+ */
+const NETWORK_IDS: Readonly<Record<string, (inputs: Record<string, unknown>, name: string) => string>> = {
+  "azure-native:network:VirtualNetwork": (i, n) => `Microsoft.Network/virtualNetworks/${str(i.virtualNetworkName, n)}`,
+  "azure-native:network:Subnet": (i, n) => `Microsoft.Network/virtualNetworks/${str(i.virtualNetworkName, "unknown-vnet")}/subnets/${str(i.subnetName, n)}`,
+  "azure-native:network:NetworkSecurityGroup": (i, n) => `Microsoft.Network/networkSecurityGroups/${str(i.networkSecurityGroupName, n)}`,
+  "azure-native:network:VirtualNetworkPeering": (i, n) => `Microsoft.Network/virtualNetworks/${str(i.virtualNetworkName, "unknown-vnet")}/virtualNetworkPeerings/${str(i.virtualNetworkPeeringName, n)}`,
+  "azure-native:network:PrivateEndpoint": (i, n) => `Microsoft.Network/privateEndpoints/${str(i.privateEndpointName, n)}`,
+  "azure-native:network:PrivateDnsZoneGroup": (i, n) => `Microsoft.Network/privateEndpoints/${str(i.privateEndpointName, "unknown-endpoint")}/privateDnsZoneGroups/${str(i.privateDnsZoneGroupName, n)}`,
+  "azure-native:privatedns:PrivateZone": (i, n) => `Microsoft.Network/privateDnsZones/${str(i.privateZoneName, n)}`,
+  "azure-native:privatedns:VirtualNetworkLink": (i, n) => `Microsoft.Network/privateDnsZones/${str(i.privateZoneName, "unknown-zone")}/virtualNetworkLinks/${str(i.virtualNetworkLinkName, n)}`,
+};
+
 /** Placeholder subscription in offline ARM ids (never a real one). */
 export const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 
@@ -36,6 +51,11 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
         case "random:index/randomString:RandomString": {
           const length = typeof inputs.length === "number" ? inputs.length : 8;
           return { id: args.name, state: { ...inputs, result: deterministicSuffix(`${stack}/${args.name}`, length) } };
+        }
+        case "random:index/randomPassword:RandomPassword": {
+          // A visible placeholder, never a usable key: offline plans must not look like they hold secrets.
+          const length = typeof inputs.length === "number" ? inputs.length : 16;
+          return { id: args.name, state: { ...inputs, result: `offline${deterministicSuffix(`${stack}/${args.name}`, Math.max(length - 7, 1))}` } };
         }
         case "azure-native:resources:ResourceGroup": {
           const name = str(inputs.resourceGroupName, args.name);
@@ -69,8 +89,14 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
           const service = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.ApiManagement/service/${str(inputs.serviceName, "unknown-service")}`;
           return { id: `${service}/backends/${name}`, state: { ...inputs, name } };
         }
-        default:
+        default: {
+          const networkId = NETWORK_IDS[args.type];
+          if (networkId) {
+            const path = networkId(inputs, args.name);
+            return { id: `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/${path}`, state: { ...inputs, name: path.slice(path.lastIndexOf("/") + 1) } };
+          }
           return { id: `${args.name}-id`, state: { ...inputs, name: str(inputs.name, args.name) } };
+        }
       }
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

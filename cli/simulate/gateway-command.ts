@@ -29,10 +29,19 @@ export async function gatewayCommand(stack: string, options: { port: string; bac
     if (error instanceof ScenarioError || error instanceof UnsupportedPolicyError) throw new CliError(error.message, 2);
     throw error;
   }
+  // Installed before the listener exists and kept until it is closed: a signal that arrives while
+  // the "listening" line is still on its way to a launcher, or twice (npm forwards it and a terminal
+  // sends it to the whole group), must close the listener, never kill the process around it.
+  let stop = (): void => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   let gateway;
   try {
     gateway = await startGateway(setup, serverOptions);
   } catch (error) {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
     if (error instanceof UnsupportedPolicyError) throw new CliError(error.message, 2);
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new CliError(`Port ${port} on 127.0.0.1 is in use; pass --port <other> (or 0 for any free port).`, 2);
     throw error;
@@ -48,12 +57,13 @@ export async function gatewayCommand(stack: string, options: { port: string; bac
       "",
     ].join("\n"),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  await gateway.close();
+  try {
+    await stopped;
+    await gateway.close();
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
   process.stdout.write(`Stopped. ${gateway.stats.answered} requests answered.\n`);
   return 0;
 }

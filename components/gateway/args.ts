@@ -19,10 +19,35 @@ export interface GatewayBackendTarget {
 
 /** One Azure OpenAI account of the fleet; the gateway identity gets "Cognitive Services OpenAI User" on it. */
 export interface GatewayAccount {
-  /** Region key of the account (one account per region); part of the role assignment's stable name. */
+  /** Region key of the account (one account per region); names the role assignment resource. */
   readonly region: string;
   /** ARM id of the account (the role assignment scope). */
   readonly accountId: pulumi.Input<string>;
+}
+
+/** The gateway's place on the fleet's network (issue 13); built from the network plan. */
+export interface GatewayNetworkArgs {
+  /** ARM `virtualNetworkType`: `External` (StandardV2 integration, classic external injection) or `Internal` (classic internal injection). */
+  readonly virtualNetworkType: "External" | "Internal";
+  /** Subnet the service joins (delegated to Microsoft.Web/serverFarms for StandardV2, undelegated for classic tiers). */
+  readonly subnetId: pulumi.Input<string>;
+  /** Public network access of the service; `Disabled` only once the inbound endpoint exists. */
+  readonly publicNetworkAccess: "Enabled" | "Disabled";
+  /** Resources the service waits for: its subnet, every account endpoint's zone group, VNet links and peerings. */
+  readonly dependsOn: readonly pulumi.Resource[];
+  /** Optional. An inbound private endpoint (groupId Gateway) for clients in the network. */
+  readonly inboundPrivateEndpoint?: {
+    /** ARM name of the endpoint. */
+    readonly privateEndpointName: string;
+    /** Region of the endpoint's VNet. */
+    readonly location: string;
+    /** Private-endpoint subnet. */
+    readonly subnetId: pulumi.Input<string>;
+    /** Zone name (`privatelink.azure-api.net`). */
+    readonly zoneName: string;
+    /** Zone id. */
+    readonly zoneId: pulumi.Input<string>;
+  };
 }
 
 /** Arguments of the `AiGateway` component. */
@@ -41,6 +66,8 @@ export interface AiGatewayArgs {
   readonly serviceName?: pulumi.Input<string>;
   /** Optional. Protect every child from deletion (the fleet's `protect`). Defaults to false. */
   readonly protect?: boolean;
+  /** Optional. The network the gateway joins (VNet integration or injection); absent: a public gateway on no network. */
+  readonly network?: GatewayNetworkArgs;
   /** Optional. Tags for the service and telemetry resources. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

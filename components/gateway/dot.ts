@@ -36,6 +36,8 @@ export interface DotCluster {
   readonly attributes: DotAttributes;
   /** Nodes drawn inside the cluster. */
   readonly nodes: readonly DotNode[];
+  /** Optional. Clusters drawn inside this one (a subnet inside its VNet). */
+  readonly clusters?: readonly DotCluster[];
 }
 
 /** A directed graph. */
@@ -92,18 +94,23 @@ function statement(indent: string, head: string, attributes: DotAttributes): str
   return Object.keys(attributes).length === 0 ? `${indent}${head};` : `${indent}${head} [${attributeList(attributes)}];`;
 }
 
+function clusterLines(cluster: DotCluster, indent: string): string[] {
+  const inner = `${indent}  `;
+  const lines = [`${indent}subgraph ${dotString(`cluster_${cluster.id}`)} {`];
+  for (const [name, value] of Object.entries(cluster.attributes)) lines.push(`${inner}${attributeName(name)}=${dotValue(value)};`);
+  for (const node of cluster.nodes) lines.push(statement(inner, dotString(node.id), node.attributes));
+  for (const child of cluster.clusters ?? []) lines.push(...clusterLines(child, inner));
+  lines.push(`${indent}}`);
+  return lines;
+}
+
 /** DOT source of the graph, one statement per line. */
 export function renderDot(graph: DotGraph): string {
   const lines = [`digraph ${dotString(graph.id)} {`];
   for (const [name, value] of Object.entries(graph.graph)) lines.push(`  ${attributeName(name)}=${dotValue(value)};`);
   lines.push(statement("  ", "node", graph.nodeDefaults), statement("  ", "edge", graph.edgeDefaults));
   for (const node of graph.nodes) lines.push(statement("  ", dotString(node.id), node.attributes));
-  for (const cluster of graph.clusters) {
-    lines.push(`  subgraph ${dotString(`cluster_${cluster.id}`)} {`);
-    for (const [name, value] of Object.entries(cluster.attributes)) lines.push(`    ${attributeName(name)}=${dotValue(value)};`);
-    for (const node of cluster.nodes) lines.push(statement("    ", dotString(node.id), node.attributes));
-    lines.push("  }");
-  }
+  for (const cluster of graph.clusters) lines.push(...clusterLines(cluster, "  "));
   for (const edge of graph.edges) lines.push(statement("  ", `${dotString(edge.from)} -> ${dotString(edge.to)}`, edge.attributes));
   lines.push("}");
   return `${lines.join("\n")}\n`;

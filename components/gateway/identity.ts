@@ -1,10 +1,11 @@
 /**
  * Keyless access from the gateway to the fleet: built-in role ids and deterministic role-assignment
- * names. Role assignment names must be GUIDs and must not change between runs (a new name means a
- * delete + create, and a duplicate assignment under a new name fails with RoleAssignmentExists), so
- * they are RFC 4122 version-5 UUIDs of stable strings. Pure: no Pulumi imports.
+ * names. Role assignment names must be GUIDs, unique per scope, and stable between runs (a new name
+ * means delete + create, and a second assignment of the same role to the same principal fails with
+ * RoleAssignmentExists), so they are RFC 9562 version-5 UUIDs (the `uuid` package) of exactly what
+ * makes an assignment unique: scope, principal and role definition. Pure: no Pulumi imports.
  */
-import { createHash } from "node:crypto";
+import { v5 as uuidv5 } from "uuid";
 
 /** Built-in "Cognitive Services OpenAI User": inference calls only, no keys, no deployment writes. */
 export const COGNITIVE_SERVICES_OPENAI_USER_ROLE = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd";
@@ -12,26 +13,19 @@ export const COGNITIVE_SERVICES_OPENAI_USER_ROLE = "5e0bd9bd-7b93-4f28-af87-19fc
 export const MONITORING_METRICS_PUBLISHER_ROLE = "3913510d-42f4-4e42-8a64-420c390055eb";
 
 /** Namespace for aoai-fleet's v5 UUIDs (itself the v5 UUID of "aoai-fleet" in the URL namespace). */
-const AOAI_FLEET_NAMESPACE = "4b5b0aa6-c46f-54a9-8856-08dd7142db83";
-
-/** RFC 4122 §4.3 name-based UUID (SHA-1, version 5) of `name` in `namespace`. */
-export function uuidV5(name: string, namespace: string = AOAI_FLEET_NAMESPACE): string {
-  const namespaceBytes = Buffer.from(namespace.replace(/-/g, ""), "hex");
-  if (namespaceBytes.length !== 16) throw new Error(`uuidV5: namespace "${namespace}" is not a UUID`);
-  const hash = createHash("sha1").update(namespaceBytes).update(name, "utf8").digest();
-  const bytes = hash.subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50; // version 5
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export const AOAI_FLEET_NAMESPACE = "4b5b0aa6-c46f-54a9-8856-08dd7142db83";
 
 /**
- * Name of the assignment of `roleId` to gateway `gatewayName` on the account in `region`. Only
- * stable inputs: the component name, the region key and the role (never an Output such as an id).
+ * Name of the assignment of `roleDefinitionId` to `principalId` at `scope`. ARM ids and GUIDs are
+ * case-insensitive, so they are lower-cased first: a casing difference in an id Azure returns must
+ * not rename (and so replace) the assignment. A new principal (the APIM service replaced, new
+ * identity) or another scope (another stack's account) gives another name, never a collision.
  */
-export function roleAssignmentName(gatewayName: string, scopeKey: string, roleId: string): string {
-  return uuidV5(`${gatewayName}/${scopeKey}/${roleId}`);
+export function roleAssignmentName(scope: string, principalId: string, roleDefinitionId: string): string {
+  for (const [what, value] of [["scope", scope], ["principalId", principalId], ["roleDefinitionId", roleDefinitionId]] as const) {
+    if (value.trim() === "") throw new Error(`roleAssignmentName: ${what} is empty`);
+  }
+  return uuidv5([scope, principalId, roleDefinitionId].map((part) => part.toLowerCase()).join("|"), AOAI_FLEET_NAMESPACE);
 }
 
 /**

@@ -3,10 +3,13 @@ import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { DEFAULT_API_VERSION } from "../../gateway-policy";
 import type { AiGatewayArgs } from "./args";
+import { createAccess } from "./access";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
-import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor } from "./identity";
+import { createInboundEndpoint, serviceNetworkProperties } from "./network";
+import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleDefinitionIdFor } from "./identity";
 import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS, type InferenceOperation } from "./operations";
+import { roleAssignmentIdentity } from "./role-assignment";
 import { createTelemetry } from "./telemetry";
 
 export type * from "./args";
@@ -44,6 +47,10 @@ export class AiGateway extends pulumi.ComponentResource {
   public readonly namedValues: Record<string, apimanagement.NamedValue>;
   /** What was deployed, as plain values (policies, pools, weights), once account endpoints are known. */
   public readonly design: pulumi.Output<GatewayDesign>;
+  /** With `auth.subscriptionKeys`: the key of the gateway product's subscription (secret); undefined otherwise. */
+  public readonly subscriptionKey: pulumi.Output<string> | undefined;
+  /** With `appInsights`: ARM id of the Application Insights component; undefined otherwise. */
+  public readonly appInsightsId: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: AiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     const { config } = args;
@@ -80,10 +87,13 @@ export class AiGateway extends pulumi.ComponentResource {
         publisherName: config.publisher.name,
         publisherEmail: config.publisher.email,
         identity: { type: "SystemAssigned" },
+        ...serviceNetworkProperties(args.network),
         ...(args.tags === undefined ? {} : { tags: args.tags }),
       },
-      { parent: this, protect },
+      // On a network, the service waits for its subnet and the endpoints' DNS records (no DNS race).
+      { parent: this, protect, dependsOn: [...(args.network?.dependsOn ?? [])] },
     );
+    createInboundEndpoint(this, name, args.network, this.service, { resourceGroupName: args.resourceGroupName, protect });
     const serviceName = this.service.name;
     const scope = { resourceGroupName: args.resourceGroupName, serviceName };
     this.gatewayUrl = this.service.gatewayUrl;
@@ -102,10 +112,11 @@ export class AiGateway extends pulumi.ComponentResource {
         new authorization.RoleAssignment(
           `${name}-openai-user-${account.region}`,
           {
-            roleAssignmentName: roleAssignmentName(name, account.region, COGNITIVE_SERVICES_OPENAI_USER_ROLE),
-            scope: account.accountId,
-            roleDefinitionId: pulumi.output(account.accountId).apply((id) => roleDefinitionIdFor(id, COGNITIVE_SERVICES_OPENAI_USER_ROLE)),
-            principalId: this.principalId,
+            ...roleAssignmentIdentity(
+              account.accountId,
+              this.principalId,
+              pulumi.output(account.accountId).apply((id) => roleDefinitionIdFor(id, COGNITIVE_SERVICES_OPENAI_USER_ROLE)),
+            ),
             principalType: "ServicePrincipal",
             description: `aoai-fleet gateway ${name}: inference on the ${account.region} account`,
           },
@@ -206,6 +217,9 @@ export class AiGateway extends pulumi.ComponentResource {
       ? createTelemetry(name, { ...scope, protect, location: args.location, principalId: this.principalId, subscriptionResourceId: firstAccount.accountId, api: this.api, samplingPercentage: config.appInsights.samplingPercentage, tags: args.tags }, this)
       : undefined;
 
+    this.subscriptionKey = subscriptionKeys ? createAccess(name, { ...scope, apiId: GATEWAY_API_PATH, api: this.api, protect }, this).subscriptionKey : undefined;
+    this.appInsightsId = telemetry?.appInsights.id;
+
     // The policy names pools and named values, and its token metrics need the logger: create it last.
     new apimanagement.ApiPolicy(
       `${name}-api-policy`,
@@ -226,6 +240,8 @@ export class AiGateway extends pulumi.ComponentResource {
       api: this.api,
       namedValues: this.namedValues,
       design: this.design,
+      subscriptionKey: this.subscriptionKey,
+      appInsightsId: this.appInsightsId,
     });
   }
 }

@@ -3,7 +3,8 @@ import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as applicationinsights from "@pulumi/azure-native/applicationinsights";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { MONITORING_METRICS_PUBLISHER_ROLE, roleAssignmentName, roleDefinitionIdFor } from "./identity";
+import { MONITORING_METRICS_PUBLISHER_ROLE, roleDefinitionIdFor } from "./identity";
+import { roleAssignmentIdentity } from "./role-assignment";
 
 /** Inputs of the optional telemetry children. */
 export interface GatewayTelemetryArgs {
@@ -65,10 +66,11 @@ export function createTelemetry(name: string, args: GatewayTelemetryArgs, parent
   const publisher = new authorization.RoleAssignment(
     `${name}-metrics-publisher`,
     {
-      roleAssignmentName: roleAssignmentName(name, "app-insights", MONITORING_METRICS_PUBLISHER_ROLE),
-      scope: appInsights.id,
-      roleDefinitionId: pulumi.output(args.subscriptionResourceId).apply((id) => roleDefinitionIdFor(id, MONITORING_METRICS_PUBLISHER_ROLE)),
-      principalId: args.principalId,
+      ...roleAssignmentIdentity(
+        appInsights.id,
+        args.principalId,
+        pulumi.output(args.subscriptionResourceId).apply((id) => roleDefinitionIdFor(id, MONITORING_METRICS_PUBLISHER_ROLE)),
+      ),
       principalType: "ServicePrincipal",
       description: `aoai-fleet gateway ${name}: publish telemetry with Entra auth`,
     },

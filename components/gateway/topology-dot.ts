@@ -6,7 +6,9 @@
  */
 import type { GatewayDesign, SingleBackendDesign } from "./design";
 import { renderDot, type DotCluster, type DotEdge, type DotGraph, type DotNode } from "./dot";
+import type { NetworkPlan } from "../../core/plan/network/types";
 import { capacityText, drawnDesign, formatTpm, memberLabel, type TopologyNotes } from "./topology";
+import { withNetwork } from "./topology-network";
 
 /** Stroke and fill of one pool role: a strong colour for edges and borders, a tint for the box. */
 interface RoleColours {
@@ -38,8 +40,11 @@ function backendNode(single: SingleBackendDesign): DotNode {
   return { id: backendId(single.id), attributes: { label: [single.deployment, `${single.sku} · ${capacityText(single)}`, formatTpm(single.tokensPerMinute)].join("\n") } };
 }
 
-/** The topology graph model; throws when a pool names a backend the design does not have. */
-export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}): DotGraph {
+/**
+ * The topology graph model; throws when a pool names a backend the design does not have. With a
+ * network plan, the VNets, the gateway and its private endpoints are drawn too (topology-network.ts).
+ */
+export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}, network?: NetworkPlan): DotGraph {
   const design = drawnDesign(full);
   const singles = new Map(design.singles.map((single) => [single.id, single]));
   for (const pool of design.pools) {
@@ -85,7 +90,7 @@ export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}): D
       edges.push({ from: poolId(pool.id), to: backendId(member.backendId), attributes: { headlabel: memberLabel(member), labeldistance: 4, labelangle, color: stroke, fontcolor: stroke } });
     }
   }
-  return {
+  const graph: DotGraph = {
     id: "gateway topology",
     graph: { rankdir: "LR", bgcolor: "white", fontname: "Helvetica", fontsize: 13, nodesep: 0.3, ranksep: 1.6, pad: 0.3 },
     nodeDefaults: { shape: "box", style: "rounded,filled", fontname: "Helvetica", fontsize: 12, color: "#52525b", fillcolor: "white", margin: "0.3,0.1" },
@@ -94,9 +99,10 @@ export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}): D
     clusters,
     edges,
   };
+  return network ? withNetwork(graph, network, routes.map(routeId)) : graph;
 }
 
 /** DOT source of the topology (`topologyGraph` rendered). */
-export function topologyDot(design: GatewayDesign, notes: TopologyNotes = {}): string {
-  return renderDot(topologyGraph(design, notes));
+export function topologyDot(design: GatewayDesign, notes: TopologyNotes = {}, network?: NetworkPlan): string {
+  return renderDot(topologyGraph(design, notes, network));
 }

@@ -37,6 +37,11 @@ export interface OpenAiAccountArgs {
   readonly disableLocalAuth?: boolean;
   /** Public network access. Optional. Defaults to `Enabled`. */
   readonly publicNetworkAccess?: "Enabled" | "Disabled";
+  /**
+   * `networkAcls.defaultAction`. Optional. Defaults to `Deny` when public access is `Disabled` (only
+   * private endpoints get through) and to unset (Azure's `Allow`) otherwise.
+   */
+  readonly networkDefaultAction?: "Allow" | "Deny";
   /** Protect the account, its subdomain suffix and its deployments from deletion. Optional. Defaults to `false`. */
   readonly protect?: boolean;
   /** Tags on the account and its deployments. Optional. */

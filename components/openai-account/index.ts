@@ -28,6 +28,12 @@ export class OpenAiAccount extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<string>;
   /** Deployments by deployment name, in creation order. */
   public readonly deployments: Readonly<Record<string, azure.cognitiveservices.Deployment>>;
+  /**
+   * The account's last write in this component (the last deployment, or the account): anything else
+   * that changes the account (a private endpoint connection) waits for it, since Azure answers
+   * concurrent writes on one account with 409 RequestConflict.
+   */
+  public readonly lastWrite: pulumi.Resource;
 
   constructor(name: string, args: OpenAiAccountArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aoai-fleet:index:OpenAiAccount", name, {}, opts);
@@ -36,6 +42,8 @@ export class OpenAiAccount extends pulumi.ComponentResource {
     const tags = { ...(args.tags ?? {}) };
     // Set protect on each child explicitly (not only by inheritance) so plans and policies see it.
     const protect = args.protect ?? false;
+    const publicNetworkAccess = args.publicNetworkAccess ?? "Enabled";
+    const defaultAction = args.networkDefaultAction ?? (publicNetworkAccess === "Disabled" ? "Deny" : undefined);
     const seen = new Set<string>();
     for (const d of args.deployments) {
       if (seen.has(d.name)) throw new Error(`OpenAiAccount ${name}: deployment "${d.name}" is listed twice`);
@@ -55,7 +63,9 @@ export class OpenAiAccount extends pulumi.ComponentResource {
         properties: {
           customSubDomainName: pulumi.interpolate`${accountName}-${suffix.result}`,
           disableLocalAuth: args.disableLocalAuth ?? true,
-          publicNetworkAccess: args.publicNetworkAccess ?? "Enabled",
+          publicNetworkAccess,
+          // Deny by default, no IP or VNet rules: with public access disabled only private endpoints reach the account.
+          ...(defaultAction === undefined ? {} : { networkAcls: { defaultAction, ipRules: [], virtualNetworkRules: [] } }),
         },
         tags,
       },
@@ -86,6 +96,7 @@ export class OpenAiAccount extends pulumi.ComponentResource {
     this.accountId = account.id;
     this.endpoint = account.properties.apply((p) => p.endpoint);
     this.deployments = deployments;
+    this.lastWrite = previous;
     this.registerOutputs({ account, accountName: this.accountName, accountId: this.accountId, endpoint: this.endpoint, deployments });
   }
 }

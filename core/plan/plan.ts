@@ -203,6 +203,7 @@ export function planFleet(config: FleetConfig, options: PlanOptions): FleetPlan 
     kind: config.kind,
     publicNetworkAccess: config.publicNetworkAccess,
     disableLocalAuth: config.disableLocalAuth,
+    ...(config.network ? { network: config.network } : {}),
     accounts,
     quota,
     warnings,

@@ -4,6 +4,7 @@
  */
 import type { ConfigIssue } from "../../stacks/config/errors";
 import type { DeploymentSku, UpgradeOption } from "../../stacks/config/fleet";
+import type { NetworkConfig } from "../../stacks/config/network";
 
 /** One model deployment in one region, with its capacity resolved to a number. */
 export interface PlannedDeployment {
@@ -56,6 +57,8 @@ export interface FleetPlan {
   readonly kind: "OpenAI" | "AIServices";
   readonly publicNetworkAccess: "Enabled" | "Disabled";
   readonly disableLocalAuth: boolean;
+  /** `aoai-fleet:fleet.network` as validated by the schema; the network planner (core/plan/network) resolves it. */
+  readonly network?: NetworkConfig;
   readonly accounts: readonly PlannedAccount[];
   readonly quota: readonly QuotaUse[];
   readonly warnings: readonly ConfigIssue[];

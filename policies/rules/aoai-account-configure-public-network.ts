@@ -6,14 +6,16 @@ import { defineResourceRule } from "./types";
 /**
  * Controls public network access to Azure OpenAI accounts per environment. Azure defaults to
  * Enabled when the property is unset; an Enabled account may be accepted when its network ACLs
- * deny by default (only listed IPs and VNets get through).
+ * deny by default (only listed IPs and VNets get through). Advisory by default, so a stack with
+ * the config default (`publicNetworkAccess: Enabled`) plans clean; environments that must be
+ * private make it mandatory together with aoai-account-enforce-private-endpoint (prod does).
  * @severity high
  */
 export const aoaiAccountConfigurePublicNetwork = defineResourceRule({
   name: "aoai-account-configure-public-network",
   description: "Azure OpenAI accounts must configure public network access as this environment requires.",
   severity: "high",
-  enforcementLevel: "mandatory",
+  enforcementLevel: "advisory",
   options: z
     .object({
       allowPublicNetworkAccess: z

@@ -3,6 +3,7 @@ import { policiesOfApi } from "./gateway-links";
 import { inputAt, listOf, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
 import { defineStackRule, type Finding } from "./types";
+import { isType } from "./resource-kinds";
 
 /**
  * Every gateway API must authenticate callers: an APIM subscription key (the default) and/or a token
@@ -30,7 +31,7 @@ export const aoaiApiEnforceAuthentication = defineStackRule({
   validate(resources, options) {
     const findings: Finding[] = [];
     const checks = listOf(options.tokenValidationElements);
-    for (const api of resources.filter((r) => r.type === types.api)) {
+    for (const api of resources.filter((r) => isType(r, types.api))) {
       const subscriptionRequired = inputAt(api, "subscriptionRequired") !== false; // APIM defaults to true
       const validatesToken = policiesOfApi(api, resources).some((doc) => {
         const xml = stringAt(doc, "value");

@@ -3,10 +3,11 @@ import { backendById, backendIdOf, policyDocuments } from "./gateway-links";
 import { arrayAt, inputAt, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
 import { defineStackRule, type Finding, type PlannedResource } from "./types";
+import { isType } from "./resource-kinds";
 
 /** The API Management service a backend belongs to (by serviceName, or the only one in the stack). */
 function serviceOf(backend: PlannedResource, resources: readonly PlannedResource[]): PlannedResource | undefined {
-  const services = resources.filter((r) => r.type === types.apimService);
+  const services = resources.filter((r) => isType(r, types.apimService));
   const name = stringAt(backend, "serviceName");
   return services.find((s) => name !== undefined && stringAt(s, "serviceName") === name) ?? (services.length === 1 ? services[0] : undefined);
 }
@@ -30,7 +31,7 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
     .strict(),
   validate(resources, options) {
     const findings: Finding[] = [];
-    const pools = resources.filter((r) => r.type === types.backend && arrayAt(r, "pool", "services").length > 1);
+    const pools = resources.filter((r) => isType(r, types.backend) && arrayAt(r, "pool", "services").length > 1);
     for (const pool of pools) {
       const members = arrayAt(pool, "pool", "services").map((s) =>
         typeof s === "object" && s !== null ? (s as Record<string, unknown>).id : undefined,

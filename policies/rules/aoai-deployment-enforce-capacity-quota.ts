@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { deploymentFacts, regionOf, types } from "./inputs";
 import { defineStackRule, type Finding, type PlannedResource } from "./types";
+import { isType } from "./resource-kinds";
 
 const quotaEntry = z
   .object({
@@ -46,7 +47,7 @@ export const aoaiDeploymentEnforceCapacityQuota = defineStackRule({
   validate(resources, options) {
     const findings: Finding[] = [];
     const planned: Planned[] = [];
-    for (const resource of resources.filter((r) => r.type === types.deployment)) {
+    for (const resource of resources.filter((r) => isType(r, types.deployment))) {
       const { model, skuName, capacity } = deploymentFacts(resource);
       if (model === undefined || skuName === undefined || capacity === undefined) continue; // other rules report these
       const region = regionOf(resource, resources);

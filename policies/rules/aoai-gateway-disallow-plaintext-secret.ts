@@ -3,6 +3,7 @@ import { inputAt, policyDocumentTypes, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
 import { isReference, secretKinds } from "./secrets";
 import { defineResourceRule, type PlannedResource } from "./types";
+import { isType } from "./resource-kinds";
 
 function compiles(source: string): boolean {
   try {
@@ -38,7 +39,7 @@ export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
     .strict(),
   resourceTypes: [...policyDocumentTypes, types.namedValue],
   validate(resource, options) {
-    return resource.type === types.namedValue ? checkNamedValue(resource, options) : checkPolicyDocument(resource, options);
+    return isType(resource, types.namedValue) ? checkNamedValue(resource, options) : checkPolicyDocument(resource, options);
   },
 });
 

@@ -3,6 +3,7 @@
 // because programs pass either the plain id or the full ARM resource id.
 import { policyDocumentTypes, stringAt, types } from "./inputs";
 import type { PlannedResource } from "./types";
+import { isType } from "./resource-kinds";
 
 function lastSegment(id: string): string {
   const parts = id.split("/").filter((p) => p !== "");
@@ -13,7 +14,7 @@ function lastSegment(id: string): string {
 export function policiesOfApi(api: PlannedResource, resources: readonly PlannedResource[]): PlannedResource[] {
   const apiId = stringAt(api, "apiId");
   return resources.filter((r) => {
-    if (r.type !== types.apiPolicy && r.type !== types.apiOperationPolicy) return false;
+    if (!isType(r, types.apiPolicy) && !isType(r, types.apiOperationPolicy)) return false;
     const policyApiId = stringAt(r, "apiId");
     if (apiId !== undefined && policyApiId !== undefined) return lastSegment(policyApiId) === apiId.toLowerCase();
     return api.urn !== undefined && ((r.dependsOn ?? []).includes(api.urn) || r.parent === api.urn);
@@ -28,7 +29,7 @@ export function policyDocuments(resources: readonly PlannedResource[]): PlannedR
 /** The Backend resource a pool member id refers to, if it is in the stack. */
 export function backendById(id: string, resources: readonly PlannedResource[]): PlannedResource | undefined {
   const wanted = lastSegment(id);
-  return resources.find((r) => r.type === types.backend && (stringAt(r, "backendId") ?? "").toLowerCase() === wanted);
+  return resources.find((r) => isType(r, types.backend) && (stringAt(r, "backendId") ?? "").toLowerCase() === wanted);
 }
 
 /** The id a policy uses to address a backend (`backend-id`), i.e. the backendId input or the logical name. */

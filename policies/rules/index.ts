@@ -4,6 +4,7 @@ import { aoaiAccountConfigurePublicNetwork } from "./aoai-account-configure-publ
 import { aoaiAccountDisableLocalAuth } from "./aoai-account-disable-local-auth";
 import { aoaiAccountEnforceRegionResidency } from "./aoai-account-enforce-region-residency";
 import { aoaiAccountMissingManagedIdentity } from "./aoai-account-missing-managed-identity";
+import { aoaiAccountEnforcePrivateEndpoint } from "./aoai-account-enforce-private-endpoint";
 import { aoaiApiEnforceAuthentication } from "./aoai-api-enforce-authentication";
 import { aoaiBackendEnforcePoolResilience } from "./aoai-backend-enforce-pool-resilience";
 import { aoaiDeploymentDisallowRetiredVersion } from "./aoai-deployment-disallow-retired-version";
@@ -27,6 +28,7 @@ export const allRules: readonly Rule[] = [
   aoaiAccountEnforceRegionResidency,
   aoaiAccountDisableLocalAuth,
   aoaiAccountConfigurePublicNetwork,
+  aoaiAccountEnforcePrivateEndpoint,
   aoaiAccountMissingManagedIdentity,
   aoaiBackendEnforcePoolResilience,
   aoaiGatewayDisallowPlaintextSecret,

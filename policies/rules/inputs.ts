@@ -1,19 +1,9 @@
 // Typed readers over raw resource inputs. Inputs come from arbitrary programs (ours or
 // hand-written azure-native code), so every reader tolerates missing or oddly typed values.
+import { isType, types } from "./resource-kinds";
 import type { PlannedResource } from "./types";
 
-export const types = {
-  account: "azure-native:cognitiveservices:Account",
-  deployment: "azure-native:cognitiveservices:Deployment",
-  apimService: "azure-native:apimanagement:ApiManagementService",
-  backend: "azure-native:apimanagement:Backend",
-  api: "azure-native:apimanagement:Api",
-  apiPolicy: "azure-native:apimanagement:ApiPolicy",
-  apiOperationPolicy: "azure-native:apimanagement:ApiOperationPolicy",
-  productPolicy: "azure-native:apimanagement:ProductPolicy",
-  servicePolicy: "azure-native:apimanagement:Policy",
-  namedValue: "azure-native:apimanagement:NamedValue",
-} as const;
+export { types } from "./resource-kinds";
 
 /** Resource types whose `value` input is an APIM policy document. */
 export const policyDocumentTypes: readonly string[] = [
@@ -85,7 +75,7 @@ export function accountOf(
   deployment: PlannedResource,
   resources: readonly PlannedResource[],
 ): PlannedResource | undefined {
-  const accounts = resources.filter((r) => r.type === types.account);
+  const accounts = resources.filter((r) => isType(r, types.account));
   const accountName = stringAt(deployment, "accountName");
   if (accountName !== undefined) {
     const byName = accounts.find((a) => stringAt(a, "accountName") === accountName);
@@ -99,8 +89,8 @@ export function accountOf(
     if (seen.has(urn)) continue;
     seen.add(urn);
     const linked = byUrn.get(urn);
-    if (linked?.type === types.account) return linked;
-    if (linked?.type === types.deployment) queue.push(...(linked.dependsOn ?? []));
+    if (linked !== undefined && isType(linked, types.account)) return linked;
+    if (linked !== undefined && isType(linked, types.deployment)) queue.push(...(linked.dependsOn ?? []));
   }
   const siblings = accounts.filter((a) => deployment.parent !== undefined && a.parent === deployment.parent);
   return siblings.length === 1 ? siblings[0] : undefined;

@@ -2,6 +2,7 @@
 // validateResource/validateStack hand them over and as `npm run plan` writes them to
 // out/<stack>/plan.json, so one pure function serves the policy pack and the offline plan.
 import { z } from "zod";
+import { canonicalResource, canonicalType } from "./resource-kinds";
 
 /** A resource as the rules see it: its Pulumi type token, logical name, URN and inputs. */
 export interface PlannedResource {
@@ -64,7 +65,7 @@ export interface Rule {
   readonly enforcementLevel: EnforcementLevel;
   /** `resource` rules look at one resource at a time; `stack` rules need all resources. */
   readonly kind: "resource" | "stack";
-  /** Type tokens a resource rule applies to (empty for stack rules). */
+  /** azure-native default type tokens a resource rule applies to (versioned and classic spellings match too; empty for stack rules). */
   readonly resourceTypes: readonly string[];
   /** zod schema of the rule's options; its JSON schema becomes the CrossGuard configSchema. */
   readonly options: z.ZodObject;
@@ -99,8 +100,8 @@ export function defineResourceRule<S extends z.ZodObject>(
     evaluate(resources, rawOptions, ctx) {
       const options = parseRuleOptions(def.name, def.options, rawOptions);
       return resources
-        .filter((r) => def.resourceTypes.includes(r.type))
-        .flatMap((resource) => def.validate(resource, options, ctx).map((message) => ({ resource, message })));
+        .filter((r) => def.resourceTypes.includes(canonicalType(r.type)))
+        .flatMap((resource) => def.validate(canonicalResource(resource), options, ctx).map((message) => ({ resource, message })));
     },
   };
 }
@@ -116,7 +117,7 @@ export function defineStackRule<S extends z.ZodObject>(
     kind: "stack",
     resourceTypes: [],
     evaluate(resources, rawOptions, ctx) {
-      return def.validate(resources, parseRuleOptions(def.name, def.options, rawOptions), ctx);
+      return def.validate(resources.map(canonicalResource), parseRuleOptions(def.name, def.options, rawOptions), ctx);
     },
   };
 }

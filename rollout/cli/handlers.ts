@@ -123,7 +123,7 @@ export async function blueGreenSmokeCommand(stack: string, route: string, option
   return verdict.passed ? 0 : 1;
 }
 
-export async function abReportCommand(stack: string, experiment: string, options: SourceOptions & { confidence: string; minSamples: string }, print: Print): Promise<number> {
+export async function abReportCommand(stack: string, experiment: string, options: SourceOptions & { confidence: string; minSamples: string; minCallers: string }, print: Print): Promise<number> {
   const ctx = contextFor(stack, options, print);
   const gateway = loadGateway(ctx);
   const routeName = Object.entries(gateway.routes).find(([, r]) => r.abTest?.id === experiment)?.[0];
@@ -139,6 +139,7 @@ export async function abReportCommand(stack: string, experiment: string, options
       abReport(records, experiment, {
         confidence: number("--confidence", options.confidence, 0.5, 0.9999),
         minSamplesPerVariant: integer("--min-samples", options.minSamples, 2, 10_000_000),
+        minCallersPerVariant: integer("--min-callers", options.minCallers, 2, 10_000_000),
       }),
     ),
   );

@@ -13,6 +13,8 @@ import type { MetricSource } from "../metrics/source";
 /** Options every rollout command accepts. */
 export interface CommonOptions {
   dir: string;
+  /** `--apply`: apply or fail (exit 3 when the pulumi CLI or Azure credentials are missing). */
+  apply?: boolean;
 }
 
 /** Options of commands that read metrics. */
@@ -24,7 +26,7 @@ export interface SourceOptions extends CommonOptions {
 }
 
 export function contextFor(stack: string, options: CommonOptions, log: (line: string) => void): RolloutContext {
-  return { dir: resolve(options.dir), stack, applier: defaultApplier(log), now: () => new Date(), log };
+  return { dir: resolve(options.dir), stack, applier: defaultApplier(log, undefined, options.apply === true), now: () => new Date(), log };
 }
 
 /** `--source sim | file:<path> | azure`. */

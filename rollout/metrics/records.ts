@@ -32,6 +32,11 @@ export interface RequestRecord {
   correlationId?: string;
   /** Hash (or text) of the response body, compared between primary and shadow. */
   responseHash?: string;
+  /**
+   * Who sent the request (subscription, user or client id): A/B variants are assigned per caller,
+   * so `ab report` tests significance per caller when records carry it.
+   */
+  caller?: string;
   /** Named business outcomes recorded for the request (e.g. `thumbsUp: 1`, `resolved: 0`). */
   outcomes?: Record<string, number>;
 }
@@ -59,6 +64,7 @@ export const requestRecordSchema = z.object({
   variant: z.string().min(1).optional(),
   role: z.enum(["primary", "retried", "shadow"]).optional(),
   correlationId: z.string().min(1).optional(),
+  caller: z.string().min(1).optional(),
   responseHash: z.string().optional(),
   outcomes: z.record(z.string(), z.coerce.number()).optional(),
 });

@@ -117,7 +117,7 @@ export class SimulatorMetricSource implements MetricSource {
         // The caller's credentials as the gateway's auth expects them (subscription key or Entra token).
         const call = { request: { ...request, headers: { ...request.headers, ...setup.callerHeaders(identity) } }, caller: identity };
         void emulator.handle(call).then((result) => {
-          const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId };
+          const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId, caller };
           records.push(primary);
           for (const attempt of result.trace.attempts.slice(0, -1)) {
             records.push({

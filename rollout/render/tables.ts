@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import { fmt, fmtP, type AbReport } from "../ab/report";
+import { decidingTest, fmt, fmtP, type AbReport, type UnitTest } from "../ab/report";
 import type { SmokeVerdict } from "../bluegreen/smoke";
 import type { CanaryEvaluation } from "../canary/evaluate";
 import type { ActionResult } from "../engine";
@@ -49,27 +49,39 @@ export function renderSmoke(v: SmokeVerdict & { slot: string; deployment: string
 
 export function renderAbReport(r: AbReport): string {
   const outcomeNames = [...new Set(r.variants.flatMap((v) => Object.keys(v.outcomes)))].sort();
-  const variants = table(["variant", "deployment", "requests", "success", "mean ms", "p95 ms", "tokens/req", ...outcomeNames]);
+  const withCallers = r.variants.some((v) => v.callers !== undefined);
+  const variants = table(["variant", "deployment", "requests", ...(withCallers ? ["callers"] : []), "success", "mean ms", "p95 ms", "tokens/req", ...outcomeNames]);
   for (const v of r.variants) {
     variants.push([
-      v.variant, v.deployments.join(", "), String(v.requests), pct(v.successRate), ms(v.latencyMeanMs), ms(v.latencyP95Ms),
+      v.variant, v.deployments.join(", "), String(v.requests), ...(withCallers ? [String(v.callers ?? "–")] : []), pct(v.successRate), ms(v.latencyMeanMs), ms(v.latencyP95Ms),
       v.tokensMean === undefined ? "–" : v.tokensMean.toFixed(1),
       ...outcomeNames.map((n) => (v.outcomes[n] ? `${fmt(v.outcomes[n].mean)} (n=${v.outcomes[n].n})` : "–")),
     ]);
   }
-  const tests = table(["metric", "test", "difference", "95% CI", "statistic", "p-value", "verdict"]);
+  const level = `${Math.round(r.confidence * 100)}% CI`;
+  const head = withCallers
+    ? ["metric", "per caller: n", "difference", level, "statistic", "p-value", "verdict", "per request: test, difference, p"]
+    : ["metric", "test", "n", "difference", level, "statistic", "p-value", "verdict"];
+  const tests = table(head);
   for (const c of r.comparisons) {
-    const res = c.result;
-    tests.push([
-      `${c.metric} (${c.variant} − ${c.baseline})`, c.test,
-      res ? fmt(res.difference) : "–",
-      res ? `[${fmt(res.ciLow)}, ${fmt(res.ciHigh)}]` : "–",
-      res ? statistic(res.statistic, res.degreesOfFreedom) : "–",
-      res ? fmtP(res.pValue) : "–",
-      c.tooSmall ? `too small: ${c.tooSmall}` : c.significant ? "significant" : "not significant",
-    ]);
+    const name = `${c.metric} (${c.variant} − ${c.baseline})`;
+    const deciding = decidingTest(c);
+    const cells = [`${deciding.n[0]} / ${deciding.n[1]}`, ...resultCells(deciding), deciding.tooSmall ? `too small: ${deciding.tooSmall}` : deciding.significant ? "significant" : "not significant"];
+    if (withCallers) {
+      const req = c.perRequest;
+      const beside = req.result ? `${req.test}, ${fmt(req.result.difference)}, p ${fmtP(req.result.pValue)}` : `${req.test}, too small`;
+      tests.push([name, ...cells, beside]);
+    } else {
+      tests.push([name, deciding.test, ...cells]);
+    }
   }
   return `experiment ${r.experiment} (baseline ${r.baseline})\n${variants.toString()}\n${tests.toString()}\nconclusion: ${r.conclusion}`;
+}
+
+function resultCells(t: UnitTest): string[] {
+  const res = t.result;
+  if (!res) return ["–", "–", "–", "–"];
+  return [fmt(res.difference), `[${fmt(res.ciLow)}, ${fmt(res.ciHigh)}]`, statistic(res.statistic, res.degreesOfFreedom), fmtP(res.pValue)];
 }
 
 function statistic(value: number, df: number | undefined): string {

@@ -7,10 +7,7 @@ declare module "jstat" {
   export const jStat: {
     normal: ContinuousDistribution;
     studentt: ContinuousDistribution;
+    /** p-value of a z score: the normal tail beyond |z|, doubled when `sides` is 2. */
     ztest(zscore: number, sides: 1 | 2): number;
-    fn: {
-      /** Two-sided p-value of the pooled two-proportion z-test. */
-      twoSidedDifferenceOfProportions(p1: number, n1: number, p2: number, n2: number): number;
-    };
   };
 }

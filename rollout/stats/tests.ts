@@ -17,8 +17,10 @@ export interface DifferenceTest {
 }
 
 /**
- * Two-proportion z-test (pooled standard error for the test, as textbooks and jStat do) with a Wald
- * interval on the difference (unpooled standard error). The p-value comes from jStat.
+ * Two-proportion z-test (pooled standard error for the test) with a Wald interval on the difference
+ * (unpooled standard error). The p-value is the two-sided normal tail of that z (jStat.ztest), so a
+ * 0% or 100% arm is a valid input: only two arms with no variance at all (both 0% or both 100%)
+ * have no standard error, and then there is no evidence of a difference (z = 0, p = 1).
  */
 export function twoProportionZTest(
   successesA: number,
@@ -35,7 +37,7 @@ export function twoProportionZTest(
   const difference = pB - pA;
   // Identical all-success or all-failure arms: no variance, no evidence of a difference.
   const statistic = pooledSe === 0 ? 0 : difference / pooledSe;
-  const pValue = pooledSe === 0 ? 1 : jStat.fn.twoSidedDifferenceOfProportions(pB, nB, pA, nA);
+  const pValue = pooledSe === 0 ? 1 : jStat.ztest(statistic, 2);
   const se = Math.sqrt((pA * (1 - pA)) / nA + (pB * (1 - pB)) / nB);
   const zCrit = jStat.normal.inv(1 - (1 - confidence) / 2, 0, 1);
   return { difference, ciLow: difference - zCrit * se, ciHigh: difference + zCrit * se, statistic, pValue };

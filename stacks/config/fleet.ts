@@ -3,6 +3,7 @@
  * later issues: extend, never break. Pure: no Pulumi imports.
  */
 import { z } from "zod";
+import { NetworkConfigSchema } from "./network";
 
 /** Deployment SKU names exactly as ARM spells them (`sku.name` of a deployment). */
 export const DEPLOYMENT_SKUS = [
@@ -96,6 +97,8 @@ export const FleetConfigSchema = z
     kind: z.enum(ACCOUNT_KINDS).default("OpenAI"),
     /** Public network access of every account. */
     publicNetworkAccess: z.enum(NETWORK_ACCESS).default("Enabled"),
+    /** Extension (issue 13): VNets, subnets, private endpoints and DNS zones; see network.ts. */
+    network: NetworkConfigSchema.optional(),
     /** Keep key (local) auth disabled; Entra ID only. */
     disableLocalAuth: z.boolean().default(true),
     /** Warn when a pinned version retires within this many days. */

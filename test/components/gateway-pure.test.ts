@@ -1,19 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl, singleBackendId } from "../../components/gateway/backends";
-import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleAssignmentName, roleDefinitionIdFor, uuidV5 } from "../../components/gateway/identity";
+import { v5 as uuidv5 } from "uuid";
+import { AOAI_FLEET_NAMESPACE, COGNITIVE_SERVICES_OPENAI_USER_ROLE, MONITORING_METRICS_PUBLISHER_ROLE, roleAssignmentName, roleDefinitionIdFor } from "../../components/gateway/identity";
 import { INFERENCE_OPERATIONS } from "../../components/gateway/operations";
 
 describe("gateway identity helpers", () => {
-  it("derives RFC 4122 v5 UUIDs (RFC test vector)", () => {
-    expect(uuidV5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8")).toBe("2ed6657d-e927-568b-95e1-2665a8aea6a2");
-  });
-
-  it("names role assignments from stable inputs only", () => {
-    const name = roleAssignmentName("contoso-gw", "eastus2", COGNITIVE_SERVICES_OPENAI_USER_ROLE);
+  it("names a role assignment by scope + principal + role definition (UUIDv5), case-insensitively", () => {
+    const account = "/subscriptions/0000-1111/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a";
+    const principal = "6f1c2d3e-0000-4000-8000-000000000001";
+    const role = roleDefinitionIdFor(account, COGNITIVE_SERVICES_OPENAI_USER_ROLE);
+    const name = roleAssignmentName(account, principal, role);
+    expect(name).toBe(uuidv5(`${account}|${principal}|${role}`.toLowerCase(), AOAI_FLEET_NAMESPACE));
     expect(name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(roleAssignmentName("contoso-gw", "eastus2", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).toBe(name);
-    expect(roleAssignmentName("contoso-gw", "swedencentral", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).not.toBe(name);
-    expect(roleAssignmentName("other-gw", "eastus2", COGNITIVE_SERVICES_OPENAI_USER_ROLE)).not.toBe(name);
+    expect(roleAssignmentName(account.toUpperCase(), principal.toUpperCase(), role)).toBe(name);
+    // Another principal (APIM replaced), another scope (another stack's account), another role: another name.
+    expect(roleAssignmentName(account, "6f1c2d3e-0000-4000-8000-000000000002", role)).not.toBe(name);
+    expect(roleAssignmentName(`${account}-2`, principal, role)).not.toBe(name);
+    expect(roleAssignmentName(account, principal, roleDefinitionIdFor(account, MONITORING_METRICS_PUBLISHER_ROLE))).not.toBe(name);
+    expect(() => roleAssignmentName(account, "", role)).toThrow("roleAssignmentName: principalId is empty");
   });
 
   it("builds the subscription-scoped role definition id from any resource id", () => {

@@ -106,6 +106,27 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
     ]);
   });
 
+  it("blocks a versioned azure-native Deployment and a classic azure Deployment without a model version", async () => {
+    const versioned = { accountName: "hand-written", resourceGroupName: "rg", sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4o" }, versionUpgradeOption: "NoAutoUpgrade" } };
+    const classic = {
+      name: "chat",
+      cognitiveAccountId: "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/hand-written",
+      model: { format: "OpenAI", name: "gpt-4o" },
+      sku: { name: "DataZoneStandard", capacity: 10 },
+      versionUpgradeOption: "NoAutoUpgrade",
+    };
+    for (const [type, props] of [["azure-native:cognitiveservices/v20250901:Deployment", versioned], ["azure:cognitive/deployment:Deployment", classic]] as const) {
+      expect(await diagnostics(analyzeRequest(type, "raw", props))).toEqual([
+        [
+          "aoai-deployment-missing-model-version",
+          "mandatory",
+          "Azure OpenAI model deployments must pin properties.model.version to an explicit version.\n" +
+            'Deployment "raw" does not set properties.model.version, so Azure deploys whatever version is the default and may swap it later; pin an explicit version from the model catalog, e.g. properties.model.version: "2024-11-20".',
+        ],
+      ]);
+    }
+  });
+
   it("applies the per-stack pack config (prod forbids auto-upgrade to new defaults, dev allows it)", async () => {
     const deployment = { accountName: "a", resourceGroupName: "rg", sku: { name: "DataZoneStandard", capacity: 10 }, properties: { model: { format: "OpenAI", name: "gpt-4.1", version: "2025-04-14" }, versionUpgradeOption: "OnceNewDefaultVersionAvailable" } };
     await configureWith(path.join(root, "policies", "config", "prod.json"));
@@ -119,6 +140,58 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
     ]);
     await configureWith(path.join(root, "policies", "config", "dev.json"));
     expect(await diagnostics(analyzeRequest("azure-native:cognitiveservices:Deployment", "chat", deployment))).toEqual([]);
+  });
+
+  it("requires private accounts in prod (endpoint + zone group), matched over the analyzer protocol", async () => {
+    await configureWith(path.join(root, "policies", "config", "prod.json"));
+    const rg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers";
+    const analyzerResource = (type: string, name: string, props: Record<string, unknown>) => {
+      const resource = new messages.AnalyzerResource();
+      resource.setType(type);
+      resource.setName(name);
+      resource.setUrn(`urn:pulumi:prod::aoai-fleet::${type}::${name}`);
+      resource.setProperties(Struct.fromJavaScript(props));
+      resource.setOptions(new messages.AnalyzerResourceOptions());
+      return resource;
+    };
+    const account = (access: string) =>
+      analyzerResource("azure-native:cognitiveservices:Account", "aoai-eastus2", {
+        accountName: "aoai-eastus2", resourceGroupName: "rg", kind: "OpenAI", location: "eastus2", identity: { type: "SystemAssigned" },
+        properties: { customSubDomainName: "aoai-eastus2", disableLocalAuth: true, publicNetworkAccess: access, networkAcls: { defaultAction: "Deny" } },
+      });
+    const endpoint = analyzerResource("azure-native:network:PrivateEndpoint", "pe-aoai-eastus2", {
+      privateEndpointName: "pe-aoai-eastus2", resourceGroupName: "rg", location: "eastus2", subnet: { id: `${rg}/Microsoft.Network/virtualNetworks/v/subnets/pe` },
+      privateLinkServiceConnections: [{ name: "pe-aoai-eastus2", groupIds: ["account"], privateLinkServiceId: `${rg}/Microsoft.CognitiveServices/accounts/aoai-eastus2` }],
+    });
+    const zoneGroup = analyzerResource("azure-native:network:PrivateDnsZoneGroup", "pe-aoai-eastus2-dns", {
+      privateEndpointName: "pe-aoai-eastus2", resourceGroupName: "rg", privateDnsZoneGroupName: "default",
+      privateDnsZoneConfigs: [{ name: "openai", privateDnsZoneId: `${rg}/Microsoft.Network/privateDnsZones/privatelink.openai.azure.com` }],
+    });
+    const stack = async (resources: unknown[]) => {
+      const request = new messages.AnalyzeStackRequest();
+      request.setResourcesList(resources);
+      const response = await call<any>("analyzeStack", request);
+      return response.getDiagnosticsList().map((d: any) => [d.getPolicyname(), levels[d.getEnforcementlevel()], d.getMessage().split("\n")[1]]);
+    };
+    expect(await stack([account("Enabled")])).toEqual([
+      [
+        "aoai-account-enforce-private-endpoint",
+        "mandatory",
+        'Account "aoai-eastus2" sets publicNetworkAccess to "Enabled", and has no private endpoint (an azure-native network PrivateEndpoint with groupIds ["account"] whose privateLinkServiceId is this account); set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+      ],
+    ]);
+    expect(await stack([account("Disabled"), endpoint])).toEqual([
+      [
+        "aoai-account-enforce-private-endpoint",
+        "mandatory",
+        'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" without a DNS zone group, so its host name still resolves to the public address; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+      ],
+    ]);
+    expect(await stack([account("Disabled"), endpoint, zoneGroup])).toEqual([]);
+    // The resource rule on public access is mandatory in prod too (deny-by-default ACLs do not excuse it there).
+    expect((await diagnostics(analyzeRequest("azure-native:cognitiveservices:Account", "aoai-eastus2", account("Enabled").getProperties().toJavaScript()))).map(([policy, level]) => [policy, level])).toEqual([
+      ["aoai-account-configure-public-network", "mandatory"],
+    ]);
   });
 
   it("runs stack rules over the whole stack (an anonymous API is blocked)", async () => {

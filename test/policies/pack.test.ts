@@ -73,8 +73,10 @@ describe("shipped pack configs", () => {
   it("prod is strict: mandatory by default, data-zone residency in the US zone, no auto-upgrade to new defaults", () => {
     const prod = resolvePackConfig(JSON.parse(fs.readFileSync(path.join(root, "policies", "config", "prod.json"), "utf8")), "prod.json");
     const level = Object.fromEntries(prod.map((c) => [c.rule.name, c.enforcementLevel]));
-    expect(Object.entries(level).filter(([, l]) => l !== "mandatory")).toEqual([["aoai-account-configure-public-network", "advisory"]]);
+    expect(Object.entries(level).filter(([, l]) => l !== "mandatory")).toEqual([]);
     const options = Object.fromEntries(prod.map((c) => [c.rule.name, c.options]));
+    expect(options["aoai-account-enforce-private-endpoint"]).toEqual({ requireDnsZoneGroup: true });
+    expect(options["aoai-account-configure-public-network"]).toEqual({ allowPublicNetworkAccess: false, allowWhenDefaultDeny: false });
     expect(options["aoai-deployment-enforce-upgrade-option"]).toEqual({ allowed: ["NoAutoUpgrade", "OnceCurrentVersionExpired"] });
     expect(options["aoai-deployment-enforce-residency-sku"]).toEqual({ residency: "dataZone" });
     expect(options["aoai-account-enforce-region-residency"]).toEqual({ allowedDataZones: ["US"] });

@@ -38,19 +38,18 @@ describe("plan compliance step", () => {
   it("passes the dev stack as shipped (exit 0) and writes the report", async () => {
     const { code, text } = await plan("dev");
     expect(code).toBe(0);
-    expect(text).toContain("Guardrails (policies/config/dev.json): 14 rules evaluated: 0 mandatory violations, 0 advisory violations.");
+    expect(text).toContain("Guardrails (policies/config/dev.json): 14 rules evaluated, 1 disabled: 0 mandatory violations, 0 advisory violations.");
     const report = JSON.parse(fs.readFileSync(path.join(out, "dev", "compliance.json"), "utf8")) as { config: string; violations: unknown[]; mandatoryCount: number };
     expect(report).toMatchObject({ config: "policies/config/dev.json", violations: [], mandatoryCount: 0 });
     expect(fs.readFileSync(path.join(out, "dev", "compliance.md"), "utf8")).toBe(
-      "### Guardrails for stack `dev`: ✅ passed\n\nPack config: `policies/config/dev.json`. 14 rules evaluated: 0 mandatory violations, 0 advisory violations.\n",
+      "### Guardrails for stack `dev`: ✅ passed\n\nPack config: `policies/config/dev.json`. 14 rules evaluated, 1 disabled: 0 mandatory violations, 0 advisory violations.\n",
     );
   });
 
-  it("passes the prod stack as shipped (exit 0), printing the advisory public-network findings", async () => {
+  it("passes the prod stack as shipped (exit 0): private accounts satisfy both network rules, mandatory in prod", async () => {
     const { code, text } = await plan("prod");
     expect(code).toBe(0);
-    expect(text).toContain("Guardrails (policies/config/prod.json): 14 rules evaluated: 0 mandatory violations, 3 advisory violations.");
-    expect(text).toMatch(/│ aoai-account-configure-public-network\s+│ advisory\s+│ contoso-ai-eastus2\s+│ Account "contoso-ai-eastus2" sets publicNetworkAccess to "Enabled"/);
+    expect(text).toContain("Guardrails (policies/config/prod.json): 15 rules evaluated: 0 mandatory violations, 0 advisory violations.");
     expect(text).not.toContain("Guardrails failed");
   });
 
@@ -60,7 +59,7 @@ describe("plan compliance step", () => {
     });
     const { code, text } = await plan("prod", config);
     expect(code).toBe(1);
-    expect(text).toContain("Guardrails (policies/config/prod.json): 14 rules evaluated: 3 mandatory violations, 3 advisory violations.");
+    expect(text).toContain("Guardrails (policies/config/prod.json): 15 rules evaluated: 3 mandatory violations, 0 advisory violations.");
     for (const region of ["eastus2", "eastus", "westus3"]) {
       expect(text).toMatch(new RegExp(`│ aoai-deployment-enforce-upgrade-option\\s+│ mandatory\\s+│ contoso-ai-${region}-chat-mini\\s+│ Deployment "contoso-ai-${region}-chat-mini" sets`));
     }
@@ -79,11 +78,11 @@ describe("plan compliance step", () => {
   });
 
   it("fails prod (exit 1) when a pinned version retires within 90 days", async () => {
-    // gpt-4.1 2025-04-14 retires on 2027-04-14: 72 days after 2027-02-01.
-    process.env[TODAY_ENV] = "2027-02-01";
+    // gpt-5.4 2026-03-05 retires on 2027-09-02 (63 days after 2027-07-01), gpt-5.4-mini on 2027-09-21 (82 days).
+    process.env[TODAY_ENV] = "2027-07-01";
     const { code, text } = await plan("prod");
     expect(code).toBe(1);
-    expect(text).toMatch(/│ aoai-deployment-disallow-retiring-version\s+│ mandatory\s+│ contoso-ai-eastus2-chat\s+│ Deployment "contoso-ai-eastus2-chat" uses gpt-4\.1 version 2025-04-14/);
+    expect(text).toMatch(/│ aoai-deployment-disallow-retiring-version\s+│ mandatory\s+│ contoso-ai-eastus2-chat\s+│ Deployment "contoso-ai-eastus2-chat" uses gpt-5\.4 version 2026-03-05/);
     const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string; message: string }[] };
     const retiring = report.violations.filter((v) => v.ruleId === "aoai-deployment-disallow-retiring-version");
     expect(retiring.map((v) => v.resourceName)).toEqual([
@@ -97,7 +96,7 @@ describe("plan compliance step", () => {
       "contoso-ai-westus3-chat-std",
     ]);
     expect(retiring[1]?.message).toBe(
-      'Deployment "contoso-ai-eastus2-chat" uses gpt-4.1 version 2025-04-14 (DataZoneProvisionedManaged), which retires on 2027-04-14 (in 72 days, within the 90-day window); move to a newer version before then.',
+      'Deployment "contoso-ai-eastus2-chat" uses gpt-5.4 version 2026-03-05 (DataZoneProvisionedManaged), which retires on 2027-09-02 (in 63 days, within the 90-day window); move to a newer version before then.',
     );
   });
 
@@ -109,7 +108,7 @@ describe("plan compliance step", () => {
     });
     const { code, text } = await plan("prod", config);
     expect(code).toBe(1);
-    expect(text).toContain("Guardrails (policies/config/prod.json): 14 rules evaluated: 3 mandatory violations, 3 advisory violations.");
+    expect(text).toContain("Guardrails (policies/config/prod.json): 15 rules evaluated: 3 mandatory violations, 0 advisory violations.");
     expect(text).toMatch(/│ aoai-deployment-disallow-retiring-version\s+│ mandatory\s+│ contoso-ai-eastus2-reasoning\s+│ Deployment "contoso-ai-eastus2-reasoning" uses o3-pro version/);
     const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; enforcementLevel: string; resourceName: string; message: string }[] };
     expect(report.violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => [v.ruleId, v.resourceName, v.message])).toEqual([
@@ -119,14 +118,40 @@ describe("plan compliance step", () => {
     ]);
   });
 
+  it("agrees with the config default: a public stack plans with exit 0 under the default pack (network rules advisory)", async () => {
+    const file = variant("prod", (fleet) => {
+      delete fleet.publicNetworkAccess;
+      delete fleet.network;
+    });
+    // A stack without policies/config/<stack>.json is evaluated with every rule at its defaults.
+    const { code, text } = await plan("reference", file);
+    expect(code).toBe(0);
+    expect(text).toContain("Guardrails (policies/config/reference.json (absent: every rule at its default level and options)): 15 rules evaluated: 0 mandatory violations, 6 advisory violations.");
+    expect(text).toMatch(/│ aoai-account-enforce-private-endpoint\s+│ advisory\s+│ contoso-ai-eastus2\s+│ Account "contoso-ai-eastus2" sets publicNetworkAccess to "Enabled",/);
+  });
+
+  it("fails prod (exit 1) when its accounts are made public: both network rules are mandatory there", async () => {
+    const file = variant("prod", (fleet) => {
+      fleet.publicNetworkAccess = "Enabled";
+      delete fleet.network;
+    });
+    const { code, text } = await plan("prod", file);
+    expect(code).toBe(1);
+    expect(text).toContain("Guardrails (policies/config/prod.json): 15 rules evaluated: 6 mandatory violations, 0 advisory violations.");
+    const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string }[] };
+    expect(report.violations.map((v) => [v.ruleId, v.resourceName])).toEqual(
+      ["aoai-account-configure-public-network", "aoai-account-enforce-private-endpoint"].flatMap((rule) => ["eastus2", "eastus", "westus3"].map((region) => [rule, `contoso-ai-${region}`])),
+    );
+  });
+
   it("uses the plan's --today for the guardrails too, not only for the program", async () => {
     delete process.env[TODAY_ENV];
     const lines: string[] = [];
-    const code = await planCommand("prod", { out, today: "2027-02-01" }, (l = "") => lines.push(l));
+    const code = await planCommand("prod", { out, today: "2027-07-01" }, (l = "") => lines.push(l));
     expect(code).toBe(1);
     const report = JSON.parse(fs.readFileSync(path.join(out, "prod", "compliance.json"), "utf8")) as { violations: { ruleId: string; resourceName: string; message: string }[] };
     expect(report.violations.find((v) => v.resourceName === "contoso-ai-eastus2-chat" && v.ruleId === "aoai-deployment-disallow-retiring-version")?.message).toBe(
-      'Deployment "contoso-ai-eastus2-chat" uses gpt-4.1 version 2025-04-14 (DataZoneProvisionedManaged), which retires on 2027-04-14 (in 72 days, within the 90-day window); move to a newer version before then.',
+      'Deployment "contoso-ai-eastus2-chat" uses gpt-5.4 version 2026-03-05 (DataZoneProvisionedManaged), which retires on 2027-09-02 (in 63 days, within the 90-day window); move to a newer version before then.',
     );
   });
 
@@ -134,7 +159,7 @@ describe("plan compliance step", () => {
     process.env[TODAY_ENV] = "2027-02-01";
     const { code, text } = await plan("dev");
     expect(code).toBe(0);
-    expect(text).toContain("Guardrails (policies/config/dev.json): 14 rules evaluated: 0 mandatory violations, 2 advisory violations.");
+    expect(text).toContain("Guardrails (policies/config/dev.json): 14 rules evaluated, 1 disabled: 0 mandatory violations, 2 advisory violations.");
   });
 
   it("stops with exit code 2 naming the file when the pack config is invalid", async () => {

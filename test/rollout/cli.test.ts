@@ -82,4 +82,15 @@ describe("rollout status", () => {
     expect(status.out).toContain("│ canary   │ chat-next at 5% (sticky)                │ running, schedule 5 → 25 → 50 → 100 │");
     expect(status.out).toMatch(/│ canary start │ canary\.percent: 0 → 5 │ written │/);
   });
+
+  it("ab report on an export where variant b is all 500s: exit 0, b at 0.00% success, significant per caller", async () => {
+    const stack = tempStack();
+    const file = join(__dirname, "fixtures", "ab-variant-all-500.csv");
+    const { code, out } = await cli(["ab", "report", "demo", "prompt-v2", "--source", `file:${file}`, "--dir", stack.dir]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/│ a\s+│ chat\s+│ 200\s+│ 30\s+│ 98\.00%\s+│/);
+    expect(out).toMatch(/│ b\s+│ chat-v2\s+│ 200\s+│ 30\s+│ 0\.00%\s+│ –\s+│ –\s+│ –\s+│/);
+    expect(out).toMatch(/│ success rate \(b − a\)\s+│ 30 \/ 30\s+│ -0\.9802\s+│ .* │ <0\.0001\s+│ significant\s+│ two-proportion z, -0\.9800, p <0\.0001 │/);
+    expect(out).toContain("conclusion: significant at 95% per caller: success rate (b − a = -0.9802, p = <0.0001)");
+  });
 });

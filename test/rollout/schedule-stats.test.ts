@@ -1,3 +1,4 @@
+import { jStat } from "jstat";
 import { describe, expect, it } from "vitest";
 import { nextStep, parseSchedule } from "../../rollout/canary/schedule";
 import { twoProportionZTest, welchTTest } from "../../rollout/stats/tests";
@@ -34,6 +35,21 @@ describe("statistical tests (distributions from jStat)", () => {
 
   it("identical all-success arms have p = 1", () => {
     expect(twoProportionZTest(100, 100, 50, 50)).toMatchObject({ statistic: 0, pValue: 1 });
+  });
+
+  it("takes the p-value from its own z, so a 0% or 100% arm is a result, not a crash", () => {
+    // 196/200 vs 0/200: pooled p = 0.49, SE = sqrt(0.49 × 0.51 × 0.01) = 0.0499900, z = -0.98 / SE = -19.6040.
+    const r = twoProportionZTest(196, 200, 0, 200);
+    expect(r.statistic).toBeCloseTo(-19.604, 3);
+    expect(r.pValue).toBe(2 * (1 - jStat.normal.cdf(Math.abs(r.statistic), 0, 1)));
+    expect(r.pValue).toBeLessThan(1e-12);
+    // 45/100 vs 60/100 again: the same z gives the same p as the normal tail.
+    const mid = twoProportionZTest(45, 100, 60, 100);
+    expect(mid.pValue).toBeCloseTo(2 * (1 - jStat.normal.cdf(mid.statistic, 0, 1)), 12);
+    // 0% vs 100%: pooled 0.5, SE = sqrt(0.25 × 0.02), z = 1 / SE = sqrt(200).
+    const extreme = twoProportionZTest(0, 100, 100, 100);
+    expect(extreme.difference).toBe(1);
+    expect(extreme.statistic).toBeCloseTo(Math.sqrt(200), 10);
   });
 
   it("Welch's t-test reproduces the textbook example (t ≈ 2.46, df ≈ 25, p ≈ 0.021)", () => {

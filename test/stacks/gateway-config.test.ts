@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { FleetConfigError } from "../../stacks/config/errors";
-import { checkGatewayAgainstFleet, parseGatewayConfig } from "../../stacks/config/gateway";
+import { APIM_API_VERSION, checkGatewayAgainstFleet, parseGatewayConfig } from "../../stacks/config/gateway";
 
 const baseline = {
   sku: "StandardV2",
@@ -79,8 +81,25 @@ describe("aoai-fleet:gateway schema", () => {
 
   it("names the path and the allowed values for an unknown sku", () => {
     expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Standardv2" })))).toBe(
-      'aoai-fleet:gateway.sku: "Standardv2" is not allowed; allowed values: Developer, Basic, BasicV2, Standard, StandardV2, Premium, PremiumV2, Consumption',
+      'aoai-fleet:gateway.sku: "Standardv2" is not allowed; allowed values: Developer, Basic, BasicV2, Standard, StandardV2, Premium, Consumption',
     );
+  });
+
+  it("refuses PremiumV2, naming the APIM API version in use and why a newer one is out of reach", () => {
+    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "PremiumV2", capacity: 1 })))).toBe(
+      'aoai-fleet:gateway.sku: "PremiumV2" is not available: this toolkit deploys API Management with API version 2024-05-01 (azure-native 3.28.0), which has no PremiumV2 SKU; ' +
+        "a newer version needs a local SDK generated with the Pulumi CLI (pulumi package add azure-native apimanagement <version>). " +
+        "Use one of: Developer, Basic, BasicV2, Standard, StandardV2, Premium, Consumption (Premium for VNet injection and multi-region)",
+    );
+  });
+
+  it("APIM_API_VERSION is the API version of the installed azure-native APIM module, whose SKU enum has no PremiumV2", () => {
+    const root = path.join(__dirname, "..", "..", "node_modules", "@pulumi", "azure-native");
+    const service = fs.readFileSync(path.join(root, "apimanagement", "apiManagementService.d.ts"), "utf8");
+    expect(service).toContain(`Uses Azure REST API version ${APIM_API_VERSION}.`);
+    const enums = fs.readFileSync(path.join(root, "types", "enums", "apimanagement", "index.d.ts"), "utf8");
+    const skuType = /export declare const SkuType: \{([^}]*)\}/.exec(enums)?.[1] ?? "";
+    expect([...skuType.matchAll(/readonly (\w+):/g)].map((m) => m[1]).sort()).toEqual(["Basic", "BasicV2", "Consumption", "Developer", "Isolated", "Premium", "Standard", "StandardV2"]);
   });
 
   it("rejects a circuit breaker and token limits on Consumption", () => {

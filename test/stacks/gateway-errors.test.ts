@@ -25,6 +25,8 @@ async function issuesOf(gateway: unknown, fleet: unknown = prodFleet): Promise<r
 }
 
 const consumption: Record<string, unknown> = { ...prodGateway, sku: "Consumption", capacity: 0, auth: { subscriptionKeys: true } };
+// Consumption cannot reach private endpoints, so these tier checks run against a public copy of the prod fleet.
+const { network: _network, ...publicFleet }: Record<string, unknown> = { ...prodFleet, publicNetworkAccess: "Enabled" };
 const { limits: _limits, circuitBreaker: _breaker, appInsights: _insights, ...consumptionBare } = consumption;
 const weighted = (deployment: string) => ({ strategy: "weighted", backends: [{ deployment }] });
 
@@ -56,12 +58,12 @@ describe("gateway config errors through the offline plan", () => {
   });
 
   it("Consumption with a circuit breaker or token limits fails", async () => {
-    expect(await issuesOf(consumption)).toEqual([
+    expect(await issuesOf(consumption, publicFleet)).toEqual([
       { path: "aoai-fleet:gateway.circuitBreaker", message: "the Consumption tier has no backend circuit breaker; remove circuitBreaker or choose another sku (e.g. BasicV2)" },
       { path: "aoai-fleet:gateway.limits", message: "token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)" },
     ]);
     // Without the breaker, priority tiers could never fail over on Consumption.
-    expect(await issuesOf({ ...consumptionBare, routes: { chat: prodGateway.routes.chat } })).toEqual([
+    expect(await issuesOf({ ...consumptionBare, routes: { chat: prodGateway.routes.chat } }, publicFleet)).toEqual([
       {
         path: "aoai-fleet:gateway.routes.chat.backends",
         message: "priority failover needs a circuit breaker (APIM sends to a lower priority only when every backend above it has tripped); Consumption has no circuit breaker: use strategy: weighted or another sku",
@@ -73,7 +75,7 @@ describe("gateway config errors through the offline plan", () => {
     const routes = Object.fromEntries(
       Array.from({ length: 40 }, (_, index) => [`route-${String(index + 1).padStart(2, "0")}`, weighted(index % 2 === 0 ? "chat-mini" : "embeddings")]),
     );
-    const issues = await issuesOf({ ...consumptionBare, routes });
+    const issues = await issuesOf({ ...consumptionBare, routes }, publicFleet);
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe("aoai-fleet:gateway.routes");
     expect(issues[0]?.message).toMatch(

@@ -1,5 +1,7 @@
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as path from "node:path";
+import { roleAssignmentName } from "../../components/gateway/identity";
 import { runOfflinePlan, runOfflineProgram, type OfflinePlan } from "../../cli/plan/runner";
 import { readStackConfigFile } from "../../cli/plan/stack-config";
 import stackProgram from "../../stacks/index";
@@ -195,6 +197,10 @@ describe("prod gateway plan", () => {
     const names = (p: OfflinePlan) => ofType(p, "azure-native:authorization:RoleAssignment").map((r) => r.inputs.roleAssignmentName);
     expect(names(again)).toEqual(names(plan));
     expect(new Set(names(plan)).size).toBe(4);
+    // Each name is the v5 UUID of the assignment's own scope, principal and role definition.
+    for (const grant of ofType(plan, "azure-native:authorization:RoleAssignment")) {
+      expect(grant.inputs.roleAssignmentName).toBe(roleAssignmentName(grant.inputs.scope as string, grant.inputs.principalId as string, grant.inputs.roleDefinitionId as string));
+    }
   });
 
   it("exposes /openai with Entra auth and attaches the generated API policy as xml", async () => {
@@ -307,7 +313,11 @@ describe("prod stack outputs", () => {
     const config = readStackConfigFile(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"));
     const run = await runOfflineProgram("prod", async () => (await stackProgram()) as unknown as Record<string, unknown>, config);
     delete process.env[TODAY_ENV];
-    expect(run.outputs.gateway).toEqual({ gatewayUrl: "https://contoso-ai-gateway.azure-api.net", routes: ["chat", "chat-mini", "embeddings"] });
+    expect(run.outputs.gateway).toEqual({
+      gatewayUrl: "https://contoso-ai-gateway.azure-api.net",
+      routes: ["chat", "chat-mini", "embeddings"],
+      appInsightsId: "contoso-ai-gateway-insights-id",
+    });
     expect(JSON.stringify(run.outputs)).not.toMatch(/key1|key2|listKeys|accountKey|primaryKey|secondaryKey|instrumentationKey/i);
   });
 });
@@ -324,6 +334,10 @@ describe("dev gateway plan", () => {
       [`${APIM}:Api`]: 1,
       [`${APIM}:ApiOperation`]: 22,
       [`${APIM}:ApiPolicy`]: 1,
+      [`${APIM}:Product`]: 1,
+      [`${APIM}:ProductApi`]: 1,
+      [`${APIM}:Subscription`]: 1,
+      "random:index/randomPassword:RandomPassword": 1,
     });
     const [service] = ofType(plan, `${APIM}:ApiManagementService`);
     expect(service?.inputs).toMatchObject({ sku: { name: "Developer", capacity: 1 }, identity: { type: "SystemAssigned" } });
@@ -337,5 +351,33 @@ describe("dev gateway plan", () => {
     });
     expect(singles(plan).map((b) => b.inputs.backendId)).toEqual(["chat-eastus2", "embeddings-eastus2", "chat-swedencentral", "embeddings-swedencentral"]);
     for (const resource of plan.resources.filter((r) => r.urn.includes("AiGateway$"))) expect(resource.protect, resource.name).toBe(false);
+  });
+
+  it("publishes the API in a product with one subscription whose key is a secret stack output", async () => {
+    const plan = await runOfflinePlan("dev", { today: TODAY });
+    const [product] = ofType(plan, `${APIM}:Product`);
+    expect(product?.inputs).toMatchObject({ productId: "aoai-fleet", subscriptionRequired: true, approvalRequired: false, state: "published" });
+    expect(ofType(plan, `${APIM}:ProductApi`)[0]?.inputs).toMatchObject({ productId: "aoai-fleet", apiId: "openai" });
+    const [password] = ofType(plan, "random:index/randomPassword:RandomPassword");
+    expect(password?.inputs).toMatchObject({ length: 32, special: false });
+    const [subscription] = ofType(plan, `${APIM}:Subscription`);
+    expect(subscription?.inputs).toMatchObject({ sid: "aoai-fleet", scope: "/products/aoai-fleet", state: "active" });
+    expect(subscription?.inputs.primaryKey).toMatch(/^offline[a-z0-9]{25}$/);
+    expect(subscription?.dependsOn).toEqual([ofType(plan, `${APIM}:ProductApi`)[0]?.urn]);
+
+    process.env[TODAY_ENV] = "2026-11-23";
+    let secret: Promise<boolean> | undefined;
+    const run = await runOfflineProgram(
+      "dev",
+      async () => {
+        const outputs = (await stackProgram()) as unknown as { gateway: { subscriptionKey: pulumi.Output<string> } };
+        secret = pulumi.isSecret(outputs.gateway.subscriptionKey);
+        return outputs as unknown as Record<string, unknown>;
+      },
+      readStackConfigFile(path.join(__dirname, "..", "..", "Pulumi.dev.yaml")),
+    );
+    delete process.env[TODAY_ENV];
+    expect(await secret).toBe(true);
+    expect((run.outputs.gateway as { subscriptionKey: string }).subscriptionKey).toBe(subscription?.inputs.primaryKey);
   });
 });

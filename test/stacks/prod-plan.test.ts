@@ -45,16 +45,16 @@ describe("prod stack offline plan", () => {
       return [i.accountName, i.deploymentName, i.sku.name, i.sku.capacity, i.properties.model.name, i.properties.spilloverDeploymentName ?? null];
     });
     expect(rows).toEqual([
-      ["contoso-ai-eastus2", "chat-std", "DataZoneStandard", 200, "gpt-4.1", null],
-      ["contoso-ai-eastus2", "chat", "DataZoneProvisionedManaged", 50, "gpt-4.1", "chat-std"],
-      ["contoso-ai-eastus2", "chat-mini", "DataZoneStandard", 500, "gpt-4.1-mini", null],
+      ["contoso-ai-eastus2", "chat-std", "DataZoneStandard", 200, "gpt-5.4", null],
+      ["contoso-ai-eastus2", "chat", "DataZoneProvisionedManaged", 50, "gpt-5.4", "chat-std"],
+      ["contoso-ai-eastus2", "chat-mini", "DataZoneStandard", 500, "gpt-5.4-mini", null],
       ["contoso-ai-eastus2", "embeddings", "DataZoneStandard", 350, "text-embedding-3-large", null],
-      ["contoso-ai-eastus", "chat-std", "DataZoneStandard", 200, "gpt-4.1", null],
-      ["contoso-ai-eastus", "chat", "DataZoneProvisionedManaged", 25, "gpt-4.1", "chat-std"],
-      ["contoso-ai-eastus", "chat-mini", "DataZoneStandard", 500, "gpt-4.1-mini", null],
+      ["contoso-ai-eastus", "chat-std", "DataZoneStandard", 200, "gpt-5.4", null],
+      ["contoso-ai-eastus", "chat", "DataZoneProvisionedManaged", 25, "gpt-5.4", "chat-std"],
+      ["contoso-ai-eastus", "chat-mini", "DataZoneStandard", 500, "gpt-5.4-mini", null],
       ["contoso-ai-eastus", "embeddings", "DataZoneStandard", 350, "text-embedding-3-large", null],
-      ["contoso-ai-westus3", "chat-mini", "DataZoneStandard", 500, "gpt-4.1-mini", null],
-      ["contoso-ai-westus3", "chat-std", "DataZoneStandard", 200, "gpt-4.1", null],
+      ["contoso-ai-westus3", "chat-mini", "DataZoneStandard", 500, "gpt-5.4-mini", null],
+      ["contoso-ai-westus3", "chat-std", "DataZoneStandard", 200, "gpt-5.4", null],
       ["contoso-ai-westus3", "embeddings", "DataZoneStandard", 350, "text-embedding-3-large", null],
     ]);
     expectSingleChainPerAccount(plan);
@@ -76,12 +76,12 @@ describe("prod stack offline plan", () => {
     const plan = await runOfflinePlan("prod", { today: TODAY });
     expect(plan.outputs.quota.filter((q) => q.region === "eastus")).toEqual([
       { region: "eastus", key: "DataZoneProvisionedManaged", used: 25, limit: 50, deployments: ["chat=25"] },
-      { region: "eastus", key: "gpt-4.1-mini/DataZoneStandard", used: 500, limit: 2000, deployments: ["chat-mini=500"] },
-      { region: "eastus", key: "gpt-4.1/DataZoneProvisionedManaged", used: 25, limit: 50, deployments: ["chat=25"] },
-      { region: "eastus", key: "gpt-4.1/DataZoneStandard", used: 200, limit: 300, deployments: ["chat-std=200"] },
+      { region: "eastus", key: "gpt-5.4-mini/DataZoneStandard", used: 500, limit: 2000, deployments: ["chat-mini=500"] },
+      { region: "eastus", key: "gpt-5.4/DataZoneProvisionedManaged", used: 25, limit: 50, deployments: ["chat=25"] },
+      { region: "eastus", key: "gpt-5.4/DataZoneStandard", used: 200, limit: 300, deployments: ["chat-std=200"] },
       { region: "eastus", key: "text-embedding-3-large/DataZoneStandard", used: 350, limit: 1000, deployments: ["embeddings=350"] },
     ]);
     const ptu = plan.outputs.backends.find((b) => b.name === "chat" && b.region === "eastus2");
-    expect(ptu).toMatchObject({ sku: "DataZoneProvisionedManaged", capacity: 50, tpm: 150_000, rpm: null, spillover: "chat-std", retires: "2027-04-14" });
+    expect(ptu).toMatchObject({ sku: "DataZoneProvisionedManaged", capacity: 50, tpm: 120_000, rpm: null, spillover: "chat-std", retires: "2027-09-02" });
   });
 });

@@ -103,36 +103,64 @@ describe("supply chain and permissions", () => {
   });
 });
 
+const PREVIEW_ID = "${{ vars.AZURE_PREVIEW_CLIENT_ID }}";
+const DEPLOY_ID = "${{ vars.AZURE_DEPLOY_CLIENT_ID }}";
+/** The identity each job logs in with: the client id given to azure/login. */
+const identityOf = (job: Job): unknown => usesOf(job, "azure/login")[0]?.with?.["client-id"];
+const azureJobs = (name: Name) => Object.entries(workflow(name).jobs).filter(([, j]) => usesOf(j, "azure/login").length > 0);
+
 describe("Azure OIDC and Pulumi", () => {
   it.each(names)("%s logs in to Azure with OIDC ids from repository variables and stores no secrets", (name) => {
     expect(text(name)).not.toMatch(/secrets\./);
-    for (const [, job] of Object.entries(workflow(name).jobs).filter(([, j]) => usesOf(j, "pulumi/actions").length > 0)) {
+    const jobs = azureJobs(name);
+    expect(jobs.length).toBeGreaterThan(0);
+    for (const [, job] of jobs) {
       const [login] = usesOf(job, "azure/login");
-      expect(login?.with).toEqual({
-        "client-id": "${{ vars.AZURE_CLIENT_ID }}",
-        "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
-        "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
-      });
-      expect(job.env).toEqual({
-        ARM_USE_OIDC: "true",
-        ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}",
-        ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}",
-        ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}",
-        PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
-      });
+      const clientId = identityOf(job);
+      expect(login?.with).toEqual({ "client-id": clientId, "tenant-id": "${{ vars.AZURE_TENANT_ID }}", "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}" });
+      // The provider authenticates as the same identity as the login.
+      expect(job.env).toMatchObject({ ARM_USE_OIDC: "true", ARM_CLIENT_ID: clientId, ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}", ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}", PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}" });
       // Login must come before Pulumi runs.
       expect(job.steps.findIndex((s) => s.uses?.startsWith("azure/login@"))).toBeLessThan(job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
     }
   });
 
-  it.each(names)("%s runs pulumi/actions with the policy pack and the stack's pack config", (name) => {
+  it("pull requests and drift use the read-only preview identity; only deploy jobs, behind environments, use the deploy identity", () => {
+    const previewJob = workflow("preview.yml").jobs.preview as Job;
+    const deployJobs = Object.values(workflow("deploy.yml").jobs);
+    expect(identityOf(previewJob)).toBe(PREVIEW_ID);
+    for (const job of deployJobs) expect(identityOf(job)).toBe(DEPLOY_ID);
+    expect(identityOf(previewJob)).not.toBe(identityOf(deployJobs[0] as Job));
+    expect(identityOf(workflow("drift.yml").jobs.drift as Job)).toBe(PREVIEW_ID);
+    // The deploy identity is never named where pull-request code runs, and its jobs run in environments
+    // (their OIDC subject is repo:<owner>/<repo>:environment:<name>, the only subjects it trusts).
+    expect(text("preview.yml")).not.toContain("AZURE_DEPLOY_CLIENT_ID");
+    expect(text("drift.yml")).not.toContain("AZURE_DEPLOY_CLIENT_ID");
+    expect(deployJobs.map((j) => j.environment)).toEqual(["dev", "production"]);
+    expect(text("deploy.yml")).not.toMatch(/AZURE_PREVIEW_CLIENT_ID|AZURE_CLIENT_ID/);
+  });
+
+  it.each(names)("%s runs pulumi/actions with the policy pack and the stack's pack config (or only installs the CLI)", (name) => {
     const pulumiSteps = steps(name).filter((s) => s.uses?.startsWith("pulumi/actions@"));
     expect(pulumiSteps.length).toBeGreaterThan(0);
     for (const step of pulumiSteps) {
+      expect(step.with?.["pulumi-version"]).toMatch(/^\d+\.\d+\.\d+$/);
+      if (step.with?.command === undefined) {
+        expect(Object.keys(step.with ?? {})).toEqual(["pulumi-version"]);
+        continue;
+      }
       expect(step.with?.policyPacks).toBe("policies");
       const stack = step.with?.["stack-name"];
       expect(step.with?.policyPackConfigs).toBe(stack === "${{ matrix.stack }}" ? "policies/config/${{ matrix.stack }}.json" : `policies/config/${String(stack)}.json`);
-      expect(step.with?.["pulumi-version"]).toMatch(/^\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it.each(names)("%s refuses to run Pulumi when the stack file lacks its secretsprovider/encryptedkey lines", (name) => {
+    for (const [, job] of azureJobs(name)) {
+      const guard = job.steps.findIndex((s) => s.run?.includes("grep -q '^secretsprovider: azurekeyvault://'") && s.run.includes("grep -q '^encryptedkey: '"));
+      expect(guard).toBeGreaterThanOrEqual(0);
+      expect(guard).toBeLessThan(job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
+      expect(job.steps[guard]?.run).toContain("pulumi stack change-secrets-provider --stack $STACK");
     }
   });
 });
@@ -145,14 +173,15 @@ describe("what each workflow does", () => {
     expect(verify.steps.map((s) => s.run?.split("\n")[0] ?? s.uses?.split("@")[0])).toEqual([
       "actions/checkout",
       "actions/setup-node",
+      'echo "AOAI_FLEET_TODAY=$(date -u +%F)" >> "$GITHUB_ENV"',
       "npm ci",
       "npm test",
       "status=0",
       "for stack in dev prod; do",
     ]);
-    expect(verify.steps[4]?.run).toContain('npm run plan -- "$stack" || status=1');
-    expect(verify.steps[5]).toMatchObject({ if: "always()" });
-    expect(verify.steps[5]?.run).toContain('cat "out/$stack/compliance.md" >> "$GITHUB_STEP_SUMMARY"');
+    expect(verify.steps[5]?.run).toContain('npm run plan -- "$stack" || status=1');
+    expect(verify.steps[6]).toMatchObject({ if: "always()" });
+    expect(verify.steps[6]?.run).toContain('cat "out/$stack/compliance.md" >> "$GITHUB_STEP_SUMMARY"');
     const preview = wf.jobs.preview as Job;
     expect(preview.needs).toBe("verify");
     expect(preview.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
@@ -160,7 +189,7 @@ describe("what each workflow does", () => {
     expect(usesOf(preview, "pulumi/actions")[0]?.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", "comment-on-pr": true });
   });
 
-  it("deploy: on main, up dev, then prod behind the production environment", () => {
+  it("deploy: on main, up dev, then prod behind the production environment; metric dimensions turned on after each up", () => {
     const wf = workflow("deploy.yml");
     expect(wf.on).toEqual({ push: { branches: ["main"] } });
     const dev = wf.jobs["up-dev"] as Job;
@@ -171,13 +200,19 @@ describe("what each workflow does", () => {
     expect(prod.environment).toBe("production");
     expect(dev.steps.some((s) => s.run === "npm run plan -- dev")).toBe(true);
     expect(prod.steps.some((s) => s.run === "npm run plan -- prod")).toBe(true);
+    for (const job of [dev, prod]) expect(job.steps.at(-1)?.run).toBe('.github/scripts/app-insights-dimensions.sh "$STACK"');
+    expect(fs.statSync(path.join(dir, "..", "scripts", "app-insights-dimensions.sh")).mode & 0o111).not.toBe(0);
   });
 
-  it("drift: scheduled refresh + preview that fails on any change", () => {
+  it("drift: scheduled refresh preview against the state (not main), failing on any change, sharing each stack's deploy concurrency group", () => {
     const wf = workflow("drift.yml");
     expect(Object.keys(wf.on)).toEqual(["schedule", "workflow_dispatch"]);
-    const job = wf.jobs.drift as Job;
+    const job = wf.jobs.drift as Job & { concurrency?: { group: string; "cancel-in-progress": boolean } };
     expect(job.strategy?.matrix?.stack).toEqual(["dev", "prod"]);
-    expect(usesOf(job, "pulumi/actions")[0]?.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+    expect(job.steps.at(-1)?.run).toContain('pulumi refresh --stack "$STACK" --preview-only --expect-no-changes --non-interactive --diff');
+    expect(job.concurrency).toEqual({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
+    const deploy = workflow("deploy.yml").jobs as Record<string, Job & { concurrency?: { group: string; "cancel-in-progress": boolean } }>;
+    expect(deploy["up-dev"]?.concurrency).toEqual({ group: "pulumi-dev", "cancel-in-progress": false });
+    expect(deploy["up-prod"]?.concurrency).toEqual({ group: "pulumi-prod", "cancel-in-progress": false });
   });
 });

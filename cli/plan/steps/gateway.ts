@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { openAiBaseUrl } from "../../../components/gateway/backends";
 import { designGateway } from "../../../components/gateway/design";
 import { topologyNotes } from "../../../components/gateway/topology";
+import { networkPlanOfConfig } from "../../../core/plan/network";
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig } from "../../../stacks/config/gateway";
 import { routeTable, writeGatewayArtifacts } from "../gateway-artifacts";
 import { definePlanStep } from "../steps";
@@ -33,7 +34,8 @@ export const gatewayStep = definePlanStep({
         accountOpenAiUrl: openAiBaseUrl(backend.endpoint),
       })),
     );
-    const files = await writeGatewayArtifacts(outDir, design, topologyNotes(config, design));
+    const network = networkPlanOfConfig(plan.config, [...new Set(plan.outputs.backends.map((backend) => backend.region))]);
+    const files = await writeGatewayArtifacts(outDir, design, topologyNotes(config, design), network);
     const auth = "entra" in config.auth ? "Entra ID tokens" : "subscription keys";
     print(`Gateway: API Management ${config.sku} × ${config.capacity}, ${auth}, ${design.singles.length} backends, ${design.pools.length} pools, ${Object.keys(config.routes).length} routes:`);
     print(routeTable(design));

@@ -4,6 +4,7 @@
  */
 import "./resource-table";
 import "./quota-table";
+import "./network";
 import "./gateway";
 import "./warnings";
 import "./compliance";

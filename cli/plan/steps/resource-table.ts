@@ -1,6 +1,14 @@
 import { compactTable } from "../table";
 import { definePlanStep } from "../steps";
 
+/** Network resources counted on the summary line (created ones; existing subnets and zones are not resources). */
+const NETWORK_COUNTS: readonly (readonly [string, string])[] = [
+  ["azure-native:network:VirtualNetwork", "VNet"],
+  ["azure-native:network:Subnet", "subnet"],
+  ["azure-native:network:PrivateEndpoint", "private endpoint"],
+  ["azure-native:privatedns:PrivateZone", "private DNS zone"],
+];
+
 const fmt = (n: number | null) => (n === null ? "—" : n.toLocaleString("en-US"));
 
 /** Prints the summary line and one row per deployment × region. */
@@ -12,7 +20,9 @@ export const resourceTableStep = definePlanStep({
     plan.resources.forEach((r) => counts.set(r.type, (counts.get(r.type) ?? 0) + 1));
     const accounts = counts.get("azure-native:cognitiveservices:Account") ?? 0;
     const deployments = counts.get("azure-native:cognitiveservices:Deployment") ?? 0;
-    print(`Offline plan of stack "${plan.stack}" (Pulumi mocks; nothing was created): ${plan.resources.length} resources, ${accounts} accounts, ${deployments} deployments, resource group ${plan.outputs.resourceGroupName}`);
+    const network = NETWORK_COUNTS.map(([type, label]) => [counts.get(type) ?? 0, label] as const).filter(([count]) => count > 0);
+    const networkText = network.map(([count, label]) => `, ${count} ${label}${count === 1 ? "" : "s"}`).join("");
+    print(`Offline plan of stack "${plan.stack}" (Pulumi mocks; nothing was created): ${plan.resources.length} resources, ${accounts} accounts, ${deployments} deployments${networkText}, resource group ${plan.outputs.resourceGroupName}`);
     const table = compactTable(["region", "deployment", "model@version", "SKU", "capacity", "TPM", "RPM", "upgrade policy", "spillover"], ["left", "left", "left", "left", "right", "right", "right", "left", "left"]);
     for (const b of plan.outputs.backends) {
       table.push([b.region, b.name, `${b.model}@${b.version}`, b.sku, `${fmt(b.capacity)}${b.sku.includes("Provisioned") ? " PTU" : ""}`, fmt(b.tpm), fmt(b.rpm), b.upgrade, b.spillover ?? ""]);
