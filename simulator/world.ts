@@ -41,8 +41,11 @@ export interface WorldOptions {
   clock: Clock;
   rng: Rng;
   faults?: FaultWindow[];
-  /** One latency model for every deployment; absent: each deployment's own from pacing.ts (model × SKU). */
-  latency?: LatencySpec;
+  /**
+   * One latency model for every deployment; `"paced"`: each deployment's own from pacing.ts (model ×
+   * SKU); absent: the deployment default (DEFAULT_LATENCY), which the benchmark and rollout runs use.
+   */
+  latency?: LatencySpec | "paced";
   completionTokens?: number;
   weightedChoice?: WeightedChoice;
 }
@@ -84,7 +87,7 @@ export function buildWorld(o: WorldOptions): World {
           tpmPerUnit: b.tpm / b.capacity,
           // Provisioned deployments have no request rate of their own; tokens are what limit them.
           rpmPerUnit: b.rpm === null ? Number.MAX_SAFE_INTEGER / Math.max(1, b.capacity) : b.rpm / b.capacity,
-          latency: o.latency ?? pacedLatency(b),
+          ...(o.latency === "paced" ? { latency: pacedLatency(b) } : o.latency ? { latency: o.latency } : {}),
           ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
           windowPhaseMs: Math.floor(phases.float() * 60_000),
           provisioned: b.rpm === null,

@@ -139,12 +139,6 @@ export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpe
 
 const onRoute = (name: string): Expr => eq(variable(NAMES.routeVar, "string"), str(name));
 
-/** A choose with one branch per route (nothing when every branch is empty). */
-function perRoute(planned: PlannedRoute[], statements: (p: PlannedRoute) => Statement[]): Statement[] {
-  const when = planned.map((p) => ({ condition: onRoute(p.route.name), policies: statements(p) })).filter((w) => w.policies.length > 0);
-  return when.length === 0 ? [] : [{ kind: "choose", when }];
-}
-
 /**
  * inbound: edge → surface → route (from the path or the body's model) and its selection → managed
  * identity → Responses (affinity to a stored response, or the pool's account twin) → shadow → metrics

@@ -111,7 +111,8 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
       ...(setup.breaker ? { breaker: setup.breaker } : {}),
       clock,
       rng: rng.fork("world"),
-      ...(options.latency ? { latency: options.latency } : {}),
+      // A person talking to the local gateway sees each model's documented pacing unless told otherwise.
+      latency: options.latency ?? "paced",
       ...(options.completionTokens !== undefined ? { completionTokens: options.completionTokens } : {}),
     });
     registry = world.registry;
