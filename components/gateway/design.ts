@@ -195,12 +195,14 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
     const result = engine(() => composeRoutePolicy(route, edge, backends));
     return { scope: route.name, xml: renderPolicy(result.document) };
   });
-  // Account twins exist only for the Singles some Responses pool uses.
-  const twins = new Set(gateway.pools.filter((pool) => pool.family === "account").flatMap((pool) => pool.members.map((m) => m.backendId)));
+  // Every deployment × region has its account twin, used or not: a rollout step that moves a pool to
+  // another deployment then only updates pools (rollout apply allows updates, never creates).
   const singles: SingleBackendDesign[] = inventory.flatMap(({ accountOpenAiUrl: _url, ...entry }) => {
     const id = singleBackendId(entry.deployment, entry.region);
-    const own: SingleBackendDesign = { ...entry, id, family: "deployment" };
-    return twins.has(accountBackendId(id)) ? [own, { ...entry, id: accountBackendId(id), family: "account" }] : [own];
+    return [
+      { ...entry, id, family: "deployment" as const },
+      { ...entry, id: accountBackendId(id), family: "account" as const },
+    ];
   });
   return {
     singles,

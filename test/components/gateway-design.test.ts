@@ -84,9 +84,12 @@ describe("designGateway", () => {
         { kind: "set-backend-service", backendId: expr.variable("aoai-target", "string") },
       ]);
     }
+    // Every deployment × region also has its account twin (the Responses API's way in).
     expect(design.singles.map((single) => [single.id, single.family])).toEqual([
       ["chat-eastus2", "deployment"],
+      ["chat-eastus2-resp", "account"],
       ["chat-westus3", "deployment"],
+      ["chat-westus3-resp", "account"],
       ["chat-next-eastus2", "deployment"],
       ["chat-next-eastus2-resp", "account"],
     ]);

@@ -65,8 +65,8 @@ describe("prod gateway plan", () => {
       "aoai-fleet:gateway:AiGateway": 1,
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 4,
-      // 11 deployment Singles + 4 pools; account twins of chat-mini and embeddings (3 regions each) + 3 twin pools.
-      [`${APIM}:Backend`]: 11 + 4 + 6 + 3,
+      // 11 deployment Singles + 4 pools; their 11 account twins + 3 twin pools (the single-named ones).
+      [`${APIM}:Backend`]: 11 + 4 + 11 + 3,
       [`${APIM}:NamedValue`]: 1,
       [`${APIM}:Api`]: 1,
       [`${APIM}:ApiOperation`]: 22,
@@ -109,9 +109,9 @@ describe("prod gateway plan", () => {
       url: `${b.endpoint}openai/deployments/${b.name}`,
     }));
     expect(singles(plan).map((b) => ({ backendId: b.inputs.backendId, url: b.inputs.url }))).toEqual(expected);
-    // The Responses API's account twins: the account URL, the same breaker.
+    // The Responses API's account twins, one per deployment × region: the account URL, the same breaker.
     expect(twins(plan).map((b) => ({ backendId: b.inputs.backendId, url: b.inputs.url }))).toEqual(
-      plan.outputs.backends.filter((b) => b.name === "chat-mini" || b.name === "embeddings").map((b) => ({ backendId: `${b.name}-${b.region}-resp`, url: `${b.endpoint}openai` })),
+      plan.outputs.backends.map((b) => ({ backendId: `${b.name}-${b.region}-resp`, url: `${b.endpoint}openai` })),
     );
     for (const backend of [...singles(plan), ...twins(plan)]) {
       expect(backend.inputs.protocol).toBe("http");
