@@ -50,9 +50,12 @@ export async function gatewayCommand(stack: string, options: { port: string; bac
   process.stdout.write(
     [
       `aoai-fleet gateway for stack ${stack} listening on ${gateway.url}`,
-      `  backends: ${options.backends ? `real endpoints from ${options.backends}` : `${setup.backends.length} simulated deployments`}`,
-      `  routes:   ${routes.map((r) => `${gateway.url}/openai/deployments/${r}/chat/completions?api-version=2024-10-21`).join("\n            ")}`,
-      `  OpenAI SDK: new AzureOpenAI({ endpoint: "${gateway.url}", apiKey: "<any>", apiVersion: "2024-10-21", deployment: "${routes[0] ?? "chat"}" })`,
+      `  backends: ${options.backends ? `real endpoints from ${options.backends}` : `${setup.backends.filter((b) => b.family !== "account").length} simulated deployments`}`,
+      `  routes:   ${routes.join(", ")} (the deployment in the path, or the body's model on v1)`,
+      `  dated:    ${gateway.url}/openai/deployments/${routes[0] ?? "chat"}/chat/completions?api-version=2024-10-21`,
+      `  v1:       ${gateway.url}/openai/v1/  (chat/completions, embeddings, responses, models)`,
+      `  OpenAI SDK: new AzureOpenAI({ endpoint: "${gateway.url}", apiKey: "<any>", apiVersion: "2024-10-21" })`,
+      `              new OpenAI({ baseURL: "${gateway.url}/openai/v1/", apiKey: "<any>", defaultHeaders: { "api-key": "<any>" } })`,
       "Ctrl-C to stop.",
       "",
     ].join("\n"),
