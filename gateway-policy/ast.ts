@@ -19,8 +19,8 @@ export interface SetBackendService { kind: "set-backend-service"; backendId?: Va
 export interface Retry {
   kind: "retry";
   condition: Value;
-  /** Number of retries after the first attempt, 1–50. */
-  count: number;
+  /** Number of retries after the first attempt, 1–50; an expression is evaluated when the retry starts. */
+  count: number | Expr;
   /** Seconds between retries (0 = immediately; pacing is the circuit breaker's job). */
   interval: number;
   maxInterval?: number;
@@ -90,6 +90,15 @@ export interface AuthenticationManagedIdentity {
   outputTokenVariableName?: string;
   ignoreError?: boolean;
 }
+/** `<required-claims><claim name match separator><value/>…</claim></required-claims>` of the token validators. */
+export interface RequiredClaim {
+  name: string;
+  /** `all` (default): every value must be present; `any`: at least one. */
+  match?: "all" | "any";
+  /** Splits a single-string claim (e.g. `scp`, space-separated) into values. */
+  separator?: string;
+  values: string[];
+}
 export interface ValidateAzureAdToken {
   kind: "validate-azure-ad-token";
   tenantId: string;
@@ -99,6 +108,7 @@ export interface ValidateAzureAdToken {
   outputTokenVariableName?: string;
   clientApplicationIds: string[];
   audiences: string[];
+  requiredClaims?: RequiredClaim[];
 }
 export interface ValidateJwt {
   kind: "validate-jwt";
@@ -112,20 +122,36 @@ export interface ValidateJwt {
   openidConfigUrls: string[];
   audiences: string[];
   issuers: string[];
+  requiredClaims?: RequiredClaim[];
 }
+export type TokenQuotaPeriod = "Hourly" | "Daily" | "Weekly" | "Monthly" | "Yearly";
 export interface TokenLimit {
   kind: "azure-openai-token-limit" | "llm-token-limit";
   counterKey: Value;
-  tokensPerMinute: number;
+  /** Tokens per minute (429 when exceeded); at least one of this or tokenQuota + tokenQuotaPeriod. */
+  tokensPerMinute?: number;
+  /** Tokens per quota period (403 when exceeded). */
+  tokenQuota?: number;
+  tokenQuotaPeriod?: TokenQuotaPeriod;
   estimatePromptTokens: boolean;
   retryAfterHeaderName?: string;
   remainingTokensHeaderName?: string;
+  remainingQuotaTokensHeaderName?: string;
   tokensConsumedHeaderName?: string;
 }
 export interface MetricDimension { name: string; value?: Value }
 export interface EmitTokenMetric {
   kind: "azure-openai-emit-token-metric" | "llm-emit-token-metric";
   namespace?: string;
+  dimensions: MetricDimension[];
+}
+/** `emit-metric`: a custom metric (count) with up to 5 dimensions. */
+export interface EmitMetric {
+  kind: "emit-metric";
+  name: string;
+  namespace?: string;
+  /** The metric value (a double); APIM's default is 1. */
+  value?: Value;
   dimensions: MetricDimension[];
 }
 export interface RateLimitByKey {
@@ -158,6 +184,7 @@ export type Statement =
   | ValidateJwt
   | TokenLimit
   | EmitTokenMetric
+  | EmitMetric
   | RateLimitByKey
   | CacheLookupValue
   | CacheStoreValue;

@@ -3,7 +3,7 @@ export type {
   PolicyDocument, Statement, StatementKind, SectionName, ExistsAction, CachingType, Base, SetBackendService, Retry,
   ForwardRequest, When, Choose, SetVariable, SetHeader, SetQueryParameter, RewriteUri, ReturnResponse, SendOneWayRequest,
   AuthenticationManagedIdentity, ValidateAzureAdToken, ValidateJwt, TokenLimit, MetricDimension, EmitTokenMetric,
-  RateLimitByKey, CacheLookupValue, CacheStoreValue, SendRequest, SetBody,
+  RateLimitByKey, CacheLookupValue, CacheStoreValue, SendRequest, SetBody, EmitMetric, RequiredClaim, TokenQuotaPeriod,
 } from "./ast";
 export { policyDocument } from "./ast";
 export type { Expr, ExprKind, CompareOp, VariableType, ContextProperty, RawExpression, Value } from "./expr/ast";
@@ -20,13 +20,20 @@ export { PolicyXmlError, parseXml, printXml, isElement, type XmlElement, type Xm
 // Strategies, limits and the A/B hash.
 export type {
   RouteSpec, RouteBackendSpec, CanarySpec, BlueGreenSpec, AbTestSpec, ShadowSpec, EdgeSpec, InventoryBackend,
-  BackendInventory, PoolDefinition, NamedValueDefinition, StrategyResult,
+  BackendInventory, PoolDefinition, NamedValueDefinition, StrategyResult, EntraAuthSpec, OverridesSpec, TokenLimitSpec,
+  ExposeSpec, ShadowBackendDefinition, ShadowRelayResult,
 } from "./strategies/types";
 export { composeRoutePolicy, composeGatewayPolicy, retryCountFor, DEFAULT_TIMEOUT_SECONDS } from "./strategies/compose";
 export { planPools, proportionalWeights, effectiveBackendPriority, ROUTE_NAME } from "./strategies/pools";
-export { validateRoute, validateEdge } from "./strategies/validate";
+export { validateRoute, validateEdge, SUBSCRIPTION_ID } from "./strategies/validate";
 export { activeSlotName, canaryPercentName, routeNamedValues } from "./strategies/select";
-export { NAMES, COGNITIVE_SERVICES_RESOURCE, DEFAULT_API_VERSION } from "./strategies/edge";
+export { NAMES, COGNITIVE_SERVICES_RESOURCE, DEFAULT_API_VERSION, DEFAULT_METRIC_NAMESPACE, audiencesOf } from "./strategies/edge";
+export { ARM_NAME_LIMITS, armName, poolIdOf, singleBackendIdOf, shadowBackendIdOf, checkGeneratedNames } from "./strategies/names";
+export { OVERRIDES, IGNORED_OVERRIDE_METRIC, steeringEnabled } from "./strategies/overrides";
+export { CLIENT_CREDENTIAL_HEADERS, CLIENT_CREDENTIAL_QUERY, AZURE_STEERING_HEADERS } from "./strategies/credentials";
+export { TOKEN_LIMIT_HEADERS } from "./strategies/token-limit";
+export { CONNECTION_FAILURE, retryCondition } from "./strategies/retry";
+export { SHADOW_RELAY, SHADOW_SKIPPED_METRIC } from "./strategies/shadow";
 export { abBucket, hashBucketOf, variantForBucket } from "./strategies/hash";
 export { accountBackendId, responsesPoolId, RESPONSES_SUFFIX, mixedPools } from "./strategies/responses";
 export type { BreakerSpec, BackendFamily, TrackedMember } from "./strategies/exhaustion";

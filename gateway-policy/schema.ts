@@ -137,6 +137,18 @@ export const POLICY_SCHEMA: Record<string, ElementRule> = {
   "cache-lookup-value": { sections: ALL, attrs: { key: s(true), "variable-name": s(true, false), "default-value": s(), "caching-type": oneOf(["prefer-external", "external", "internal"]) } },
   "cache-store-value": { sections: ALL, attrs: { key: s(true), value: s(true), duration: n(0, INT_MAX, true), "caching-type": oneOf(["prefer-external", "external", "internal"]) } },
   dimension: { attrs: { name: s(true), value: s() } },
+  "required-claims": { attrs: {}, children: ["claim"], requiredChildren: ["claim"] },
+  claim: { attrs: { name: s(true, false), match: oneOf(["all", "any"]), separator: s(false, false) }, children: ["value"], requiredChildren: ["value"] },
+  "emit-metric": {
+    sections: ALL,
+    attrs: { name: s(true, false), namespace: s(false, false), value: s() },
+    children: ["dimension"],
+    requiredChildren: ["dimension"],
+    check: (e, fail) => {
+      const count = e.children.filter((c) => isElement(c) && c.name === "dimension").length;
+      if (count > 5) fail(`${count} dimensions; at most 5 are allowed`);
+    },
+  },
 };
 
 const tokenLimit: ElementRule = {

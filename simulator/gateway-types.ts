@@ -27,8 +27,21 @@ export interface Attempt {
   transportReason?: string;
 }
 
+/** One request the gateway sent upstream, exactly as it left (URL with query, headers). */
+export interface SentRequest {
+  kind: "forward" | "one-way";
+  url: string;
+  headers: Record<string, string>;
+}
+
 export interface RequestTrace {
+  /** context.RequestId of the request (what `x-aoai-shadow-of` carries on its shadow copy). */
+  requestId: string;
   attempts: Attempt[];
+  /** forward-request executions, including those that found no pool member to call (exhausted pool). */
+  forwards: number;
+  /** Every request sent upstream (forwards and fire-and-forget copies), for inspecting what reached Azure. */
+  sent: SentRequest[];
   /** The gateway answered itself (e.g. 503 from an exhausted pool, 429 from a token limit). */
   gatewayGenerated: boolean;
   /** Fire-and-forget requests the policy sent (send-one-way-request). */

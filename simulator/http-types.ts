@@ -77,6 +77,11 @@ export class TransportError extends Error {
 
 /** Something that answers requests addressed to one base URL (simulated or real). */
 export interface Upstream {
+  /**
+   * `timeoutMs` is APIM's forward-request `timeout`: the wait for the response HEADERS. A
+   * non-streaming answer's headers come when it is complete; a stream's come with its first chunk, so
+   * for streams it bounds time-to-first-byte only. Past it: TransportError("Timeout").
+   */
   send(request: SimRequest, timeoutMs: number): Promise<SimResponse>;
 }
 

@@ -9,6 +9,7 @@ import { designGateway, type InventoryEntry } from "../components/gateway/design
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
 import { FleetConfigError } from "../stacks/config/errors";
 import type { CircuitBreakerRule, WeightedChoice } from "./emulator/backends";
+import { EMULATED_GATEWAY_ORIGIN } from "./emulator/emulator";
 import { unsignedJwt } from "./emulator/guards";
 import type { CallerIdentity } from "./gateway-types";
 import { parseIsoDuration } from "./scenario/duration";
@@ -25,6 +26,8 @@ export interface SimSetup {
   /** Label in reports (the strategy or stack). */
   label: string;
   policyXml: string;
+  /** The gateway's other APIs (the shadow relay), run by the same emulator: pass as `siblingApis`. */
+  siblingApis?: Array<{ apiPath: string; policyXml: string }>;
   namedValues: Map<string, string>;
   backends: WorldBackend[];
   pools: WorldPool[];
@@ -32,6 +35,8 @@ export interface SimSetup {
   routes: Record<string, RouteSetup>;
   /** Headers a caller sends (bearer token or subscription key), matching the gateway's auth. */
   callerHeaders: (caller: CallerIdentity) => Record<string, string>;
+  /** A caller `aoai-fleet:gateway.overrides` allows to steer (smoke tests), when anyone is allowed. */
+  steeringCaller?: { identity: CallerIdentity; headers: Record<string, string> };
   /** How pools choose inside a priority tier (default weighted random). */
   weightedChoice?: WeightedChoice;
 }
@@ -59,15 +64,42 @@ export function breakerFromConfig(cb: NonNullable<GatewayConfig["circuitBreaker"
   };
 }
 
-export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity) => Record<string, string> {
+/** Extra token claims a simulated caller may carry (app roles, its client app, delegated scopes). */
+export interface CallerClaims {
+  roles?: string[];
+  azp?: string;
+  scp?: string;
+}
+
+export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity, claims?: CallerClaims) => Record<string, string> {
   const auth = config.auth;
   if ("entra" in auth) {
     const aud = auth.entra.audiences[0]!;
     // Unsigned: the emulator reads claims and says plainly that it does not verify signatures.
     const iss = `https://login.microsoftonline.com/${auth.entra.tenantId}/v2.0`;
-    return (c) => ({ authorization: `Bearer ${unsignedJwt({ iss, tid: auth.entra.tenantId, aud, oid: c.userId, sub: c.userId, exp: 4_102_444_800 })}` });
+    // Simulated callers carry what the gateway requires: a client app it allows, the roles and scopes it asks for.
+    const required: CallerClaims = {
+      ...(auth.entra.clientApplicationIds ? { azp: auth.entra.clientApplicationIds[0]! } : {}),
+      ...(auth.entra.requiredClaims?.roles ? { roles: [auth.entra.requiredClaims.roles[0]!] } : {}),
+      ...(auth.entra.requiredClaims?.scopes ? { scp: auth.entra.requiredClaims.scopes[0]! } : {}),
+    };
+    return (c, claims = {}) => {
+      const roles = [...new Set([...(required.roles ?? []), ...(claims.roles ?? [])])];
+      const token = unsignedJwt({ iss, tid: auth.entra.tenantId, aud, oid: c.userId, sub: c.userId, exp: 4_102_444_800, ...required, ...claims, ...(roles.length > 0 ? { roles } : {}) });
+      return { authorization: `Bearer ${token}` };
+    };
   }
   return (c) => ({ "api-key": `key-${c.subscriptionId}` });
+}
+
+/** A caller the overrides allow (first subscription id, client app or role), for smoke tests. */
+export function steeringCallerFor(config: GatewayConfig): SimSetup["steeringCaller"] {
+  const o = config.overrides;
+  if (!o) return undefined;
+  const headers = callerHeadersFor(config);
+  const identity: CallerIdentity = { subscriptionId: o.subscriptionIds?.[0] ?? "", userId: "oid-smoke-tests", ip: "10.0.0.9" };
+  const claims: CallerClaims = o.clientApplicationIds ? { azp: o.clientApplicationIds[0]! } : o.roles ? { roles: [o.roles[0]!] } : {};
+  return { identity, headers: headers(identity, claims) };
 }
 
 export interface StackSetupOptions {
@@ -76,37 +108,44 @@ export interface StackSetupOptions {
   /**
    * Real endpoints (backends file: deployment → region → origin). The design then uses them as the
    * account endpoints, as `pulumi up` uses the real accounts' endpoints: every URL the policy holds
-   * (response lookups, shadow copies, backend identities) points where requests really go.
+   * (response lookups, backend identities) points where requests really go.
    */
   accountOrigins?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
-/** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
-export function loadStackSetup(stack: string, options: StackSetupOptions = {}): SimSetup {
-  assertStackName(stack);
-  const file = options.configFile ?? stackConfigFile(stack);
+/** A stack file's fleet plan, gateway config and gateway design, computed as `plan` does (pure). */
+export function designStackFile(file: string, today: Date, accountOrigins?: StackSetupOptions["accountOrigins"]) {
   const config = readStackConfigFile(file);
   const rawGateway = config[GATEWAY_CONFIG_KEY];
   if (rawGateway === undefined) {
     throw new FleetConfigError([{ path: GATEWAY_CONFIG_KEY, message: `is not set in ${file}; the simulator runs the gateway's generated policy, so the stack needs a gateway (see docs/simulator.md)` }]);
   }
-  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today: options.today ?? new Date() });
+  const plan = planFromRawConfig(config["aoai-fleet:fleet"], { catalog: loadCatalog(), today });
   const gateway = parseGatewayConfig(rawGateway);
   const deployments = plannedInventory(plan);
   const regionsByDeployment = new Map<string, string[]>();
   for (const d of deployments) regionsByDeployment.set(d.name, [...(regionsByDeployment.get(d.name) ?? []), d.region]);
   checkGatewayAgainstFleet(gateway, regionsByDeployment);
   // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
-  const accountUrl = (deployment: string, region: string) => {
-    const origin = options.accountOrigins?.[deployment]?.[region];
+  const accountUrl = (deployment: string, region: string): string => {
+    const origin = accountOrigins?.[deployment]?.[region];
     return origin !== undefined ? `${new URL(origin).origin}/openai` : `https://${plan.name}-${region}.openai.azure.com/openai`;
   };
   const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.name, d.region) }));
-  const design = designGateway(gateway, inventory);
-  const fleet = new Map(deployments.map((d) => [`${d.name}-${d.region}`, d]));
-  // Every Single the design has: deployment-path ones and the Responses API's account twins.
+  return { plan, gateway, deployments, accountUrl, design: designGateway(gateway, inventory) };
+}
+
+/** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
+export function loadStackSetup(stack: string, options: StackSetupOptions = {}): SimSetup {
+  assertStackName(stack);
+  const file = options.configFile ?? stackConfigFile(stack);
+  const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date(), options.accountOrigins);
+  const deploymentOf = new Map(deployments.map((d) => [`${d.name}@${d.region}`, d]));
+  // Every Single the design creates: deployment-path ones, the Responses API's account twins and the
+  // shadow-only twins (same URL, their own breaker).
   const backends: WorldBackend[] = design.singles.map((single) => {
-    const d = fleet.get(`${single.deployment}-${single.region}`)!;
+    const d = deploymentOf.get(`${single.deployment}@${single.region}`);
+    if (!d) throw new Error(`simulator: backend ${single.id} names ${single.deployment} in ${single.region}, which the plan does not have`);
     const account = accountUrl(d.name, d.region);
     return {
       backendId: single.id,
@@ -140,13 +179,25 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
   return {
     label: stack,
     policyXml: design.apiPolicy.xml,
-    namedValues: new Map(design.namedValues.map((v) => [v.id, v.value])),
+    siblingApis: design.shadowRelay ? [{ apiPath: design.shadowRelay.apiPath, policyXml: design.shadowRelay.policy.xml }] : [],
+    namedValues: new Map([...design.namedValues.map((v) => [v.id, v.value] as [string, string]), ...relayNamedValues(design)]),
     backends,
     pools,
     ...(gateway.circuitBreaker ? { breaker: breakerFromConfig(gateway.circuitBreaker) } : {}),
     routes,
     callerHeaders: callerHeadersFor(gateway),
+    ...(gateway.overrides ? { steeringCaller: steeringCallerFor(gateway) } : {}),
   };
+}
+
+/** The relay's named values as the emulated gateway sees them: its own origin and a local key. */
+export function relayNamedValues(design: { shadowRelay?: { apiPath: string; urlNamedValue: string; keyNamedValue: string } }): Array<[string, string]> {
+  const relay = design.shadowRelay;
+  if (!relay) return [];
+  return [
+    [relay.urlNamedValue, `${EMULATED_GATEWAY_ORIGIN}/${relay.apiPath}`],
+    [relay.keyNamedValue, "emulated-shadow-relay-key"],
+  ];
 }
 
 /** Backends some pool of the gateway can send to (the ones a backends file has to map; account twins included). */

@@ -36,7 +36,7 @@ export async function emulatorOverhead(setup: SimSetup, n: number): Promise<{ re
   }
   for (const p of setup.pools) entities.set(p.poolId, { type: "Pool", members: p.members.map((m) => ({ id: m.backendId, priority: m.priority, weight: m.weight })) });
   const rng = new Rng(5);
-  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, backends: new BackendRegistry(entities, rng), upstreams: directory, namedValues: setup.namedValues, clock: new RealClock(), rng, apiPath: "openai", region: "local" });
+  const emulator = new PolicyEmulator({ policyXml: setup.policyXml, siblingApis: setup.siblingApis, backends: new BackendRegistry(entities, rng), upstreams: directory, namedValues: setup.namedValues, clock: new RealClock(), rng, apiPath: "openai", region: "local" });
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const caller = { subscriptionId: `s${i % 100}`, userId: `u${i % 100}`, ip: "127.0.0.1" };

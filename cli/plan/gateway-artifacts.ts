@@ -1,5 +1,6 @@
 /**
- * Gateway plan artifacts: the generated policies (`policies/<route>.xml` and `policies/_api.xml`),
+ * Gateway plan artifacts: the generated policies (`policies/<route>.xml`, `policies/_api.xml` and, with
+ * a shadow, the relay API's `policies/_shadow-relay.xml`),
  * the topology diagram (`topology.mmd` for Mermaid viewers, `topology.svg` drawn by Graphviz from
  * the same design) and the console table of routes with their backends, priorities and weights.
  */
@@ -14,6 +15,8 @@ import { compactTable } from "./table";
 
 /** File name of the API-level policy next to the route policies (a leading `_` is not a valid route name, so it never collides). */
 export const API_POLICY_FILE = "_api.xml";
+/** File name of the shadow relay API's policy, written when a route has a shadow. */
+export const SHADOW_RELAY_POLICY_FILE = "_shadow-relay.xml";
 
 /** Files written for one stack, relative to `out/<stack>/`. */
 export interface GatewayArtifacts {
@@ -47,7 +50,12 @@ export async function writeGatewayArtifacts(outDir: string, design: GatewayDesig
   await rm(policyDir, { recursive: true, force: true });
   await mkdir(policyDir, { recursive: true });
   const policies: string[] = [];
-  for (const document of [...design.routePolicies.map((policy) => ({ file: `${policy.scope}.xml`, xml: policy.xml })), { file: API_POLICY_FILE, xml: design.apiPolicy.xml }]) {
+  const documents = [
+    ...design.routePolicies.map((policy) => ({ file: `${policy.scope}.xml`, xml: policy.xml })),
+    { file: API_POLICY_FILE, xml: design.apiPolicy.xml },
+    ...(design.shadowRelay ? [{ file: SHADOW_RELAY_POLICY_FILE, xml: design.shadowRelay.policy.xml }] : []),
+  ];
+  for (const document of documents) {
     await writeFile(join(policyDir, document.file), document.xml, "utf8");
     policies.push(join("policies", document.file));
   }

@@ -2,11 +2,12 @@
  * Pure pieces of the APIM backend entities: ids, URLs and the circuit-breaker rule. No Pulumi
  * imports, so the plan steps and tests use exactly what the component deploys.
  */
+import { CONNECTION_FAILURE, singleBackendIdOf } from "../../gateway-policy";
 import type { GatewayConfig } from "../../stacks/config/gateway";
 
-/** APIM backend id of one deployment in one region (also the Pulumi resource key). */
+/** APIM backend id of one deployment in one region (also the Pulumi resource key); ≤ 80 characters (hashed tail when longer). */
 export function singleBackendId(deployment: string, region: string): string {
-  return `${deployment}-${region}`;
+  return singleBackendIdOf(deployment, region);
 }
 
 /** OpenAI data-plane base of an account from its endpoint: `https://<subdomain>.openai.azure.com/openai`. */
@@ -32,14 +33,16 @@ export const BREAKER_STATUS_RANGES: readonly { readonly min: number; readonly ma
 ];
 
 /**
- * Gateway error reasons that count as failures: a region that refuses connections or never answers
- * produces no status code, so without these the breaker never trips on a dead backend and a priority
- * pool keeps sending to it (the routing bench measured 30% client errors with one region unreachable).
- * APIM documents `errorReasons` only as "gateway error reasons" (strings up to 200 characters); which
- * strings match, and whether matching is exact, is undocumented, so these names (the
- * `context.LastError.Reason` values of a failed forward) need a live check against a real gateway.
+ * Gateway error reasons that count as failures: a region that refuses connections produces no status
+ * code, so without this the breaker never trips on a dead backend and a priority pool keeps sending to
+ * it (the routing bench measured 30% client errors with one region unreachable). `Timeout` is
+ * deliberately absent: a completion that is still generating when the client-side timeout hits says
+ * nothing about the member's health, and with `failures: 1` one slow request would trip a healthy
+ * member. APIM documents `errorReasons` only as "gateway error reasons" (strings up to 200
+ * characters); which strings match, and whether matching is exact, is undocumented, so this name (the
+ * `context.LastError.Reason` of a refused forward) needs a live check against a real gateway.
  */
-export const BREAKER_ERROR_REASONS: readonly string[] = ["BackendConnectionFailure", "Timeout"];
+export const BREAKER_ERROR_REASONS: readonly string[] = [CONNECTION_FAILURE];
 
 /** Shape of the APIM `circuitBreaker.rules[]` entry (one rule per backend is all APIM allows). */
 export interface CircuitBreakerRule {

@@ -11,9 +11,11 @@ import {
   composeRoutePolicy,
   PolicyLimitError,
   renderPolicy,
+  SHADOW_RELAY,
   type BackendInventory,
   type BreakerSpec,
   type EdgeSpec,
+  type PolicyDocument,
   type RouteSpec,
 } from "../../gateway-policy";
 import { parseIsoDuration } from "../../stacks/config/durations";
@@ -39,7 +41,7 @@ export interface InventoryEntry {
 
 /** A `Single` APIM backend: one deployment × region. */
 export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAiUrl"> {
-  /** APIM backend id (`<deployment>-<region>`, or `<deployment>-<region>-resp` for the account twin). */
+  /** APIM backend id (`<deployment>-<region>`, `…-resp` for the account twin, `…-shadow` for the shadow twin; hashed when over 80 characters). */
   readonly id: string;
   /**
    * `deployment`: URL `…/openai/deployments/<deployment>` (chat completions, completions, embeddings);
@@ -47,6 +49,8 @@ export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAi
    * the deployment). Both carry the same breaker rule. Absent: `deployment`.
    */
   readonly family?: "deployment" | "account";
+  /** Set on shadow-only twins: the production backend id whose URL it shares (its breaker is its own). */
+  readonly shadowOf?: string;
 }
 
 /** One member of a pool. */
@@ -91,6 +95,18 @@ export interface PolicyDocumentDesign {
   readonly xml: string;
 }
 
+/** The shadow relay API (present when a route has a shadow): where shadow copies land. */
+export interface ShadowRelayDesign {
+  /** API id and URL suffix (`openai-shadow`). */
+  readonly apiPath: string;
+  /** Its policy (dispatch, budget, credentials, metrics, forward through `<route>-shadow`). */
+  readonly policy: PolicyDocumentDesign;
+  /** Plain named value the primary policy reads: `<gateway URL>/<apiPath>`. */
+  readonly urlNamedValue: string;
+  /** Secret named value with the relay subscription's key. */
+  readonly keyNamedValue: string;
+}
+
 /** Everything decided before any resource exists. */
 export interface GatewayDesign {
   readonly singles: readonly SingleBackendDesign[];
@@ -100,6 +116,8 @@ export interface GatewayDesign {
   readonly apiPolicy: PolicyDocumentDesign;
   /** One standalone policy per route, in route-name order (plan output and review). */
   readonly routePolicies: readonly PolicyDocumentDesign[];
+  /** The shadow relay, when any route has a shadow. */
+  readonly shadowRelay?: ShadowRelayDesign;
   /** Non-fatal notes from the policy engine. */
   readonly warnings: readonly string[];
 }
@@ -121,11 +139,15 @@ export function routeSpecs(config: GatewayConfig): RouteSpec[] {
     }));
 }
 
-/** Edge settings (auth, token limits, the breaker rule the exhaustion answer mirrors) shared by every route. */
+/** Edge settings (auth, token limits, overrides, exposure, the breaker rule the exhaustion answer mirrors) shared by every route. */
 export function edgeSpec(config: GatewayConfig): EdgeSpec {
+  const entra = "entra" in config.auth;
   return {
     auth: config.auth,
-    ...(config.limits ? { limits: config.limits } : {}),
+    // The counter key defaults to the caller: the token's oid with Entra, the subscription with keys.
+    ...(config.limits ? { limits: { ...config.limits, counterKey: config.limits.counterKey ?? (entra ? "user" : "subscription") } } : {}),
+    ...(config.overrides ? { overrides: config.overrides } : {}),
+    ...(config.expose ? { expose: config.expose } : {}),
     ...(config.defaultApiVersion === undefined ? {} : { defaultApiVersion: config.defaultApiVersion }),
     ...(config.circuitBreaker ? { circuitBreaker: breakerSpec(config.circuitBreaker) } : {}),
     // Affinity to stored responses does not fit the Consumption tier's 16 KiB policy (nor has it a
@@ -156,6 +178,16 @@ function backendInventory(inventory: readonly InventoryEntry[]): BackendInventor
       url: entry.accountOpenAiUrl,
     })),
   };
+}
+
+/**
+ * The policy document exactly as the component deploys it, as XML. The member-path rewrite (each
+ * `Single` URL ends in `/openai/deployments/<its deployment>`; the forwarded path is what follows the
+ * client's `/deployments/<route>` or `/v1`) is part of the generated policy itself (compose.ts,
+ * shadow.ts), so nothing is post-processed here.
+ */
+export function deployedPolicyXml(document: PolicyDocument): string {
+  return renderPolicy(document);
 }
 
 /** Runs the policy engine; its limit errors become stack-config errors (exit 2, path named). */
@@ -189,24 +221,33 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
   const edge = edgeSpec(config);
   const backends = backendInventory(inventory);
   const gateway = engine(() => composeGatewayPolicy({ routes, edge, inventory: backends }));
-  const apiPolicy = { scope: "api", xml: renderPolicy(gateway.document) };
+  const apiPolicy = { scope: "api", xml: deployedPolicyXml(gateway.document) };
   checkTierPolicySize(config, apiPolicy, "aoai-fleet:gateway.routes");
   const routePolicies = routes.map((route) => {
     const result = engine(() => composeRoutePolicy(route, edge, backends));
-    return { scope: route.name, xml: renderPolicy(result.document) };
+    return { scope: route.name, xml: deployedPolicyXml(result.document) };
   });
   // Every deployment × region has its account twin, used or not: a rollout step that moves a pool to
   // another deployment then only updates pools (rollout apply allows updates, never creates).
-  const singles: SingleBackendDesign[] = inventory.flatMap(({ accountOpenAiUrl: _url, ...entry }) => {
-    const id = singleBackendId(entry.deployment, entry.region);
-    return [
-      { ...entry, id, family: "deployment" as const },
-      { ...entry, id: accountBackendId(id), family: "account" as const },
-    ];
+  const singles: SingleBackendDesign[] = inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region), family: "deployment" as const }));
+  const accountTwins: SingleBackendDesign[] = edge.responsesApi ? [] : singles.map((single) => ({ ...single, id: accountBackendId(single.id), family: "account" as const }));
+  const byId = new Map(singles.map((single) => [single.id, single]));
+  const shadowSingles: SingleBackendDesign[] = (gateway.shadow?.backends ?? []).map((twin) => {
+    const production = byId.get(twin.of);
+    if (!production) throw new Error(`gateway design: shadow backend ${twin.backendId} names unknown backend ${twin.of}`);
+    return { ...production, id: twin.backendId, shadowOf: twin.of };
   });
+  const shadowRelay: ShadowRelayDesign | undefined = gateway.shadow
+    ? {
+        apiPath: SHADOW_RELAY.apiPath,
+        policy: { scope: SHADOW_RELAY.apiPath, xml: deployedPolicyXml(gateway.shadow.document) },
+        urlNamedValue: SHADOW_RELAY.urlNamedValue,
+        keyNamedValue: SHADOW_RELAY.keyNamedValue,
+      }
+    : undefined;
   return {
-    singles,
-    pools: gateway.pools.map((pool) => ({
+    singles: [...singles, ...accountTwins, ...shadowSingles],
+    pools: [...gateway.pools, ...(gateway.shadow?.pools ?? [])].map((pool) => ({
       id: pool.poolId,
       route: pool.route,
       role: pool.side,
@@ -216,6 +257,7 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
     namedValues: gateway.namedValues.map((value) => ({ id: value.name, value: value.value, purpose: `${value.description} Allowed: ${value.allowed}.` })),
     apiPolicy,
     routePolicies,
+    ...(shadowRelay ? { shadowRelay } : {}),
     warnings: gateway.warnings,
   };
 }

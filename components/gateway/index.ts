@@ -10,6 +10,7 @@ import { createInboundEndpoint, serviceNetworkProperties } from "./network";
 import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleDefinitionIdFor } from "./identity";
 import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS, type InferenceOperation } from "./operations";
 import { roleAssignmentIdentity } from "./role-assignment";
+import { createShadowRelay } from "./shadow-relay";
 import { createTelemetry } from "./telemetry";
 
 export type * from "./args";
@@ -128,6 +129,7 @@ export class AiGateway extends pulumi.ComponentResource {
     const endpoints = new Map(args.backends.map((target) => [`${target.deployment}-${target.region}`, target.endpoint]));
     this.backends = {};
     for (const single of design.singles) {
+      // Shadow twins share the production member's URL; their breaker state is their own.
       const endpoint = endpoints.get(`${single.deployment}-${single.region}`);
       if (endpoint === undefined) throw new Error(`AiGateway ${name}: no endpoint for ${single.id}`);
       this.backends[single.id] = new apimanagement.Backend(
@@ -139,7 +141,10 @@ export class AiGateway extends pulumi.ComponentResource {
           protocol: "http",
           // Account twins are the Responses API's way in: its body, not its path, names the deployment.
           url: pulumi.output(endpoint).apply((value) => (single.family === "account" ? openAiBaseUrl(value) : backendUrl(value, single.deployment))),
-          title: single.family === "account" ? `${single.deployment} in ${single.region} (Responses API, account URL)` : `${single.deployment} in ${single.region}`,
+          title:
+            single.family === "account"
+              ? `${single.deployment} in ${single.region} (Responses API, account URL)`
+              : `${single.deployment} in ${single.region}${single.shadowOf ? " (shadow traffic only)" : ""}`,
           description: `${single.sku}, ${single.capacity} units (${single.tokensPerMinute} TPM)`,
           ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
         },
@@ -213,8 +218,26 @@ export class AiGateway extends pulumi.ComponentResource {
         ),
     );
 
+    const relay = design.shadowRelay
+      ? createShadowRelay(
+          name,
+          {
+            scope,
+            gatewayUrl: this.gatewayUrl,
+            relay: design.shadowRelay,
+            policyXml: this.design.apply((final) => {
+              if (!final.shadowRelay) throw new Error(`AiGateway ${name}: the shadow relay disappeared between the structural and the final design`);
+              return final.shadowRelay.policy.xml;
+            }),
+            protect,
+            dependsOn: [...Object.values(this.pools), ...roleAssignments],
+          },
+          this,
+        )
+      : undefined;
+
     const telemetry = config.appInsights
-      ? createTelemetry(name, { ...scope, protect, location: args.location, principalId: this.principalId, subscriptionResourceId: firstAccount.accountId, api: this.api, samplingPercentage: config.appInsights.samplingPercentage, tags: args.tags }, this)
+      ? createTelemetry(name, { ...scope, protect, location: args.location, principalId: this.principalId, subscriptionResourceId: firstAccount.accountId, api: this.api, ...(relay && design.shadowRelay ? { shadowApi: { apiId: design.shadowRelay.apiPath, api: relay.api } } : {}), samplingPercentage: config.appInsights.samplingPercentage, tags: args.tags }, this)
       : undefined;
 
     this.subscriptionKey = subscriptionKeys ? createAccess(name, { ...scope, apiId: GATEWAY_API_PATH, api: this.api, protect }, this).subscriptionKey : undefined;
@@ -227,7 +250,15 @@ export class AiGateway extends pulumi.ComponentResource {
       {
         parent: this,
         protect,
-        dependsOn: [this.api, ...operations, ...Object.values(this.pools), ...Object.values(this.namedValues), ...roleAssignments, ...(telemetry ? [telemetry.diagnostic] : [])],
+        dependsOn: [
+          this.api,
+          ...operations,
+          ...Object.values(this.pools),
+          ...Object.values(this.namedValues),
+          ...(relay ? relay.namedValues : []),
+          ...roleAssignments,
+          ...(telemetry ? [telemetry.diagnostic] : []),
+        ],
       },
     );
 

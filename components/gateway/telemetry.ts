@@ -24,6 +24,8 @@ export interface GatewayTelemetryArgs {
   readonly subscriptionResourceId: pulumi.Input<string>;
   /** The `openai` API the diagnostic attaches to. */
   readonly api: pulumi.Resource;
+  /** Optional. The shadow relay API (`openai-shadow`): its token metrics (Target = shadow) need a diagnostic too. */
+  readonly shadowApi?: { readonly apiId: string; readonly api: pulumi.Resource };
   /** Tags for the workspace and Application Insights. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>> | undefined;
 }
@@ -34,6 +36,8 @@ export interface GatewayTelemetry {
   readonly appInsights: applicationinsights.Component;
   readonly logger: apimanagement.Logger;
   readonly diagnostic: apimanagement.ApiDiagnostic;
+  /** The shadow relay's diagnostic, when there is a relay. */
+  readonly shadowDiagnostic?: apimanagement.ApiDiagnostic;
 }
 
 /**
@@ -89,21 +93,21 @@ export function createTelemetry(name: string, args: GatewayTelemetryArgs, parent
     },
     { parent, protect: args.protect, dependsOn: [publisher] },
   );
-  const diagnostic = new apimanagement.ApiDiagnostic(
-    `${name}-diagnostic`,
-    {
-      resourceGroupName: args.resourceGroupName,
-      serviceName: args.serviceName,
-      apiId: "openai",
-      diagnosticId: "applicationinsights",
-      loggerId: logger.id,
-      metrics: true,
-      alwaysLog: "allErrors",
-      httpCorrelationProtocol: "W3C",
-      verbosity: "information",
-      sampling: { samplingType: "fixed", percentage: args.samplingPercentage },
-    },
-    { parent, protect: args.protect, dependsOn: [args.api] },
-  );
-  return { workspace, appInsights, logger, diagnostic };
+  const diagnosticArgs = (apiId: string) => ({
+    resourceGroupName: args.resourceGroupName,
+    serviceName: args.serviceName,
+    apiId,
+    diagnosticId: "applicationinsights",
+    loggerId: logger.id,
+    metrics: true,
+    alwaysLog: "allErrors",
+    httpCorrelationProtocol: "W3C",
+    verbosity: "information",
+    sampling: { samplingType: "fixed", percentage: args.samplingPercentage },
+  });
+  const diagnostic = new apimanagement.ApiDiagnostic(`${name}-diagnostic`, diagnosticArgs("openai"), { parent, protect: args.protect, dependsOn: [args.api] });
+  const shadowDiagnostic = args.shadowApi
+    ? new apimanagement.ApiDiagnostic(`${name}-shadow-diagnostic`, diagnosticArgs(args.shadowApi.apiId), { parent, protect: args.protect, dependsOn: [args.shadowApi.api] })
+    : undefined;
+  return { workspace, appInsights, logger, diagnostic, ...(shadowDiagnostic ? { shadowDiagnostic } : {}) };
 }

@@ -152,6 +152,7 @@ export function topologyNotes(config: GatewayConfig, design: GatewayDesign): Top
     else if (pool.role === "stable" && canary !== undefined) pools[pool.id] = `stable ${100 - canary}%`;
     else if ((pool.role === "blue" || pool.role === "green") && route?.blueGreen) pools[pool.id] = route.blueGreen.active === pool.role ? `${pool.role} (active)` : `${pool.role} (idle)`;
     else if (variant) pools[pool.id] = `variant ${pool.role.slice(3)} ${variant.percent}%`;
+    else if (pool.role === "shadow" && route?.shadow) pools[pool.id] = `shadow copies ${route.shadow.percent}%`;
   }
   return { routes, pools };
 }

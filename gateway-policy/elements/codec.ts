@@ -13,8 +13,8 @@ export class PolicyModelError extends Error {
   }
 }
 
-/** `intOrValue`: an integer literal, or an expression (Value) where APIM allows one for a number. */
-export type AttrType = "value" | "string" | "int" | "intOrValue" | "bool" | { enum: readonly string[] };
+/** `intValue`: an integer literal or a typed expression (e.g. retry `count`). */
+export type AttrType = "value" | "string" | "int" | "intValue" | "bool" | { enum: readonly string[] };
 
 export interface AttrSpec {
   /** XML attribute name. */
@@ -46,12 +46,12 @@ export function encodeAttr(spec: AttrSpec, value: unknown, path: string): string
       throw new PolicyModelError(path, `attribute ${spec.attr}=${JSON.stringify(value)} does not allow expressions; use printable ASCII that neither starts with "@" nor contains "{{"`);
     return value;
   }
-  if (t === "int" || (t === "intOrValue" && typeof value === "number")) {
+  if (t === "int" || (t === "intValue" && typeof value === "number")) {
     if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer, got ${JSON.stringify(value)}`);
     return String(value);
   }
-  if (t === "intOrValue") {
-    if (typeof value !== "object" || value === null) throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer or an expression, got ${JSON.stringify(value)}`);
+  if (t === "intValue") {
+    if (typeof value !== "object" || value === null || (value as Value & object).kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr} must be an integer or a typed expression, got ${JSON.stringify(value)}`);
     return renderValue(value as Value);
   }
   if (t === "bool") {
@@ -66,11 +66,15 @@ export function encodeAttr(spec: AttrSpec, value: unknown, path: string): string
 export function decodeAttr(spec: AttrSpec, text: string, path: string): unknown {
   const t = spec.type;
   if (t === "value") return parseValue(text);
-  if (t === "intOrValue") return /^-?[0-9]+$/.test(text) ? Number(text) : parseValue(text);
   if (t === "string") return text;
-  if (t === "int") {
+  if (t === "int" || (t === "intValue" && !text.startsWith("@"))) {
     if (!/^-?[0-9]+$/.test(text)) throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be an integer`);
     return Number(text);
+  }
+  if (t === "intValue") {
+    const parsed = parseValue(text);
+    if (typeof parsed === "string" || parsed.kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be an integer or a typed expression`);
+    return parsed;
   }
   if (t === "bool") {
     if (text !== "true" && text !== "false") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be true or false`);

@@ -1,6 +1,7 @@
 // Elements with child elements: retry, choose, set-header/-query-parameter, return-response,
-// send-one-way-request, validate-azure-ad-token, validate-jwt, emit-token-metric.
-import type { SetHeader, Statement, When } from "../ast";
+// send-one-way-request, validate-azure-ad-token, validate-jwt (with required-claims), emit-token-metric,
+// emit-metric.
+import type { RequiredClaim, SetHeader, Statement, When } from "../ast";
 import type { Value } from "../expr/ast";
 import { isPlainLiteral, parseValue, renderValue } from "../value";
 import { el, elementChildren, textContent, type XmlElement, type XmlNode } from "../xml";
@@ -35,7 +36,7 @@ const retry: ElementCodec = {
   name: "retry",
   attrs: [
     { attr: "condition", field: "condition", type: "value", required: true },
-    { attr: "count", field: "count", type: "int", required: true },
+    { attr: "count", field: "count", type: "intValue", required: true },
     { attr: "interval", field: "interval", type: "int", required: true },
     { attr: "max-interval", field: "maxInterval", type: "int" },
     { attr: "delta", field: "delta", type: "int" },
@@ -73,7 +74,7 @@ const choose: ElementCodec = {
 };
 
 const STATUS_ATTRS: AttrSpec[] = [
-  { attr: "code", field: "code", type: "intOrValue", required: true },
+  { attr: "code", field: "code", type: "intValue", required: true },
   { attr: "reason", field: "reason", type: "string" },
 ];
 
@@ -174,6 +175,39 @@ function liftList(groups: Map<string, XmlElement[]>, wrapper: string, item: stri
   return (childrenByName(w, `${path}/${wrapper}`, [item]).get(item) ?? []).map((i) => textContent(i, `${path}/${wrapper}/${item}`));
 }
 
+const CLAIM_ATTRS: AttrSpec[] = [
+  { attr: "name", field: "name", type: "string", required: true },
+  { attr: "match", field: "match", type: { enum: ["all", "any"] } },
+  { attr: "separator", field: "separator", type: "string" },
+];
+
+/** `<required-claims><claim …><value>…</value></claim></required-claims>` (absent when there are none). */
+function lowerClaims(claims: RequiredClaim[] | undefined): XmlElement[] {
+  if (!claims || claims.length === 0) return [];
+  return [
+    el(
+      "required-claims",
+      [],
+      claims.map((c) => {
+        const bad = c.values.find((v) => !isPlainLiteral(v));
+        if (bad !== undefined) throw new PolicyModelError("required-claims/claim/value", `${JSON.stringify(bad)} must be printable ASCII that neither starts with "@" nor contains "{{"`);
+        return el("claim", lowerAttrs(CLAIM_ATTRS, c as unknown as Record<string, unknown>, "required-claims/claim"), c.values.map((v) => el("value", [], [{ text: v }])));
+      }),
+    ),
+  ];
+}
+function liftClaims(groups: Map<string, XmlElement[]>, path: string): { requiredClaims?: RequiredClaim[] } {
+  const w = single(groups, "required-claims", path);
+  if (!w) return {};
+  const claims = (childrenByName(w, `${path}/required-claims`, ["claim"]).get("claim") ?? []).map((c, i) => {
+    const p = `${path}/required-claims/claim[${i}]`;
+    const attrs = liftAttrs(CLAIM_ATTRS, c, p) as Omit<RequiredClaim, "values">;
+    const values = (childrenByName(c, p, ["value"]).get("value") ?? []).map((v, j) => textContent(v, `${p}/value[${j}]`));
+    return { ...attrs, values };
+  });
+  return { requiredClaims: claims };
+}
+
 const validateAad: ElementCodec = {
   name: "validate-azure-ad-token",
   attrs: [
@@ -186,10 +220,11 @@ const validateAad: ElementCodec = {
   lowerChildren: (n) => [
     ...lowerList("client-application-ids", "application-id", n.clientApplicationIds as string[]),
     ...lowerList("audiences", "audience", n.audiences as string[]),
+    ...lowerClaims(n.requiredClaims as RequiredClaim[] | undefined),
   ],
   liftChildren: (e, path) => {
-    const groups = childrenByName(e, path, ["client-application-ids", "audiences"]);
-    return { clientApplicationIds: liftList(groups, "client-application-ids", "application-id", path), audiences: liftList(groups, "audiences", "audience", path) };
+    const groups = childrenByName(e, path, ["client-application-ids", "audiences", "required-claims"]);
+    return { clientApplicationIds: liftList(groups, "client-application-ids", "application-id", path), audiences: liftList(groups, "audiences", "audience", path), ...liftClaims(groups, path) };
   },
 };
 
@@ -208,13 +243,14 @@ const validateJwt: ElementCodec = {
     ...(n.openidConfigUrls as string[]).map((url) => el("openid-config", [["url", url]])),
     ...lowerList("audiences", "audience", n.audiences as string[]),
     ...lowerList("issuers", "issuer", n.issuers as string[]),
+    ...lowerClaims(n.requiredClaims as RequiredClaim[] | undefined),
   ],
   liftChildren: (e, path) => {
-    const groups = childrenByName(e, path, ["openid-config", "audiences", "issuers"]);
+    const groups = childrenByName(e, path, ["openid-config", "audiences", "issuers", "required-claims"]);
     const openidConfigUrls = (groups.get("openid-config") ?? []).map(
       (o, i) => (liftAttrs([{ attr: "url", field: "url", type: "string", required: true }], o, `${path}/openid-config[${i}]`) as { url: string }).url,
     );
-    return { openidConfigUrls, audiences: liftList(groups, "audiences", "audience", path), issuers: liftList(groups, "issuers", "issuer", path) };
+    return { openidConfigUrls, audiences: liftList(groups, "audiences", "audience", path), issuers: liftList(groups, "issuers", "issuer", path), ...liftClaims(groups, path) };
   },
 };
 
@@ -222,13 +258,28 @@ const DIMENSION_ATTRS: AttrSpec[] = [
   { attr: "name", field: "name", type: "string", required: true },
   { attr: "value", field: "value", type: "value" },
 ];
-const emitMetric = (name: "azure-openai-emit-token-metric" | "llm-emit-token-metric"): ElementCodec => ({
-  name,
-  attrs: [{ attr: "namespace", field: "namespace", type: "string" }],
+const dimensionsCodec = (name: string): Pick<ElementCodec, "lowerChildren" | "liftChildren"> => ({
   lowerChildren: (n) => (n.dimensions as Array<Record<string, unknown>>).map((d) => el("dimension", lowerAttrs(DIMENSION_ATTRS, d, `${name}/dimension`))),
   liftChildren: (e, path) => ({
     dimensions: (childrenByName(e, path, ["dimension"]).get("dimension") ?? []).map((d, i) => liftAttrs(DIMENSION_ATTRS, d, `${path}/dimension[${i}]`)),
   }),
+});
+
+/** `emit-metric`: a custom metric; `value` defaults to 1 in APIM. */
+const emitCustomMetric: ElementCodec = {
+  name: "emit-metric",
+  attrs: [
+    { attr: "name", field: "name", type: "string", required: true },
+    { attr: "namespace", field: "namespace", type: "string" },
+    { attr: "value", field: "value", type: "value" },
+  ],
+  ...dimensionsCodec("emit-metric"),
+};
+
+const emitMetric = (name: "azure-openai-emit-token-metric" | "llm-emit-token-metric"): ElementCodec => ({
+  name,
+  attrs: [{ attr: "namespace", field: "namespace", type: "string" }],
+  ...dimensionsCodec(name),
 });
 
 export const compoundCodecs: ElementCodec[] = [
@@ -244,4 +295,5 @@ export const compoundCodecs: ElementCodec[] = [
   validateJwt,
   emitMetric("azure-openai-emit-token-metric"),
   emitMetric("llm-emit-token-metric"),
+  emitCustomMetric,
 ];

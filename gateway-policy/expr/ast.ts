@@ -16,17 +16,18 @@ export type ContextProperty =
   | "ipAddress" // context.Request.IpAddress
   | "backendHost" // context.Request.Url.Host (after forward-request: the member that served)
   | "originalQueryString" // context.Request.OriginalUrl.QueryString
+  | "queryString" // context.Request.Url.QueryString (the request as it will be forwarded, after inbound changes)
   | "region" // context.Deployment.Region
   | "apiId" // context.Api.Id
   | "operationId" // context.Operation.Id
   | "lastErrorReason" // context.LastError?.Reason ?? ""
   | "lastErrorMessage" // context.LastError?.Message ?? ""
-  | "lastErrorSource" // context.LastError?.Source ?? ""
+  | "lastErrorSource" // context.LastError?.Source ?? "" (the policy element that failed)
   | "lastErrorPolicyId" // context.LastError?.PolicyId ?? ""
   | "backendPort"; // context.Request.Url.Port (an int in C#; used only inside string concatenation)
 
 export const CONTEXT_PROPERTIES: readonly ContextProperty[] = [
-  "requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString",
+  "requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString", "queryString",
   "region", "apiId", "operationId", "lastErrorReason", "lastErrorMessage", "lastErrorSource", "lastErrorPolicyId", "backendPort",
 ];
 
@@ -93,7 +94,9 @@ export type Expr =
   /** `System.Uri.EscapeDataString(value)`: text made safe for one URL path segment. */
   | { kind: "urlEscape"; value: Expr }
   /** The deployment of the URL the request was forwarded to (`/deployments/<d>/…`), "" when none. */
-  | { kind: "urlDeployment" };
+  | { kind: "urlDeployment" }
+  /** `haystack.Contains(needle)` on strings (ordinal). */
+  | { kind: "contains"; haystack: Expr; needle: Expr };
 
 export type ExprKind = Expr["kind"];
 

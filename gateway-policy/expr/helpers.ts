@@ -48,6 +48,18 @@ export function concat(...parts: Expr[]): Expr {
   return parts.length === 1 ? (parts[0] as Expr) : { kind: "concat", parts };
 }
 
+export const contains = (haystack: Expr, needle: Expr): Expr => ({ kind: "contains", haystack, needle });
+
+/** The first operand that is not the empty string, else "" (each operand is evaluated at most twice). */
+export function firstNonEmpty(...operands: Expr[]): Expr {
+  if (operands.length === 0) return str("");
+  const [head, ...rest] = operands as [Expr, ...Expr[]];
+  return rest.length === 0 ? head : conditional(compare("!=", head, str("")), head, firstNonEmpty(...rest));
+}
+
+/** True when the comma-separated list `list` (a multi-valued claim as APIM joins it) contains `item` exactly. */
+export const listContains = (list: Expr, item: string): Expr => contains(concat(str(","), list, str(",")), str(`,${item},`));
+
 /** `context.Response != null && StatusCode == c` for one code, ranges as `>=`/`<=`; never StatusReason. */
 export function statusIs(...codes: Array<number | [number, number]>): Expr {
   const tests = codes.map((c) =>
@@ -56,6 +68,14 @@ export function statusIs(...codes: Array<number | [number, number]>): Expr {
       : and(compare(">=", { kind: "statusCode" }, int(c[0])), compare("<=", { kind: "statusCode" }, int(c[1]))),
   );
   return and({ kind: "hasResponse" }, or(...tests));
+}
+
+/**
+ * A backend answer worth sending to another member: 408, 429, 500, 502–504 (guarded by a null check).
+ * 501 and every other 4xx are final: another member would answer the same.
+ */
+export function retryableStatus(): Expr {
+  return statusIs(408, 429, 500, [502, 504]);
 }
 
 /**

@@ -198,7 +198,16 @@ function liftConditional(s: Extract<Syn, { t: "conditional" }>): Expr {
   return { kind: "conditional", test: lift(s.test), whenTrue: lift(s.whenTrue), whenFalse: lift(s.whenFalse) };
 }
 
+/** `x.Contains(y)` on any receiver (a parenthesised concatenation in practice). */
+function liftContains(s: Syn): Expr | undefined {
+  if (s.t !== "call" || s.typeArgs !== null || s.args.length !== 1 || s.target.t !== "member") return undefined;
+  if (s.target.name !== "Contains" || s.target.nullConditional) return undefined;
+  return { kind: "contains", haystack: lift(s.target.target), needle: lift(s.args[0] as Syn) };
+}
+
 export function lift(s: Syn): Expr {
+  const contains = liftContains(s);
+  if (contains) return contains;
   switch (s.t) {
     case "string": {
       const nv = /^"\{\{([A-Za-z0-9._-]+)\}\}"$/.exec(s.text);

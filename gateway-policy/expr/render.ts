@@ -29,6 +29,7 @@ const CONTEXT_CODE: Record<ContextProperty, { code: string; atomic: boolean }> =
   ipAddress: { code: "context.Request.IpAddress", atomic: true },
   backendHost: { code: "context.Request.Url.Host", atomic: true },
   originalQueryString: { code: "context.Request.OriginalUrl.QueryString", atomic: true },
+  queryString: { code: "context.Request.Url.QueryString", atomic: true },
   region: { code: "context.Deployment.Region", atomic: true },
   apiId: { code: "context.Api.Id", atomic: true },
   operationId: { code: "context.Operation.Id", atomic: true },
@@ -145,6 +146,8 @@ class Renderer {
       case "concat":
         if (e.parts.length < 2) throw new Error("concat: needs at least two parts");
         return { code: e.parts.map((p) => this.operand(p)).join(" + "), atomic: false };
+      case "contains":
+        return { code: `${this.operand(e.haystack)}.Contains(${this.render(e.needle).code})`, atomic: true };
     }
   }
 

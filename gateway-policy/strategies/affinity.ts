@@ -77,7 +77,7 @@ function notFoundStatements(): Statement[] {
   const unreachable = jsonText({
     error: jsonObject({
       code: str("ServiceUnavailable"),
-      message: concat(str("Response "), responseId(), str(" could not be located: account(s)"), v(AFFINITY_VARS.unreachable), str(" did not answer, and a stored response lives only on the account that created it. Retry later.")),
+      message: concat(str("Response "), responseId(), str(" could not be located: an account that may hold it did not answer, and a stored response lives only on the account that created it. Retry later.")),
     }),
   });
   const unknownId = jsonText({
@@ -162,8 +162,10 @@ export function ownerStatements(accounts: readonly Account[]): Statement[] {
     { kind: "set-variable", name: AFFINITY_VARS.unreachable, value: "" },
     { kind: "cache-lookup-value", key: concat(str(OWNER_KEY), responseId()), variableName: AFFINITY_VARS.owner, defaultValue: "" },
     { kind: "cache-lookup-value", key: concat(str(OWNER_DEPLOYMENT_KEY), responseId()), variableName: AFFINITY_VARS.ownerDeployment, defaultValue: "" },
-    // A cached owner the fleet no longer has is as good as none.
-    { kind: "choose", when: [{ condition: and(...accounts.map((a) => neq(owner(), str(a.authority)))), policies: [{ kind: "set-variable", name: AFFINITY_VARS.owner, value: "" }] }] },
+    // A cached owner the fleet no longer has is as good as none (an inventory without URLs has no accounts).
+    accounts.length === 0
+      ? { kind: "set-variable", name: AFFINITY_VARS.owner, value: "" }
+      : { kind: "choose", when: [{ condition: and(...accounts.map((a) => neq(owner(), str(a.authority)))), policies: [{ kind: "set-variable", name: AFFINITY_VARS.owner, value: "" }] }] },
     ...locateStatements(accounts),
     { kind: "choose", when: [{ condition: eq(owner(), str("")), policies: notFoundStatements() }] },
     { kind: "set-variable", name: NAMES.labelVar, value: "affinity" },
@@ -187,7 +189,7 @@ export function ownerDeploymentStatements(routes: readonly RoutePools[], invento
     jsonText({
       error: jsonObject({
         code: str("invalid_request_error"),
-        message: concat(str("Previous response "), responseId(), str(" is stored on account "), owner(), str(", which route "), v(NAMES.routeVar), str(" does not reach; send the follow-up with a model (route) that has a deployment there.")),
+        message: concat(str("Previous response "), responseId(), str(" is stored on an account that route "), v(NAMES.routeVar), str(" does not reach; send the follow-up with the model (route) that created it.")),
         param: str("previous_response_id"),
       }),
     }),
@@ -211,6 +213,7 @@ export function ownerDeploymentStatements(routes: readonly RoutePools[], invento
 
 /** Sends the request to the owner's account (its OpenAI base; no pool, no retry elsewhere). */
 export function ownerBackendStatements(accounts: readonly Account[]): Statement[] {
+  if (accounts.length === 0) return [];
   return [{ kind: "choose", when: accounts.map((a) => ({ condition: eq(owner(), str(a.authority)), policies: [{ kind: "set-backend-service", baseUrl: a.base } as Statement] })) }];
 }
 
@@ -246,5 +249,5 @@ export function captureStatements(): Statement[] {
 
 /** True when the request names a stored response (and goes to its owner). */
 export const hasAffinity = (): Expr => neq(responseId(), str(""));
-/** The owner phrase for error messages: "the account that stored response <id> (<host:port>)". */
-export const ownerPhrase = (): Expr => concat(str("the account that stored response "), responseId(), str(" ("), owner(), str(")"));
+/** The owner phrase for error messages: "the account that stored response <id>" (never its host name: exposure.ts). */
+export const ownerPhrase = (): Expr => concat(str("the account that stored response "), responseId());

@@ -1,10 +1,11 @@
-// Edge policies shared by every route: caller authentication, per-consumer token limit, managed-identity
-// auth to Azure OpenAI, token metrics and the response headers that say who served.
-import type { Statement } from "../ast";
+// Edge policies shared by every route: caller authentication, who the caller is and token metrics.
+// The default api-version is per client surface (surface.ts). Limits, credentials, overrides and
+// response headers have their own modules (token-limit.ts, credentials.ts, overrides.ts, exposure.ts).
+import type { RequiredClaim, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { concat, ctx, requestHeader, tokenClaim, variable } from "../expr/helpers";
+import { ctx, firstNonEmpty, requestHeader, tokenClaim, variable } from "../expr/helpers";
 import { gatewayPath, LIMITS, PolicyLimitError } from "../limits";
-import type { EdgeSpec } from "./types";
+import type { EdgeSpec, EntraAuthSpec } from "./types";
 
 /** Policy variables and headers the generated policies use (the emulator and tests rely on them). */
 export const NAMES = {
@@ -17,13 +18,17 @@ export const NAMES = {
   canaryBucketVar: "aoai-canary-bucket",
   tokenVar: "aoai-token",
   msiTokenVar: "aoai-msi-token",
+  retryCountVar: "aoai-retry-count",
+  forwardedVar: "aoai-forwarded",
+  maySteerVar: "aoai-may-steer",
   canaryHeader: "x-aoai-canary",
   slotHeader: "x-aoai-slot",
   variantHeader: "x-aoai-variant",
-  backendHeader: "x-aoai-backend",
   routeHeader: "x-aoai-route",
   targetHeader: "x-aoai-target",
   shadowOfHeader: "x-aoai-shadow-of",
+  /** Azure OpenAI's own header naming the region that served; hidden unless `expose.region`. */
+  regionHeader: "x-ms-region",
   /** Which client surface the request came in on: deployment, v1, responses, response. */
   surfaceVar: "aoai-surface",
   /** The route the client named (path deployment or body `model`). */
@@ -40,22 +45,58 @@ export const NAMES = {
 
 export const COGNITIVE_SERVICES_RESOURCE = "https://cognitiveservices.azure.com";
 export const DEFAULT_API_VERSION = "2024-10-21";
+/** Namespace of every metric the policies emit unless `metrics.namespace` says otherwise. */
+export const DEFAULT_METRIC_NAMESPACE = "aoai-fleet";
 
-const isEntra = (edge: EdgeSpec): edge is EdgeSpec & { auth: { entra: { tenantId: string; audiences: string[]; clientApplicationIds?: string[] } } } =>
-  edge.auth !== undefined && "entra" in edge.auth;
+export const entraOf = (edge: EdgeSpec): EntraAuthSpec | undefined => (edge.auth && "entra" in edge.auth ? edge.auth.entra : undefined);
 
-/** Who the caller is: the token's `oid` with Entra auth, else the APIM subscription id. */
-export function callerExpr(edge: EdgeSpec): Expr {
-  return isEntra(edge) ? tokenClaim(NAMES.tokenVar, "oid") : ctx("subscriptionId");
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/**
+ * Accepted audiences: the configured ones plus, for every `api://<guid>`, the bare GUID — v2 access
+ * tokens carry the API's client id as `aud`, v1 tokens the App ID URI, so both forms must match.
+ */
+export function audiencesOf(entra: EntraAuthSpec): string[] {
+  const out: string[] = [];
+  for (const a of entra.audiences) {
+    out.push(a);
+    const guid = /^api:\/\/([^/]+)\/?$/.exec(a)?.[1];
+    if (guid && GUID.test(guid)) out.push(guid);
+  }
+  return [...new Set(out)];
 }
 
+/** `required-claims` for the configured roles (any of) and scopes (any of, space-separated `scp`). */
+function requiredClaimsOf(entra: EntraAuthSpec): RequiredClaim[] {
+  const out: RequiredClaim[] = [];
+  if (entra.requiredClaims?.roles?.length) out.push({ name: "roles", match: "any", values: [...entra.requiredClaims.roles] });
+  if (entra.requiredClaims?.scopes?.length) out.push({ name: "scp", match: "any", separator: " ", values: [...entra.requiredClaims.scopes] });
+  return out;
+}
+
+const claim = (name: string): Expr => tokenClaim(NAMES.tokenVar, name);
+
+/**
+ * Who the caller is: with Entra auth the token's `oid` (users and service principals), else its
+ * client app (`azp` in v2 tokens, `appid` in v1); with keys the APIM subscription id.
+ */
+export function callerExpr(edge: EdgeSpec): Expr {
+  return entraOf(edge) ? firstNonEmpty(claim("oid"), claim("azp"), claim("appid")) : ctx("subscriptionId");
+}
+
+/** The token's client application id (`azp` in v2 tokens, `appid` in v1). */
+export const clientAppExpr = (): Expr => firstNonEmpty(claim("azp"), claim("appid"));
+
 function authStatements(edge: EdgeSpec): Statement[] {
-  if (!isEntra(edge)) return [];
-  const e = edge.auth.entra;
-  // validate-azure-ad-token requires client application ids; without them validate-jwt checks the same
-  // tenant-issued token against the tenant's OpenID configuration.
+  const e = entraOf(edge);
+  if (!e) return [];
+  const audiences = audiencesOf(e);
+  const requiredClaims = requiredClaimsOf(e);
+  const claims = requiredClaims.length > 0 ? { requiredClaims } : {};
+  // validate-azure-ad-token requires client application ids (it checks azp/appid itself); without
+  // them validate-jwt checks the same tenant-issued token against the tenant's OpenID configuration.
   if (e.clientApplicationIds && e.clientApplicationIds.length > 0)
-    return [{ kind: "validate-azure-ad-token", tenantId: e.tenantId, headerName: "Authorization", failedValidationHttpCode: 401, outputTokenVariableName: NAMES.tokenVar, clientApplicationIds: e.clientApplicationIds, audiences: e.audiences }];
+    return [{ kind: "validate-azure-ad-token", tenantId: e.tenantId, headerName: "Authorization", failedValidationHttpCode: 401, outputTokenVariableName: NAMES.tokenVar, clientApplicationIds: e.clientApplicationIds, audiences, ...claims }];
   return [
     {
       kind: "validate-jwt",
@@ -67,37 +108,19 @@ function authStatements(edge: EdgeSpec): Statement[] {
       requireSignedTokens: true,
       outputTokenVariableName: NAMES.tokenVar,
       openidConfigUrls: [`https://login.microsoftonline.com/${e.tenantId}/v2.0/.well-known/openid-configuration`],
-      audiences: e.audiences,
+      audiences,
       issuers: [`https://login.microsoftonline.com/${e.tenantId}/v2.0`, `https://sts.windows.net/${e.tenantId}/`],
+      ...claims,
     },
   ];
 }
 
-/** Inbound, before routing: authenticate, identify the caller, limit tokens (api-version: surface.ts). */
+/**
+ * Inbound, before routing: authenticate, identify the caller. The default api-version depends on the
+ * client surface (the v1 and Responses APIs take no dated version), so surface.ts sets it.
+ */
 export function edgeInbound(edge: EdgeSpec): Statement[] {
-  const out: Statement[] = [...authStatements(edge), { kind: "set-variable", name: NAMES.callerVar, value: callerExpr(edge) }];
-  if (edge.limits) {
-    const key: Expr = edge.limits.counterKey === "ip" ? ctx("ipAddress") : edge.limits.counterKey === "user" ? variable(NAMES.callerVar, "string") : ctx("subscriptionId");
-    out.push({
-      kind: "azure-openai-token-limit",
-      counterKey: key,
-      tokensPerMinute: edge.limits.tokensPerMinute,
-      estimatePromptTokens: true,
-      remainingTokensHeaderName: "x-ratelimit-remaining-tokens",
-      tokensConsumedHeaderName: "x-aoai-tokens-consumed",
-    });
-  }
-  return out;
-}
-
-/** Swap the client's credentials for the gateway's managed identity (token kept for shadow copies). */
-export function managedIdentityStatements(): Statement[] {
-  return [
-    { kind: "authentication-managed-identity", resource: COGNITIVE_SERVICES_RESOURCE, outputTokenVariableName: NAMES.msiTokenVar },
-    { kind: "set-header", name: "Authorization", existsAction: "override", values: [concat({ kind: "string", value: "Bearer " }, variable(NAMES.msiTokenVar, "string"))] },
-    // The client's key (APIM subscription key sent as api-key) must never reach Azure OpenAI.
-    { kind: "set-header", name: "api-key", existsAction: "delete", values: [] },
-  ];
+  return [...authStatements(edge), { kind: "set-variable", name: NAMES.callerVar, value: callerExpr(edge) }];
 }
 
 /** Token metrics per route, side (and variant); at most 5 dimensions. */
@@ -115,17 +138,5 @@ export function tokenMetricStatements(edge: EdgeSpec, withVariant: boolean): Sta
       gatewayPath("metrics", "extraDimensions"),
       `token metrics would carry ${dims.length} dimensions (${dims.map((d) => d.name).join(", ")}); APIM allows at most ${LIMITS.metricDimensions} per emit policy; drop ${dims.length - LIMITS.metricDimensions} extra dimension(s)`,
     );
-  return [
-    { kind: "azure-openai-emit-token-metric", namespace: edge.metrics?.namespace ?? "aoai-fleet", dimensions: dims },
-  ];
-}
-
-/** Outbound/on-error headers naming the route, the side and the backend host that served. */
-export function servedByHeaders(withVariant: boolean, includeBackend: boolean): Statement[] {
-  const out: Statement[] = [];
-  if (includeBackend) out.push({ kind: "set-header", name: NAMES.backendHeader, existsAction: "override", values: [ctx("backendHost")] });
-  out.push({ kind: "set-header", name: NAMES.routeHeader, existsAction: "override", values: [variable(NAMES.routeVar, "string")] });
-  out.push({ kind: "set-header", name: NAMES.targetHeader, existsAction: "override", values: [variable(NAMES.labelVar, "string")] });
-  if (withVariant) out.push({ kind: "set-header", name: NAMES.variantHeader, existsAction: "override", values: [variable(NAMES.variantVar, "string")] });
-  return out;
+  return [{ kind: "azure-openai-emit-token-metric", namespace: edge.metrics?.namespace ?? DEFAULT_METRIC_NAMESPACE, dimensions: dims }];
 }

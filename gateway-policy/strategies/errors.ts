@@ -7,6 +7,7 @@
 //   every member busy      → 429 + Retry-After / retry-after-ms at the earliest moment one frees
 //                            (exhaustion.ts; APIM's pool answers 503 and on-error sees that 503)
 //   body not JSON          → 400 (the body read carries the policy id `aoai-read-body`)
+//   caller's token limit   → 429 + Retry-After (and retry-after-ms); its token quota → 403
 //   token validation       → 401
 //   anything else          → the gateway's status (500 when there is none), LastError's reason and message
 // What never reaches this section (APIM answers before the API's policy runs, in its own shape): a
@@ -14,10 +15,11 @@
 // (401); see docs/gateway.md.
 import type { SetHeader, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, concat, conditional, ctx, eq, jsonObject, jsonText, or, str, variable } from "../expr/helpers";
+import { and, concat, conditional, ctx, eq, int, jsonObject, jsonText, or, responseHeader, statusIs, str, times, tryParseLong, variable } from "../expr/helpers";
 import { authorityOf, hasAffinity, ownerPhrase } from "./affinity";
 import { NAMES } from "./edge";
 import { earliestFreeStatements, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS, type BreakerSpec, type TrackedMember, type TrackedPool } from "./exhaustion";
+import { accountBackendId } from "./responses";
 import { jsonAnswer, surfaceIs } from "./surface";
 import type { BackendInventory, PoolDefinition } from "./types";
 
@@ -43,13 +45,16 @@ export interface ErrorSpec {
   affinity: boolean;
   /** Callers present tokens (validate-jwt failures become 401 in the error shape). */
   tokens: boolean;
+  /** A per-caller token limit or quota is configured (its 429/403 in the error shape). */
+  limits: boolean;
 }
 
 /** 502 BackendConnectionFailure or 504 Timeout, saying which and where. */
 function transportAnswer(spec: ErrorSpec): Statement {
-  const pool = concat(str("No backend of route "), route(), str(" answered after the gateway's retries ("), reason(), str(": "), message(), str(")."));
+  // LastError.Message of a transport failure can name the backend host; callers get the reason only (exposure.ts).
+  const pool = concat(str("No backend of route "), route(), str(" answered after the gateway's retries ("), reason(), str(")."));
   const text = spec.affinity
-    ? conditional(hasAffinity(), concat(ownerPhrase(), str(" did not answer ("), reason(), str(": "), message(), str("). A stored response lives only on that account, so the gateway does not send the request elsewhere.")), pool)
+    ? conditional(hasAffinity(), concat(ownerPhrase(), str(" did not answer ("), reason(), str("). A stored response lives only on that account, so the gateway does not send the request elsewhere.")), pool)
     : pool;
   return jsonAnswer(conditional(eq(reason(), str("Timeout")), { kind: "int", value: 504 }, { kind: "int", value: 502 }), undefined, body(reason(), text), spec.headers);
 }
@@ -59,10 +64,10 @@ function trackedPool(pool: PoolDefinition, inventory: BackendInventory): Tracked
 }
 
 function trackedMembers(pool: PoolDefinition, inventory: BackendInventory): TrackedMember[] {
-  const urlOf = new Map(inventory.backends.map((b) => [b.backendId, b.url]));
+  // Account twins share their deployment backend's account.
+  const urlOf = new Map(inventory.backends.flatMap((b) => [[b.backendId, b.url] as const, [accountBackendId(b.backendId), b.url] as const]));
   return pool.members.map((m) => {
-    // Account twins carry the `-resp` suffix; their account is the deployment backend's.
-    const url = urlOf.get(m.backendId) ?? urlOf.get(m.backendId.replace(/-resp$/, ""));
+    const url = urlOf.get(m.backendId);
     return { authority: url ? authorityOf(url) : undefined, deployment: m.deployment };
   });
 }
@@ -77,6 +82,27 @@ function exhaustionAnswer(b: BreakerSpec, spec: ErrorSpec): Statement[] {
     variable(NAMES.targetVar, "string"),
     [jsonAnswer(429, "Too Many Requests", body(str("429"), text), [...retryAfterHeaders(), ...spec.headers])],
   );
+}
+
+/**
+ * The caller's own token limit (429, Retry-After kept and given in ms too) or quota (403), from the
+ * limit's answer in context.Response. APIM documents neither whether on-error runs for these limits
+ * nor what it then holds; the emulator runs on-error with the limit's answer (docs/clients.md).
+ */
+function tokenLimitAnswer(spec: ErrorSpec): Statement {
+  // Null-safe: should context.Response be empty here, the limit's window (a minute) is the wait.
+  const seconds = conditional({ kind: "hasResponse" }, responseHeader("Retry-After", "60"), str("60"));
+  return {
+    kind: "choose",
+    when: [{ condition: statusIs(403), policies: [jsonAnswer(403, "Forbidden", body(str("403"), message()), spec.headers)] }],
+    otherwise: [
+      jsonAnswer(429, "Too Many Requests", body(str("429"), concat(message(), str(" Retry after "), seconds, str(" seconds."))), [
+        { kind: "set-header", name: "Retry-After", existsAction: "override", values: [seconds] },
+        { kind: "set-header", name: "retry-after-ms", existsAction: "override", values: [concat(str(""), times(tryParseLong(seconds, 60), int(1000)))] },
+        ...spec.headers,
+      ]),
+    ],
+  };
 }
 
 /** The on-error section after `<base/>`. */
@@ -103,6 +129,7 @@ export function onErrorStatements(spec: ErrorSpec): Statement[] {
       ),
     ],
   });
+  if (spec.limits) when.push({ condition: or(eq(ctx("lastErrorSource"), str("azure-openai-token-limit")), eq(ctx("lastErrorSource"), str("llm-token-limit"))), policies: [tokenLimitAnswer(spec)] });
   if (spec.tokens) when.push({ condition: or(...TOKEN_ERROR_REASONS.map((r) => eq(reason(), str(r)))), policies: [jsonAnswer(401, "Unauthorized", body(str("401"), message()), spec.headers)] });
   return [
     ...(spec.breaker ? recordTransportFailure(spec.breaker, familyIsAccount, deployment) : []),

@@ -23,6 +23,7 @@ import type { Expr } from "../expr/ast";
 import {
   and, concat, conditional, ctx, divide, eq, int, max, min, minus, neq, not, nowMs, or, plus, responseHeader, statusIs, str, times, tryParseLong, urlDeployment, variable,
 } from "../expr/helpers";
+import { NAMES } from "./edge";
 
 /** The breaker rule the policy mirrors (`aoai-fleet:gateway.circuitBreaker` as the component deploys it). */
 export interface BreakerSpec {
@@ -123,7 +124,8 @@ export function recordTransportFailure(b: BreakerSpec, familyIsAccount: Expr, ac
       kind: "choose",
       when: [
         {
-          condition: and(not({ kind: "hasResponse" }), or(...b.errorReasons.map((r) => eq(ctx("lastErrorReason"), str(r)))), neq(ctx("backendHost"), str(""))),
+          // `aoai-forwarded` (retry.ts) is false when the last forward-request threw rather than returned.
+          condition: and(not(variable(NAMES.forwardedVar, "bool", false)), or(...b.errorReasons.map((r) => eq(ctx("lastErrorReason"), str(r)))), neq(ctx("backendHost"), str(""))),
           policies: [store(b, forwardedKey(familyIsAccount, accountDeployment), int(b.tripSeconds * 1000))],
         },
       ],

@@ -1,5 +1,6 @@
 // Pool planning: which backend pools a route needs, their members, priorities and capacity-based weights.
 import { gatewayPath, LIMITS, PolicyLimitError } from "../limits";
+import { poolIdOf } from "./names";
 import type { BackendInventory, InventoryBackend, PoolDefinition, RouteBackendSpec, RouteSpec } from "./types";
 
 /** Route, variant and pool names become APIM backend ids and named-value names. */
@@ -37,13 +38,13 @@ export function proportionalWeights(raw: number[]): number[] {
   return weights;
 }
 
-interface Tier {
+export interface Tier {
   priority: number;
   entries: Array<{ spec: RouteBackendSpec; path: string }>;
 }
 
 /** Members of one pool from backend entries grouped into priority tiers. */
-function poolFromTiers(route: RouteSpec, side: string, tiers: Tier[], inventory: BackendInventory): PoolDefinition {
+export function poolFromTiers(route: RouteSpec, side: string, tiers: Tier[], inventory: BackendInventory): PoolDefinition {
   const members: PoolDefinition["members"] = [];
   for (const tier of [...tiers].sort((a, b) => a.priority - b.priority)) {
     const explicit = tier.entries.filter((e) => e.spec.weight !== undefined);
@@ -71,7 +72,7 @@ function poolFromTiers(route: RouteSpec, side: string, tiers: Tier[], inventory:
       gatewayPath("routes", route.name, side === "stable" ? "backends" : side),
       `pool ${route.name}-${side} would have ${members.length} members; APIM backend pools hold at most ${LIMITS.poolMembers}; remove regions or deployments from this route`,
     );
-  return { poolId: `${route.name}-${side}`, route: route.name, side, members };
+  return { poolId: poolIdOf(route.name, side), route: route.name, side, members };
 }
 
 /**
@@ -98,7 +99,7 @@ function stableTiers(route: RouteSpec, replace?: { from: string[]; to: string })
   return [...tiers.values()];
 }
 
-const single = (deployment: string, path: string, priority = 1): Tier => ({ priority, entries: [{ spec: { deployment }, path }] });
+export const single = (deployment: string, path: string, priority = 1): Tier => ({ priority, entries: [{ spec: { deployment }, path }] });
 
 /** Every pool the route's policy references, in a stable order. */
 export function planPools(route: RouteSpec, inventory: BackendInventory): PoolDefinition[] {

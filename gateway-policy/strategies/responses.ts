@@ -11,13 +11,16 @@ import type { Expr } from "../expr/ast";
 import { bodyWithModel, eq, str, variable } from "../expr/helpers";
 import { gatewayPath } from "../limits";
 import { NAMES } from "./edge";
+import { ARM_NAME_LIMITS, armName } from "./names";
 import { staticJsonResponse } from "./surface";
 import type { PoolDefinition, RouteSpec } from "./types";
 
 /** Suffix of the account-level twins: Single `<deployment>-<region>-resp`, pool `<route>-<side>-resp`. */
 export const RESPONSES_SUFFIX = "-resp";
-export const accountBackendId = (backendId: string): string => `${backendId}${RESPONSES_SUFFIX}`;
-export const responsesPoolId = (poolId: string): string => `${poolId}${RESPONSES_SUFFIX}`;
+/** Backend id of a deployment backend's account-level twin (within ARM's 80 characters, names.ts). */
+export const accountBackendId = (backendId: string): string => armName(`${backendId}${RESPONSES_SUFFIX}`, ARM_NAME_LIMITS.backendId);
+/** Backend id of a pool's account-level twin. */
+export const responsesPoolId = (poolId: string): string => armName(`${poolId}${RESPONSES_SUFFIX}`, ARM_NAME_LIMITS.backendId);
 
 const namesOf = (pool: PoolDefinition): string[] => [...new Set(pool.members.map((m) => m.deployment))].sort();
 

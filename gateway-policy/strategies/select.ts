@@ -1,9 +1,12 @@
 // Target selection for one route: which pool serves this request. Later steps override earlier ones:
-// stable pool → blue-green active slot → A/B variant → canary; explicit test headers win at each step.
+// stable pool → blue-green active slot → A/B variant → canary. With steering allowed (overrides.ts), an
+// honoured test header wins at each step; without it the headers are never read.
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, compare, concat, eq, hashBucket, int, lt, namedValue, or, randomBelow, requestHeader, str, tryParseInt, variable } from "../expr/helpers";
+import { and, compare, concat, eq, hashBucket, int, lt, namedValue, or, randomBelow, str, tryParseInt, variable } from "../expr/helpers";
 import { NAMES } from "./edge";
+import { poolIdOf } from "./names";
+import { overrideValue } from "./overrides";
 import type { NamedValueDefinition, RouteSpec } from "./types";
 
 export const activeSlotName = (route: string): string => `${route}-active-slot`;
@@ -11,20 +14,24 @@ export const canaryPercentName = (route: string): string => `${route}-canary-per
 
 const setVar = (name: string, value: Expr | string): Statement => ({ kind: "set-variable", name, value });
 const target = (route: string, side: string, variant?: string): Statement[] => [
-  setVar(NAMES.targetVar, `${route}-${side}`),
+  setVar(NAMES.targetVar, poolIdOf(route, side)),
   setVar(NAMES.labelVar, side),
   ...(variant !== undefined ? [setVar(NAMES.variantVar, variant)] : []),
 ];
 
-function blueGreen(route: RouteSpec): Statement[] {
-  const slotHeader = requestHeader(NAMES.slotHeader, "");
+function blueGreen(route: RouteSpec, steering: boolean): Statement[] {
+  const slot = overrideValue(NAMES.slotHeader);
   return [
     {
       kind: "choose",
       when: [
-        // Smoke tests reach either slot explicitly; everyone else follows the named value.
-        { condition: eq(slotHeader, str("green")), policies: target(route.name, "green") },
-        { condition: eq(slotHeader, str("blue")), policies: target(route.name, "blue") },
+        // Allowed smoke tests reach either slot explicitly; everyone else follows the named value.
+        ...(steering
+          ? [
+              { condition: eq(slot, str("green")), policies: target(route.name, "green") },
+              { condition: eq(slot, str("blue")), policies: target(route.name, "blue") },
+            ]
+          : []),
         { condition: eq(namedValue(activeSlotName(route.name)), str("green")), policies: target(route.name, "green") },
       ],
       otherwise: target(route.name, "blue"),
@@ -32,10 +39,10 @@ function blueGreen(route: RouteSpec): Statement[] {
   ];
 }
 
-function abTest(route: RouteSpec): Statement[] {
+function abTest(route: RouteSpec, steering: boolean): Statement[] {
   const ab = route.abTest as NonNullable<RouteSpec["abTest"]>;
   const variants = Object.entries(ab.variants);
-  const forced = requestHeader(NAMES.variantHeader, "");
+  const forced = overrideValue(NAMES.variantHeader);
   const bucket = variable(NAMES.abBucketVar, "int");
   let upper = 0;
   const byBucket = variants.slice(0, -1).map(([name, v]) => {
@@ -47,25 +54,26 @@ function abTest(route: RouteSpec): Statement[] {
     setVar(NAMES.abBucketVar, hashBucket(concat(str(`${ab.id}:`), variable(NAMES.callerVar, "string")))),
     {
       kind: "choose",
-      when: [...variants.map(([name]) => ({ condition: eq(forced, str(name)), policies: target(route.name, `ab-${name}`, name) })), ...byBucket],
+      when: [...(steering ? variants.map(([name]) => ({ condition: eq(forced, str(name)), policies: target(route.name, `ab-${name}`, name) })) : []), ...byBucket],
       otherwise: target(route.name, `ab-${lastName}`, lastName),
     },
   ];
 }
 
-function canary(route: RouteSpec): Statement[] {
+function canary(route: RouteSpec, steering: boolean): Statement[] {
   const c = route.canary as NonNullable<RouteSpec["canary"]>;
-  const forced = requestHeader(NAMES.canaryHeader, "");
+  const forced = overrideValue(NAMES.canaryHeader);
   const bucket: Expr = c.sticky ? hashBucket(concat(str(`${route.name}-canary:`), variable(NAMES.callerVar, "string"))) : randomBelow(100);
   // A bad named value (not an integer) means 0 %: the canary gets nothing rather than everything.
   const percent = tryParseInt(namedValue(canaryPercentName(route.name)), 0);
+  const drawn = lt(variable(NAMES.canaryBucketVar, "int"), percent);
   return [
     setVar(NAMES.canaryBucketVar, bucket),
     {
       kind: "choose",
       when: [
         {
-          condition: or(eq(forced, str("canary")), and(compare("!=", forced, str("stable")), lt(variable(NAMES.canaryBucketVar, "int"), percent))),
+          condition: steering ? or(eq(forced, str("canary")), and(compare("!=", forced, str("stable")), drawn)) : drawn,
           policies: target(route.name, "canary", route.abTest ? "" : undefined),
         },
       ],
@@ -73,13 +81,16 @@ function canary(route: RouteSpec): Statement[] {
   ];
 }
 
-/** Statements that leave the chosen pool id in `aoai-target` and its side in `aoai-target-label`. */
-export function selectionStatements(route: RouteSpec): Statement[] {
+/**
+ * Statements that leave the chosen pool id in `aoai-target` and its side in `aoai-target-label`.
+ * `steering`: honour the override values overrides.ts computed (only when config allows anyone).
+ */
+export function selectionStatements(route: RouteSpec, steering = false): Statement[] {
   const out: Statement[] = [setVar(NAMES.routeVar, route.name)];
   if (route.abTest) out.push(setVar(NAMES.variantVar, ""));
-  out.push(...(route.blueGreen ? blueGreen(route) : target(route.name, "stable")));
-  if (route.abTest) out.push(...abTest(route));
-  if (route.canary) out.push(...canary(route));
+  out.push(...(route.blueGreen ? blueGreen(route, steering) : target(route.name, "stable")));
+  if (route.abTest) out.push(...abTest(route, steering));
+  if (route.canary) out.push(...canary(route, steering));
   return out;
 }
 

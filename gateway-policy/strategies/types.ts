@@ -45,10 +45,14 @@ export interface AbTestSpec {
 
 /** `routes.<name>.shadow`. */
 export interface ShadowSpec {
-  /** Deployment receiving fire-and-forget copies. */
+  /** Deployment receiving fire-and-forget copies (through its own pool and breakers, via the shadow relay API). */
   deployment: string;
   /** Sampled share of requests copied, 0–100. */
   percent: number;
+  /** Tokens per minute the route's shadow copies may use; above it copies are skipped and counted. Default: no budget. */
+  maxTokensPerMinute?: number;
+  /** Allow a shadow deployment that also serves this route's production pools (shares their capacity). Default false. */
+  allowProductionDeployment?: boolean;
 }
 
 /** One `routes.<name>` entry. */
@@ -65,8 +69,50 @@ export interface RouteSpec {
   shadow?: ShadowSpec;
   /** Retries after the first attempt, 1–50. Defaults to (largest pool's members − 1), at least 1. */
   retryCount?: number;
-  /** forward-request timeout in seconds. Defaults to 120. */
+  /** Seconds to wait for response headers per attempt (for streams: the first byte). Defaults to 240. */
   timeoutSeconds?: number;
+}
+
+/** `auth.entra`: which Microsoft Entra tokens the gateway accepts. */
+export interface EntraAuthSpec {
+  tenantId: string;
+  /** Accepted `aud` values: the App ID URI (`api://…`, v1 tokens) and/or the API's client id GUID (v2 tokens). */
+  audiences: string[];
+  /** Only tokens issued to these client apps (`azp` / `appid`); switches validation to validate-azure-ad-token. */
+  clientApplicationIds?: string[];
+  /** The token must carry at least one of these app roles (`roles`) and at least one of these scopes (`scp`). */
+  requiredClaims?: { roles?: string[]; scopes?: string[] };
+}
+
+/** Who may send the traffic-steering headers (`x-aoai-canary`, `x-aoai-slot`, `x-aoai-variant`). */
+export interface OverridesSpec {
+  /** Entra client app ids (`azp` / `appid`). */
+  clientApplicationIds?: string[];
+  /** Entra app roles (`roles`). */
+  roles?: string[];
+  /** APIM subscription ids (`context.Subscription.Id`). */
+  subscriptionIds?: string[];
+}
+
+export type TokenQuotaPeriod = "Hourly" | "Daily" | "Weekly" | "Monthly" | "Yearly";
+
+/** Per-consumer token limits (`azure-openai-token-limit`). */
+export interface TokenLimitSpec {
+  /** Tokens per minute per consumer (429 + Retry-After above it). */
+  tokensPerMinute?: number;
+  /** Whose bucket: the APIM subscription, the Entra user/app (`oid`, else `azp`/`appid`), or the client IP. */
+  counterKey: "subscription" | "user" | "ip";
+  /** Tokens per `tokenQuotaPeriod` per consumer (403 above it). */
+  tokenQuota?: number;
+  tokenQuotaPeriod?: TokenQuotaPeriod;
+}
+
+/** Debugging response headers; everything is hidden unless turned on. */
+export interface ExposeSpec {
+  /** Keep Azure OpenAI's `x-ms-region` (the region of the member that served). */
+  region?: boolean;
+  /** Add `x-aoai-route`, `x-aoai-target` (and `x-aoai-variant` with A/B). */
+  target?: boolean;
 }
 
 /** Edge settings shared by every route (`auth`, `limits`, metrics). */
@@ -84,9 +130,13 @@ export interface EdgeSpec {
    */
   responsesApi?: { served: false; reason: string };
   /** Entra token validation or APIM subscription keys. */
-  auth?: { entra: { tenantId: string; audiences: string[]; clientApplicationIds?: string[] } } | { subscriptionKeys: true };
-  /** Per-consumer token limit. */
-  limits?: { tokensPerMinute: number; counterKey: "subscription" | "user" | "ip" };
+  auth?: { entra: EntraAuthSpec } | { subscriptionKeys: true };
+  /** Per-consumer token limit and quota. */
+  limits?: TokenLimitSpec;
+  /** Traffic-steering overrides; absent = nobody may steer. */
+  overrides?: OverridesSpec;
+  /** Opt-in debugging headers. */
+  expose?: ExposeSpec;
   /** Token metrics; dimensions beyond the built-in ones (API ID, Subscription ID, Route, Target[, Variant]). */
   metrics?: { namespace?: string; extraDimensions?: Array<{ name: string; header: string }> };
   /** Default `api-version` query parameter when the client sends none. Defaults to "2024-10-21". */
@@ -141,10 +191,30 @@ export interface NamedValueDefinition {
   description: string;
 }
 
+/** A `Single` backend only shadow traffic uses: same URL as `of`, its own breaker state. */
+export interface ShadowBackendDefinition {
+  backendId: string;
+  /** The inventory backend (same deployment and region) whose URL it shares. */
+  of: string;
+  deployment: string;
+  region: string;
+}
+
+/** The shadow relay API: where shadow copies land and are forwarded through their own pools. */
+export interface ShadowRelayResult {
+  /** Policy of the relay API (`openai-shadow`). */
+  document: PolicyDocument;
+  /** `<route>-shadow` pools, one per route with a shadow. */
+  pools: PoolDefinition[];
+  backends: ShadowBackendDefinition[];
+}
+
 export interface StrategyResult {
   document: PolicyDocument;
   pools: PoolDefinition[];
   namedValues: NamedValueDefinition[];
+  /** Present when a route has a shadow. */
+  shadow?: ShadowRelayResult;
   /** Non-fatal notes (e.g. policy above 64 KiB). */
   warnings: string[];
 }

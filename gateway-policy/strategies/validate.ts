@@ -2,6 +2,7 @@
 import { NAMED_VALUE_NAME } from "../expr/render";
 import { checkPercent, checkRetryCount, gatewayPath, PolicyLimitError } from "../limits";
 import { isPlainLiteral } from "../value";
+import { entraOf } from "./edge";
 import { backendsOf, ROUTE_NAME } from "./pools";
 import type { BackendInventory, EdgeSpec, RouteSpec } from "./types";
 
@@ -36,9 +37,9 @@ export function validateRoute(route: RouteSpec, inventory: BackendInventory): vo
   if (route.abTest) validateAbTest(route, inventory);
   if (route.shadow) {
     checkPercent(route.shadow.percent, at("shadow", "percent"));
-    const target = backendsOf(inventory, route.shadow.deployment, at("shadow", "deployment"));
-    const missing = target.find((b) => !b.url);
-    if (missing) throw new PolicyLimitError(at("shadow", "deployment"), `backend ${missing.backendId} has no url in the inventory; a shadow copy is sent to the account endpoint directly`);
+    backendsOf(inventory, route.shadow.deployment, at("shadow", "deployment"));
+    const budget = route.shadow.maxTokensPerMinute;
+    if (budget !== undefined && (!Number.isSafeInteger(budget) || budget < 1)) throw new PolicyLimitError(at("shadow", "maxTokensPerMinute"), `${budget} must be a positive integer (tokens per minute)`);
   }
 }
 
@@ -59,25 +60,71 @@ function validateAbTest(route: RouteSpec, inventory: BackendInventory): void {
     throw new PolicyLimitError(at("variants"), `variant percents sum to ${total}, not 100 (${variants.map(([n, v]) => `${n}=${v.percent}`).join(", ")}); adjust them so every caller lands in exactly one variant`);
 }
 
+/** APIM subscription ids are ARM resource names: 1–256 characters, none of `*#&+:<>?`. */
+export const SUBSCRIPTION_ID = /^[^*#&+:<>?]{1,256}$/;
+const AUDIENCE = /^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+)$/;
+const QUOTA_PERIODS = ["Hourly", "Daily", "Weekly", "Monthly", "Yearly"];
+
+function checkList(values: readonly string[] | undefined, path: (i: number) => string, ok: (v: string) => boolean, rule: string): void {
+  (values ?? []).forEach((v, i) => {
+    if (!ok(v)) throw new PolicyLimitError(path(i), `${JSON.stringify(v)} is not ${rule}`);
+  });
+}
+const plain = (v: string) => v.length > 0 && isPlainLiteral(v);
+const ROLE_RULE = "an app role value (printable ASCII, no spaces or commas)";
+const isRole = (v: string) => plain(v) && !/[\s,]/.test(v);
+
+function validateEntra(edge: EdgeSpec): void {
+  const e = entraOf(edge);
+  if (!e) return;
+  const at = (...p: Array<string | number>) => gatewayPath("auth", "entra", ...p);
+  if (!GUID.test(e.tenantId)) throw new PolicyLimitError(at("tenantId"), `${JSON.stringify(e.tenantId)} is not a tenant GUID`);
+  if (e.audiences.length === 0) throw new PolicyLimitError(at("audiences"), "list at least one audience (e.g. api://contoso-ai and the API's client id)");
+  checkList(e.audiences, (i) => at("audiences", i), (a) => plain(a) && AUDIENCE.test(a), "an audience: the API's App ID URI (api://…) or its client id GUID");
+  checkList(e.clientApplicationIds, (i) => at("clientApplicationIds", i), (c) => GUID.test(c), "an application (client) id GUID");
+  checkList(e.requiredClaims?.roles, (i) => at("requiredClaims", "roles", i), isRole, ROLE_RULE);
+  checkList(e.requiredClaims?.scopes, (i) => at("requiredClaims", "scopes", i), isRole, "a scope name (printable ASCII, no spaces or commas)");
+}
+
+function validateOverrides(edge: EdgeSpec): void {
+  const o = edge.overrides;
+  if (!o) return;
+  const at = (...p: Array<string | number>) => gatewayPath("overrides", ...p);
+  const entra = entraOf(edge) !== undefined;
+  checkList(o.clientApplicationIds, (i) => at("clientApplicationIds", i), (c) => GUID.test(c), "an application (client) id GUID");
+  checkList(o.roles, (i) => at("roles", i), isRole, ROLE_RULE);
+  checkList(o.subscriptionIds, (i) => at("subscriptionIds", i), (v) => plain(v) && SUBSCRIPTION_ID.test(v), "an APIM subscription id (1–256 characters, none of *#&+:<>?)");
+  if (!entra && ((o.clientApplicationIds?.length ?? 0) > 0 || (o.roles?.length ?? 0) > 0))
+    throw new PolicyLimitError(at((o.roles?.length ?? 0) > 0 ? "roles" : "clientApplicationIds"), "client apps and roles come from an Entra token; configure auth.entra or allow subscriptionIds instead");
+  if (entra && (o.subscriptionIds?.length ?? 0) > 0)
+    throw new PolicyLimitError(at("subscriptionIds"), "with auth.entra the API requires no subscription, so a subscription id does not identify the caller; allow clientApplicationIds or roles instead");
+}
+
+function validateLimits(edge: EdgeSpec): void {
+  const l = edge.limits;
+  if (!l) return;
+  const at = (...p: string[]) => gatewayPath("limits", ...p);
+  const positive = (v: number | undefined, key: string) => {
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw new PolicyLimitError(at(key), `${v} must be a positive integer`);
+  };
+  positive(l.tokensPerMinute, "tokensPerMinute");
+  positive(l.tokenQuota, "tokenQuota");
+  if (l.tokenQuotaPeriod !== undefined && !QUOTA_PERIODS.includes(l.tokenQuotaPeriod))
+    throw new PolicyLimitError(at("tokenQuotaPeriod"), `${JSON.stringify(l.tokenQuotaPeriod)} is not allowed; allowed values: ${QUOTA_PERIODS.join(", ")}`);
+  if ((l.tokenQuota === undefined) !== (l.tokenQuotaPeriod === undefined))
+    throw new PolicyLimitError(at(l.tokenQuota === undefined ? "tokenQuota" : "tokenQuotaPeriod"), "tokenQuota and tokenQuotaPeriod go together (e.g. tokenQuota: 5000000, tokenQuotaPeriod: Monthly)");
+  if (l.tokensPerMinute === undefined && l.tokenQuota === undefined) throw new PolicyLimitError(at("tokensPerMinute"), "set tokensPerMinute, tokenQuota + tokenQuotaPeriod, or both");
+  if (!["subscription", "user", "ip"].includes(l.counterKey)) throw new PolicyLimitError(at("counterKey"), `${JSON.stringify(l.counterKey)} is not allowed; allowed values: subscription, user, ip`);
+  const entra = entraOf(edge) !== undefined;
+  if (l.counterKey === "user" && !entra) throw new PolicyLimitError(at("counterKey"), "counterKey user needs auth.entra (the user is the token's oid claim); use subscription or ip, or configure Entra auth");
+  if (l.counterKey === "subscription" && entra)
+    throw new PolicyLimitError(at("counterKey"), "with auth.entra the API requires no subscription, so every caller would share one empty counter; use user (the token's oid, else its client app) or ip");
+}
+
 export function validateEdge(edge: EdgeSpec): void {
-  const auth = edge.auth;
-  if (auth && "entra" in auth) {
-    const e = auth.entra;
-    if (!GUID.test(e.tenantId)) throw new PolicyLimitError(gatewayPath("auth", "entra", "tenantId"), `${JSON.stringify(e.tenantId)} is not a tenant GUID`);
-    if (e.audiences.length === 0) throw new PolicyLimitError(gatewayPath("auth", "entra", "audiences"), "list at least one audience (e.g. api://contoso-ai)");
-    e.audiences.forEach((a, i) => {
-      if (!isPlainLiteral(a) || a.length === 0) throw new PolicyLimitError(gatewayPath("auth", "entra", "audiences", i), `${JSON.stringify(a)} must be printable ASCII, not start with "@" and not contain "{{"`);
-    });
-    (e.clientApplicationIds ?? []).forEach((c, i) => {
-      if (!GUID.test(c)) throw new PolicyLimitError(gatewayPath("auth", "entra", "clientApplicationIds", i), `${JSON.stringify(c)} is not an application (client) id GUID`);
-    });
-  }
-  if (edge.limits) {
-    const l = edge.limits;
-    if (!Number.isInteger(l.tokensPerMinute) || l.tokensPerMinute < 1) throw new PolicyLimitError(gatewayPath("limits", "tokensPerMinute"), `${l.tokensPerMinute} must be a positive integer`);
-    if (!["subscription", "user", "ip"].includes(l.counterKey)) throw new PolicyLimitError(gatewayPath("limits", "counterKey"), `${JSON.stringify(l.counterKey)} is not allowed; use subscription, user or ip`);
-    if (l.counterKey === "user" && !(auth && "entra" in auth)) throw new PolicyLimitError(gatewayPath("limits", "counterKey"), "counterKey user needs auth.entra (the user is the token's oid claim); use subscription or ip, or configure Entra auth");
-  }
+  validateEntra(edge);
+  validateOverrides(edge);
+  validateLimits(edge);
   (edge.metrics?.extraDimensions ?? []).forEach((d, i) => {
     if (!isPlainLiteral(d.name) || d.name.length === 0) throw new PolicyLimitError(gatewayPath("metrics", "extraDimensions", i, "name"), `${JSON.stringify(d.name)} is not a plain dimension name`);
     if (!HEADER_NAME.test(d.header)) throw new PolicyLimitError(gatewayPath("metrics", "extraDimensions", i, "header"), `${JSON.stringify(d.header)} is not an HTTP header name`);

@@ -75,6 +75,7 @@ export class SimulatorMetricSource implements MetricSource {
     const shadowAnswers = new Map<string, ShadowAnswer[]>();
     const emulator = new PolicyEmulator({
       policyXml: setup.policyXml,
+      siblingApis: setup.siblingApis,
       backends: world.registry,
       upstreams: shadowCapturingDirectory(world, clock, shadowAnswers),
       namedValues: setup.namedValues,
@@ -96,6 +97,10 @@ export class SimulatorMetricSource implements MetricSource {
     }
     const headers: Record<string, string> = { "content-type": "application/json" };
     // A canary step or slot switch is a named-value change: the next window runs with the new value.
+    // Forcing a slot is a steering override: only a caller aoai-fleet:gateway.overrides allows may do it.
+    const steering = options.forceSlot ? setup.steeringCaller : undefined;
+    if (options.forceSlot && !steering)
+      throw new RolloutError(`forcing the ${options.forceSlot} slot uses the ${NAMES.slotHeader} header, which this gateway honours for nobody; allow the smoke-test caller in aoai-fleet:gateway.overrides (subscriptionIds, clientApplicationIds or roles) in ${this.stackFile}`, 2);
     if (options.forceSlot) Object.assign(headers, { [NAMES.slotHeader]: options.forceSlot, [NAMES.canaryHeader]: "stable" });
     const request: SimRequest = {
       method: "POST",
@@ -113,9 +118,10 @@ export class SimulatorMetricSource implements MetricSource {
       const correlationId = `sim-${this.requestSeq++}`;
       const caller = `caller-${callers.int(1, this.scenario.callers)}`;
       clock.schedule(at, () => {
-        const identity = { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.0.0.1" };
+        const identity = steering?.identity ?? { subscriptionId: caller, userId: `oid-${caller}`, ip: "10.0.0.1" };
         // The caller's credentials as the gateway's auth expects them (subscription key or Entra token).
-        const call = { request: { ...request, headers: { ...request.headers, ...setup.callerHeaders(identity) } }, caller: identity };
+        const credentials = steering?.headers ?? setup.callerHeaders(identity);
+        const call = { request: { ...request, headers: { ...request.headers, ...credentials } }, caller: identity };
         void emulator.handle(call).then((result) => {
           const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId, caller };
           records.push(primary);
@@ -125,7 +131,8 @@ export class SimulatorMetricSource implements MetricSource {
               status: attempt.status ?? 0, latencyMs: attempt.endMs - attempt.startMs, promptTokens: 0, completionTokens: 0, correlationId,
             });
           }
-          for (const copy of result.trace.oneWay) copiesSent.push({ key: `${new URL(copy.url).pathname}|${copy.atMs}`, correlationId, primary });
+          // The copy carries the primary's request id (x-aoai-shadow-of) through the shadow relay to the backend.
+          if (result.trace.oneWay.length > 0) copiesSent.push({ key: result.trace.requestId, correlationId, primary });
         }, (error: unknown) => failures.push(error));
       });
     }
@@ -134,7 +141,8 @@ export class SimulatorMetricSource implements MetricSource {
     if (failures.length > 0) throw new Error(`the policy emulator failed ${failures.length} request(s): ${String(failures[0])}`);
     // Join each copy the policy sent with the answer the shadow deployment gave it (same path, same instant).
     for (const copy of copiesSent) {
-      const answer = shadowAnswers.get(copy.key)?.shift();
+      // The relay may retry on another shadow member: its last answer is the copy's outcome.
+      const answer = shadowAnswers.get(copy.key)?.at(-1);
       if (!answer) continue;
       records.push({ ...answer, route: routeName, timestamp: stamp(answer.finishedAt), role: "shadow", correlationId: copy.correlationId, ...(copy.primary.experiment ? { experiment: copy.primary.experiment, variant: copy.primary.variant } : {}) });
     }
@@ -240,7 +248,7 @@ interface ShadowAnswer {
 
 /**
  * The world's upstreams, wrapped so that copies the policy marks with the shadow header have their
- * answers captured (keyed by path and send time, which `trace.oneWay` also records). Everything
+ * answers captured, keyed by that header (the primary's request id, `trace.requestId`). Everything
  * else passes through untouched.
  */
 function shadowCapturingDirectory(world: World, clock: VirtualClock, answers: Map<string, ShadowAnswer[]>): UpstreamDirectory {
@@ -253,7 +261,7 @@ function shadowCapturingDirectory(world: World, clock: VirtualClock, answers: Ma
         if (req.headers[NAMES.shadowOfHeader] === undefined) return inner.send(req, timeoutMs);
         const sentAt = clock.now();
         const deployment = decodeURIComponent(/^\/openai\/deployments\/([^/]+)\//.exec(req.path)?.[1] ?? "unknown");
-        const key = `${req.path}|${sentAt}`;
+        const key = req.headers[NAMES.shadowOfHeader] ?? "";
         const keep = (answer: ShadowAnswer): void => void answers.set(key, [...(answers.get(key) ?? []), answer]);
         try {
           const response = await inner.send(req, timeoutMs);

@@ -10,7 +10,9 @@ import type { BackendRegistry } from "./backends";
 import { PolicyRuntimeError, gatewayError } from "./errors";
 import { runStatements, type Machine } from "./statements";
 import { envOf, type RequestState } from "./state";
-import { SlidingCounters, TokenCounters, VolatileCache } from "./stores";
+import { QuotaCounters, SlidingCounters, TokenCounters, VolatileCache } from "./stores";
+import type { CustomMetric, UpstreamResolver } from "./statements";
+import type { SimRequest, SimResponse, Upstream } from "../http-types";
 import { loadPolicyXml } from "./load";
 import { checkSupported } from "./support";
 import { isChunked } from "../http-types";
@@ -42,25 +44,84 @@ export interface EmulatorOptions {
    * Absent: every path reaches the policy (unit tests of single policies).
    */
   operations?: readonly OperationTemplate[];
+  /**
+   * Other APIs of the same gateway (e.g. the shadow relay), each with its own policy. A request the
+   * policy sends to `gatewayOrigin` + `/<apiPath>/…` is handled by that API's emulator, which shares
+   * this gateway's backends, breakers, counters and metrics, as APIM's scopes share them.
+   */
+  siblingApis?: ReadonlyArray<{ apiPath: string; policyXml: string }>;
+  /** The gateway's own origin (what `{{aoai-shadow-relay-url}}` points at); default EMULATED_GATEWAY_ORIGIN. */
+  gatewayOrigin?: string;
+}
+
+/** Origin of the emulated gateway itself, for requests a policy sends back to the gateway. */
+export const EMULATED_GATEWAY_ORIGIN = "https://apim.emulator.invalid";
+
+/** Gateway-instance state every API of one gateway shares (counters are per key across scopes in APIM). */
+interface SharedState {
+  cache: VolatileCache;
+  tokenCounters: TokenCounters;
+  quotaCounters: QuotaCounters;
+  rateCounters: SlidingCounters;
+  metrics: Array<Record<string, string>>;
+  customMetrics: CustomMetric[];
 }
 
 export class PolicyEmulator implements Machine {
-  readonly cache = new VolatileCache();
-  readonly tokenCounters = new TokenCounters();
-  readonly rateCounters = new SlidingCounters();
+  readonly cache: VolatileCache;
+  readonly tokenCounters: TokenCounters;
+  readonly quotaCounters: QuotaCounters;
+  readonly rateCounters: SlidingCounters;
   private requestCounter = 0;
   /** Dimensions of every token metric emitted (azure-openai-emit-token-metric), for reports. */
-  readonly metrics: Array<Record<string, string>> = [];
+  readonly metrics: Array<Record<string, string>>;
+  /** Every emit-metric data point (e.g. ignored steering overrides, skipped shadow copies). */
+  readonly customMetrics: CustomMetric[];
+  /** Answers of this API by status code (APIM's Requests metric by GatewayResponseCode). */
+  readonly answeredByStatus = new Map<number, number>();
+  readonly upstreams: UpstreamResolver;
 
   private readonly policy: PolicyDocument;
   private readonly parents: PolicyDocument[];
   private readonly operations: OperationMatcher | undefined;
+  private readonly siblings = new Map<string, PolicyEmulator>();
 
-  constructor(readonly options: EmulatorOptions) {
+  constructor(readonly options: EmulatorOptions, shared?: SharedState) {
     this.policy = loadPolicyXml(options.policyXml, options.namedValues);
     this.parents = (options.parentsXml ?? []).map((xml) => loadPolicyXml(xml, options.namedValues));
     for (const doc of [...this.parents, this.policy]) checkSupported(doc, options.namedValues);
     this.operations = options.operations ? new OperationMatcher(options.operations) : undefined;
+    const state = shared ?? { cache: new VolatileCache(), tokenCounters: new TokenCounters(), quotaCounters: new QuotaCounters(), rateCounters: new SlidingCounters(), metrics: [], customMetrics: [] };
+    ({ cache: this.cache, tokenCounters: this.tokenCounters, quotaCounters: this.quotaCounters, rateCounters: this.rateCounters, metrics: this.metrics, customMetrics: this.customMetrics } = state);
+    for (const api of options.siblingApis ?? []) {
+      const { siblingApis: _none, ...rest } = options;
+      this.siblings.set(api.apiPath.replace(/^\/|\/$/g, ""), new PolicyEmulator({ ...rest, policyXml: api.policyXml, apiPath: api.apiPath, apiId: api.apiPath }, state));
+    }
+    const origin = (options.gatewayOrigin ?? EMULATED_GATEWAY_ORIGIN).toLowerCase();
+    this.upstreams = {
+      resolve: (url) => {
+        if (url.origin.toLowerCase() === origin) {
+          const sibling = this.siblings.get(url.pathname.split("/")[1] ?? "");
+          if (sibling) return sibling.asUpstream();
+        }
+        return options.upstreams.resolve(url);
+      },
+    };
+  }
+
+  /** Another API of this gateway (e.g. `openai-shadow`), for inspection. */
+  sibling(apiPath: string): PolicyEmulator | undefined {
+    return this.siblings.get(apiPath);
+  }
+
+  /** This API as an upstream: what a policy of the same gateway reaches by calling the gateway's URL. */
+  private asUpstream(): Upstream {
+    return {
+      send: async (request: SimRequest): Promise<SimResponse> => {
+        const { response } = await this.handle({ request, caller: { subscriptionId: "", userId: "", ip: "127.0.0.1" } });
+        return response;
+      },
+    };
   }
 
   get clock(): Clock {
@@ -88,7 +149,8 @@ export class PolicyEmulator implements Machine {
     const below = path.startsWith(apiPrefix) ? path.slice(apiPrefix.length) : path;
     const operation = this.operations?.match(call.request.method, below);
     if (this.operations && !operation) {
-      return { response: operationNotFound(), trace: { attempts: [], gatewayGenerated: true, oneWay: [], variables: {} } };
+      this.answeredByStatus.set(404, (this.answeredByStatus.get(404) ?? 0) + 1);
+      return { response: operationNotFound(), trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: {} } };
     }
     const state: RequestState = {
       call,
@@ -100,7 +162,7 @@ export class PolicyEmulator implements Machine {
       lastError: undefined,
       backendHost: "",
       section: "inbound",
-      trace: { attempts: [], gatewayGenerated: false, oneWay: [], variables: {} },
+      trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], variables: {} },
       ended: false,
       forwardsInRetry: 0,
       inRetry: false,
@@ -139,6 +201,8 @@ export class PolicyEmulator implements Machine {
       state.response = { ...state.response, body: estimateWhileStreaming(streamed, (n) => hooks.forEach((hook) => hook(n))) };
     }
     for (const [k, v] of state.variables) if (typeof v !== "object" || v === null) state.trace.variables[k] = String(v);
+    state.trace.requestId = state.requestId;
+    this.answeredByStatus.set(state.response.status, (this.answeredByStatus.get(state.response.status) ?? 0) + 1);
     return { response: state.response, trace: state.trace };
   }
 

@@ -251,6 +251,9 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
       }
       return acc;
     }
+    case "contains":
+      // C# string.Contains is ordinal; a null receiver would throw, but every operand here is a string.
+      return asString(evaluate(e.haystack, env), "Contains receiver").includes(asString(evaluate(e.needle, env), "Contains argument"));
     default:
       throw new UnsupportedPolicyError(`Expression kind "${(e as { kind: string }).kind}" is not supported by the emulator.`);
   }

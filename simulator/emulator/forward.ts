@@ -4,7 +4,7 @@
 import type { ForwardRequest, Retry, SendOneWayRequest, SendRequest, Statement } from "../../gateway-policy/ast";
 import { TransportError, readBody, type SimRequest, type SimResponse } from "../http-types";
 import { PolicyRuntimeError, gatewayError } from "./errors";
-import { applySetHeader, boolOf, textOf, type Machine } from "./statements";
+import { applySetHeader, boolOf, textOf, valueOf, type Machine } from "./statements";
 import type { RequestState } from "./state";
 
 /** APIM's default forward-request timeout, seconds. */
@@ -25,6 +25,7 @@ function retryAfterSeconds(r: SimResponse): number | undefined {
 
 export async function forwardRequest(m: Machine, state: RequestState, s: ForwardRequest): Promise<void> {
   const now = m.clock.now();
+  state.trace.forwards++;
   if (!state.backend) throw new PolicyRuntimeError("BackendNotFound", "forward-request ran before any set-backend-service; the emulator has no API service URL to fall back on.", "forward-request");
   let memberId: string | undefined;
   let base: string;
@@ -53,7 +54,8 @@ export async function forwardRequest(m: Machine, state: RequestState, s: Forward
     headers: { ...state.request.headers, host: url.host },
     body: replayLost ? "" : state.request.body,
   };
-  const upstream = m.options.upstreams.resolve(url);
+  const upstream = m.upstreams.resolve(url);
+  state.trace.sent.push({ kind: "forward", url: url.toString(), headers: { ...request.headers } });
   const started = m.clock.now();
   // C#'s Uri.Host: the host name without the port (the port is context.Request.Url.Port).
   state.backendHost = url.hostname;
@@ -92,7 +94,17 @@ export function retryWaitMs(s: Retry, n: number, random: () => number): number {
 
 type Runner = (m: Machine, state: RequestState, statements: readonly Statement[]) => Promise<void>;
 
+/** The retry's count: a literal, or an expression evaluated once when the retry starts (1–50). */
+function retryCount(m: Machine, state: RequestState, s: Retry): number {
+  if (typeof s.count === "number") return s.count;
+  const v = valueOf(m, state, s.count, "retry count");
+  const n = typeof v === "number" ? v : Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new PolicyRuntimeError("PolicyConfigurationError", `retry count evaluated to ${JSON.stringify(v)}; APIM accepts 1–50.`, "retry");
+  return n;
+}
+
 export async function runRetry(m: Machine, state: RequestState, s: Retry, run: Runner): Promise<void> {
+  const count = retryCount(m, state, s);
   const outer = !state.inRetry;
   state.inRetry = true;
   if (outer) state.forwardsInRetry = 0;
@@ -109,7 +121,7 @@ export async function runRetry(m: Machine, state: RequestState, s: Retry, run: R
   };
   try {
     let error = await attempt();
-    for (let n = 1; n <= s.count && !state.ended; n++) {
+    for (let n = 1; n <= count && !state.ended; n++) {
       if (!boolOf(m, state, s.condition, "retry condition")) break;
       const wait = retryWaitMs(s, n, () => m.options.rng.float());
       if (wait > 0) await m.clock.sleep(wait);
@@ -128,8 +140,9 @@ export function sendOneWay(m: Machine, state: RequestState, s: SendOneWayRequest
   const headers: Record<string, string> = copy ? { ...state.request.headers } : {};
   for (const h of s.headers) applySetHeader(m, state, h, headers);
   const body = s.body !== undefined ? textOf(m, state, s.body, "send-one-way-request set-body") : copy ? state.call.request.body : "";
-  const upstream = m.options.upstreams.resolve(url);
+  const upstream = m.upstreams.resolve(url);
   state.trace.oneWay.push({ url: url.toString(), atMs: m.clock.now() });
+  state.trace.sent.push({ kind: "one-way", url: url.toString(), headers: { ...headers } });
   if (!upstream) return;
   // Fire and forget: the client's response never waits for it, and its failure is never seen.
   void upstream

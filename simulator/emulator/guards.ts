@@ -1,8 +1,8 @@
 // Inbound guards and identity: token validation (claims decoded, signature NOT verified — there
 // is no Entra offline), managed identity, per-consumer token limits, rate limits, token metrics.
-import type { AuthenticationManagedIdentity, EmitTokenMetric, RateLimitByKey, TokenLimit, ValidateAzureAdToken, ValidateJwt } from "../../gateway-policy/ast";
+import type { AuthenticationManagedIdentity, EmitMetric, EmitTokenMetric, RateLimitByKey, TokenLimit, ValidateAzureAdToken, ValidateJwt } from "../../gateway-policy/ast";
 import { CHARS_PER_TOKEN } from "../azure/tokens";
-import { isChunked, jsonResponse } from "../http-types";
+import { isChunked, jsonResponse, type SimResponse } from "../http-types";
 import { PolicyRuntimeError } from "./errors";
 import type { JwtValue } from "./expressions";
 import { boolOf, textOf, type Machine } from "./statements";
@@ -31,7 +31,7 @@ export function decodeJwtClaims(token: string): Record<string, string> | undefin
 }
 
 /** An unsigned JWT for tests and simulated callers (the emulator reads claims, never signatures). */
-export function unsignedJwt(claims: Record<string, string | number>): string {
+export function unsignedJwt(claims: Record<string, string | number | string[]>): string {
   const enc = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString("base64url");
   return `${enc({ alg: "none", typ: "JWT" })}.${enc(claims)}.`;
 }
@@ -56,6 +56,15 @@ export function validateToken(_m: Machine, state: RequestState, s: ValidateAzure
     reject("TokenIssuerNotAllowed", `Token issuer ${c.iss ?? "(none)"} is not allowed.`);
   }
   if (s.audiences.length > 0 && !s.audiences.some((a) => (c.aud ?? "").split(",").includes(a))) reject("TokenAudienceNotAllowed", `Token audience ${c.aud ?? "(none)"} is not allowed.`);
+  for (const claim of s.requiredClaims ?? []) {
+    const raw = c[claim.name];
+    if (raw === undefined) reject("TokenClaimNotFound", `Token has no ${claim.name} claim.`);
+    // Arrays arrive comma-joined (decodeJwtClaims); a separator splits single-string claims such as scp.
+    const present = claim.separator !== undefined ? raw!.split(claim.separator) : raw!.split(",");
+    const hits = claim.values.filter((v) => present.includes(v)).length;
+    const ok = claim.match === "any" ? hits > 0 : hits === claim.values.length;
+    if (!ok) reject("TokenClaimValueNotAllowed", `Token claim ${claim.name} does not carry ${claim.match === "any" ? "any" : "all"} of: ${claim.values.join(", ")}.`);
+  }
   if (s.outputTokenVariableName) state.variables.set(s.outputTokenVariableName, { kind: "jwt", claims: c } satisfies JwtValue);
 }
 
@@ -109,6 +118,19 @@ function whenUsageKnown(state: RequestState, promptTokens: number, settle: (u: U
   }
 }
 
+/** Retry-After seconds and the answer of an exceeded token limit: 429 for tokens-per-minute, 403 for a quota. */
+function tokenLimitAnswer(status: 429 | 403, message: string, headers: Record<string, string>): SimResponse {
+  return jsonResponse(status, { statusCode: status, message }, headers);
+}
+
+/**
+ * azure-openai-token-limit / llm-token-limit: a per-key tokens-per-minute window (429 + Retry-After) and
+ * an optional fixed-window quota (403), both charged with the prompt estimate on the way in and the
+ * completion once the response is known. An exceeded limit is a policy error (like rate-limit-by-key,
+ * whose documented answer is customised in on-error): on-error runs with LastError.Source = the element
+ * name, and without an answer there the limit's own 429/403 goes back. The Reason names are the
+ * emulator's (APIM does not document them for the token limits).
+ */
 export function tokenLimit(m: Machine, state: RequestState, s: TokenLimit): void {
   const key = textOf(m, state, s.counterKey, `${s.kind} counter-key`);
   const counter = `${s.kind}|${key}`;
@@ -116,30 +138,48 @@ export function tokenLimit(m: Machine, state: RequestState, s: TokenLimit): void
   const request = parsedRequest(state.request.body);
   // APIM: with stream true "prompt tokens are always estimated, regardless of estimate-prompt-tokens".
   const streaming = request?.stream === true;
-  const estimate = s.estimatePromptTokens || streaming ? promptEstimate(request) : 0;
-  const used = m.tokenCounters.used(counter, now);
-  if (used >= s.tokensPerMinute || used + estimate > s.tokensPerMinute) {
-    const seconds = Math.max(1, Math.ceil(m.tokenCounters.msToReset(now) / 1000));
-    state.response = jsonResponse(429, { statusCode: 429, message: `Token limit is exceeded. Try again in ${seconds} seconds.` }, { [(s.retryAfterHeaderName ?? "Retry-After").toLowerCase()]: String(seconds) });
-    state.ended = true;
-    state.trace.gatewayGenerated = true;
-    return;
+  const estimated = s.estimatePromptTokens || streaming;
+  const estimate = estimated ? promptEstimate(request) : 0;
+  const quota = s.tokenQuota !== undefined && s.tokenQuotaPeriod !== undefined ? { limit: s.tokenQuota, period: s.tokenQuotaPeriod } : undefined;
+  if (quota) {
+    const used = m.quotaCounters.used(counter, quota.period, now);
+    if (used >= quota.limit || used + estimate > quota.limit) {
+      const response = tokenLimitAnswer(403, `Token quota is exceeded (${quota.period.toLowerCase()} quota of ${quota.limit} tokens).`, {});
+      throw new PolicyRuntimeError("TokenQuotaExceeded", `Token quota of ${quota.limit} tokens per ${quota.period} is exceeded for this key.`, s.kind, response);
+    }
   }
-  if (estimate > 0) m.tokenCounters.add(counter, estimate, now);
-  const charged = estimate > 0;
+  if (s.tokensPerMinute !== undefined) {
+    const used = m.tokenCounters.used(counter, now);
+    if (used >= s.tokensPerMinute || used + estimate > s.tokensPerMinute) {
+      const seconds = Math.max(1, Math.ceil(m.tokenCounters.msToReset(now) / 1000));
+      const response = tokenLimitAnswer(429, `Token limit is exceeded. Try again in ${seconds} seconds.`, { [(s.retryAfterHeaderName ?? "Retry-After").toLowerCase()]: String(seconds) });
+      throw new PolicyRuntimeError("TokenLimitExceeded", `Token limit of ${s.tokensPerMinute} tokens per minute is exceeded for this key.`, s.kind, response);
+    }
+  }
+  const charge = (tokens: number, at: number): void => {
+    if (tokens <= 0) return;
+    if (s.tokensPerMinute !== undefined) m.tokenCounters.add(counter, tokens, at);
+    if (quota) m.quotaCounters.add(counter, quota.period, tokens, at);
+  };
+  charge(estimate, now);
   state.afterResponse.push(() => {
     const streamed = state.response !== null && isChunked(state.response.body);
     whenUsageKnown(state, estimate, (usage) => {
       // With prompt estimation the prompt was charged on the way in; the completion is added now.
-      m.tokenCounters.add(counter, charged ? usage.completion : usage.total, m.clock.now());
+      charge(estimated ? usage.completion : usage.total, m.clock.now());
       // A streamed answer's headers are gone by the time its usage is known.
       if (!streamed && s.tokensConsumedHeaderName && state.response) state.response.headers[s.tokensConsumedHeaderName.toLowerCase()] = String(usage.total);
     });
   });
-  if (s.remainingTokensHeaderName) {
-    const name = s.remainingTokensHeaderName.toLowerCase();
+  const remaining: Array<[string | undefined, () => number]> = [
+    [s.remainingTokensHeaderName, () => (s.tokensPerMinute ?? 0) - m.tokenCounters.used(counter, m.clock.now())],
+    [s.remainingQuotaTokensHeaderName, () => (quota ? quota.limit - m.quotaCounters.used(counter, quota.period, m.clock.now()) : 0)],
+  ];
+  for (const [header, left] of remaining) {
+    if (!header) continue;
+    const name = header.toLowerCase();
     state.afterResponse.push(() => {
-      if (state.response) state.response.headers[name] = String(Math.max(0, s.tokensPerMinute - m.tokenCounters.used(counter, m.clock.now())));
+      if (state.response) state.response.headers[name] = String(Math.max(0, left()));
     });
   }
 }
@@ -176,6 +216,21 @@ const DEFAULT_DIMENSIONS: Record<string, (state: RequestState, m: Machine) => st
   "Gateway ID": () => "managed",
   "Product ID": () => "",
 };
+
+/** emit-metric: a custom metric, recorded when the policy runs (not tied to the response). */
+export function emitMetric(m: Machine, state: RequestState, s: EmitMetric): void {
+  const dims: Record<string, string> = {};
+  for (const d of s.dimensions) {
+    if (d.value !== undefined) dims[d.name] = textOf(m, state, d.value, `emit-metric dimension "${d.name}"`);
+    else {
+      const fill = DEFAULT_DIMENSIONS[d.name];
+      if (!fill) throw new PolicyRuntimeError("PolicyConfigurationError", `emit-metric: dimension "${d.name}" has no value and is not a default dimension.`, s.kind);
+      dims[d.name] = fill(state, m);
+    }
+  }
+  const value = s.value === undefined ? 1 : Number(textOf(m, state, s.value, "emit-metric value"));
+  m.customMetrics.push({ name: s.name, namespace: s.namespace ?? "API Management", value, dimensions: dims });
+}
 
 export function emitTokenMetric(m: Machine, state: RequestState, s: EmitTokenMetric): void {
   const dims: Record<string, string> = {};

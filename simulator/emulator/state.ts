@@ -94,6 +94,10 @@ export function envOf(state: RequestState, d: EnvDefaults): ExprEnv {
       return state.backendHost;
     },
     originalQueryString: query ? `?${query}` : "",
+    get queryString() {
+      const current = new URLSearchParams(state.request.query).toString();
+      return current ? `?${current}` : "";
+    },
     region: d.region,
     apiId: d.apiId,
     get operationId() {

@@ -3,14 +3,27 @@
 import type { ExistsAction, SetHeader, Statement } from "../../gateway-policy/ast";
 import type { Expr, Value } from "../../gateway-policy/expr/ast";
 import type { Clock } from "../clock";
-import { lowerCaseHeaders } from "../http-types";
+import { lowerCaseHeaders, type Upstream } from "../http-types";
 import type { EmulatorOptions } from "./emulator";
 import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
 import { evaluateValue, tryParseInt, type ExprEnv, type PolicyValue } from "./expressions";
 import { forwardRequest, runRetry, sendOneWay, sendRequest } from "./forward";
-import { emitTokenMetric, managedIdentity, rateLimitByKey, tokenLimit, validateToken } from "./guards";
+import { emitMetric, emitTokenMetric, managedIdentity, rateLimitByKey, tokenLimit, validateToken } from "./guards";
 import type { RequestState } from "./state";
-import type { SlidingCounters, TokenCounters, VolatileCache } from "./stores";
+import type { QuotaCounters, SlidingCounters, TokenCounters, VolatileCache } from "./stores";
+
+/** One emit-metric data point (APIM custom metric). */
+export interface CustomMetric {
+  name: string;
+  namespace: string;
+  value: number;
+  dimensions: Record<string, string>;
+}
+
+/** Resolves the upstream for a URL (the emulator's own APIs first, then the backends' directory). */
+export interface UpstreamResolver {
+  resolve(url: URL): Upstream | undefined;
+}
 
 /** What statements need from the emulator instance (gateway-wide state and options). */
 export interface Machine {
@@ -18,8 +31,11 @@ export interface Machine {
   readonly clock: Clock;
   readonly cache: VolatileCache;
   readonly tokenCounters: TokenCounters;
+  readonly quotaCounters: QuotaCounters;
   readonly rateCounters: SlidingCounters;
   readonly metrics: Array<Record<string, string>>;
+  readonly customMetrics: CustomMetric[];
+  readonly upstreams: UpstreamResolver;
   env(state: RequestState): ExprEnv;
 }
 
@@ -168,6 +184,8 @@ async function runStatement(m: Machine, state: RequestState, s: Statement): Prom
     case "azure-openai-emit-token-metric":
     case "llm-emit-token-metric":
       return emitTokenMetric(m, state, s);
+    case "emit-metric":
+      return emitMetric(m, state, s);
     case "rate-limit-by-key":
       return rateLimitByKey(m, state, s);
     case "cache-lookup-value": {

@@ -40,6 +40,46 @@ export class TokenCounters {
   }
 }
 
+export type QuotaPeriod = "Hourly" | "Daily" | "Weekly" | "Monthly" | "Yearly";
+
+/** Start (ms, UTC) of the fixed quota window holding `now`; weeks start on Monday 00:00 UTC. */
+export function quotaWindowStart(period: QuotaPeriod, now: number): number {
+  const d = new Date(now);
+  const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()];
+  switch (period) {
+    case "Hourly":
+      return Math.floor(now / 3_600_000) * 3_600_000;
+    case "Daily":
+      return Date.UTC(y, m, day);
+    case "Weekly":
+      return Date.UTC(y, m, day - ((d.getUTCDay() + 6) % 7));
+    case "Monthly":
+      return Date.UTC(y, m, 1);
+    case "Yearly":
+      return Date.UTC(y, 0, 1);
+  }
+}
+
+/** Per-key token totals in fixed quota windows (token-quota / token-quota-period). */
+export class QuotaCounters {
+  private readonly counters = new Map<string, { start: number; used: number }>();
+  private window(key: string, period: QuotaPeriod, now: number): { start: number; used: number } {
+    const start = quotaWindowStart(period, now);
+    let c = this.counters.get(key);
+    if (!c || c.start !== start) {
+      c = { start, used: 0 };
+      this.counters.set(key, c);
+    }
+    return c;
+  }
+  used(key: string, period: QuotaPeriod, now: number): number {
+    return this.window(key, period, now).used;
+  }
+  add(key: string, period: QuotaPeriod, tokens: number, now: number): void {
+    this.window(key, period, now).used += tokens;
+  }
+}
+
 /** Per-key call timestamps for rate-limit-by-key's sliding window. */
 export class SlidingCounters {
   private readonly calls = new Map<string, number[]>();

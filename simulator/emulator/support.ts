@@ -9,7 +9,7 @@ const SUPPORTED = new Set<string>([
   "base", "set-backend-service", "retry", "forward-request", "choose", "set-variable", "set-header", "set-query-parameter",
   "rewrite-uri", "return-response", "send-one-way-request", "authentication-managed-identity", "validate-azure-ad-token",
   "validate-jwt", "azure-openai-token-limit", "llm-token-limit", "azure-openai-emit-token-metric", "llm-emit-token-metric",
-  "rate-limit-by-key", "cache-lookup-value", "cache-store-value", "send-request", "set-body",
+  "rate-limit-by-key", "cache-lookup-value", "cache-store-value", "send-request", "set-body", "emit-metric",
 ]);
 
 /** Expression node kinds expressions.ts evaluates; anything else is refused when the policy loads. */
@@ -17,7 +17,7 @@ const EXPR_KINDS = new Set<string>([
   "string", "int", "bool", "null", "namedValue", "requestHeader", "matchedParameter", "variable", "context", "statusCode",
   "hasResponse", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
   "conditional", "concat", "arith", "math", "nowMs", "responseHeader", "bodyField", "bodyWithModel", "jsonObject", "jsonText",
-  "sentStatus", "urlEscape", "urlDeployment",
+  "sentStatus", "urlEscape", "urlDeployment", "contains",
 ]);
 
 function* valuesOf(node: unknown): Generator<Value> {
@@ -62,7 +62,7 @@ export function checkSupported(doc: PolicyDocument, namedValues: ReadonlyMap<str
   for (const [section, list] of [["inbound", doc.inbound], ["backend", doc.backend], ["outbound", doc.outbound], ["on-error", doc.onError]] as const) {
     walk(list, section, (s, path) => {
       if (!SUPPORTED.has(s.kind)) problems.push(`${path}: <${s.kind}> is not supported by the emulator`);
-      if (s.kind === "retry" && (!Number.isInteger(s.count) || s.count < 1 || s.count > 50)) problems.push(`${path}: retry count ${s.count} is outside 1–50`);
+      if (s.kind === "retry" && typeof s.count === "number" && (!Number.isInteger(s.count) || s.count < 1 || s.count > 50)) problems.push(`${path}: retry count ${s.count} is outside 1–50`);
       if (s.kind === "forward-request" && section !== "backend") problems.push(`${path}: forward-request is only allowed in the backend section`);
       if (s.kind === "choose" || s.kind === "retry") {
         const own = s.kind === "retry" ? { condition: s.condition, count: s.count } : { when: s.when.map((w) => w.condition) };

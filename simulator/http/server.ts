@@ -120,6 +120,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
   }
   const emulator = new PolicyEmulator({
     policyXml: setup.policyXml,
+    siblingApis: setup.siblingApis,
     backends: registry,
     upstreams: directory,
     namedValues: setup.namedValues,

@@ -116,7 +116,7 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
         // The handler contract is "always a response"; a rejection is recorded as a lost request.
         answered.set(id, (answered.get(id) ?? 0) - 1000);
         const elapsed = clock.now() - t;
-        records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: 0, chargedTokens: charged, trace: { attempts: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } } });
+        records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: 0, chargedTokens: charged, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } } });
       },
     );
     scheduleNext();

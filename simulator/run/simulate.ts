@@ -45,6 +45,7 @@ export async function simulate(setup: SimSetup, scenario: Scenario): Promise<Sim
   });
   const emulator = new PolicyEmulator({
     policyXml: setup.policyXml,
+    siblingApis: setup.siblingApis,
     backends: world.registry,
     upstreams: world.directory,
     namedValues: setup.namedValues,

@@ -9,7 +9,10 @@
 import { z } from "zod";
 import { effectiveBackendPriority } from "../../gateway-policy";
 import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
+import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
 import { GatewayNetworkSchema } from "./gateway-network";
+
+export { TOKEN_QUOTA_PERIODS } from "./gateway-access";
 
 export const GATEWAY_CONFIG_KEY = "aoai-fleet:gateway";
 
@@ -55,7 +58,6 @@ export const APIM_LIMITS = {
 } as const;
 
 const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Route names appear in client URLs (`/openai/deployments/<route>/...`) and in file names. */
 const ROUTE_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/i;
 
@@ -96,10 +98,19 @@ const routeSchema = z
         ),
       })
       .optional(),
-    shadow: z.strictObject({ deployment: z.string().min(1), percent: percent.int() }).optional(),
-    /** Extension: retries after the first attempt (1–50); default one per extra member of the largest pool. */
+    shadow: z
+      .strictObject({
+        deployment: z.string().min(1),
+        percent: percent.int(),
+        /** Extension: tokens per minute the route's shadow copies may use; above it copies are skipped and counted. */
+        maxTokensPerMinute: z.number().int().min(1).optional(),
+        /** Extension: allow a deployment that also serves this route's production pools (default false). */
+        allowProductionDeployment: z.boolean().optional(),
+      })
+      .optional(),
+    /** Extension: retries after the first attempt (1–50); default one per extra member of the pool chosen. */
     retryCount: z.number().int().min(1).max(50).optional(),
-    /** Extension: seconds to wait for response headers per attempt (1–240, default 120). */
+    /** Extension: seconds to the response headers per attempt, i.e. the first byte of a stream (1–240, default 240). */
     timeoutSeconds: z.number().int().min(1).max(240).optional(),
   })
   .superRefine((route, ctx) => {
@@ -125,22 +136,11 @@ const routeSchema = z
     if (route.blueGreen && route.blueGreen.blue === route.blueGreen.green) {
       ctx.addIssue({ code: "custom", path: ["blueGreen", "green"], message: "green must name a different deployment than blue" });
     }
+    checkShadowIsolation(route, ctx);
   });
 
-const authSchema = z.union([
-  z.strictObject({
-    entra: z.strictObject({
-      tenantId: z.string().regex(GUID, { message: "a tenant GUID" }),
-      audiences: z.array(z.string().min(1)).min(1),
-      /** Extension: only these client app ids may call (validate-azure-ad-token instead of validate-jwt). */
-      clientApplicationIds: z.array(z.string().regex(GUID, { message: "an application (client) id GUID" })).min(1).optional(),
-    }),
-  }),
-  z.strictObject({ subscriptionKeys: z.literal(true) }),
-]);
-
-export const gatewayConfigSchema = z
-  .strictObject({
+const authSchema = z.union([z.strictObject({ entra: entraSchema }), z.strictObject({ subscriptionKeys: z.literal(true) })]);
+const gatewaySchemaShape = z.strictObject({
     /** Extension: the service name (`<name>.azure-api.net`, globally unique); default: Pulumi auto-naming. */
     serviceName: z
       .string()
@@ -155,7 +155,11 @@ export const gatewayConfigSchema = z
     capacity: z.number().int().min(0),
     publisher: z.strictObject({ name: z.string().min(1), email: z.email() }),
     auth: authSchema,
-    limits: z.strictObject({ tokensPerMinute: z.number().int().min(1), counterKey: z.enum(["subscription", "user", "ip"]).default("subscription") }).optional(),
+    limits: limitsSchema.optional(),
+    /** Extension: who may steer traffic with the override headers (off when absent). */
+    overrides: overridesSchema.optional(),
+    /** Extension: debugging response headers, all hidden by default. */
+    expose: exposeSchema.optional(),
     circuitBreaker: z
       .strictObject({ failures: z.number().int().min(1), interval: duration, trip: duration, acceptRetryAfter: z.boolean().default(true) })
       .optional(),
@@ -165,9 +169,13 @@ export const gatewayConfigSchema = z
     appInsights: z.strictObject({ samplingPercentage: percent.default(100) }).optional(),
     /** Extension (issue 13): how the gateway joins aoai-fleet:fleet.network; see gateway-network.ts. */
     network: GatewayNetworkSchema.optional(),
-    routes: z.record(z.string().regex(ROUTE_NAME, { message: "letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)" }), routeSchema),
-  })
-  .superRefine((gateway, ctx) => {
+    routes: z.record(
+      z.string().regex(ROUTE_NAME, { message: "1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)" }),
+      routeSchema,
+    ),
+});
+
+export const gatewayConfigSchema = gatewaySchemaShape.superRefine((gateway, ctx) => {
     const [min, max] = GATEWAY_CAPACITY_RANGE[gateway.sku];
     if (gateway.capacity < min || gateway.capacity > max) {
       const allowed = min === max ? `${min}` : `${min}–${max}`;
@@ -178,6 +186,15 @@ export const gatewayConfigSchema = z
     }
     if (gateway.sku === "Consumption" && gateway.limits) {
       ctx.addIssue({ code: "custom", path: ["limits"], message: "token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)" });
+    }
+    checkLimits(gateway, ctx);
+    checkOverrides(gateway, ctx);
+    if (gateway.sku === "Consumption") {
+      for (const [routeName, route] of Object.entries(gateway.routes)) {
+        if (route.shadow?.maxTokensPerMinute !== undefined) {
+          ctx.addIssue({ code: "custom", path: ["routes", routeName, "shadow", "maxTokensPerMinute"], message: "the shadow budget is a token limit, which the Consumption tier does not offer; remove it or choose another sku (e.g. BasicV2)" });
+        }
+      }
     }
     for (const [routeName, route] of Object.entries(gateway.routes)) {
       const tiers = new Set(route.backends.map((backend, index) => effectiveBackendPriority(route.strategy, backend, index)));

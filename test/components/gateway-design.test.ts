@@ -47,7 +47,10 @@ describe("designGateway", () => {
     const all = [...flatten(document.inbound), ...flatten(document.backend)];
     expect(all.find((s) => s.kind === "validate-azure-ad-token")).toMatchObject({ clientApplicationIds: ["0b3c6f1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f"], audiences: ["api://contoso-ai"] });
     expect(all.find((s) => s.kind === "set-query-parameter")).toMatchObject({ name: "api-version", existsAction: "skip", values: ["2025-01-01-preview"] });
-    expect(flatten(document.backend).find((s) => s.kind === "retry")).toMatchObject({ count: 3 });
+    // retryCount applies to whichever pool the request lands on.
+    expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-retry-count")).toEqual([{ kind: "set-variable", name: "aoai-retry-count", value: expr.int(3) }]);
+    const count = expr.variable("aoai-retry-count", "int", 1);
+    expect(flatten(document.backend).find((s) => s.kind === "retry")).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
     expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true, bufferResponse: false });
   });
 
@@ -80,19 +83,31 @@ describe("designGateway", () => {
       const last = parsePolicy(xml).inbound.at(-1) as Extract<Statement, { kind: "choose" }>;
       const branch = last.when.find((w) => w.policies.some((s) => s.kind === "rewrite-uri"))!;
       expect(branch.policies).toEqual([
-        { kind: "rewrite-uri", template: expr.pathAfterDeployment(), copyUnmatchedParams: true },
-        { kind: "set-backend-service", backendId: expr.variable("aoai-target", "string") },
+        { kind: "rewrite-uri", template: expr.concat(expr.pathAfterDeployment(), expr.ctx("queryString")), copyUnmatchedParams: false },
+        { kind: "set-backend-service", backendId: expr.variable("aoai-target", "string", "") },
       ]);
     }
     // Every deployment × region also has its account twin (the Responses API's way in).
     expect(design.singles.map((single) => [single.id, single.family])).toEqual([
       ["chat-eastus2", "deployment"],
-      ["chat-eastus2-resp", "account"],
       ["chat-westus3", "deployment"],
-      ["chat-westus3-resp", "account"],
       ["chat-next-eastus2", "deployment"],
+      ["chat-eastus2-resp", "account"],
+      ["chat-westus3-resp", "account"],
       ["chat-next-eastus2-resp", "account"],
     ]);
+  });
+
+  it("keeps generated backend ids within ARM's 80 characters with a stable hash tail", () => {
+    const longDeployment = "d".repeat(64);
+    const long = parseGatewayConfig({ ...config, routes: { chat: { strategy: "weighted", backends: [{ deployment: longDeployment }] } } });
+    const design = designGateway(long, [entry(longDeployment, "germanywestcentral", 10)]);
+    const id = design.singles[0]!.id;
+    expect(id).toHaveLength(80);
+    // 64 + 1 + 18 = 83 characters: the readable start, "-", 8 hex characters of SHA-256 of the full name.
+    expect(id).toMatch(/^d{64}-german-[0-9a-f]{8}$/);
+    expect(designGateway(long, [entry(longDeployment, "germanywestcentral", 10)]).singles[0]!.id).toBe(id);
+    expect(design.pools[0]!.members[0]!.backendId).toBe(id);
   });
 
   it("is deterministic", () => {

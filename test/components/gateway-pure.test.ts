@@ -49,7 +49,7 @@ describe("gateway backends", () => {
           { min: 429, max: 429 },
           { min: 500, max: 599 },
         ],
-        errorReasons: ["BackendConnectionFailure", "Timeout"],
+        errorReasons: ["BackendConnectionFailure"],
       },
       tripDuration: "PT2M",
       acceptRetryAfter: true,

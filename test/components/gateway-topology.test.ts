@@ -117,14 +117,14 @@ describe("topology notes from config", () => {
       auth: { subscriptionKeys: true },
       circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M" },
       routes: {
-        chat: { backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }], canary: { deployment: "chat-next", percent: 10, sticky: true }, shadow: { deployment: "chat-next", percent: 5 } },
+        chat: { backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }], canary: { deployment: "chat-next", percent: 10, sticky: true }, shadow: { deployment: "chat-eval", percent: 5 } },
         slots: { strategy: "weighted", backends: [{ deployment: "chat" }], blueGreen: { blue: "chat", green: "chat-next", active: "green" }, abTest: { id: "p2", variants: { a: { deployment: "chat", percent: 70 }, b: { deployment: "chat-next", percent: 30 } } } },
       },
     });
-    const pools = ["chat-stable", "chat-canary", "slots-blue", "slots-green", "slots-ab-a", "slots-ab-b"].map((id) => ({ id, route: id.split("-")[0]!, role: id.split("-").slice(1).join("-"), members: [] }));
+    const pools = ["chat-stable", "chat-canary", "chat-shadow", "slots-blue", "slots-green", "slots-ab-a", "slots-ab-b"].map((id) => ({ id, route: id.split("-")[0]!, role: id.split("-").slice(1).join("-"), members: [] }));
     expect(topologyNotes(config, { ...design, pools })).toEqual({
-      routes: { chat: "priority failover · canary 10% → chat-next (sticky) · shadow 5% → chat-next", slots: "weighted · blue-green, green active · A/B p2: a 70% / b 30%" },
-      pools: { "chat-stable": "stable 90%", "chat-canary": "canary 10%", "slots-blue": "blue (idle)", "slots-green": "green (active)", "slots-ab-a": "variant a 70%", "slots-ab-b": "variant b 30%" },
+      routes: { chat: "priority failover · canary 10% → chat-next (sticky) · shadow 5% → chat-eval", slots: "weighted · blue-green, green active · A/B p2: a 70% / b 30%" },
+      pools: { "chat-stable": "stable 90%", "chat-canary": "canary 10%", "chat-shadow": "shadow copies 5%", "slots-blue": "blue (idle)", "slots-green": "green (active)", "slots-ab-a": "variant a 70%", "slots-ab-b": "variant b 30%" },
     });
   });
 });

@@ -10,7 +10,13 @@ const endpoint = (region: string) => `https://acct-${region}-abc123.openai.azure
 const accountId = (region: string) => `/subscriptions/1111/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct-${region}`;
 const target = (deployment: string, region: string, capacity: number) => ({ deployment, region, capacity, tokensPerMinute: capacity * 1000, sku: "GlobalStandard", endpoint: endpoint(region) });
 
-const backends = [target("chat", "eastus2", 300), target("chat", "swedencentral", 100), target("chat-next", "eastus2", 50), target("chat-v2", "swedencentral", 40)];
+const backends = [
+  target("chat", "eastus2", 300),
+  target("chat", "swedencentral", 100),
+  target("chat-next", "eastus2", 50),
+  target("chat-v2", "swedencentral", 40),
+  target("chat-eval", "swedencentral", 20),
+];
 const accounts = [
   { region: "eastus2", accountId: accountId("eastus2") },
   { region: "swedencentral", accountId: accountId("swedencentral") },
@@ -28,13 +34,13 @@ const everyStrategy = parseGatewayConfig({
       backends: [{ deployment: "chat" }],
       canary: { deployment: "chat-next", percent: 10, sticky: true },
       blueGreen: { blue: "chat", green: "chat-v2", active: "green" },
-      shadow: { deployment: "chat-next", percent: 5 },
+      shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 30000 },
     },
   },
 });
 
 describe("AiGateway", () => {
-  it("creates pools per slot and canary, named values for the slot and the percent, and a policy with real endpoints", async () => {
+  it("creates pools per slot, canary and shadow, named values for the slot and the percent, the shadow relay, and the policies", async () => {
     const run = await runOfflineProgram("unit", async () => {
       const gateway = new AiGateway("gw", { resourceGroupName: "rg", location: "eastus2", config: everyStrategy, backends, accounts });
       return { design: gateway.design, url: gateway.gatewayUrl };
@@ -43,25 +49,33 @@ describe("AiGateway", () => {
     // Every pool names one deployment, so each has an account-level twin for the Responses API.
     expect(byType(`${APIM}:Backend`).map((b) => [b.name, b.inputs.type])).toEqual([
       ["gw-chat-eastus2", "Single"],
-      ["gw-chat-eastus2-resp", "Single"],
       ["gw-chat-swedencentral", "Single"],
-      ["gw-chat-swedencentral-resp", "Single"],
       ["gw-chat-next-eastus2", "Single"],
-      ["gw-chat-next-eastus2-resp", "Single"],
       ["gw-chat-v2-swedencentral", "Single"],
+      ["gw-chat-eval-swedencentral", "Single"],
+      ["gw-chat-eastus2-resp", "Single"],
+      ["gw-chat-swedencentral-resp", "Single"],
+      ["gw-chat-next-eastus2-resp", "Single"],
       ["gw-chat-v2-swedencentral-resp", "Single"],
+      ["gw-chat-eval-swedencentral-resp", "Single"],
+      // The shadow's own twin of the same deployment: same URL, its own breaker.
+      ["gw-chat-eval-swedencentral-shadow", "Single"],
       ["gw-chat-blue", "Pool"],
       ["gw-chat-green", "Pool"],
       ["gw-chat-canary", "Pool"],
       ["gw-chat-blue-resp", "Pool"],
       ["gw-chat-green-resp", "Pool"],
       ["gw-chat-canary-resp", "Pool"],
+      ["gw-chat-shadow", "Pool"],
     ]);
     const backendUrls = byType(`${APIM}:Backend`).filter((b) => b.inputs.type === "Single").map((b) => [b.name, b.inputs.url]);
-    expect(backendUrls.slice(0, 2)).toEqual([
+    expect(backendUrls.filter(([name]) => name === "gw-chat-eastus2" || name === "gw-chat-eastus2-resp")).toEqual([
       ["gw-chat-eastus2", "https://acct-eastus2-abc123.openai.azure.com/openai/deployments/chat"],
       ["gw-chat-eastus2-resp", "https://acct-eastus2-abc123.openai.azure.com/openai"],
     ]);
+    const twin = byType(`${APIM}:Backend`).find((b) => b.name === "gw-chat-eval-swedencentral-shadow");
+    expect(twin?.inputs).toMatchObject({ backendId: "chat-eval-swedencentral-shadow", url: "https://acct-swedencentral-abc123.openai.azure.com/openai/deployments/chat-eval" });
+    expect(twin?.inputs.circuitBreaker).toEqual(byType(`${APIM}:Backend`)[0]?.inputs.circuitBreaker);
     const green = byType(`${APIM}:Backend`).find((b) => b.name === "gw-chat-green");
     expect((green?.inputs.pool as { services: unknown[] }).services).toEqual([
       { id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ApiManagement/service/gw/backends/chat-v2-swedencentral", priority: 1, weight: 100 },
@@ -70,24 +84,51 @@ describe("AiGateway", () => {
       rules: [
         {
           name: "aoai-throttling-and-errors",
-          failureCondition: { count: 2, interval: "PT30S", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }], errorReasons: ["BackendConnectionFailure", "Timeout"] },
+          failureCondition: { count: 2, interval: "PT30S", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }], errorReasons: ["BackendConnectionFailure"] },
           tripDuration: "PT1M",
           acceptRetryAfter: false,
         },
       ],
     });
-    expect(byType(`${APIM}:NamedValue`).map((n) => [n.inputs.displayName, n.inputs.value, n.inputs.secret])).toEqual([
-      ["chat-active-slot", "green", false],
-      ["chat-canary-percent", "10", false],
+    const namedValues = byType(`${APIM}:NamedValue`);
+    expect(namedValues.map((n) => [n.inputs.displayName, n.inputs.secret])).toEqual([
+      ["chat-active-slot", false],
+      ["chat-canary-percent", false],
+      ["aoai-shadow-relay-url", false],
+      ["aoai-shadow-relay-key", true],
     ]);
-    const policy = byType(`${APIM}:ApiPolicy`)[0]?.inputs.value as string;
-    // The shadow copy goes to the real account endpoint, never to a placeholder host.
-    expect(policy).toContain("https://acct-eastus2-abc123.openai.azure.com/openai/deployments/chat-next");
+    expect(namedValues.slice(0, 3).map((n) => n.inputs.value)).toEqual(["green", "10", "https://gw.azure-api.net/openai-shadow"]);
+    // The relay: its own API behind a subscription whose key is that secret named value.
+    const apis = byType(`${APIM}:Api`);
+    expect(apis.map((a) => [a.inputs.apiId, a.inputs.path, a.inputs.subscriptionRequired])).toEqual([
+      ["openai", "openai", true],
+      ["openai-shadow", "openai-shadow", true],
+    ]);
+    expect(byType(`${APIM}:Subscription`).map((s) => [s.inputs.sid, s.inputs.scope, s.inputs.state])).toEqual([
+      ["aoai-shadow-relay", "/apis/openai-shadow", "active"],
+      // The callers' subscription (subscription keys), to the product holding the openai API.
+      ["aoai-fleet", "/products/aoai-fleet", "active"],
+    ]);
+    const policies = byType(`${APIM}:ApiPolicy`);
+    expect(policies.map((p) => [p.name, p.inputs.apiId])).toEqual([
+      ["gw-shadow-api-policy", "openai-shadow"],
+      ["gw-api-policy", "openai"],
+    ]);
+    const policy = policies[1]?.inputs.value as string;
+    const relayPolicy = policies[0]?.inputs.value as string;
+    // Shadow copies go to the relay (never to an account directly), which forwards through chat-shadow.
+    expect(policy).toContain("{{aoai-shadow-relay-url}}");
+    // Account URLs appear only where the Responses API needs the account itself (locating a stored
+    // response, sending its follow-up there); no copy is ever sent to one.
+    for (const copy of policy.match(/<send-one-way-request[\s\S]*?<\/send-one-way-request>/g) ?? []) expect(copy).not.toContain("openai.azure.com");
+    expect(relayPolicy).toContain('<set-variable name="aoai-target" value="chat-shadow"/>');
+    expect(relayPolicy).toContain('<azure-openai-token-limit counter-key="aoai-shadow:chat" tokens-per-minute="30000" estimate-prompt-tokens="true"/>');
     expect(policy).not.toContain(".invalid");
     expect(policy).toContain("{{chat-active-slot}}");
     expect(policy).toContain("{{chat-canary-percent}}");
     const design = run.outputs.design as GatewayDesign;
     expect(design.apiPolicy.xml).toBe(policy);
+    expect(design.shadowRelay?.policy.xml).toBe(relayPolicy);
     expect(design.routePolicies.map((p) => p.scope)).toEqual(["chat"]);
     expect(run.outputs.url).toBe("https://gw.azure-api.net");
     expect(byType("azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.scope, r.inputs.roleDefinitionId])).toEqual([
@@ -127,7 +168,7 @@ describe("AiGateway", () => {
     });
     expect(caught).toBeInstanceOf(FleetConfigError);
     expect((caught as FleetConfigError).message).toBe(
-      'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: "chat-mini" is not a deployment of the fleet; known deployments: chat, chat-next, chat-v2; fix the name or add the deployment to aoai-fleet:fleet',
+      'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: "chat-mini" is not a deployment of the fleet; known deployments: chat, chat-eval, chat-next, chat-v2; fix the name or add the deployment to aoai-fleet:fleet',
     );
     expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });

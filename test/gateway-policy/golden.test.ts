@@ -10,9 +10,10 @@ const files = goldenFiles();
 const update = process.env.UPDATE === "1" && !process.env.CI;
 
 describe("golden policies", () => {
-  it("covers every strategy, the combined route and the API-level document", () => {
+  it("covers every strategy, the combined route, the API-level document, the shadow relays and the dev, prod and data-zone stacks", () => {
     expect([...files.keys()].filter((f) => f.endsWith(".xml")).sort()).toEqual([
-      "ab.xml", "blue-green.xml", "canary.xml", "combined.xml", "gateway-api.xml", "priority.xml", "shadow.xml", "weighted.xml",
+      "ab.xml", "blue-green.xml", "canary.xml", "combined.shadow-relay.xml", "combined.xml", "gateway-api.shadow-relay.xml", "gateway-api.xml",
+      "priority.xml", "shadow.shadow-relay.xml", "shadow.xml", "stack-datazone.shadow-relay.xml", "stack-datazone.xml", "stack-dev.xml", "stack-prod.xml", "weighted.xml",
     ]);
     expect(readdirSync(dir).sort()).toEqual([...files.keys()].sort());
   });
@@ -30,6 +31,13 @@ describe("golden policies", () => {
 
   it.each([...files.keys()].filter((f) => f.endsWith(".xml")))("%s passes the structural schema", (file) => {
     expect(checkPolicyXml(readFileSync(join(dir, file), "utf8"))).toEqual([]);
+  });
+
+  it("are the deployed documents: every one carries the component's member-path rewrite right before set-backend-service", () => {
+    for (const [file, xml] of files) {
+      if (!file.endsWith(".xml")) continue;
+      expect(xml, file).toMatch(/<rewrite-uri template="@\(System\.Text\.RegularExpressions\.Regex\.Replace\(context\.Request\.OriginalUrl\.Path, [^"]+\+ context\.Request\.Url\.QueryString\)" copy-unmatched-params="false"\/>\n\s+<set-backend-service /);
+    }
   });
 
   it("contains no raw expressions, StatusReason matching or casts on variables", () => {
@@ -55,6 +63,8 @@ describe("expression hygiene in golden policies", () => {
         checked += 1;
       }
     }
-    expect(checked).toBe(42);
+    // Retry conditions (relays included), the exhaustion records and on-error answers (exhausted pool,
+    // token limit vs quota), the Responses capture.
+    expect(checked).toBe(73);
   });
 });

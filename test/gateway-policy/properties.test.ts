@@ -100,7 +100,7 @@ describe("determinism", () => {
       const route: RouteSpec = {
         ...(routes.combined as RouteSpec),
         canary: { deployment: "chat-next", percent: canary, sticky },
-        shadow: { deployment: "chat-next", percent: shadow },
+        shadow: { deployment: "chat-eval", percent: shadow },
         abTest: { id: "exp", variants: { a: { deployment: "chat", percent: a }, b: { deployment: "chat-v2", percent: 100 - a } } },
       };
       const one = composeRoutePolicy(route, subscriptionEdge, inventory);

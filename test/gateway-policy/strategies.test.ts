@@ -2,20 +2,23 @@
 // evaluated structurally from the generated AST.
 import { describe, expect, it } from "vitest";
 import {
-  abBucket, composeGatewayPolicy, composeRoutePolicy, parsePolicy, planPools, proportionalWeights, renderPolicy, type RouteSpec, type Statement,
+  abBucket, composeGatewayPolicy, composeRoutePolicy, expr as x, parsePolicy, planPools, proportionalWeights, renderPolicy, type PolicyDocument, type RouteSpec, type Statement,
 } from "../../gateway-policy/index";
 import { evaluateInbound } from "./support/evaluate";
-import { embeddingsRoute, inventory, routes, subscriptionEdge } from "./support/fixtures";
+import { embeddingsRoute, inventory, routes, steeringEdge, subscriptionEdge } from "./support/fixtures";
 
 const r = (key: string) => routes[key] as RouteSpec;
-const parsed = new Map<RouteSpec, ReturnType<typeof parsePolicy>>();
+const parsed = new Map<string, ReturnType<typeof parsePolicy>>();
+/** Selection as APIM would run it (the document parsed back from its XML); steering allowed for subscription "smoke-tests". */
 const target = (route: RouteSpec, req: Parameters<typeof evaluateInbound>[1]) => {
   // Evaluate what APIM would run: the document as parsed back from the rendered XML.
-  const doc = parsed.get(route) ?? parsePolicy(renderPolicy(composeRoutePolicy(route, subscriptionEdge, inventory).document));
-  parsed.set(route, doc);
+  const key = JSON.stringify(route);
+  const doc = parsed.get(key) ?? parsePolicy(renderPolicy(composeRoutePolicy(route, steeringEdge, inventory).document));
+  parsed.set(key, doc);
   const { vars } = evaluateInbound(doc, { deploymentId: route.name, ...req });
   return { pool: vars.get("aoai-target"), label: vars.get("aoai-target-label"), variant: vars.get("aoai-variant") };
 };
+const SMOKE = "smoke-tests";
 
 describe("pools", () => {
   it("priority: tiers by priority, weights proportional to capacity within a tier", () => {
@@ -83,8 +86,21 @@ describe("warnings", () => {
       "aoai-fleet:gateway.routes.chat.backends: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority",
     ]);
     expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toContain(
-      "aoai-fleet:gateway.routes.chat: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the x-aoai-slot header",
+      "aoai-fleet:gateway.routes.chat: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the x-aoai-slot header (allowed callers, see overrides)",
     );
+  });
+});
+
+describe("audience warning", () => {
+  it("says when no audience accepts v2 tokens (their aud is the API's client id), and is silent when one does", () => {
+    const edge = (audiences: string[]) => ({ auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences } }, limits: { tokensPerMinute: 1000, counterKey: "user" as const } });
+    // (r("priority") mixes deployment names, which also draws the Responses API warning.)
+    const audience = (audiences: string[]) => composeRoutePolicy(r("priority"), edge(audiences), inventory).warnings.filter((w) => w.includes(".audiences"));
+    expect(audience(["api://contoso-ai"])).toEqual([
+      "aoai-fleet:gateway.auth.entra.audiences: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
+    ]);
+    expect(audience(["api://contoso-ai", "7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"])).toEqual([]);
+    expect(audience(["api://7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"])).toEqual([]);
   });
 });
 
@@ -102,12 +118,22 @@ describe("target selection", () => {
     expect(target(r("priority"), { namedValues: {} })).toEqual({ pool: "chat-stable", label: "stable", variant: undefined });
   });
 
-  it("blue-green follows the named value; a header reaches the inactive slot", () => {
+  it("blue-green follows the named value; an allowed caller's header reaches the inactive slot, anyone else's is ignored", () => {
     const route = r("blue-green");
     expect(target(route, { namedValues: { "chat-active-slot": "blue" } }).pool).toBe("chat-blue");
     expect(target(route, { namedValues: { "chat-active-slot": "green" } }).pool).toBe("chat-green");
-    expect(target(route, { namedValues: { "chat-active-slot": "blue" }, headers: { "x-aoai-slot": "green" } }).pool).toBe("chat-green");
-    expect(target(route, { namedValues: { "chat-active-slot": "green" }, headers: { "x-aoai-slot": "blue" } }).pool).toBe("chat-blue");
+    expect(target(route, { namedValues: { "chat-active-slot": "blue" }, subscriptionId: SMOKE, headers: { "x-aoai-slot": "green" } }).pool).toBe("chat-green");
+    expect(target(route, { namedValues: { "chat-active-slot": "green" }, subscriptionId: SMOKE, headers: { "x-aoai-slot": "blue" } }).pool).toBe("chat-blue");
+    expect(target(route, { namedValues: { "chat-active-slot": "blue" }, subscriptionId: "team-a", headers: { "x-aoai-slot": "green" } }).pool).toBe("chat-blue");
+  });
+
+  it("without overrides the steering headers are never read", () => {
+    const xml = renderPolicy(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).document);
+    const doc = parsePolicy(xml);
+    const req = { namedValues: { "chat-active-slot": "blue", "chat-canary-percent": "0" }, deploymentId: "chat", subscriptionId: "u1", headers: { "x-aoai-canary": "canary", "x-aoai-slot": "green", "x-aoai-variant": "b" } };
+    expect(evaluateInbound(doc, req).vars.get("aoai-target")).toBe(`chat-ab-${abBucket("prompt-v2", "u1") < 50 ? "a" : "b"}`);
+    // The only reads of the headers count them (emit-metric) before deleting them.
+    expect(xml.match(/GetValueOrDefault\(&quot;x-aoai-(canary|slot|variant)&quot;/g)).toHaveLength(3);
   });
 
   it("canary: percent from the named value, sticky per subscription, forced by header", () => {
@@ -126,8 +152,9 @@ describe("target selection", () => {
       const first = target(route, { namedValues: { "chat-canary-percent": "50" }, subscriptionId: id }).label;
       expect(target(route, { namedValues: { "chat-canary-percent": "50" }, subscriptionId: id }).label).toBe(first);
     }
-    expect(target(route, { namedValues: { "chat-canary-percent": "0" }, headers: { "x-aoai-canary": "canary" } }).pool).toBe("chat-canary");
-    expect(target(route, { namedValues: { "chat-canary-percent": "100" }, headers: { "x-aoai-canary": "stable" } }).pool).toBe("chat-stable");
+    expect(target(route, { namedValues: { "chat-canary-percent": "0" }, subscriptionId: SMOKE, headers: { "x-aoai-canary": "canary" } }).pool).toBe("chat-canary");
+    expect(target(route, { namedValues: { "chat-canary-percent": "100" }, subscriptionId: SMOKE, headers: { "x-aoai-canary": "stable" } }).pool).toBe("chat-stable");
+    expect(target(route, { namedValues: { "chat-canary-percent": "0" }, subscriptionId: "team-a", headers: { "x-aoai-canary": "canary" } }).pool).toBe("chat-stable");
   });
 
   it("A/B assigns the variant of abBucket(id, user) and a header can force one", () => {
@@ -138,13 +165,15 @@ describe("target selection", () => {
       const expected = abBucket("prompt-v2", id) < 50 ? "a" : "b";
       expect(t).toEqual({ pool: `chat-ab-${expected}`, label: `ab-${expected}`, variant: expected });
     }
-    expect(target(route, { namedValues: {}, subscriptionId: "sub-1", headers: { "x-aoai-variant": "b" } }).variant).toBe("b");
+    expect(target(route, { namedValues: {}, subscriptionId: SMOKE, headers: { "x-aoai-variant": abBucket("prompt-v2", SMOKE) < 50 ? "b" : "a" } }).variant).toBe(abBucket("prompt-v2", SMOKE) < 50 ? "b" : "a");
+    const own = abBucket("prompt-v2", "sub-1") < 50 ? "a" : "b";
+    expect(target(route, { namedValues: {}, subscriptionId: "sub-1", headers: { "x-aoai-variant": own === "a" ? "b" : "a" } }).variant).toBe(own);
   });
 
   it("combined: canary overrides A/B, which overrides the blue-green slot", () => {
     const route = r("combined");
     const nv = { "chat-active-slot": "green", "chat-canary-percent": "0" };
-    expect(target(route, { namedValues: nv, subscriptionId: "u1", headers: { "x-aoai-canary": "canary" } })).toEqual({ pool: "chat-canary", label: "canary", variant: "" });
+    expect(target(route, { namedValues: nv, subscriptionId: SMOKE, headers: { "x-aoai-canary": "canary" } })).toEqual({ pool: "chat-canary", label: "canary", variant: "" });
     const ab = target(route, { namedValues: nv, subscriptionId: "u1" });
     expect(ab.pool).toBe(`chat-ab-${abBucket("prompt-v2", "u1") < 50 ? "a" : "b"}`);
   });
@@ -174,29 +203,50 @@ describe("target selection", () => {
   });
 });
 
+/** aoai-retry-count the inbound section sets for each pool a request can land on. */
+function evaluateInboundCounts(doc: PolicyDocument): Record<string, number> {
+  const out: Record<string, number> = {};
+  const all = (list: readonly Statement[]): Statement[] =>
+    list.flatMap((s) => (s.kind === "choose" ? [s, ...s.when.flatMap((w) => all(w.policies)), ...all(s.otherwise ?? [])] : [s]));
+  const choose = all(doc.inbound).find((s) => s.kind === "choose" && s.when.some((w) => w.policies.some((p) => p.kind === "set-variable" && p.name === "aoai-retry-count")));
+  if (choose?.kind !== "choose") throw new Error("no retry-count choose");
+  for (const w of choose.when) {
+    const pool = ((w.condition as Extract<ReturnType<typeof x.eq>, { kind: "compare" }>).right as { value: string }).value;
+    out[pool] = ((w.policies[0] as Extract<Statement, { kind: "set-variable" }>).value as { value: number }).value;
+  }
+  return out;
+}
+
 describe("generated policy shape", () => {
   const doc = composeRoutePolicy(r("combined"), subscriptionEdge, inventory).document;
   const dispatch = doc.backend[0] as Extract<Statement, { kind: "choose" }>;
   const retry = dispatch.when[1]!.policies[0] as Extract<Statement, { kind: "retry" }>;
 
   it("sends a request bound to a stored response once, unbuffered, to the account that holds it", () => {
-    expect(dispatch.when[0]!.policies).toEqual([{ kind: "forward-request", timeout: 120, bufferRequestBody: true, bufferResponse: false }]);
+    expect(dispatch.when[0]!.policies).toEqual([{ kind: "forward-request", timeout: 240, bufferRequestBody: true, bufferResponse: false }]);
   });
 
-  it("retries re-select the pool before forwarding with a buffered body and an unbuffered response; count = largest pool − 1", () => {
+  it("retries re-select the pool before forwarding with a buffered body and an unbuffered response; count = the chosen pool's members − 1; 240 s per attempt", () => {
     expect(retry.kind).toBe("retry");
-    expect(retry.count).toBe(4);
+    const count = x.variable("aoai-retry-count", "int", 1);
+    expect(retry.count).toEqual(x.conditional(x.compare(">", count, x.int(0)), count, x.int(1)));
     expect(retry.interval).toBe(0);
     // Record a transport failure of the last attempt, pick, forward, record a counted failure.
-    expect(retry.policies.map((s) => s.kind)).toEqual(["choose", "set-backend-service", "forward-request", "choose"]);
-    expect(retry.policies[2]).toEqual({ kind: "forward-request", timeout: 120, bufferRequestBody: true, bufferResponse: false });
+    expect(retry.policies.map((s) => s.kind)).toEqual(["choose", "set-variable", "set-backend-service", "forward-request", "set-variable", "choose"]);
+    expect(retry.policies[3]).toEqual({ kind: "forward-request", timeout: 240, bufferRequestBody: true, bufferResponse: false });
+    // Pools of the combined route: blue 5, green 3, canary 2, ab-a 3, ab-b 1 members (no retry on one member).
+    const counts = evaluateInboundCounts(doc);
+    expect(counts).toEqual({ "chat-blue": 4, "chat-green": 2, "chat-canary": 1, "chat-ab-a": 2, "chat-ab-b": 0 });
   });
 
-  it("shadow is a fire-and-forget copy with managed-identity auth and a correlation header", () => {
+  it("shadow is a sampled fire-and-forget copy to the relay, signed with the relay key, without the caller's credentials", () => {
     const xml = renderPolicy(composeRoutePolicy(r("shadow"), subscriptionEdge, inventory).document);
-    expect(xml).toContain('<send-one-way-request mode="copy" timeout="30">');
+    expect(xml).toContain('<send-one-way-request mode="copy" timeout="240">');
+    expect(xml).toContain("<set-url>@(&quot;{{aoai-shadow-relay-url}}&quot; + &quot;/deployments/chat&quot; + System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, &quot;^.*?/\\u0028?:deployments/[^/]+|v1\\u0029\\u0028?=/\\u0029&quot;, &quot;&quot;) + context.Request.Url.QueryString)</set-url>");
     expect(xml).toContain("<value>@(context.RequestId.ToString())</value>");
-    expect(xml).toContain('<authentication-managed-identity resource="https://cognitiveservices.azure.com" output-token-variable-name="aoai-msi-token"/>');
+    expect(xml).toContain('<value>@(&quot;{{aoai-shadow-relay-key}}&quot;)</value>');
+    // The copy is made after the caller's key was removed from header and query.
+    expect(xml.indexOf('<set-query-parameter name="api-key" exists-action="delete"/>')).toBeLessThan(xml.indexOf("<send-one-way-request"));
   });
 
   it("is deterministic", () => {

@@ -15,7 +15,8 @@ afterEach(async () => {
 
 async function start(stackFile: string): Promise<HttpSmokeTarget> {
   gateway = await startGateway(loadStackSetup("demo", { configFile: stackFile }), { seed: 3, latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 } });
-  return new HttpSmokeTarget({ baseUrl: gateway.url, slotHeader: "x-aoai-slot", headers: {}, apiVersion: "2024-10-21", timeoutMs: 10_000 });
+  // The demo stack lets subscription sub-smoke-tests steer; the local gateway maps api-key K to sub-K.
+  return new HttpSmokeTarget({ baseUrl: gateway.url, slotHeader: "x-aoai-slot", headers: { "api-key": "smoke-tests" }, apiVersion: "2024-10-21", timeoutMs: 10_000 });
 }
 
 describe("bluegreen smoke through the local emulator gateway (HTTP)", () => {

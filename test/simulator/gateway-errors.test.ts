@@ -32,7 +32,7 @@ describe("gateway errors in Azure OpenAI's shape", () => {
       const failed = await call(g.url, "/openai/v1/chat/completions", { model: "chat", messages: [{ role: "user", content: "x" }] });
       expect(failed.status).toBe(502);
       expect(failed.json.error?.code).toBe("BackendConnectionFailure");
-      expect(failed.json.error?.message).toMatch(/^No backend of route chat answered after the gateway's retries \(BackendConnectionFailure: /);
+      expect(failed.json.error?.message).toBe("No backend of route chat answered after the gateway's retries (BackendConnectionFailure).");
       // Both members tripped (for the trip duration, PT1M): the next request meets an exhausted pool.
       const busy = await call(g.url, "/openai/deployments/chat/chat/completions?api-version=2024-10-21", { messages: [{ role: "user", content: "x" }] });
       expect(busy.status).toBe(429);
@@ -85,9 +85,11 @@ describe("gateway errors in Azure OpenAI's shape", () => {
       const before = other.served.inference;
       const follow = await call(g.url, "/openai/v1/responses", { model: "chat", input: "again", previous_response_id: id });
       expect(follow.status).toBe(502);
-      expect(follow.json.error?.message).toMatch(
-        new RegExp(`^the account that stored response ${id} \\(${owner.origin.replace("https://", "").replace(/\./g, "\\.")}:443\\) did not answer \\(BackendConnectionFailure: .*\\)\\. A stored response lives only on that account, so the gateway does not send the request elsewhere\\.$`),
+      // The reason, never the account's host name (the gateway hides backend hosts).
+      expect(follow.json.error?.message).toBe(
+        `the account that stored response ${id} did not answer (BackendConnectionFailure). A stored response lives only on that account, so the gateway does not send the request elsewhere.`,
       );
+      expect(JSON.stringify(follow.json)).not.toContain("openai.azure.com");
       expect(other.served.inference).toBe(before);
     } finally {
       await g.close();

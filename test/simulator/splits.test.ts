@@ -18,7 +18,11 @@ const BACKENDS: WorldBackend[] = [
 const BREAKER = { failures: 1, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true };
 
 function gatewayFor(route: Record<string, unknown>, namedValueOverrides: Record<string, string> = {}) {
-  const config = parseGatewayConfig({ sku: "StandardV2", capacity: 1, publisher: { name: "t", email: "t@example.com" }, auth: { subscriptionKeys: true }, circuitBreaker: BREAKER, routes: { chat: route } });
+  // Smoke tests may steer (subscription "smoke"); the variant is reported with expose.target.
+  const config = parseGatewayConfig({
+    sku: "StandardV2", capacity: 1, publisher: { name: "t", email: "t@example.com" }, auth: { subscriptionKeys: true }, circuitBreaker: BREAKER,
+    overrides: { subscriptionIds: ["smoke"] }, expose: { target: true }, routes: { chat: route },
+  });
   const inventory: InventoryEntry[] = BACKENDS.map((b) => ({ deployment: b.deployment, region: b.region, capacity: b.capacity, tokensPerMinute: b.tpm, sku: "GlobalStandard", accountOpenAiUrl: account(b.region) }));
   const design = designGateway(config, inventory);
   const clock = new VirtualClock();
@@ -43,12 +47,14 @@ function gatewayFor(route: Record<string, unknown>, namedValueOverrides: Record<
 }
 
 describe("blue-green and A/B in the generated policy", () => {
-  it("serves the active slot from the named value, switches with a one-value update, and reaches the inactive slot by header", async () => {
+  it("serves the active slot from the named value, switches with a one-value update, and reaches the inactive slot by an allowed caller's header", async () => {
     const route = { strategy: "priority", backends: [{ deployment: "chat" }], blueGreen: { blue: "chat", green: "chat-next", active: "blue" } };
     const blue = gatewayFor(route);
     expect(blue.design.namedValues.map((v) => `${v.id}=${v.value}`)).toEqual(["chat-active-slot=blue"]);
     expect((await blue.served("s1")).deployment).toBe("chat");
-    expect((await blue.served("s1", { "x-aoai-slot": "green" })).deployment).toBe("chat-next");
+    expect((await blue.served("smoke", { "x-aoai-slot": "green" })).deployment).toBe("chat-next");
+    // Anyone else's slot header is ignored (and counted).
+    expect((await blue.served("s1", { "x-aoai-slot": "green" })).deployment).toBe("chat");
     const green = gatewayFor(route, { "chat-active-slot": "green" });
     expect((await green.served("s1")).deployment).toBe("chat-next");
   });

@@ -15,7 +15,7 @@ export const BREAKER: CircuitBreakerRule = {
   count: 1,
   intervalMs: 60_000,
   statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }],
-  errorReasons: ["BackendConnectionFailure", "Timeout"],
+  errorReasons: ["BackendConnectionFailure"],
   tripDurationMs: 60_000,
   acceptRetryAfter: true,
 };

@@ -9,7 +9,7 @@ const baseline = {
   capacity: 1,
   publisher: { name: "Contoso AI Platform", email: "ai-platform@contoso.com" },
   auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences: ["api://contoso-ai"] } },
-  limits: { tokensPerMinute: 20000, counterKey: "subscription" },
+  limits: { tokensPerMinute: 20000, counterKey: "user" },
   circuitBreaker: { failures: 3, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true },
   routes: {
     chat: {
@@ -27,6 +27,7 @@ const fleet = new Map<string, readonly string[]>([
   ["chat", ["eastus2", "swedencentral", "westus3"]],
   ["chat-ptu", ["eastus2"]],
   ["chat-next", ["eastus2"]],
+  ["chat-eval", ["eastus2"]],
   ["embeddings", ["eastus2"]],
 ]);
 
@@ -46,7 +47,8 @@ const withChanges = (changes: Record<string, unknown>) => ({ ...baseline, ...cha
 describe("aoai-fleet:gateway schema", () => {
   it("accepts the issue's contract and fills defaults", () => {
     const parsed = parseGatewayConfig({ ...baseline, limits: { tokensPerMinute: 20000 }, circuitBreaker: { failures: 3, interval: "PT1M", trip: "PT1M" } });
-    expect(parsed.limits).toEqual({ tokensPerMinute: 20000, counterKey: "subscription" });
+    // counterKey is resolved by the gateway design: user with Entra, subscription with keys.
+    expect(parsed.limits).toEqual({ tokensPerMinute: 20000 });
     expect(parsed.circuitBreaker).toEqual({ failures: 3, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true });
     expect(parsed.routes.chat).toEqual({
       strategy: "priority",
@@ -69,9 +71,10 @@ describe("aoai-fleet:gateway schema", () => {
             backends: [{ deployment: "chat" }],
             blueGreen: { blue: "chat", green: "chat-next", active: "green" },
             abTest: { id: "prompt-v2", variants: { a: { deployment: "chat", percent: 50 }, b: { deployment: "chat-next", percent: 50 } } },
-            shadow: { deployment: "chat-next", percent: 5 },
+            shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 10000 },
           },
         },
+        limits: { tokensPerMinute: 20000 },
       }),
     );
     expect(parsed.auth).toEqual({ subscriptionKeys: true });
@@ -130,7 +133,7 @@ describe("aoai-fleet:gateway schema", () => {
 
   it("names a bad route name", () => {
     expect(errorOf(() => parseGatewayConfig(withChanges({ routes: { "chat v2": { backends: [{ deployment: "chat" }] } } })))).toBe(
-      `aoai-fleet:gateway.routes.chat v2: the name "chat v2" is not allowed: use letters, digits, '.', '_' or '-' (≤ 64, starting with a letter or digit)`,
+      `aoai-fleet:gateway.routes.chat v2: the name "chat v2" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)`,
     );
   });
 
@@ -195,14 +198,14 @@ describe("aoai-fleet:gateway against the fleet", () => {
   it("formats as one stack-config error naming each path", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat-mini" }] } } }));
     expect(() => checkGatewayAgainstFleet(parsed, fleet)).toThrow(
-      'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: deployment "chat-mini" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-next, chat-ptu, embeddings',
+      'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: deployment "chat-mini" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-eval, chat-next, chat-ptu, embeddings',
     );
   });
 
   it("names the path and the known deployments for an unknown deployment", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { ...baseline.routes.chat, canary: { deployment: "chat-nxt", percent: 10 } } } }));
     expect(errorOf(() => checkGatewayAgainstFleet(parsed, fleet))).toBe(
-      'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-nxt" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-next, chat-ptu, embeddings',
+      'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-nxt" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-eval, chat-next, chat-ptu, embeddings',
     );
   });
 

@@ -24,7 +24,7 @@ async function issuesOf(gateway: unknown, fleet: unknown = prodFleet): Promise<r
   throw new Error("expected the plan to fail with a config error, but it succeeded");
 }
 
-const consumption: Record<string, unknown> = { ...prodGateway, sku: "Consumption", capacity: 0, auth: { subscriptionKeys: true } };
+const consumption: Record<string, unknown> = { ...prodGateway, sku: "Consumption", capacity: 0, auth: { subscriptionKeys: true }, limits: { tokensPerMinute: 20000 } };
 // Consumption cannot reach private endpoints, so these tier checks run against a public copy of the prod fleet.
 const { network: _network, ...publicFleet }: Record<string, unknown> = { ...prodFleet, publicNetworkAccess: "Enabled" };
 const { limits: _limits, circuitBreaker: _breaker, appInsights: _insights, ...consumptionBare } = consumption;

@@ -17,7 +17,7 @@ const BREAKER = {
   rules: [
     {
       name: "aoai-throttling-and-errors",
-      failureCondition: { count: 1, interval: "PT1M", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }], errorReasons: ["BackendConnectionFailure", "Timeout"] },
+      failureCondition: { count: 1, interval: "PT1M", statusCodeRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }], errorReasons: ["BackendConnectionFailure"] },
       tripDuration: "PT1M",
       acceptRetryAfter: true,
     },
@@ -254,13 +254,27 @@ describe("prod gateway plan", () => {
       "base",
       "validate-jwt",
       "set-variable",
+      "choose",
+      "choose",
+      // Route selection (404 for unknown routes) comes before the token limit, so a 404 consumes nothing.
+      "choose",
       "azure-openai-token-limit",
+      // Steering headers: counted when sent (nobody may steer in prod), then deleted.
       "choose",
       "choose",
       "choose",
+      "set-header",
+      "set-header",
+      "set-header",
+      // Credentials: the managed identity's token in, the caller's keys (header and query) out.
       "authentication-managed-identity",
       "set-header",
       "set-header",
+      "set-header",
+      "set-query-parameter",
+      "set-query-parameter",
+      "set-header",
+      // Responses: affinity to a stored response, or the pool's account twin.
       "choose",
       "azure-openai-emit-token-metric",
       "choose",
@@ -301,9 +315,10 @@ describe("prod gateway plan", () => {
     for (const backend of ofType(plan, `${APIM}:Backend`)) expect(backend.inputs.credentials).toBeUndefined();
     for (const value of ofType(plan, `${APIM}:NamedValue`)) expect(value.inputs.secret).toBe(false);
     const [policy] = ofType(plan, `${APIM}:ApiPolicy`);
-    // The only api-key handling in the policy deletes the caller's header before forwarding.
-    expect((policy?.inputs.value as string).match(/api-key/g)).toEqual(["api-key"]);
+    // The only api-key handling in the policy deletes the caller's header and query parameter before forwarding.
+    expect((policy?.inputs.value as string).match(/api-key/g)).toEqual(["api-key", "api-key"]);
     expect(policy?.inputs.value as string).toContain('<set-header name="api-key" exists-action="delete"/>');
+    expect(policy?.inputs.value as string).toContain('<set-query-parameter name="api-key" exists-action="delete"/>');
   });
 });
 

@@ -38,7 +38,8 @@ const route = mostly(fc.constantFrom("priority", "weighted"), fc.constant("round
           variants: fc.record({ a: fc.record({ deployment, percent: mostly(fc.constant(a), percent) }), b: fc.record({ deployment, percent: fc.constant(100 - a) }) }),
         }),
       ),
-      shadow: fc.record({ deployment, percent }),
+      // A shadow on a production deployment is refused unless allowed explicitly; mostly allow it here.
+      shadow: fc.record({ deployment, percent, allowProductionDeployment: mostly(fc.constant(true), fc.constant(false)) }),
       retryCount: mostly(fc.integer({ min: 1, max: 50 }), fc.constant(0)),
       timeoutSeconds: mostly(fc.integer({ min: 1, max: 240 }), fc.constant(300)),
     },
@@ -52,7 +53,11 @@ const gateway = fc.record(
     capacity: mostly(fc.constant(1), fc.constantFrom(0, 11)),
     publisher: fc.constant({ name: "Contoso", email: "ai@contoso.com" }),
     auth: mostly(fc.constantFrom({ subscriptionKeys: true }, { entra: { tenantId: "5f1c7e2a-9d4b-4c3e-8a61-2b7f0d9e4c18", audiences: ["api://x"] } }), fc.constant({})),
-    limits: fc.record({ tokensPerMinute: mostly(fc.integer({ min: 1, max: 100000 }), fc.constant(0)), counterKey: mostly(fc.constantFrom("subscription", "user", "ip"), fc.constant("tenant")) }),
+    // counterKey omitted half the time (its default follows the auth mode); given, it may not fit the auth.
+    limits: fc.record(
+      { tokensPerMinute: mostly(fc.integer({ min: 1, max: 100000 }), fc.constant(0)), counterKey: mostly(fc.constantFrom("subscription", "user", "ip"), fc.constant("tenant")) },
+      { requiredKeys: ["tokensPerMinute"] },
+    ),
     circuitBreaker: fc.record({ failures: mostly(fc.integer({ min: 1, max: 5 }), fc.constant(0)), interval: mostly(fc.constant("PT1M"), fc.constant("1m")), trip: fc.constantFrom("PT30S", "PT1H") }),
     routes: fc.dictionary(mostly(fc.constantFrom("chat", "mini", "emb"), fc.constant("x y")), route, { minKeys: 1, maxKeys: 3 }),
   },

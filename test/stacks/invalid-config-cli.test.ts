@@ -27,6 +27,23 @@ const cases: [string, string, string][] = [
   ["ptu-capacity-7", "aoai-fleet:fleet.deployments.chat.capacity", "7 PTU is not allowed for gpt-4.1 GlobalProvisionedManaged: use at least 15 PTU in steps of 5 (15, 20, 25, ...)"],
   ["data-zone-outside-zone", "aoai-fleet:fleet.deployments.chat.regions.1", "DataZoneStandard needs a region inside a data zone, and uksouth is in none; data-zone regions: US: centralus, eastus, eastus2, northcentralus, southcentralus, westus, westus3; EU: francecentral, germanywestcentral, italynorth, polandcentral, spaincentral, swedencentral, westeurope"],
   ["over-quota", "aoai-fleet:fleet.regions.eastus2.quota.gpt-4o/GlobalStandard", "deployments need 500 units (chat=300, chat-2=200) but the declared quota is 450; lower their capacity or raise the quota (request more in the Azure portal first)"],
+  // Gateway hardening (issue 12): who may steer, shadow isolation, per-caller buckets, ARM name limits.
+  ["gateway-override-bad-id", "aoai-fleet:gateway.overrides.clientApplicationIds.0", '"smoke-tester" is not an application (client) id GUID'],
+  [
+    "gateway-shadow-production",
+    "aoai-fleet:gateway.routes.chat.shadow.deployment",
+    '"chat" also serves this route\'s production traffic (backends.0); shadow load would use its capacity and its 429s would trip production breakers; shadow a separate deployment, or set allowProductionDeployment: true to accept the shared capacity',
+  ],
+  [
+    "gateway-counterkey-entra",
+    "aoai-fleet:gateway.limits.counterKey",
+    "subscription is not allowed with auth.entra: the API requires no subscription, so every caller would share one empty counter; allowed values: user (the token's oid, else its client app), ip",
+  ],
+  [
+    "gateway-name-too-long",
+    "aoai-fleet:gateway.routes.customer-support-assistant-with-retrieval-and-citations-for-agents",
+    "the name \"customer-support-assistant-with-retrieval-and-citations-... is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)",
+  ],
 ];
 
 describe("npm run plan on invalid configs", () => {

@@ -40,6 +40,10 @@ export const gatewayStep = definePlanStep({
     print(`Gateway: API Management ${config.sku} × ${config.capacity}, ${auth}, ${design.singles.length} backends, ${design.pools.length} pools, ${Object.keys(config.routes).length} routes:`);
     print(routeTable(design));
     for (const value of design.namedValues) print(`  named value ${value.id} = ${value.value} (${value.purpose})`);
+    const relay = design.shadowRelay;
+    if (relay) {
+      print(`  shadow relay: API ${relay.apiPath} behind its own subscription; named values ${relay.urlNamedValue} = <gateway URL>/${relay.apiPath} and ${relay.keyNamedValue} (secret, generated)`);
+    }
     for (const warning of design.warnings) print(`  warning: ${warning}`);
     const shown = (file: string) => relative(process.cwd(), `${outDir}/${file}`) || file;
     print(`Wrote ${files.policies.map(shown).join(", ")}, ${shown(files.mermaid)}, ${shown(files.svg)}`);
@@ -49,6 +53,7 @@ export const gatewayStep = definePlanStep({
       routes: Object.keys(config.routes).sort(),
       pools: design.pools,
       namedValues: design.namedValues,
+      ...(relay ? { shadowRelay: { apiPath: relay.apiPath, namedValues: [relay.urlNamedValue, relay.keyNamedValue] } } : {}),
       files: { policies: files.policies, topology: [files.mermaid, files.svg] },
     };
   },
