@@ -13,6 +13,7 @@ import { parseGatewayConfig } from "../../stacks/config/gateway";
 import { readBody, type SimResponse } from "../../simulator/http-types";
 import { startGateway } from "../../simulator/http/server";
 import { loadStackSetup } from "../../simulator/stack";
+import { designedGateway } from "./designed";
 
 const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
 const today = new Date("2026-11-23");
@@ -142,5 +143,29 @@ describe("the Responses API on the Consumption tier", () => {
           "This gateway does not serve the Responses API: the Consumption tier's 16 KiB policy limit leaves no room for affinity to stored responses (aoai-fleet:gateway.sku); choose another sku (e.g. BasicV2) to use it",
       },
     });
+  });
+});
+
+describe("the caller's own token limit and quota", () => {
+  const route = { chat: { strategy: "weighted", backends: [{ deployment: "chat" }] } };
+  const fleet = [{ deployment: "chat", region: "eastus2", capacity: 100 }];
+  const bodyOf = async (r: SimResponse) => JSON.parse(await readBody(r.body)) as { error: { code: string; message: string } };
+
+  it("429 in Azure's shape (from on-error) with the limit's Retry-After, also as retry-after-ms", async () => {
+    // 400 characters ≈ 100 prompt tokens + 50 completion tokens per call: the third call in the minute is over 300.
+    const g = designedGateway({ auth: { subscriptionKeys: true }, limits: { tokensPerMinute: 300 }, routes: route }, fleet);
+    const [, , over] = await g.callAt([0, 1000, 2000], () => ({ subscriptionId: "team-a" }));
+    expect(over!.response.status).toBe(429);
+    const seconds = Number(over!.response.headers["retry-after"]);
+    expect(seconds).toBeGreaterThan(0);
+    expect(over!.response.headers["retry-after-ms"]).toBe(String(seconds * 1000));
+    expect(await bodyOf(over!.response)).toEqual({ error: { code: "429", message: `Token limit of 300 tokens per minute is exceeded for this key. Retry after ${seconds} seconds.` } });
+  });
+
+  it("403 in Azure's shape once the quota is spent", async () => {
+    const g = designedGateway({ auth: { subscriptionKeys: true }, limits: { tokenQuota: 300, tokenQuotaPeriod: "Daily" }, routes: route }, fleet);
+    const [, , over] = await g.callAt([0, 60_000, 120_000], () => ({ subscriptionId: "team-a" }));
+    expect(over!.response.status).toBe(403);
+    expect(await bodyOf(over!.response)).toEqual({ error: { code: "403", message: "Token quota of 300 tokens per Daily is exceeded for this key." } });
   });
 });
