@@ -54,6 +54,10 @@ describe.each([
       expressions.push(...collectExpressions(xml, file));
     }
     expect(expressions.some((e) => e.where.includes("rewrite-uri"))).toBe(true);
+    // Streams pass through: every forward of the API policy is unbuffered.
+    const forwards = fs.readFileSync(path.join(out, "policies", "_api.xml"), "utf8").match(/<forward-request[^>]*>/g) ?? [];
+    expect(forwards.length).toBeGreaterThan(0);
+    for (const f of forwards) expect(f).toContain('buffer-response="false"');
     if (monoMissing) return;
     expect(compileExpressions(expressions)).toEqual([]);
   });
