@@ -74,7 +74,7 @@ describe("gateway errors in Azure OpenAI's shape", () => {
     }
   });
 
-  it("a stored response whose account is down: the error names that account; nothing is sent elsewhere", async () => {
+  it("a stored response whose account is down: the error names the response and the reason (no host); nothing is sent elsewhere", async () => {
     const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 3 });
     try {
       const first = await call(g.url, "/openai/v1/responses", { model: "chat", input: "remember me" });
