@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
+import { ScenarioError } from "../simulator/scenario/load";
 import { benchSuites } from "./registry";
 import "./suites/index";
 
@@ -12,7 +13,7 @@ function parseArgs(argv: string[]): { suites: string[] } | { exitCode: number } 
   const names = benchSuites().map((s) => `${s.name} (${s.description})`);
   const program = new Command("npm run bench --")
     .argument("[suites...]", "suites to run (default: all)")
-    .description(`Run benchmark suites; each writes bench/results-<suite>.json (routing also bench/results.json and the table in docs/simulator.md).\nSuites:\n  ${names.join("\n  ")}`)
+    .description(`Run benchmark suites; each writes bench/results-<suite>.json (routing also bench/results.json and the table in docs/simulator.md and README.md).\nSuites:\n  ${names.join("\n  ")}`)
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   try {
@@ -49,6 +50,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // A bad scenario file is bad input (exit 2, one message per problem as <file>: <path>: <message>).
+    if (error instanceof ScenarioError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },

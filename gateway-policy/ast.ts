@@ -163,7 +163,8 @@ export interface RateLimitByKey {
   retryAfterHeaderName?: string;
 }
 export interface CacheLookupValue { kind: "cache-lookup-value"; key: Value; variableName: string; defaultValue?: Value; cachingType?: CachingType }
-export interface CacheStoreValue { kind: "cache-store-value"; key: Value; value: Value; duration: number; cachingType?: CachingType }
+/** `duration`: seconds, literal or a typed expression (APIM evaluates it per request, e.g. from Retry-After). */
+export interface CacheStoreValue { kind: "cache-store-value"; key: Value; value: Value; duration: number | Expr; cachingType?: CachingType }
 
 export type Statement =
   | Base

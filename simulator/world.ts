@@ -5,6 +5,7 @@ import { SimulatedAccount, UpstreamDirectory } from "./azure/account";
 import { SimulatedDeployment, type LatencySpec } from "./azure/deployment";
 import type { FaultWindow } from "./azure/faults";
 import { latencyOf, pacingFor } from "./azure/pacing";
+import { NetworkLink, latencyFor, roundTripMs, type RegionLatency } from "./azure/regions";
 import type { Clock } from "./clock";
 import { BackendRegistry, type BackendEntity, type CircuitBreakerRule, type WeightedChoice } from "./emulator/backends";
 import type { Rng } from "./rng";
@@ -22,7 +23,7 @@ export interface WorldBackend {
   rpm: number | null;
   /** Backend base URL, e.g. `https://contoso-eastus2.openai.azure.com/openai`. */
   url: string;
-  /** Deployment SKU (pacing: provisioned answers faster); standard when absent. */
+  /** Deployment SKU (`GlobalStandard`, `ProvisionedManaged`, …): pacing (provisioned answers faster) and the cost model. */
   sku?: string;
   /** `account`: the Responses API's account-level twin of a deployment backend (URL without `/deployments/…`). */
   family?: "deployment" | "account";
@@ -47,6 +48,12 @@ export interface WorldOptions {
    */
   latency?: LatencySpec | "paced";
   completionTokens?: number;
+  /** Per-request completion length (the scenario's size model); overrides completionTokens. */
+  completionFor?: (shape: { promptTokens: number; maxTokens: number | undefined }) => number;
+  /** Gateway region: each account is reached over a link with the round trip from it (none when absent). */
+  gatewayRegion?: string;
+  /** Per-region round trips and service-time overrides. */
+  regions?: Record<string, RegionLatency>;
   weightedChoice?: WeightedChoice;
 }
 
@@ -68,14 +75,14 @@ export function buildWorld(o: WorldOptions): World {
   const accounts = new Map<string, SimulatedAccount>();
   const deployments: SimulatedDeployment[] = [];
   const entities = new Map<string, BackendEntity>();
-  const phases = o.rng.fork("window-phases");
   for (const b of o.backends) {
     const origin = new URL(b.url).origin;
     let account = accounts.get(origin);
     if (!account) {
       account = new SimulatedAccount(origin, b.region);
       accounts.set(origin, account);
-      directory.set(origin, account);
+      const rtt = o.regions?.[b.region]?.rttMs ?? (o.gatewayRegion !== undefined ? roundTripMs(o.gatewayRegion, b.region) : 0);
+      directory.set(origin, rtt > 0 ? new NetworkLink(account, o.clock, rtt) : account);
     }
     if (!account.get(b.deployment)) {
       const d = new SimulatedDeployment(
@@ -87,9 +94,9 @@ export function buildWorld(o: WorldOptions): World {
           tpmPerUnit: b.tpm / b.capacity,
           // Provisioned deployments have no request rate of their own; tokens are what limit them.
           rpmPerUnit: b.rpm === null ? Number.MAX_SAFE_INTEGER / Math.max(1, b.capacity) : b.rpm / b.capacity,
-          ...(o.latency === "paced" ? { latency: pacedLatency(b) } : o.latency ? { latency: o.latency } : {}),
+          ...(o.latency === "paced" ? { latency: latencyFor(pacedLatency(b), o.regions?.[b.region]) } : o.latency ? { latency: latencyFor(o.latency, o.regions?.[b.region]) } : {}),
           ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
-          windowPhaseMs: Math.floor(phases.float() * 60_000),
+          ...(o.completionFor ? { completionFor: o.completionFor } : {}),
           provisioned: b.rpm === null,
         },
         o.clock,

@@ -10,11 +10,11 @@ const account = (region: string) => `https://bench-${region}.openai.azure.com/op
 
 /** gpt-4o: 2,500 input TPM per PTU; GlobalStandard 1,000 TPM and 6 RPM per unit (catalog figures). */
 export const BENCH_BACKENDS: WorldBackend[] = [
-  { backendId: "chat-ptu-eastus2", deployment: "chat-ptu", region: "eastus2", model: "gpt-4o", capacity: 50, tpm: 125_000, rpm: null, url: `${account("eastus2")}/deployments/chat-ptu` },
-  { backendId: "chat-std-eastus2", deployment: "chat-std", region: "eastus2", model: "gpt-4o", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("eastus2")}/deployments/chat-std` },
-  { backendId: "chat-std-swedencentral", deployment: "chat-std", region: "swedencentral", model: "gpt-4o", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("swedencentral")}/deployments/chat-std` },
-  { backendId: "chat-std-westus3", deployment: "chat-std", region: "westus3", model: "gpt-4o", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("westus3")}/deployments/chat-std` },
-  { backendId: "chat-next-westus3", deployment: "chat-next", region: "westus3", model: "gpt-4o", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("westus3")}/deployments/chat-next` },
+  { backendId: "chat-ptu-eastus2", deployment: "chat-ptu", region: "eastus2", model: "gpt-4o", sku: "ProvisionedManaged", capacity: 50, tpm: 125_000, rpm: null, url: `${account("eastus2")}/deployments/chat-ptu` },
+  { backendId: "chat-std-eastus2", deployment: "chat-std", region: "eastus2", model: "gpt-4o", sku: "GlobalStandard", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("eastus2")}/deployments/chat-std` },
+  { backendId: "chat-std-swedencentral", deployment: "chat-std", region: "swedencentral", model: "gpt-4o", sku: "GlobalStandard", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("swedencentral")}/deployments/chat-std` },
+  { backendId: "chat-std-westus3", deployment: "chat-std", region: "westus3", model: "gpt-4o", sku: "GlobalStandard", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("westus3")}/deployments/chat-std` },
+  { backendId: "chat-next-westus3", deployment: "chat-next", region: "westus3", model: "gpt-4o", sku: "GlobalStandard", capacity: 100, tpm: 100_000, rpm: 600, url: `${account("westus3")}/deployments/chat-next` },
 ];
 
 export const STABLE_IDS = BENCH_BACKENDS.filter((b) => b.deployment !== "chat-next").map((b) => b.backendId);
@@ -43,7 +43,7 @@ export function ourSetup(withCanary: boolean): SimSetup {
     region: b.region,
     capacity: b.capacity,
     tokensPerMinute: b.tpm,
-    sku: b.rpm === null ? "ProvisionedManaged" : "GlobalStandard",
+    sku: b.sku ?? "GlobalStandard",
     accountOpenAiUrl: account(b.region),
   }));
   const design = designGateway(config, inventory);

@@ -2,3 +2,4 @@
 import "./plan";
 import "./routing";
 import "./streaming";
+import "./windows";

@@ -85,7 +85,7 @@ export const simpleCodecs: ElementCodec[] = [
     attrs: [
       { attr: "key", field: "key", type: "value", required: true },
       { attr: "value", field: "value", type: "value", required: true },
-      { attr: "duration", field: "duration", type: "int", required: true },
+      { attr: "duration", field: "duration", type: "intValue", required: true },
       { attr: "caching-type", field: "cachingType", type: CACHING_TYPES },
     ],
   },

@@ -52,6 +52,10 @@ export type Expr =
   | { kind: "statusCode" }
   /** `context.Response != null`. */
   | { kind: "hasResponse" }
+  /** A backend response header (multiple values comma-joined), or `fallback`; needs a response (combine with `hasResponse`). */
+  | { kind: "responseHeader"; name: string; fallback: string }
+  /** Whether the backend response carries a header; needs a response (combine with `hasResponse`). */
+  | { kind: "hasResponseHeader"; name: string }
   /** A claim of a validated token stored by validate-jwt / validate-azure-ad-token in `variable`, or "". */
   | { kind: "tokenClaim"; variable: string; claim: string }
   /** SHA-256(UTF-8 key), first 4 bytes as little-endian uint32, mod `buckets` → int. */
@@ -75,8 +79,6 @@ export type Expr =
   | { kind: "math"; fn: "Min" | "Max"; left: Expr; right: Expr }
   /** Milliseconds on a monotonic scale (`DateTime.UtcNow.Ticks / 10000`: ms since year 1), a long. */
   | { kind: "nowMs" }
-  /** Response header value (multiple values comma-joined), or `fallback` when absent. */
-  | { kind: "responseHeader"; name: string; fallback: string }
   /**
    * A top-level field of the JSON request or response body as text, "" when the body, the field or
    * its value is absent; read with preserveContent so the body still reaches its destination. A body

@@ -13,6 +13,9 @@ export const namedValue = (name: string): Expr => ({ kind: "namedValue", name })
 export const requestHeader = (name: string, fallback = ""): Expr => ({ kind: "requestHeader", name, fallback });
 export const matchedParameter = (name: string, fallback = ""): Expr => ({ kind: "matchedParameter", name, fallback });
 export const ctx = (property: ContextProperty): Expr => ({ kind: "context", property });
+/** A backend response header read after forward-request; guard with `hasResponse` (see `responseHeaderOr`). */
+export const responseHeader = (name: string, fallback = ""): Expr => ({ kind: "responseHeader", name, fallback });
+export const hasResponseHeader = (name: string): Expr => ({ kind: "hasResponseHeader", name });
 export const tokenClaim = (variable: string, claim: string): Expr => ({ kind: "tokenClaim", variable, claim });
 export const hashBucket = (key: Expr, buckets = 100): Expr => ({ kind: "hashBucket", key, buckets });
 export const randomBelow = (max: number): Expr => ({ kind: "randomBelow", max });
@@ -100,7 +103,6 @@ export const plus = (left: Expr, right: Expr): Expr => ({ kind: "concat", parts:
 export const min = (left: Expr, right: Expr): Expr => ({ kind: "math", fn: "Min", left, right });
 export const max = (left: Expr, right: Expr): Expr => ({ kind: "math", fn: "Max", left, right });
 export const nowMs = (): Expr => ({ kind: "nowMs" });
-export const responseHeader = (name: string, fallback = ""): Expr => ({ kind: "responseHeader", name, fallback });
 export const requestBodyField = (field: string): Expr => ({ kind: "bodyField", source: "request", field });
 export const responseBodyField = (field: string): Expr => ({ kind: "bodyField", source: "response", field });
 export const bodyWithModel = (model: Expr): Expr => ({ kind: "bodyWithModel", model });

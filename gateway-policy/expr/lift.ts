@@ -74,6 +74,10 @@ function liftChain(s: Syn): Expr {
       return { kind: "matchedParameter", name: stringArg(a[0]), fallback: stringArg(a[1]) };
     case "context.Response.StatusCode":
       return { kind: "statusCode" };
+    case "context.Response.Headers.GetValueOrDefault($,$)":
+      return { kind: "responseHeader", name: stringArg(a[0]), fallback: stringArg(a[1]) };
+    case "context.Response.Headers.ContainsKey($)":
+      return { kind: "hasResponseHeader", name: stringArg(a[0]) };
     case "new System.Random().Next($)":
       return { kind: "randomBelow", max: intArg(a[0]) };
     case "System.Text.RegularExpressions.Regex.Replace($,$,$)": {
@@ -84,8 +88,6 @@ function liftChain(s: Syn): Expr {
     }
     case "System.Convert.ToInt32($)":
       return liftHashBucket(a[0]);
-    case "context.Response.Headers.GetValueOrDefault($,$)":
-      return { kind: "responseHeader", name: stringArg(a[0]), fallback: stringArg(a[1]) };
     case "Math.Min($,$)":
     case "Math.Max($,$)":
       return { kind: "math", fn: c.shape.startsWith("Math.Min") ? "Min" : "Max", left: lift(a[0]!), right: lift(a[1]!) };

@@ -85,6 +85,10 @@ class Renderer {
         return { code: "context.Response.StatusCode", atomic: true };
       case "hasResponse":
         return { code: "context.Response != null", atomic: false };
+      case "responseHeader":
+        return { code: `context.Response.Headers.GetValueOrDefault(${csharpString(e.name)}, ${csharpString(e.fallback)})`, atomic: true };
+      case "hasResponseHeader":
+        return { code: `context.Response.Headers.ContainsKey(${csharpString(e.name)})`, atomic: true };
       case "tokenClaim":
         return {
           code: `context.Variables.GetValueOrDefault<Jwt>(${csharpString(e.variable)}, null)?.Claims.GetValueOrDefault(${csharpString(e.claim)}, "") ?? ""`,
@@ -112,8 +116,6 @@ class Renderer {
         return { code: `Math.${e.fn}(${this.render(e.left).code}, ${this.render(e.right).code})`, atomic: true };
       case "nowMs":
         return { code: "DateTime.UtcNow.Ticks / 10000", atomic: false };
-      case "responseHeader":
-        return { code: `context.Response.Headers.GetValueOrDefault(${csharpString(e.name)}, ${csharpString(e.fallback)})`, atomic: true };
       case "bodyField":
         return { code: `context.${e.source === "request" ? "Request" : "Response"}.Body?.As<JObject>(preserveContent: true)?[${csharpString(e.field)}]?.ToString() ?? ""`, atomic: false };
       case "bodyWithModel":

@@ -43,16 +43,34 @@ function toElements(nodes: unknown, parentPath: string): PolicyElement[] {
   return elements;
 }
 
+export type ParsedPolicy = { readonly root: readonly PolicyElement[] } | { readonly error: string };
+
+// Several rules read every policy document, some once per backend pool: a stack with 20 routes
+// parsed the same 21 documents 420 times. Parses are remembered by document text (the trees are
+// only read, never changed); the newest 256 are kept.
+const parsed = new Map<string, ParsedPolicy>();
+const REMEMBERED = 256;
+
 /** Parses a policy document; returns an error sentence with line and column when it is not well-formed. */
-export function parsePolicyXml(xml: string): { root: PolicyElement[] } | { error: string } {
+export function parsePolicyXml(xml: string): ParsedPolicy {
+  const known = parsed.get(xml);
+  if (known) return known;
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) return { error: `${valid.err.line}:${valid.err.col}: ${valid.err.msg}` };
-  return { root: toElements(parser.parse(xml), "") };
+  const result: ParsedPolicy = valid !== true ? { error: `${valid.err.line}:${valid.err.col}: ${valid.err.msg}` } : { root: toElements(parser.parse(xml), "") };
+  if (parsed.size >= REMEMBERED) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(xml, result);
+  return result;
 }
 
-/** Every element of the tree, depth first, in document order. */
+const flattened = new WeakMap<readonly PolicyElement[], PolicyElement[]>();
+
+/** Every element of the tree, depth first, in document order (remembered per tree: parsed trees are shared and never changed). */
 export function allElements(elements: readonly PolicyElement[]): PolicyElement[] {
-  return elements.flatMap((e) => [e, ...allElements(e.children)]);
+  const known = flattened.get(elements);
+  if (known) return known;
+  const all = elements.flatMap((e) => [e, ...allElements(e.children)]);
+  flattened.set(elements, all);
+  return all;
 }
 
 /** True when an element with this name appears anywhere below (or at) the given elements. */

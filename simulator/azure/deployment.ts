@@ -10,7 +10,7 @@ import { DeploymentAnswers, type ResponsesContext } from "./answers";
 import { FaultSchedule, type Fault, type FaultWindow } from "./faults";
 import { operationNotSupported, parseAzureRequest, supports, type InferenceOperation, type ParsedRequest } from "./request";
 import { shapeOfBody } from "./sizing";
-import { LeakyBucket, TumblingCounter } from "./windows";
+import { LeakyBucket, StandardLimiter } from "./windows";
 
 export type InferenceCall = Extract<ParsedRequest, { kind: "inference" }>;
 
@@ -48,10 +48,10 @@ export interface SimDeploymentSpec {
   latency?: LatencySpec;
   /** Completion length the simulated model generates (capped by max_tokens). */
   completionTokens?: number;
+  /** Per-request completion length (a scenario's size mix); overrides `completionTokens` when set. */
+  completionFor?: (shape: { promptTokens: number; maxTokens: number | undefined }) => number;
   /** Estimate charged for the completion when the request sets no max_tokens. */
   defaultMaxTokens?: number;
-  /** Offset of the limit windows, ms (random per deployment in scenarios). */
-  windowPhaseMs?: number;
   /** Provisioned (PTU): metered by a utilisation leaky bucket at tpm, with no request limit. */
   provisioned?: boolean;
 }
@@ -83,8 +83,8 @@ export function limitsOf(spec: Pick<SimDeploymentSpec, "capacity" | "tpmPerUnit"
 }
 
 export class SimulatedDeployment implements Upstream {
-  readonly tokens: TumblingCounter;
-  readonly requests: TumblingCounter;
+  /** Standard-type limits: sliding 60-s token and 10-s request windows (windows.ts). */
+  readonly limits = new StandardLimiter();
   readonly faults: FaultSchedule;
   readonly utilisation: LeakyBucket;
   readonly stats: DeploymentStats = { accepted: 0, acceptedTokens: 0, throttled: 0, serverErrors: 0, refused: 0, tokensByBucket: new Map() };
@@ -98,9 +98,6 @@ export class SimulatedDeployment implements Upstream {
     private readonly rng: Rng,
     faults: readonly FaultWindow[] = [],
   ) {
-    const phase = spec.windowPhaseMs ?? 0;
-    this.tokens = new TumblingCounter(60_000, phase);
-    this.requests = new TumblingCounter(10_000, phase % 10_000);
     this.faults = new FaultSchedule(faults, spec.deployment, spec.region);
     this.utilisation = new LeakyBucket(limitsOf(spec).tokensPerMinute);
     this.latency = spec.latency ?? DEFAULT_LATENCY;
@@ -173,8 +170,8 @@ export class SimulatedDeployment implements Upstream {
         : {
             "x-ratelimit-limit-requests": String(rp10),
             "x-ratelimit-limit-tokens": String(tpm),
-            "x-ratelimit-remaining-requests": String(Math.max(0, rp10 - this.requests.usedAt(t))),
-            "x-ratelimit-remaining-tokens": String(Math.max(0, tpm - this.tokens.usedAt(t))),
+            "x-ratelimit-remaining-requests": String(this.limits.remaining(t, tpm, rp10).requests),
+            "x-ratelimit-remaining-tokens": String(this.limits.remaining(t, tpm, rp10).tokens),
             "x-ms-region": this.spec.region,
           };
     if (rejected) {
@@ -191,7 +188,7 @@ export class SimulatedDeployment implements Upstream {
     this.stats.acceptedTokens += estimate;
     const bucket = Math.floor(t / 10_000);
     this.stats.tokensByBucket.set(bucket, (this.stats.tokensByBucket.get(bucket) ?? 0) + estimate);
-    const completion = call.operation === "embeddings" ? 0 : Math.min(shape.maxTokens ?? Number.POSITIVE_INFINITY, this.spec.completionTokens ?? 200);
+    const completion = call.operation === "embeddings" ? 0 : Math.min(shape.maxTokens ?? Number.POSITIVE_INFINITY, this.spec.completionFor ? this.spec.completionFor(shape) : (this.spec.completionTokens ?? 200));
     const headers = { ...rateHeaders(), "x-ms-deployment-name": this.spec.deployment };
     const prefill = (this.latency.perPromptTokenMs ?? 0) * shape.promptTokens;
     if (call.stream && call.operation !== "embeddings") {
@@ -206,16 +203,10 @@ export class SimulatedDeployment implements Upstream {
     return { delayMs, response: () => this.answers.complete(call, shape, completion, headers, responses) };
   }
 
-  /** Standard: 60-s token window and 10-s request buckets; rejected requests still count toward the request limit (§7.1). */
+  /** Standard: sliding 60-s token and 10-s request windows; Retry-After = when the request would fit (windows.ts). */
   private admitStandard(t: number, tpm: number, rp10: number, estimate: number, storm: { retryAfterSeconds: number } | undefined): { waitMs: number; limit: "token" | "call" } | undefined {
-    const requestsFull = this.requests.usedAt(t) + 1 > rp10;
-    const tokensFull = this.tokens.usedAt(t) + estimate > tpm;
-    this.requests.add(t, 1);
     if (storm) return { waitMs: storm.retryAfterSeconds * 1000, limit: "token" };
-    if (requestsFull) return { waitMs: this.requests.msToReset(t), limit: "call" };
-    if (tokensFull) return { waitMs: this.tokens.msToReset(t), limit: "token" };
-    this.tokens.add(t, estimate);
-    return undefined;
+    return this.limits.admit(t, estimate, tpm, rp10);
   }
 
   /** Provisioned: refused only while utilisation is above 100%, with the time until it is not (§7.2). */

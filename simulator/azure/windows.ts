@@ -1,7 +1,101 @@
-// Azure's two rate limits for a standard deployment, as its `rateLimits` report them: requests
-// in 10-second buckets and tokens in 60-second buckets (reference sheet §2.1, §7.1). Buckets are
-// tumbling windows with a per-deployment phase, so deployments do not all reset in lock-step.
+// Azure's rate limits for simulated deployments (reference sheet azure-openai-models.md §2.1, §7).
+//  - Standard-type deployments: a token limit over the last 60 s and a request limit over the last
+//    10 s, both **sliding** windows, as Microsoft's own Azure OpenAI API simulator meters them
+//    (microsoft/aoai-api-simulator `limiters.py`); a refused request gets Retry-After = the time until
+//    it would fit (docs/simulator.md, "Rate limits and Retry-After").
+//  - Provisioned deployments: a utilisation leaky bucket (§7.2).
+// `TumblingCounter` is the fixed-window model this simulator used before; it stays for the
+// side-by-side comparison (`npm run bench -- windows`), not for simulated deployments.
 
+/** Sum of the amounts recorded in the last `lengthMs`; an entry at time s counts while t < s + length. */
+export class SlidingWindow {
+  private times: number[] = [];
+  private amounts: number[] = [];
+  private head = 0;
+  private total = 0;
+
+  constructor(readonly lengthMs: number) {}
+
+  private expire(t: number): void {
+    const cutoff = t - this.lengthMs;
+    while (this.head < this.times.length && this.times[this.head]! <= cutoff) {
+      this.total -= this.amounts[this.head]!;
+      this.head++;
+    }
+    // Compact now and then so a long run does not keep every entry it ever saw.
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.amounts = this.amounts.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  usedAt(t: number): number {
+    this.expire(t);
+    return this.total;
+  }
+
+  add(t: number, amount: number): void {
+    this.expire(t);
+    this.times.push(t);
+    this.amounts.push(amount);
+    this.total += amount;
+  }
+
+  /**
+   * Milliseconds from `t` until `amount` more fits under `limit` if nothing else arrives: 0 when it
+   * fits now; otherwise the time at which enough of the oldest entries have left the window;
+   * Infinity when `amount` alone exceeds `limit` (it never fits).
+   */
+  msUntilFits(t: number, amount: number, limit: number): number {
+    this.expire(t);
+    if (this.total + amount <= limit) return 0;
+    if (amount > limit) return Number.POSITIVE_INFINITY;
+    let excess = this.total + amount - limit;
+    for (let i = this.head; i < this.times.length; i++) {
+      excess -= this.amounts[i]!;
+      if (excess <= 0) return this.times[i]! + this.lengthMs - t;
+    }
+    return this.lengthMs;
+  }
+}
+
+export interface Refusal {
+  /** Time until the request would be admitted, ms (what retry-after-ms carries). */
+  waitMs: number;
+  /** Which limit refused it (the one that frees last). */
+  limit: "token" | "call";
+}
+
+/**
+ * A Standard-type deployment's two limits. A request is admitted when its token estimate fits the
+ * last 60 s and one more request fits the last 10 s; only admitted requests are recorded (refusals
+ * do not extend the windows, as in Microsoft's simulator). A request larger than the token limit
+ * never fits: it is refused with the window length as its Retry-After.
+ */
+export class StandardLimiter {
+  readonly tokens = new SlidingWindow(60_000);
+  readonly requests = new SlidingWindow(10_000);
+
+  admit(t: number, estimate: number, tokensPerMinute: number, requestsPer10s: number): Refusal | undefined {
+    const callWait = this.requests.msUntilFits(t, 1, requestsPer10s);
+    const tokenWait = this.tokens.msUntilFits(t, estimate, tokensPerMinute);
+    if (callWait === 0 && tokenWait === 0) {
+      this.requests.add(t, 1);
+      this.tokens.add(t, estimate);
+      return undefined;
+    }
+    if (!Number.isFinite(tokenWait)) return { waitMs: this.tokens.lengthMs, limit: "token" };
+    if (!Number.isFinite(callWait)) return { waitMs: this.requests.lengthMs, limit: "call" };
+    return callWait > tokenWait ? { waitMs: callWait, limit: "call" } : { waitMs: tokenWait, limit: "token" };
+  }
+
+  remaining(t: number, tokensPerMinute: number, requestsPer10s: number): { tokens: number; requests: number } {
+    return { tokens: Math.max(0, tokensPerMinute - this.tokens.usedAt(t)), requests: Math.max(0, requestsPer10s - this.requests.usedAt(t)) };
+  }
+}
+
+/** The earlier fixed-window model: a counter that resets every `lengthMs` from `phaseMs` (comparison only). */
 export class TumblingCounter {
   private windowStart = Number.NEGATIVE_INFINITY;
   private used = 0;
@@ -69,5 +163,11 @@ export class LeakyBucket {
   add(t: number, tokens: number, perMinute = this.tokensPerMinute): void {
     this.drain(t, perMinute);
     this.level += tokens;
+  }
+
+  /** Tokens still in the bucket at `t` (admitted but not yet drained); never moves time backwards. */
+  tokensAt(t: number, perMinute = this.tokensPerMinute): number {
+    this.drain(Math.max(t, this.last), perMinute);
+    return this.level;
   }
 }

@@ -4,6 +4,7 @@
 import type { PolicyDocument, Statement } from "../../gateway-policy/ast";
 import type { Clock } from "../clock";
 import type { GatewayCall, GatewayResult } from "../gateway-types";
+import { warmUp } from "./warm-up";
 import type { Rng } from "../rng";
 import type { UpstreamDirectory } from "../azure/account";
 import type { BackendRegistry } from "./backends";
@@ -84,6 +85,8 @@ export class PolicyEmulator implements Machine {
   private readonly policy: PolicyDocument;
   private readonly parents: PolicyDocument[];
   private readonly operations: OperationMatcher | undefined;
+  /** Each section's statements with every <base/> spliced, computed once (the documents never change). */
+  private readonly sections = new Map<keyof PolicyDocument, Statement[]>();
   private readonly siblings = new Map<string, PolicyEmulator>();
 
   constructor(readonly options: EmulatorOptions, shared?: SharedState) {
@@ -130,12 +133,15 @@ export class PolicyEmulator implements Machine {
 
   /** The effective statements of one section: `<base/>` replaced by the parent scope's section. */
   effective(section: keyof PolicyDocument): Statement[] {
+    const cached = this.sections.get(section);
+    if (cached) return cached;
     const scopes = [DEFAULT_GLOBAL_POLICY, ...this.parents, this.policy];
     let inherited: Statement[] = [];
     for (const scope of scopes) {
       const own = scope[section];
       inherited = own.flatMap((s) => (s.kind === "base" ? inherited : [s]));
     }
+    this.sections.set(section, inherited);
     return inherited;
   }
 
@@ -220,6 +226,14 @@ export class PolicyEmulator implements Machine {
     // answer (an exhausted pool's 503, a token validation's 401), a 504 for a timeout, else a 500.
     state.response = state.pendingErrorResponse ?? gatewayError(err.reason === "Timeout" ? 504 : 500, err.reason, err.message);
     state.trace.gatewayGenerated = true;
+  }
+
+  /**
+   * Runs sample calls through a throwaway twin (warm-up.ts) so the first real request is not the one
+   * that pays for compiling the emulator's code; this emulator's own state is not touched.
+   */
+  warmUp(calls: readonly GatewayCall[]): Promise<void> {
+    return warmUp(this.options, (o) => new PolicyEmulator(o), calls);
   }
 
   nextRng(): Rng {

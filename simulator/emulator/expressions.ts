@@ -39,14 +39,14 @@ export interface ExprEnv {
   context: Record<ContextProperty, string>;
   /** Status of context.Response, or null when there is none (transport failure, before forwarding). */
   responseStatus: number | null;
+  /** Headers of context.Response (lower-case names), or null when there is none. */
+  responseHeaders: Record<string, string> | null;
   /** Original request path (for pathAfterDeployment). */
   originalPath: string;
   namedValues: ReadonlyMap<string, string>;
   rng: Rng;
   /** The request body as it stands now (set-body changes it). */
   requestBody: string;
-  /** Headers of context.Response, or null when there is none. */
-  responseHeaders: Record<string, string> | null;
   /** Body text of context.Response; undefined while it is a stream (reading it would buffer it). */
   responseBody: string | undefined;
   /** Path of the URL the request was last forwarded to (context.Request.Url.Path after forward-request). */
@@ -162,6 +162,14 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
       return env.responseStatus;
     case "hasResponse":
       return env.responseStatus !== null;
+    case "responseHeader":
+    case "hasResponseHeader": {
+      // APIM's header dictionary is case-insensitive; a missing response is a null dereference in C#.
+      const headers = env.responseHeaders;
+      if (headers === null) return fail("Object reference not set to an instance of an object (context.Response is null).");
+      const v = headers[e.name.toLowerCase()];
+      return e.kind === "hasResponseHeader" ? v !== undefined : (v ?? e.fallback);
+    }
     case "tokenClaim": {
       const v = env.variables.get(e.variable);
       if (v === undefined || v === null) return "";
@@ -191,9 +199,6 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
     }
     case "nowMs":
       return Math.floor(env.nowMs());
-    case "responseHeader":
-      if (env.responseHeaders === null) return fail("Object reference not set to an instance of an object (context.Response is null).");
-      return env.responseHeaders[e.name.toLowerCase()] ?? e.fallback;
     case "bodyField": {
       if (e.source === "response" && env.responseStatus === null) return fail("Object reference not set to an instance of an object (context.Response is null).");
       const body = bodyObject(e.source === "request" ? env.requestBody : env.responseBody, e.source);

@@ -129,14 +129,14 @@ export function envOf(state: RequestState, d: EnvDefaults): ExprEnv {
     get responseStatus() {
       return state.response ? state.response.status : null;
     },
+    get responseHeaders() {
+      return state.response ? state.response.headers : null;
+    },
     originalPath: original.path,
     namedValues: d.namedValues,
     rng: d.rng,
     get requestBody() {
       return state.request.body;
-    },
-    get responseHeaders() {
-      return state.response ? state.response.headers : null;
     },
     get responseBody() {
       return state.response ? completeBody(state.response.body) : "";

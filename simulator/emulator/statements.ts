@@ -199,7 +199,10 @@ async function runStatement(m: Machine, state: RequestState, s: Statement): Prom
       const key = textOf(m, state, s.key, "cache-store-value key");
       const v = valueOf(m, state, s.value, "cache-store-value value");
       if (v === null || typeof v === "object") throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", "cache-store-value: only strings, ints and bools can be cached.", "cache-store-value");
-      m.cache.set(key, v, s.duration * 1000, m.clock.now());
+      const seconds = typeof s.duration === "number" ? s.duration : valueOf(m, state, s.duration, "cache-store-value duration");
+      if (typeof seconds !== "number") throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", `cache-store-value duration: expected an int, got ${JSON.stringify(seconds)}.`, "cache-store-value");
+      // A duration of 0 or less stores nothing that could be read back.
+      if (seconds > 0) m.cache.set(key, v, seconds * 1000, m.clock.now());
       return;
     }
     default:

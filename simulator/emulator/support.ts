@@ -15,9 +15,9 @@ const SUPPORTED = new Set<string>([
 /** Expression node kinds expressions.ts evaluates; anything else is refused when the policy loads. */
 const EXPR_KINDS = new Set<string>([
   "string", "int", "bool", "null", "namedValue", "requestHeader", "matchedParameter", "variable", "context", "statusCode",
-  "hasResponse", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
-  "conditional", "concat", "arith", "math", "nowMs", "responseHeader", "bodyField", "bodyWithModel", "jsonObject", "jsonText",
-  "sentStatus", "urlEscape", "urlDeployment", "contains",
+  "hasResponse", "responseHeader", "hasResponseHeader", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
+  "conditional", "concat", "contains", "arith", "math", "nowMs", "bodyField", "bodyWithModel", "jsonObject", "jsonText",
+  "sentStatus", "urlEscape", "urlDeployment",
 ]);
 
 function* valuesOf(node: unknown): Generator<Value> {

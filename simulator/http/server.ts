@@ -13,6 +13,7 @@ import type { CallerIdentity } from "../gateway-types";
 import { lowerCaseHeaders, openAiError, type SimRequest, type SimResponse } from "../http-types";
 import { Rng } from "../rng";
 import type { SimSetup } from "../stack";
+import { warmUpCalls } from "../emulator/warm-up";
 import { buildWorld, type World } from "../world";
 import type { LatencySpec } from "../azure/deployment";
 import { HttpUpstream } from "./upstream";
@@ -130,6 +131,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     region: "local",
     operations: INFERENCE_OPERATIONS,
   });
+  await emulator.warmUp(warmUpCalls(setup));
   const stats: GatewayStats = { received: 0, answered: 0, internalErrors: 0 };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

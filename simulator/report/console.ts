@@ -13,12 +13,16 @@ export function formatSummary(s: RunSummary, label: string): string {
     ["goodput / aggregate capacity", pct(s.goodputRatio, 2)],
     ["client-visible 429", pct(s.client429Rate, 3)],
     ["client-visible 5xx", pct(s.client5xxRate, 3)],
-    ["latency p50 / p99", `${ms(s.latencyP50Ms)} / ${ms(s.latencyP99Ms)}`],
+    ["latency p50 / p99 (end to end)", `${ms(s.latencyP50Ms)} / ${ms(s.latencyP99Ms)}`],
     ["time to first / last token p50", `${ms(s.ttftP50Ms)} / ${ms(s.ttltP50Ms)}${s.streamedShare > 0 ? ` (${Math.round(s.streamedShare * 100)}% streamed)` : " (unstreamed: both are the latency)"}`],
     ["time to first / last token p99", `${ms(s.ttftP99Ms)} / ${ms(s.ttltP99Ms)}`],
     ["added latency p50 / p99", `${ms(s.p50AddedMs)} / ${ms(s.p99AddedMs)}`],
     ["backend attempts per request", s.backendAttemptsPerRequest.toFixed(3)],
+    ["gateway calls per request (client retries)", s.clientCallsPerRequest.toFixed(3)],
+    ["PAYG $ per million tokens served", `$${s.cost.paygCostPerMillionTokens.toFixed(2)} (PTU reservation included: $${s.cost.totalCostPerMillionTokens.toFixed(2)})`],
   );
+  if (s.cost.ptuUtilization !== null) head.push(["PTU utilisation", pct(s.cost.ptuUtilization, 1)]);
+  if (s.cost.unpriced.length > 0) head.push(["no price for", s.cost.unpriced.join(", ")]);
   if (s.canaryShare !== null) head.push(["canary share", pct(s.canaryShare, 2)]);
   if (s.stickyViolations !== null) head.push(["sticky callers that switched side", `${s.stickyViolations} of ${s.stickyCallers}`]);
   if (s.abShares) head.push(["A/B split", Object.entries(s.abShares).map(([k, v]) => `${k} ${pct(v, 2)}`).join(", ")]);

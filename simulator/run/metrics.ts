@@ -1,8 +1,12 @@
 // Turns a run's records into the numbers the report and the benchmark show.
 import { quantileSorted } from "simple-statistics";
 import type { FaultWindow } from "../azure/faults";
+import { costOf, type CostSummary } from "../cost/model";
 import { faultWindows } from "../scenario/load";
 import type { RequestRecord, RunRecord } from "./runner";
+import { deploymentOfUrl } from "./urls";
+
+export { deploymentOfUrl } from "./urls";
 
 export interface SideSpec {
   /** Deployment that receives canary traffic. */
@@ -27,7 +31,11 @@ export interface BackendUse {
 
 export interface FaultOutcome {
   fault: string;
-  /** From fault start until a 5-s stretch with no client-visible error (null: never within the fault). */
+  /**
+   * From fault start until a 5-s stretch with no client-visible error — for a latency fault, a 30-s
+   * stretch with no request served by the slowed deployments (a router that still spreads some load
+   * there leaves 5-s gaps by chance) (null: never within the fault).
+   */
   failoverMs: number | null;
   /** From fault end until the faulted deployments served a success again (null: never). */
   recoverMs: number | null;
@@ -41,9 +49,13 @@ export interface RunSummary {
   offeredRatio: number;
   goodputRatio: number;
   successRate: number;
+  /** Share of requests whose final answer (after the client's own retries) was 429, 5xx or none. */
   clientErrorRate: number;
   client429Rate: number;
   client5xxRate: number;
+  /** Gateway calls per request (1 + client retries). */
+  clientCallsPerRequest: number;
+  /** End to end, client retries and their waits included. */
   latencyP50Ms: number;
   latencyP99Ms: number;
   /** Time to first token (first body chunk), successful requests; equals latency when unstreamed. */
@@ -63,16 +75,11 @@ export interface RunSummary {
   abShares: Record<string, number> | null;
   stickyCallers: number | null;
   stickyViolations: number | null;
+  cost: CostSummary;
   unanswered: number;
   duplicated: number;
   wallMs: number;
   events: number;
-}
-
-/** Deployment name from a forwarded Azure OpenAI URL. */
-export function deploymentOfUrl(url: string): string | undefined {
-  const m = /\/openai\/deployments\/([^/]+)\//.exec(new URL(url).pathname);
-  return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
 function q(sorted: number[], p: number): number {
@@ -92,25 +99,30 @@ function describeFault(w: FaultWindow): string {
 }
 
 function faultOutcome(run: RunRecord, w: FaultWindow): FaultOutcome {
-  const isError = (r: RequestRecord): boolean => r.status === 429 || r.status >= 500 || r.status === 0;
-  const inFault = run.requests.filter((r) => r.atMs >= w.fromMs && r.atMs < w.toMs);
-  let failoverMs: number | null = null;
-  let lastError = w.fromMs;
-  for (const r of inFault) {
-    if (r.atMs - lastError >= 5000) {
-      failoverMs = lastError - w.fromMs;
-      break;
-    }
-    if (isError(r)) lastError = r.atMs;
-  }
-  if (failoverMs === null && inFault.length > 0 && w.toMs - lastError >= 5000) failoverMs = lastError - w.fromMs;
   const faulted = new Set(run.deployments.filter((d) => (w.region === undefined || d.spec.region === w.region) && (w.deployment === undefined || d.spec.deployment === w.deployment)));
   const hit = (url: string): boolean => {
     const dep = deploymentOfUrl(url);
     return [...faulted].some((d) => d.spec.deployment === dep && url.includes(d.spec.region));
   };
-  const back = run.requests.find((r) => r.atMs >= w.toMs && r.status === 200 && r.trace.attempts.some((a) => a.status === 200 && hit(a.url)));
-  return { fault: describeFault(w), failoverMs, recoverMs: back ? back.atMs - w.toMs : null };
+  const isError = (r: RequestRecord): boolean => r.status === 429 || r.status >= 500 || r.status === 0;
+  // A slow backend produces no errors: the router has failed over once it stops serving from it.
+  const isBad = w.fault.kind === "latency" ? (r: RequestRecord): boolean => r.trace.attempts.some((a) => a.status === 200 && hit(a.url)) : isError;
+  const stretch = w.fault.kind === "latency" ? 30_000 : 5_000;
+  const inFault = run.requests.filter((r) => r.atMs >= w.fromMs && r.atMs < w.toMs);
+  let failoverMs: number | null = null;
+  let lastBad = w.fromMs;
+  for (const r of inFault) {
+    if (r.atMs - lastBad >= stretch) {
+      failoverMs = lastBad - w.fromMs;
+      break;
+    }
+    if (isBad(r)) lastBad = r.atMs;
+  }
+  if (failoverMs === null && inFault.length > 0 && w.toMs - lastBad >= stretch) failoverMs = lastBad - w.fromMs;
+  const served = (r: RequestRecord) => [...r.earlierTraces, r.trace].some((t) => t.attempts.some((a) => a.status === 200 && a.startMs >= w.toMs && hit(a.url)));
+  const back = run.requests.filter((r) => r.atMs + r.latencyMs >= w.toMs && r.status === 200 && served(r));
+  const firstBack = back.length > 0 ? Math.min(...back.map((r) => Math.min(...[...r.earlierTraces, r.trace].flatMap((t) => t.attempts.filter((a) => a.status === 200 && a.startMs >= w.toMs && hit(a.url)).map((a) => a.startMs))))) : null;
+  return { fault: describeFault(w), failoverMs, recoverMs: firstBack === null ? null : firstBack - w.toMs };
 }
 
 export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
@@ -179,13 +191,15 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
     streamedShare: ok.length ? ok.filter((r) => r.streamed).length / ok.length : 0,
     p50AddedMs: q(added, 0.5),
     p99AddedMs: q(added, 0.99),
-    backendAttemptsPerRequest: n ? run.requests.reduce((s, r) => s + r.trace.attempts.length, 0) / n : 0,
+    backendAttemptsPerRequest: n ? run.requests.reduce((s, r) => s + r.trace.attempts.length + r.earlierTraces.reduce((a, t) => a + t.attempts.length, 0), 0) / n : 0,
+    clientCallsPerRequest: n ? run.requests.reduce((s, r) => s + r.clientCalls, 0) / n : 0,
     backends,
     faults: faultWindows(run.scenario).map((w) => faultOutcome(run, w)),
     canaryShare,
     abShares,
     stickyCallers,
     stickyViolations,
+    cost: costOf(run, run.scenario.cost),
     unanswered: run.unanswered,
     duplicated: run.duplicated,
     wallMs: run.wallMs,

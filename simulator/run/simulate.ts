@@ -6,6 +6,7 @@ import { INFERENCE_OPERATIONS } from "../../gateway-policy/operations";
 import { Rng } from "../rng";
 import { faultWindows } from "../scenario/load";
 import type { Scenario } from "../scenario/schema";
+import { SizeModel } from "../scenario/sizes";
 import type { SimSetup } from "../stack";
 import { buildWorld } from "../world";
 import { summarize, type RunSummary } from "./metrics";
@@ -27,11 +28,17 @@ export function routeOf(setup: SimSetup, scenario: Scenario): string {
   return route;
 }
 
-export async function simulate(setup: SimSetup, scenario: Scenario): Promise<Simulation> {
+/** Service time when a scenario says nothing (time to first token, per output token, spread, 429 time). */
+export const DEFAULT_SERVICE_LATENCY = { baseMs: 350, perOutputTokenMs: 12, sigma: 0.3, rejectMs: 3 };
+
+export async function simulate(setup: SimSetup, scenario: Scenario, options: { seed?: number } = {}): Promise<Simulation> {
   const route = routeOf(setup, scenario);
   const clock = new VirtualClock();
-  const rng = new Rng(scenario.seed);
-  const latency = { baseMs: 350, perOutputTokenMs: 12, sigma: 0.3, rejectMs: 3, ...scenario.latency };
+  const rng = new Rng(options.seed ?? scenario.seed);
+  const { gatewayRegion, regions, ...service } = scenario.latency;
+  const latency = { ...DEFAULT_SERVICE_LATENCY, ...service };
+  const sizes = new SizeModel(scenario.request.size);
+  const region = gatewayRegion ?? setup.backends[0]?.region ?? "local";
   const world = buildWorld({
     backends: setup.backends,
     pools: setup.pools,
@@ -40,7 +47,9 @@ export async function simulate(setup: SimSetup, scenario: Scenario): Promise<Sim
     rng: rng.fork("world"),
     faults: faultWindows(scenario),
     latency,
-    completionTokens: scenario.request.completionTokens,
+    completionFor: (shape) => sizes.completionFor(shape),
+    gatewayRegion: region,
+    ...(regions ? { regions } : {}),
     ...(setup.weightedChoice ? { weightedChoice: setup.weightedChoice } : {}),
   });
   const emulator = new PolicyEmulator({
@@ -52,12 +61,13 @@ export async function simulate(setup: SimSetup, scenario: Scenario): Promise<Sim
     clock,
     rng: rng.fork("gateway"),
     apiPath: "openai",
-    region: setup.backends[0]?.region ?? "local",
+    region,
     operations: INFERENCE_OPERATIONS,
   });
   const ids = new Set(setup.routes[route]!.backendIds);
-  const capacityTpm = setup.backends.filter((b) => ids.has(b.backendId)).reduce((s, b) => s + b.tpm, 0);
-  const routeDeployments = world.deployments.filter((d) => setup.backends.some((b) => ids.has(b.backendId) && b.deployment === d.spec.deployment && b.region === d.spec.region));
+  const routeBackends = setup.backends.filter((b) => ids.has(b.backendId));
+  const capacityTpm = routeBackends.reduce((s, b) => s + b.tpm, 0);
+  const routeDeployments = world.deployments.filter((d) => routeBackends.some((b) => b.deployment === d.spec.deployment && b.region === d.spec.region));
   const run = await runScenario({
     scenario,
     route,
@@ -65,7 +75,9 @@ export async function simulate(setup: SimSetup, scenario: Scenario): Promise<Sim
     rng: rng.fork("load"),
     handler: (call) => emulator.handle({ ...call, request: { ...call.request, headers: { ...call.request.headers, ...setup.callerHeaders(call.caller) } } }),
     deployments: routeDeployments,
+    backends: routeBackends,
     capacityTpm,
+    sizes,
   });
   return { run, summary: summarize(run, setup.routes[route]!.sides), emulator };
 }

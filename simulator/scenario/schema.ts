@@ -1,6 +1,9 @@
 // The scenario file format (YAML), validated with zod. Every error names the path inside the file.
 import { z } from "zod";
+import { SDK_DEFAULTS, SDK_PROFILE_NAMES } from "../client/sdk-retry";
+import { costSchema, DEFAULT_COST } from "../cost/prices";
 import { parseDuration } from "./duration";
+import { sizeSchema } from "./sizes";
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDuration(v);
@@ -56,12 +59,14 @@ export const scenarioSchema = z
     request: z
       .object({
         operation: z.enum(["chat", "embeddings"]).default("chat"),
-        /** Prompt size in tokens (sent as 4 characters per token). */
-        promptTokens: z.number().int().min(1).default(500),
-        /** max_tokens sent by the caller (charged to the token limit on arrival). */
-        maxTokens: z.number().int().min(1).default(500),
-        /** Tokens the simulated model generates (≤ maxTokens). */
-        completionTokens: z.number().int().min(0).default(300),
+        /** Prompt size in tokens (sent as 4 characters per token); shorthand for a fixed size. */
+        promptTokens: z.number().int().min(1).optional(),
+        /** max_tokens sent by the caller (charged to the token limit on arrival); fixed-size shorthand. */
+        maxTokens: z.number().int().min(1).optional(),
+        /** Tokens the simulated model generates (≤ maxTokens); fixed-size shorthand. */
+        completionTokens: z.number().int().min(0).optional(),
+        /** Request sizes: fixed, a weighted mix of classes, or log-normal (sizes.ts). */
+        size: sizeSchema.optional(),
         apiVersion: z.string().default("2024-10-21"),
         /** Ask for a streamed answer (`stream: true` with usage); the report gets time to first and last token. */
         stream: z.boolean().default(false),
@@ -69,7 +74,17 @@ export const scenarioSchema = z
         headers: z.record(z.string(), z.string()).default({}),
       })
       .strict()
-      .default({ operation: "chat", promptTokens: 500, maxTokens: 500, completionTokens: 300, apiVersion: "2024-10-21", stream: false, headers: {} }),
+      .superRefine((r, ctx) => {
+        const shorthand = (["promptTokens", "maxTokens", "completionTokens"] as const).filter((k) => r[k] !== undefined);
+        if (r.size && shorthand.length > 0) ctx.addIssue({ code: "custom", path: [shorthand[0]!], message: "give either request.size or the fixed-size shorthand (promptTokens, maxTokens, completionTokens), not both" });
+        const max = r.maxTokens ?? 500;
+        if (!r.size && (r.completionTokens ?? 300) > max) ctx.addIssue({ code: "custom", path: ["completionTokens"], message: "completionTokens must be ≤ maxTokens" });
+      })
+      .transform(({ promptTokens, maxTokens, completionTokens, size, ...rest }) => ({
+        ...rest,
+        size: size ?? { distribution: "fixed" as const, promptTokens: promptTokens ?? 500, maxTokens: maxTokens ?? 500, completionTokens: completionTokens ?? 300 },
+      }))
+      .prefault({}),
     callers: z
       .object({
         /** Distinct callers (subscriptions / users); each request picks one at random. */
@@ -78,10 +93,42 @@ export const scenarioSchema = z
       .strict()
       .default({ count: 100 }),
     latency: z
-      .object({ baseMs: z.number().min(0), perOutputTokenMs: z.number().min(0), sigma: z.number().min(0).max(3), rejectMs: z.number().min(0) })
+      .object({
+        baseMs: z.number().min(0),
+        perOutputTokenMs: z.number().min(0),
+        sigma: z.number().min(0).max(3),
+        rejectMs: z.number().min(0),
+        /** Region of the gateway; round trips are measured from it (default: the first backend's region). */
+        gatewayRegion: z.string().min(1),
+        /** Per-region round trip and service-time overrides (regions.ts). */
+        regions: z.record(
+          z.string().min(1),
+          z
+            .object({ rttMs: z.number().min(0).max(10_000), baseMs: z.number().min(0), perOutputTokenMs: z.number().min(0), sigma: z.number().min(0).max(3) })
+            .partial()
+            .strict(),
+        ),
+      })
       .partial()
       .strict()
       .default({}),
+    /** Client behaviour: `none` (one attempt) or an openai SDK's default retries (client/sdk-retry.ts). */
+    client: z
+      .object({
+        retries: z.enum(["none", ...SDK_PROFILE_NAMES]).default("none"),
+        maxRetries: z.number().int().min(0).max(10).default(SDK_DEFAULTS.maxRetries),
+        timeoutSeconds: z.number().gt(0).max(3600).default(SDK_DEFAULTS.timeoutSeconds),
+      })
+      .strict()
+      .default({ retries: "none", maxRetries: SDK_DEFAULTS.maxRetries, timeoutSeconds: SDK_DEFAULTS.timeoutSeconds }),
+    /** Prices for the cost metrics (cost/prices.ts); defaults are list prices. */
+    cost: costSchema.default(DEFAULT_COST),
+    /**
+     * Options the benchmark applies to `ours`' route strategy for this scenario. The routing options
+     * of the gateway config are added here as they are built; an option this version does not know
+     * is an error, never ignored.
+     */
+    strategy: z.object({}).strict().default({}),
     faults: z.array(fault).default([]),
   })
   .strict();

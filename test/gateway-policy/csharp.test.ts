@@ -18,6 +18,7 @@ const everyKind: Expr[] = [
   ...CONTEXT_PROPERTIES.map(x.ctx),
   x.tokenClaim("aoai-token", "oid"), x.hashBucket(x.concat(x.str("e:"), x.ctx("userId")), 100), x.randomBelow(100),
   x.tryParseInt(x.namedValue("chat-canary-percent"), 0), x.pathAfterDeployment(), x.statusIs(429, [500, 504]), x.retryableFailure(),
+  x.and({ kind: "hasResponse" }, x.hasResponseHeader("Retry-After"), x.lt(x.int(0), x.tryParseInt(x.responseHeader("Retry-After", "-1"), -1))),
   x.conditional(x.eq(x.namedValue("chat-active-slot"), x.str("green")), x.str("g"), x.str("b")),
   x.and(x.not(x.eq(x.requestHeader("a"), x.nullExpr())), x.lt(x.tryParseInt(x.str("1"), 0), x.tryParseInt(x.str("2"), 0))),
   x.concat(x.ctx("backendHost"), x.str(":"), x.ctx("backendPort")),

@@ -24,6 +24,8 @@ describe("renderExpr", () => {
     ["nested and keeps its parentheses", x.and(x.and(x.bool(true), x.bool(false)), x.bool(true)), "(true && false) && true"],
     ["not of a compound", x.not(x.ctx("userId")), '!(context.User?.Id ?? "")'],
     ["conditional", x.conditional(x.bool(true), x.str("a"), x.str("b")), 'true ? "a" : "b"'],
+    ["response header", x.responseHeader("Retry-After", "-1"), 'context.Response.Headers.GetValueOrDefault("Retry-After", "-1")'],
+    ["response header present", x.hasResponseHeader("Retry-After"), 'context.Response.Headers.ContainsKey("Retry-After")'],
     ["path after deployment", x.pathAfterDeployment(), 'System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, "^.*?/\\u0028?:deployments/[^/]+|v1\\u0029\\u0028?=/\\u0029", "")'],
     ["backend authority", x.concat(x.ctx("backendHost"), x.str(":"), x.ctx("backendPort")), 'context.Request.Url.Host + ":" + context.Request.Url.Port'],
     ["last error message", x.ctx("lastErrorMessage"), 'context.LastError?.Message ?? ""'],

@@ -43,6 +43,14 @@ describe("npm run simulate", () => {
     const { err } = capture();
     expect(await main(["simulate", "dev", "--scenario", scenario])).toBe(2);
     expect(err.join("")).toBe(`Invalid scenario:\n  ${scenario}: load: Too small: expected array to have >=1 items\n`);
+    const sizes = join(dir, "sizes.yaml");
+    writeFileSync(sizes, "name: sizes\nduration: 1m\nload: [{ at: 0s, percentOfCapacity: 50 }]\nrequest: { size: { distribution: uniform } }\ncost: { prices: [{ model: gpt-4o, sku: GlobalStandard, outputPer1K: -1 }] }\nstrategy: { ptuFirst: true }\n");
+    err.length = 0;
+    expect(await main(["simulate", "dev", "--scenario", sizes])).toBe(2);
+    expect(err.join("")).toBe(
+      `Invalid scenario:\n  ${sizes}: request.size.distribution: Invalid discriminator value. Expected 'fixed' | 'mix' | 'lognormal'\n` +
+        `  ${sizes}: cost.prices.0.outputPer1K: prices cannot be negative\n  ${sizes}: strategy: Unrecognized key: "ptuFirst"\n`,
+    );
     expect(await main(["simulate", "nosuch"])).toBe(2);
     expect(err.join("")).toContain("Pulumi.nosuch.yaml: not found in");
   });

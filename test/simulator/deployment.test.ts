@@ -40,7 +40,7 @@ describe("SimulatedDeployment throttling", () => {
     expect(limitsOf(spec)).toEqual({ tokensPerMinute: 10_000, requestsPer10s: 10 });
   });
 
-  it("accepts N units' worth of tokens per minute and 429s the rest with Retry-After to the window reset", async () => {
+  it("accepts N units' worth of tokens in any 60 s and 429s the rest with Retry-After until the oldest charge leaves", async () => {
     const clock = new VirtualClock();
     const d = new SimulatedDeployment(spec, clock, new Rng(1));
     // 30 requests of 1,000 tokens, one every 2 s (5 per 10 s: never request-bound).
@@ -74,13 +74,14 @@ describe("SimulatedDeployment throttling", () => {
     }
   });
 
-  it("meters requests in 10-s buckets: the 11th request inside one bucket gets 429 with Retry-After to the bucket end", async () => {
+  it("meters requests over the last 10 s: the 11th request inside 10 s gets 429 with Retry-After until the oldest one leaves", async () => {
     const clock = new VirtualClock();
     const d = new SimulatedDeployment(spec, clock, new Rng(1));
     const results = await sendAt(clock, d, Array.from({ length: 12 }, (_, i) => 4000 + i * 10), 201);
     expect(results.map((x) => x.r.status)).toEqual([...Array(10).fill(200), 429, 429]);
-    expect(results[10]!.r.headers["retry-after-ms"]).toBe("5900");
-    expect(results[10]!.r.headers["retry-after"]).toBe("6");
+    // The first request (t = 4,000) leaves the window at 14,000; the 11th arrived at 4,100.
+    expect(results[10]!.r.headers["retry-after-ms"]).toBe("9900");
+    expect(results[10]!.r.headers["retry-after"]).toBe("10");
     expect(results[0]!.r.headers["x-ratelimit-limit-requests"]).toBe("10");
     expect(results[0]!.r.headers["x-ratelimit-limit-tokens"]).toBe("10000");
   });

@@ -9,6 +9,7 @@ import { runScenario } from "../../simulator/run/runner";
 import { summarize } from "../../simulator/run/metrics";
 import { Rng } from "../../simulator/rng";
 import { buildWorld } from "../../simulator/world";
+import { SizeModel } from "../../simulator/scenario/sizes";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import { expr, policyDocument, renderPolicy } from "../../gateway-policy/index";
 import { BACKENDS, BREAKER, POOL } from "./support";
@@ -44,6 +45,41 @@ describe("scenario files", () => {
       "  bad.yaml: faults.0.retryAfterSeconds: Invalid input: expected number, received undefined",
       '  bad.yaml: (root): Unrecognized key: "extra"',
     ]);
+  });
+
+  it("names the path of a bad size distribution, a negative price and an unknown strategy option", () => {
+    const bad = {
+      name: "bad",
+      duration: "1m",
+      load: [{ at: 0, percentOfCapacity: 50 }],
+      request: { size: { distribution: "pareto", promptTokens: 10 } },
+      cost: { prices: [{ model: "gpt-4o", sku: "GlobalStandard", inputPer1K: -0.01 }, { model: "*", sku: "ProvisionedManaged", perPtuHour: 2, inputPer1K: 0.1 }] },
+      strategy: { waitBudget: "5s" },
+      client: { retries: "openai-java" },
+    };
+    let message = "";
+    try {
+      validateScenario(bad, "bad.yaml");
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split("\n")).toEqual([
+      "Invalid scenario:",
+      "  bad.yaml: request.size.distribution: Invalid discriminator value. Expected 'fixed' | 'mix' | 'lognormal'",
+      '  bad.yaml: client.retries: Invalid option: expected one of "none"|"openai-node"|"openai-node-6.26"|"openai-python"|"openai-python-1"',
+      "  bad.yaml: cost.prices.0.inputPer1K: prices cannot be negative",
+      "  bad.yaml: cost.prices.1.inputPer1K: ProvisionedManaged is billed per PTU; inputPer1K does not apply",
+      '  bad.yaml: strategy: Unrecognized key: "waitBudget"',
+    ]);
+  });
+
+  it("expands the fixed-size shorthand and refuses it next to request.size", () => {
+    const base = { name: "s", duration: "1m", load: [{ at: 0, percentOfCapacity: 50 }] };
+    expect(validateScenario({ ...base, request: { promptTokens: 100, maxTokens: 200, completionTokens: 50 } }, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 100, maxTokens: 200, completionTokens: 50 });
+    expect(validateScenario(base, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 500, maxTokens: 500, completionTokens: 300 });
+    expect(() => validateScenario({ ...base, request: { maxTokens: 200, size: { distribution: "fixed", promptTokens: 1, maxTokens: 1, completionTokens: 1 } } }, "s.yaml")).toThrow(
+      "s.yaml: request.maxTokens: give either request.size or the fixed-size shorthand (promptTokens, maxTokens, completionTokens), not both",
+    );
   });
 
   it("interpolates the load curve and turns faults into windows", () => {
@@ -82,7 +118,7 @@ describe("discrete-event run", () => {
         backend: [{ kind: "retry", condition: expr.retryableFailure(), count: 2, interval: 0, firstFastRetry: true, policies: [{ kind: "set-backend-service", backendId: "chat-stable" }, { kind: "forward-request", bufferRequestBody: true }] }],
       });
       const emulator = new PolicyEmulator({ policyXml: renderPolicy(doc), backends: world.registry, upstreams: world.directory, namedValues: new Map(), clock, rng: rng.fork("gw"), apiPath: "openai", region: "eastus2" });
-      const run = await runScenario({ scenario, route: "chat", clock, rng: rng.fork("load"), handler: (c) => emulator.handle(c), deployments: world.deployments, capacityTpm: 50_000 });
+      const run = await runScenario({ scenario, route: "chat", clock, rng: rng.fork("load"), handler: (c) => emulator.handle(c), deployments: world.deployments, backends: BACKENDS, capacityTpm: 50_000, sizes: new SizeModel(scenario.request.size) });
       return summarize(run);
     };
     const a = await once();

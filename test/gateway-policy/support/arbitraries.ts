@@ -27,6 +27,8 @@ export const exprArb: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr; leaf: Expr }>
     namedValueName.map((name): Expr => ({ kind: "namedValue", name })),
     fc.record({ name: hostileString, fallback: hostileString }).map((r): Expr => ({ kind: "requestHeader", ...r })),
     fc.record({ name: hostileString, fallback: hostileString }).map((r): Expr => ({ kind: "matchedParameter", ...r })),
+    fc.record({ name: hostileString, fallback: hostileString }).map((r): Expr => ({ kind: "responseHeader", ...r })),
+    hostileString.map((name): Expr => ({ kind: "hasResponseHeader", name })),
     fc.oneof(
       fc.record({ name: hostileString, fallback: hostileString }).map((r): Expr => ({ kind: "variable", type: "string", ...r })),
       fc.record({ name: hostileString, fallback: smallInt }).map((r): Expr => ({ kind: "variable", type: "int", ...r })),

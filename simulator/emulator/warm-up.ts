@@ -1,0 +1,57 @@
+// Warm-up at load time: before a gateway serves its first caller, a throwaway twin of the emulator —
+// same policy, its own backend state, cache, counters and randomness, upstreams that answer at once —
+// runs sample requests through every route, alternating success and throttling answers. Node compiles
+// the emulator's code paths then, so the first real request costs what the thousandth does. Nothing
+// the twin does touches the real emulator's state (APIM, too, compiles a policy when it is saved).
+import { UpstreamDirectory } from "../azure/account";
+import type { Clock } from "../clock";
+import type { CallerIdentity, GatewayCall } from "../gateway-types";
+import { jsonResponse, openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
+import type { SimSetup } from "../stack";
+import { BackendRegistry } from "./backends";
+import type { EmulatorOptions } from "./emulator";
+
+/** Time that never waits: the twin's retries and timeouts pass instantly. */
+class ZeroClock implements Clock {
+  private readonly origin = performance.now();
+  now(): number {
+    return performance.now() - this.origin;
+  }
+  sleep(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Answers every request at once: two successes, then a 429 with Retry-After (retry and breaker paths). */
+class CannedUpstream implements Upstream {
+  private calls = 0;
+  send(_request: SimRequest): Promise<SimResponse> {
+    this.calls++;
+    if (this.calls % 3 === 0) return Promise.resolve(openAiError(429, "429", "Warm-up throttle.", { "retry-after": "1", "retry-after-ms": "1000" }));
+    return Promise.resolve(jsonResponse(200, { id: "warm-up", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }], usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } }));
+  }
+}
+
+/** One chat request per route, authenticated the way the setup's callers are. */
+export function warmUpCalls(setup: SimSetup): GatewayCall[] {
+  const caller: CallerIdentity = { subscriptionId: "warm-up", userId: "warm-up", ip: "127.0.0.1" };
+  return Object.keys(setup.routes).map((route) => ({
+    caller,
+    request: {
+      method: "POST",
+      path: `/openai/deployments/${encodeURIComponent(route)}/chat/completions`,
+      query: { "api-version": "2024-10-21" },
+      headers: { "content-type": "application/json", ...setup.callerHeaders(caller) },
+      body: JSON.stringify({ messages: [{ role: "user", content: "warm-up" }], max_tokens: 5 }),
+    },
+  }));
+}
+
+/** Builds the twin and runs `calls` through it `rounds` times. */
+export async function warmUp(options: EmulatorOptions, build: (o: EmulatorOptions) => { handle(call: GatewayCall): Promise<unknown> }, calls: readonly GatewayCall[], rounds = 300): Promise<void> {
+  const upstreams = new UpstreamDirectory();
+  for (const origin of options.upstreams.origins()) upstreams.set(origin, new CannedUpstream());
+  const rng = options.rng.fork("warm-up");
+  const twin = build({ ...options, backends: new BackendRegistry(options.backends.entities, rng.fork("pool-choice")), upstreams, clock: new ZeroClock(), rng });
+  for (let i = 0; i < rounds; i++) for (const call of calls) await twin.handle(call);
+}
