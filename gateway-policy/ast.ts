@@ -38,14 +38,23 @@ export interface ForwardRequest {
 }
 export interface When { condition: Value; policies: Statement[] }
 export interface Choose { kind: "choose"; when: When[]; otherwise?: Statement[] }
-export interface SetVariable { kind: "set-variable"; name: string; value: Value }
+export interface SetVariable {
+  kind: "set-variable";
+  name: string;
+  value: Value;
+  /** APIM's optional policy `id`: `context.LastError.PolicyId` names it when this policy fails. */
+  id?: string;
+}
+/** `<set-body>` as a policy: replaces the request body (inbound/backend) or the response body (outbound). */
+export interface SetBody { kind: "set-body"; value: Value }
 export interface SetHeader { kind: "set-header"; name: string; existsAction?: ExistsAction; values: Value[] }
 export interface SetQueryParameter { kind: "set-query-parameter"; name: string; existsAction?: ExistsAction; values: Value[] }
 export interface RewriteUri { kind: "rewrite-uri"; template: Value; copyUnmatchedParams?: boolean }
 export interface ReturnResponse {
   kind: "return-response";
   responseVariableName?: string;
-  status?: { code: number; reason?: string };
+  /** Status code: a literal, or an expression (APIM allows expressions in set-status code). */
+  status?: { code: number | Expr; reason?: string };
   headers: SetHeader[];
   body?: Value;
 }
@@ -55,6 +64,22 @@ export interface SendOneWayRequest {
   timeout?: number;
   url?: Value;
   method?: string;
+  headers: SetHeader[];
+  body?: Value;
+}
+/**
+ * `<send-request>`: a call whose answer the policy reads from `responseVariableName` (an IResponse;
+ * null on failure with `ignoreError`). Used to locate a stored response on the accounts.
+ */
+export interface SendRequest {
+  kind: "send-request";
+  mode?: "new" | "copy";
+  responseVariableName: string;
+  /** Seconds (APIM default 60). */
+  timeout?: number;
+  ignoreError?: boolean;
+  url: Value;
+  method: string;
   headers: SetHeader[];
   body?: Value;
 }
@@ -153,6 +178,8 @@ export type Statement =
   | RewriteUri
   | ReturnResponse
   | SendOneWayRequest
+  | SendRequest
+  | SetBody
   | AuthenticationManagedIdentity
   | ValidateAzureAdToken
   | ValidateJwt

@@ -3,7 +3,7 @@ export type {
   PolicyDocument, Statement, StatementKind, SectionName, ExistsAction, CachingType, Base, SetBackendService, Retry,
   ForwardRequest, When, Choose, SetVariable, SetHeader, SetQueryParameter, RewriteUri, ReturnResponse, SendOneWayRequest,
   AuthenticationManagedIdentity, ValidateAzureAdToken, ValidateJwt, TokenLimit, MetricDimension, EmitTokenMetric,
-  RateLimitByKey, CacheLookupValue, CacheStoreValue, EmitMetric, RequiredClaim, TokenQuotaPeriod,
+  RateLimitByKey, CacheLookupValue, CacheStoreValue, SendRequest, SetBody, EmitMetric, RequiredClaim, TokenQuotaPeriod,
 } from "./ast";
 export { policyDocument } from "./ast";
 export type { Expr, ExprKind, CompareOp, VariableType, ContextProperty, RawExpression, Value } from "./expr/ast";
@@ -35,5 +35,11 @@ export { TOKEN_LIMIT_HEADERS } from "./strategies/token-limit";
 export { CONNECTION_FAILURE, retryCondition } from "./strategies/retry";
 export { SHADOW_RELAY, SHADOW_SKIPPED_METRIC } from "./strategies/shadow";
 export { abBucket, hashBucketOf, variantForBucket } from "./strategies/hash";
+export { accountBackendId, responsesPoolId, RESPONSES_SUFFIX, mixedPools } from "./strategies/responses";
+export type { BreakerSpec, BackendFamily, TrackedMember } from "./strategies/exhaustion";
+export { freeAtKey, earliestFreeStatements, memberFreeAtLookup, recordResponseFailure, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS } from "./strategies/exhaustion";
+export { accountsOf, authorityOf, RESPONSE_RETENTION_SECONDS, AFFINITY_VARS, type Account } from "./strategies/affinity";
+export { TOKEN_ERROR_REASONS } from "./strategies/errors";
 export { LIMITS, PolicyLimitError, checkPolicySize, checkRetryCount, gatewayPath } from "./limits";
 export { checkPolicyXml, POLICY_SCHEMA, type SchemaViolation } from "./schema";
+export { API_VERSION_PARAMETER, INFERENCE_OPERATIONS, operationIds, type InferenceOperation, type OperationSurface } from "./operations";

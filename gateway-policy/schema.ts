@@ -71,20 +71,28 @@ export const POLICY_SCHEMA: Record<string, ElementRule> = {
     } },
   when: { attrs: { condition: s(true) }, children: "policies" },
   otherwise: { attrs: {}, children: "policies" },
-  "set-variable": { sections: ALL, attrs: { name: s(true, false), value: s(true) } },
+  "set-variable": { sections: ALL, attrs: { name: s(true, false), value: s(true), id: s(false, false) } },
   "set-header": { sections: ALL, attrs: HEADER_ATTRS, children: ["value"] },
   "set-query-parameter": { sections: ["inbound", "backend"], attrs: HEADER_ATTRS, children: ["value"] },
   value: { attrs: {}, text: true },
   "rewrite-uri": { sections: ["inbound"], attrs: { template: s(true), "copy-unmatched-params": b(false, false) } },
   "return-response": { sections: ALL, attrs: { "response-variable-name": s(false, false) }, children: ["set-status", "set-header", "set-body"] },
   "set-status": { attrs: { code: n(100, 599, true), reason: s() } },
-  "set-body": { attrs: {}, text: true },
+  "set-body": { sections: ALL, attrs: { template: oneOf(["liquid"]), "xsi-nil": oneOf(["blank", "null"]), "parse-date": b(false, false) }, text: true },
   "set-url": { attrs: {}, text: true },
   "set-method": { attrs: {}, text: true },
   "send-one-way-request": {
     sections: ALL,
     attrs: { mode: oneOf(["new", "copy"], true), timeout: n(1, INT_MAX) },
     children: ["set-url", "set-method", "set-header", "set-body", "authentication-certificate", "proxy"],
+    check: (e, fail) => {
+      if (attr(e, "mode") !== "copy" && !e.children.some((c) => isElement(c) && c.name === "set-url")) fail("set-url is required unless mode is copy");
+    },
+  },
+  "send-request": {
+    sections: ALL,
+    attrs: { mode: oneOf(["new", "copy"], true), "response-variable-name": s(true, false), timeout: n(1, INT_MAX), "ignore-error": b(false, false) },
+    children: ["set-url", "set-method", "set-header", "set-body", "authentication-certificate", "authentication-managed-identity", "proxy"],
     check: (e, fail) => {
       if (attr(e, "mode") !== "copy" && !e.children.some((c) => isElement(c) && c.name === "set-url")) fail("set-url is required unless mode is copy");
     },

@@ -10,10 +10,58 @@ export interface SimRequest {
   body: string;
 }
 
+/**
+ * A response body produced over time (server-sent events): chunks in order, each handed on the
+ * moment it exists, on whichever clock produced it. It can be read once, like a network stream.
+ */
+export class ChunkedBody implements AsyncIterable<string> {
+  private read = false;
+  constructor(private readonly produce: () => AsyncIterable<string>) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<string> {
+    if (this.read) throw new Error("a chunked body can be read only once");
+    this.read = true;
+    return this.produce()[Symbol.asyncIterator]();
+  }
+
+  /** The same chunks, each also shown to `onChunk` as it passes; `onEnd` runs once after the last. */
+  tap(onChunk: (chunk: string) => void, onEnd: () => void): ChunkedBody {
+    const source: AsyncIterable<string> = { [Symbol.asyncIterator]: () => this[Symbol.asyncIterator]() };
+    return new ChunkedBody(async function* () {
+      try {
+        for await (const chunk of source) {
+          onChunk(chunk);
+          yield chunk;
+        }
+      } finally {
+        onEnd();
+      }
+    });
+  }
+}
+
+/** A complete body (string) or one still being produced (ChunkedBody). */
+export type SimBody = string | ChunkedBody;
+
 export interface SimResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: SimBody;
+}
+
+export const isChunked = (body: SimBody): body is ChunkedBody => body instanceof ChunkedBody;
+
+/** The whole body as text, waiting for every chunk of a streamed one. */
+export async function readBody(body: SimBody): Promise<string> {
+  if (!isChunked(body)) return body;
+  let text = "";
+  for await (const chunk of body) text += chunk;
+  return text;
+}
+
+/** The body as text when it is complete; undefined while it is a stream (never consumed here). */
+export function completeBody(body: SimBody): string | undefined {
+  return isChunked(body) ? undefined : body;
 }
 
 /** A backend that could not be reached: the gateway sees no response at all. */

@@ -129,8 +129,19 @@ export function steeringCallerFor(config: GatewayConfig): SimSetup["steeringCall
   return { identity, headers: headers(identity, claims) };
 }
 
+export interface StackSetupOptions {
+  today?: Date;
+  configFile?: string;
+  /**
+   * Real endpoints (backends file: deployment → region → origin). The design then uses them as the
+   * account endpoints, as `pulumi up` uses the real accounts' endpoints: every URL the policy holds
+   * (response lookups, backend identities) points where requests really go.
+   */
+  accountOrigins?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
 /** A stack file's fleet plan, gateway config and gateway design, computed as `plan` does (pure). */
-export function designStackFile(file: string, today: Date) {
+export function designStackFile(file: string, today: Date, accountOrigins?: StackSetupOptions["accountOrigins"]) {
   const config = readStackConfigFile(file);
   const rawGateway = config[GATEWAY_CONFIG_KEY];
   if (rawGateway === undefined) {
@@ -143,22 +154,27 @@ export function designStackFile(file: string, today: Date) {
   for (const d of deployments) regionsByDeployment.set(d.name, [...(regionsByDeployment.get(d.name) ?? []), d.region]);
   checkGatewayAgainstFleet(gateway, regionsByDeployment);
   // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
-  const accountUrl = (region: string) => `https://${plan.name}-${region}.openai.azure.com/openai`;
-  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.region) }));
+  const accountUrl = (deployment: string, region: string): string => {
+    const origin = accountOrigins?.[deployment]?.[region];
+    return origin !== undefined ? `${new URL(origin).origin}/openai` : `https://${plan.name}-${region}.openai.azure.com/openai`;
+  };
+  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.name, d.region) }));
   return { plan, gateway, deployments, accountUrl, design: designGateway(gateway, inventory) };
 }
 
 /** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
-export function loadStackSetup(stack: string, options: { today?: Date; configFile?: string } = {}): SimSetup {
+export function loadStackSetup(stack: string, options: StackSetupOptions = {}): SimSetup {
   assertStackName(stack);
   const file = options.configFile ?? stackConfigFile(stack);
-  const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date());
+  const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date(), options.accountOrigins);
   const catalog = loadCatalog();
   const deploymentOf = new Map(deployments.map((d) => [`${d.name}@${d.region}`, d]));
-  // Every Single the design creates, shadow-only twins included (same URL, their own breaker).
+  // Every Single the design creates: deployment-path ones, the Responses API's account twins and the
+  // shadow-only twins (same URL, their own breaker).
   const backends: WorldBackend[] = design.singles.map((single) => {
     const d = deploymentOf.get(`${single.deployment}@${single.region}`);
     if (!d) throw new Error(`simulator: backend ${single.id} names ${single.deployment} in ${single.region}, which the plan does not have`);
+    const account = accountUrl(d.name, d.region);
     return {
       backendId: single.id,
       deployment: d.name,
@@ -167,7 +183,9 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
       capacity: d.capacity,
       tpm: d.tpm ?? 0,
       rpm: d.rpm,
-      url: `${accountUrl(d.region)}/deployments/${d.name}`,
+      url: single.family === "account" ? account : `${account}/deployments/${d.name}`,
+      sku: d.sku,
+      ...(single.family === "account" ? { family: "account" as const } : {}),
       ...optionalLimits(catalog.requestLimits(d.model, d.version, d.sku)),
     };
   });
@@ -176,7 +194,7 @@ export function loadStackSetup(stack: string, options: { today?: Date; configFil
   for (const [name, route] of Object.entries(gateway.routes)) {
     // Aggregate capacity is the stable side's: canary / A/B / shadow pools add capacity only for
     // the share the policy sends them, so counting them would overstate what the route can serve.
-    const routePools = design.pools.filter((p) => p.route === name);
+    const routePools = design.pools.filter((p) => p.route === name && p.family !== "account");
     const stable = routePools.filter((p) => p.role === "stable");
     const ids = new Set((stable.length > 0 ? stable : routePools).flatMap((p) => p.members.map((m) => m.backendId)));
     const sides: SideSpec = {};
@@ -216,7 +234,7 @@ export function relayNamedValues(design: { shadowRelay?: { apiPath: string; urlN
   ];
 }
 
-/** Backends some pool of the gateway can send to (the ones a backends file has to map). */
+/** Backends some pool of the gateway can send to (the ones a backends file has to map; account twins included). */
 export function routedBackends(setup: SimSetup): WorldBackend[] {
   const ids = new Set(setup.pools.flatMap((p) => p.members.map((m) => m.backendId)));
   return setup.backends.filter((b) => ids.has(b.backendId));

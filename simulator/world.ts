@@ -5,6 +5,7 @@ import type { RequestLimits } from "../core/catalog/catalog";
 import { SimulatedAccount, UpstreamDirectory } from "./azure/account";
 import { SimulatedDeployment, type LatencySpec } from "./azure/deployment";
 import type { FaultWindow } from "./azure/faults";
+import { latencyOf, pacingFor } from "./azure/pacing";
 import { NetworkLink, latencyFor, roundTripMs, type RegionLatency } from "./azure/regions";
 import type { Clock } from "./clock";
 import { BackendRegistry, type BackendEntity, type CircuitBreakerRule, type WeightedChoice } from "./emulator/backends";
@@ -25,8 +26,10 @@ export interface WorldBackend {
   url: string;
   /** Per-request token limits from the model catalog (context window, output maximum). */
   limits?: RequestLimits;
-  /** Deployment SKU (`GlobalStandard`, `ProvisionedManaged`, …), for the cost model. */
+  /** Deployment SKU (`GlobalStandard`, `ProvisionedManaged`, …): pacing (provisioned answers faster) and the cost model. */
   sku?: string;
+  /** `account`: the Responses API's account-level twin of a deployment backend (URL without `/deployments/…`). */
+  family?: "deployment" | "account";
 }
 
 export interface WorldPool {
@@ -42,7 +45,11 @@ export interface WorldOptions {
   clock: Clock;
   rng: Rng;
   faults?: FaultWindow[];
-  latency?: LatencySpec;
+  /**
+   * One latency model for every deployment; `"paced"`: each deployment's own from pacing.ts (model ×
+   * SKU); absent: the deployment default (DEFAULT_LATENCY), which the benchmark and rollout runs use.
+   */
+  latency?: LatencySpec | "paced";
   completionTokens?: number;
   /** Per-request completion length (the scenario's size model); overrides completionTokens. */
   completionFor?: (shape: { promptTokens: number; maxTokens: number | undefined }) => number;
@@ -59,6 +66,11 @@ export interface World {
   directory: UpstreamDirectory;
   registry: BackendRegistry;
   entities: Map<string, BackendEntity>;
+}
+
+/** A deployment's latency from its model and SKU's documented pacing (pacing.ts), with some spread. */
+export function pacedLatency(b: Pick<WorldBackend, "model" | "sku">): LatencySpec {
+  return { ...latencyOf(pacingFor(b.model, b.sku ?? "GlobalStandard")), sigma: 0.2, rejectMs: 3 };
 }
 
 export function buildWorld(o: WorldOptions): World {
@@ -85,11 +97,11 @@ export function buildWorld(o: WorldOptions): World {
           tpmPerUnit: b.tpm / b.capacity,
           // Provisioned deployments have no request rate of their own; tokens are what limit them.
           rpmPerUnit: b.rpm === null ? Number.MAX_SAFE_INTEGER / Math.max(1, b.capacity) : b.rpm / b.capacity,
-          ...(o.latency ? { latency: latencyFor(o.latency, o.regions?.[b.region]) } : {}),
+          ...(o.latency === "paced" ? { latency: latencyFor(pacedLatency(b), o.regions?.[b.region]) } : o.latency ? { latency: latencyFor(o.latency, o.regions?.[b.region]) } : {}),
           ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
           ...(o.completionFor ? { completionFor: o.completionFor } : {}),
           provisioned: b.rpm === null,
-          ...(b.limits ? { limits: b.limits } : {}),
+          ...(b.limits ? { requestLimits: b.limits } : {}),
         },
         o.clock,
         o.rng.fork(`deployment:${b.deployment}@${b.region}`),

@@ -51,7 +51,16 @@ export function ourSetup(withCanary: boolean): SimSetup {
     label: "ours",
     policyXml: design.apiPolicy.xml,
     namedValues: new Map(design.namedValues.map((v) => [v.id, v.value])),
-    backends: BENCH_BACKENDS,
+    // The deployment backends, plus the Responses API's account twins the design's twin pools name.
+    backends: [
+      ...BENCH_BACKENDS,
+      ...design.singles
+        .filter((single) => single.family === "account")
+        .map((single): WorldBackend => {
+          const of = BENCH_BACKENDS.find((b) => b.deployment === single.deployment && b.region === single.region)!;
+          return { ...of, backendId: single.id, url: account(single.region), family: "account" };
+        }),
+    ],
     pools: design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) })),
     // The component's own rule (status ranges and transport error reasons), as deployed.
     breaker: breakerFromConfig(BREAKER),

@@ -32,6 +32,8 @@ export async function gatewayCommand(stack: string, options: GatewayCommandOptio
       const file = loadBackendsFile(options.backends);
       serverOptions.realBackends = resolveBackends(file, routedBackends(setup), options.backends);
       serverOptions.realBackendHeaders = file.headers;
+      // Design again with the real endpoints as the accounts, so every URL in the policy points there.
+      setup = loadStackSetup(stack, { ...(options.config ? { configFile: options.config } : {}), accountOrigins: file.backends });
     }
   } catch (error) {
     const issues = configIssuesOf(error);
@@ -69,10 +71,13 @@ export async function gatewayCommand(stack: string, options: GatewayCommandOptio
   process.stdout.write(
     [
       `aoai-fleet gateway for stack ${stack} listening on ${gateway.url}`,
-      `  backends: ${options.backends ? `real endpoints from ${options.backends}` : `${setup.backends.length} simulated deployments`}`,
-      `  routes:   ${routes.map((r) => `${gateway.url}/openai/deployments/${r}/chat/completions?api-version=2024-10-21`).join("\n            ")}`,
+      `  backends: ${options.backends ? `real endpoints from ${options.backends}` : `${setup.backends.filter((b) => b.family !== "account").length} simulated deployments`}`,
+      `  routes:   ${routes.join(", ")} (the deployment in the path, or the body's model on v1)`,
+      `  dated:    ${gateway.url}/openai/deployments/${routes[0] ?? "chat"}/chat/completions?api-version=2024-10-21`,
+      `  v1:       ${gateway.url}/openai/v1/  (chat/completions, embeddings, responses, models)`,
       ...authLines(gateway.subscriptionKeys, keys.length > 0, token, setup.auth),
-      `  OpenAI SDK: new AzureOpenAI({ endpoint: "${gateway.url}", ${credential}, apiVersion: "2024-10-21", deployment: "${routes[0] ?? "chat"}" })`,
+      `  OpenAI SDK: new AzureOpenAI({ endpoint: "${gateway.url}", ${credential}, apiVersion: "2024-10-21" })`,
+      `              new OpenAI({ baseURL: "${gateway.url}/openai/v1/", ${token ? `apiKey: "<local token>"` : `apiKey: "<subscription key>", defaultHeaders: { "api-key": "<subscription key>" }`} })`,
       "Ctrl-C to stop.",
       "",
     ].join("\n"),

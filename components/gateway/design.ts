@@ -6,21 +6,22 @@
  * onto APIM entities.
  */
 import {
+  accountBackendId,
   composeGatewayPolicy,
   composeRoutePolicy,
-  expr,
   PolicyLimitError,
   renderPolicy,
   SHADOW_RELAY,
   type BackendInventory,
+  type BreakerSpec,
   type EdgeSpec,
   type PolicyDocument,
   type RouteSpec,
-  type Statement,
 } from "../../gateway-policy";
+import { parseIsoDuration } from "../../stacks/config/durations";
 import { APIM_LIMITS, type GatewayConfig } from "../../stacks/config/gateway";
 import { FleetConfigError } from "../../stacks/config/errors";
-import { singleBackendId } from "./backends";
+import { circuitBreakerRule, singleBackendId } from "./backends";
 
 /** One fleet deployment in one region, as plain values (no Outputs). */
 export interface InventoryEntry {
@@ -40,8 +41,14 @@ export interface InventoryEntry {
 
 /** A `Single` APIM backend: one deployment × region. */
 export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAiUrl"> {
-  /** APIM backend id (`<deployment>-<region>`, or `<deployment>-<region>-shadow`; hashed when over 80 characters). */
+  /** APIM backend id (`<deployment>-<region>`, `…-resp` for the account twin, `…-shadow` for the shadow twin; hashed when over 80 characters). */
   readonly id: string;
+  /**
+   * `deployment`: URL `…/openai/deployments/<deployment>` (chat completions, completions, embeddings);
+   * `account`: URL `…/openai`, the account-level twin the Responses API goes through (its body names
+   * the deployment). Both carry the same breaker rule. Absent: `deployment`.
+   */
+  readonly family?: "deployment" | "account";
   /** Set on shadow-only twins: the production backend id whose URL it shares (its breaker is its own). */
   readonly shadowOf?: string;
 }
@@ -62,8 +69,10 @@ export interface PoolDesign {
   readonly id: string;
   /** Route the pool serves. */
   readonly route: string;
-  /** What the pool is for in the route (`stable`, `canary`, `blue`, `green`, `ab-<variant>`). */
+  /** What the pool is for in the route (`stable`, `canary`, `blue`, `green`, `ab-<variant>`; `…-resp` for Responses twins). */
   readonly role: string;
+  /** Member family: deployment-path Singles, or account-level Singles (Responses API). Absent: `deployment`. */
+  readonly family?: "deployment" | "account";
   /** Members in a stable order. */
   readonly members: readonly PoolMemberDesign[];
 }
@@ -130,7 +139,7 @@ export function routeSpecs(config: GatewayConfig): RouteSpec[] {
     }));
 }
 
-/** Edge settings (auth, token limits, overrides, exposure) shared by every route. */
+/** Edge settings (auth, token limits, overrides, exposure, the breaker rule the exhaustion answer mirrors) shared by every route. */
 export function edgeSpec(config: GatewayConfig): EdgeSpec {
   const entra = "entra" in config.auth;
   return {
@@ -140,7 +149,21 @@ export function edgeSpec(config: GatewayConfig): EdgeSpec {
     ...(config.overrides ? { overrides: config.overrides } : {}),
     ...(config.expose ? { expose: config.expose } : {}),
     ...(config.defaultApiVersion === undefined ? {} : { defaultApiVersion: config.defaultApiVersion }),
+    ...(config.circuitBreaker ? { circuitBreaker: breakerSpec(config.circuitBreaker) } : {}),
+    // Affinity to stored responses does not fit the Consumption tier's 16 KiB policy (nor has it a
+    // cache): Responses calls are answered 400 with this reason instead.
+    ...(config.sku === "Consumption"
+      ? { responsesApi: { served: false as const, reason: "the Consumption tier's 16 KiB policy limit leaves no room for affinity to stored responses (aoai-fleet:gateway.sku); choose another sku (e.g. BasicV2) to use it" } }
+      : {}),
   };
+}
+
+/** The deployed breaker rule (`circuitBreakerRule`) as the policy engine's BreakerSpec. */
+function breakerSpec(breaker: NonNullable<GatewayConfig["circuitBreaker"]>): BreakerSpec {
+  const rule = circuitBreakerRule(breaker);
+  const ms = parseIsoDuration(rule.tripDuration);
+  if (ms === undefined) throw new FleetConfigError([{ path: "aoai-fleet:gateway.circuitBreaker.trip", message: `"${rule.tripDuration}" is not an ISO-8601 duration` }]);
+  return { tripSeconds: Math.ceil(ms / 1000), acceptRetryAfter: rule.acceptRetryAfter, statusRanges: rule.failureCondition.statusCodeRanges, errorReasons: rule.failureCondition.errorReasons };
 }
 
 function backendInventory(inventory: readonly InventoryEntry[]): BackendInventory {
@@ -158,24 +181,13 @@ function backendInventory(inventory: readonly InventoryEntry[]): BackendInventor
 }
 
 /**
- * Each `Single` backend's URL ends in `/openai/deployments/<its deployment>` and the forwarded path
- * is rewritten to what follows `/deployments/<route>` in the client's URL. That is what lets a
- * route named `chat` pool deployments named `chat` and `chat-std`: whichever member is picked gets
- * its own deployment name. The rewrite goes right before the final `set-backend-service`, after the
- * client's credentials were stripped, and carries the query string explicitly
- * (`copy-unmatched-params="false"`): what is forwarded is the request as the policy left it — default
- * `api-version` in, `?api-key=` out — whatever APIM would copy from the original URL.
+ * The policy document exactly as the component deploys it, as XML. The member-path rewrite (each
+ * `Single` URL ends in `/openai/deployments/<its deployment>`; the forwarded path is what follows the
+ * client's `/deployments/<route>` or `/v1`) is part of the generated policy itself (compose.ts,
+ * shadow.ts), so nothing is post-processed here.
  */
-export function withMemberDeploymentPath(document: PolicyDocument): PolicyDocument {
-  const rewrite: Statement = { kind: "rewrite-uri", template: expr.concat(expr.pathAfterDeployment(), expr.ctx("queryString")), copyUnmatchedParams: false };
-  const last = document.inbound.map((statement) => statement.kind).lastIndexOf("set-backend-service");
-  if (last < 0) throw new Error("gateway design: the generated policy has no set-backend-service in inbound");
-  return { ...document, inbound: [...document.inbound.slice(0, last), rewrite, ...document.inbound.slice(last)] };
-}
-
-/** The policy document exactly as the component deploys it (every post-processing step applied), as XML. */
 export function deployedPolicyXml(document: PolicyDocument): string {
-  return renderPolicy(withMemberDeploymentPath(document));
+  return renderPolicy(document);
 }
 
 /** Runs the policy engine; its limit errors become stack-config errors (exit 2, path named). */
@@ -215,7 +227,10 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
     const result = engine(() => composeRoutePolicy(route, edge, backends));
     return { scope: route.name, xml: deployedPolicyXml(result.document) };
   });
-  const singles: SingleBackendDesign[] = inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region) }));
+  // Every deployment × region has its account twin, used or not: a rollout step that moves a pool to
+  // another deployment then only updates pools (rollout apply allows updates, never creates).
+  const singles: SingleBackendDesign[] = inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region), family: "deployment" as const }));
+  const accountTwins: SingleBackendDesign[] = edge.responsesApi ? [] : singles.map((single) => ({ ...single, id: accountBackendId(single.id), family: "account" as const }));
   const byId = new Map(singles.map((single) => [single.id, single]));
   const shadowSingles: SingleBackendDesign[] = (gateway.shadow?.backends ?? []).map((twin) => {
     const production = byId.get(twin.of);
@@ -231,11 +246,12 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
       }
     : undefined;
   return {
-    singles: [...singles, ...shadowSingles],
+    singles: [...singles, ...accountTwins, ...shadowSingles],
     pools: [...gateway.pools, ...(gateway.shadow?.pools ?? [])].map((pool) => ({
       id: pool.poolId,
       route: pool.route,
       role: pool.side,
+      family: pool.family ?? "deployment",
       members: pool.members.map((member) => ({ backendId: member.backendId, priority: member.priority, weight: member.weight })),
     })),
     namedValues: gateway.namedValues.map((value) => ({ id: value.name, value: value.value, purpose: `${value.description} Allowed: ${value.allowed}.` })),

@@ -9,12 +9,19 @@ import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
 import { createInboundEndpoint, serviceNetworkProperties } from "./network";
 import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleDefinitionIdFor } from "./identity";
-import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS } from "./operations";
+import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS, type InferenceOperation } from "./operations";
 import { roleAssignmentIdentity } from "./role-assignment";
 import { createShadowRelay } from "./shadow-relay";
 import { createTelemetry } from "./telemetry";
 
 export type * from "./args";
+
+/** What the gateway does with `api-version` on an operation (the operation's documentation). */
+function apiVersionNote(operation: InferenceOperation): string {
+  if (operation.surface === "deployment") return `Azure OpenAI api-version, passed through to the backend (default ${DEFAULT_API_VERSION} when absent)`;
+  if (operation.urlTemplate.startsWith("/v1/")) return "Optional on the v1 surface (v1 or preview), passed through as sent";
+  return "Azure OpenAI preview api-version (e.g. 2025-04-01-preview), passed through as sent";
+}
 
 /** API path clients use as their Azure OpenAI endpoint: `https://<service>.azure-api.net/openai`. */
 export const GATEWAY_API_PATH = "openai";
@@ -133,8 +140,12 @@ export class AiGateway extends pulumi.ComponentResource {
           backendId: single.id,
           type: "Single",
           protocol: "http",
-          url: pulumi.output(endpoint).apply((value) => backendUrl(value, single.deployment)),
-          title: `${single.deployment} in ${single.region}${single.shadowOf ? " (shadow traffic only)" : ""}`,
+          // Account twins are the Responses API's way in: its body, not its path, names the deployment.
+          url: pulumi.output(endpoint).apply((value) => (single.family === "account" ? openAiBaseUrl(value) : backendUrl(value, single.deployment))),
+          title:
+            single.family === "account"
+              ? `${single.deployment} in ${single.region} (Responses API, account URL)`
+              : `${single.deployment} in ${single.region}${single.shadowOf ? " (shadow traffic only)" : ""}`,
           description: `${single.sku}, ${single.capacity} units (${single.tokensPerMinute} TPM)`,
           ...(breaker === undefined ? {} : { circuitBreaker: breaker }),
         },
@@ -202,9 +213,7 @@ export class AiGateway extends pulumi.ComponentResource {
             urlTemplate: operation.urlTemplate,
             templateParameters: operation.templateParameters.map((parameter) => ({ name: parameter, type: "string", required: true })),
             // Not required at the operation: APIM would answer 404 before the policy could fill in its default.
-            request: {
-              queryParameters: [{ name: API_VERSION_PARAMETER, type: "string", required: false, description: `Azure OpenAI api-version, passed through to the backend (default ${DEFAULT_API_VERSION} when absent)` }],
-            },
+            request: { queryParameters: [{ name: API_VERSION_PARAMETER, type: "string", required: false, description: apiVersionNote(operation) }] },
           },
           { parent: this, protect, dependsOn: [this.api] },
         ),

@@ -7,7 +7,7 @@
 import type { GatewayDesign, SingleBackendDesign } from "./design";
 import { renderDot, type DotCluster, type DotEdge, type DotGraph, type DotNode } from "./dot";
 import type { NetworkPlan } from "../../core/plan/network/types";
-import { capacityText, formatTpm, memberLabel, type TopologyNotes } from "./topology";
+import { capacityText, drawnDesign, formatTpm, memberLabel, type TopologyNotes } from "./topology";
 import { withNetwork } from "./topology-network";
 
 /** Stroke and fill of one pool role: a strong colour for edges and borders, a tint for the box. */
@@ -44,7 +44,8 @@ function backendNode(single: SingleBackendDesign): DotNode {
  * The topology graph model; throws when a pool names a backend the design does not have. With a
  * network plan, the VNets, the gateway and its private endpoints are drawn too (topology-network.ts).
  */
-export function topologyGraph(design: GatewayDesign, notes: TopologyNotes = {}, network?: NetworkPlan): DotGraph {
+export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}, network?: NetworkPlan): DotGraph {
+  const design = drawnDesign(full);
   const singles = new Map(design.singles.map((single) => [single.id, single]));
   for (const pool of design.pools) {
     for (const member of pool.members) {

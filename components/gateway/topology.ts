@@ -50,8 +50,18 @@ export interface TopologyNotes {
   readonly pools?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the pictures and the route table show: the deployment-path pools and Singles. The Responses
+ * API's account twins (`…-resp`) mirror single-named pools member for member, so drawing them would
+ * only double every edge; the plan's pool list and plan.json keep them.
+ */
+export function drawnDesign(design: GatewayDesign): GatewayDesign {
+  return { ...design, singles: design.singles.filter((s) => s.family !== "account"), pools: design.pools.filter((p) => p.family !== "account") };
+}
+
 /** Mermaid source (flowchart LR) of the routes, pools and the backends they use. */
-export function topologyMermaid(design: GatewayDesign, notes: TopologyNotes = {}): string {
+export function topologyMermaid(full: GatewayDesign, notes: TopologyNotes = {}): string {
+  const design = drawnDesign(full);
   const singles = new Map(design.singles.map((single) => [single.id, single]));
   const used = new Set(design.pools.flatMap((pool) => pool.members.map((member) => member.backendId)));
   const lines = ["flowchart LR"];
@@ -99,7 +109,8 @@ export interface RouteTableRow {
 }
 
 /** Rows for the plan's route table, in route → pool → member order. */
-export function routeTableRows(design: GatewayDesign): RouteTableRow[] {
+export function routeTableRows(full: GatewayDesign): RouteTableRow[] {
+  const design = drawnDesign(full);
   const singles = new Map(design.singles.map((single) => [single.id, single]));
   return design.pools.flatMap((pool: PoolDesign) =>
     pool.members.map((member) => {

@@ -74,7 +74,7 @@ const choose: ElementCodec = {
 };
 
 const STATUS_ATTRS: AttrSpec[] = [
-  { attr: "code", field: "code", type: "int", required: true },
+  { attr: "code", field: "code", type: "intValue", required: true },
   { attr: "reason", field: "reason", type: "string" },
 ];
 
@@ -127,6 +127,40 @@ const sendOneWay: ElementCodec = {
     if (body) out.body = liftText(body, `${path}/set-body`);
     return out;
   },
+};
+
+const sendRequest: ElementCodec = {
+  name: "send-request",
+  attrs: [
+    { attr: "mode", field: "mode", type: { enum: ["new", "copy"] } },
+    { attr: "response-variable-name", field: "responseVariableName", type: "string", required: true },
+    { attr: "timeout", field: "timeout", type: "int" },
+    { attr: "ignore-error", field: "ignoreError", type: "bool" },
+  ],
+  lowerChildren: (n) => {
+    const out: XmlNode[] = [textEl("set-url", n.url as Value), textEl("set-method", n.method as string)];
+    for (const h of n.headers as SetHeader[]) out.push(lowerHeader(h, "set-header", "send-request/set-header"));
+    if (n.body !== undefined) out.push(textEl("set-body", n.body as Value));
+    return out;
+  },
+  liftChildren: (e, path) => {
+    const groups = childrenByName(e, path, ["set-url", "set-method", "set-header", "set-body"]);
+    const url = single(groups, "set-url", path);
+    const method = single(groups, "set-method", path);
+    if (!url || !method) throw new PolicyModelError(path, "<send-request> needs <set-url> and <set-method> in this model");
+    const out: Record<string, unknown> = { url: liftText(url, `${path}/set-url`), method: textContent(method, `${path}/set-method`) };
+    out.headers = (groups.get("set-header") ?? []).map((h, i) => ({ kind: "set-header", ...liftHeader(h, `${path}/set-header[${i}]`) }));
+    const body = single(groups, "set-body", path);
+    if (body) out.body = liftText(body, `${path}/set-body`);
+    return out;
+  },
+};
+
+const setBody: ElementCodec = {
+  name: "set-body",
+  attrs: [],
+  lowerChildren: (n) => [{ text: renderValue(n.value as Value) }],
+  liftChildren: (e, path) => ({ value: liftText(e, path) }),
 };
 
 /** `<wrapper><item>text</item>…</wrapper>` lists such as `<audiences><audience>…`. */
@@ -255,6 +289,8 @@ export const compoundCodecs: ElementCodec[] = [
   headerCodec("set-query-parameter"),
   returnResponse,
   sendOneWay,
+  sendRequest,
+  setBody,
   validateAad,
   validateJwt,
   emitMetric("azure-openai-emit-token-metric"),

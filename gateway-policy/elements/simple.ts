@@ -26,6 +26,7 @@ export const simpleCodecs: ElementCodec[] = [
     attrs: [
       { attr: "name", field: "name", type: "string", required: true },
       { attr: "value", field: "value", type: "value", required: true },
+      { attr: "id", field: "id", type: "string" },
     ],
   },
   {

@@ -6,7 +6,7 @@
 export type CompareOp = "==" | "!=" | "<" | "<=" | ">" | ">=";
 
 /** Value types a policy variable may be read as; must match the type the variable was stored with. */
-export type VariableType = "string" | "int" | "bool";
+export type VariableType = "string" | "int" | "long" | "bool";
 
 /** Well-known `context` properties with a fixed, null-safe C# rendering. */
 export type ContextProperty =
@@ -21,12 +21,18 @@ export type ContextProperty =
   | "apiId" // context.Api.Id
   | "operationId" // context.Operation.Id
   | "lastErrorReason" // context.LastError?.Reason ?? ""
-  | "lastErrorSource"; // context.LastError?.Source ?? "" (the policy element that failed)
+  | "lastErrorMessage" // context.LastError?.Message ?? ""
+  | "lastErrorSource" // context.LastError?.Source ?? "" (the policy element that failed)
+  | "lastErrorPolicyId" // context.LastError?.PolicyId ?? ""
+  | "backendPort"; // context.Request.Url.Port (an int in C#; used only inside string concatenation)
 
 export const CONTEXT_PROPERTIES: readonly ContextProperty[] = [
   "requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString", "queryString",
-  "region", "apiId", "operationId", "lastErrorReason", "lastErrorSource",
+  "region", "apiId", "operationId", "lastErrorReason", "lastErrorMessage", "lastErrorSource", "lastErrorPolicyId", "backendPort",
 ];
+
+/** Arithmetic operators of an `arith` node (`+` is `concat`, which adds two numbers as C# does). */
+export type ArithOp = "-" | "*" | "/";
 
 export type Expr =
   | { kind: "string"; value: string }
@@ -56,8 +62,8 @@ export type Expr =
   | { kind: "hashBucket"; key: Expr; buckets: number }
   /** Uniform random int in [0, max). */
   | { kind: "randomBelow"; max: number }
-  /** int.TryParse(value) or `fallback` when the text is not an integer. */
-  | { kind: "parseInt"; value: Expr; fallback: number }
+  /** int.TryParse(value) (long.TryParse with `long`) or `fallback` when the text is not an integer. */
+  | { kind: "parseInt"; value: Expr; fallback: number; long?: true }
   /** Path of the original request after `/deployments/<id>` (e.g. `/chat/completions`). */
   | { kind: "pathAfterDeployment" }
   | { kind: "compare"; op: CompareOp; left: Expr; right: Expr }
@@ -65,8 +71,32 @@ export type Expr =
   | { kind: "or"; operands: Expr[] }
   | { kind: "not"; operand: Expr }
   | { kind: "conditional"; test: Expr; whenTrue: Expr; whenFalse: Expr }
-  /** String concatenation with `+`. */
+  /** `+` folded left: string concatenation, or addition when both sides are numbers (C# semantics). */
   | { kind: "concat"; parts: Expr[] }
+  /** Integer arithmetic (`/` truncates, as C# integer division does). */
+  | { kind: "arith"; op: ArithOp; left: Expr; right: Expr }
+  /** `Math.Min(a, b)` / `Math.Max(a, b)`. */
+  | { kind: "math"; fn: "Min" | "Max"; left: Expr; right: Expr }
+  /** Milliseconds on a monotonic scale (`DateTime.UtcNow.Ticks / 10000`: ms since year 1), a long. */
+  | { kind: "nowMs" }
+  /**
+   * A top-level field of the JSON request or response body as text, "" when the body, the field or
+   * its value is absent; read with preserveContent so the body still reaches its destination. A body
+   * that is not JSON throws (ExpressionValueEvaluationFailure), as APIM's As<JObject>() does.
+   */
+  | { kind: "bodyField"; source: "request" | "response"; field: string }
+  /** The JSON request body with its `model` set to `model`, as compact JSON text (for set-body). */
+  | { kind: "bodyWithModel"; model: Expr }
+  /** `new JObject(new JProperty(name, value), …)`: a JSON object whose values are escaped by Newtonsoft. */
+  | { kind: "jsonObject"; properties: Array<{ name: string; value: Expr }> }
+  /** A JSON object serialised compactly (`….ToString(Newtonsoft.Json.Formatting.None)`). */
+  | { kind: "jsonText"; value: Expr }
+  /** Status code of a send-request response held in `variable`, 0 when the variable is null. */
+  | { kind: "sentStatus"; variable: string }
+  /** `System.Uri.EscapeDataString(value)`: text made safe for one URL path segment. */
+  | { kind: "urlEscape"; value: Expr }
+  /** The deployment of the URL the request was forwarded to (`/deployments/<d>/…`), "" when none. */
+  | { kind: "urlDeployment" }
   /** `haystack.Contains(needle)` on strings (ordinal). */
   | { kind: "contains"; haystack: Expr; needle: Expr };
 

@@ -24,9 +24,10 @@ export const pathAfterDeployment = (): Expr => ({ kind: "pathAfterDeployment" })
 
 export function variable(name: string, type: "string", fallback?: string): Expr;
 export function variable(name: string, type: "int", fallback?: number): Expr;
+export function variable(name: string, type: "long", fallback?: number): Expr;
 export function variable(name: string, type: "bool", fallback?: boolean): Expr;
 export function variable(name: string, type: VariableType, fallback?: string | number | boolean): Expr {
-  const defaults = { string: "", int: 0, bool: false } as const;
+  const defaults = { string: "", int: 0, long: 0, bool: false } as const;
   return { kind: "variable", name, type, fallback: fallback ?? defaults[type] };
 }
 
@@ -92,3 +93,23 @@ export function retryableFailure(): Expr {
     and(compare(">=", { kind: "statusCode" }, int(500)), compare("<=", { kind: "statusCode" }, int(504))),
   );
 }
+
+export const tryParseLong = (value: Expr, fallback: number): Expr => ({ kind: "parseInt", value, fallback, long: true });
+export const minus = (left: Expr, right: Expr): Expr => ({ kind: "arith", op: "-", left, right });
+export const times = (left: Expr, right: Expr): Expr => ({ kind: "arith", op: "*", left, right });
+export const divide = (left: Expr, right: Expr): Expr => ({ kind: "arith", op: "/", left, right });
+/** `a + b` on numbers (renders as `+`, which C# adds when both sides are numbers). */
+export const plus = (left: Expr, right: Expr): Expr => ({ kind: "concat", parts: [left, right] });
+export const min = (left: Expr, right: Expr): Expr => ({ kind: "math", fn: "Min", left, right });
+export const max = (left: Expr, right: Expr): Expr => ({ kind: "math", fn: "Max", left, right });
+export const nowMs = (): Expr => ({ kind: "nowMs" });
+export const requestBodyField = (field: string): Expr => ({ kind: "bodyField", source: "request", field });
+export const responseBodyField = (field: string): Expr => ({ kind: "bodyField", source: "response", field });
+export const bodyWithModel = (model: Expr): Expr => ({ kind: "bodyWithModel", model });
+export const jsonObject = (properties: Record<string, Expr>): Expr => ({ kind: "jsonObject", properties: Object.entries(properties).map(([name, value]) => ({ name, value })) });
+/** Compact JSON text of an object built with `jsonObject`; every value is escaped by the JSON writer. */
+export const jsonText = (properties: Record<string, Expr>): Expr => ({ kind: "jsonText", value: jsonObject(properties) });
+export const sentStatus = (variableName: string): Expr => ({ kind: "sentStatus", variable: variableName });
+export const urlEscape = (value: Expr): Expr => ({ kind: "urlEscape", value });
+export const urlDeployment = (): Expr => ({ kind: "urlDeployment" });
+export const neq = (left: Expr, right: Expr): Expr => compare("!=", left, right);

@@ -2,7 +2,7 @@
 // LiftError so the caller keeps the text as a RawExpression.
 import type { CompareOp, ContextProperty, Expr, VariableType } from "./ast";
 import { CONTEXT_PROPERTIES } from "./ast";
-import { contextCode, DEPLOYMENT_PREFIX_PATTERN } from "./render";
+import { contextCode, DEPLOYMENT_PREFIX_PATTERN, JSON_FORMATTING_NONE, URL_DEPLOYMENT_PATTERN } from "./render";
 import { CSharpSyntaxError, parseCSharp, type Syn } from "./syntax";
 
 export class LiftError extends Error {}
@@ -22,9 +22,19 @@ function shape(s: Syn, args: Syn[]): string | null {
       args.push(...s.args);
       return `${target}${s.typeArgs ? `<${s.typeArgs.join(",")}>` : ""}(${s.args.map(() => "$").join(",")})`;
     }
-    case "new":
+    case "new": {
       args.push(...s.args);
-      return `new ${s.type}(${s.args.map(() => "$").join(",")})`;
+      const created = `new ${s.type}(${s.args.map(() => "$").join(",")})`;
+      if (!s.init) return created;
+      for (const i of s.init) args.push(i.key, i.value);
+      return `${created}{${s.init.map(() => "[$]=$").join(",")}}`;
+    }
+    case "index": {
+      const target = shape(s.target, args);
+      if (target === null) return null;
+      args.push(s.index);
+      return `${target}${s.nullConditional ? "?[" : "["}$]`;
+    }
     default:
       return null;
   }
@@ -49,7 +59,7 @@ function intArg(s: Syn | undefined): number {
 // Chains rendered by context properties: the code text without whitespace, keyed back to the property.
 const CONTEXT_BY_CODE = new Map<string, ContextProperty>(CONTEXT_PROPERTIES.map((p) => [contextCode(p).replace(/\s+/g, ""), p]));
 
-const VARIABLE_CALL = /^context\.Variables\.GetValueOrDefault<(string|int|bool)>\(\$,\$\)$/;
+const VARIABLE_CALL = /^context\.Variables\.GetValueOrDefault<(string|int|long|bool)>\(\$,\$\)$/;
 
 function liftChain(s: Syn): Expr {
   const c = chain(s);
@@ -78,6 +88,25 @@ function liftChain(s: Syn): Expr {
     }
     case "System.Convert.ToInt32($)":
       return liftHashBucket(a[0]);
+    case "Math.Min($,$)":
+    case "Math.Max($,$)":
+      return { kind: "math", fn: c.shape.startsWith("Math.Min") ? "Min" : "Max", left: lift(a[0]!), right: lift(a[1]!) };
+    case "System.Uri.EscapeDataString($)":
+      return { kind: "urlEscape", value: lift(a[0]!) };
+    case "System.Text.RegularExpressions.Regex.Match($,$).Groups[$].Value":
+      if (chain(a[0]!)?.shape !== "context.Request.Url.Path" || stringArg(a[1]) !== URL_DEPLOYMENT_PATTERN || intArg(a[2]) !== 1) throw new LiftError("unsupported Regex.Match");
+      return { kind: "urlDeployment" };
+    case "new JObject($){[$]=$}.ToString($)": {
+      const body = a[0] ? chain(a[0]) : null;
+      if (body?.shape !== "context.Request.Body.As<JObject>($)" || !isPreserveContent(body.args[0]) || stringArg(a[1]) !== "model" || !isCompactFormatting(a[3]))
+        throw new LiftError("unsupported JObject initializer");
+      return { kind: "bodyWithModel", model: lift(a[2]!) };
+    }
+  }
+  if (/^new JObject\(((\$,)*\$)?\)$/.test(c.shape)) return liftJsonObject(a);
+  if (/^new JObject\(((\$,)*\$)?\)\.ToString\(\$\)$/.test(c.shape)) {
+    if (!isCompactFormatting(a[a.length - 1])) throw new LiftError("unsupported JObject.ToString formatting");
+    return { kind: "jsonText", value: liftJsonObject(a.slice(0, -1)) };
   }
   const variable = VARIABLE_CALL.exec(c.shape);
   if (variable) {
@@ -85,11 +114,37 @@ function liftChain(s: Syn): Expr {
     const name = stringArg(a[0]);
     const f = a[1];
     if (type === "string") return { kind: "variable", name, type, fallback: stringArg(f) };
-    if (type === "int") return { kind: "variable", name, type, fallback: intArg(f) };
+    if (type === "int" || type === "long") return { kind: "variable", name, type, fallback: intArg(f) };
     if (f?.t !== "bool") throw new LiftError("expected a bool fallback");
     return { kind: "variable", name, type, fallback: f.value };
   }
   throw new LiftError(`unsupported call or member chain ${c.shape}`);
+}
+
+/** `preserveContent: true` as the only argument of Body.As<JObject>(…). */
+function isPreserveContent(s: Syn | undefined): boolean {
+  return s?.t === "named" && s.name === "preserveContent" && s.value.t === "bool" && s.value.value;
+}
+
+function isCompactFormatting(s: Syn | undefined): boolean {
+  return s !== undefined && chain(s)?.shape === JSON_FORMATTING_NONE;
+}
+
+/** `new JObject(new JProperty("name", value), …)` arguments → jsonObject. */
+function liftJsonObject(args: Syn[]): Expr {
+  const properties = args.map((p) => {
+    const prop = chain(p);
+    if (prop?.shape !== "new JProperty($,$)") throw new LiftError("JObject arguments must be new JProperty(name, value)");
+    return { name: stringArg(prop.args[0]), value: lift(prop.args[1]!) };
+  });
+  return { kind: "jsonObject", properties };
+}
+
+/** `context.<Request|Response>.Body?.As<JObject>(preserveContent: true)?["field"]?.ToString()`. */
+function liftBodyField(left: { shape: string; args: Syn[] }): Expr | undefined {
+  const m = /^context\.(Request|Response)\.Body\?\.As<JObject>\(\$\)\?\[\$\]\?\.ToString\(\)$/.exec(left.shape);
+  if (!m || !isPreserveContent(left.args[0])) return undefined;
+  return { kind: "bodyField", source: m[1] === "Request" ? "request" : "response", field: stringArg(left.args[1]) };
 }
 
 function liftHashBucket(arg: Syn | undefined): Expr {
@@ -114,6 +169,12 @@ const COMPARE_OPS = new Set(["==", "!=", "<", "<=", ">", ">="]);
 function liftBinary(s: Extract<Syn, { t: "binary" }>): Expr {
   if (s.op === "&&" || s.op === "||") return { kind: s.op === "&&" ? "and" : "or", operands: flatten(s, s.op).map(lift) };
   if (s.op === "+") return { kind: "concat", parts: flatten(s, "+").map(lift) };
+  if (s.op === "/" && chain(s.left)?.shape === "DateTime.UtcNow.Ticks" && s.right.t === "number" && s.right.value === 10000) return { kind: "nowMs" };
+  if (s.op === "-" || s.op === "*" || s.op === "/") return { kind: "arith", op: s.op, left: lift(s.left), right: lift(s.right) };
+  if (s.op === "??" && s.right.t === "number" && s.right.value === 0) {
+    const left = chain(s.left);
+    if (left?.shape === "context.Variables.GetValueOrDefault<IResponse>($,$)?.StatusCode" && left.args[1]?.t === "null") return { kind: "sentStatus", variable: stringArg(left.args[0]) };
+  }
   if (s.op === "!=" && chain(s.left)?.shape === "context.Response" && s.right.t === "null") return { kind: "hasResponse" };
   if (COMPARE_OPS.has(s.op)) return { kind: "compare", op: s.op as CompareOp, left: lift(s.left), right: lift(s.right) };
   if (s.op === "??" && s.right.t === "string" && s.right.value === "") {
@@ -122,16 +183,19 @@ function liftBinary(s: Extract<Syn, { t: "binary" }>): Expr {
     if (property) return { kind: "context", property };
     if (left?.shape === "context.Variables.GetValueOrDefault<Jwt>($,$)?.Claims.GetValueOrDefault($,$)" && left.args[1]?.t === "null" && stringArg(left.args[3]) === "")
       return { kind: "tokenClaim", variable: stringArg(left.args[0]), claim: stringArg(left.args[2]) };
+    const field = left ? liftBodyField(left) : undefined;
+    if (field) return field;
   }
   throw new LiftError(`unsupported operator ${s.op}`);
 }
 
 function liftConditional(s: Extract<Syn, { t: "conditional" }>): Expr {
   const test = chain(s.test);
-  if (test?.shape === "int.TryParse($,$)") {
+  if (test?.shape === "int.TryParse($,$)" || test?.shape === "long.TryParse($,$)") {
     const out = test.args[1];
     if (out?.t !== "outVar" || s.whenTrue.t !== "name" || s.whenTrue.name !== out.name || !test.args[0]) throw new LiftError("unsupported TryParse");
-    return { kind: "parseInt", value: lift(test.args[0]), fallback: intArg(s.whenFalse) };
+    const parsed: Expr = { kind: "parseInt", value: lift(test.args[0]), fallback: intArg(s.whenFalse) };
+    return test.shape.startsWith("long") ? { ...parsed, long: true } : parsed;
   }
   return { kind: "conditional", test: lift(s.test), whenTrue: lift(s.whenTrue), whenFalse: lift(s.whenFalse) };
 }
@@ -168,6 +232,8 @@ export function lift(s: Syn): Expr {
       return liftConditional(s);
     case "outVar":
       throw new LiftError("out var outside TryParse");
+    case "named":
+      throw new LiftError("named argument outside a call");
     default:
       return liftChain(s);
   }

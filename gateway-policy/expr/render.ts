@@ -34,12 +34,22 @@ const CONTEXT_CODE: Record<ContextProperty, { code: string; atomic: boolean }> =
   apiId: { code: "context.Api.Id", atomic: true },
   operationId: { code: "context.Operation.Id", atomic: true },
   lastErrorReason: { code: 'context.LastError?.Reason ?? ""', atomic: false },
+  lastErrorMessage: { code: 'context.LastError?.Message ?? ""', atomic: false },
   lastErrorSource: { code: 'context.LastError?.Source ?? ""', atomic: false },
+  lastErrorPolicyId: { code: 'context.LastError?.PolicyId ?? ""', atomic: false },
+  backendPort: { code: "context.Request.Url.Port", atomic: true },
 };
 export const contextCode = (p: ContextProperty): string => CONTEXT_CODE[p].code;
 
-/** Regex that strips everything up to and including `/deployments/<id>` from a path. */
-export const DEPLOYMENT_PREFIX_PATTERN = "^.*?/deployments/[^/]+";
+/**
+ * Regex that strips everything up to and including `/deployments/<id>` (legacy paths) or `/v1`
+ * (v1 paths) from a path, leaving the operation (`/chat/completions`, `/embeddings`, …).
+ */
+export const DEPLOYMENT_PREFIX_PATTERN = "^.*?/(?:deployments/[^/]+|v1)(?=/)";
+/** Regex whose first group is the deployment of a forwarded URL path. */
+export const URL_DEPLOYMENT_PATTERN = "/deployments/([^/]+)";
+/** Compact JSON, as the policies emit it. */
+export const JSON_FORMATTING_NONE = "Newtonsoft.Json.Formatting.None";
 
 interface Rendered {
   code: string;
@@ -98,8 +108,28 @@ class Renderer {
       case "parseInt": {
         // Each TryParse gets its own out-variable: two in one expression must not share a name.
         const name = `parsed${this.parsedCounter++}`;
-        return { code: `int.TryParse(${this.render(e.value).code}, out var ${name}) ? ${name} : ${e.fallback}`, atomic: false };
+        return { code: `${e.long ? "long" : "int"}.TryParse(${this.render(e.value).code}, out var ${name}) ? ${name} : ${e.fallback}`, atomic: false };
       }
+      case "arith":
+        return { code: `${this.operand(e.left)} ${e.op} ${this.operand(e.right)}`, atomic: false };
+      case "math":
+        return { code: `Math.${e.fn}(${this.render(e.left).code}, ${this.render(e.right).code})`, atomic: true };
+      case "nowMs":
+        return { code: "DateTime.UtcNow.Ticks / 10000", atomic: false };
+      case "bodyField":
+        return { code: `context.${e.source === "request" ? "Request" : "Response"}.Body?.As<JObject>(preserveContent: true)?[${csharpString(e.field)}]?.ToString() ?? ""`, atomic: false };
+      case "bodyWithModel":
+        return { code: `new JObject(context.Request.Body.As<JObject>(preserveContent: true)) { ["model"] = ${this.render(e.model).code} }.ToString(${JSON_FORMATTING_NONE})`, atomic: true };
+      case "jsonObject":
+        return { code: `new JObject(${e.properties.map((p) => `new JProperty(${csharpString(p.name)}, ${this.render(p.value).code})`).join(", ")})`, atomic: true };
+      case "jsonText":
+        return { code: `${this.operand(e.value)}.ToString(${JSON_FORMATTING_NONE})`, atomic: true };
+      case "sentStatus":
+        return { code: `context.Variables.GetValueOrDefault<IResponse>(${csharpString(e.variable)}, null)?.StatusCode ?? 0`, atomic: false };
+      case "urlEscape":
+        return { code: `System.Uri.EscapeDataString(${this.render(e.value).code})`, atomic: true };
+      case "urlDeployment":
+        return { code: `System.Text.RegularExpressions.Regex.Match(context.Request.Url.Path, ${csharpString(URL_DEPLOYMENT_PATTERN)}).Groups[1].Value`, atomic: true };
       case "pathAfterDeployment":
         return {
           code: `System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, ${csharpString(DEPLOYMENT_PREFIX_PATTERN)}, "")`,
@@ -131,7 +161,7 @@ class Renderer {
   private variableFallback(e: Extract<Expr, { kind: "variable" }>): string {
     const f = e.fallback;
     if (e.type === "string" && typeof f === "string") return csharpString(f);
-    if (e.type === "int" && typeof f === "number" && Number.isSafeInteger(f)) return String(f);
+    if ((e.type === "int" || e.type === "long") && typeof f === "number" && Number.isSafeInteger(f)) return String(f);
     if (e.type === "bool" && typeof f === "boolean") return f ? "true" : "false";
     throw new Error(`variable "${e.name}": fallback ${JSON.stringify(f)} is not a ${e.type}`);
   }

@@ -1,7 +1,7 @@
 // A small C# expression parser: tokens → generic syntax tree. It covers the subset our renderer emits
-// (literals, member/null-conditional access, calls with generic arguments, `new`, `out var`, unary,
-// binary, `??`, `?:`, parentheses). Anything else throws SyntaxError; the caller turns that into a
-// RawExpression.
+// (literals, member/null-conditional access, element access `[i]`/`?[i]`, calls with generic and
+// named arguments, `new` with an index initializer, `out var`, unary, binary, `??`, `?:`,
+// parentheses). Anything else throws SyntaxError; the caller turns that into a RawExpression.
 
 export type Syn =
   | { t: "string"; value: string; text: string }
@@ -11,7 +11,10 @@ export type Syn =
   | { t: "name"; name: string }
   | { t: "member"; target: Syn; name: string; nullConditional: boolean }
   | { t: "call"; target: Syn; typeArgs: string[] | null; args: Syn[] }
-  | { t: "new"; type: string; args: Syn[] }
+  | { t: "new"; type: string; args: Syn[]; init?: Array<{ key: Syn; value: Syn }> }
+  | { t: "index"; target: Syn; index: Syn; nullConditional: boolean }
+  /** A named argument `name: value` (only inside a call's argument list). */
+  | { t: "named"; name: string; value: Syn }
   | { t: "outVar"; name: string }
   | { t: "unary"; op: "!" | "-"; operand: Syn }
   | { t: "binary"; op: string; left: Syn; right: Syn }
@@ -22,7 +25,7 @@ export class CSharpSyntaxError extends Error {}
 
 type Token = { k: "str"; value: string; text: string } | { k: "num"; value: number } | { k: "id"; value: string } | { k: "op"; value: string };
 
-const OPERATORS = ["??", "?.", "&&", "||", "==", "!=", "<=", ">=", "(", ")", ".", ",", "<", ">", "!", "?", ":", "+", "-", "%", "*", "/"];
+const OPERATORS = ["??", "?.", "?[", "&&", "||", "==", "!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ".", ",", "<", ">", "!", "?", ":", "=", "+", "-", "%", "*", "/"];
 const SIMPLE_ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "'": "'", "0": "\0", n: "\n", r: "\r", t: "\t" };
 
 function tokenize(src: string): Token[] {
@@ -159,16 +162,39 @@ class Parser {
       if (t.value === "new") {
         let type = this.ident();
         while (this.isOp(".")) { this.pos += 1; type += `.${this.ident()}`; }
-        return { t: "new", type, args: this.args() };
+        const args = this.args();
+        return this.isOp("{") ? { t: "new", type, args, init: this.indexInitializer() } : { t: "new", type, args };
       }
       return { t: "name", name: t.value };
     }
     throw new CSharpSyntaxError(`unexpected token ${JSON.stringify(t.value)}`);
   }
 
+  /** `{ [key] = value, … }` after `new T(…)`. */
+  private indexInitializer(): Array<{ key: Syn; value: Syn }> {
+    this.expectOp("{");
+    const out: Array<{ key: Syn; value: Syn }> = [];
+    for (;;) {
+      this.expectOp("[");
+      const key = this.expression();
+      this.expectOp("]");
+      this.expectOp("=");
+      out.push({ key, value: this.expression() });
+      if (this.isOp(",")) { this.pos += 1; continue; }
+      this.expectOp("}");
+      return out;
+    }
+  }
+
   private postfix(target: Syn): Syn {
     for (;;) {
-      if (this.isOp(".") || this.isOp("?.")) {
+      if (this.isOp("[") || this.isOp("?[")) {
+        const nullConditional = this.isOp("?[");
+        this.pos += 1;
+        const index = this.expression();
+        this.expectOp("]");
+        target = { t: "index", target, index, nullConditional };
+      } else if (this.isOp(".") || this.isOp("?.")) {
         const nullConditional = this.isOp("?.");
         this.pos += 1;
         target = { t: "member", target, name: this.ident(), nullConditional };
@@ -210,6 +236,9 @@ class Parser {
         this.pos += 1;
         if (this.ident() !== "var") throw new CSharpSyntaxError("only `out var name` arguments are supported");
         args.push({ t: "outVar", name: this.ident() });
+      } else if (t?.k === "id" && this.isOp(":", 1)) {
+        this.pos += 2;
+        args.push({ t: "named", name: t.value, value: this.expression() });
       } else args.push(this.expression());
       if (this.isOp(",")) { this.pos += 1; continue; }
       this.expectOp(")");

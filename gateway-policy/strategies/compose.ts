@@ -1,21 +1,28 @@
 // Strategy composition: route specs + edge + inventory → policy AST, pools and named values.
 // The order of the inbound steps is the contract (docs/gateway-policy.md):
-//   auth → caller → api-version → [override inputs] → route selection (404 for unknown routes) →
-//   token limit → retry count → overrides counted and stripped → credentials → shadow copy →
-//   token metrics → set-backend-service.
-import type { PolicyDocument, Statement } from "../ast";
-import { eq, matchedParameter, str, variable } from "../expr/helpers";
+//   auth → caller → surface (and its api-version) → [override inputs] → route from the path or the
+//   body's model, its selection and retry count (404 for unknown routes) → token limit → overrides
+//   counted and stripped → credentials → Responses (affinity to a stored response, or the pool's
+//   account twin) → shadow copy → token metrics → set-backend-service.
+import type { PolicyDocument, SetHeader, Statement } from "../ast";
+import type { Expr } from "../expr/ast";
+import { concat, ctx, eq, matchedParameter, or, pathAfterDeployment, requestBodyField, str, variable } from "../expr/helpers";
 import { checkPolicySize, gatewayPath, PolicyLimitError } from "../limits";
 import { renderPolicy } from "../render";
+import { accountsOf, captureStatements, hasAffinity, ownerBackendStatements, ownerDeploymentStatements, ownerStatements, type Account } from "./affinity";
 import { credentialStatements } from "./credentials";
 import { audiencesOf, edgeInbound, entraOf, NAMES, tokenMetricStatements } from "./edge";
+import { onErrorStatements } from "./errors";
+import { recordResponseFailure, recordTransportFailure } from "./exhaustion";
 import { responseHeaderStatements } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
-import { DEFAULT_TIMEOUT_SECONDS, forwardWithRetry, retryCountFor, retryCountStatements } from "./retry";
+import { accountBackendId, responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
+import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
+import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import { tokenLimitStatements } from "./token-limit";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
 import { validateEdge, validateRoute } from "./validate";
@@ -26,30 +33,27 @@ const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 
 interface PlannedRoute {
   route: RouteSpec;
+  /** Deployment-path pools the route's selection picks from. */
   pools: PoolDefinition[];
+  /** Account-level twins of the single-named pools (Responses API). */
+  responsesPools: PoolDefinition[];
   shadow: PlannedShadow | undefined;
 }
 
-function planRoute(route: RouteSpec, inventory: BackendInventory): PlannedRoute {
+function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec): PlannedRoute {
   validateRoute(route, inventory);
   const pools = planPools(route, inventory);
-  return { route, pools, shadow: planShadow(route, inventory, pools) };
+  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools) };
 }
 
-const setBackend = (): Statement => ({ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") });
 const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-
-/** Route-specific statements after dispatch run only for requests of that route. */
-function wrapForRoute(route: string, statements: Statement[]): Statement[] {
-  if (statements.length === 0) return [];
-  return [{ kind: "choose", when: [{ condition: eq(variable(NAMES.routeVar, "string"), str(route)), policies: statements }] }];
-}
 
 function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpec, inventory: BackendInventory, path: string): StrategyResult {
   const warnings = checkPolicySize(renderPolicy(document), path);
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
       warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
+    if (!edge.responsesApi) warnings.push(...responsesWarning(p.route, p.pools));
   }
   const entra = entraOf(edge);
   if (entra && !audiencesOf(entra).some((a) => GUID.test(a)))
@@ -59,13 +63,18 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
     warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header (allowed callers, see overrides)`);
   const shadows = planned.flatMap((p) => (p.shadow ? [p.shadow] : []));
-  const pools = planned.flatMap((p) => p.pools);
+  const pools = planned.flatMap((p) => [...p.pools, ...p.responsesPools]);
   const namedValues = planned.flatMap((p) => routeNamedValues(p.route));
   // Routes shadowing the same deployment share its shadow twins (one per region); each has its own pool.
   const twins = [...new Map(shadows.flatMap((s) => s.backends).map((b) => [b.backendId, b])).values()];
   const shadow = shadows.length > 0 ? { document: composeShadowRelayPolicy(shadows, edge), pools: shadows.map((s) => s.pool), backends: twins } : undefined;
-  // Pools, shadow twins and the deployments' own backends share APIM's backend namespace.
-  const backendIds = [...inventory.backends.map((b) => b.backendId), ...[...pools, ...(shadow?.pools ?? [])].map((p) => p.poolId), ...(shadow?.backends.map((b) => b.backendId) ?? [])];
+  // Pools, shadow twins, account twins and the deployments' own backends share APIM's backend namespace.
+  const backendIds = [
+    ...inventory.backends.map((b) => b.backendId),
+    ...(edge.responsesApi ? [] : inventory.backends.map((b) => accountBackendId(b.backendId))),
+    ...[...pools, ...(shadow?.pools ?? [])].map((p) => p.poolId),
+    ...(shadow?.backends.map((b) => b.backendId) ?? []),
+  ];
   checkGeneratedNames({ backendIds, namedValues: namedValues.map((v) => v.name) }, path);
   return { document, pools, namedValues, ...(shadow ? { shadow } : {}), warnings };
 }
@@ -73,30 +82,11 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
 /** One route with the edge policies, as a standalone document (what a single-route API would attach). */
 export function composeRoutePolicy(route: RouteSpec, edge: EdgeSpec, inventory: BackendInventory): StrategyResult {
   validateEdge(edge);
-  const planned = planRoute(route, inventory);
-  const withVariant = route.abTest !== undefined;
-  const document: PolicyDocument = {
-    inbound: [
-      { kind: "base" },
-      ...edgeInbound(edge),
-      ...overrideInputStatements(edge),
-      ...selectionStatements(route, steeringEnabled(edge)),
-      ...tokenLimitStatements(edge),
-      ...retryCountStatements(route, planned.pools),
-      ...overrideCleanupStatements(edge),
-      ...credentialStatements(),
-      ...shadowCopyStatements(route),
-      ...tokenMetricStatements(edge, withVariant),
-      setBackend(),
-    ],
-    backend: [forwardWithRetry(timeoutOf(route))],
-    outbound: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
-    onError: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
-  };
-  return finish(document, [planned], edge, inventory, gatewayPath("routes", route.name));
+  const planned = [planRoute(route, inventory, edge)];
+  return finish(composeDocument(planned, edge, inventory), planned, edge, inventory, gatewayPath("routes", route.name));
 }
 
-/** API-level document: edge once, then per-route selection dispatched on the `deployment-id` path parameter. */
+/** API-level document: edge once, then per-route selection dispatched on the route the client names. */
 export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpec; inventory: BackendInventory }): StrategyResult {
   const { edge } = input;
   validateEdge(edge);
@@ -104,43 +94,146 @@ export function composeGatewayPolicy(input: { routes: RouteSpec[]; edge: EdgeSpe
   const names = input.routes.map((r) => r.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup) throw new PolicyLimitError(gatewayPath("routes", dup), "route is defined twice");
-  const planned = [...input.routes].sort((a, b) => a.name.localeCompare(b.name)).map((r) => planRoute(r, input.inventory));
+  const planned = [...input.routes].sort((a, b) => a.name.localeCompare(b.name)).map((r) => planRoute(r, input.inventory, edge));
+  return finish(composeDocument(planned, edge, input.inventory), planned, edge, input.inventory, gatewayPath("routes"));
+}
+
+const onRoute = (name: string): Expr => eq(variable(NAMES.routeVar, "string"), str(name));
+
+/**
+ * inbound: see the order at the top. backend: the owner's account once, or the route's pool with
+ * retries. outbound: response headers; the new response id. on-error: Azure-shaped errors, the
+ * exhaustion answer.
+ */
+function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: BackendInventory): PolicyDocument {
+  const names = planned.map((p) => p.route.name);
   const withVariant = planned.some((p) => p.route.abTest);
   const steering = steeringEnabled(edge);
-  const deploymentId = matchedParameter("deployment-id", "");
-  const document: PolicyDocument = {
-    inbound: [
+  const served = !edge.responsesApi;
+  const accounts = accountsOf(inventory);
+  const readBody = (name: string, field: string): Statement => ({ kind: "set-variable", name, id: NAMES.readBodyId, value: requestBodyField(field) });
+  const target = (): Statement => ({ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") });
+  const inbound: Statement[] = [
+    { kind: "base" },
+    ...edgeInbound(edge),
+    ...surfaceStatements(names, edge),
+    ...(edge.responsesApi ? responsesRefused(edge.responsesApi.reason) : []),
+    ...overrideInputStatements(edge),
+    {
+      kind: "choose",
+      when: [{ condition: surfaceIs("response"), policies: [{ kind: "set-variable", name: NAMES.responseIdVar, value: matchedParameter("response-id", "") }] }],
+      otherwise: [
+        ...modelStatements(names),
+        {
+          kind: "choose",
+          when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools)] })),
+          otherwise: [unknownRouteResponse(names)],
+        },
+        { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: [readBody(NAMES.responseIdVar, "previous_response_id"), readBody(NAMES.streamVar, "stream")] }] },
+      ],
+    },
+    // After dispatch: an unknown route has already been answered with 404 and consumes no tokens.
+    ...tokenLimitStatements(edge),
+    ...overrideCleanupStatements(edge),
+    ...credentialStatements(),
+    ...(served ? responsesInbound(planned, accounts, inventory) : []),
+    // Shadow copies go to the relay's deployment path: only for the surfaces forwarded on one.
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowCopyStatements(p.route)))),
+    ...tokenMetricStatements(edge, withVariant),
+    {
+      kind: "choose",
+      when: [
+        ...(served ? [{ condition: hasAffinity(), policies: ownerBackendStatements(accounts) }] : []),
+        {
+          condition: or(surfaceIs("deployment"), surfaceIs("v1")),
+          policies: [
+            // Members are `…/openai/deployments/<their deployment>`: forward only what follows the
+            // client's `/deployments/<route>` or `/v1`, so each member is called with its own name.
+            // The query string is carried explicitly (copy-unmatched-params false): what is forwarded
+            // is the request as the policy left it — default api-version in, `?api-key=` out.
+            { kind: "rewrite-uri", template: concat(pathAfterDeployment(), ctx("queryString")), copyUnmatchedParams: false },
+            target(),
+          ],
+        },
+      ],
+      otherwise: [target()],
+    },
+  ];
+  const breaker = edge.circuitBreaker;
+  const family = surfaceIs("responses");
+  const deployment = variable(NAMES.deploymentVar, "string");
+  const hooks = breaker ? { before: recordTransportFailure(breaker, family, deployment), after: recordResponseFailure(breaker, family, deployment) } : {};
+  // One retry loop per distinct timeout: routes that share it share the XML (the count is per pool, a variable).
+  const classes = new Map<number, PlannedRoute[]>();
+  for (const p of planned) classes.set(timeoutOf(p.route), [...(classes.get(timeoutOf(p.route)) ?? []), p]);
+  const backend: Statement[] = [
+    {
+      kind: "choose",
+      when: [
+        // Bound to a stored response: its account once, never elsewhere.
+        ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
+        ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, hooks)] })),
+      ],
+    },
+  ];
+  const exposed = responseHeaderStatements(edge, withVariant);
+  return {
+    inbound,
+    backend,
+    outbound: [{ kind: "base" }, ...exposed, ...(served ? captureStatements() : [])],
+    onError: [
       { kind: "base" },
-      ...edgeInbound(edge),
-      ...overrideInputStatements(edge),
-      {
-        kind: "choose",
-        when: planned.map((p) => ({ condition: eq(deploymentId, str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools)] })),
-        otherwise: [
-          {
-            kind: "return-response",
-            status: { code: 404, reason: "Not Found" },
-            headers: [{ kind: "set-header", name: "Content-Type", existsAction: "override", values: ["application/json"] }],
-            body: `{"error":{"code":"DeploymentNotFound","message":"This gateway has no route for the requested deployment. Routes: ${[...names].sort().join(", ")}"}}`,
-          },
-        ],
-      },
-      // After dispatch: an unknown route has already been answered with 404 and consumes no tokens.
-      ...tokenLimitStatements(edge),
-      ...overrideCleanupStatements(edge),
-      ...credentialStatements(),
-      ...planned.flatMap((p) => wrapForRoute(p.route.name, shadowCopyStatements(p.route))),
-      ...tokenMetricStatements(edge, withVariant),
-      setBackend(),
+      ...exposed.filter((s) => s.kind === "set-header" && s.existsAction === "delete"),
+      ...onErrorStatements({
+        ...(breaker ? { breaker } : {}),
+        pools: planned.flatMap((p) => [...p.pools, ...p.responsesPools]),
+        inventory,
+        headers: exposed.filter((s): s is SetHeader => s.kind === "set-header" && s.existsAction !== "delete"),
+        affinity: served,
+        tokens: entraOf(edge) !== undefined,
+        limits: edge.limits !== undefined,
+      }),
     ],
-    backend: [
-      {
-        kind: "choose",
-        when: planned.map((p) => ({ condition: eq(variable(NAMES.routeVar, "string"), str(p.route.name)), policies: [forwardWithRetry(timeoutOf(p.route))] })),
-      },
-    ],
-    outbound: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
-    onError: [{ kind: "base" }, ...responseHeaderStatements(edge, withVariant)],
   };
-  return finish(document, planned, edge, input.inventory, gatewayPath("routes"));
+}
+
+/** Inbound after credentials: affinity to a stored response, or the pool's account twin for a create. */
+function responsesInbound(planned: PlannedRoute[], accounts: Account[], inventory: BackendInventory): Statement[] {
+  return [
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: hasAffinity(),
+          policies: [...ownerStatements(accounts), { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: ownerDeploymentStatements(planned, inventory) }] }],
+        },
+        { condition: surfaceIs("responses"), policies: responsesTargetStatements(planned) },
+      ],
+    },
+  ];
+}
+
+/** Where the Responses API is not served: every Responses call gets 400 with the reason. */
+function responsesRefused(reason: string): Statement[] {
+  return [
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: or(surfaceIs("responses"), surfaceIs("response")),
+          policies: [staticJsonResponse(400, "Bad Request", { error: { code: "OperationNotSupported", message: `This gateway does not serve the Responses API: ${reason}` } })],
+        },
+      ],
+    },
+  ];
+}
+
+function wrapWhen(condition: Expr, statements: Statement[]): Statement[] {
+  return statements.length === 0 ? [] : [{ kind: "choose", when: [{ condition, policies: statements }] }];
+}
+
+/** Route-specific statements after dispatch run only for requests of that route. */
+function wrapForRoute(route: string, statements: Statement[]): Statement[] {
+  if (statements.length === 0) return [];
+  return [{ kind: "choose", when: [{ condition: onRoute(route), policies: statements }] }];
 }

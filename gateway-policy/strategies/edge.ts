@@ -1,6 +1,6 @@
-// Edge policies shared by every route: caller authentication, who the caller is, the default
-// api-version and token metrics. Limits, credentials, overrides and response headers have their
-// own modules (token-limit.ts, credentials.ts, overrides.ts, exposure.ts).
+// Edge policies shared by every route: caller authentication, who the caller is and token metrics.
+// The default api-version is per client surface (surface.ts). Limits, credentials, overrides and
+// response headers have their own modules (token-limit.ts, credentials.ts, overrides.ts, exposure.ts).
 import type { RequiredClaim, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { ctx, firstNonEmpty, requestHeader, tokenClaim, variable } from "../expr/helpers";
@@ -29,6 +29,18 @@ export const NAMES = {
   shadowOfHeader: "x-aoai-shadow-of",
   /** Azure OpenAI's own header naming the region that served; hidden unless `expose.region`. */
   regionHeader: "x-ms-region",
+  /** Which client surface the request came in on: deployment, v1, responses, response. */
+  surfaceVar: "aoai-surface",
+  /** The route the client named (path deployment or body `model`). */
+  modelVar: "aoai-model",
+  /** Deployment a Responses request's body must name (the chosen pool's or the stored response's). */
+  deploymentVar: "aoai-deployment",
+  /** The stored response a request names (`previous_response_id` or the `{response-id}` path). */
+  responseIdVar: "aoai-response-id",
+  /** `stream` of a Responses create, as text ("True" when streamed). */
+  streamVar: "aoai-stream",
+  /** Policy id of the statements that read the JSON request body (LastError.PolicyId when it is not JSON). */
+  readBodyId: "aoai-read-body",
 } as const;
 
 export const COGNITIVE_SERVICES_RESOURCE = "https://cognitiveservices.azure.com";
@@ -103,13 +115,12 @@ function authStatements(edge: EdgeSpec): Statement[] {
   ];
 }
 
-/** Inbound, before routing: authenticate, identify the caller, default api-version. */
+/**
+ * Inbound, before routing: authenticate, identify the caller. The default api-version depends on the
+ * client surface (the v1 and Responses APIs take no dated version), so surface.ts sets it.
+ */
 export function edgeInbound(edge: EdgeSpec): Statement[] {
-  return [
-    ...authStatements(edge),
-    { kind: "set-variable", name: NAMES.callerVar, value: callerExpr(edge) },
-    { kind: "set-query-parameter", name: "api-version", existsAction: "skip", values: [edge.defaultApiVersion ?? DEFAULT_API_VERSION] },
-  ];
+  return [...authStatements(edge), { kind: "set-variable", name: NAMES.callerVar, value: callerExpr(edge) }];
 }
 
 /** Token metrics per route, side (and variant); at most 5 dimensions. */

@@ -49,8 +49,19 @@ export function retryCondition(): Expr {
   return and(compare(">", retries(), int(0)), or(and(forwarded, retryableStatus()), and(not(forwarded), eq(ctx("lastErrorReason"), str(CONNECTION_FAILURE)))));
 }
 
-/** The backend section's retry around forward-request, re-selecting a pool member on every attempt. */
-export function forwardWithRetry(timeoutSeconds: number): Statement {
+/** Statements the exhaustion records (exhaustion.ts) put around each attempt. */
+export interface AttemptHooks {
+  /** At the start of every attempt (a transport failure of the previous one is known only there). */
+  before?: Statement[];
+  /** Right after forward-request returned (the member's response is in context.Response). */
+  after?: Statement[];
+}
+
+/**
+ * The backend section's retry around forward-request, re-selecting a pool member on every attempt.
+ * The response is never buffered (`buffer-response="false"`): a stream passes through as it arrives.
+ */
+export function forwardWithRetry(timeoutSeconds: number, hooks: AttemptHooks = {}): Statement {
   const target = variable(NAMES.targetVar, "string", "");
   return {
     kind: "retry",
@@ -61,13 +72,20 @@ export function forwardWithRetry(timeoutSeconds: number): Statement {
     interval: 0,
     firstFastRetry: true,
     policies: [
+      ...(hooks.before ?? []),
       { kind: "set-variable", name: NAMES.forwardedVar, value: bool(false) },
       // Re-select inside the loop so every attempt draws a fresh (healthy) pool member.
       { kind: "set-backend-service", backendId: target },
-      { kind: "forward-request", timeout: timeoutSeconds, bufferRequestBody: true },
+      forwardOnce(timeoutSeconds),
       // Reached only when forward-request returned: an error (pool exhausted, timeout, refused
       // connection) skips the rest of the block and leaves the flag false.
       { kind: "set-variable", name: NAMES.forwardedVar, value: bool(true) },
+      ...(hooks.after ?? []),
     ],
   };
+}
+
+/** One forward-request without retry (a request bound to a stored response's account). */
+export function forwardOnce(timeoutSeconds: number): Statement {
+  return { kind: "forward-request", timeout: timeoutSeconds, bufferRequestBody: true, bufferResponse: false };
 }

@@ -141,6 +141,8 @@ export function composeShadowRelayPolicy(planned: readonly PlannedShadow[], edge
         namespace,
         dimensions: [{ name: "API ID" }, { name: "Subscription ID" }, { name: "Route", value: route }, { name: "Target", value: variable(NAMES.labelVar, "string") }],
       },
+      // Members are `…/openai/deployments/<their deployment>`: forward what follows `/deployments/<route>`.
+      { kind: "rewrite-uri", template: concat(pathAfterDeployment(), ctx("queryString")), copyUnmatchedParams: false },
       { kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") },
     ],
     backend: [

@@ -1,6 +1,7 @@
 // Inputs and outputs of the routing strategies. Inputs map 1:1 from `aoai-fleet:gateway` (issue 5) plus
 // the fleet's backend inventory; outputs are the policy AST and the APIM entities it assumes.
 import type { PolicyDocument } from "../ast";
+import type { BreakerSpec } from "./exhaustion";
 
 /** One entry of `routes.<name>.backends`. */
 export interface RouteBackendSpec {
@@ -116,6 +117,18 @@ export interface ExposeSpec {
 
 /** Edge settings shared by every route (`auth`, `limits`, metrics). */
 export interface EdgeSpec {
+  /**
+   * The circuit-breaker rule every Single backend carries (as deployed). With it the policy keeps the
+   * per-backend reopening times that make the exhaustion answer (429 + Retry-After); without it pools
+   * never trip and there is nothing to keep.
+   */
+  circuitBreaker?: BreakerSpec;
+  /**
+   * Whether the policy serves the Responses API (affinity to stored responses, account twins).
+   * Absent: served. `{ served: false, reason }` answers every Responses call 400 with the reason
+   * (e.g. the Consumption tier's 16 KiB policy limit).
+   */
+  responsesApi?: { served: false; reason: string };
   /** Entra token validation or APIM subscription keys. */
   auth?: { entra: EntraAuthSpec } | { subscriptionKeys: true };
   /** Per-consumer token limit and quota. */
@@ -141,7 +154,10 @@ export interface InventoryBackend {
   capacity: number;
   /** Tokens per minute the deployment allows. */
   tpm: number;
-  /** Account endpoint `https://<subdomain>.openai.azure.com/openai`; needed only for shadow targets. */
+  /**
+   * Account endpoint `https://<subdomain>.openai.azure.com/openai`: shadow targets, the Responses
+   * API's account backends and response-id lookups, and the exhaustion records' backend identity.
+   */
   url?: string;
 }
 
@@ -158,6 +174,12 @@ export interface PoolDefinition {
   side: string;
   /** Members with APIM priority (0–100, lower first) and weight (1–100, ∝ capacity within a priority). */
   members: Array<{ backendId: string; deployment: string; region: string; priority: number; weight: number }>;
+  /**
+   * `deployment` (default): members are deployment-path Singles (`…/openai/deployments/<d>`), for chat
+   * completions, completions and embeddings; `account`: members are account-level Singles
+   * (`…/openai`), for the Responses API, whose body names the deployment.
+   */
+  family?: "deployment" | "account";
 }
 
 /** A named value the policy reads at runtime; create it with `value` as the initial value. */

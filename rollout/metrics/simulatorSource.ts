@@ -7,7 +7,7 @@ import type { FaultWindow } from "../../simulator/azure/faults";
 import { VirtualClock } from "../../simulator/clock";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import type { GatewayResult } from "../../simulator/gateway-types";
-import { TransportError, type SimRequest, type SimResponse } from "../../simulator/http-types";
+import { TransportError, completeBody, type SimBody, type SimRequest, type SimResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
 import { loadStackSetup, type SimSetup } from "../../simulator/stack";
 import { buildWorld, type World } from "../../simulator/world";
@@ -223,7 +223,10 @@ function sideDeployment(route: GatewayRoute, side: string): string {
   return route.backends[0]?.deployment ?? side;
 }
 
-function usageOf(body: string): { prompt: number; completion: number; model: string } | undefined {
+/** Usage of a complete JSON answer (rollout scenarios send non-streaming requests; a stream has none here). */
+function usageOf(full: SimBody): { prompt: number; completion: number; model: string } | undefined {
+  const body = completeBody(full);
+  if (body === undefined) return undefined;
   const parsed = JSON.parse(body) as { model?: string; usage?: { prompt_tokens?: number; completion_tokens?: number } };
   if (!parsed.usage) return undefined;
   return { prompt: parsed.usage.prompt_tokens ?? 0, completion: parsed.usage.completion_tokens ?? 0, model: parsed.model ?? "" };

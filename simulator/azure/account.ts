@@ -1,10 +1,20 @@
-// A simulated Azure OpenAI account (one per region): the base URL a gateway backend points at,
-// routing `/openai/deployments/{name}/...` to the deployment of that name in the account.
+// A simulated Azure OpenAI account (one per region): the base URL a gateway backend points at.
+// It routes `/openai/deployments/{name}/...` by the path and the v1 and Responses surfaces by the
+// body's `model`, and keeps the account's stored Responses (a response lives on the account that
+// created it; any other account answers "not found").
 import { openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { SimulatedDeployment } from "./deployment";
+import { parseAzureRequest } from "./request";
+import { ResponseStore, unknownPreviousResponse } from "./responses-store";
 
 export class SimulatedAccount implements Upstream {
   private readonly deployments = new Map<string, SimulatedDeployment>();
+  /** The account's stored Responses. */
+  readonly responses = new ResponseStore();
+  /** Requests served per kind, for reports and tests (`byId`: the `/responses/{id}` paths). */
+  readonly served = { inference: 0, byId: 0 };
+  /** Clock time source for response retention (set by the first deployment added). */
+  private now: () => number = () => 0;
 
   constructor(
     /** Origin of the account, e.g. `https://contoso-eastus2.openai.azure.com`. */
@@ -14,6 +24,7 @@ export class SimulatedAccount implements Upstream {
 
   add(d: SimulatedDeployment): void {
     this.deployments.set(d.spec.deployment, d);
+    if (this.deployments.size === 1) this.now = () => d.now();
   }
 
   get(name: string): SimulatedDeployment | undefined {
@@ -25,14 +36,28 @@ export class SimulatedAccount implements Upstream {
   }
 
   send(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
-    const m = /^\/openai\/deployments\/([^/]+)\//.exec(request.path);
-    const d = m ? this.deployments.get(decodeURIComponent(m[1]!)) : undefined;
+    const parsed = parseAzureRequest(request);
+    if (parsed.kind === "error") return Promise.resolve(parsed.response);
+    if (parsed.kind === "response-id") {
+      this.served.byId++;
+      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now()));
+    }
+    this.served.inference++;
+    const d = this.deployments.get(parsed.deployment);
     if (!d) {
       return Promise.resolve(
-        openAiError(404, "DeploymentNotFound", `The API deployment for this resource does not exist (${this.origin}${request.path}).`),
+        openAiError(404, "DeploymentNotFound", "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again."),
       );
     }
-    return d.send(request, timeoutMs);
+    if (parsed.operation !== "responses") return d.serve(parsed, request, timeoutMs);
+    const previousId = parsed.body.previous_response_id;
+    if (typeof previousId === "string" && previousId !== "") {
+      const previous = this.responses.get(previousId, this.now());
+      if (!previous) return Promise.resolve(unknownPreviousResponse(previousId));
+      const u = previous.response.usage;
+      return d.serve(parsed, request, timeoutMs, { store: this.responses, previous, previousTokens: u ? u.input_tokens + u.output_tokens : 0 });
+    }
+    return d.serve(parsed, request, timeoutMs, { store: this.responses, previousTokens: 0 });
   }
 }
 

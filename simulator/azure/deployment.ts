@@ -2,14 +2,17 @@
 // way a Standard-type deployment does, answers 429 with retry-after / retry-after-ms, and plays
 // the scenario's faults. It speaks the REST surface (paths, bodies, headers) so the same object
 // backs the discrete-event runner and the local HTTP gateway.
-import type { RequestLimits } from "../../core/catalog/catalog";
+import { loadCatalog, type RequestLimits } from "../../core/catalog/catalog";
 import type { Clock } from "../clock";
-import { TransportError, jsonResponse, openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
+import { TransportError, openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { Rng } from "../rng";
+import { DeploymentAnswers, type ResponsesContext } from "./answers";
 import { FaultSchedule, type Fault, type FaultWindow } from "./faults";
-import type { RequestShape } from "./tokens";
+import { operationNotSupported, parseAzureRequest, supports, type InferenceOperation, type ParsedRequest } from "./request";
 import { validateRequest } from "./validate-request";
 import { LeakyBucket, StandardLimiter } from "./windows";
+
+export type InferenceCall = Extract<ParsedRequest, { kind: "inference" }>;
 
 export interface LatencySpec {
   /** Median time before the first token, ms. */
@@ -20,6 +23,8 @@ export interface LatencySpec {
   sigma: number;
   /** Time to answer a throttled (429) request, ms. */
   rejectMs: number;
+  /** Prompt processing time per prompt token, ms (0 when absent). */
+  perPromptTokenMs?: number;
 }
 
 export const DEFAULT_LATENCY: LatencySpec = { baseMs: 350, perOutputTokenMs: 12, sigma: 0.3, rejectMs: 3 };
@@ -31,6 +36,8 @@ export interface SimDeploymentSpec {
   region: string;
   /** Model name, for response bodies and 429 messages. */
   model: string;
+  /** Model family from the catalog (chat, reasoning, embeddings, …); decides which operations it runs. Looked up by model when absent. */
+  family?: string;
   /** Capacity units (`sku.capacity`). */
   capacity: number;
   /** Tokens per minute granted by one capacity unit (from the model catalog). */
@@ -48,7 +55,7 @@ export interface SimDeploymentSpec {
   /** Provisioned (PTU): metered by a utilisation leaky bucket at tpm, with no request limit. */
   provisioned?: boolean;
   /** Per-request token limits of the model version and deployment type (catalog); absent: types only. */
-  limits?: RequestLimits;
+  requestLimits?: RequestLimits;
 }
 
 export interface DeploymentStats {
@@ -61,17 +68,17 @@ export interface DeploymentStats {
   tokensByBucket: Map<number, number>;
 }
 
-const OPERATIONS: Record<string, RequestShape["operation"]> = {
-  "chat/completions": "chat",
-  completions: "completions",
-  embeddings: "embeddings",
-};
-
-const OPERATION_NAMES: Record<RequestShape["operation"], string> = {
+const OPERATION_NAMES: Record<InferenceOperation, string> = {
   chat: "ChatCompletions_Create",
   completions: "Completions_Create",
   embeddings: "Embeddings_Create",
+  responses: "Responses_Create",
 };
+
+/** The catalog's family of a model; names the catalog does not know are embeddings models by name, else chat. */
+export function familyOf(model: string): string {
+  return loadCatalog().model(model)?.family ?? (model.startsWith("text-embedding") ? "embeddings" : "chat");
+}
 
 export function limitsOf(spec: Pick<SimDeploymentSpec, "capacity" | "tpmPerUnit" | "rpmPerUnit">): { tokensPerMinute: number; requestsPer10s: number } {
   return { tokensPerMinute: spec.capacity * spec.tpmPerUnit, requestsPer10s: Math.floor((spec.capacity * spec.rpmPerUnit) / 6) };
@@ -84,7 +91,8 @@ export class SimulatedDeployment implements Upstream {
   readonly utilisation: LeakyBucket;
   readonly stats: DeploymentStats = { accepted: 0, acceptedTokens: 0, throttled: 0, serverErrors: 0, refused: 0, tokensByBucket: new Map() };
   private readonly latency: LatencySpec;
-  private served = 0;
+  private readonly answers: DeploymentAnswers;
+  readonly family: string;
 
   constructor(
     readonly spec: SimDeploymentSpec,
@@ -95,13 +103,35 @@ export class SimulatedDeployment implements Upstream {
     this.faults = new FaultSchedule(faults, spec.deployment, spec.region);
     this.utilisation = new LeakyBucket(limitsOf(spec).tokensPerMinute);
     this.latency = spec.latency ?? DEFAULT_LATENCY;
+    this.family = spec.family ?? familyOf(spec.model);
+    this.answers = new DeploymentAnswers(spec, clock);
+  }
+
+  /** The deployment's clock time, ms. */
+  now(): number {
+    return this.clock.now();
   }
 
   get name(): string {
     return `${this.spec.deployment}@${this.spec.region}`;
   }
 
-  async send(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
+  /** Serves a request addressed to this deployment (the path or body names it). */
+  send(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
+    const parsed = parseAzureRequest(request);
+    if (parsed.kind === "error") return Promise.resolve(parsed.response);
+    if (parsed.kind !== "inference" || parsed.deployment !== this.spec.deployment) {
+      return Promise.resolve(openAiError(404, "DeploymentNotFound", `The API deployment for this resource does not exist: ${request.path}`));
+    }
+    return this.serve(parsed, request, timeoutMs);
+  }
+
+  /**
+   * Serves one parsed inference call: faults, admission against the limits, then the answer after
+   * its latency. A streamed answer returns when its first chunk is ready (time to first token);
+   * the rest follows on the clock. `responses` holds the account's store for the Responses API.
+   */
+  async serve(call: InferenceCall, request: SimRequest, timeoutMs: number, responses?: ResponsesContext): Promise<SimResponse> {
     const t = this.clock.now();
     const faults = this.faults.activeAt(t);
     if (faults.some((f) => f.kind === "outage")) {
@@ -110,29 +140,22 @@ export class SimulatedDeployment implements Upstream {
       throw new TransportError("BackendConnectionFailure", `${this.name} refused the connection (simulated outage).`);
     }
     const addMs = faults.reduce((s, f) => s + (f.kind === "latency" ? f.addMs : 0), 0);
-    const answer = this.decide(request, t, faults);
+    const answer = this.decide(call, request, t, faults, responses);
     const delay = answer.delayMs + addMs;
     if (delay > timeoutMs) {
       await this.clock.sleep(timeoutMs);
       throw new TransportError("Timeout", `${this.name} did not answer within ${timeoutMs} ms.`);
     }
     await this.clock.sleep(delay);
-    return answer.response;
+    return answer.response();
   }
 
-  private decide(request: SimRequest, t: number, faults: Fault[]): { delayMs: number; response: SimResponse } {
-    const match = /^\/openai\/deployments\/([^/]+)\/(.+)$/.exec(request.path);
-    const operation = match ? OPERATIONS[match[2]!] : undefined;
-    if (!match || operation === undefined || decodeURIComponent(match[1]!) !== this.spec.deployment) {
-      return { delayMs: 2, response: openAiError(404, "DeploymentNotFound", `The API deployment for this resource does not exist: ${request.path}`) };
-    }
-    if (!request.query["api-version"]) {
-      return { delayMs: 2, response: openAiError(404, "404", "Resource not found") };
-    }
+  private decide(call: InferenceCall, request: SimRequest, t: number, faults: Fault[], responses: ResponsesContext | undefined): { delayMs: number; response: () => SimResponse } {
+    const now = (response: SimResponse) => ({ delayMs: 2, response: () => response });
+    if (!supports(this.family, call.operation, this.spec.model)) return now(operationNotSupported(call.operation, this.spec.model));
     // Azure's 400s come before admission: an invalid request is never charged (validate-request.ts).
-    const checked = validateRequest(operation, request.body, this.spec.limits);
-    if (!checked.ok) return { delayMs: 2, response: checked.response };
-    const shape = checked.shape;
+    const shape = validateRequest(call, request.body, this.spec.model, this.spec.requestLimits, responses?.previousTokens ?? 0);
+    if (!shape.ok) return now(shape.response);
     const factor = faults.reduce((f, x) => (x.kind === "capacity" ? f * x.factor : f), 1);
     const limits = limitsOf(this.spec);
     const tpm = Math.floor(limits.tokensPerMinute * factor);
@@ -155,21 +178,32 @@ export class SimulatedDeployment implements Upstream {
             "x-ms-region": this.spec.region,
           };
     if (rejected) {
-      return { delayMs: this.latency.rejectMs, response: this.throttled(operation, request, rejected.waitMs, rejected.limit, rateHeaders()) };
+      const response = this.throttled(call.operation, request, rejected.waitMs, rejected.limit, rateHeaders());
+      return { delayMs: this.latency.rejectMs, response: () => response };
     }
     const errors = faults.find((f): f is Extract<Fault, { kind: "errors" }> => f.kind === "errors" && this.rng.float() < f.rate);
     if (errors) {
       this.stats.serverErrors++;
-      return { delayMs: this.latency.baseMs / 4, response: openAiError(errors.status, "InternalServerError", "The server had an error while processing your request. Sorry about that!", rateHeaders()) };
+      const response = openAiError(errors.status, "InternalServerError", "The server had an error while processing your request. Sorry about that!", rateHeaders());
+      return { delayMs: this.latency.baseMs / 4, response: () => response };
     }
     this.stats.accepted++;
     this.stats.acceptedTokens += estimate;
     const bucket = Math.floor(t / 10_000);
     this.stats.tokensByBucket.set(bucket, (this.stats.tokensByBucket.get(bucket) ?? 0) + estimate);
-    const completion = operation === "embeddings" ? 0 : Math.min(shape.maxTokens ?? Number.POSITIVE_INFINITY, this.spec.completionFor ? this.spec.completionFor(shape) : (this.spec.completionTokens ?? 200));
-    const median = operation === "embeddings" ? this.latency.baseMs / 4 : this.latency.baseMs + completion * this.latency.perOutputTokenMs;
+    const completion = call.operation === "embeddings" ? 0 : Math.min(shape.maxTokens ?? Number.POSITIVE_INFINITY, this.spec.completionFor ? this.spec.completionFor(shape) : (this.spec.completionTokens ?? 200));
+    const headers = { ...rateHeaders(), "x-ms-deployment-name": this.spec.deployment };
+    const prefill = (this.latency.perPromptTokenMs ?? 0) * shape.promptTokens;
+    if (call.stream && call.operation !== "embeddings") {
+      // One draw scales both the time to first token and the token gaps, so a streamed answer
+      // takes as long in total as the same answer unstreamed would.
+      const f = this.latency.sigma > 0 ? this.rng.logNormal(1, this.latency.sigma) : 1;
+      const pacing = { clock: this.clock, gapMs: f * this.latency.perOutputTokenMs };
+      return { delayMs: f * (this.latency.baseMs + prefill), response: () => this.answers.stream(call, shape, completion, pacing, headers, responses) };
+    }
+    const median = call.operation === "embeddings" ? this.latency.baseMs / 4 : this.latency.baseMs + prefill + completion * this.latency.perOutputTokenMs;
     const delayMs = this.latency.sigma > 0 ? this.rng.logNormal(median, this.latency.sigma) : median;
-    return { delayMs, response: jsonResponse(200, this.successBody(operation, shape.promptTokens, completion), rateHeaders()) };
+    return { delayMs, response: () => this.answers.complete(call, shape, completion, headers, responses) };
   }
 
   /** Standard: sliding 60-s token and 10-s request windows; Retry-After = when the request would fit (windows.ts). */
@@ -187,34 +221,12 @@ export class SimulatedDeployment implements Upstream {
     return undefined;
   }
 
-  private throttled(operation: RequestShape["operation"], request: SimRequest, waitMs: number, limit: "token" | "call", headers: Record<string, string>): SimResponse {
+  private throttled(operation: InferenceOperation, request: SimRequest, waitMs: number, limit: "token" | "call", headers: Record<string, string>): SimResponse {
     this.stats.throttled++;
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     const message =
-      `Requests to the ${OPERATION_NAMES[operation]} Operation under Azure OpenAI API version ${request.query["api-version"]} have exceeded ` +
+      `Requests to the ${OPERATION_NAMES[operation]} Operation under Azure OpenAI API version ${request.query["api-version"] ?? "v1"} have exceeded ` +
       `${limit} rate limit of your current AIServices S0 pricing tier. Please retry after ${seconds} seconds.`;
     return openAiError(429, "429", message, { ...headers, "retry-after": String(seconds), "retry-after-ms": String(Math.max(1, Math.round(waitMs))) });
-  }
-
-  private successBody(operation: RequestShape["operation"], promptTokens: number, completionTokens: number): unknown {
-    this.served++;
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-    const id = `sim-${this.spec.region}-${this.served}`;
-    const created = Math.floor(this.clock.now() / 1000);
-    if (operation === "embeddings") {
-      return { object: "list", model: this.spec.model, data: [{ object: "embedding", index: 0, embedding: [0.0123, -0.0456, 0.0789, 0.0012] }], usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } };
-    }
-    const content = `Simulated ${this.spec.model} answer from ${this.spec.deployment} in ${this.spec.region} (${completionTokens} tokens).`;
-    if (operation === "completions") {
-      return { id, object: "text_completion", created, model: this.spec.model, choices: [{ index: 0, text: content, finish_reason: "stop", logprobs: null }], usage };
-    }
-    return {
-      id,
-      object: "chat.completion",
-      created,
-      model: this.spec.model,
-      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop", logprobs: null }],
-      usage,
-    };
   }
 }

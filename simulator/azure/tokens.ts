@@ -55,3 +55,4 @@ export function shapeOf(operation: RequestShape["operation"], body: string): Req
   if (!read.ok || !read.value || typeof read.value !== "object" || Array.isArray(read.value)) return undefined;
   return shapeOfParsed(operation, read.value as Record<string, unknown>);
 }
+

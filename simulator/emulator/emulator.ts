@@ -18,6 +18,9 @@ import type { SimRequest, SimResponse, Upstream } from "../http-types";
 import { loadPolicyXml } from "./load";
 import { checkSupported } from "./support";
 import { checkSubscriptionKey, type SubscriptionKeyCheck } from "./subscription";
+import { isChunked } from "../http-types";
+import { estimateWhileStreaming } from "./stream-usage";
+import { OperationMatcher, operationNotFound, type OperationTemplate } from "./operations";
 
 /** The global scope's default document: every section is empty except backend's forward-request. */
 export const DEFAULT_GLOBAL_POLICY: PolicyDocument = { inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: [] };
@@ -45,6 +48,11 @@ export interface EmulatorOptions {
   jwks?: JSONWebKeySet;
   /** The API's subscription-key requirement (`subscriptionRequired`), checked before inbound; absent: none. */
   subscriptionKeys?: SubscriptionKeyCheck;
+  /**
+   * The API's operations: a request matching none is answered 404 by APIM before any policy runs.
+   * Absent: every path reaches the policy (unit tests of single policies).
+   */
+  operations?: readonly OperationTemplate[];
   /**
    * Other APIs of the same gateway (e.g. the shadow relay), each with its own policy. A request the
    * policy sends to `gatewayOrigin` + `/<apiPath>/…` is handled by that API's emulator, which shares
@@ -84,6 +92,7 @@ export class PolicyEmulator implements Machine {
 
   private readonly policy: PolicyDocument;
   private readonly parents: PolicyDocument[];
+  private readonly operations: OperationMatcher | undefined;
   /** Each section's statements with every <base/> spliced, computed once (the documents never change). */
   private readonly sections = new Map<keyof PolicyDocument, Statement[]>();
   private readonly siblings = new Map<string, PolicyEmulator>();
@@ -92,6 +101,7 @@ export class PolicyEmulator implements Machine {
     this.policy = loadPolicyXml(options.policyXml, options.namedValues);
     this.parents = (options.parentsXml ?? []).map((xml) => loadPolicyXml(xml, options.namedValues));
     for (const doc of [...this.parents, this.policy]) checkSupported(doc, options.namedValues);
+    this.operations = options.operations ? new OperationMatcher(options.operations) : undefined;
     const state = shared ?? { cache: new VolatileCache(), tokenCounters: new TokenCounters(), quotaCounters: new QuotaCounters(), rateCounters: new SlidingCounters(), metrics: [], customMetrics: [] };
     ({ cache: this.cache, tokenCounters: this.tokenCounters, quotaCounters: this.quotaCounters, rateCounters: this.rateCounters, metrics: this.metrics, customMetrics: this.customMetrics } = state);
     for (const api of options.siblingApis ?? []) {
@@ -130,6 +140,12 @@ export class PolicyEmulator implements Machine {
     return this.options.clock;
   }
 
+  /** The global scope's on-error alone (the first of parentsXml), for errors raised before the API is entered. */
+  private globalOnError(): Statement[] {
+    const global = this.parents[0];
+    return (global?.onError ?? DEFAULT_GLOBAL_POLICY.onError).filter((s) => s.kind !== "base");
+  }
+
   /** The effective statements of one section: `<base/>` replaced by the parent scope's section. */
   effective(section: keyof PolicyDocument): Statement[] {
     const cached = this.sections.get(section);
@@ -145,16 +161,22 @@ export class PolicyEmulator implements Machine {
   }
 
   env(state: RequestState) {
-    return envOf(state, { region: this.options.region, apiId: this.options.apiId ?? "azure-openai", namedValues: this.options.namedValues, rng: this.options.rng });
+    return envOf(state, { region: this.options.region, apiId: this.options.apiId ?? "azure-openai", namedValues: this.options.namedValues, rng: this.options.rng, nowMs: () => this.options.clock.now() });
   }
 
   async handle(call: GatewayCall): Promise<GatewayResult> {
     const apiPrefix = `/${this.options.apiPath.replace(/^\/|\/$/g, "")}`;
     const path = call.request.path;
+    const below = path.startsWith(apiPrefix) ? path.slice(apiPrefix.length) : path;
+    const operation = this.operations?.match(call.request.method, below);
+    if (this.operations && !operation) {
+      this.answeredByStatus.set(404, (this.answeredByStatus.get(404) ?? 0) + 1);
+      return { response: operationNotFound(), trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: {} } };
+    }
     const state: RequestState = {
       call,
       request: { ...call.request, headers: { ...call.request.headers }, query: { ...call.request.query } },
-      operationPath: path.startsWith(apiPrefix) ? path.slice(apiPrefix.length) : path,
+      operationPath: below,
       backend: undefined,
       response: null,
       variables: new Map(),
@@ -166,14 +188,21 @@ export class PolicyEmulator implements Machine {
       forwardsInRetry: 0,
       inRetry: false,
       afterResponse: [],
+      onStreamEnd: [],
       pendingErrorResponse: undefined,
       requestId: `00000000-0000-4000-8000-${(++this.requestCounter).toString(16).padStart(12, "0")}`,
+      ...(operation ? { operationId: operation.id, matchedParameters: operation.parameters } : {}),
     };
-    // APIM's built-in subscription check runs before any policy; its failure goes to on-error.
+    // APIM's built-in subscription check runs before any policy. Its failure is a built-in step's
+    // error (LastError Source `authorization`); it reaches the global scope's on-error only — the API
+    // (and product) policies never run for it, so the client gets APIM's own 401 unless a global
+    // on-error reshapes it (docs/simulator.md, "Authentication, as APIM does it").
     const denied = this.options.subscriptionKeys ? checkSubscriptionKey(this.options.subscriptionKeys, state.request) : undefined;
     if (denied) {
       state.lastError = { source: denied.source, reason: denied.reason, message: denied.message, section: "inbound" };
       state.pendingErrorResponse = denied.response;
+      // As for a policy's own failure: on-error sees APIM's 401 as context.Response.
+      state.response = denied.response;
     }
     let failed = denied !== undefined;
     for (const [section, key] of denied ? [] : ([["inbound", "inbound"], ["backend", "backend"], ["outbound", "outbound"]] as const)) {
@@ -182,18 +211,26 @@ export class PolicyEmulator implements Machine {
         await runStatements(this, state, this.effective(key));
       } catch (error) {
         if (!(error instanceof PolicyRuntimeError)) throw error;
-        state.lastError = { source: error.source, reason: error.reason, message: error.message, section };
+        state.lastError = { source: error.source, reason: error.reason, message: error.message, section, ...(error.policyId !== undefined ? { policyId: error.policyId } : {}) };
         state.pendingErrorResponse = error.response;
+        // The gateway's own answer to the failure is what on-error sees as context.Response
+        // (e.g. an exhausted pool's 503, a rejected token's 401).
+        if (error.response) state.response = error.response;
         failed = true;
         break;
       }
       if (state.ended) break;
       if (section === "outbound") for (const hook of state.afterResponse) hook();
     }
-    if (failed) await this.runOnError(state);
+    if (failed) await this.runOnError(state, denied !== undefined);
     if (!state.response) {
       // Nothing answered (e.g. no forward-request ran): APIM returns an empty 200.
       state.response = { status: 200, headers: {}, body: "" };
+    }
+    const streamed = state.response.body;
+    if (isChunked(streamed) && state.onStreamEnd.length > 0) {
+      const hooks = state.onStreamEnd;
+      state.response = { ...state.response, body: estimateWhileStreaming(streamed, (n) => hooks.forEach((hook) => hook(n))) };
     }
     for (const [k, v] of state.variables) if (typeof v !== "object" || v === null) state.trace.variables[k] = String(v);
     state.trace.requestId = state.requestId;
@@ -201,11 +238,11 @@ export class PolicyEmulator implements Machine {
     return { response: state.response, trace: state.trace };
   }
 
-  private async runOnError(state: RequestState): Promise<void> {
+  private async runOnError(state: RequestState, globalOnly = false): Promise<void> {
     state.section = "on-error";
     const err = state.lastError!;
     try {
-      await runStatements(this, state, this.effective("onError"));
+      await runStatements(this, state, globalOnly ? this.globalOnError() : this.effective("onError"));
     } catch (error) {
       if (!(error instanceof PolicyRuntimeError)) throw error;
       state.lastError = { source: error.source, reason: error.reason, message: error.message, section: "on-error" };

@@ -4,6 +4,9 @@
 import { jsonResponse, type SimResponse } from "../http-types";
 
 export class PolicyRuntimeError extends Error {
+  /** The failing policy's `id` attribute (APIM's LastError.PolicyId), set where the policy has one. */
+  policyId?: string;
+
   constructor(
     /** APIM's LastError.Reason, e.g. ExpressionValueEvaluationFailure, BackendConnectionFailure. */
     readonly reason: string,

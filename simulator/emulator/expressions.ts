@@ -3,15 +3,33 @@
 // null Response dereferences that throw, left-to-right `+`, SHA-256 hash buckets. Raw C# is refused.
 import { createHash } from "node:crypto";
 import type { ContextProperty, Expr, RawExpression, Value } from "../../gateway-policy/expr/ast";
+import { DEPLOYMENT_PREFIX_PATTERN } from "../../gateway-policy/expr/render";
 import type { Rng } from "../rng";
 import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
 
-/** Values a policy variable can hold in the emulator (C# string, int, bool, or a validated token). */
-export type PolicyValue = string | number | boolean | null | JwtValue;
+/**
+ * Values a policy variable or expression can hold in the emulator: C# string, int/long, bool, a
+ * validated token, a JSON object (JObject) or a send-request response (IResponse).
+ */
+export type PolicyValue = string | number | boolean | null | JwtValue | JsonValue | SentResponse;
 
 export interface JwtValue {
   kind: "jwt";
   claims: Record<string, string>;
+}
+
+/** A Newtonsoft JObject built by a `jsonObject` expression. */
+export interface JsonValue {
+  kind: "json";
+  value: Record<string, unknown>;
+}
+
+/** The IResponse a send-request stored in its response variable. */
+export interface SentResponse {
+  kind: "response";
+  status: number;
+  headers: Record<string, string>;
+  body: string;
 }
 
 export interface ExprEnv {
@@ -27,6 +45,14 @@ export interface ExprEnv {
   originalPath: string;
   namedValues: ReadonlyMap<string, string>;
   rng: Rng;
+  /** The request body as it stands now (set-body changes it). */
+  requestBody: string;
+  /** Body text of context.Response; undefined while it is a stream (reading it would buffer it). */
+  responseBody: string | undefined;
+  /** Path of the URL the request was last forwarded to (context.Request.Url.Path after forward-request). */
+  forwardedPath: string;
+  /** Milliseconds on the gateway's clock (DateTime.UtcNow.Ticks / 10000 in APIM: only differences matter). */
+  nowMs(): number;
 }
 
 const fail = (message: string): never => {
@@ -35,7 +61,7 @@ const fail = (message: string): never => {
 
 function typeName(v: PolicyValue): string {
   if (v === null) return "null";
-  if (typeof v === "object") return "Jwt";
+  if (typeof v === "object") return v.kind === "jwt" ? "Jwt" : v.kind === "json" ? "JObject" : "IResponse";
   return typeof v === "number" ? "System.Int32" : typeof v === "boolean" ? "System.Boolean" : "System.String";
 }
 
@@ -43,8 +69,51 @@ function typeName(v: PolicyValue): string {
 function csharpText(v: PolicyValue): string {
   if (v === null) return "";
   if (typeof v === "boolean") return v ? "True" : "False";
-  if (typeof v === "object") return "Jwt";
+  if (typeof v === "object") return v.kind === "json" ? JSON.stringify(v.value, null, 2) : typeName(v);
   return String(v);
+}
+
+/** C# long.TryParse (NumberStyles.Integer). */
+export function tryParseLong(text: string): number | undefined {
+  if (!/^\s*[+-]?\d+\s*$/.test(text)) return undefined;
+  const n = BigInt(text.trim());
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? Number(n) : undefined;
+}
+
+/** System.Uri.EscapeDataString: RFC 3986 unreserved characters stay, everything else is %-escaped. */
+export function escapeDataString(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Newtonsoft's JToken.ToString() of a top-level field value (strings bare, objects as indented JSON). */
+function jsonFieldText(v: unknown): string {
+  if (v === undefined || v === null) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (typeof v === "number") return String(v);
+  return JSON.stringify(v, null, 2);
+}
+
+/** `Body.As<JObject>()`: the body as a JSON object, null when there is no body, an error when it is not a JSON object. */
+function bodyObject(text: string | undefined, which: string): Record<string, unknown> | null {
+  if (text === undefined) return fail(`the emulator does not read a streamed ${which} body (APIM would buffer the whole stream).`);
+  if (text === "") return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return fail(`${which} body is not JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return fail(`${which} body is not a JSON object.`);
+  return parsed as Record<string, unknown>;
+}
+
+function jsonPlain(v: PolicyValue): unknown {
+  if (v !== null && typeof v === "object") {
+    if (v.kind === "json") return v.value;
+    return fail(`a ${typeName(v)} cannot be a JSON value.`);
+  }
+  return v;
 }
 
 /** SHA-256 of the UTF-8 key, first 4 bytes as little-endian uint32, mod buckets (as rendered in C#). */
@@ -81,7 +150,8 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
     case "variable": {
       if (!env.variables.has(e.name)) return e.fallback;
       const v = env.variables.get(e.name)!;
-      const want = e.type === "int" ? "number" : e.type === "bool" ? "boolean" : "string";
+      // int and long are both JS numbers here; the generator keeps each variable to one C# type.
+      const want = e.type === "int" || e.type === "long" ? "number" : e.type === "bool" ? "boolean" : "string";
       if (typeof v !== want) fail(`GetValueOrDefault<${e.type}>("${e.name}"): the variable holds ${typeName(v)}; specified cast is not valid.`);
       return v;
     }
@@ -103,19 +173,68 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
     case "tokenClaim": {
       const v = env.variables.get(e.variable);
       if (v === undefined || v === null) return "";
-      if (typeof v !== "object") fail(`GetValueOrDefault<Jwt>("${e.variable}"): the variable holds ${typeName(v)}.`);
-      return (v as JwtValue).claims[e.claim] ?? "";
+      if (typeof v !== "object" || v.kind !== "jwt") return fail(`GetValueOrDefault<Jwt>("${e.variable}"): the variable holds ${typeName(v)}.`);
+      return v.claims[e.claim] ?? "";
     }
+    case "sentStatus": {
+      const v = env.variables.get(e.variable);
+      if (v === undefined || v === null) return 0;
+      if (typeof v !== "object" || v.kind !== "response") return fail(`GetValueOrDefault<IResponse>("${e.variable}"): the variable holds ${typeName(v)}; specified cast is not valid.`);
+      return v.status;
+    }
+    case "arith": {
+      const a = evaluate(e.left, env);
+      const b = evaluate(e.right, env);
+      if (typeof a !== "number" || typeof b !== "number") return fail(`Operator '${e.op}' needs two numbers, got ${typeName(a)} and ${typeName(b)}.`);
+      if (e.op === "-") return a - b;
+      if (e.op === "*") return a * b;
+      if (b === 0) return fail("Attempted to divide by zero.");
+      return Math.trunc(a / b);
+    }
+    case "math": {
+      const a = evaluate(e.left, env);
+      const b = evaluate(e.right, env);
+      if (typeof a !== "number" || typeof b !== "number") return fail(`Math.${e.fn} needs two numbers, got ${typeName(a)} and ${typeName(b)}.`);
+      return e.fn === "Min" ? Math.min(a, b) : Math.max(a, b);
+    }
+    case "nowMs":
+      return Math.floor(env.nowMs());
+    case "bodyField": {
+      if (e.source === "response" && env.responseStatus === null) return fail("Object reference not set to an instance of an object (context.Response is null).");
+      const body = bodyObject(e.source === "request" ? env.requestBody : env.responseBody, e.source);
+      return body === null ? "" : jsonFieldText(body[e.field]);
+    }
+    case "bodyWithModel": {
+      const body = bodyObject(env.requestBody, "request");
+      if (body === null) return fail("Value cannot be null (the request has no body).");
+      const model = evaluate(e.model, env);
+      return JSON.stringify({ ...body, model: jsonPlain(model) });
+    }
+    case "jsonObject": {
+      const out: Record<string, unknown> = {};
+      for (const p of e.properties) out[p.name] = jsonPlain(evaluate(p.value, env));
+      return { kind: "json", value: out };
+    }
+    case "jsonText": {
+      const v = evaluate(e.value, env);
+      if (v === null || typeof v !== "object" || v.kind !== "json") return fail(`ToString(Formatting.None) needs a JObject, got ${typeName(v)}.`);
+      return JSON.stringify(v.value);
+    }
+    case "urlEscape":
+      return escapeDataString(asString(evaluate(e.value, env), "EscapeDataString"));
+    case "urlDeployment":
+      return /\/deployments\/([^/]+)/.exec(env.forwardedPath)?.[1] ?? "";
     case "hashBucket":
       return hashBucketOf(asString(evaluate(e.key, env), "hashBucket key"), e.buckets);
     case "randomBelow":
       return env.rng.int(0, e.max - 1);
     case "parseInt": {
-      const text = evaluate(e.value, env);
-      return tryParseInt(typeof text === "string" ? text : csharpText(text)) ?? e.fallback;
+      const value = evaluate(e.value, env);
+      const text = typeof value === "string" ? value : csharpText(value);
+      return (e.long ? tryParseLong(text) : tryParseInt(text)) ?? e.fallback;
     }
     case "pathAfterDeployment":
-      return env.originalPath.replace(/^.*?\/deployments\/[^/]+/, "");
+      return env.originalPath.replace(new RegExp(DEPLOYMENT_PREFIX_PATTERN), "");
     case "compare":
       return compare(e.op, evaluate(e.left, env), evaluate(e.right, env));
     case "and":

@@ -1,8 +1,8 @@
 // forward-request (with pool selection and circuit-breaker bookkeeping), retry, and
 // send-one-way-request. Forwarding errors are APIM runtime errors: inside retry they are caught and
 // the condition decides; outside they send the request to on-error.
-import type { ForwardRequest, Retry, SendOneWayRequest, Statement } from "../../gateway-policy/ast";
-import { TransportError, type SimRequest, type SimResponse } from "../http-types";
+import type { ForwardRequest, Retry, SendOneWayRequest, SendRequest, Statement } from "../../gateway-policy/ast";
+import { TransportError, readBody, type SimRequest, type SimResponse } from "../http-types";
 import { PolicyRuntimeError, gatewayError } from "./errors";
 import { applySetHeader, boolOf, textOf, valueOf, type Machine } from "./statements";
 import type { RequestState } from "./state";
@@ -46,6 +46,7 @@ export async function forwardRequest(m: Machine, state: RequestState, s: Forward
   // nothing, so later attempts inside retry go out with an empty body.
   const replayLost = state.forwardsInRetry > 1 && s.bufferRequestBody !== true;
   const url = targetUrl(base, state);
+  state.forwardedUrl = url;
   const request: SimRequest = {
     method: state.request.method,
     path: url.pathname,
@@ -56,7 +57,8 @@ export async function forwardRequest(m: Machine, state: RequestState, s: Forward
   const upstream = m.upstreams.resolve(url);
   state.trace.sent.push({ kind: "forward", url: url.toString(), headers: { ...request.headers } });
   const started = m.clock.now();
-  state.backendHost = url.host;
+  // C#'s Uri.Host: the host name without the port (the port is context.Request.Url.Port).
+  state.backendHost = url.hostname;
   const attempt = { backendId: memberId ?? url.origin, url: url.toString(), startMs: started, endMs: started } as RequestState["trace"]["attempts"][number];
   state.trace.attempts.push(attempt);
   try {
@@ -112,7 +114,8 @@ export async function runRetry(m: Machine, state: RequestState, s: Retry, run: R
       return undefined;
     } catch (error) {
       if (!(error instanceof PolicyRuntimeError)) throw error;
-      state.lastError = { source: error.source, reason: error.reason, message: error.message, section: state.section };
+      state.lastError = { source: error.source, reason: error.reason, message: error.message, section: state.section, ...(error.policyId !== undefined ? { policyId: error.policyId } : {}) };
+      if (error.response) state.response = error.response;
       return error;
     }
   };
@@ -145,4 +148,31 @@ export function sendOneWay(m: Machine, state: RequestState, s: SendOneWayRequest
   void upstream
     .send({ method: s.method ?? state.request.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body }, (s.timeout ?? 60) * 1000)
     .catch(() => undefined);
+}
+
+/**
+ * send-request: a call whose answer (status, headers, body read in full) lands in the response
+ * variable as an IResponse. A transport failure raises an error, or with ignore-error leaves the
+ * variable null, as APIM documents.
+ */
+export async function sendRequest(m: Machine, state: RequestState, s: SendRequest): Promise<void> {
+  const url = new URL(textOf(m, state, s.url, "send-request set-url"));
+  const copy = s.mode === "copy";
+  const headers: Record<string, string> = copy ? { ...state.request.headers } : {};
+  for (const h of s.headers) applySetHeader(m, state, h, headers);
+  const body = s.body !== undefined ? textOf(m, state, s.body, "send-request set-body") : copy ? state.request.body : "";
+  const upstream = m.options.upstreams.resolve(url);
+  state.trace.oneWay.push({ url: url.toString(), atMs: m.clock.now() });
+  try {
+    if (!upstream) throw new TransportError("BackendConnectionFailure", `No backend answers at ${url.origin} (name does not resolve).`);
+    const r = await upstream.send({ method: s.method, path: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...headers, host: url.host }, body }, (s.timeout ?? 60) * 1000);
+    state.variables.set(s.responseVariableName, { kind: "response", status: r.status, headers: { ...r.headers }, body: await readBody(r.body) });
+  } catch (error) {
+    if (!(error instanceof TransportError)) throw error;
+    if (s.ignoreError === true) {
+      state.variables.set(s.responseVariableName, null);
+      return;
+    }
+    throw new PolicyRuntimeError(error.reason, error.message, "send-request");
+  }
 }

@@ -1,9 +1,9 @@
 // Inbound guards and identity: managed identity, per-consumer token limits, rate limits, token
 // metrics (token validation is in token-validation.ts).
 import type { AuthenticationManagedIdentity, EmitMetric, EmitTokenMetric, RateLimitByKey, TokenLimit } from "../../gateway-policy/ast";
-import { CHARS_PER_TOKEN, textOf as promptText } from "../azure/tokens";
+import { CHARS_PER_TOKEN } from "../azure/tokens";
+import { isChunked, jsonResponse, type SimResponse } from "../http-types";
 import { readCallerJson } from "../safe-json";
-import { jsonResponse, type SimResponse } from "../http-types";
 import { PolicyRuntimeError } from "./errors";
 import { boolOf, textOf, type Machine } from "./statements";
 import type { RequestState } from "./state";
@@ -43,21 +43,50 @@ export function unsignedJwt(claims: Record<string, string | number | string[]>):
   return `${enc({ alg: "none", typ: "JWT" })}.${enc(claims)}.`;
 }
 
-/** Prompt tokens estimated from the body's text; depth-checked and iterative, so no body can crash it. */
-function promptEstimate(body: string): number {
-  const read = readCallerJson(body);
-  if (!read.ok || read.value === null || typeof read.value !== "object" || Array.isArray(read.value)) return 0;
-  const o = read.value as Record<string, unknown>;
-  return Math.ceil(promptText(o.messages ?? o.input ?? o.prompt).length / CHARS_PER_TOKEN);
+interface RequestText {
+  messages?: Array<{ content?: unknown }>;
+  input?: unknown;
+  instructions?: unknown;
+  prompt?: unknown;
+  stream?: unknown;
 }
 
-function usageOf(r: SimResponse | null): { completion: number; total: number } | undefined {
-  if (!r || r.status !== 200) return undefined;
+/** The body as the token policies read it; too deep (or not JSON) reads as nothing, so no body can crash an estimate. */
+function parsedRequest(body: string): RequestText | undefined {
+  const read = readCallerJson(body);
+  return read.ok && read.value && typeof read.value === "object" ? (read.value as RequestText) : undefined;
+}
+
+const asText = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
+
+function promptEstimate(o: RequestText | undefined): number {
+  if (!o) return 0;
+  const text = o.messages ? o.messages.map((x) => asText(x.content)).join(" ") : [asText(o.instructions), asText(o.input ?? o.prompt)].join(" ").trim();
+  return Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
+interface Usage {
+  completion: number;
+  total: number;
+}
+
+/**
+ * Calls `settle` with the call's usage once it is known: from the `usage` of a complete JSON answer
+ * (chat `completion_tokens`, Responses `output_tokens`), or, for a stream, estimated when its last
+ * chunk has passed (stream-usage.ts); never by reading a streamed body.
+ */
+function whenUsageKnown(state: RequestState, promptTokens: number, settle: (u: Usage) => void): void {
+  const r = state.response;
+  if (!r || r.status !== 200) return;
+  if (isChunked(r.body)) {
+    state.onStreamEnd.push((completion) => settle({ completion, total: promptTokens + completion }));
+    return;
+  }
   try {
-    const body = JSON.parse(r.body) as { usage?: { completion_tokens?: number; total_tokens?: number } };
-    return body.usage ? { completion: body.usage.completion_tokens ?? 0, total: body.usage.total_tokens ?? 0 } : undefined;
+    const body = JSON.parse(r.body) as { usage?: { completion_tokens?: number; output_tokens?: number; total_tokens?: number } };
+    if (body.usage) settle({ completion: body.usage.completion_tokens ?? body.usage.output_tokens ?? 0, total: body.usage.total_tokens ?? 0 });
   } catch {
-    return undefined;
+    // Not JSON: no usage to count.
   }
 }
 
@@ -78,7 +107,11 @@ export function tokenLimit(m: Machine, state: RequestState, s: TokenLimit): void
   const key = textOf(m, state, s.counterKey, `${s.kind} counter-key`);
   const counter = `${s.kind}|${key}`;
   const now = m.clock.now();
-  const estimate = s.estimatePromptTokens ? promptEstimate(state.request.body) : 0;
+  const request = parsedRequest(state.request.body);
+  // APIM: with stream true "prompt tokens are always estimated, regardless of estimate-prompt-tokens".
+  const streaming = request?.stream === true;
+  const estimated = s.estimatePromptTokens || streaming;
+  const estimate = estimated ? promptEstimate(request) : 0;
   const quota = s.tokenQuota !== undefined && s.tokenQuotaPeriod !== undefined ? { limit: s.tokenQuota, period: s.tokenQuotaPeriod } : undefined;
   if (quota) {
     const used = m.quotaCounters.used(counter, quota.period, now);
@@ -102,11 +135,13 @@ export function tokenLimit(m: Machine, state: RequestState, s: TokenLimit): void
   };
   charge(estimate, now);
   state.afterResponse.push(() => {
-    const usage = usageOf(state.response);
-    if (!usage) return;
-    // With prompt estimation the prompt was charged on the way in; the completion is added now.
-    charge(s.estimatePromptTokens ? usage.completion : usage.total, m.clock.now());
-    if (s.tokensConsumedHeaderName && state.response) state.response.headers[s.tokensConsumedHeaderName.toLowerCase()] = String(usage.total);
+    const streamed = state.response !== null && isChunked(state.response.body);
+    whenUsageKnown(state, estimate, (usage) => {
+      // With prompt estimation the prompt was charged on the way in; the completion is added now.
+      charge(estimated ? usage.completion : usage.total, m.clock.now());
+      // A streamed answer's headers are gone by the time its usage is known.
+      if (!streamed && s.tokensConsumedHeaderName && state.response) state.response.headers[s.tokensConsumedHeaderName.toLowerCase()] = String(usage.total);
+    });
   });
   const remaining: Array<[string | undefined, () => number]> = [
     [s.remainingTokensHeaderName, () => (s.tokensPerMinute ?? 0) - m.tokenCounters.used(counter, m.clock.now())],
@@ -127,10 +162,10 @@ export function rateLimitByKey(m: Machine, state: RequestState, s: RateLimitByKe
   const check = m.rateCounters.tryAdd(key, s.calls, s.renewalPeriod * 1000, now, false);
   if (!check.ok) {
     const seconds = Math.max(1, Math.ceil(check.retryAfterMs / 1000));
-    state.response = jsonResponse(429, { statusCode: 429, message: `Rate limit is exceeded. Try again in ${seconds} seconds.` }, { [(s.retryAfterHeaderName ?? "Retry-After").toLowerCase()]: String(seconds) });
-    state.ended = true;
-    state.trace.gatewayGenerated = true;
-    return;
+    // A documented policy error (Reason RateLimitExceeded): the request goes to on-error, and without
+    // an answer there the client gets the gateway's own 429.
+    const message = `Rate limit is exceeded. Try again in ${seconds} seconds.`;
+    throw new PolicyRuntimeError("RateLimitExceeded", message, "rate-limit-by-key", jsonResponse(429, { statusCode: 429, message }, { [(s.retryAfterHeaderName ?? "Retry-After").toLowerCase()]: String(seconds) }));
   }
   if (s.incrementCondition === undefined) {
     m.rateCounters.tryAdd(key, s.calls, s.renewalPeriod * 1000, now, true);
@@ -179,8 +214,6 @@ export function emitTokenMetric(m: Machine, state: RequestState, s: EmitTokenMet
       dims[d.name] = fill(state, m);
     }
   }
-  state.afterResponse.push(() => {
-    const usage = usageOf(state.response);
-    if (usage) m.metrics.push({ ...dims, "Total Tokens": String(usage.total) });
-  });
+  const prompt = promptEstimate(parsedRequest(state.request.body));
+  state.afterResponse.push(() => whenUsageKnown(state, prompt, (usage) => m.metrics.push({ ...dims, "Total Tokens": String(usage.total) })));
 }

@@ -2,7 +2,7 @@
 // variables, LastError and the trace the runners report on.
 import type { ContextProperty } from "../../gateway-policy/expr/ast";
 import type { GatewayCall, RequestTrace } from "../gateway-types";
-import type { SimRequest, SimResponse } from "../http-types";
+import { completeBody, type SimRequest, type SimResponse } from "../http-types";
 import type { Rng } from "../rng";
 import type { ExprEnv, PolicyValue } from "./expressions";
 
@@ -11,6 +11,8 @@ export interface LastError {
   reason: string;
   message: string;
   section: string;
+  /** The `id` attribute of the policy that failed, when it has one. */
+  policyId?: string;
 }
 
 export interface RequestState {
@@ -25,6 +27,8 @@ export interface RequestState {
   lastError: LastError | undefined;
   /** Host of the last forwarded URL (context.Request.Url.Host after forward-request). */
   backendHost: string;
+  /** The last forwarded URL (context.Request.Url after forward-request). */
+  forwardedUrl?: URL;
   section: string;
   trace: RequestTrace;
   /** Set by return-response and by throttling policies: the pipeline ends with this response. */
@@ -34,9 +38,15 @@ export interface RequestState {
   inRetry: boolean;
   /** Work done once the response has passed outbound (token-limit settlement, rate-limit increments). */
   afterResponse: Array<() => void>;
+  /** Work done when a streamed answer has fully passed, with its estimated completion tokens. */
+  onStreamEnd: Array<(completionTokens: number) => void>;
   /** The failing policy's own answer, used when on-error does not answer. */
   pendingErrorResponse: SimResponse | undefined;
   requestId: string;
+  /** The matched API operation's id (context.Operation.Id); absent when none was matched. */
+  operationId?: string;
+  /** URL template parameters of the matched operation (context.Request.MatchedParameters). */
+  matchedParameters?: Record<string, string>;
   /** Memoised expression environment (envOf). */
   env?: ExprEnv;
 }
@@ -46,6 +56,12 @@ export interface EnvDefaults {
   apiId: string;
   namedValues: ReadonlyMap<string, string>;
   rng: Rng;
+  nowMs: () => number;
+}
+
+/** The port of a URL as C#'s Uri.Port gives it (the scheme's default when the URL has none). */
+export function portOf(url: URL): string {
+  return url.port !== "" ? url.port : url.protocol === "https:" ? "443" : "80";
 }
 
 const OPERATION_IDS: Record<string, string> = {
@@ -84,19 +100,30 @@ export function envOf(state: RequestState, d: EnvDefaults): ExprEnv {
     },
     region: d.region,
     apiId: d.apiId,
-    operationId: operationIdOf(original.path),
+    get operationId() {
+      return state.operationId ?? operationIdOf(original.path);
+    },
     get lastErrorReason() {
       return state.lastError?.reason ?? "";
     },
+    get lastErrorMessage() {
+      return state.lastError?.message ?? "";
+    },
     get lastErrorSource() {
       return state.lastError?.source ?? "";
+    },
+    get lastErrorPolicyId() {
+      return state.lastError?.policyId ?? "";
+    },
+    get backendPort() {
+      return state.forwardedUrl ? portOf(state.forwardedUrl) : "";
     },
   } satisfies Record<ContextProperty, string>;
   const env: ExprEnv = {
     get requestHeaders() {
       return state.request.headers;
     },
-    matchedParameters: deployment ? { "deployment-id": decodeURIComponent(deployment[1]!) } : {},
+    matchedParameters: state.matchedParameters ?? (deployment ? { "deployment-id": decodeURIComponent(deployment[1]!) } : {}),
     variables: state.variables,
     context,
     get responseStatus() {
@@ -108,6 +135,16 @@ export function envOf(state: RequestState, d: EnvDefaults): ExprEnv {
     originalPath: original.path,
     namedValues: d.namedValues,
     rng: d.rng,
+    get requestBody() {
+      return state.request.body;
+    },
+    get responseBody() {
+      return state.response ? completeBody(state.response.body) : "";
+    },
+    get forwardedPath() {
+      return state.forwardedUrl?.pathname ?? "";
+    },
+    nowMs: d.nowMs,
   };
   state.env = env;
   return env;

@@ -1,13 +1,13 @@
 // Execution of each policy statement kind. Values are evaluated structurally (expressions.ts);
 // forwarding and retry live in forward.ts; throttling and identity policies in guards.ts.
 import type { ExistsAction, SetHeader, Statement } from "../../gateway-policy/ast";
-import type { Value } from "../../gateway-policy/expr/ast";
+import type { Expr, Value } from "../../gateway-policy/expr/ast";
 import type { Clock } from "../clock";
 import { lowerCaseHeaders, type Upstream } from "../http-types";
 import type { EmulatorOptions } from "./emulator";
 import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
-import { evaluateValue, type ExprEnv, type PolicyValue } from "./expressions";
-import { forwardRequest, runRetry, sendOneWay } from "./forward";
+import { evaluateValue, tryParseInt, type ExprEnv, type PolicyValue } from "./expressions";
+import { forwardRequest, runRetry, sendOneWay, sendRequest } from "./forward";
 import { emitMetric, emitTokenMetric, managedIdentity, rateLimitByKey, tokenLimit } from "./guards";
 import { validateToken } from "./token-validation";
 import type { RequestState } from "./state";
@@ -85,6 +85,14 @@ export function applySetHeader(m: Machine, state: RequestState, s: SetHeader, ta
   applyExists(target, s.name, s.existsAction ?? "override", values);
 }
 
+/** A set-status code: a literal or an expression that must give an HTTP status (APIM fails otherwise). */
+function statusOf(m: Machine, state: RequestState, code: number | Expr): number {
+  const v = typeof code === "number" ? code : valueOf(m, state, code, "return-response set-status code");
+  const n = typeof v === "number" ? v : typeof v === "string" ? tryParseInt(v) : undefined;
+  if (n === undefined || n < 100 || n > 599) throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", `set-status code ${JSON.stringify(v)} is not an HTTP status.`, "return-response");
+  return n;
+}
+
 async function runStatement(m: Machine, state: RequestState, s: Statement): Promise<void> {
   switch (s.kind) {
     case "base":
@@ -112,10 +120,25 @@ async function runStatement(m: Machine, state: RequestState, s: Statement): Prom
       return;
     }
     case "set-variable": {
-      const v = valueOf(m, state, s.value, `set-variable "${s.name}"`);
-      state.variables.set(s.name, v);
+      try {
+        state.variables.set(s.name, valueOf(m, state, s.value, `set-variable "${s.name}"`));
+      } catch (error) {
+        // APIM reports the failing policy's `id` as context.LastError.PolicyId.
+        if (error instanceof PolicyRuntimeError && s.id !== undefined) error.policyId = s.id;
+        throw error;
+      }
       return;
     }
+    case "set-body": {
+      const text = textOf(m, state, s.value, "set-body");
+      const onResponse = state.section === "outbound" || state.section === "on-error";
+      if (onResponse) {
+        if (state.response) state.response = { ...state.response, body: text };
+      } else state.request.body = text;
+      return;
+    }
+    case "send-request":
+      return sendRequest(m, state, s);
     case "set-header": {
       const onResponse = state.section === "outbound" || state.section === "on-error";
       if (onResponse) {
@@ -144,7 +167,7 @@ async function runStatement(m: Machine, state: RequestState, s: Statement): Prom
       const headers: Record<string, string> = {};
       for (const h of s.headers) applySetHeader(m, state, h, headers);
       const body = s.body !== undefined ? textOf(m, state, s.body, "return-response set-body") : "";
-      state.response = { status: s.status?.code ?? 200, headers: lowerCaseHeaders(headers), body };
+      state.response = { status: statusOf(m, state, s.status?.code ?? 200), headers: lowerCaseHeaders(headers), body };
       state.ended = true;
       state.trace.gatewayGenerated = true;
       return;

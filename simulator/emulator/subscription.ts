@@ -4,8 +4,9 @@
 // LastError (Source `authorization`, Reason `SubscriptionKeyNotFound` / `SubscriptionKeyInvalid`)
 // are APIM's, from Microsoft's troubleshooting article (KB 4464930) and the "Predefined errors for
 // built-in steps" table of the error-handling page. APIM's body is `{"statusCode","message"}`, not
-// Azure OpenAI's `{"error":{…}}`: the openai SDKs print it as "401 status code (no body)" unless the
-// policy's on-error rewrites it (it runs for these errors too).
+// Azure OpenAI's `{"error":{…}}`: the openai SDKs print it as "401 status code (no body)". The
+// API's own policy (on-error included) never runs for these; only a global-scope on-error could
+// reshape them (the emulator runs the global on-error alone, see emulator.ts).
 import { jsonResponse, type SimRequest, type SimResponse } from "../http-types";
 
 export interface SubscriptionKeyCheck {

@@ -9,14 +9,15 @@ const SUPPORTED = new Set<string>([
   "base", "set-backend-service", "retry", "forward-request", "choose", "set-variable", "set-header", "set-query-parameter",
   "rewrite-uri", "return-response", "send-one-way-request", "authentication-managed-identity", "validate-azure-ad-token",
   "validate-jwt", "azure-openai-token-limit", "llm-token-limit", "azure-openai-emit-token-metric", "llm-emit-token-metric",
-  "rate-limit-by-key", "cache-lookup-value", "cache-store-value", "emit-metric",
+  "rate-limit-by-key", "cache-lookup-value", "cache-store-value", "send-request", "set-body", "emit-metric",
 ]);
 
 /** Expression node kinds expressions.ts evaluates; anything else is refused when the policy loads. */
 const EXPR_KINDS = new Set<string>([
   "string", "int", "bool", "null", "namedValue", "requestHeader", "matchedParameter", "variable", "context", "statusCode",
   "hasResponse", "responseHeader", "hasResponseHeader", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
-  "conditional", "concat", "contains",
+  "conditional", "concat", "contains", "arith", "math", "nowMs", "bodyField", "bodyWithModel", "jsonObject", "jsonText",
+  "sentStatus", "urlEscape", "urlDeployment",
 ]);
 
 function* valuesOf(node: unknown): Generator<Value> {

@@ -91,7 +91,7 @@ export function validateToken(m: Machine, state: RequestState, s: ValidateAzureA
   if (!presented) fail("TokenNotFound", "Access token is missing.");
   const scheme = s.kind === "validate-jwt" ? s.requireScheme : "Bearer";
   const bearer = /^(\S+)\s+(.+)$/.exec(presented!.trim());
-  if (scheme && (!bearer || bearer[1]!.toLowerCase() !== scheme.toLowerCase())) fail("TokenSchemeNotAllowed", `Authorization scheme must be ${scheme}.`);
+  if (scheme && (!bearer || bearer[1]!.toLowerCase() !== scheme.toLowerCase())) fail("TokenNotFound", `No ${scheme} token: the authorization scheme must be ${scheme}.`); // APIM documents no reason of its own for the scheme
   const token = bearer ? bearer[2]! : presented!.trim();
 
   let header: { alg?: string; kid?: string };

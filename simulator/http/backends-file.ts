@@ -43,12 +43,12 @@ export function loadBackendsFile(file: string): BackendsFile {
 /** Base URL for each backend id; every deployment × region of the setup must be mapped. */
 export function resolveBackends(file: BackendsFile, backends: Array<{ backendId: string; deployment: string; region: string }>, source: string): Map<string, string> {
   const out = new Map<string, string>();
-  const missing: string[] = [];
+  const missing = new Set<string>();
   for (const b of backends) {
     const url = file.backends[b.deployment]?.[b.region];
-    if (url === undefined) missing.push(`backends.${b.deployment}.${b.region}`);
+    if (url === undefined) missing.add(`backends.${b.deployment}.${b.region}`);
     else out.set(b.backendId, new URL(url).origin);
   }
-  if (missing.length > 0) throw new ScenarioError(`Backends file ${source} does not map ${missing.join(", ")}; map every deployment × region of the stack (or run without --backends to simulate them).`);
+  if (missing.size > 0) throw new ScenarioError(`Backends file ${source} does not map ${[...missing].join(", ")}; map every deployment × region of the stack (or run without --backends to simulate them).`);
   return out;
 }

@@ -12,13 +12,15 @@ import { BackendRegistry, type BackendEntity } from "../emulator/backends";
 import { PolicyEmulator } from "../emulator/emulator";
 import { decodeJwtClaims } from "../emulator/guards";
 import type { CallerIdentity } from "../gateway-types";
-import { lowerCaseHeaders, openAiError, type SimRequest } from "../http-types";
+import { lowerCaseHeaders, openAiError, type SimRequest, type SimResponse } from "../http-types";
 import { Rng } from "../rng";
 import type { SimSetup } from "../stack";
 import { warmUpCalls } from "../emulator/warm-up";
 import { buildWorld, type World } from "../world";
 import type { LatencySpec } from "../azure/deployment";
 import { HttpUpstream } from "./upstream";
+import { INFERENCE_OPERATIONS } from "../../gateway-policy/operations";
+import { writeSimResponse } from "./write";
 
 export interface GatewayServerOptions {
   port?: number;
@@ -127,7 +129,8 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
       // Deployments no pool routes to need no endpoint; selecting one would fail loudly anyway.
       if (origin === undefined) continue;
       directory.set(origin, new HttpUpstream(origin, options.realBackendHeaders ?? {}));
-      entities.set(b.backendId, { type: "Single", url: `${origin}/openai/deployments/${encodeURIComponent(b.deployment)}`, ...(setup.breaker ? { circuitBreaker: setup.breaker } : {}) });
+      const url = b.family === "account" ? `${origin}/openai` : `${origin}/openai/deployments/${encodeURIComponent(b.deployment)}`;
+      entities.set(b.backendId, { type: "Single", url, ...(setup.breaker ? { circuitBreaker: setup.breaker } : {}) });
     }
     for (const p of setup.pools) entities.set(p.poolId, { type: "Pool", members: p.members.map((m) => ({ id: m.backendId, priority: m.priority, weight: m.weight })) });
     registry = new BackendRegistry(entities, rng.fork("pool-choice"));
@@ -138,7 +141,8 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
       ...(setup.breaker ? { breaker: setup.breaker } : {}),
       clock,
       rng: rng.fork("world"),
-      ...(options.latency ? { latency: options.latency } : {}),
+      // A person talking to the local gateway sees each model's documented pacing unless told otherwise.
+      latency: options.latency ?? "paced",
       ...(options.completionTokens !== undefined ? { completionTokens: options.completionTokens } : {}),
     });
     registry = world.registry;
@@ -157,6 +161,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     rng: rng.fork("gateway"),
     apiPath: "openai",
     region: "local",
+    operations: INFERENCE_OPERATIONS,
     jwks: identity.jwks,
     ...(auth?.kind === "subscription-keys" ? { subscriptionKeys: { header: auth.header, query: auth.query, accepted: new Set(keys) } } : {}),
   });
@@ -166,31 +171,29 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     stats.received++;
     let answered = false;
-    const answer = (status: number, headers: Record<string, string>, body: string): void => {
+    const answer = async (response: SimResponse): Promise<void> => {
       if (answered) return;
       answered = true;
       stats.answered++;
-      res.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) });
-      res.end(body);
+      await writeSimResponse(res, response);
     };
     try {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const headers = lowerCaseHeaders(req.headers);
       const read = await readBody(req);
       if (read.kind === "too-large") {
-        const { headers: h, body } = openAiError(413, "RequestEntityTooLarge", `The request body is ${read.drained ? "" : "more than "}${read.bytes} bytes; this gateway accepts at most ${MAX_BODY_BYTES} bytes (16 MiB).`, read.drained ? {} : { connection: "close" });
-        answer(413, h, body);
         if (!read.drained) res.once("finish", () => req.destroy());
+        await answer(openAiError(413, "RequestEntityTooLarge", `The request body is ${read.drained ? "" : "more than "}${read.bytes} bytes; this gateway accepts at most ${MAX_BODY_BYTES} bytes (16 MiB).`, read.drained ? {} : { connection: "close" }));
         return;
       }
       const request: SimRequest = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: read.text };
       const { response } = await emulator.handle({ request, caller: callerOf(headers, req.socket.remoteAddress ?? "127.0.0.1") });
-      answer(response.status, response.headers, response.body);
+      await answer(response);
     } catch (error) {
+      if (answered) return;
       if (req.destroyed && !req.complete) return; // the client went away mid-body: nobody to answer
       stats.internalErrors++;
-      const failed = openAiError(500, "InternalServerError", `Emulator error: ${(error as Error).message}`);
-      answer(500, failed.headers, failed.body);
+      await answer(openAiError(500, "InternalServerError", `Emulator error: ${(error as Error).message}`));
     }
   };
 

@@ -1,8 +1,10 @@
 // Serves any Upstream (e.g. a simulated account) as a real HTTP endpoint on 127.0.0.1, so the
-// gateway's backends-file path can be exercised against real sockets, real 429s and Retry-After.
+// gateway's backends-file path can be exercised against real sockets, real 429s and Retry-After,
+// and streamed answers arrive chunk by chunk as a real Azure OpenAI endpoint sends them.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TransportError, lowerCaseHeaders, type Upstream } from "../http-types";
+import { writeSimResponse } from "./write";
 
 export async function serveUpstream(upstream: Upstream): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
@@ -13,10 +15,7 @@ export async function serveUpstream(upstream: Upstream): Promise<{ url: string; 
       upstream
         .send({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers: lowerCaseHeaders(req.headers), body: Buffer.concat(chunks).toString("utf8") }, 300_000)
         .then(
-          (r) => {
-            res.writeHead(r.status, { ...r.headers, "content-length": Buffer.byteLength(r.body) });
-            res.end(r.body);
-          },
+          (r) => void writeSimResponse(res, r),
           (e: unknown) => {
             // A simulated refusal becomes a dropped connection, as a dead process would give.
             if (e instanceof TransportError) req.socket.destroy();

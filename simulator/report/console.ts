@@ -14,6 +14,8 @@ export function formatSummary(s: RunSummary, label: string): string {
     ["client-visible 429", pct(s.client429Rate, 3)],
     ["client-visible 5xx", pct(s.client5xxRate, 3)],
     ["latency p50 / p99 (end to end)", `${ms(s.latencyP50Ms)} / ${ms(s.latencyP99Ms)}`],
+    ["time to first / last token p50", `${ms(s.ttftP50Ms)} / ${ms(s.ttltP50Ms)}${s.streamedShare > 0 ? ` (${Math.round(s.streamedShare * 100)}% streamed)` : " (unstreamed: both are the latency)"}`],
+    ["time to first / last token p99", `${ms(s.ttftP99Ms)} / ${ms(s.ttltP99Ms)}`],
     ["added latency p50 / p99", `${ms(s.p50AddedMs)} / ${ms(s.p99AddedMs)}`],
     ["backend attempts per request", s.backendAttemptsPerRequest.toFixed(3)],
     ["gateway calls per request (client retries)", s.clientCallsPerRequest.toFixed(3)],

@@ -58,6 +58,14 @@ export interface RunSummary {
   /** End to end, client retries and their waits included. */
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** Time to first token (first body chunk), successful requests; equals latency when unstreamed. */
+  ttftP50Ms: number;
+  ttftP99Ms: number;
+  /** Time to last token (last body chunk), successful requests. */
+  ttltP50Ms: number;
+  ttltP99Ms: number;
+  /** Share of successful answers that were streamed. */
+  streamedShare: number;
   p50AddedMs: number;
   p99AddedMs: number;
   backendAttemptsPerRequest: number;
@@ -125,6 +133,8 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
   const e5xx = run.requests.filter((r) => r.status >= 500 || r.status === 0).length;
   const lat = run.requests.map((r) => r.latencyMs).sort((a, b) => a - b);
   const added = run.requests.map((r) => r.addedMs).sort((a, b) => a - b);
+  const ttft = ok.map((r) => r.ttftMs).sort((a, b) => a - b);
+  const ttlt = ok.map((r) => r.ttltMs).sort((a, b) => a - b);
   const capacityTokens = run.capacityTpm * minutes;
   const backends: BackendUse[] = run.deployments.map((d) => {
     const tpm = d.spec.capacity * d.spec.tpmPerUnit;
@@ -174,6 +184,11 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
     client5xxRate: n ? e5xx / n : 0,
     latencyP50Ms: q(lat, 0.5),
     latencyP99Ms: q(lat, 0.99),
+    ttftP50Ms: q(ttft, 0.5),
+    ttftP99Ms: q(ttft, 0.99),
+    ttltP50Ms: q(ttlt, 0.5),
+    ttltP99Ms: q(ttlt, 0.99),
+    streamedShare: ok.length ? ok.filter((r) => r.streamed).length / ok.length : 0,
     p50AddedMs: q(added, 0.5),
     p99AddedMs: q(added, 0.99),
     backendAttemptsPerRequest: n ? run.requests.reduce((s, r) => s + r.trace.attempts.length + r.earlierTraces.reduce((a, t) => a + t.attempts.length, 0), 0) / n : 0,

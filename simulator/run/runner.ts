@@ -6,7 +6,7 @@ import { CHARS_PER_TOKEN } from "../azure/tokens";
 import { sdkRetryDelayMs, sdkShouldRetry, type AttemptOutcome } from "../client/sdk-retry";
 import type { VirtualClock } from "../clock";
 import type { GatewayHandler, RequestTrace } from "../gateway-types";
-import type { SimRequest, SimResponse } from "../http-types";
+import { isChunked, type SimRequest, type SimResponse } from "../http-types";
 import type { Rng } from "../rng";
 import { rateAt } from "../scenario/load";
 import type { Scenario } from "../scenario/schema";
@@ -19,8 +19,14 @@ export interface RequestRecord {
   caller: string;
   /** Final status the client saw (after its own retries). */
   status: number;
-  /** End to end: arrival to final answer, client waits and retries included. */
+  /** End to end: arrival to the last byte of the final answer (for a stream: its last chunk), client waits and retries included. */
   latencyMs: number;
+  /** Arrival to the first chunk of the final answer's body (time to first token); the whole latency when unstreamed. */
+  ttftMs: number;
+  /** Arrival to the last chunk (time to last token); equals latencyMs. */
+  ttltMs: number;
+  /** The final answer was streamed (text/event-stream chunks). */
+  streamed: boolean;
   /** Latency on top of the answer that was served (failed attempts, gateway and client waits). */
   addedMs: number;
   /** Tokens the deployment charged on arrival for one attempt (prompt estimate + max_tokens). */
@@ -66,7 +72,10 @@ export interface RunInput {
 
 export function requestFor(s: Scenario, route: string, size: RequestSize): SimRequest {
   const text = "x".repeat(size.promptTokens * CHARS_PER_TOKEN);
-  const body = s.request.operation === "embeddings" ? { input: text } : { messages: [{ role: "user", content: text }], max_tokens: size.maxTokens };
+  const body =
+    s.request.operation === "embeddings"
+      ? { input: text }
+      : { messages: [{ role: "user", content: text }], max_tokens: size.maxTokens, ...(s.request.stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
   const op = s.request.operation === "embeddings" ? "embeddings" : "chat/completions";
   return {
     method: "POST",
@@ -81,8 +90,23 @@ function lower(h: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
+/** `usage` of a streamed chat answer: its usage chunk (sent with `stream_options.include_usage`). */
+function usageOfStream(status: number, text: string): RequestRecord["usage"] {
+  if (status < 200 || status >= 300) return undefined;
+  for (const line of text.split("\n").reverse()) {
+    if (!line.startsWith("data: {")) continue;
+    try {
+      const u = (JSON.parse(line.slice(6)) as { usage?: { prompt_tokens?: number; completion_tokens?: number } | null }).usage;
+      if (u) return { promptTokens: u.prompt_tokens ?? 0, completionTokens: u.completion_tokens ?? 0 };
+    } catch {
+      // Not a JSON chunk.
+    }
+  }
+  return undefined;
+}
+
 function usageOf(response: SimResponse): RequestRecord["usage"] {
-  if (response.status < 200 || response.status >= 300) return undefined;
+  if (response.status < 200 || response.status >= 300 || isChunked(response.body)) return undefined;
   try {
     const u = (JSON.parse(response.body) as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
     return u ? { promptTokens: u.prompt_tokens ?? 0, completionTokens: u.completion_tokens ?? 0 } : undefined;
@@ -134,7 +158,8 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
           continue;
         }
         answered.set(id, (answered.get(id) ?? 0) + 1);
-        records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: clock.now() - t, chargedTokens: charged, size, clientCalls: retriesMade + 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], variables: { clientTimeout: String(timeoutMs) } }, earlierTraces: earlier });
+        const elapsed = clock.now() - t;
+        records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: elapsed, chargedTokens: charged, size, clientCalls: retriesMade + 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], variables: { clientTimeout: String(timeoutMs) } }, earlierTraces: earlier });
         return;
       }
       if (raced === "timeout") throw new Error("unreachable: a timeout without an SDK");
@@ -148,13 +173,32 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
         continue;
       }
       answered.set(id, (answered.get(id) ?? 0) + 1);
-      const latencyMs = clock.now() - t;
+      const headersMs = clock.now() - t;
       const last = trace.attempts[trace.attempts.length - 1];
       const served = last && last.status === response.status && !trace.gatewayGenerated ? last.endMs - last.startMs : 0;
-      const usage = usageOf(response);
+      // A streamed answer is read to its end on the clock: first and last chunk times are the
+      // client's time to first and to last token; its usage comes from its last data chunks.
+      let ttft = headersMs;
+      let ttlt = headersMs;
+      let text: string | undefined;
+      const streamed = isChunked(response.body);
+      if (isChunked(response.body)) {
+        let first: number | undefined;
+        const parts: string[] = [];
+        for await (const chunk of response.body) {
+          if (chunk === "") continue;
+          parts.push(chunk);
+          first ??= clock.now() - t;
+          ttlt = clock.now() - t;
+        }
+        ttft = first ?? ttlt;
+        text = parts.join("");
+      }
+      const usage = streamed ? usageOfStream(response.status, text ?? "") : usageOf(response);
       records.push({
-        id, atMs: t, caller, status: response.status, latencyMs,
-        addedMs: Math.max(0, latencyMs - served),
+        id, atMs: t, caller, status: response.status, latencyMs: ttlt, ttftMs: ttft, ttltMs: ttlt, streamed,
+        // The served attempt's duration ends with its headers; waits before it are what the gateway and client added.
+        addedMs: Math.max(0, headersMs - served),
         chargedTokens: charged, size, ...(usage ? { usage } : {}), clientCalls: retriesMade + 1, trace, earlierTraces: earlier,
       });
       return;
@@ -172,7 +216,8 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
       // The handler contract is "always a response"; a rejection is recorded as a lost request.
       answered.set(id, (answered.get(id) ?? 0) - 1000);
       const charged = size.promptTokens + size.maxTokens;
-      records.push({ id, atMs: t, caller, status: 0, latencyMs: clock.now() - t, addedMs: 0, chargedTokens: charged, size, clientCalls: 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } }, earlierTraces: [] });
+      const elapsed = clock.now() - t;
+      records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: 0, chargedTokens: charged, size, clientCalls: 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } }, earlierTraces: [] });
     });
     scheduleNext();
   };

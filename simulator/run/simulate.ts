@@ -2,6 +2,7 @@
 // its summary. Everything runs on a fresh virtual clock and seeded randomness.
 import { VirtualClock } from "../clock";
 import { PolicyEmulator } from "../emulator/emulator";
+import { INFERENCE_OPERATIONS } from "../../gateway-policy/operations";
 import { Rng } from "../rng";
 import { faultWindows } from "../scenario/load";
 import type { Scenario } from "../scenario/schema";
@@ -61,6 +62,7 @@ export async function simulate(setup: SimSetup, scenario: Scenario, options: { s
     rng: rng.fork("gateway"),
     apiPath: "openai",
     region,
+    operations: INFERENCE_OPERATIONS,
   });
   const ids = new Set(setup.routes[route]!.backendIds);
   const routeBackends = setup.backends.filter((b) => ids.has(b.backendId));

@@ -12,10 +12,5 @@ export function parseDuration(value: string | number): number | undefined {
   return total;
 }
 
-/** ISO-8601 durations as APIM writes them (PT1M, PT30S, P1D). */
-export function parseIsoDuration(value: string): number | undefined {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
-  if (!m || value === "P" || value.endsWith("T")) return undefined;
-  const [, d, h, min, s] = m;
-  return ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
-}
+/** ISO-8601 durations (the breaker's interval and trip) are parsed where the config lives. */
+export { parseIsoDuration } from "../../stacks/config/durations";

@@ -68,6 +68,8 @@ export const scenarioSchema = z
         /** Request sizes: fixed, a weighted mix of classes, or log-normal (sizes.ts). */
         size: sizeSchema.optional(),
         apiVersion: z.string().default("2024-10-21"),
+        /** Ask for a streamed answer (`stream: true` with usage); the report gets time to first and last token. */
+        stream: z.boolean().default(false),
         /** Extra request headers every caller sends. */
         headers: z.record(z.string(), z.string()).default({}),
       })

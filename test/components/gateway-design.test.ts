@@ -50,8 +50,8 @@ describe("designGateway", () => {
     // retryCount applies to whichever pool the request lands on.
     expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-retry-count")).toEqual([{ kind: "set-variable", name: "aoai-retry-count", value: expr.int(3) }]);
     const count = expr.variable("aoai-retry-count", "int", 1);
-    expect(all.find((s) => s.kind === "retry")).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
-    expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true });
+    expect(flatten(document.backend).find((s) => s.kind === "retry")).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
+    expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true, bufferResponse: false });
   });
 
   it("lets stable traffic fail over into the canary last, with capacity weights", () => {
@@ -61,28 +61,41 @@ describe("designGateway", () => {
         id: "chat-stable",
         route: "chat",
         role: "stable",
+        family: "deployment",
         members: [
           { backendId: "chat-eastus2", priority: 1, weight: 75 },
           { backendId: "chat-westus3", priority: 1, weight: 25 },
           { backendId: "chat-next-eastus2", priority: 2, weight: 100 },
         ],
       },
-      { id: "chat-canary", route: "chat", role: "canary", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+      { id: "chat-canary", route: "chat", role: "canary", family: "deployment", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+      // The stable pool mixes chat and chat-next, so only the canary has a Responses API twin.
+      { id: "chat-canary-resp", route: "chat", role: "canary-resp", family: "account", members: [{ backendId: "chat-next-eastus2-resp", priority: 1, weight: 100 }] },
     ]);
     expect(design.namedValues).toEqual([
       { id: "chat-canary-percent", value: "20", purpose: "Percent of route chat traffic sent to canary chat-next. Allowed: integer 0–100." },
     ]);
   });
 
-  it("rewrites the path to the member's deployment right before the final backend selection", () => {
+  it("rewrites the path to the member's deployment right before the final backend selection on the deployment-path surfaces", () => {
     const design = designGateway(config, inventory);
     for (const xml of [design.apiPolicy.xml, ...design.routePolicies.map((policy) => policy.xml)]) {
-      const inbound = parsePolicy(xml).inbound;
-      expect(inbound.slice(-2).map((s) => s.kind)).toEqual(["rewrite-uri", "set-backend-service"]);
-      // The query string is the request's as the policy left it (api-key removed, api-version defaulted).
-      expect(inbound.at(-2)).toEqual({ kind: "rewrite-uri", template: expr.concat(expr.pathAfterDeployment(), expr.ctx("queryString")), copyUnmatchedParams: false });
+      const last = parsePolicy(xml).inbound.at(-1) as Extract<Statement, { kind: "choose" }>;
+      const branch = last.when.find((w) => w.policies.some((s) => s.kind === "rewrite-uri"))!;
+      expect(branch.policies).toEqual([
+        { kind: "rewrite-uri", template: expr.concat(expr.pathAfterDeployment(), expr.ctx("queryString")), copyUnmatchedParams: false },
+        { kind: "set-backend-service", backendId: expr.variable("aoai-target", "string", "") },
+      ]);
     }
-    expect(design.singles.map((single) => single.id)).toEqual(["chat-eastus2", "chat-westus3", "chat-next-eastus2"]);
+    // Every deployment × region also has its account twin (the Responses API's way in).
+    expect(design.singles.map((single) => [single.id, single.family])).toEqual([
+      ["chat-eastus2", "deployment"],
+      ["chat-westus3", "deployment"],
+      ["chat-next-eastus2", "deployment"],
+      ["chat-eastus2-resp", "account"],
+      ["chat-westus3-resp", "account"],
+      ["chat-next-eastus2-resp", "account"],
+    ]);
   });
 
   it("keeps generated backend ids within ARM's 80 characters with a stable hash tail", () => {

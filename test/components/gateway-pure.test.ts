@@ -66,6 +66,20 @@ describe("gateway backends", () => {
       "POST /deployments/{deployment-id}/audio/transcriptions",
       "POST /deployments/{deployment-id}/audio/translations",
       "POST /deployments/{deployment-id}/audio/speech",
+      "POST /v1/chat/completions",
+      "POST /v1/completions",
+      "POST /v1/embeddings",
+      "POST /v1/responses",
+      "GET /v1/responses/{response-id}",
+      "DELETE /v1/responses/{response-id}",
+      "GET /v1/responses/{response-id}/input_items",
+      "POST /v1/responses/{response-id}/cancel",
+      "POST /responses",
+      "GET /responses/{response-id}",
+      "DELETE /responses/{response-id}",
+      "GET /responses/{response-id}/input_items",
+      "POST /responses/{response-id}/cancel",
+      "GET /v1/models",
     ]);
   });
 });

@@ -46,18 +46,32 @@ describe("AiGateway", () => {
       return { design: gateway.design, url: gateway.gatewayUrl };
     });
     const byType = (type: string) => run.resources.filter((r) => r.type === type);
+    // Every pool names one deployment, so each has an account-level twin for the Responses API.
     expect(byType(`${APIM}:Backend`).map((b) => [b.name, b.inputs.type])).toEqual([
       ["gw-chat-eastus2", "Single"],
       ["gw-chat-swedencentral", "Single"],
       ["gw-chat-next-eastus2", "Single"],
       ["gw-chat-v2-swedencentral", "Single"],
       ["gw-chat-eval-swedencentral", "Single"],
+      ["gw-chat-eastus2-resp", "Single"],
+      ["gw-chat-swedencentral-resp", "Single"],
+      ["gw-chat-next-eastus2-resp", "Single"],
+      ["gw-chat-v2-swedencentral-resp", "Single"],
+      ["gw-chat-eval-swedencentral-resp", "Single"],
       // The shadow's own twin of the same deployment: same URL, its own breaker.
       ["gw-chat-eval-swedencentral-shadow", "Single"],
       ["gw-chat-blue", "Pool"],
       ["gw-chat-green", "Pool"],
       ["gw-chat-canary", "Pool"],
+      ["gw-chat-blue-resp", "Pool"],
+      ["gw-chat-green-resp", "Pool"],
+      ["gw-chat-canary-resp", "Pool"],
       ["gw-chat-shadow", "Pool"],
+    ]);
+    const backendUrls = byType(`${APIM}:Backend`).filter((b) => b.inputs.type === "Single").map((b) => [b.name, b.inputs.url]);
+    expect(backendUrls.filter(([name]) => name === "gw-chat-eastus2" || name === "gw-chat-eastus2-resp")).toEqual([
+      ["gw-chat-eastus2", "https://acct-eastus2-abc123.openai.azure.com/openai/deployments/chat"],
+      ["gw-chat-eastus2-resp", "https://acct-eastus2-abc123.openai.azure.com/openai"],
     ]);
     const twin = byType(`${APIM}:Backend`).find((b) => b.name === "gw-chat-eval-swedencentral-shadow");
     expect(twin?.inputs).toMatchObject({ backendId: "chat-eval-swedencentral-shadow", url: "https://acct-swedencentral-abc123.openai.azure.com/openai/deployments/chat-eval" });
@@ -104,7 +118,9 @@ describe("AiGateway", () => {
     const relayPolicy = policies[0]?.inputs.value as string;
     // Shadow copies go to the relay (never to an account directly), which forwards through chat-shadow.
     expect(policy).toContain("{{aoai-shadow-relay-url}}");
-    expect(policy).not.toContain("openai.azure.com");
+    // Account URLs appear only where the Responses API needs the account itself (locating a stored
+    // response, sending its follow-up there); no copy is ever sent to one.
+    for (const copy of policy.match(/<send-one-way-request[\s\S]*?<\/send-one-way-request>/g) ?? []) expect(copy).not.toContain("openai.azure.com");
     expect(relayPolicy).toContain('<set-variable name="aoai-target" value="chat-shadow"/>');
     expect(relayPolicy).toContain('<azure-openai-token-limit counter-key="aoai-shadow:chat" tokens-per-minute="30000" estimate-prompt-tokens="true"/>');
     expect(policy).not.toContain(".invalid");

@@ -2,7 +2,7 @@
 // and the A/B bucket expression executed by Mono agrees with the TypeScript implementation.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { abBucket, isElement, parseXml, renderExpr, NAMES, type Expr, expr as x, type XmlElement } from "../../gateway-policy/index";
+import { abBucket, CONTEXT_PROPERTIES, isElement, parseXml, renderExpr, NAMES, type Expr, expr as x, type XmlElement } from "../../gateway-policy/index";
 import { collectExpressions, compileExpressions, monoUnavailableReason, runBucketExpressions } from "./support/csharp";
 import { goldenFiles } from "./support/fixtures";
 
@@ -15,12 +15,19 @@ const goldenXml = [...goldenFiles()].filter(([f]) => f.endsWith(".xml"));
 const everyKind: Expr[] = [
   x.str("a\"b\\c{{d}}(e)@é\n"), x.int(-5), x.bool(true), x.requestHeader("x-h", "f"), x.matchedParameter("deployment-id"),
   x.variable("s", "string", "d"), x.variable("i", "int", 3), x.variable("b", "bool", true),
-  ...(["requestId", "subscriptionId", "userId", "ipAddress", "backendHost", "originalQueryString", "region", "apiId", "operationId", "lastErrorReason"] as const).map(x.ctx),
+  ...CONTEXT_PROPERTIES.map(x.ctx),
   x.tokenClaim("aoai-token", "oid"), x.hashBucket(x.concat(x.str("e:"), x.ctx("userId")), 100), x.randomBelow(100),
   x.tryParseInt(x.namedValue("chat-canary-percent"), 0), x.pathAfterDeployment(), x.statusIs(429, [500, 504]), x.retryableFailure(),
   x.and({ kind: "hasResponse" }, x.hasResponseHeader("Retry-After"), x.lt(x.int(0), x.tryParseInt(x.responseHeader("Retry-After", "-1"), -1))),
   x.conditional(x.eq(x.namedValue("chat-active-slot"), x.str("green")), x.str("g"), x.str("b")),
   x.and(x.not(x.eq(x.requestHeader("a"), x.nullExpr())), x.lt(x.tryParseInt(x.str("1"), 0), x.tryParseInt(x.str("2"), 0))),
+  x.concat(x.ctx("backendHost"), x.str(":"), x.ctx("backendPort")),
+  x.tryParseLong(x.responseHeader("retry-after", ""), -1), x.minus(x.nowMs(), x.int(5)), x.times(x.int(2), x.int(3)), x.divide(x.plus(x.nowMs(), x.int(999)), x.int(1000)),
+  x.min(x.nowMs(), x.tryParseLong(x.variable("free", "string"), 0)), x.max(x.int(1), x.int(2)),
+  x.requestBodyField("model"), x.responseBodyField("id"), x.bodyWithModel(x.variable("aoai-deployment", "string")),
+  x.jsonText({ error: x.jsonObject({ code: x.ctx("lastErrorReason"), message: x.concat(x.str("a "), x.ctx("lastErrorMessage")), retryAfterMs: x.nowMs() }) }),
+  x.sentStatus("aoai-probe"), x.urlEscape(x.matchedParameter("response-id")), x.urlDeployment(),
+  x.lt(x.minus(x.tryParseLong(x.str("5"), 0), x.nowMs()), x.int(0)),
 ];
 
 function findAttr(root: XmlElement, element: string, attrName: string, name: string): string {

@@ -26,7 +26,27 @@ describe("renderExpr", () => {
     ["conditional", x.conditional(x.bool(true), x.str("a"), x.str("b")), 'true ? "a" : "b"'],
     ["response header", x.responseHeader("Retry-After", "-1"), 'context.Response.Headers.GetValueOrDefault("Retry-After", "-1")'],
     ["response header present", x.hasResponseHeader("Retry-After"), 'context.Response.Headers.ContainsKey("Retry-After")'],
-    ["path after deployment", x.pathAfterDeployment(), 'System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, "^.*?/deployments/[^/]+", "")'],
+    ["path after deployment", x.pathAfterDeployment(), 'System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, "^.*?/\\u0028?:deployments/[^/]+|v1\\u0029\\u0028?=/\\u0029", "")'],
+    ["backend authority", x.concat(x.ctx("backendHost"), x.str(":"), x.ctx("backendPort")), 'context.Request.Url.Host + ":" + context.Request.Url.Port'],
+    ["last error message", x.ctx("lastErrorMessage"), 'context.LastError?.Message ?? ""'],
+    ["long TryParse", x.tryParseLong(x.responseHeader("retry-after"), -1), 'long.TryParse(context.Response.Headers.GetValueOrDefault("retry-after", ""), out var parsed0) ? parsed0 : -1'],
+    ["arithmetic keeps precedence by parentheses", x.divide(x.plus(x.nowMs(), x.int(999)), x.int(1000)), "((DateTime.UtcNow.Ticks / 10000) + 999) / 1000"],
+    ["min", x.min(x.nowMs(), x.int(3)), "Math.Min(DateTime.UtcNow.Ticks / 10000, 3)"],
+    ["request body field", x.requestBodyField("model"), 'context.Request.Body?.As<JObject>(preserveContent: true)?["model"]?.ToString() ?? ""'],
+    ["response body field", x.responseBodyField("id"), 'context.Response.Body?.As<JObject>(preserveContent: true)?["id"]?.ToString() ?? ""'],
+    [
+      "body with model",
+      x.bodyWithModel(x.variable("aoai-deployment", "string")),
+      'new JObject(context.Request.Body.As<JObject>(preserveContent: true)) { ["model"] = context.Variables.GetValueOrDefault<string>("aoai-deployment", "") }.ToString(Newtonsoft.Json.Formatting.None)',
+    ],
+    [
+      "json text",
+      x.jsonText({ error: x.jsonObject({ code: x.str("429"), message: x.ctx("lastErrorMessage") }) }),
+      'new JObject(new JProperty("error", new JObject(new JProperty("code", "429"), new JProperty("message", context.LastError?.Message ?? "")))).ToString(Newtonsoft.Json.Formatting.None)',
+    ],
+    ["sent status", x.sentStatus("aoai-probe"), 'context.Variables.GetValueOrDefault<IResponse>("aoai-probe", null)?.StatusCode ?? 0'],
+    ["url escape", x.urlEscape(x.matchedParameter("response-id")), 'System.Uri.EscapeDataString(context.Request.MatchedParameters.GetValueOrDefault("response-id", ""))'],
+    ["url deployment", x.urlDeployment(), 'System.Text.RegularExpressions.Regex.Match(context.Request.Url.Path, "/deployments/\\u0028[^/]+\\u0029").Groups[1].Value'],
   ])("%s", (_name, e, code) => {
     expect(renderExpr(e)).toBe(code);
     expect(parseExpr(code)).toEqual({ ok: true, expr: e });
@@ -47,9 +67,9 @@ describe("csharpString", () => {
 
 describe("escape hatch", () => {
   it.each([
-    ['(int)context.Variables["x"]', "unsupported character \"[\" at 22"],
+    ['(int)context.Variables["x"]', 'unexpected token "context"'],
     ['context.Response.StatusReason.Contains("pool")', "unsupported call or member chain context.Response.StatusReason"],
-    ["a * b", "unsupported operator *"],
+    ["a % b", "unsupported operator %"],
   ])("%s stays raw and says why", (code, reason) => {
     expect(parseExpr(code)).toEqual({ ok: false, reason });
     expect(parseValue(`@(${code})`)).toEqual({ kind: "raw", code, block: false });

@@ -63,7 +63,8 @@ describe("expression hygiene in golden policies", () => {
         checked += 1;
       }
     }
-    // One retry condition per route of every golden document (relays included).
-    expect(checked).toBe(22);
+    // Retry conditions (relays included), the exhaustion records and on-error answers (exhausted pool,
+    // token limit vs quota), the Responses capture.
+    expect(checked).toBe(73);
   });
 });

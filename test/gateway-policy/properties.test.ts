@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   composeRoutePolicy, expr as x, parseExpr, parsePolicy, parseValue, parseXml, renderExpr, renderPolicy, renderValue, isElement,
-  type PolicyDocument, type RouteSpec, type XmlElement,
+  type PolicyDocument, type RouteSpec, type Statement, type XmlElement,
 } from "../../gateway-policy/index";
 import { documentArb, exprArb, hostileString, valueArb } from "./support/arbitraries";
 import { inventory, routes, subscriptionEdge } from "./support/fixtures";
@@ -76,11 +76,16 @@ describe("injection", () => {
       const doc = composeRoutePolicy(route, subscriptionEdge, inventory).document;
       const xml = renderPolicy(doc);
       expect(skeleton(parseXml(xml))).toEqual(reference);
-      const bucket = parsePolicy(xml).inbound.find((s) => s.kind === "set-variable" && s.name === "aoai-ab-bucket");
+      const bucket = statementsOf(parsePolicy(xml).inbound).find((s) => s.kind === "set-variable" && s.name === "aoai-ab-bucket");
       expect(bucket).toEqual({ kind: "set-variable", name: "aoai-ab-bucket", value: x.hashBucket(x.concat(x.str(`${id}:`), x.variable("aoai-caller", "string"))) });
     }), { numRuns: 100 });
   });
 });
+
+/** Every statement of a list, depth first (inside choose and retry too). */
+function statementsOf(list: Statement[]): Statement[] {
+  return list.flatMap((s) => [s, ...(s.kind === "choose" ? [...s.when.flatMap((w) => statementsOf(w.policies)), ...statementsOf(s.otherwise ?? [])] : s.kind === "retry" ? statementsOf(s.policies) : [])]);
+}
 
 describe("determinism", () => {
   it("same document → byte-identical XML", () => {

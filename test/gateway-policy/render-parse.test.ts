@@ -42,7 +42,7 @@ describe("renderPolicy", () => {
     expect([...SUPPORTED_ELEMENTS].sort()).toEqual([
       "authentication-managed-identity", "azure-openai-emit-token-metric", "azure-openai-token-limit", "base", "cache-lookup-value", "cache-store-value", "choose",
       "emit-metric", "forward-request", "llm-emit-token-metric", "llm-token-limit", "rate-limit-by-key", "retry", "return-response", "rewrite-uri", "send-one-way-request",
-      "set-backend-service", "set-header", "set-query-parameter", "set-variable", "validate-azure-ad-token", "validate-jwt",
+      "send-request", "set-backend-service", "set-body", "set-header", "set-query-parameter", "set-variable", "validate-azure-ad-token", "validate-jwt",
     ]);
   });
 });

@@ -11,10 +11,11 @@ const r = (key: string) => routes[key] as RouteSpec;
 const parsed = new Map<string, ReturnType<typeof parsePolicy>>();
 /** Selection as APIM would run it (the document parsed back from its XML); steering allowed for subscription "smoke-tests". */
 const target = (route: RouteSpec, req: Parameters<typeof evaluateInbound>[1]) => {
+  // Evaluate what APIM would run: the document as parsed back from the rendered XML.
   const key = JSON.stringify(route);
   const doc = parsed.get(key) ?? parsePolicy(renderPolicy(composeRoutePolicy(route, steeringEdge, inventory).document));
   parsed.set(key, doc);
-  const { vars } = evaluateInbound(doc, req);
+  const { vars } = evaluateInbound(doc, { deploymentId: route.name, ...req });
   return { pool: vars.get("aoai-target"), label: vars.get("aoai-target-label"), variant: vars.get("aoai-variant") };
 };
 const SMOKE = "smoke-tests";
@@ -77,24 +78,29 @@ describe("pools", () => {
 
 describe("warnings", () => {
   it("say when configuration has no effect, and are empty otherwise", () => {
-    expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([]);
-    expect(composeRoutePolicy({ ...r("weighted"), backends: [{ deployment: "chat", priority: 2 }] }, subscriptionEdge, inventory).warnings).toEqual([
+    expect(composeRoutePolicy({ name: "chat", strategy: "priority", backends: [{ deployment: "chat" }] }, subscriptionEdge, inventory).warnings).toEqual([]);
+    expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([
+      "aoai-fleet:gateway.routes.chat.backends: Route chat cannot serve the Responses API: pool chat-stable (chat, chat-ptu) mixes deployment names, and a Responses call names one deployment in its body before the pool picks a member (aoai-fleet:gateway.routes.chat.backends). Chat completions and embeddings are unaffected. To use the Responses API, add a route whose backends all have one deployment name and send the call with that route as model.",
+    ]);
+    expect(composeRoutePolicy({ ...r("weighted"), backends: [{ deployment: "chat", priority: 2 }] }, subscriptionEdge, inventory).warnings.slice(0, 1)).toEqual([
       "aoai-fleet:gateway.routes.chat.backends: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority",
     ]);
-    expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toEqual([
+    expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toContain(
       "aoai-fleet:gateway.routes.chat: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the x-aoai-slot header (allowed callers, see overrides)",
-    ]);
+    );
   });
 });
 
 describe("audience warning", () => {
   it("says when no audience accepts v2 tokens (their aud is the API's client id), and is silent when one does", () => {
     const edge = (audiences: string[]) => ({ auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences } }, limits: { tokensPerMinute: 1000, counterKey: "user" as const } });
-    expect(composeRoutePolicy(r("priority"), edge(["api://contoso-ai"]), inventory).warnings).toEqual([
+    // (r("priority") mixes deployment names, which also draws the Responses API warning.)
+    const audience = (audiences: string[]) => composeRoutePolicy(r("priority"), edge(audiences), inventory).warnings.filter((w) => w.includes(".audiences"));
+    expect(audience(["api://contoso-ai"])).toEqual([
       "aoai-fleet:gateway.auth.entra.audiences: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
     ]);
-    expect(composeRoutePolicy(r("priority"), edge(["api://contoso-ai", "7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"]), inventory).warnings).toEqual([]);
-    expect(composeRoutePolicy(r("priority"), edge(["api://7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"]), inventory).warnings).toEqual([]);
+    expect(audience(["api://contoso-ai", "7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"])).toEqual([]);
+    expect(audience(["api://7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"])).toEqual([]);
   });
 });
 
@@ -124,7 +130,7 @@ describe("target selection", () => {
   it("without overrides the steering headers are never read", () => {
     const xml = renderPolicy(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).document);
     const doc = parsePolicy(xml);
-    const req = { namedValues: { "chat-active-slot": "blue", "chat-canary-percent": "0" }, subscriptionId: "u1", headers: { "x-aoai-canary": "canary", "x-aoai-slot": "green", "x-aoai-variant": "b" } };
+    const req = { namedValues: { "chat-active-slot": "blue", "chat-canary-percent": "0" }, deploymentId: "chat", subscriptionId: "u1", headers: { "x-aoai-canary": "canary", "x-aoai-slot": "green", "x-aoai-variant": "b" } };
     expect(evaluateInbound(doc, req).vars.get("aoai-target")).toBe(`chat-ab-${abBucket("prompt-v2", "u1") < 50 ? "a" : "b"}`);
     // The only reads of the headers count them (emit-metric) before deleting them.
     expect(xml.match(/GetValueOrDefault\(&quot;x-aoai-(canary|slot|variant)&quot;/g)).toHaveLength(3);
@@ -178,12 +184,31 @@ describe("target selection", () => {
     expect(evaluateInbound(doc, { namedValues: {}, deploymentId: "chat" }).vars.get("aoai-target")).toBe("chat-stable");
     expect(evaluateInbound(doc, { namedValues: {}, deploymentId: "gpt-5" }).returned).toBe(404);
   });
+
+  it("on v1 the body's model names the route; a missing model is 400, an unknown one 404", () => {
+    const doc = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory }).document;
+    const v1 = (body: Record<string, unknown>) => evaluateInbound(doc, { namedValues: {}, operationId: "v1-embeddings", body });
+    expect(v1({ model: "embeddings", input: "x" }).vars.get("aoai-target")).toBe("embeddings-stable");
+    expect(v1({ model: "chat" }).vars.get("aoai-surface")).toBe("v1");
+    expect(v1({ input: "x" }).returned).toBe(400);
+    expect(v1({ model: "gpt-5" }).returned).toBe(404);
+  });
+
+  it("a Responses create goes to the single-named pool's account twin with the pool's deployment as model; a mixed route answers 400", () => {
+    const doc = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory }).document;
+    const create = (model: string) => evaluateInbound(doc, { namedValues: {}, operationId: "v1-responses-create", body: { model, input: "hi" } });
+    expect(create("embeddings").vars.get("aoai-target")).toBe("embeddings-stable-resp");
+    expect(create("embeddings").vars.get("aoai-deployment")).toBe("embed");
+    expect(create("chat").returned).toBe(400);
+  });
 });
 
 /** aoai-retry-count the inbound section sets for each pool a request can land on. */
 function evaluateInboundCounts(doc: PolicyDocument): Record<string, number> {
   const out: Record<string, number> = {};
-  const choose = doc.inbound.find((s) => s.kind === "choose" && s.when.some((w) => w.policies.some((p) => p.kind === "set-variable" && p.name === "aoai-retry-count")));
+  const all = (list: readonly Statement[]): Statement[] =>
+    list.flatMap((s) => (s.kind === "choose" ? [s, ...s.when.flatMap((w) => all(w.policies)), ...all(s.otherwise ?? [])] : [s]));
+  const choose = all(doc.inbound).find((s) => s.kind === "choose" && s.when.some((w) => w.policies.some((p) => p.kind === "set-variable" && p.name === "aoai-retry-count")));
   if (choose?.kind !== "choose") throw new Error("no retry-count choose");
   for (const w of choose.when) {
     const pool = ((w.condition as Extract<ReturnType<typeof x.eq>, { kind: "compare" }>).right as { value: string }).value;
@@ -194,15 +219,21 @@ function evaluateInboundCounts(doc: PolicyDocument): Record<string, number> {
 
 describe("generated policy shape", () => {
   const doc = composeRoutePolicy(r("combined"), subscriptionEdge, inventory).document;
-  const retry = doc.backend[0] as Extract<Statement, { kind: "retry" }>;
+  const dispatch = doc.backend[0] as Extract<Statement, { kind: "choose" }>;
+  const retry = dispatch.when[1]!.policies[0] as Extract<Statement, { kind: "retry" }>;
 
-  it("retries re-select the pool before forwarding with a buffered body; count = the chosen pool's members − 1; 240 s per attempt", () => {
+  it("sends a request bound to a stored response once, unbuffered, to the account that holds it", () => {
+    expect(dispatch.when[0]!.policies).toEqual([{ kind: "forward-request", timeout: 240, bufferRequestBody: true, bufferResponse: false }]);
+  });
+
+  it("retries re-select the pool before forwarding with a buffered body and an unbuffered response; count = the chosen pool's members − 1; 240 s per attempt", () => {
     expect(retry.kind).toBe("retry");
     const count = x.variable("aoai-retry-count", "int", 1);
     expect(retry.count).toEqual(x.conditional(x.compare(">", count, x.int(0)), count, x.int(1)));
     expect(retry.interval).toBe(0);
-    expect(retry.policies.map((s) => s.kind)).toEqual(["set-variable", "set-backend-service", "forward-request", "set-variable"]);
-    expect(retry.policies[2]).toEqual({ kind: "forward-request", timeout: 240, bufferRequestBody: true });
+    // Record a transport failure of the last attempt, pick, forward, record a counted failure.
+    expect(retry.policies.map((s) => s.kind)).toEqual(["choose", "set-variable", "set-backend-service", "forward-request", "set-variable", "choose"]);
+    expect(retry.policies[3]).toEqual({ kind: "forward-request", timeout: 240, bufferRequestBody: true, bufferResponse: false });
     // Pools of the combined route: blue 5, green 3, canary 2, ab-a 3, ab-b 1 members (no retry on one member).
     const counts = evaluateInboundCounts(doc);
     expect(counts).toEqual({ "chat-blue": 4, "chat-green": 2, "chat-canary": 1, "chat-ab-a": 2, "chat-ab-b": 0 });
@@ -211,7 +242,7 @@ describe("generated policy shape", () => {
   it("shadow is a sampled fire-and-forget copy to the relay, signed with the relay key, without the caller's credentials", () => {
     const xml = renderPolicy(composeRoutePolicy(r("shadow"), subscriptionEdge, inventory).document);
     expect(xml).toContain('<send-one-way-request mode="copy" timeout="240">');
-    expect(xml).toContain("<set-url>@(&quot;{{aoai-shadow-relay-url}}&quot; + &quot;/deployments/chat&quot; + System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, &quot;^.*?/deployments/[^/]+&quot;, &quot;&quot;) + context.Request.Url.QueryString)</set-url>");
+    expect(xml).toContain("<set-url>@(&quot;{{aoai-shadow-relay-url}}&quot; + &quot;/deployments/chat&quot; + System.Text.RegularExpressions.Regex.Replace(context.Request.OriginalUrl.Path, &quot;^.*?/\\u0028?:deployments/[^/]+|v1\\u0029\\u0028?=/\\u0029&quot;, &quot;&quot;) + context.Request.Url.QueryString)</set-url>");
     expect(xml).toContain("<value>@(context.RequestId.ToString())</value>");
     expect(xml).toContain('<value>@(&quot;{{aoai-shadow-relay-key}}&quot;)</value>');
     // The copy is made after the caller's key was removed from header and query.

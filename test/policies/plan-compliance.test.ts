@@ -190,9 +190,11 @@ describe("plan compliance step on the gateway", () => {
     const { code } = await plan("dev", config);
     expect(code).toBe(0);
     const report = JSON.parse(fs.readFileSync(path.join(out, "dev", "compliance.json"), "utf8")) as { violations: { ruleId: string; enforcementLevel: string; resourceName: string }[] };
-    expect(report.violations.map((v) => [v.ruleId, v.enforcementLevel, v.resourceName])).toEqual([
-      ["aoai-backend-enforce-pool-resilience", "advisory", "contoso-ai-dev-gateway-chat-eastus2"],
-      ["aoai-backend-enforce-pool-resilience", "advisory", "contoso-ai-dev-gateway-chat-swedencentral"],
-    ]);
+    // Every pool member: chat and embeddings in both regions, and their Responses API account twins.
+    expect(report.violations.map((v) => [v.ruleId, v.enforcementLevel, v.resourceName]).sort()).toEqual(
+      ["chat-eastus2", "chat-eastus2-resp", "chat-swedencentral", "chat-swedencentral-resp", "embeddings-eastus2", "embeddings-eastus2-resp", "embeddings-swedencentral", "embeddings-swedencentral-resp"].map(
+        (id) => ["aoai-backend-enforce-pool-resilience", "advisory", `contoso-ai-dev-gateway-${id}`],
+      ),
+    );
   });
 });

@@ -43,7 +43,8 @@ describe("what a rollout edit may change", () => {
     expect(expectedChanges(fixture, fixture.replace("percent: 0, sticky: true", "percent: 25, sticky: true"), TODAY)).toEqual({ namedValues: ["chat-canary-percent"], pools: [], apiPolicy: false });
     const other = expectedChanges(fixture, fixture.replace("canary: { deployment: chat-next, percent: 0", "canary: { deployment: chat-v2, percent: 5"), TODAY);
     expect(other.namedValues).toEqual(["chat-canary-percent"]);
-    expect(other.pools).toEqual(["chat-canary"]);
+    // The canary pool and its Responses API twin (every deployment × region already has its account Single).
+    expect(other.pools).toEqual(["chat-canary", "chat-canary-resp"]);
   });
 
   it("classifies preview steps: unchanged ones ignored, the named value allowed, a fleet deployment unexpected", () => {

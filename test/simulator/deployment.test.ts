@@ -3,6 +3,7 @@ import { VirtualClock } from "../../simulator/clock";
 import { SimulatedDeployment, limitsOf, type SimDeploymentSpec } from "../../simulator/azure/deployment";
 import type { SimRequest, SimResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
+import { textOf } from "./support";
 
 const spec: SimDeploymentSpec = {
   deployment: "chat",
@@ -51,7 +52,7 @@ describe("SimulatedDeployment throttling", () => {
     expect(first429.t).toBe(20_000);
     expect(first429.r.headers["retry-after"]).toBe("40");
     expect(first429.r.headers["retry-after-ms"]).toBe("40000");
-    expect(JSON.parse(first429.r.body)).toEqual({
+    expect(JSON.parse(textOf(first429.r))).toEqual({
       error: {
         code: "429",
         message:

@@ -4,7 +4,7 @@ import { UnsupportedPolicyError } from "../../simulator/emulator/errors";
 import { retryWaitMs } from "../../simulator/emulator/forward";
 import { emulatedManagedIdentityToken } from "../../simulator/emulator/guards";
 import type { SimRequest, SimResponse, Upstream } from "../../simulator/http-types";
-import { harness } from "./support";
+import { harness, textOf } from "./support";
 
 const { str, int, concat, ctx, hashBucket, tryParseInt, namedValue, retryableFailure, pathAfterDeployment, lt } = expr;
 
@@ -104,7 +104,7 @@ describe("emulator: pools, circuit breaker, retry", () => {
     const h = harness(failoverPolicy({ condition: unsafe }), { faults: [{ fromMs: 0, toMs: 600_000, deployment: "chat-ptu", fault: { kind: "outage" } }] });
     const r = await h.call();
     expect(r.response.status).toBe(500);
-    expect(JSON.parse(r.response.body).message).toMatch(/^ExpressionValueEvaluationFailure: Expression evaluation failed\. Object reference not set/);
+    expect(JSON.parse(textOf(r.response)).message).toMatch(/^ExpressionValueEvaluationFailure: Expression evaluation failed\. Object reference not set/);
   });
 
   it("replays the body on retry only with buffer-request-body", async () => {
@@ -157,7 +157,7 @@ describe("emulator: identity, limits, traffic splitting, shadow", () => {
     const sides = new Map<string, Set<string>>();
     rs.forEach((r, i) => {
       const s = sides.get(`sub-${i % 2000}`) ?? new Set();
-      s.add(r.response.body);
+      s.add(textOf(r.response));
       sides.set(`sub-${i % 2000}`, s);
     });
     const share = rs.filter((r) => r.response.body === "canary").length / n;

@@ -1,5 +1,5 @@
 // Auth as APIM enforces it, in the local gateway and the emulator: subscription keys checked before
-// the policy (401 with APIM's exact bodies), and validate-jwt / validate-azure-ad-token verifying
+// the policy (401 with APIM's exact bodies; the API's on-error does not see them), and validate-jwt / validate-azure-ad-token verifying
 // signatures against the local key set with jose (alg none, issuer, audience, expiry, claims).
 import { AzureOpenAI } from "openai";
 import { afterEach, describe, expect, it } from "vitest";
@@ -55,7 +55,7 @@ describe("dev gateway (subscriptionKeys: true): APIM's subscription check before
     gateway = await startGateway(loadStackSetup("dev", { today: TODAY }), { latency: FAST, completionTokens: 5, subscriptionKeys: ["team-a"] });
     const ai = (apiKey: string) => new AzureOpenAI({ endpoint: gateway!.url, apiKey, apiVersion: "2024-10-21", deployment: "chat", maxRetries: 0 });
     const ok = await ai("team-a").chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5 });
-    expect(ok.choices[0]!.message.content).toContain("Simulated gpt-4.1-mini answer");
+    expect(ok.choices[0]!.message.content).toMatch(/^Simulated answer from chat in/);
     const refused = await ai("wrong").chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 401 });
     // APIM answers {"statusCode","message"}: the SDK finds no `error` object in it (docs/simulator.md says so).
@@ -85,7 +85,8 @@ describe("prod gateway (Entra ID): validate-jwt enforced against the local key s
     expect((payload.exp as number) - (payload.iat as number)).toBe(3600);
     expect((await post(g.url, bearer(token))).status).toBe(200);
 
-    const refused = { status: 401, body: { statusCode: 401, message: "Unauthorized: a valid Microsoft Entra access token is required" } };
+    // validate-jwt failures go to the API's on-error, which answers them in Azure's shape with LastError's message.
+    const refused = { status: 401, body: { error: { code: "401", message: expect.any(String) } } };
     const now = Math.floor(Date.now() / 1000);
     const cases: Record<string, Record<string, string>> = {
       "alg none": bearer(unsignedJwt({ iss: `https://login.microsoftonline.com/${PROD_TENANT}/v2.0`, aud: "api://contoso-ai", tid: PROD_TENANT, oid: "x", exp: now + 3600 })),
@@ -99,6 +100,8 @@ describe("prod gateway (Entra ID): validate-jwt enforced against the local key s
       "Basic scheme": { authorization: `Basic ${token}` },
     };
     for (const [name, headers] of Object.entries(cases)) expect(await post(g.url, headers), name).toEqual(refused);
+    expect(((await post(g.url, cases["alg none"]!)).body as { error: { message: string } }).error.message).toBe("Unsigned tokens (alg none) are not accepted.");
+    expect(((await post(g.url, cases.expired!)).body as { error: { message: string } }).error.message).toMatch(/expired/i);
     expect(g.stats.internalErrors).toBe(0);
   });
 
@@ -113,7 +116,7 @@ describe("prod gateway (Entra ID): validate-jwt enforced against the local key s
 
 describe("emulator: required claims, client applications, and on-error for the built-in key check", () => {
   const TENANT = "11111111-2222-3333-4444-555555555555";
-  function emulatorFor(inbound: Statement[], onError: Statement[] = [], subscription = false): PolicyEmulator {
+  function emulatorFor(inbound: Statement[], onError: Statement[] = [], subscription = false, globalOnError?: Statement[]): PolicyEmulator {
     const doc: PolicyDocument = { inbound: [{ kind: "base" }, ...inbound, { kind: "return-response", status: { code: 200 }, headers: [] }], backend: [{ kind: "base" }], outbound: [{ kind: "base" }], onError: [{ kind: "base" }, ...onError] };
     return new PolicyEmulator({
       policyXml: renderPolicy(doc),
@@ -125,6 +128,7 @@ describe("emulator: required claims, client applications, and on-error for the b
       apiPath: "openai",
       region: "local",
       ...(subscription ? { subscriptionKeys: { header: "api-key", query: "api-key", accepted: new Set(["k"]) } } : {}),
+      ...(globalOnError ? { parentsXml: [renderPolicy({ inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: globalOnError })] } : {}),
     });
   }
   const call = async (e: PolicyEmulator, headers: Record<string, string>) =>
@@ -164,14 +168,21 @@ describe("emulator: required claims, client applications, and on-error for the b
     expect((await call(e, { authorization: `Bearer ${unsignedJwt({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, aud: "api://x", azp: "aaaaaaaa-0000-0000-0000-000000000001", exp: 4_102_444_800 })}` })).status).toBe(401);
   });
 
-  it("a refused subscription key goes to on-error with APIM's LastError.Reason, before any inbound policy", async () => {
-    const onError: Statement[] = [
-      { kind: "return-response", status: { code: 401 }, headers: [{ kind: "set-header", name: "x-last-error", existsAction: "override", values: [{ kind: "context", property: "lastErrorReason" }] }] },
+  it("a refused subscription key skips the API's policy (on-error too): APIM's 401, or the global scope's on-error with LastError.Reason", async () => {
+    const tag = (name: string): Statement[] => [
+      { kind: "return-response", status: { code: 401 }, headers: [{ kind: "set-header", name, existsAction: "override", values: [{ kind: "context", property: "lastErrorReason" }] }] },
     ];
-    const e = emulatorFor([{ kind: "set-header", name: "x-inbound-ran", existsAction: "override", values: ["yes"] }], onError, true);
+    const inbound: Statement[] = [{ kind: "set-header", name: "x-inbound-ran", existsAction: "override", values: ["yes"] }];
+    // Only the API's on-error: it does not run; the client gets APIM's own body.
+    const apiOnly = emulatorFor(inbound, tag("x-api-on-error"), true);
+    const plain = await call(apiOnly, {});
+    expect([plain.status, plain.headers["x-api-on-error"], plain.headers["x-inbound-ran"], JSON.parse(String(plain.body))]).toEqual([401, undefined, undefined, { statusCode: 401, message: MISSING_KEY_MESSAGE }]);
+    // A global on-error sees the built-in step's error.
+    const e = emulatorFor(inbound, tag("x-api-on-error"), true, tag("x-last-error"));
     const missing = await call(e, {});
     expect(missing.status).toBe(401);
     expect(missing.headers["x-last-error"]).toBe("SubscriptionKeyNotFound");
+    expect(missing.headers["x-api-on-error"]).toBeUndefined();
     expect(missing.headers["x-inbound-ran"]).toBeUndefined();
     expect((await call(e, { "api-key": "bad" })).headers["x-last-error"]).toBe("SubscriptionKeyInvalid");
     expect((await call(e, { "api-key": "k" })).status).toBe(200);

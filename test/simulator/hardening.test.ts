@@ -151,7 +151,8 @@ describe("shadow", () => {
     expect(() => designedGateway({ ...keys, routes: { chat: route } }, stable)).toThrow(FleetConfigError);
     expect(() => designedGateway({ ...keys, routes: { chat: route } }, stable)).toThrow(/aoai-fleet:gateway\.routes\.chat\.shadow\.deployment: "chat" also serves this route's production traffic \(backends\.0\)/);
     const allowed = designedGateway({ ...keys, routes: { chat: { ...route, shadow: { ...route.shadow, allowProductionDeployment: true } } } }, stable);
-    expect(allowed.design.singles.map((s) => s.id)).toEqual(["chat-eastus2", "chat-eastus2-shadow"]);
+    // (chat-eastus2-resp: the Responses API's account twin of the production backend.)
+    expect(allowed.design.singles.map((s) => s.id)).toEqual(["chat-eastus2", "chat-eastus2-resp", "chat-eastus2-shadow"]);
   });
 
   it("skips and counts copies once the route's shadow token budget is spent", async () => {
@@ -195,8 +196,12 @@ describe("retries and timeouts", () => {
     // so the caller gets Azure's own 429 with its Retry-After.
     const [first, second] = await canary.callAt([0, 1000], () => ({ subscriptionId: "a" }));
     expect([first!.trace.attempts.length, first!.trace.forwards, first!.response.status, first!.response.headers["retry-after"]]).toEqual([1, 1, 429, "30"]);
-    // Exhausted from the start: one forward, no retry, the gateway's own 503.
-    expect([second!.trace.attempts.length, second!.trace.forwards, second!.response.status]).toEqual([0, 1, 503]);
+    // Exhausted from the start: one forward, no retry; on-error answers 429 with the wait until the
+    // member's breaker reopens (its Retry-After of 30 s from when that 429 arrived; under a second of
+    // it has passed, so 30 when rounded up, and the exact wait in ms).
+    expect([second!.trace.attempts.length, second!.trace.forwards, second!.response.status, second!.response.headers["retry-after"]]).toEqual([0, 1, 429, "30"]);
+    expect(Number(second!.response.headers["retry-after-ms"])).toBeGreaterThan(29_000);
+    expect(Number(second!.response.headers["retry-after-ms"])).toBeLessThanOrEqual(30_000);
     const stablePool = designedGateway({ ...keys, routes: { chat: weighted("chat") } }, fleet, { faults });
     const s = await stablePool.call({ subscriptionId: "a" });
     // Three stable members: two retries, each on a member not yet tripped.

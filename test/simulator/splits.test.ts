@@ -27,7 +27,12 @@ function gatewayFor(route: Record<string, unknown>, namedValueOverrides: Record<
   const design = designGateway(config, inventory);
   const clock = new VirtualClock();
   const rng = new Rng(3);
-  const world = buildWorld({ backends: BACKENDS, pools: design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, priority: m.priority, weight: m.weight })) })), breaker: breakerFromConfig(BREAKER), clock, rng, latency: { baseMs: 10, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 } });
+  // The design's Singles: each deployment backend, plus the Responses API's account twin where a pool uses one.
+  const backends = design.singles.map((single) => {
+    const b = BACKENDS.find((x) => x.deployment === single.deployment && x.region === single.region)!;
+    return single.family === "account" ? { ...b, backendId: single.id, url: account(b.region), family: "account" as const } : b;
+  });
+  const world = buildWorld({ backends, pools: design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, priority: m.priority, weight: m.weight })) })), breaker: breakerFromConfig(BREAKER), clock, rng, latency: { baseMs: 10, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 } });
   const namedValues = new Map([...design.namedValues.map((v) => [v.id, v.value] as [string, string]), ...Object.entries(namedValueOverrides)]);
   const emulator = new PolicyEmulator({ policyXml: design.apiPolicy.xml, backends: world.registry, upstreams: world.directory, namedValues, clock, rng: rng.fork("gw"), apiPath: "openai", region: "eastus2" });
   const served = async (subscription: string, headers: Record<string, string> = {}) => {

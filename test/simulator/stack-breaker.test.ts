@@ -36,14 +36,14 @@ describe("simulator breaker from the gateway component's circuitBreakerRule", ()
 
   it("stops calling a region that refuses connections after its first refusal", async () => {
     const clock = new SkewableClock();
-    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 }, completionTokens: 5, seed: 3, clock, subscriptionKeys: ["team-a"] });
+    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 }, completionTokens: 8, seed: 3, clock, subscriptionKeys: ["team-a"] });
     const ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "team-a", apiVersion: "2024-10-21", deployment: "chat", maxRetries: 0 });
     gateway.takeDown("chat", "eastus2", "refused");
     const seen: string[] = [];
     // Under dev's 8 requests per 10 s per region, so only the outage shapes routing.
     for (let i = 0; i < 7; i++) {
       const completion = await ai.chat.completions.create({ model: "chat", messages: [{ role: "user", content: `q${i}` }], max_tokens: 10 });
-      seen.push(`contoso-ai-dev-${/ in ([a-z0-9]+) \(/.exec(completion.choices[0]!.message.content ?? "")![1]}`);
+      seen.push(`contoso-ai-dev-${/ in ([a-z0-9]+)\b/.exec(completion.choices[0]!.message.content ?? "")![1]}`);
     }
     expect(new Set(seen)).toEqual(new Set(["contoso-ai-dev-swedencentral"]));
     // Count 1 in PT1M: the first refused connection (BackendConnectionFailure) opens eastus2's circuit.

@@ -2,11 +2,11 @@
 // emulator built from a policy document rendered to XML and parsed back.
 import { renderPolicy, type PolicyDocument } from "../../gateway-policy/index";
 import type { FaultWindow } from "../../simulator/azure/faults";
-import { VirtualClock } from "../../simulator/clock";
+import { VirtualClock, type Clock } from "../../simulator/clock";
 import type { CircuitBreakerRule } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import type { GatewayResult } from "../../simulator/gateway-types";
-import type { SimRequest } from "../../simulator/http-types";
+import { completeBody, type SimBody, type SimRequest } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
 import { buildWorld, type World, type WorldBackend, type WorldPool } from "../../simulator/world";
 
@@ -102,6 +102,70 @@ export function harness(
       times.forEach((t, i) => clock.schedule(t, () => out.push(send(request, caller(i)))));
       await clock.run();
       return Promise.all(out);
+    },
+  };
+}
+
+/** A complete (non-streamed) response body; fails the test when the body is a stream. */
+export function textOf(response: { body: SimBody }): string {
+  const text = completeBody(response.body);
+  if (text === undefined) throw new Error("expected a complete body, got a stream");
+  return text;
+}
+
+/**
+ * A clock that moves only when told: `now()` stands still and every sleep waits until `step()` wakes
+ * the earliest sleeper. Streaming tests step one token at a time and only after the client has the
+ * previous one, so a stream that reaches the client is proven to arrive before its later chunks exist,
+ * with no assumption about how fast the machine is (a buffered stream would never complete).
+ */
+export class ManualClock implements Clock {
+  private time = 0;
+  private waiters: Array<{ at: number; wake: () => void }> = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((wake) => this.waiters.push({ at: this.time + ms, wake }));
+  }
+
+  get pending(): number {
+    return this.waiters.length;
+  }
+
+  /** Wakes the earliest sleeper (and any due at the same time); false when nobody sleeps. */
+  step(): boolean {
+    if (this.waiters.length === 0) return false;
+    this.waiters.sort((a, b) => a.at - b.at);
+    this.time = this.waiters[0]!.at;
+    const due = this.waiters.filter((w) => w.at <= this.time);
+    this.waiters = this.waiters.filter((w) => w.at > this.time);
+    for (const w of due) w.wake();
+    return true;
+  }
+}
+
+/**
+ * Steps `clock` whenever a sleeper is waiting and `allowed()` says so, until `stop()` is called;
+ * returns how many steps it took.
+ */
+export function lockstep(clock: ManualClock, allowed: (steps: number) => boolean): { stop(): Promise<number> } {
+  let running = true;
+  let steps = 0;
+  const loop = (async () => {
+    while (running) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (clock.pending > 0 && allowed(steps) && clock.step()) steps++;
+    }
+    return steps;
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      return loop;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../../core/catalog/catalog";
+import { loadCatalog, type RequestLimits } from "../../core/catalog/catalog";
 import { SimulatedDeployment, type SimDeploymentSpec } from "../../simulator/azure/deployment";
 import { validateRequest } from "../../simulator/azure/validate-request";
 import { VirtualClock } from "../../simulator/clock";
@@ -10,7 +10,11 @@ import { jsonDepth, MAX_JSON_DEPTH } from "../../simulator/safe-json";
 const catalog = loadCatalog();
 const mini = catalog.requestLimits("gpt-4.1-mini", "2025-04-14", "GlobalStandard");
 const body = (o: unknown): string => JSON.stringify(o);
-const errorOf = (check: ReturnType<typeof validateRequest>): unknown => (check.ok ? undefined : { status: check.response.status, ...JSON.parse(check.response.body) });
+/** The deployment's call: the account parsed the body (request.ts), the raw text comes along. */
+function validate(operation: "chat" | "completions" | "embeddings" | "responses", raw: string, limits: RequestLimits | undefined, model = "gpt-4.1-mini") {
+  return validateRequest({ operation, body: JSON.parse(raw) as Record<string, unknown> }, raw, model, limits);
+}
+const errorOf = (check: ReturnType<typeof validateRequest>): unknown => (check.ok ? undefined : { status: check.response.status, ...JSON.parse(check.response.body as string) });
 
 describe("catalog request limits (Microsoft Learn capability tables)", () => {
   it("resolve the context window per deployment type and the output maximum", () => {
@@ -30,11 +34,11 @@ describe("validateRequest: Azure's 400s before admission", () => {
   const ok = { messages: [{ role: "user", content: "hi" }], max_tokens: 5 };
 
   it("accepts an ordinary request and sizes it", () => {
-    expect(validateRequest("chat", body(ok), mini)).toEqual({ ok: true, shape: { operation: "chat", promptTokens: 1, maxTokens: 5 } });
+    expect(validate("chat", body(ok), mini)).toEqual({ ok: true, promptTokens: 1, maxTokens: 5 });
   });
 
   it("refuses max_tokens above the model's output limit with Azure's invalid_value body", () => {
-    expect(errorOf(validateRequest("chat", '{"messages":[{"role":"user","content":"hi"}],"max_tokens":1e308}', mini))).toEqual({
+    expect(errorOf(validate("chat", '{"messages":[{"role":"user","content":"hi"}],"max_tokens":1e308}', mini))).toEqual({
       status: 400,
       error: {
         code: "invalid_value",
@@ -43,14 +47,14 @@ describe("validateRequest: Azure's 400s before admission", () => {
         type: "invalid_request_error",
       },
     });
-    expect(errorOf(validateRequest("chat", body({ ...ok, max_tokens: undefined, max_completion_tokens: 40_000 }), mini))).toMatchObject({
+    expect(errorOf(validate("chat", body({ ...ok, max_tokens: undefined, max_completion_tokens: 40_000 }), mini))).toMatchObject({
       error: { code: "invalid_value", param: "max_completion_tokens", message: "max_completion_tokens is too large: 40000. This model supports at most 32768 completion tokens, whereas you provided 40000." },
     });
   });
 
   it("refuses a prompt plus output above the context window (and a prompt above the input limit)", () => {
     const long = { messages: [{ role: "user", content: "x".repeat(4 * 290_000) }], max_tokens: 20_000 };
-    expect(errorOf(validateRequest("chat", body(long), mini))).toEqual({
+    expect(errorOf(validate("chat", body(long), mini))).toEqual({
       status: 400,
       error: {
         code: "context_length_exceeded",
@@ -60,11 +64,13 @@ describe("validateRequest: Azure's 400s before admission", () => {
       },
     });
     const gpt4o = catalog.requestLimits("gpt-4o", "2024-11-20", "GlobalStandard");
-    expect(errorOf(validateRequest("chat", body({ messages: [{ role: "user", content: "x".repeat(4 * 130_000) }] }), gpt4o))).toMatchObject({
+    expect(errorOf(validate("chat", body({ messages: [{ role: "user", content: "x".repeat(4 * 130_000) }] }), gpt4o))).toMatchObject({
       error: { code: "context_length_exceeded", message: "This model's maximum input length is 128000 tokens. However, your messages resulted in 130000 tokens. Please reduce the length of the messages." },
     });
     const embeddings = catalog.requestLimits("text-embedding-3-small", "1", "Standard");
-    expect(errorOf(validateRequest("embeddings", body({ input: "x".repeat(4 * 9_000) }), embeddings))).toMatchObject({ error: { code: "context_length_exceeded", param: "input" } });
+    expect(errorOf(validate("embeddings", body({ input: "x".repeat(4 * 9_000) }), embeddings, "text-embedding-3-small"))).toMatchObject({ status: 400 });
+    // The Responses API names its output cap max_output_tokens.
+    expect(errorOf(validate("responses", body({ input: "hi", max_output_tokens: 40_000 }), mini))).toMatchObject({ error: { code: "invalid_value", param: "max_output_tokens" } });
   });
 
   it("refuses wrong types, naming the field", () => {
@@ -76,12 +82,10 @@ describe("validateRequest: Azure's 400s before admission", () => {
       [{ ...ok, temperature: 3 }, "integer_above_max_value", "Invalid 'temperature': value above maximum. Expected a value <= 2, but got 3 instead."],
       [{ messages: "hi" }, "invalid_type", "Invalid type for 'messages': expected a non-empty array of message objects."],
       [{ max_tokens: 5 }, "missing_required_parameter", "Missing required parameter: 'messages'."],
-      [[1, 2], "invalid_type", "Invalid type for the request body: expected an object, but got an array instead."],
     ];
-    for (const [input, code, message] of cases) expect(errorOf(validateRequest("chat", body(input), mini))).toMatchObject({ status: 400, error: { code, message } });
+    for (const [input, code, message] of cases) expect(errorOf(validate("chat", body(input), mini))).toMatchObject({ status: 400, error: { code, message } });
     // 1e309 is not a finite number once parsed: a type error, not a limit error.
-    expect(errorOf(validateRequest("chat", '{"messages":[{"role":"user","content":"hi"}],"max_tokens":1e309}', mini))).toMatchObject({ error: { code: "invalid_type" } });
-    expect(errorOf(validateRequest("chat", "{not json", mini))).toMatchObject({ status: 400, error: { code: "invalid_json", param: null } });
+    expect(errorOf(validate("chat", '{"messages":[{"role":"user","content":"hi"}],"max_tokens":1e309}', mini))).toMatchObject({ error: { code: "invalid_type" } });
   });
 
   it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels, counted without recursion`, () => {
@@ -89,12 +93,12 @@ describe("validateRequest: Azure's 400s before admission", () => {
     expect(jsonDepth(deep)).toBe(6003);
     expect(jsonDepth('{"a":"[[[[{{{{"}')).toBe(1); // brackets inside strings do not count
     expect(jsonDepth('{"a":"\\"[[["}')).toBe(1); // nor after an escaped quote
-    expect(errorOf(validateRequest("chat", deep, mini))).toEqual({
+    expect(errorOf(validate("chat", deep, mini))).toEqual({
       status: 400,
       error: { code: "json_too_deep", message: `The request body nests JSON more than ${MAX_JSON_DEPTH} levels deep; the limit is ${MAX_JSON_DEPTH}.`, param: null, type: "invalid_request_error" },
     });
     const atLimit = `{"messages":[{"role":"user","content":"hi"}],"x":${"[".repeat(MAX_JSON_DEPTH - 1)}${"]".repeat(MAX_JSON_DEPTH - 1)}}`;
-    expect(validateRequest("chat", atLimit, mini).ok).toBe(true);
+    expect(validate("chat", atLimit, mini).ok).toBe(true);
   });
 });
 
@@ -111,7 +115,7 @@ describe("a simulated deployment charges nothing for a refused request", () => {
 
   it("400 for max_tokens 1e308, and the token window stays empty", async () => {
     const clock = new VirtualClock();
-    const d = new SimulatedDeployment({ ...spec, limits: mini! }, clock, new Rng(1));
+    const d = new SimulatedDeployment({ ...spec, requestLimits: mini! }, clock, new Rng(1));
     const r = await send(clock, d, '{"messages":[{"role":"user","content":"hi"}],"max_tokens":1e308}');
     expect(r.status).toBe(400);
     expect(d.limits.tokens.usedAt(clock.now())).toBe(0);
@@ -122,7 +126,7 @@ describe("a simulated deployment charges nothing for a refused request", () => {
 
   it("a provisioned deployment is back under 100% within one minute after its largest possible request", async () => {
     const clock = new VirtualClock();
-    const ptu = new SimulatedDeployment({ ...spec, provisioned: true, rpmPerUnit: 1e9, limits: catalog.requestLimits("gpt-4.1-mini", "2025-04-14", "GlobalProvisionedManaged")! }, clock, new Rng(1));
+    const ptu = new SimulatedDeployment({ ...spec, provisioned: true, rpmPerUnit: 1e9, requestLimits: catalog.requestLimits("gpt-4.1-mini", "2025-04-14", "GlobalProvisionedManaged")! }, clock, new Rng(1));
     // 120,000 prompt tokens + 5 output: within the 128 K PTU window, 2.4 minutes of this deployment's 50 K TPM.
     const big = body({ messages: [{ role: "user", content: "x".repeat(4 * 120_000) }], max_tokens: 5 });
     expect((await send(clock, ptu, big)).status).toBe(200);

@@ -31,7 +31,9 @@ function gatewayCounts(plan: OfflinePlan): Record<string, number> {
   return counts;
 }
 
-const singles = (plan: OfflinePlan) => ofType(plan, `${APIM}:Backend`).filter((b) => b.inputs.type === "Single");
+/** Deployment-path Singles (the Responses API's account twins, `…-resp`, are checked on their own). */
+const singles = (plan: OfflinePlan) => ofType(plan, `${APIM}:Backend`).filter((b) => b.inputs.type === "Single" && !String(b.inputs.backendId).endsWith("-resp"));
+const twins = (plan: OfflinePlan) => ofType(plan, `${APIM}:Backend`).filter((b) => b.inputs.type === "Single" && String(b.inputs.backendId).endsWith("-resp"));
 const pools = (plan: OfflinePlan) => ofType(plan, `${APIM}:Backend`).filter((b) => b.inputs.type === "Pool");
 /** `[member backend id, priority, weight]` per pool, pool ids as keys. */
 function poolMembers(plan: OfflinePlan): Record<string, [string, number, number][]> {
@@ -63,10 +65,11 @@ describe("prod gateway plan", () => {
       "aoai-fleet:gateway:AiGateway": 1,
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 4,
-      [`${APIM}:Backend`]: 11 + 4,
+      // 11 deployment Singles + 4 pools; their 11 account twins + 3 twin pools (the single-named ones).
+      [`${APIM}:Backend`]: 11 + 4 + 11 + 3,
       [`${APIM}:NamedValue`]: 1,
       [`${APIM}:Api`]: 1,
-      [`${APIM}:ApiOperation`]: 8,
+      [`${APIM}:ApiOperation`]: 22,
       "azure-native:operationalinsights:Workspace": 1,
       "azure-native:applicationinsights:Component": 1,
       [`${APIM}:Logger`]: 1,
@@ -106,7 +109,11 @@ describe("prod gateway plan", () => {
       url: `${b.endpoint}openai/deployments/${b.name}`,
     }));
     expect(singles(plan).map((b) => ({ backendId: b.inputs.backendId, url: b.inputs.url }))).toEqual(expected);
-    for (const backend of singles(plan)) {
+    // The Responses API's account twins, one per deployment × region: the account URL, the same breaker.
+    expect(twins(plan).map((b) => ({ backendId: b.inputs.backendId, url: b.inputs.url }))).toEqual(
+      plan.outputs.backends.map((b) => ({ backendId: `${b.name}-${b.region}-resp`, url: `${b.endpoint}openai` })),
+    );
+    for (const backend of [...singles(plan), ...twins(plan)]) {
       expect(backend.inputs.protocol).toBe("http");
       expect(backend.inputs.circuitBreaker).toEqual(BREAKER);
       expect(backend.inputs).not.toHaveProperty("credentials");
@@ -138,6 +145,22 @@ describe("prod gateway plan", () => {
         ["embeddings-eastus", 1, 34],
         ["embeddings-eastus2", 1, 33],
         ["embeddings-westus3", 1, 33],
+      ],
+      // Twins of the single-named pools (chat-stable mixes chat and chat-std: no twin).
+      "chat-canary-resp": [
+        ["chat-mini-eastus-resp", 1, 34],
+        ["chat-mini-eastus2-resp", 1, 33],
+        ["chat-mini-westus3-resp", 1, 33],
+      ],
+      "chat-mini-stable-resp": [
+        ["chat-mini-eastus-resp", 1, 34],
+        ["chat-mini-eastus2-resp", 1, 33],
+        ["chat-mini-westus3-resp", 1, 33],
+      ],
+      "embeddings-stable-resp": [
+        ["embeddings-eastus-resp", 1, 34],
+        ["embeddings-eastus2-resp", 1, 33],
+        ["embeddings-westus3-resp", 1, 33],
       ],
     });
     for (const pool of pools(plan)) {
@@ -193,6 +216,20 @@ describe("prod gateway plan", () => {
       "POST /deployments/{deployment-id}/audio/transcriptions",
       "POST /deployments/{deployment-id}/audio/translations",
       "POST /deployments/{deployment-id}/audio/speech",
+      "POST /v1/chat/completions",
+      "POST /v1/completions",
+      "POST /v1/embeddings",
+      "POST /v1/responses",
+      "GET /v1/responses/{response-id}",
+      "DELETE /v1/responses/{response-id}",
+      "GET /v1/responses/{response-id}/input_items",
+      "POST /v1/responses/{response-id}/cancel",
+      "POST /responses",
+      "GET /responses/{response-id}",
+      "DELETE /responses/{response-id}",
+      "GET /responses/{response-id}/input_items",
+      "POST /responses/{response-id}/cancel",
+      "GET /v1/models",
     ]);
     expect(ofType(plan, `${APIM}:ApiOperation`)[0]?.inputs).toEqual({
       resourceGroupName: "rg-contoso-ai-prod",
@@ -211,11 +248,14 @@ describe("prod gateway plan", () => {
     expect(policy?.inputs.format).toBe("xml");
     const document = parsePolicy(policy?.inputs.value as string);
     const inbound = document.inbound.map((statement) => statement.kind);
+    // Edge, surface (operation → surface, api-version default), route (path or body model), managed
+    // identity, Responses (affinity or account twin), metrics, backend (owner / rewrite + pool / twin pool).
     expect(inbound).toEqual([
       "base",
       "validate-jwt",
       "set-variable",
-      "set-query-parameter",
+      "choose",
+      "choose",
       // Route selection (404 for unknown routes) comes before the token limit, so a 404 consumes nothing.
       "choose",
       "azure-openai-token-limit",
@@ -234,14 +274,16 @@ describe("prod gateway plan", () => {
       "set-query-parameter",
       "set-query-parameter",
       "set-header",
+      // Responses: affinity to a stored response, or the pool's account twin.
+      "choose",
       "azure-openai-emit-token-metric",
-      "rewrite-uri",
-      "set-backend-service",
+      "choose",
     ]);
     // The policy waits for what it references: pools, named values, role assignments, the diagnostic.
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r] as [string, PlannedResource]));
     const dependsOnTypes = (policy?.dependsOn ?? []).map((urn) => byUrn.get(urn)?.type);
-    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4);
+    // 4 pools and the 3 account twins of the single-named ones (the Responses API).
+    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4 + 3);
     expect(dependsOnTypes).toContain(`${APIM}:NamedValue`);
     expect(dependsOnTypes).toContain(`${APIM}:ApiDiagnostic`);
     expect(dependsOnTypes.filter((t) => t === "azure-native:authorization:RoleAssignment")).toHaveLength(3);
@@ -296,15 +338,16 @@ describe("prod stack outputs", () => {
 });
 
 describe("dev gateway plan", () => {
-  it("is a Developer gateway with subscription keys, one weighted route and no telemetry", async () => {
+  it("is a Developer gateway with subscription keys, weighted chat and embeddings routes and no telemetry", async () => {
     const plan = await runOfflinePlan("dev", { today: TODAY });
     expect(gatewayCounts(plan)).toEqual({
       "aoai-fleet:gateway:AiGateway": 1,
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 2,
-      [`${APIM}:Backend`]: 4 + 1,
+      // 4 deployment Singles + 2 pools, and their 4 account twins + 2 twin pools (Responses API).
+      [`${APIM}:Backend`]: 4 + 2 + 4 + 2,
       [`${APIM}:Api`]: 1,
-      [`${APIM}:ApiOperation`]: 8,
+      [`${APIM}:ApiOperation`]: 22,
       [`${APIM}:ApiPolicy`]: 1,
       [`${APIM}:Product`]: 1,
       [`${APIM}:ProductApi`]: 1,
@@ -315,7 +358,12 @@ describe("dev gateway plan", () => {
     expect(service?.inputs).toMatchObject({ sku: { name: "Developer", capacity: 1 }, identity: { type: "SystemAssigned" } });
     const [api] = ofType(plan, `${APIM}:Api`);
     expect(api?.inputs).toMatchObject({ subscriptionRequired: true, subscriptionKeyParameterNames: { header: "api-key", query: "api-key" } });
-    expect(poolMembers(plan)).toEqual({ "chat-stable": [["chat-eastus2", 1, 50], ["chat-swedencentral", 1, 50]] });
+    expect(poolMembers(plan)).toEqual({
+      "chat-stable": [["chat-eastus2", 1, 50], ["chat-swedencentral", 1, 50]],
+      "embeddings-stable": [["embeddings-eastus2", 1, 50], ["embeddings-swedencentral", 1, 50]],
+      "chat-stable-resp": [["chat-eastus2-resp", 1, 50], ["chat-swedencentral-resp", 1, 50]],
+      "embeddings-stable-resp": [["embeddings-eastus2-resp", 1, 50], ["embeddings-swedencentral-resp", 1, 50]],
+    });
     expect(singles(plan).map((b) => b.inputs.backendId)).toEqual(["chat-eastus2", "embeddings-eastus2", "chat-swedencentral", "embeddings-swedencentral"]);
     for (const resource of plan.resources.filter((r) => r.urn.includes("AiGateway$"))) expect(resource.protect, resource.name).toBe(false);
   });

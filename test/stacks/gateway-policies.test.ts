@@ -28,7 +28,7 @@ async function planTo(stack: string): Promise<{ out: string; stdout: string }> {
 afterEach(() => vi.restoreAllMocks());
 
 describe.each([
-  ["dev", ["_api.xml", "chat.xml"]],
+  ["dev", ["_api.xml", "chat.xml", "embeddings.xml"]],
   ["prod", ["_api.xml", "chat-mini.xml", "chat.xml", "embeddings.xml"]],
 ])("%s plan gateway artifacts", (stack, files) => {
   it("writes every route policy, the API policy and the topology; prints the route table", async () => {
@@ -54,6 +54,10 @@ describe.each([
       expressions.push(...collectExpressions(xml, file));
     }
     expect(expressions.some((e) => e.where.includes("rewrite-uri"))).toBe(true);
+    // Streams pass through: every forward of the API policy is unbuffered.
+    const forwards = fs.readFileSync(path.join(out, "policies", "_api.xml"), "utf8").match(/<forward-request[^>]*>/g) ?? [];
+    expect(forwards.length).toBeGreaterThan(0);
+    for (const f of forwards) expect(f).toContain('buffer-response="false"');
     if (monoMissing) return;
     expect(compileExpressions(expressions)).toEqual([]);
   });

@@ -60,7 +60,7 @@ export const rawArb: fc.Arbitrary<RawExpression> = fc.oneof(
     'context.Request.Body.As<string>(preserveContent: true)',
     'DateTime.UtcNow.ToString("o")',
     "context.Response.StatusReason.Contains(\"Backend pool\")",
-    " 1 + 2 * 3 ",
+    " 1 + 2 % 3 ",
   ).map((code) => ({ kind: "raw" as const, code, block: false })),
   fc.constantFrom('\n  var x = 1;\n  return x < 2 && "a" != "b";\n', " return context.Request.Method; ").map((code) => ({ kind: "raw" as const, code, block: true })),
 );

@@ -4,6 +4,33 @@ export const CSHARP_STUBS = String.raw`
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Newtonsoft.Json.Linq;
+
+// The Newtonsoft.Json surface policy expressions use (APIM allows JObject, JProperty, JToken, JValue
+// and Formatting), with the real signatures: constructors, the string indexer, implicit conversions.
+namespace Newtonsoft.Json {
+  public enum Formatting { None, Indented }
+  public abstract class JsonConverter { }
+}
+namespace Newtonsoft.Json.Linq {
+  public abstract class JToken {
+    public override string ToString() { return ""; }
+    public string ToString(Newtonsoft.Json.Formatting formatting, params Newtonsoft.Json.JsonConverter[] converters) { return ""; }
+    public static implicit operator JToken(string value) { return new JValue(value); }
+    public static implicit operator JToken(long value) { return new JValue(value); }
+    public static implicit operator JToken(int value) { return new JValue(value); }
+    public static implicit operator JToken(bool value) { return new JValue(value); }
+  }
+  public class JValue : JToken { public JValue(object value) { } }
+  public abstract class JContainer : JToken { }
+  public class JProperty : JContainer { public JProperty(string name, object content) { } }
+  public class JObject : JContainer {
+    public JObject() { }
+    public JObject(JObject other) { }
+    public JObject(params object[] content) { }
+    public JToken this[string propertyName] { get { return null; } set { } }
+  }
+}
 
 namespace Apim {
   public interface IUrl { string Host { get; } string Path { get; } int Port { get; } IReadOnlyDictionary<string, string[]> Query { get; } string QueryString { get; } string Scheme { get; } }

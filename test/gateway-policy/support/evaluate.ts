@@ -9,6 +9,10 @@ export interface EvalRequest {
   namedValues: Record<string, string>;
   subscriptionId?: string;
   deploymentId?: string;
+  /** The matched operation (context.Operation.Id); default `chat-completions` (deployment in the path). */
+  operationId?: string;
+  /** The JSON request body (v1 and Responses calls name the route in its `model`). */
+  body?: Record<string, unknown>;
   /** Value returned by randomBelow (deterministic tests). */
   random?: number;
 }
@@ -35,7 +39,13 @@ function evalExpr(e: Expr, req: EvalRequest, vars: Map<string, Scalar>): Scalar 
     }
     case "context":
       if (e.property === "subscriptionId") return req.subscriptionId ?? "";
+      if (e.property === "operationId") return req.operationId ?? "chat-completions";
       throw new Error(`context ${e.property} not modelled`);
+    case "bodyField": {
+      if (e.source !== "request") break;
+      const v = req.body?.[e.field];
+      return v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
+    }
     case "hashBucket": return hashBucketOf(String(ev(e.key)), e.buckets);
     case "randomBelow": return req.random ?? 0;
     case "parseInt": { const s = String(ev(e.value)); return /^-?\d+$/.test(s) ? Number(s) : e.fallback; }
@@ -73,7 +83,7 @@ function run(statements: Statement[], req: EvalRequest, vars: Map<string, Scalar
       const branch = s.when.find((w) => evalValue(w.condition, req, vars) === true);
       const r = run(branch ? branch.policies : (s.otherwise ?? []), req, vars);
       if (r.returned !== undefined) return r;
-    } else if (s.kind === "return-response") return { returned: s.status?.code ?? 200 };
+    } else if (s.kind === "return-response") return { returned: typeof s.status?.code === "number" ? s.status.code : 200 };
     // Other statements do not affect target selection.
   }
   return {};

@@ -32,7 +32,15 @@ export const inventory: BackendInventory = {
   ],
 };
 
-export const subscriptionEdge: EdgeSpec = { auth: { subscriptionKeys: true }, limits: { tokensPerMinute: 20000, counterKey: "subscription" } };
+/** The breaker rule the gateway component deploys with `circuitBreaker: { failures: 1, interval: PT1M, trip: PT1M }`. */
+export const breaker: NonNullable<EdgeSpec["circuitBreaker"]> = {
+  tripSeconds: 60,
+  acceptRetryAfter: true,
+  statusRanges: [{ min: 408, max: 408 }, { min: 429, max: 429 }, { min: 500, max: 599 }],
+  errorReasons: ["BackendConnectionFailure"],
+};
+
+export const subscriptionEdge: EdgeSpec = { auth: { subscriptionKeys: true }, limits: { tokensPerMinute: 20000, counterKey: "subscription" }, circuitBreaker: breaker };
 export const API_CLIENT_ID = "7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b";
 export const TESTER_APP = "0b6e6f4e-3c2d-4a1b-8e9f-1a2b3c4d5e6f";
 export const entraEdge: EdgeSpec = {
@@ -40,6 +48,7 @@ export const entraEdge: EdgeSpec = {
   limits: { tokensPerMinute: 20000, counterKey: "user", tokenQuota: 5_000_000, tokenQuotaPeriod: "Monthly" },
   overrides: { clientApplicationIds: [TESTER_APP], roles: ["AI.Tester"] },
   expose: { region: true, target: true },
+  circuitBreaker: breaker,
 };
 /** Keys with steering allowed for one subscription (the smoke tests'). */
 export const steeringEdge: EdgeSpec = { ...subscriptionEdge, overrides: { subscriptionIds: ["smoke-tests"] } };

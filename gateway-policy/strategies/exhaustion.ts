@@ -1,0 +1,203 @@
+// The exhaustion answer: when no member of the chosen pool can take a request (every circuit breaker
+// open), the client gets 429 with `Retry-After` and `retry-after-ms` at the earliest moment a member
+// frees, instead of APIM's own 503.
+//
+// APIM exposes no breaker state to policies (no API reads it; docs issue #119825), so the policy keeps
+// its own record, per Single backend, of when that backend's breaker reopens ("free at"), with exactly
+// the breaker's rule: every failure the rule counts (status in its ranges, or a transport failure in
+// its error reasons) sets free-at = now + (the response's Retry-After seconds when acceptRetryAfter and
+// present, else the trip duration). The latest failure of a tripped backend is the one that tripped it
+// (no call reaches an open breaker), so the latest record is its reopening time whatever the failure
+// count of the rule. Records live in the cache (`cache-store-value`: internal, or the external cache
+// when one is configured), shared by the gateway's units; a backend with no record or a stale one is
+// taken to free at now + trip duration (an upper bound). On exhaustion, on-error reads every member's
+// record and answers with the earliest.
+//
+// The record is keyed by the backend's identity as the policy can see it after forward-request:
+// context.Request.Url's host and port (the member's account) plus its deployment (from the URL path
+// on deployment backends, from the Responses deployment variable on account backends), and the
+// backend family. Building blocks for other mechanisms (a "wait within budget" option, say) are
+// `freeAtKey`, `memberFreeAtLookup` and `earliestFreeStatements`.
+import type { SetHeader, Statement } from "../ast";
+import type { Expr } from "../expr/ast";
+import {
+  and, concat, conditional, ctx, divide, eq, int, max, min, minus, neq, not, nowMs, or, plus, responseHeader, statusIs, str, times, tryParseLong, urlDeployment, variable,
+} from "../expr/helpers";
+import { NAMES } from "./edge";
+
+/** The breaker rule the policy mirrors (`aoai-fleet:gateway.circuitBreaker` as the component deploys it). */
+export interface BreakerSpec {
+  /** Trip duration, seconds. */
+  tripSeconds: number;
+  /** Stay out for the failing response's Retry-After instead of the trip duration. */
+  acceptRetryAfter: boolean;
+  /** Status ranges that count as failures. */
+  statusRanges: ReadonlyArray<{ readonly min: number; readonly max: number }>;
+  /** Gateway error reasons (transport failures) that count as failures. */
+  errorReasons: readonly string[];
+}
+
+/** Which backend family a request went through: deployment-path Singles or account-level (Responses) Singles. */
+export type BackendFamily = "deployment" | "account";
+
+/** One member of a pool as the record knows it. */
+export interface TrackedMember {
+  /** Account authority `host:port` of the member's URL (undefined: unknown, counted as "trip duration from now"). */
+  authority: string | undefined;
+  deployment: string;
+}
+
+export const EXHAUSTION_VARS = {
+  freeAt: "aoai-free-at",
+  now: "aoai-now",
+  earliest: "aoai-earliest-free",
+  waitMs: "aoai-wait-ms",
+} as const;
+
+const KEY_PREFIX = "aoai-free-at";
+/** How long a record may live beyond its reopening time (the cache never needs it longer). */
+const RECORD_SLACK_SECONDS = 5;
+
+/** Design-time key of one member's record. */
+export function freeAtKey(family: BackendFamily, member: TrackedMember): string | undefined {
+  return member.authority === undefined ? undefined : `${KEY_PREFIX}|${family}|${member.authority}|${member.deployment}`;
+}
+
+/** Runtime key of the backend the request was just forwarded to (same shape as freeAtKey). */
+function forwardedKey(familyIsAccount: Expr, accountDeployment: Expr): Expr {
+  return concat(
+    str(`${KEY_PREFIX}|`),
+    conditional(familyIsAccount, str("account"), str("deployment")),
+    str("|"),
+    ctx("backendHost"),
+    str(":"),
+    ctx("backendPort"),
+    str("|"),
+    conditional(familyIsAccount, accountDeployment, urlDeployment()),
+  );
+}
+
+/** Milliseconds the breaker stays open after the response now in context.Response. */
+function openForMs(b: BreakerSpec): Expr {
+  const trip = int(b.tripSeconds * 1000);
+  if (!b.acceptRetryAfter) return trip;
+  // The breaker reads Retry-After in seconds (retry-after-ms is not documented for it).
+  const seconds = tryParseLong(responseHeader("Retry-After", ""), 0);
+  return conditional(compareGt(seconds, int(0)), times(tryParseLong(responseHeader("Retry-After", ""), 0), int(1000)), trip);
+}
+
+const compareGt = (left: Expr, right: Expr): Expr => ({ kind: "compare", op: ">", left, right });
+
+/** Stores "free at" = now + wait (ms, as text) under the forwarded backend's key. */
+function store(b: BreakerSpec, key: Expr, waitMs: Expr): Statement {
+  return { kind: "cache-store-value", key, value: concat(str(""), plus(nowMs(), waitMs)), duration: cacheSecondsFor(b) };
+}
+
+/**
+ * Inside retry, right after forward-request: record the member's reopening time when its response is
+ * a failure the breaker counts.
+ */
+export function recordResponseFailure(b: BreakerSpec, familyIsAccount: Expr, accountDeployment: Expr): Statement[] {
+  const ranges = b.statusRanges.map((r): number | [number, number] => (r.min === r.max ? r.min : [r.min, r.max]));
+  const wait = openForMs(b);
+  return [
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: statusIs(...ranges),
+          policies: [store(b, forwardedKey(familyIsAccount, accountDeployment), wait)],
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * Where a transport failure is known (at the start of the next retry attempt, and in on-error): record
+ * the member that failed to answer, for the trip duration.
+ */
+export function recordTransportFailure(b: BreakerSpec, familyIsAccount: Expr, accountDeployment: Expr): Statement[] {
+  if (b.errorReasons.length === 0) return [];
+  return [
+    {
+      kind: "choose",
+      when: [
+        {
+          // `aoai-forwarded` (retry.ts) is false when the last forward-request threw rather than returned.
+          condition: and(not(variable(NAMES.forwardedVar, "bool", false)), or(...b.errorReasons.map((r) => eq(ctx("lastErrorReason"), str(r)))), neq(ctx("backendHost"), str(""))),
+          policies: [store(b, forwardedKey(familyIsAccount, accountDeployment), int(b.tripSeconds * 1000))],
+        },
+      ],
+    },
+  ];
+}
+
+/**
+ * How long records are cached: the longest wait they can hold. With acceptRetryAfter that is the
+ * longest Retry-After Azure sends that the SDKs honour (60 s), or the trip duration if longer; a longer
+ * Retry-After simply expires early and is then taken as "trip duration from now".
+ */
+function cacheSecondsFor(b: BreakerSpec): number {
+  return Math.max(b.tripSeconds, b.acceptRetryAfter ? 60 : 0) + RECORD_SLACK_SECONDS;
+}
+
+/** Reads one member's record into `variable` ("" when there is none). */
+export function memberFreeAtLookup(key: string, variableName: string = EXHAUSTION_VARS.freeAt): Statement {
+  return { kind: "cache-lookup-value", key, variableName, defaultValue: "" };
+}
+
+const memberVar = (i: number): string => `${EXHAUSTION_VARS.freeAt}-${i}`;
+
+/** One pool's members to answer for, by family. */
+export interface TrackedPool {
+  poolId: string;
+  family: BackendFamily;
+  members: readonly TrackedMember[];
+}
+
+/**
+ * Statements that compute, once per distinct member, its reopening time as `aoai-free-at-<i>` (long,
+ * ms): its record when still in the future, else now + trip duration (an upper bound); then, for the
+ * pool named by `poolOf`, leave the earliest among its members in `aoai-earliest-free` and the wait
+ * until then in `aoai-wait-ms` (at least 1 ms). `then` follows (e.g. the 429 answer).
+ */
+export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPool[], poolOf: Expr, then: Statement[]): Statement[] {
+  const keys: string[] = [];
+  const indexOf = (family: BackendFamily, m: TrackedMember): number | undefined => {
+    const key = freeAtKey(family, m);
+    if (key === undefined) return undefined;
+    if (!keys.includes(key)) keys.push(key);
+    return keys.indexOf(key);
+  };
+  const now = variable(EXHAUSTION_VARS.now, "long");
+  const stale = plus(now, int(b.tripSeconds * 1000));
+  const branches = pools.map((p) => {
+    const members = [...new Set(p.members.map((m) => indexOf(p.family, m)))];
+    const earliest = members.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
+    return { condition: eq(poolOf, str(p.poolId)), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
+  });
+  const stored = tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0);
+  return [
+    { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
+    ...keys.flatMap((key, i): Statement[] => [
+      memberFreeAtLookup(key),
+      { kind: "set-variable", name: memberVar(i), value: stored },
+      { kind: "set-variable", name: memberVar(i), value: conditional(compareGt(variable(memberVar(i), "long"), now), variable(memberVar(i), "long"), stale) },
+    ]),
+    // A pool not listed (none in practice) waits the trip duration.
+    { kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: stale },
+    { kind: "choose", when: branches },
+    { kind: "set-variable", name: EXHAUSTION_VARS.waitMs, value: max(int(1), minus(variable(EXHAUSTION_VARS.earliest, "long"), now)) },
+    ...then,
+  ];
+}
+
+/** `Retry-After` (whole seconds, rounded up) and `retry-after-ms` from `aoai-wait-ms`. */
+export function retryAfterHeaders(): SetHeader[] {
+  const wait = variable(EXHAUSTION_VARS.waitMs, "long");
+  return [
+    { kind: "set-header", name: "Retry-After", existsAction: "override", values: [concat(str(""), divide(plus(wait, int(999)), int(1000)))] },
+    { kind: "set-header", name: "retry-after-ms", existsAction: "override", values: [concat(str(""), wait)] },
+  ];
+}

@@ -1,0 +1,97 @@
+// The success answer of one admitted call, complete or streamed: chat completions, completions,
+// embeddings and the Responses API (stored in the account's store, chained by previous_response_id).
+import type { Clock } from "../clock";
+import { jsonResponse, type SimResponse } from "../http-types";
+import { answerTokens, chatCompletionBody, opaqueId, responseObject, textCompletionBody, type Usage } from "./content";
+import type { InferenceCall, SimDeploymentSpec } from "./deployment";
+import { embeddingsBody } from "./embeddings";
+import { normaliseInput, type ResponseStore, type StoredResponse } from "./responses-store";
+import type { BodyShape } from "./sizing";
+import { chatCompletionStream, responseStream, type StreamPacing } from "./sse";
+
+/** The account's response store and, for a chained call, the stored response it continues. */
+export interface ResponsesContext {
+  store: ResponseStore;
+  previous?: StoredResponse;
+  /** Tokens of the earlier conversation, charged as input of this turn. */
+  previousTokens: number;
+}
+
+/** `created` timestamps: epoch seconds of 2025-12-01 plus clock time, so bodies look real yet repeat. */
+const SIM_EPOCH_SECONDS = 1_764_547_200;
+
+type Admitted = Extract<BodyShape, { ok: true }>;
+
+export class DeploymentAnswers {
+  private served = 0;
+
+  constructor(
+    private readonly spec: SimDeploymentSpec,
+    private readonly clock: Clock,
+  ) {}
+
+  private ids(kind: string): string {
+    return `${this.spec.region}|${this.spec.deployment}|${kind}|${this.served}`;
+  }
+
+  private usage(shape: Admitted, completion: number): Usage {
+    return { promptTokens: shape.promptTokens, completionTokens: completion };
+  }
+
+  /** The whole answer at once (non-streaming). */
+  complete(call: InferenceCall, shape: Admitted, completion: number, headers: Record<string, string>, responses: ResponsesContext | undefined): SimResponse {
+    this.served++;
+    const created = SIM_EPOCH_SECONDS + Math.floor(this.clock.now() / 1000);
+    const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
+    const text = tokens.join("");
+    const usage = this.usage(shape, completion);
+    switch (call.operation) {
+      case "embeddings":
+        return jsonResponse(200, embeddingsBody(this.spec.model, shape.embeddings!), headers);
+      case "completions":
+        return jsonResponse(200, textCompletionBody(opaqueId("cmpl-", this.ids("cmpl"), 29), created, this.spec.model, text, usage), headers);
+      case "chat":
+        return jsonResponse(200, chatCompletionBody(opaqueId("chatcmpl-", this.ids("chat"), 29), created, this.spec.model, text, usage), headers);
+      case "responses":
+        return jsonResponse(200, this.storeResponse(call, created, text, usage, responses).response, headers);
+    }
+  }
+
+  /** A streamed answer: the first chunk is ready now, every token follows `pacing`. */
+  stream(call: InferenceCall, shape: Admitted, completion: number, pacing: StreamPacing, headers: Record<string, string>, responses: ResponsesContext | undefined): SimResponse {
+    this.served++;
+    const created = SIM_EPOCH_SECONDS + Math.floor(this.clock.now() / 1000);
+    const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
+    const usage = this.usage(shape, completion);
+    const sse = { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+    if (call.operation === "responses") {
+      const stored = this.storeResponse(call, created, tokens.join(""), usage, responses);
+      return { status: 200, headers: sse, body: responseStream({ pacing, response: stored.response, tokens }) };
+    }
+    const options = call.body.stream_options as { include_usage?: unknown } | undefined;
+    const includeUsage = options?.include_usage === true;
+    const id = opaqueId("chatcmpl-", this.ids("chat"), 29);
+    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens, usage, includeUsage }) };
+  }
+
+  /** Builds the `response` object and stores it in the account unless `store: false`. */
+  private storeResponse(call: InferenceCall, created: number, text: string, usage: Usage, responses: ResponsesContext | undefined): StoredResponse {
+    const seed = this.ids("resp");
+    const store = call.body.store !== false;
+    const response = responseObject({
+      id: opaqueId("resp_", seed),
+      messageId: opaqueId("msg_", `${seed}|out`),
+      created,
+      model: this.spec.model,
+      text,
+      usage,
+      previous: responses?.previous?.response.id ?? null,
+      store,
+      instructions: call.body.instructions,
+      maxOutputTokens: call.body.max_output_tokens,
+    });
+    const entry: StoredResponse = { response, inputItems: normaliseInput(call.body.input, (i) => opaqueId("msg_", `${seed}|in|${i}`)), deployment: this.spec.deployment, storedAt: this.clock.now() };
+    if (store && responses) responses.store.put(entry);
+    return entry;
+  }
+}

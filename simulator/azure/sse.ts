@@ -1,0 +1,87 @@
+// Server-sent event framing of streamed answers, exactly as Azure OpenAI frames them
+// (openai-api-surface.md §2.2 chat, §2.3 Responses), produced over time on the deployment's clock:
+// each token's chunk exists only once its time has come, so a reader sees the pacing.
+import type { Clock } from "../clock";
+import { ChunkedBody } from "../http-types";
+import { CONTENT_FILTER_RESULTS, PROMPT_FILTER_RESULTS, type ResponseObject, type Usage } from "./content";
+
+const data = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
+const event = (type: string, payload: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+
+async function sleepUntil(clock: Clock, at: number): Promise<void> {
+  const wait = at - clock.now();
+  if (wait > 0) await clock.sleep(wait);
+}
+
+export interface StreamPacing {
+  clock: Clock;
+  /** Gap between two tokens, ms; the first token is due when the stream starts. */
+  gapMs: number;
+}
+
+/**
+ * Chat completions: Azure's first chunk (empty id/object/model, `prompt_filter_results`, empty
+ * `choices`), the role delta, one content delta per token, the `finish_reason` chunk, the usage chunk
+ * when `stream_options.include_usage` is set (then every other chunk carries `usage: null`), then
+ * `data: [DONE]`.
+ */
+export function chatCompletionStream(o: { pacing: StreamPacing; id: string; created: number; model: string; tokens: string[]; usage: Usage; includeUsage: boolean }): ChunkedBody {
+  const { clock, gapMs } = o.pacing;
+  const withUsage = o.includeUsage ? { usage: null } : {};
+  const chunk = (choice: Record<string, unknown>) => ({
+    id: o.id,
+    object: "chat.completion.chunk",
+    created: o.created,
+    model: o.model,
+    system_fingerprint: null,
+    choices: [{ index: 0, finish_reason: null, logprobs: null, ...choice }],
+    ...withUsage,
+  });
+  return new ChunkedBody(async function* () {
+    const start = clock.now();
+    yield data({ id: "", object: "", created: 0, model: "", prompt_filter_results: PROMPT_FILTER_RESULTS, choices: [], ...withUsage });
+    yield data(chunk({ delta: { role: "assistant", content: "", refusal: null }, content_filter_results: {} }));
+    for (let i = 0; i < o.tokens.length; i++) {
+      await sleepUntil(clock, start + i * gapMs);
+      yield data(chunk({ delta: { content: o.tokens[i] }, content_filter_results: CONTENT_FILTER_RESULTS }));
+    }
+    yield data(chunk({ delta: {}, finish_reason: "stop", content_filter_results: {} }));
+    if (o.includeUsage) {
+      const u = o.usage;
+      yield data({ id: o.id, object: "chat.completion.chunk", created: o.created, model: o.model, system_fingerprint: null, choices: [], usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens } });
+    }
+    yield "data: [DONE]\n\n";
+  });
+}
+
+/**
+ * Responses API: `event:` + `data:` pairs with a monotonically increasing `sequence_number`:
+ * created, in_progress, output_item.added, content_part.added, one output_text.delta per token,
+ * output_text.done, content_part.done, output_item.done, completed (with usage). Azure's event order
+ * is OpenAI's (unverified against Azure; the sheet marks it so); no `[DONE]` follows.
+ */
+export function responseStream(o: { pacing: StreamPacing; response: ResponseObject; tokens: string[] }): ChunkedBody {
+  const { clock, gapMs } = o.pacing;
+  const final = o.response;
+  const item = final.output[0]!;
+  const pending = { ...final, status: "in_progress", output: [], usage: null };
+  return new ChunkedBody(async function* () {
+    const start = clock.now();
+    let seq = 0;
+    const next = (type: string, payload: Record<string, unknown>) => event(type, { sequence_number: seq++, ...payload });
+    const at = { item_id: item.id, output_index: 0, content_index: 0 };
+    yield next("response.created", { response: pending });
+    yield next("response.in_progress", { response: pending });
+    yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", content: [] } });
+    yield next("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [] } });
+    for (let i = 0; i < o.tokens.length; i++) {
+      await sleepUntil(clock, start + i * gapMs);
+      yield next("response.output_text.delta", { ...at, delta: o.tokens[i], logprobs: [] });
+    }
+    const text = item.content[0]!.text;
+    yield next("response.output_text.done", { ...at, text, logprobs: [] });
+    yield next("response.content_part.done", { ...at, part: { type: "output_text", text, annotations: [] } });
+    yield next("response.output_item.done", { output_index: 0, item });
+    yield next("response.completed", { response: final });
+  });
+}
