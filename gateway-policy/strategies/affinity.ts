@@ -23,8 +23,8 @@ import {
 } from "../expr/helpers";
 import { NAMES } from "./edge";
 import { jsonAnswer, surfaceIs } from "./surface";
-import { mixedPools, poolDeployment, refusalBranches, type RoutePools } from "./responses";
-import type { BackendInventory } from "./types";
+import { mixedPools, poolDeployment, responsesGroups, type RoutePools } from "./responses";
+import type { BackendInventory, PoolDefinition } from "./types";
 
 /** Azure keeps a stored response for 30 days (Learn, "Use the Responses API"). */
 export const RESPONSE_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -176,13 +176,19 @@ export function ownerStatements(accounts: readonly Account[]): Statement[] {
  * For a Responses create with previous_response_id: the deployment its body names on the owner's
  * account. Selection has picked the route's pool as for any call; when that pool has a member on the
  * owner's account, its deployment is used (the conversation follows the route's current choice, on the
- * account that holds it); otherwise the deployment that created the response (captured), if known;
- * otherwise 400, since the route does not reach that account.
+ * account that holds it). For a pool that mixes names: the deployment that created the response when
+ * it is one of the pool's names on that account (the group that served the create, captured), else the
+ * pool's most preferred name there. Otherwise the deployment that created the response (captured), if
+ * known; otherwise 400, since the route does not reach that account.
  */
 export function ownerDeploymentStatements(routes: readonly RoutePools[], inventory: BackendInventory): Statement[] {
   const authorityOfBackend = new Map(inventory.backends.map((b) => [b.backendId, b.url ? authorityOf(b.url) : undefined]));
+  const accountsOfMembers = (p: PoolDefinition): string[] => [...new Set(p.members.map((m) => authorityOfBackend.get(m.backendId)).filter((a): a is string => a !== undefined))];
+  const onOwner = (accounts: readonly string[]): Expr => or(...accounts.map((a) => eq(owner(), str(a))));
   const target = v(NAMES.targetVar);
-  const pools = routes.flatMap((r) => (mixedPools(r.pools).length > 0 ? [] : r.pools));
+  const setDeployment = (value: Expr | string): Statement => ({ kind: "set-variable", name: NAMES.deploymentVar, value });
+  const mixed = new Set(routes.flatMap((r) => mixedPools(r.pools).map((m) => m.poolId)));
+  const pools = routes.flatMap((r) => r.pools.filter((p) => (p.family ?? "deployment") === "deployment"));
   const refuse = jsonAnswer(
     400,
     "Bad Request",
@@ -194,17 +200,22 @@ export function ownerDeploymentStatements(routes: readonly RoutePools[], invento
       }),
     }),
   );
+  const branches = pools.flatMap((p) => {
+    if (!mixed.has(p.poolId)) {
+      const accounts = accountsOfMembers(p);
+      return accounts.length === 0 ? [] : [{ condition: and(eq(target, str(p.poolId)), onOwner(accounts)), policies: [setDeployment(poolDeployment(p))] }];
+    }
+    // Deployment names are taken from the deployment pool's members (the groups' members are their twins).
+    const groups = responsesGroups(p).map((g) => ({ deployment: poolDeployment(g), accounts: accountsOfMembers({ ...p, members: p.members.filter((m) => m.deployment === poolDeployment(g)) }) })).filter((g) => g.accounts.length > 0);
+    return [
+      ...groups.map((g) => ({ condition: and(eq(target, str(p.poolId)), eq(v(AFFINITY_VARS.ownerDeployment), str(g.deployment)), onOwner(g.accounts)), policies: [setDeployment(g.deployment)] })),
+      ...groups.map((g) => ({ condition: and(eq(target, str(p.poolId)), onOwner(g.accounts)), policies: [setDeployment(g.deployment)] })),
+    ];
+  });
   return [
     {
       kind: "choose",
-      when: [
-        ...refusalBranches(routes),
-        ...pools.flatMap((p) => {
-          const accounts = [...new Set(p.members.map((m) => authorityOfBackend.get(m.backendId)).filter((a): a is string => a !== undefined))];
-          return accounts.length === 0 ? [] : [{ condition: and(eq(target, str(p.poolId)), or(...accounts.map((a) => eq(owner(), str(a))))), policies: [{ kind: "set-variable", name: NAMES.deploymentVar, value: poolDeployment(p) } as Statement] }];
-        }),
-        { condition: neq(v(AFFINITY_VARS.ownerDeployment), str("")), policies: [{ kind: "set-variable", name: NAMES.deploymentVar, value: v(AFFINITY_VARS.ownerDeployment) }] },
-      ],
+      when: [...branches, { condition: neq(v(AFFINITY_VARS.ownerDeployment), str("")), policies: [setDeployment(v(AFFINITY_VARS.ownerDeployment))] }],
       otherwise: [refuse],
     },
     { kind: "set-body", value: bodyWithModel(v(NAMES.deploymentVar)) },

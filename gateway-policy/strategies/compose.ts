@@ -18,7 +18,8 @@ import { responseHeaderStatements } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
-import { accountBackendId, responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
+import { accountBackendId, responsesPools, responsesTargetStatements } from "./responses";
+import { groupForwardBranches } from "./responses-failover";
 import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
@@ -35,7 +36,7 @@ interface PlannedRoute {
   route: RouteSpec;
   /** Deployment-path pools the route's selection picks from. */
   pools: PoolDefinition[];
-  /** Account-level twins of the single-named pools (Responses API). */
+  /** Account-level twins of the single-named pools and the per-name groups of mixed ones (Responses API). */
   responsesPools: PoolDefinition[];
   shadow: PlannedShadow | undefined;
 }
@@ -53,7 +54,6 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
       warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
-    if (!edge.responsesApi) warnings.push(...responsesWarning(p.route, p.pools));
   }
   const entra = entraOf(edge);
   if (entra && !audiencesOf(entra).some((a) => GUID.test(a)))
@@ -172,6 +172,8 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       when: [
         // Bound to a stored response: its account once, never elsewhere.
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
+        // A Responses create on a pool that mixes deployment names: its groups in turn (responses-failover.ts).
+        ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes })), hooks) : []),
         ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, hooks)] })),
       ],
     },

@@ -19,7 +19,8 @@ import { and, concat, conditional, ctx, eq, int, jsonObject, jsonText, or, respo
 import { authorityOf, hasAffinity, ownerPhrase } from "./affinity";
 import { NAMES } from "./edge";
 import { earliestFreeStatements, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS, type BreakerSpec, type TrackedMember, type TrackedPool } from "./exhaustion";
-import { accountBackendId } from "./responses";
+import { accountBackendId, wholePoolTwins } from "./responses";
+import { exhaustedPoolKey } from "./responses-failover";
 import { jsonAnswer, surfaceIs } from "./surface";
 import type { BackendInventory, PoolDefinition } from "./types";
 
@@ -72,14 +73,18 @@ function trackedMembers(pool: PoolDefinition, inventory: BackendInventory): Trac
   });
 }
 
-/** 429 + Retry-After at the earliest reopening among the chosen pool's members. */
+/**
+ * 429 + Retry-After at the earliest reopening among the chosen pool's members; for a Responses create
+ * that walked the groups of a pool mixing names, among every group's members (responses-failover.ts).
+ */
 function exhaustionAnswer(b: BreakerSpec, spec: ErrorSpec): Statement[] {
   const wait = variable(EXHAUSTION_VARS.waitMs, "long");
   const text = concat(str("Every backend of route "), route(), str(" is busy (throttled or failing); the earliest is free again in "), wait, str(" ms. Retry after that."));
+  const whole = wholePoolTwins(spec.pools);
   return earliestFreeStatements(
     b,
-    spec.pools.map((p) => trackedPool(p, spec.inventory)),
-    variable(NAMES.targetVar, "string"),
+    [...spec.pools, ...whole].map((p) => trackedPool(p, spec.inventory)),
+    whole.length > 0 ? exhaustedPoolKey() : variable(NAMES.targetVar, "string"),
     [jsonAnswer(429, "Too Many Requests", body(str("429"), text), [...retryAfterHeaders(), ...spec.headers])],
   );
 }

@@ -1,18 +1,19 @@
 // The Responses API behind pools. Its path names no deployment (`POST /openai/v1/responses`): the
 // body's `model` must name the deployment of the member that serves the call. APIM picks the member
-// inside forward-request, after the last point where a policy can change the body, so the body can
-// only be right when every member of the chosen pool has the same deployment name. For such pools
-// the policy sets `model` to that name and sends the call through a twin pool whose members are
-// account-level Singles (`https://<account>/openai`, same breaker rule), so the path stays
-// `/v1/responses`. A route with a pool that mixes names (e.g. PTU `chat` failing over to `chat-std`)
-// answers Responses calls 400 with the config path and the fix; the plan warns about it.
+// inside forward-request, after the last point where a policy can change the body, so one forward
+// can only be right when every member it may reach has the same deployment name. Responses calls
+// therefore go through account-level twins (`https://<account>/openai`, same breaker rule, so the
+// path stays `/v1/responses`):
+// - a pool with one deployment name gets one twin pool, and the policy sets `model` to that name;
+// - a pool that mixes names (e.g. PTU `chat` failing over to pay-as-you-go `chat-std`) gets one twin
+//   pool per name ("group"), ordered the way the pool prefers them; the backend section tries the
+//   groups in turn, rewriting `model` before each forward (responses-failover.ts).
 import type { Statement } from "../ast";
-import type { Expr } from "../expr/ast";
-import { bodyWithModel, eq, str, variable } from "../expr/helpers";
-import { gatewayPath } from "../limits";
+import { bodyWithModel, eq, int, str, variable } from "../expr/helpers";
+import { LIMITS } from "../limits";
 import { NAMES } from "./edge";
 import { ARM_NAME_LIMITS, armName } from "./names";
-import { staticJsonResponse } from "./surface";
+import { retryCountFor } from "./retry";
 import type { PoolDefinition, RouteSpec } from "./types";
 
 /** Suffix of the account-level twins: Single `<deployment>-<region>-resp`, pool `<route>-<side>-resp`. */
@@ -21,35 +22,67 @@ export const RESPONSES_SUFFIX = "-resp";
 export const accountBackendId = (backendId: string): string => armName(`${backendId}${RESPONSES_SUFFIX}`, ARM_NAME_LIMITS.backendId);
 /** Backend id of a pool's account-level twin. */
 export const responsesPoolId = (poolId: string): string => armName(`${poolId}${RESPONSES_SUFFIX}`, ARM_NAME_LIMITS.backendId);
+/** Backend id of the twin pool of one deployment name of a pool that mixes names. */
+export const responsesGroupId = (poolId: string, deployment: string): string => armName(`${poolId}-${deployment}${RESPONSES_SUFFIX}`, ARM_NAME_LIMITS.backendId);
+
+/** Variables of a Responses create on a pool that mixes names (set inbound, advanced in the backend loop). */
+export const GROUP_VARS = {
+  /** The deployment pool whose groups the request walks ("" when it is not walking groups). */
+  pool: "aoai-resp-pool",
+  /** 0-based index of the group being tried. */
+  index: "aoai-resp-group",
+  /** Index of the last group. */
+  last: "aoai-resp-last-group",
+  /** Attempts made so far in the backend loop. */
+  attempt: "aoai-resp-attempt",
+} as const;
 
 const namesOf = (pool: PoolDefinition): string[] => [...new Set(pool.members.map((m) => m.deployment))].sort();
+const isDeploymentPool = (p: PoolDefinition): boolean => (p.family ?? "deployment") === "deployment";
+const twinMembers = (members: PoolDefinition["members"]): PoolDefinition["members"] => members.map((m) => ({ ...m, backendId: accountBackendId(m.backendId) }));
 
-/** The account-level twin of every single-named pool. */
+/** Deployment-path pools of a route that mix deployment names (their Responses calls walk groups). */
+export function mixedPools(pools: readonly PoolDefinition[]): Array<{ poolId: string; deployments: string[] }> {
+  return pools.filter((p) => isDeploymentPool(p) && namesOf(p).length > 1).map((p) => ({ poolId: p.poolId, deployments: namesOf(p) }));
+}
+
+/**
+ * The groups of a pool that mixes names, as twin pools, in the order the pool prefers them: by the
+ * best (lowest) priority among a name's members; names that share that tier by their summed weight
+ * in it (larger first), then by name. Members keep their priority and weight inside their group.
+ */
+export function responsesGroups(pool: PoolDefinition): PoolDefinition[] {
+  return namesOf(pool)
+    .map((deployment) => {
+      const members = pool.members.filter((m) => m.deployment === deployment);
+      const best = Math.min(...members.map((m) => m.priority));
+      const weight = members.filter((m) => m.priority === best).reduce((sum, m) => sum + m.weight, 0);
+      return { deployment, members, best, weight };
+    })
+    .sort((a, b) => a.best - b.best || b.weight - a.weight || a.deployment.localeCompare(b.deployment))
+    .map((g) => ({ poolId: responsesGroupId(pool.poolId, g.deployment), route: pool.route, side: `${pool.side}-${g.deployment}${RESPONSES_SUFFIX}`, family: "account" as const, members: twinMembers(g.members) }));
+}
+
+/** The account-level twin of every single-named pool, and the groups of every pool that mixes names. */
 export function responsesPools(pools: readonly PoolDefinition[]): PoolDefinition[] {
   return pools
-    .filter((p) => (p.family ?? "deployment") === "deployment" && namesOf(p).length === 1)
-    .map((p) => ({ ...p, poolId: responsesPoolId(p.poolId), side: `${p.side}${RESPONSES_SUFFIX}`, family: "account" as const, members: p.members.map((m) => ({ ...m, backendId: accountBackendId(m.backendId) })) }));
+    .filter(isDeploymentPool)
+    .flatMap((p) =>
+      namesOf(p).length === 1 ? [{ ...p, poolId: responsesPoolId(p.poolId), side: `${p.side}${RESPONSES_SUFFIX}`, family: "account" as const, members: twinMembers(p.members) }] : responsesGroups(p),
+    );
 }
 
-/** Pools of a route that mix deployment names (the Responses API cannot use them). */
-export function mixedPools(pools: readonly PoolDefinition[]): Array<{ poolId: string; deployments: string[] }> {
-  return pools.filter((p) => namesOf(p).length > 1).map((p) => ({ poolId: p.poolId, deployments: namesOf(p) }));
-}
+/** Key on-error's exhaustion answer uses for "every group of this pool" (`<pool>|groups`; compared, never deployed). */
+export const WHOLE_POOL_SUFFIX = "|groups";
 
-function refusal(route: RouteSpec, mixed: Array<{ poolId: string; deployments: string[] }>): string {
-  const what = mixed.map((m) => `${m.poolId} (${m.deployments.join(", ")})`);
-  const pools = what.length === 1 ? `pool ${what[0]} mixes` : `pools ${what.slice(0, -1).join(", ")} and ${what[what.length - 1]} mix`;
-  return (
-    `Route ${route.name} cannot serve the Responses API: ${pools} deployment names, and a Responses call names one deployment in its body before the pool picks a member ` +
-    `(${gatewayPath("routes", route.name, "backends")}). Chat completions and embeddings are unaffected. ` +
-    `To use the Responses API, add a route whose backends all have one deployment name and send the call with that route as model.`
-  );
-}
-
-/** Plan warning for a route the Responses API cannot use. */
-export function responsesWarning(route: RouteSpec, pools: readonly PoolDefinition[]): string[] {
-  const mixed = mixedPools(pools);
-  return mixed.length === 0 ? [] : [`${gatewayPath("routes", route.name, "backends")}: ${refusal(route, mixed)}`];
+/**
+ * What an exhausted Responses create through a pool that mixes names is answered for (on-error's
+ * 429): every member of every group at its account, under `<pool>|groups`. Not a deployed pool.
+ */
+export function wholePoolTwins(pools: readonly PoolDefinition[]): PoolDefinition[] {
+  return pools
+    .filter((p) => isDeploymentPool(p) && namesOf(p).length > 1)
+    .map((p) => ({ ...p, poolId: `${p.poolId}${WHOLE_POOL_SUFFIX}`, side: `${p.side}${RESPONSES_SUFFIX}`, family: "account" as const, members: twinMembers(p.members) }));
 }
 
 /** A route with its deployment-path pools. */
@@ -58,41 +91,44 @@ export interface RoutePools {
   pools: readonly PoolDefinition[];
 }
 
-/** 400 for a Responses call on a route with a mixed pool (first branch of both Responses chooses). */
-export function refusalBranches(routes: readonly RoutePools[]): Array<{ condition: Expr; policies: Statement[] }> {
-  return routes
-    .filter((r) => mixedPools(r.pools).length > 0)
-    .map((r) => ({
-      condition: eq(variable(NAMES.routeVar, "string"), str(r.route.name)),
-      policies: [staticJsonResponse(400, "Bad Request", { error: { code: "OperationNotSupported", message: refusal(r.route, mixedPools(r.pools)) } })],
-    }));
-}
-
 /** The single deployment name of a pool (callers only ask for single-named pools). */
 export const poolDeployment = (pool: PoolDefinition): string => namesOf(pool)[0]!;
+
+/** Retries of a Responses create walking groups: the pool's own, plus one per group after the first (the attempt that finds a group tripped). */
+export const groupRetryCount = (route: RouteSpec, pool: PoolDefinition, groups: number): number => Math.min(LIMITS.retryCount.max, retryCountFor(route, pool) + groups - 1);
+
+const setVar = (name: string, value: string | number): Statement => ({ kind: "set-variable", name, value: typeof value === "number" ? int(value) : value });
 
 /**
  * For a Responses create (without previous_response_id): after selection has left the chosen pool in
  * `aoai-target`, switch it to the pool's account-level twin, remember its deployment and put that name
- * in the body's `model`. A route with a mixed pool answers 400 instead.
+ * in the body's `model`. For a pool that mixes names, start at its first group (the backend loop
+ * walks the rest) and allow one more retry per further group.
  */
 export function responsesTargetStatements(routes: readonly RoutePools[]): Statement[] {
   const target = variable(NAMES.targetVar, "string");
-  const pools = routes.flatMap((r) => (mixedPools(r.pools).length > 0 ? [] : r.pools));
+  const branches = routes.flatMap((r) =>
+    r.pools.filter(isDeploymentPool).map((p) => {
+      if (namesOf(p).length === 1)
+        return { condition: eq(target, str(p.poolId)), policies: [setVar(NAMES.deploymentVar, poolDeployment(p)), setVar(NAMES.targetVar, responsesPoolId(p.poolId))] };
+      const groups = responsesGroups(p);
+      return {
+        condition: eq(target, str(p.poolId)),
+        policies: [
+          setVar(NAMES.deploymentVar, poolDeployment(groups[0]!)),
+          setVar(GROUP_VARS.pool, p.poolId),
+          setVar(GROUP_VARS.index, 0),
+          setVar(GROUP_VARS.last, groups.length - 1),
+          setVar(GROUP_VARS.attempt, 0),
+          // The group being tried (a deployed pool: inbound's set-backend-service names it too).
+          setVar(NAMES.targetVar, groups[0]!.poolId),
+          setVar(NAMES.retryCountVar, groupRetryCount(r.route, p, groups.length)),
+        ],
+      };
+    }),
+  );
   return [
-    {
-      kind: "choose",
-      when: [
-        ...refusalBranches(routes),
-        ...pools.map((p) => ({
-          condition: eq(target, str(p.poolId)),
-          policies: [
-            { kind: "set-variable", name: NAMES.deploymentVar, value: poolDeployment(p) } as Statement,
-            { kind: "set-variable", name: NAMES.targetVar, value: responsesPoolId(p.poolId) } as Statement,
-          ],
-        })),
-      ],
-    },
+    ...(branches.length > 0 ? [{ kind: "choose", when: branches } as Statement] : []),
     { kind: "set-body", value: bodyWithModel(variable(NAMES.deploymentVar, "string")) },
   ];
 }

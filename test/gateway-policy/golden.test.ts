@@ -64,7 +64,8 @@ describe("expression hygiene in golden policies", () => {
       }
     }
     // Retry conditions (relays included), the exhaustion records and on-error answers (exhausted pool,
-    // token limit vs quota), the Responses capture.
-    expect(checked).toBe(73);
+    // token limit vs quota), the Responses capture, and the group loop of Responses creates on pools
+    // that mix names (its retry condition, its "group exhausted" step, its exhaustion record).
+    expect(checked).toBe(100);
   });
 });

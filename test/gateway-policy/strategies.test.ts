@@ -79,9 +79,8 @@ describe("pools", () => {
 describe("warnings", () => {
   it("say when configuration has no effect, and are empty otherwise", () => {
     expect(composeRoutePolicy({ name: "chat", strategy: "priority", backends: [{ deployment: "chat" }] }, subscriptionEdge, inventory).warnings).toEqual([]);
-    expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([
-      "aoai-fleet:gateway.routes.chat.backends: Route chat cannot serve the Responses API: pool chat-stable (chat, chat-ptu) mixes deployment names, and a Responses call names one deployment in its body before the pool picks a member (aoai-fleet:gateway.routes.chat.backends). Chat completions and embeddings are unaffected. To use the Responses API, add a route whose backends all have one deployment name and send the call with that route as model.",
-    ]);
+    // A pool that mixes deployment names serves the Responses API (its groups in turn): nothing to warn about.
+    expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([]);
     expect(composeRoutePolicy({ ...r("weighted"), backends: [{ deployment: "chat", priority: 2 }] }, subscriptionEdge, inventory).warnings.slice(0, 1)).toEqual([
       "aoai-fleet:gateway.routes.chat.backends: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority",
     ]);
@@ -94,7 +93,6 @@ describe("warnings", () => {
 describe("audience warning", () => {
   it("says when no audience accepts v2 tokens (their aud is the API's client id), and is silent when one does", () => {
     const edge = (audiences: string[]) => ({ auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences } }, limits: { tokensPerMinute: 1000, counterKey: "user" as const } });
-    // (r("priority") mixes deployment names, which also draws the Responses API warning.)
     const audience = (audiences: string[]) => composeRoutePolicy(r("priority"), edge(audiences), inventory).warnings.filter((w) => w.includes(".audiences"));
     expect(audience(["api://contoso-ai"])).toEqual([
       "aoai-fleet:gateway.auth.entra.audiences: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
@@ -194,12 +192,22 @@ describe("target selection", () => {
     expect(v1({ model: "gpt-5" }).returned).toBe(404);
   });
 
-  it("a Responses create goes to the single-named pool's account twin with the pool's deployment as model; a mixed route answers 400", () => {
+  it("a Responses create goes to the single-named pool's account twin with the pool's deployment as model; on a mixed pool, to its first group", () => {
     const doc = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory }).document;
     const create = (model: string) => evaluateInbound(doc, { namedValues: {}, operationId: "v1-responses-create", body: { model, input: "hi" } });
     expect(create("embeddings").vars.get("aoai-target")).toBe("embeddings-stable-resp");
     expect(create("embeddings").vars.get("aoai-deployment")).toBe("embed");
-    expect(create("chat").returned).toBe(400);
+    expect(create("embeddings").vars.get("aoai-resp-pool")).toBeUndefined();
+    // chat-stable: chat-ptu (priority 1, 2 members) then chat (priority 2, 3 members).
+    const chat = create("chat");
+    expect(chat.returned).toBeUndefined();
+    expect(chat.vars.get("aoai-target")).toBe("chat-stable-chat-ptu-resp");
+    expect(chat.vars.get("aoai-deployment")).toBe("chat-ptu");
+    expect(chat.vars.get("aoai-resp-pool")).toBe("chat-stable");
+    expect(chat.vars.get("aoai-resp-group")).toBe(0);
+    expect(chat.vars.get("aoai-resp-last-group")).toBe(1);
+    // The pool's 4 retries plus one for the attempt that finds the first group exhausted.
+    expect(chat.vars.get("aoai-retry-count")).toBe(5);
   });
 });
 
@@ -220,7 +228,8 @@ function evaluateInboundCounts(doc: PolicyDocument): Record<string, number> {
 describe("generated policy shape", () => {
   const doc = composeRoutePolicy(r("combined"), subscriptionEdge, inventory).document;
   const dispatch = doc.backend[0] as Extract<Statement, { kind: "choose" }>;
-  const retry = dispatch.when[1]!.policies[0] as Extract<Statement, { kind: "retry" }>;
+  // [0] a request bound to a stored response, [1] a Responses create walking the groups of a mixed pool, [2] the route's loop.
+  const retry = dispatch.when[2]!.policies[0] as Extract<Statement, { kind: "retry" }>;
 
   it("sends a request bound to a stored response once, unbuffered, to the account that holds it", () => {
     expect(dispatch.when[0]!.policies).toEqual([{ kind: "forward-request", timeout: 240, bufferRequestBody: true, bufferResponse: false }]);

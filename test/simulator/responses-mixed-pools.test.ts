@@ -1,0 +1,143 @@
+// The Responses API on a route whose pool mixes deployment names — the prod stack's `chat`: PTU
+// `chat` (eastus2, eastus) failing over to pay-as-you-go `chat-std` (three regions) — judged by the
+// official `openai` SDK (v1 surface, Entra token) against the local gateway running prod's generated
+// policy. The body's `model` must name the deployment of the member that serves; the policy walks the
+// pool's per-name groups and rewrites `model` per attempt (gateway-policy/strategies/responses-failover.ts).
+import OpenAI from "openai";
+import { afterEach, describe, expect, it } from "vitest";
+import { hashBucketOf } from "../../gateway-policy/strategies/hash";
+import { entraToken, localIdentity } from "../../simulator/auth/local-identity";
+import type { Fault } from "../../simulator/azure/faults";
+import { startGateway, type RunningGateway } from "../../simulator/http/server";
+import { loadStackSetup } from "../../simulator/stack";
+
+const FAST = { baseMs: 2, perOutputTokenMs: 0.5, sigma: 0, rejectMs: 1 };
+let gateway: RunningGateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
+
+// prod's `chat` sends 5% of callers (sticky, by the token's oid) to its chat-mini canary: this caller is
+// one of the other 95%, found with the policy's own bucket function.
+const CALLER = Array.from({ length: 50 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`).find((oid) => hashBucketOf(`chat-canary:${oid}`) >= 5)!;
+
+async function prod(): Promise<{ g: RunningGateway; client: (maxRetries?: number) => OpenAI }> {
+  const g = await startGateway(loadStackSetup("prod", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 6, seed: 3 });
+  gateway = g;
+  // An Entra caller (the stack's tenant and audience, signed by the gateway's local key set): the OpenAI
+  // client sends its apiKey as `Authorization: Bearer`, which validate-jwt reads.
+  const token = entraToken(localIdentity(), { tenantId: "5f1c7e2a-9d4b-4c3e-8a61-2b7f0d9e4c18", audience: "api://contoso-ai", objectId: CALLER });
+  return { g, client: (maxRetries = 0) => new OpenAI({ baseURL: `${g.url}/openai/v1/`, apiKey: token, maxRetries }) };
+}
+
+/** Every PTU member (deployment `chat`) answers 429 with Retry-After 30 s, as a deployment at its limit does. */
+function throttle(g: RunningGateway, deployment: string): Fault {
+  const fault: Fault = { kind: "throttle", retryAfterSeconds: 30 };
+  const targets = g.world!.deployments.filter((d) => d.spec.deployment === deployment);
+  expect(targets.length).toBeGreaterThan(0);
+  for (const d of targets) d.faults.add({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, fault });
+  return fault;
+}
+
+/** The simulated answer names the deployment and region that produced it (the gateway hides hosts). */
+const servedBy = (text: string): { deployment: string; region: string } => {
+  const m = /Simulated answer from (\S+) in ([a-z0-9]+)\b/.exec(text);
+  expect(m, text).not.toBeNull();
+  return { deployment: m![1]!, region: m![2]! };
+};
+
+const ownerOf = (g: RunningGateway, id: string) => g.world!.accounts.find((a) => a.responses.get(id, 0) !== undefined);
+
+describe("Responses API on prod's mixed pool (chat → chat-std), openai SDK", () => {
+  it("a create is served by the PTU and a two-turn conversation stays on its account", async () => {
+    const { g, client } = await prod();
+    const first = await client().responses.create({ model: "chat", input: "hello" });
+    const by = servedBy(first.output_text);
+    expect(by.deployment).toBe("chat");
+    expect(["eastus2", "eastus"]).toContain(by.region);
+    const owner = ownerOf(g, first.id)!;
+    expect(owner.region).toBe(by.region);
+    const second = await client().responses.create({ model: "chat", input: "and then?", previous_response_id: first.id });
+    expect(second.previous_response_id).toBe(first.id);
+    expect(servedBy(second.output_text)).toEqual(by);
+    expect(ownerOf(g, second.id)).toBe(owner);
+    // Only PTU deployments saw Responses calls.
+    const std = g.world!.deployments.filter((d) => d.spec.deployment === "chat-std");
+    expect(std.reduce((s, d) => s + d.stats.accepted, 0)).toBe(0);
+    expect(g.stats.internalErrors).toBe(0);
+  });
+
+  it("with every PTU member throttled, the create is served by chat-std with model rewritten, and the follow-up reaches that account", async () => {
+    const { g, client } = await prod();
+    throttle(g, "chat");
+    const first = await client().responses.create({ model: "chat", input: "hello" });
+    const by = servedBy(first.output_text);
+    expect(by.deployment).toBe("chat-std");
+    expect(first.model).toBe("gpt-5.4");
+    // Both PTU members were tried once (each 429 trips its breaker), then the group was found exhausted.
+    const ptu = g.world!.deployments.filter((d) => d.spec.deployment === "chat");
+    expect(ptu.map((d) => d.stats.throttled).sort()).toEqual([1, 1]);
+    const owner = ownerOf(g, first.id)!;
+    expect(owner.region).toBe(by.region);
+    const second = await client().responses.create({ model: "chat", input: "and then?", previous_response_id: first.id });
+    expect(servedBy(second.output_text)).toEqual(by);
+    expect(ownerOf(g, second.id)).toBe(owner);
+    expect(owner.responses.get(second.id, 0)?.response.previous_response_id).toBe(first.id);
+    // The PTU breakers are open now: the next create goes straight to chat-std without calling the PTU.
+    const third = await client().responses.create({ model: "chat", input: "again" });
+    expect(servedBy(third.output_text).deployment).toBe("chat-std");
+    expect(ptu.map((d) => d.stats.throttled).sort()).toEqual([1, 1]);
+    expect(g.stats.internalErrors).toBe(0);
+  });
+
+  it("streamed creates keep streaming, on the PTU and on chat-std", async () => {
+    const { g, client } = await prod();
+    const run = async () => {
+      const types: string[] = [];
+      let text = "";
+      for await (const event of await client().responses.create({ model: "chat", input: "stream please", stream: true })) {
+        types.push(event.type);
+        if (event.type === "response.output_text.delta") text += event.delta;
+      }
+      return { types, text };
+    };
+    const onPtu = await run();
+    expect(onPtu.types.length).toBeGreaterThanOrEqual(2);
+    expect(onPtu.types[0]).toBe("response.created");
+    expect(onPtu.types.at(-1)).toBe("response.completed");
+    expect(servedBy(onPtu.text).deployment).toBe("chat");
+    throttle(g, "chat");
+    const onStd = await run();
+    expect(onStd.types.filter((t) => t === "response.output_text.delta")).toHaveLength(6);
+    expect(onStd.types.at(-1)).toBe("response.completed");
+    expect(servedBy(onStd.text).deployment).toBe("chat-std");
+  });
+
+  it("when every group is exhausted the SDK gets 429 with Retry-After and retry-after-ms in Azure's error shape", async () => {
+    const { g, client } = await prod();
+    throttle(g, "chat");
+    throttle(g, "chat-std");
+    const calls = () => g.world!.deployments.filter((d) => d.spec.deployment.startsWith("chat")).reduce((s, d) => s + d.stats.throttled, 0);
+    // First create: each of the five members answers Azure's 429 once (and trips); as on the route's own
+    // loop, the last member's answer (Azure's 429 with its retry-after) reaches the client.
+    const first = (await client().responses.create({ model: "chat", input: "hello" }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(first).toBeInstanceOf(OpenAI.APIError);
+    expect(first.status).toBe(429);
+    expect(first.headers?.get("retry-after")).toBe("30");
+    expect(calls()).toBe(5);
+    // Next create: both groups are found tripped without calling a backend; the gateway answers 429 at
+    // the earliest moment any member of either group reopens.
+    const error = await client().responses.create({ model: "chat", input: "hello" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    const e = error as InstanceType<typeof OpenAI.APIError>;
+    expect(calls()).toBe(5);
+    expect(e.status).toBe(429);
+    expect(e.code).toBe("429");
+    expect(e.message).toMatch(/^429 Every backend of route chat is busy \(throttled or failing\); the earliest is free again in \d+ ms\. Retry after that\.$/);
+    const ms = Number(e.headers?.get("retry-after-ms"));
+    expect(ms).toBeGreaterThan(25_000);
+    expect(ms).toBeLessThanOrEqual(30_000);
+    expect(e.headers?.get("retry-after")).toBe(String(Math.ceil(ms / 1000)));
+  });
+});
