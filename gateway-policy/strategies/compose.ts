@@ -20,6 +20,7 @@ import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } f
 import { planPools } from "./pools";
 import { accountBackendId, responsesPools, responsesTargetStatements } from "./responses";
 import { groupForwardBranches } from "./responses-failover";
+import { followupForwardBranches, followupStatements } from "./responses-followup";
 import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
@@ -170,7 +171,9 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     {
       kind: "choose",
       when: [
-        // Bound to a stored response: its account once, never elsewhere.
+        // A follow-up whose owner's account has other names of the route's pool: those, on that account only
+        // (responses-followup.ts); any other request bound to a stored response: its account once, never elsewhere.
+        ...(served ? followupForwardBranches(planned, inventory, Math.max(...planned.map((p) => timeoutOf(p.route)))) : []),
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
         // A Responses create on a pool that mixes deployment names: its groups in turn (responses-failover.ts).
         ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes })), hooks) : []),
@@ -207,7 +210,10 @@ function responsesInbound(planned: PlannedRoute[], accounts: Account[], inventor
       when: [
         {
           condition: hasAffinity(),
-          policies: [...ownerStatements(accounts), { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: ownerDeploymentStatements(planned, inventory) }] }],
+          policies: [
+            ...ownerStatements(accounts),
+            { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: [...ownerDeploymentStatements(planned, inventory), ...followupStatements(planned, inventory)] }] },
+          ],
         },
         { condition: surfaceIs("responses"), policies: responsesTargetStatements(planned) },
       ],

@@ -47,10 +47,17 @@ describe("designGateway", () => {
     const all = [...flatten(document.inbound), ...flatten(document.backend)];
     expect(all.find((s) => s.kind === "validate-azure-ad-token")).toMatchObject({ clientApplicationIds: ["0b3c6f1e-2d4a-4e8b-9c7d-1a2b3c4d5e6f"], audiences: ["api://contoso-ai"] });
     expect(all.find((s) => s.kind === "set-query-parameter")).toMatchObject({ name: "api-version", existsAction: "skip", values: ["2025-01-01-preview"] });
-    // retryCount applies to whichever pool the request lands on.
-    expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-retry-count")).toEqual([{ kind: "set-variable", name: "aoai-retry-count", value: expr.int(3) }]);
+    // retryCount applies to whichever pool the request lands on; a Responses create walking the stable
+    // pool's two deployment-name groups gets one more (the attempt that finds the first group exhausted).
+    expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-retry-count")).toEqual([
+      { kind: "set-variable", name: "aoai-retry-count", value: expr.int(3) },
+      { kind: "set-variable", name: "aoai-retry-count", value: expr.int(4) },
+    ]);
     const count = expr.variable("aoai-retry-count", "int", 1);
-    expect(flatten(document.backend).find((s) => s.kind === "retry")).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
+    // The route's own loop (after the Responses follow-up and group loops) and the group loop share the count.
+    const loops = flatten(document.backend).filter((s) => s.kind === "retry");
+    expect(loops.at(-2)).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
+    expect(loops.at(-1)).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
     expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true, bufferResponse: false });
   });
 
@@ -69,7 +76,18 @@ describe("designGateway", () => {
         ],
       },
       { id: "chat-canary", route: "chat", role: "canary", family: "deployment", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
-      // The stable pool mixes chat and chat-next, so only the canary has a Responses API twin.
+      // The stable pool mixes chat and chat-next: its Responses API twins are one pool per name, in the pool's order.
+      {
+        id: "chat-stable-chat-resp",
+        route: "chat",
+        role: "stable-chat-resp",
+        family: "account",
+        members: [
+          { backendId: "chat-eastus2-resp", priority: 1, weight: 75 },
+          { backendId: "chat-westus3-resp", priority: 1, weight: 25 },
+        ],
+      },
+      { id: "chat-stable-chat-next-resp", route: "chat", role: "stable-chat-next-resp", family: "account", members: [{ backendId: "chat-next-eastus2-resp", priority: 2, weight: 100 }] },
       { id: "chat-canary-resp", route: "chat", role: "canary-resp", family: "account", members: [{ backendId: "chat-next-eastus2-resp", priority: 1, weight: 100 }] },
     ]);
     expect(design.namedValues).toEqual([

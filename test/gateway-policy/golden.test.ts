@@ -65,7 +65,8 @@ describe("expression hygiene in golden policies", () => {
     }
     // Retry conditions (relays included), the exhaustion records and on-error answers (exhausted pool,
     // token limit vs quota), the Responses capture, and the group loop of Responses creates on pools
-    // that mix names (its retry condition, its "group exhausted" step, its exhaustion record).
-    expect(checked).toBe(100);
+    // that mix names (its retry condition, its "group exhausted" step, its exhaustion record), and the
+    // follow-up loop over the names of such a pool on the owner's account (its retry condition).
+    expect(checked).toBe(103);
   });
 });

@@ -91,6 +91,33 @@ describe("Responses API on prod's mixed pool (chat → chat-std), openai SDK", (
     expect(g.stats.internalErrors).toBe(0);
   });
 
+  it.each([
+    ["an unstreamed first turn (its id and deployment captured)", false],
+    ["a streamed first turn (located by asking the accounts)", true],
+  ])("%s on the PTU: when the PTU then throttles, the follow-up continues on chat-std in the same account", async (_name, stream) => {
+    const { g, client } = await prod();
+    let firstId: string;
+    if (!stream) firstId = (await client().responses.create({ model: "chat", input: "hello" })).id;
+    else {
+      let completed: { id: string } | undefined;
+      for await (const event of await client().responses.create({ model: "chat", input: "hello", stream: true })) if (event.type === "response.completed") completed = event.response;
+      firstId = completed!.id;
+    }
+    const owner = ownerOf(g, firstId)!;
+    // The PTU lives in eastus2 and eastus, each account also holds chat-std.
+    expect(["eastus2", "eastus"]).toContain(owner.region);
+    throttle(g, "chat");
+    const second = await client().responses.create({ model: "chat", input: "and then?", previous_response_id: firstId });
+    expect(servedBy(second.output_text)).toEqual({ deployment: "chat-std", region: owner.region });
+    expect(ownerOf(g, second.id)).toBe(owner);
+    // One 429 from the owner's PTU, nothing sent to any other account's deployments.
+    const ptu = g.world!.deployments.filter((d) => d.spec.deployment === "chat");
+    expect(ptu.map((d) => [d.spec.region, d.stats.throttled])).toEqual(expect.arrayContaining([[owner.region, 1]]));
+    expect(ptu.reduce((n, d) => n + d.stats.throttled, 0)).toBe(1);
+    const others = g.world!.deployments.filter((d) => d.spec.region !== owner.region && d.spec.deployment.startsWith("chat"));
+    expect(others.reduce((n, d) => n + d.stats.accepted + d.stats.throttled, 0)).toBe(0);
+  });
+
   it("streamed creates keep streaming, on the PTU and on chat-std", async () => {
     const { g, client } = await prod();
     const run = async () => {
