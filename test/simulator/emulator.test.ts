@@ -206,3 +206,34 @@ describe("emulator: retry waits", () => {
     expect(r.trace.attempts.map((a) => Math.round(a.startMs))).toEqual([0, 5050, 10100]);
   });
 });
+
+describe("emulator: retry re-runs its children, set-body included (APIM: \"executes its child policies once and then retries their execution\")", () => {
+  it("each attempt forwards the body its own set-body wrote", async () => {
+    const { variable, plus, bodyWithModel, statusIs } = expr;
+    const attempt = variable("n", "int", 0);
+    const doc = policyDocument({
+      inbound: [{ kind: "base" }, { kind: "set-backend-service", backendId: "chat-eastus2" }, { kind: "rewrite-uri", template: pathAfterDeployment() }],
+      backend: [
+        {
+          kind: "retry",
+          condition: statusIs(503),
+          count: 2,
+          interval: 0,
+          firstFastRetry: true,
+          policies: [
+            { kind: "set-variable", name: "n", value: plus(attempt, int(1)) },
+            { kind: "set-body", value: bodyWithModel(concat(str("attempt-"), attempt)) },
+            { kind: "forward-request", bufferRequestBody: true, timeout: 60 },
+          ],
+        },
+      ],
+    });
+    const h = harness(doc, { breaker: null, faults: [{ fromMs: 0, toMs: 600_000, fault: { kind: "errors", rate: 1, status: 503 } }] });
+    const bodies: string[] = [];
+    const inner = h.world.directory.resolve(new URL("https://contoso-eastus2.openai.azure.com"))!;
+    h.world.directory.set("https://contoso-eastus2.openai.azure.com", { send: (request: SimRequest, timeoutMs: number) => (bodies.push(String(request.body)), inner.send(request, timeoutMs)) } as Upstream);
+    const r = await h.call();
+    expect(r.trace.attempts.map((a) => a.status)).toEqual([503, 503, 503]);
+    expect(bodies.map((b) => (JSON.parse(b) as { model: string }).model)).toEqual(["attempt-1", "attempt-2", "attempt-3"]);
+  });
+});
