@@ -17,7 +17,7 @@ import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { and, bodyWithModel, bool, compare, concat, conditional, ctx, eq, int, lt, neq, not, or, plus, str, variable } from "../expr/helpers";
 import { NAMES } from "./edge";
-import { GROUP_VARS, poolDeployment, responsesGroups, WHOLE_POOL_SUFFIX, type RoutePools } from "./responses";
+import { GROUP_VARS, mixedPools, poolDeployment, responsesGroups, WHOLE_POOL_SUFFIX, type RoutePools } from "./responses";
 import { CONNECTION_FAILURE, forwardOnce, retryCondition, type AttemptHooks } from "./retry";
 import type { PoolDefinition } from "./types";
 
@@ -89,7 +89,12 @@ export function groupForward(timeoutSeconds: number, pools: readonly PoolDefinit
 }
 
 /** Pools of these routes that mix names. */
-const mixed = (routes: readonly RoutePools[]): PoolDefinition[] => routes.flatMap((r) => r.pools.filter((p) => (p.family ?? "deployment") === "deployment" && new Set(p.members.map((m) => m.deployment)).size > 1));
+function mixed(routes: readonly RoutePools[]): PoolDefinition[] {
+  return routes.flatMap((r) => {
+    const ids = new Set(mixedPools(r.pools).map((m) => m.poolId));
+    return r.pools.filter((p) => ids.has(p.poolId));
+  });
+}
 
 /**
  * Backend branches, one per timeout class that has a route with a pool that mixes names: a Responses
