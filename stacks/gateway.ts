@@ -74,8 +74,12 @@ export interface GatewayStackOutputs {
   appInsightsId?: pulumi.Output<string>;
 }
 
-/** Creates the gateway in front of `fleet`, in the fleet's resource group and primary location. */
-export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: AoaiFleet, network?: AiGatewayArgs["network"]): GatewayStackOutputs {
+/**
+ * Creates the gateway in front of `fleet`, in the fleet's resource group and primary location. With
+ * `logWarnings`, the design's warnings go to the engine's log (`pulumi up`/`preview` show them); the
+ * offline plan prints them itself.
+ */
+export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: AoaiFleet, network?: AiGatewayArgs["network"], options: { logWarnings?: boolean } = {}): GatewayStackOutputs {
   const gateway = new AiGateway(`${plan.name}-gateway`, {
     resourceGroupName: fleet.resourceGroupName,
     location: plan.resourceGroup.location,
@@ -95,6 +99,7 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
     ...(network ? { network } : {}),
     tags: { ...plan.tags },
   });
+  if (options.logWarnings) for (const warning of gateway.warnings) void pulumi.log.warn(warning, gateway);
   return {
     gatewayUrl: gateway.gatewayUrl,
     routes: Object.keys(config.routes).sort(),
