@@ -65,8 +65,9 @@ describe("prod gateway plan", () => {
       "aoai-fleet:gateway:AiGateway": 1,
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 4,
-      // 11 deployment Singles + 4 pools; their 11 account twins + 3 twin pools (the single-named ones).
-      [`${APIM}:Backend`]: 11 + 4 + 11 + 3,
+      // 11 deployment Singles + 4 pools; their 11 account twins + 3 twin pools (the single-named ones)
+      // + 2 per-name groups of chat-stable (chat, chat-std) for the Responses API.
+      [`${APIM}:Backend`]: 11 + 4 + 11 + 3 + 2,
       [`${APIM}:NamedValue`]: 1,
       [`${APIM}:Api`]: 1,
       [`${APIM}:ApiOperation`]: 22,
@@ -146,7 +147,17 @@ describe("prod gateway plan", () => {
         ["embeddings-eastus2", 1, 33],
         ["embeddings-westus3", 1, 33],
       ],
-      // Twins of the single-named pools (chat-stable mixes chat and chat-std: no twin).
+      // Twins of the single-named pools; chat-stable mixes chat and chat-std: one twin pool per name,
+      // members keeping their tier and weight (Responses creates try chat, then chat-std).
+      "chat-stable-chat-resp": [
+        ["chat-eastus-resp", 1, 33],
+        ["chat-eastus2-resp", 1, 67],
+      ],
+      "chat-stable-chat-std-resp": [
+        ["chat-std-eastus-resp", 2, 34],
+        ["chat-std-eastus2-resp", 2, 33],
+        ["chat-std-westus3-resp", 2, 33],
+      ],
       "chat-canary-resp": [
         ["chat-mini-eastus-resp", 1, 34],
         ["chat-mini-eastus2-resp", 1, 33],
@@ -282,8 +293,8 @@ describe("prod gateway plan", () => {
     // The policy waits for what it references: pools, named values, role assignments, the diagnostic.
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r] as [string, PlannedResource]));
     const dependsOnTypes = (policy?.dependsOn ?? []).map((urn) => byUrn.get(urn)?.type);
-    // 4 pools and the 3 account twins of the single-named ones (the Responses API).
-    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4 + 3);
+    // 4 pools, the 3 account twins of the single-named ones and the 2 per-name groups of chat-stable (the Responses API).
+    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4 + 3 + 2);
     expect(dependsOnTypes).toContain(`${APIM}:NamedValue`);
     expect(dependsOnTypes).toContain(`${APIM}:ApiDiagnostic`);
     expect(dependsOnTypes.filter((t) => t === "azure-native:authorization:RoleAssignment")).toHaveLength(3);
