@@ -78,7 +78,8 @@ export const POLICY_SCHEMA: Record<string, ElementRule> = {
   "rewrite-uri": { sections: ["inbound"], attrs: { template: s(true), "copy-unmatched-params": b(false, false) } },
   "return-response": { sections: ALL, attrs: { "response-variable-name": s(false, false) }, children: ["set-status", "set-header", "set-body"] },
   "set-status": { attrs: { code: n(100, 599, true), reason: s() } },
-  "set-body": { sections: ALL, attrs: { template: oneOf(["liquid"]), "xsi-nil": oneOf(["blank", "null"]), "parse-date": b(false, false) }, text: true },
+  // Learn, set-body policy, Usage: "Policy sections: inbound, outbound, backend" (as a child of return-response or send-request it is not a policy).
+  "set-body": { sections: ["inbound", "outbound", "backend"], attrs: { template: oneOf(["liquid"]), "xsi-nil": oneOf(["blank", "null"]), "parse-date": b(false, false) }, text: true },
   "set-url": { attrs: {}, text: true },
   "set-method": { attrs: {}, text: true },
   "send-one-way-request": {
