@@ -118,6 +118,27 @@ describe("Responses API on prod's mixed pool (chat → chat-std), openai SDK", (
     expect(others.reduce((n, d) => n + d.stats.accepted + d.stats.throttled, 0)).toBe(0);
   });
 
+  it("with the PTU refusing connections in both regions, the create is served by chat-std and the follow-up stays with it", async () => {
+    const { g, client } = await prod();
+    g.takeDown("chat", "eastus2", "refused");
+    g.takeDown("chat", "eastus", "refused");
+    const first = await client().responses.create({ model: "chat", input: "hello" });
+    expect(servedBy(first.output_text).deployment).toBe("chat-std");
+    const second = await client().responses.create({ model: "chat", input: "and then?", previous_response_id: first.id });
+    expect(servedBy(second.output_text)).toEqual(servedBy(first.output_text));
+    expect(g.stats.internalErrors).toBe(0);
+  });
+
+  it("when no member of any group accepts a connection, the SDK gets 502 BackendConnectionFailure naming the route", async () => {
+    const { g, client } = await prod();
+    for (const d of g.world!.deployments.filter((x) => x.spec.deployment === "chat" || x.spec.deployment === "chat-std")) g.takeDown(d.spec.deployment, d.spec.region, "refused");
+    const e = (await client().responses.create({ model: "chat", input: "hello" }).catch((x: unknown) => x)) as InstanceType<typeof OpenAI.APIError>;
+    expect(e).toBeInstanceOf(OpenAI.APIError);
+    expect(e.status).toBe(502);
+    expect(e.code).toBe("BackendConnectionFailure");
+    expect(e.message).toBe("502 No backend of route chat answered after the gateway's retries (BackendConnectionFailure).");
+  });
+
   it("streamed creates keep streaming, on the PTU and on chat-std", async () => {
     const { g, client } = await prod();
     const run = async () => {
