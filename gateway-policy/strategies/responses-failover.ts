@@ -17,7 +17,7 @@ import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { and, bodyWithModel, bool, compare, concat, conditional, ctx, eq, int, lt, neq, not, or, plus, str, variable } from "../expr/helpers";
 import { NAMES } from "./edge";
-import { GROUP_VARS, mixedPools, poolDeployment, responsesGroups, WHOLE_POOL_SUFFIX, type RoutePools } from "./responses";
+import { GROUP_VARS, groupWalks, mixedPools, poolDeployment, WHOLE_POOL_SUFFIX, type RoutePools } from "./responses";
 import { CONNECTION_FAILURE, forwardOnce, retryCondition, type AttemptHooks } from "./retry";
 import type { PoolDefinition } from "./types";
 
@@ -48,19 +48,23 @@ export function groupRetryCondition(): Expr {
   return or(retryCondition(), and(compare(">", retries(), int(0)), groupExhausted(), lt(index(), variable(GROUP_VARS.last, "int", 0))));
 }
 
-/** Per attempt: the group to try (its twin pool in `aoai-target`, its deployment) for the pool being walked. */
+/** Per attempt: the group to try (its twin pool in `aoai-target`, its deployment) for the pool and walk being followed. */
 function groupSelection(pools: readonly PoolDefinition[]): Statement {
   return {
     kind: "choose",
-    when: pools.flatMap((p) =>
-      responsesGroups(p).map((g, i) => ({
-        condition: and(eq(v(GROUP_VARS.pool), str(p.poolId)), eq(index(), int(i))),
-        policies: [
-          { kind: "set-variable", name: NAMES.targetVar, value: g.poolId } as Statement,
-          { kind: "set-variable", name: NAMES.deploymentVar, value: poolDeployment(g) } as Statement,
-        ],
-      })),
-    ),
+    when: pools.flatMap((p) => {
+      const { walks } = groupWalks(p);
+      return walks.flatMap((walk, s) =>
+        walk.map((g, i) => ({
+          // One walk (no names share the first tier): the walk needs no test.
+          condition: and(eq(v(GROUP_VARS.pool), str(p.poolId)), ...(walks.length > 1 ? [eq(variable(GROUP_VARS.walk, "int", 0), int(s))] : []), eq(index(), int(i))),
+          policies: [
+            { kind: "set-variable", name: NAMES.targetVar, value: g.poolId } as Statement,
+            { kind: "set-variable", name: NAMES.deploymentVar, value: poolDeployment(g) } as Statement,
+          ],
+        })),
+      );
+    }),
   };
 }
 

@@ -9,7 +9,7 @@
 //   pool per name ("group"), ordered the way the pool prefers them; the backend section tries the
 //   groups in turn, rewriting `model` before each forward (responses-failover.ts).
 import type { Statement } from "../ast";
-import { bodyWithModel, eq, int, str, variable } from "../expr/helpers";
+import { bodyWithModel, eq, int, lt, randomBelow, str, variable } from "../expr/helpers";
 import { LIMITS } from "../limits";
 import { NAMES } from "./edge";
 import { ARM_NAME_LIMITS, armName } from "./names";
@@ -35,6 +35,10 @@ export const GROUP_VARS = {
   last: "aoai-resp-last-group",
   /** Attempts made so far in the backend loop. */
   attempt: "aoai-resp-attempt",
+  /** Which walk of the groups the create follows (groupWalks; 0 unless names share the first tier). */
+  walk: "aoai-resp-walk",
+  /** The weighted draw that picks the walk. */
+  draw: "aoai-resp-draw",
 } as const;
 
 const namesOf = (pool: PoolDefinition): string[] => [...new Set(pool.members.map((m) => m.deployment))].sort();
@@ -46,12 +50,8 @@ export function mixedPools(pools: readonly PoolDefinition[]): Array<{ poolId: st
   return pools.filter((p) => isDeploymentPool(p) && namesOf(p).length > 1).map((p) => ({ poolId: p.poolId, deployments: namesOf(p) }));
 }
 
-/**
- * The groups of a pool that mixes names, as twin pools, in the order the pool prefers them: by the
- * best (lowest) priority among a name's members; names that share that tier by their summed weight
- * in it (larger first), then by name. Members keep their priority and weight inside their group.
- */
-export function responsesGroups(pool: PoolDefinition): PoolDefinition[] {
+/** A pool's names with their members, best (lowest) priority and summed weight in that tier, in the pool's order. */
+function rankedNames(pool: PoolDefinition): Array<{ deployment: string; members: PoolDefinition["members"]; best: number; weight: number }> {
   return namesOf(pool)
     .map((deployment) => {
       const members = pool.members.filter((m) => m.deployment === deployment);
@@ -59,8 +59,32 @@ export function responsesGroups(pool: PoolDefinition): PoolDefinition[] {
       const weight = members.filter((m) => m.priority === best).reduce((sum, m) => sum + m.weight, 0);
       return { deployment, members, best, weight };
     })
-    .sort((a, b) => a.best - b.best || b.weight - a.weight || a.deployment.localeCompare(b.deployment))
-    .map((g) => ({ poolId: responsesGroupId(pool.poolId, g.deployment), route: pool.route, side: `${pool.side}-${g.deployment}${RESPONSES_SUFFIX}`, family: "account" as const, members: twinMembers(g.members) }));
+    .sort((a, b) => a.best - b.best || b.weight - a.weight || a.deployment.localeCompare(b.deployment));
+}
+
+/**
+ * The groups of a pool that mixes names, as twin pools, in the order the pool prefers them: by the
+ * best (lowest) priority among a name's members; names that share that tier by their summed weight
+ * in it (larger first), then by name. Members keep their priority and weight inside their group.
+ */
+export function responsesGroups(pool: PoolDefinition): PoolDefinition[] {
+  return rankedNames(pool).map((g) => ({ poolId: responsesGroupId(pool.poolId, g.deployment), route: pool.route, side: `${pool.side}-${g.deployment}${RESPONSES_SUFFIX}`, family: "account" as const, members: twinMembers(g.members) }));
+}
+
+/**
+ * How a create walks the groups. When several names share the pool's first tier, the pool would split
+ * traffic between them by weight: so the walk starts at one of them drawn by their summed weights
+ * (`weights[s]` for start `s`), takes the other first-tier names after it in turn, then the later
+ * tiers in order. With one first-tier name there is one walk, the groups' order.
+ */
+export function groupWalks(pool: PoolDefinition): { weights: number[]; walks: PoolDefinition[][] } {
+  const ranked = rankedNames(pool);
+  const groups = responsesGroups(pool);
+  const tied = ranked.filter((g) => g.best === ranked[0]!.best).length;
+  if (tied === 1) return { weights: [ranked[0]!.weight], walks: [groups] };
+  const first = groups.slice(0, tied);
+  const rest = groups.slice(tied);
+  return { weights: ranked.slice(0, tied).map((g) => g.weight), walks: first.map((_, s) => [...first.slice(s), ...first.slice(0, s), ...rest]) };
 }
 
 /** The account-level twin of every single-named pool, and the groups of every pool that mixes names. */
@@ -102,8 +126,9 @@ const setVar = (name: string, value: string | number): Statement => ({ kind: "se
 /**
  * For a Responses create (without previous_response_id): after selection has left the chosen pool in
  * `aoai-target`, switch it to the pool's account-level twin, remember its deployment and put that name
- * in the body's `model`. For a pool that mixes names, start at its first group (the backend loop
- * walks the rest) and allow one more retry per further group.
+ * in the body's `model`. For a pool that mixes names, start at the first group of its walk (drawn by
+ * weight when names share the first tier; the backend loop walks the rest) and allow one more retry
+ * per further group.
  */
 export function responsesTargetStatements(routes: readonly RoutePools[]): Statement[] {
   const target = variable(NAMES.targetVar, "string");
@@ -112,16 +137,33 @@ export function responsesTargetStatements(routes: readonly RoutePools[]): Statem
       if (namesOf(p).length === 1)
         return { condition: eq(target, str(p.poolId)), policies: [setVar(NAMES.deploymentVar, poolDeployment(p)), setVar(NAMES.targetVar, responsesPoolId(p.poolId))] };
       const groups = responsesGroups(p);
+      const { weights, walks } = groupWalks(p);
+      const start = (walk: PoolDefinition[], s: number): Statement[] => [
+        ...(walks.length > 1 ? [setVar(GROUP_VARS.walk, s)] : []),
+        setVar(NAMES.deploymentVar, poolDeployment(walk[0]!)),
+        // The group being tried (a deployed pool: inbound's set-backend-service names it too).
+        setVar(NAMES.targetVar, walk[0]!.poolId),
+      ];
+      let upper = 0;
+      const drawn: Statement[] =
+        walks.length === 1
+          ? start(walks[0]!, 0)
+          : [
+              { kind: "set-variable", name: GROUP_VARS.draw, value: randomBelow(weights.reduce((a, b) => a + b, 0)) },
+              {
+                kind: "choose",
+                when: walks.slice(0, -1).map((walk, s) => ((upper += weights[s]!), { condition: lt(variable(GROUP_VARS.draw, "int"), int(upper)), policies: start(walk, s) })),
+                otherwise: start(walks[walks.length - 1]!, walks.length - 1),
+              },
+            ];
       return {
         condition: eq(target, str(p.poolId)),
         policies: [
-          setVar(NAMES.deploymentVar, poolDeployment(groups[0]!)),
           setVar(GROUP_VARS.pool, p.poolId),
           setVar(GROUP_VARS.index, 0),
           setVar(GROUP_VARS.last, groups.length - 1),
           setVar(GROUP_VARS.attempt, 0),
-          // The group being tried (a deployed pool: inbound's set-backend-service names it too).
-          setVar(NAMES.targetVar, groups[0]!.poolId),
+          ...drawn,
           setVar(NAMES.retryCountVar, groupRetryCount(r.route, p, groups.length)),
         ],
       };

@@ -2,7 +2,7 @@
 // ordered, how many attempts they get, and which names a follow-up may use on the owner's account.
 import { describe, expect, it } from "vitest";
 import { planPools, type PoolDefinition, type RouteSpec } from "../../gateway-policy/index";
-import { responsesGroups, responsesPools, groupRetryCount } from "../../gateway-policy/strategies/responses";
+import { groupRetryCount, groupWalks, responsesGroups, responsesPools } from "../../gateway-policy/strategies/responses";
 import { ownerAlternatives } from "../../gateway-policy/strategies/responses-followup";
 import { inventory } from "./support/fixtures";
 
@@ -27,6 +27,21 @@ describe("groups of a pool that mixes deployment names", () => {
     expect(responsesGroups(stable!).map((g) => g.poolId)).toEqual(["mix-stable-chat-eval-resp", "mix-stable-chat-resp"]);
     const even: RouteSpec = { ...route, backends: [{ deployment: "chat-eval", weight: 50 }, { deployment: "chat", weight: 50 }] };
     expect(responsesGroups(planPools(even, inventory)[0]!).map((g) => g.poolId)).toEqual(["mix-stable-chat-resp", "mix-stable-chat-eval-resp"]);
+  });
+
+  it("walks: one when a single name holds the first tier; one per first-tier name, drawn by weight, when names share it", () => {
+    const priority: RouteSpec = { name: "chat", strategy: "priority", backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }] };
+    const one = groupWalks(planPools(priority, inventory)[0]!);
+    expect(one.weights).toEqual([100]);
+    expect(one.walks.map((w) => w.map((g) => g.poolId))).toEqual([["chat-stable-chat-ptu-resp", "chat-stable-chat-resp"]]);
+    // chat-eval and chat share tier 1 (70/30); chat-ptu follows in tier 2 on every walk.
+    const shared: RouteSpec = { name: "mix", strategy: "priority", backends: [{ deployment: "chat", priority: 1, weight: 30 }, { deployment: "chat-eval", priority: 1, weight: 70 }, { deployment: "chat-ptu", priority: 2 }] };
+    const two = groupWalks(planPools(shared, inventory)[0]!);
+    expect(two.weights).toEqual([70, 30]);
+    expect(two.walks.map((w) => w.map((g) => g.poolId))).toEqual([
+      ["mix-stable-chat-eval-resp", "mix-stable-chat-resp", "mix-stable-chat-ptu-resp"],
+      ["mix-stable-chat-resp", "mix-stable-chat-eval-resp", "mix-stable-chat-ptu-resp"],
+    ]);
   });
 
   it("single-named pools keep their one twin; mixed pools get groups (and no twin of the whole pool is deployed)", () => {

@@ -4,6 +4,7 @@
 // policy. The body's `model` must name the deployment of the member that serves; the policy walks the
 // pool's per-name groups and rewrites `model` per attempt (gateway-policy/strategies/responses-failover.ts).
 import OpenAI from "openai";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashBucketOf } from "../../gateway-policy/strategies/hash";
 import { entraToken, localIdentity } from "../../simulator/auth/local-identity";
@@ -188,4 +189,27 @@ describe("Responses API on prod's mixed pool (chat → chat-std), openai SDK", (
     expect(ms).toBeLessThanOrEqual(30_000);
     expect(e.headers?.get("retry-after")).toBe(String(Math.ceil(ms / 1000)));
   });
+});
+
+describe("Responses API on a weighted route that mixes names (openai SDK)", () => {
+  it("splits creates between the names by weight, as the pool splits other calls, and keeps each conversation on its account", async () => {
+    const setup = loadStackSetup("mixed", { today: new Date("2026-11-23"), configFile: join(__dirname, "fixtures", "Pulumi.mixed.yaml") });
+    const g = await startGateway(setup, { latency: { baseMs: 2, perOutputTokenMs: 0.2, sigma: 0, rejectMs: 1 }, completionTokens: 8, seed: 9, subscriptionKeys: ["k"] });
+    gateway = g;
+    const client = new OpenAI({ baseURL: `${g.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
+    const served = new Map<string, number>();
+    for (let i = 0; i < 120; i++) {
+      const first = await client.responses.create({ model: "mixed", input: `conversation ${i}` });
+      const by = servedBy(first.output_text);
+      served.set(by.deployment, (served.get(by.deployment) ?? 0) + 1);
+      if (i % 10 === 0) {
+        const next = await client.responses.create({ model: "mixed", input: "and then?", previous_response_id: first.id });
+        expect(servedBy(next.output_text).region).toBe(by.region);
+      }
+    }
+    // 50/50 by weight: each name gets its share (binomial, n = 120: 60 ± 5.5; 35 is 4.5 sd below).
+    expect([...served.keys()].sort()).toEqual(["chat", "chat-b"]);
+    for (const n of served.values()) expect(n).toBeGreaterThan(35);
+    expect(g.stats.internalErrors).toBe(0);
+  }, 60_000);
 });
