@@ -12,20 +12,21 @@ import { renderPolicy } from "../render";
 import { accountsOf, captureStatements, hasAffinity, ownerBackendStatements, ownerDeploymentStatements, ownerStatements, type Account } from "./affinity";
 import { credentialStatements } from "./credentials";
 import { audiencesOf, edgeInbound, entraOf, NAMES, tokenMetricStatements } from "./edge";
-import { onErrorStatements } from "./errors";
-import { recordResponseFailure, recordTransportFailure } from "./exhaustion";
+import { onErrorStatements, trackedPool } from "./errors";
+import { recordResponseFailure, recordTransportFailure, type BreakerSpec } from "./exhaustion";
 import { responseHeaderStatements } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
 import { accountBackendId, responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
-import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements } from "./retry";
+import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements, type WaitingLoop } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
 import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import { tokenLimitStatements } from "./token-limit";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
 import { validateEdge, validateRoute } from "./validate";
+import { waitBudgetOf, waitBudgetStatements } from "./wait";
 
 export { DEFAULT_TIMEOUT_SECONDS, retryCountFor };
 
@@ -42,6 +43,8 @@ interface PlannedRoute {
 
 function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec): PlannedRoute {
   validateRoute(route, inventory);
+  if (waitBudgetOf(route) > 0 && !edge.circuitBreaker)
+    throw new PolicyLimitError(gatewayPath("routes", route.name, "routing", "waitBudgetSeconds"), "waiting for a busy pool needs the circuit breaker's reopening times; configure aoai-fleet:gateway.circuitBreaker or set 0");
   const pools = planPools(route, inventory);
   return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools) };
 }
@@ -126,7 +129,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
         ...modelStatements(names),
         {
           kind: "choose",
-          when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools)] })),
+          when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools), ...waitBudgetStatements(p.route)] })),
           otherwise: [unknownRouteResponse(names)],
         },
         { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: [readBody(NAMES.responseIdVar, "previous_response_id"), readBody(NAMES.streamVar, "stream")] }] },
@@ -172,7 +175,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       when: [
         // Bound to a stored response: its account once, never elsewhere.
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
-        ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, hooks)] })),
+        ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, hooks, waitingLoop(group, breaker, inventory))] })),
       ],
     },
   ];
@@ -195,6 +198,12 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       }),
     ],
   };
+}
+
+/** The routes of one retry loop wait within a budget when any of them has one (and the breaker's records exist). */
+function waitingLoop(group: PlannedRoute[], breaker: BreakerSpec | undefined, inventory: BackendInventory): WaitingLoop | undefined {
+  if (!breaker || !group.some((p) => waitBudgetOf(p.route) > 0)) return undefined;
+  return { pools: group.flatMap((p) => [...p.pools, ...p.responsesPools]).map((pool) => trackedPool(pool, inventory)) };
 }
 
 /** Inbound after credentials: affinity to a stored response, or the pool's account twin for a create. */

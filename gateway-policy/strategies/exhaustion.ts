@@ -193,6 +193,15 @@ export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPo
   ];
 }
 
+/**
+ * The last forward-request found the pool exhausted: APIM's pool answers 503 itself when every member
+ * has tripped, as an error of forward-request with that 503 in context.Response. A backend's own 503
+ * is not an error (forward-request returns it), so `aoai-forwarded` stays true for it inside retry.
+ */
+export function poolExhausted(): Expr {
+  return and(eq(ctx("lastErrorSource"), str("forward-request")), { kind: "hasResponse" }, eq({ kind: "statusCode" }, int(503)));
+}
+
 /** `Retry-After` (whole seconds, rounded up) and `retry-after-ms` from `aoai-wait-ms`. */
 export function retryAfterHeaders(): SetHeader[] {
   const wait = variable(EXHAUSTION_VARS.waitMs, "long");

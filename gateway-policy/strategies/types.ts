@@ -55,6 +55,19 @@ export interface ShadowSpec {
   allowProductionDeployment?: boolean;
 }
 
+/**
+ * `routes.<name>.routing`: mechanisms on top of APIM's own pool choice, each off when absent here
+ * (the stack config's defaults turn them on: stacks/config/gateway-routing.ts).
+ */
+export interface RoutingSpec {
+  /**
+   * When every member of the chosen pool is busy (each breaker open), wait for the earliest
+   * reopening, up to this many seconds in total per request, instead of answering 429 at once
+   * (wait.ts). 0 or absent: no waiting. Needs the edge's circuit breaker (its reopening records).
+   */
+  waitBudgetSeconds?: number;
+}
+
 /** One `routes.<name>` entry. */
 export interface RouteSpec {
   /** Route key = the deployment name clients put in `/openai/deployments/<name>/…`. */
@@ -71,6 +84,8 @@ export interface RouteSpec {
   retryCount?: number;
   /** Seconds to wait for response headers per attempt (for streams: the first byte). Defaults to 240. */
   timeoutSeconds?: number;
+  /** Routing mechanisms (wait within a budget, …); absent = none. */
+  routing?: RoutingSpec;
 }
 
 /** `auth.entra`: which Microsoft Entra tokens the gateway accepts. */

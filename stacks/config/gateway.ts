@@ -11,6 +11,7 @@ import { effectiveBackendPriority } from "../../gateway-policy";
 import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
 import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
 import { GatewayNetworkSchema } from "./gateway-network";
+import { routingIssues, routingSchema } from "./gateway-routing";
 
 export { TOKEN_QUOTA_PERIODS } from "./gateway-access";
 
@@ -112,6 +113,8 @@ const routeSchema = z
     retryCount: z.number().int().min(1).max(50).optional(),
     /** Extension: seconds to the response headers per attempt, i.e. the first byte of a stream (1–240, default 240). */
     timeoutSeconds: z.number().int().min(1).max(240).optional(),
+    /** Extension (issue 14): routing mechanisms, each with a default (gateway-routing.ts). */
+    routing: routingSchema.optional(),
   })
   .superRefine((route, ctx) => {
     const seen = new Set<string>();
@@ -197,6 +200,7 @@ export const gatewayConfigSchema = gatewaySchemaShape.superRefine((gateway, ctx)
       }
     }
     for (const [routeName, route] of Object.entries(gateway.routes)) {
+      for (const issue of routingIssues(route.routing, gateway.circuitBreaker !== undefined)) ctx.addIssue({ code: "custom", path: ["routes", routeName, ...issue.path], message: issue.message });
       const tiers = new Set(route.backends.map((backend, index) => effectiveBackendPriority(route.strategy, backend, index)));
       if (route.strategy === "priority" && tiers.size > 1 && !gateway.circuitBreaker) {
         const fix = gateway.sku === "Consumption" ? "Consumption has no circuit breaker: use strategy: weighted or another sku" : "add aoai-fleet:gateway.circuitBreaker";
