@@ -137,7 +137,7 @@ export function routeSpecs(config: GatewayConfig): RouteSpec[] {
       ...(route.shadow ? { shadow: { ...route.shadow } } : {}),
       ...(route.retryCount === undefined ? {} : { retryCount: route.retryCount }),
       ...(route.timeoutSeconds === undefined ? {} : { timeoutSeconds: route.timeoutSeconds }),
-      routing: routingWithDefaults(route.routing, config.circuitBreaker !== undefined),
+      routing: routingWithDefaults(route.routing, { breaker: config.circuitBreaker !== undefined, cache: config.sku !== "Consumption" }),
     }));
 }
 

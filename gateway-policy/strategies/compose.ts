@@ -19,7 +19,8 @@ import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
 import { accountBackendId, responsesPools, responsesTargetStatements, responsesWarning } from "./responses";
-import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements, type WaitingLoop } from "./retry";
+import { avoidSelectionStatements, latencyAfterForward, latencyBeforeForward, planAvoidance, type AvoidPlan } from "./latency";
+import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements, type AttemptHooks, type WaitingLoop } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
 import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
@@ -39,14 +40,19 @@ interface PlannedRoute {
   /** Account-level twins of the single-named pools (Responses API). */
   responsesPools: PoolDefinition[];
   shadow: PlannedShadow | undefined;
+  /** Twin pools that avoid a slow member, and how (latency.ts). */
+  avoid: AvoidPlan | undefined;
 }
+
+/** Every pool a route's requests can be forwarded through (deployment pools, their avoiding twins, Responses twins). */
+const poolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...(p.avoid?.members.map((m) => m.pool) ?? []), ...p.responsesPools];
 
 function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec): PlannedRoute {
   validateRoute(route, inventory);
   if (waitBudgetOf(route) > 0 && !edge.circuitBreaker)
     throw new PolicyLimitError(gatewayPath("routes", route.name, "routing", "waitBudgetSeconds"), "waiting for a busy pool needs the circuit breaker's reopening times; configure aoai-fleet:gateway.circuitBreaker or set 0");
   const pools = planPools(route, inventory);
-  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools) };
+  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory) };
 }
 
 const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -66,7 +72,7 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
     warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header (allowed callers, see overrides)`);
   const shadows = planned.flatMap((p) => (p.shadow ? [p.shadow] : []));
-  const pools = planned.flatMap((p) => [...p.pools, ...p.responsesPools]);
+  const pools = planned.flatMap(poolsOf);
   const namedValues = planned.flatMap((p) => routeNamedValues(p.route));
   // Routes shadowing the same deployment share its shadow twins (one per region); each has its own pool.
   const twins = [...new Map(shadows.flatMap((s) => s.backends).map((b) => [b.backendId, b])).values()];
@@ -140,6 +146,8 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     ...overrideCleanupStatements(edge),
     ...credentialStatements(),
     ...(served ? responsesInbound(planned, accounts, inventory) : []),
+    // After the Responses step (which never uses the avoiding twins), before the backend is set.
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => (p.avoid ? wrapForRoute(p.route.name, avoidSelectionStatements(p.avoid)) : []))),
     // Shadow copies go to the relay's deployment path: only for the surfaces forwarded on one.
     ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowCopyStatements(p.route)))),
     ...tokenMetricStatements(edge, withVariant),
@@ -175,7 +183,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       when: [
         // Bound to a stored response: its account once, never elsewhere.
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
-        ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, hooks, waitingLoop(group, breaker, inventory))] })),
+        ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, loopHooks(hooks, group), waitingLoop(group, breaker, inventory))] })),
       ],
     },
   ];
@@ -189,7 +197,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       ...exposed.filter((s) => s.kind === "set-header" && s.existsAction === "delete"),
       ...onErrorStatements({
         ...(breaker ? { breaker } : {}),
-        pools: planned.flatMap((p) => [...p.pools, ...p.responsesPools]),
+        pools: planned.flatMap(poolsOf),
         inventory,
         headers: exposed.filter((s): s is SetHeader => s.kind === "set-header" && s.existsAction !== "delete"),
         affinity: served,
@@ -203,7 +211,14 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
 /** The routes of one retry loop wait within a budget when any of them has one (and the breaker's records exist). */
 function waitingLoop(group: PlannedRoute[], breaker: BreakerSpec | undefined, inventory: BackendInventory): WaitingLoop | undefined {
   if (!breaker || !group.some((p) => waitBudgetOf(p.route) > 0)) return undefined;
-  return { pools: group.flatMap((p) => [...p.pools, ...p.responsesPools]).map((pool) => trackedPool(pool, inventory)) };
+  return { pools: group.flatMap(poolsOf).map((pool) => trackedPool(pool, inventory)), breaker };
+}
+
+/** The exhaustion records' hooks plus, when a route of the loop avoids slow members, the latency measurement. */
+function loopHooks(hooks: AttemptHooks, group: PlannedRoute[]): AttemptHooks {
+  const plans = group.flatMap((p) => (p.avoid ? [p.avoid] : []));
+  if (plans.length === 0) return hooks;
+  return { ...hooks, beforeForward: [...(hooks.beforeForward ?? []), ...latencyBeforeForward()], after: [...(hooks.after ?? []), ...latencyAfterForward(plans)] };
 }
 
 /** Inbound after credentials: affinity to a stored response, or the pool's account twin for a create. */

@@ -15,7 +15,7 @@
 // (401); see docs/gateway.md.
 import type { SetHeader, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, concat, conditional, ctx, eq, int, jsonObject, jsonText, or, responseHeader, statusIs, str, times, tryParseLong, variable } from "../expr/helpers";
+import { concat, conditional, ctx, eq, int, jsonObject, jsonText, or, responseHeader, statusIs, str, times, tryParseLong, variable } from "../expr/helpers";
 import { authorityOf, hasAffinity, ownerPhrase } from "./affinity";
 import { NAMES } from "./edge";
 import { earliestFreeStatements, poolExhausted, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS, type BreakerSpec, type TrackedMember, type TrackedPool } from "./exhaustion";

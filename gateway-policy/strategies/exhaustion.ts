@@ -78,7 +78,7 @@ function forwardedKey(familyIsAccount: Expr, accountDeployment: Expr): Expr {
 }
 
 /** Milliseconds the breaker stays open after the response now in context.Response. */
-function openForMs(b: BreakerSpec): Expr {
+export function openForMs(b: BreakerSpec): Expr {
   const trip = int(b.tripSeconds * 1000);
   if (!b.acceptRetryAfter) return trip;
   // The breaker reads Retry-After in seconds (retry-after-ms is not documented for it).
@@ -157,6 +157,27 @@ export interface TrackedPool {
 }
 
 /**
+ * Pools grouped by the members whose records they read (`slots`: record indexes, undefined for a
+ * member without one), so pools with the same members (a pool and its latency-avoiding twins) share
+ * one branch.
+ */
+export function byMemberSet(
+  pools: readonly TrackedPool[],
+  slotOf: (family: BackendFamily, m: TrackedMember) => number | undefined,
+): Array<{ poolIds: string[]; slots: Array<number | undefined> }> {
+  const groups = new Map<string, { poolIds: string[]; slots: Array<number | undefined> }>();
+  for (const p of pools) {
+    const slots = [...new Set(p.members.map((m) => slotOf(p.family, m)))];
+    // Members without a record are kept apart per pool: each stands for "unknown".
+    const signature = slots.some((i) => i === undefined) ? `pool:${p.poolId}` : [...slots].sort((a, b) => (a as number) - (b as number)).join(",");
+    const group = groups.get(signature) ?? { poolIds: [], slots };
+    group.poolIds.push(p.poolId);
+    groups.set(signature, group);
+  }
+  return [...groups.values()];
+}
+
+/**
  * Statements that compute, once per distinct member, its reopening time as `aoai-free-at-<i>` (long,
  * ms): its record when still in the future, else now + trip duration (an upper bound); then, for the
  * pool named by `poolOf`, leave the earliest among its members in `aoai-earliest-free` and the wait
@@ -172,10 +193,9 @@ export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPo
   };
   const now = variable(EXHAUSTION_VARS.now, "long");
   const stale = plus(now, int(b.tripSeconds * 1000));
-  const branches = pools.map((p) => {
-    const members = [...new Set(p.members.map((m) => indexOf(p.family, m)))];
-    const earliest = members.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
-    return { condition: eq(poolOf, str(p.poolId)), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
+  const branches = byMemberSet(pools, indexOf).map(({ poolIds, slots }) => {
+    const earliest = slots.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
+    return { condition: or(...poolIds.map((id) => eq(poolOf, str(id)))), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
   });
   const stored = tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0);
   return [

@@ -15,7 +15,7 @@ import type { Expr } from "../expr/ast";
 import { and, bool, compare, conditional, ctx, eq, int, not, or, retryableStatus, str, variable } from "../expr/helpers";
 import { checkRetryCount, gatewayPath, LIMITS } from "../limits";
 import { NAMES } from "./edge";
-import type { TrackedPool } from "./exhaustion";
+import type { BreakerSpec, TrackedPool } from "./exhaustion";
 import type { PoolDefinition, RouteSpec } from "./types";
 import { waitingCondition, waitingCount, waitStatements } from "./wait";
 
@@ -60,6 +60,8 @@ export function retryCondition(): Expr {
 export interface AttemptHooks {
   /** At the start of every attempt (a transport failure of the previous one is known only there). */
   before?: Statement[];
+  /** Right before forward-request (after the member is chosen and any wait). */
+  beforeForward?: Statement[];
   /** Right after forward-request returned (the member's response is in context.Response). */
   after?: Statement[];
 }
@@ -68,6 +70,8 @@ export interface AttemptHooks {
 export interface WaitingLoop {
   /** Every pool the loop's routes can target, as the exhaustion records know them. */
   pools: readonly TrackedPool[];
+  /** The breaker rule (how long a failed member stays out). */
+  breaker: BreakerSpec;
 }
 
 /**
@@ -79,7 +83,7 @@ export function forwardWithRetry(timeoutSeconds: number, hooks: AttemptHooks = {
   const target = variable(NAMES.targetVar, "string", "");
   return {
     kind: "retry",
-    condition: waiting ? waitingCondition(memberFailure(), retries()) : retryCondition(),
+    condition: waiting ? waitingCondition(memberFailure(), retries(), waiting.breaker) : retryCondition(),
     // APIM's count is 1–50; a pool that allows no retry has count 0 and the condition stays false.
     count: waiting ? waitingCount(retries()) : conditional(compare(">", retries(), int(0)), retries(), int(1)),
     // Retry at once: each failure trips that member's circuit breaker, so the next pick avoids it.
@@ -91,6 +95,7 @@ export function forwardWithRetry(timeoutSeconds: number, hooks: AttemptHooks = {
       { kind: "set-variable", name: NAMES.forwardedVar, value: bool(false) },
       // Re-select inside the loop so every attempt draws a fresh (healthy) pool member.
       { kind: "set-backend-service", backendId: target },
+      ...(hooks.beforeForward ?? []),
       forwardOnce(timeoutSeconds),
       // Reached only when forward-request returned: an error (pool exhausted, timeout, refused
       // connection) skips the rest of the block and leaves the flag false.

@@ -2,6 +2,7 @@
 // the fleet's backend inventory; outputs are the policy AST and the APIM entities it assumes.
 import type { PolicyDocument } from "../ast";
 import type { BreakerSpec } from "./exhaustion";
+import type { AvoidSlowSpec } from "./latency";
 
 /** One entry of `routes.<name>.backends`. */
 export interface RouteBackendSpec {
@@ -66,6 +67,11 @@ export interface RoutingSpec {
    * (wait.ts). 0 or absent: no waiting. Needs the edge's circuit breaker (its reopening records).
    */
   waitBudgetSeconds?: number;
+  /**
+   * Avoid a slow-but-alive member of the stable pool: measured response times, and a twin pool with
+   * the slow member last among its peers (latency.ts). Absent: off.
+   */
+  avoidSlow?: AvoidSlowSpec;
 }
 
 /** One `routes.<name>` entry. */

@@ -22,8 +22,8 @@
 // reopened meanwhile) and then on-error's 429 + Retry-After at the earliest reopening (errors.ts).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, bool, compare, concat, divide, eq, int, max, min, minus, nowMs, plus, str, times, tryParseInt, tryParseLong, variable } from "../expr/helpers";
-import { EXHAUSTION_VARS, freeAtKey, memberFreeAtLookup, poolExhausted, type TrackedPool } from "./exhaustion";
+import { and, bool, compare, concat, conditional, divide, eq, int, max, min, minus, nowMs, or, plus, str, times, tryParseInt, tryParseLong, variable } from "../expr/helpers";
+import { byMemberSet, EXHAUSTION_VARS, freeAtKey, memberFreeAtLookup, openForMs, poolExhausted, type BreakerSpec, type TrackedPool } from "./exhaustion";
 import { NAMES } from "./edge";
 import type { RouteSpec } from "./types";
 
@@ -94,9 +94,10 @@ function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
     name: WAIT_VARS.waitSeconds,
     value: tryParseInt(concat(str(""), divide(plus(max(int(1), minus(earliest, now)), int(999)), int(1000))), 1),
   });
-  const branches = pools.map((p) => {
-    const reads = [...new Set(p.members.map((m) => slot(p.family, m)))].map((i): Expr => (i === undefined ? now : tryParseLong(variable(`${WAIT_VARS.at}-${i}`, "string"), 0)));
-    return { condition: eq(variable(NAMES.targetVar, "string"), str(p.poolId)), policies: [setSeconds(reads.reduce((acc, e) => min(acc, e)))] };
+  const target = variable(NAMES.targetVar, "string");
+  const branches = byMemberSet(pools, slot).map(({ poolIds, slots }) => {
+    const reads = slots.map((i): Expr => (i === undefined ? now : tryParseLong(variable(`${WAIT_VARS.at}-${i}`, "string"), 0)));
+    return { condition: or(...poolIds.map((id) => eq(target, str(id)))), policies: [setSeconds(reads.reduce((acc, e) => min(acc, e)))] };
   });
   return [
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
@@ -142,12 +143,18 @@ export function waitStatements(pools: readonly TrackedPool[]): Statement[] {
 
 /**
  * Retry condition of a waiting loop: a member failure (as retryCondition) while the pool's retries
- * last — or, for a route that waits, until the budget is spent (the next attempt then finds the pool
- * exhausted and waits) — or an exhausted pool while the route may wait.
+ * last — or, beyond them, for a route that waits, when the member that just failed will be back within
+ * what is left of the budget (its breaker's time out: the answer's Retry-After or the trip duration;
+ * the next attempt then finds the pool exhausted and waits) — or an exhausted pool while the route may
+ * wait. A failure whose member stays out longer than the budget ends the loop with that failure's own
+ * answer (Azure's 429 with its Retry-After, or the transport error), as without a budget.
  */
-export function waitingCondition(memberFailure: Expr, retries: Expr): Expr {
+export function waitingCondition(memberFailure: Expr, retries: Expr, breaker: BreakerSpec): Expr {
+  const forwardedNow = variable(NAMES.forwardedVar, "bool", false);
+  const outFor = conditional(forwardedNow, openForMs(breaker), int(breaker.tripSeconds * 1000));
+  const backInBudget = and(compare(">", budget(), int(0)), compare("<=", outFor, minus(budget(), waited())));
   return and(
     { kind: "not", operand: variable(WAIT_VARS.over, "bool", false) },
-    { kind: "or", operands: [and(memberFailure, { kind: "or", operands: [compare("<=", attempts(), retries), compare(">", budget(), int(0))] }), and(attemptExhausted(), compare(">", budget(), int(0)))] },
+    { kind: "or", operands: [and(memberFailure, { kind: "or", operands: [compare("<=", attempts(), retries), backInBudget] }), and(attemptExhausted(), compare(">", budget(), int(0)))] },
   );
 }

@@ -200,7 +200,7 @@ export const gatewayConfigSchema = gatewaySchemaShape.superRefine((gateway, ctx)
       }
     }
     for (const [routeName, route] of Object.entries(gateway.routes)) {
-      for (const issue of routingIssues(route.routing, gateway.circuitBreaker !== undefined)) ctx.addIssue({ code: "custom", path: ["routes", routeName, ...issue.path], message: issue.message });
+      for (const issue of routingIssues(route.routing, { breaker: gateway.circuitBreaker !== undefined, cache: gateway.sku !== "Consumption" })) ctx.addIssue({ code: "custom", path: ["routes", routeName, ...issue.path], message: issue.message });
       const tiers = new Set(route.backends.map((backend, index) => effectiveBackendPriority(route.strategy, backend, index)));
       if (route.strategy === "priority" && tiers.size > 1 && !gateway.circuitBreaker) {
         const fix = gateway.sku === "Consumption" ? "Consumption has no circuit breaker: use strategy: weighted or another sku" : "add aoai-fleet:gateway.circuitBreaker";
