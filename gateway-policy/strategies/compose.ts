@@ -22,6 +22,7 @@ import { accountBackendId, responsesPools, responsesTargetStatements, responsesW
 import { avoidSelectionStatements, latencyAfterForward, latencyBeforeForward, planAvoidance, type AvoidPlan } from "./latency";
 import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements, type AttemptHooks, type WaitingLoop } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
+import { planSpill, spillSelectionStatements, type SpillPlan } from "./spill";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
 import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import { tokenLimitStatements } from "./token-limit";
@@ -42,17 +43,19 @@ interface PlannedRoute {
   shadow: PlannedShadow | undefined;
   /** Twin pools that avoid a slow member, and how (latency.ts). */
   avoid: AvoidPlan | undefined;
+  /** The twin pool large prompts spill to while the first tier is full (spill.ts). */
+  spill: SpillPlan | undefined;
 }
 
 /** Every pool a route's requests can be forwarded through (deployment pools, their avoiding twins, Responses twins). */
-const poolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...(p.avoid?.members.map((m) => m.pool) ?? []), ...p.responsesPools];
+const poolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...(p.spill ? [p.spill.pool] : []), ...(p.avoid?.members.map((m) => m.pool) ?? []), ...p.responsesPools];
 
 function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec): PlannedRoute {
   validateRoute(route, inventory);
   if (waitBudgetOf(route) > 0 && !edge.circuitBreaker)
     throw new PolicyLimitError(gatewayPath("routes", route.name, "routing", "waitBudgetSeconds"), "waiting for a busy pool needs the circuit breaker's reopening times; configure aoai-fleet:gateway.circuitBreaker or set 0");
   const pools = planPools(route, inventory);
-  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory) };
+  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory), spill: edge.circuitBreaker ? planSpill(route, pools, inventory) : undefined };
 }
 
 const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -146,7 +149,9 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     ...overrideCleanupStatements(edge),
     ...credentialStatements(),
     ...(served ? responsesInbound(planned, accounts, inventory) : []),
-    // After the Responses step (which never uses the avoiding twins), before the backend is set.
+    // After the Responses step (which never uses these twins), before the backend is set: large prompts
+    // spill first while the first tier is full; a request left on the stable pool avoids a slow member.
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => (p.spill ? wrapForRoute(p.route.name, spillSelectionStatements(p.spill)) : []))),
     ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => (p.avoid ? wrapForRoute(p.route.name, avoidSelectionStatements(p.avoid)) : []))),
     // Shadow copies go to the relay's deployment path: only for the surfaces forwarded on one.
     ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowCopyStatements(p.route)))),

@@ -3,6 +3,7 @@
 import type { PolicyDocument } from "../ast";
 import type { BreakerSpec } from "./exhaustion";
 import type { AvoidSlowSpec } from "./latency";
+import type { SpillSpec } from "./spill";
 
 /** One entry of `routes.<name>.backends`. */
 export interface RouteBackendSpec {
@@ -72,6 +73,11 @@ export interface RoutingSpec {
    * the slow member last among its peers (latency.ts). Absent: off.
    */
   avoidSlow?: AvoidSlowSpec;
+  /**
+   * PTU-first with size-aware spillover: while the first tier is out (and a hold after), large
+   * prompts take a twin pool with the first tier last (spill.ts). Absent: off.
+   */
+  spill?: SpillSpec;
 }
 
 /** One `routes.<name>` entry. */

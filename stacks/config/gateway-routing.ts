@@ -14,6 +14,18 @@ export const MAX_WAIT_BUDGET_SECONDS = 120;
 /** Defaults of `avoidSlow` (latency.ts explains each). */
 export const DEFAULT_AVOID_SLOW = { factor: 1.5, minExtraMs: 2000, holdSeconds: 300, probePercent: 2 } as const;
 
+/** Defaults of `spill` (spill.ts explains each). */
+export const DEFAULT_SPILL = { largePromptTokens: 4000, holdSeconds: 10 } as const;
+
+const spillSchema = z.strictObject({
+  /** Spill large prompts first when the first tier is full (default true with a circuit breaker; a route with one tier has nothing to spill to). */
+  enabled: z.boolean().optional(),
+  /** A prompt of at least this many tokens (estimated from its characters ÷ 4) is large (1–1000000, default 4000). */
+  largePromptTokens: z.number().int().min(1).max(1_000_000).optional(),
+  /** Large prompts keep skipping the first tier this long after it reopens (1–60 seconds, default 10). */
+  holdSeconds: z.number().int().min(1).max(60).optional(),
+});
+
 const avoidSlowSchema = z.strictObject({
   /** Measure members and avoid a slow one (default true; the Consumption tier has no cache, so false there). */
   enabled: z.boolean().optional(),
@@ -39,6 +51,11 @@ export const routingSchema = z.strictObject({
    * its tier peers until it recovers. Peers only: the spill order (PTU first) never changes.
    */
   avoidSlow: avoidSlowSchema.optional(),
+  /**
+   * PTU-first with size-aware spillover: while the first priority tier is full, large prompts go to
+   * the next tiers first and short requests keep the first tier (cheaper pay-as-you-go per token).
+   */
+  spill: spillSchema.optional(),
 });
 
 export type RoutingConfig = z.output<typeof routingSchema>;
@@ -49,17 +66,22 @@ export interface RoutingContext {
   breaker: boolean;
   /** The tier has APIM's internal cache (not Consumption): measured times live there. */
   cache: boolean;
+  /** Priority tiers of the route's backends (only the checks need it). */
+  tiers?: number;
 }
 
 /** The routing options with defaults filled in, in the policy engine's shape (`avoidSlow` absent = off). */
 export interface ResolvedRouting {
   waitBudgetSeconds: number;
   avoidSlow?: { factor: number; minExtraMs: number; holdSeconds: number; probePercent: number };
+  spill?: { largePromptTokens: number; holdSeconds: number };
 }
 
 export function routingWithDefaults(routing: RoutingConfig | undefined, context: RoutingContext): ResolvedRouting {
   const avoid = routing?.avoidSlow;
   const avoiding = avoid?.enabled ?? context.cache;
+  const spill = routing?.spill;
+  const spilling = spill?.enabled ?? context.breaker;
   return {
     waitBudgetSeconds: routing?.waitBudgetSeconds ?? (context.breaker ? DEFAULT_WAIT_BUDGET_SECONDS : 0),
     ...(avoiding
@@ -72,6 +94,9 @@ export function routingWithDefaults(routing: RoutingConfig | undefined, context:
           },
         }
       : {}),
+    ...(spilling
+      ? { spill: { largePromptTokens: spill?.largePromptTokens ?? DEFAULT_SPILL.largePromptTokens, holdSeconds: spill?.holdSeconds ?? DEFAULT_SPILL.holdSeconds } }
+      : {}),
   };
 }
 
@@ -82,5 +107,9 @@ export function routingIssues(routing: RoutingConfig | undefined, context: Routi
     out.push({ path: ["routing", "waitBudgetSeconds"], message: "waiting for a busy pool needs the circuit breaker's reopening times; add aoai-fleet:gateway.circuitBreaker or set 0" });
   if (!context.cache && routing?.avoidSlow?.enabled === true)
     out.push({ path: ["routing", "avoidSlow", "enabled"], message: "measured response times live in APIM's internal cache, which the Consumption tier does not have; set false or choose another sku (e.g. BasicV2)" });
+  if (!context.breaker && routing?.spill?.enabled === true)
+    out.push({ path: ["routing", "spill", "enabled"], message: "spilling reads when the first tier was last throttled from the circuit breaker's records; add aoai-fleet:gateway.circuitBreaker or set false" });
+  if (context.tiers !== undefined && context.tiers < 2 && routing?.spill?.enabled === true)
+    out.push({ path: ["routing", "spill", "enabled"], message: "spilling needs at least two priority tiers (e.g. a PTU at priority 1, pay-as-you-go at 2); set false or add a tier" });
   return out;
 }

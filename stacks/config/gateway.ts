@@ -200,8 +200,9 @@ export const gatewayConfigSchema = gatewaySchemaShape.superRefine((gateway, ctx)
       }
     }
     for (const [routeName, route] of Object.entries(gateway.routes)) {
-      for (const issue of routingIssues(route.routing, { breaker: gateway.circuitBreaker !== undefined, cache: gateway.sku !== "Consumption" })) ctx.addIssue({ code: "custom", path: ["routes", routeName, ...issue.path], message: issue.message });
       const tiers = new Set(route.backends.map((backend, index) => effectiveBackendPriority(route.strategy, backend, index)));
+      const routingContext = { breaker: gateway.circuitBreaker !== undefined, cache: gateway.sku !== "Consumption", tiers: tiers.size };
+      for (const issue of routingIssues(route.routing, routingContext)) ctx.addIssue({ code: "custom", path: ["routes", routeName, ...issue.path], message: issue.message });
       if (route.strategy === "priority" && tiers.size > 1 && !gateway.circuitBreaker) {
         const fix = gateway.sku === "Consumption" ? "Consumption has no circuit breaker: use strategy: weighted or another sku" : "add aoai-fleet:gateway.circuitBreaker";
         ctx.addIssue({
