@@ -17,7 +17,7 @@ import { checkRetryCount, gatewayPath, LIMITS } from "../limits";
 import { NAMES } from "./edge";
 import type { BreakerSpec, TrackedPool } from "./exhaustion";
 import type { PoolDefinition, RouteSpec } from "./types";
-import { waitingCondition, waitingCount, waitStatements } from "./wait";
+import { waitAfterForward, waitingCondition, waitingCount, waitStatements } from "./wait";
 
 /** Per-attempt timeout (seconds to the response headers) when a route sets none; 240 is APIM's documented ceiling. */
 export const DEFAULT_TIMEOUT_SECONDS = 240;
@@ -101,6 +101,7 @@ export function forwardWithRetry(timeoutSeconds: number, hooks: AttemptHooks = {
       // connection) skips the rest of the block and leaves the flag false.
       { kind: "set-variable", name: NAMES.forwardedVar, value: bool(true) },
       ...(hooks.after ?? []),
+      ...(waiting ? waitAfterForward(waiting.breaker) : []),
     ],
   };
 }

@@ -22,7 +22,7 @@
 // reopened meanwhile) and then on-error's 429 + Retry-After at the earliest reopening (errors.ts).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, bool, compare, concat, conditional, divide, eq, int, max, min, minus, nowMs, or, plus, str, times, tryParseInt, tryParseLong, variable } from "../expr/helpers";
+import { and, bool, compare, concat, conditional, divide, eq, int, max, min, minus, nowMs, or, plus, statusIs, str, times, tryParseInt, tryParseLong, variable } from "../expr/helpers";
 import { byMemberSet, EXHAUSTION_VARS, freeAtKey, memberFreeAtLookup, openForMs, poolExhausted, type BreakerSpec, type TrackedPool } from "./exhaustion";
 import { NAMES } from "./edge";
 import type { RouteSpec } from "./types";
@@ -42,6 +42,8 @@ export const WAIT_VARS = {
   at: "aoai-wait-at",
   /** When the last wait ended (long ms; the waiting retry's child). */
   wokeAt: "aoai-woke-at",
+  /** Earliest reopening among the members this request saw fail with an answer (long ms; 0: none). */
+  backAt: "aoai-back-at",
 } as const;
 
 /** Seconds a route may wait in total (0: it answers 429 at once). */
@@ -142,17 +144,35 @@ export function waitStatements(pools: readonly TrackedPool[]): Statement[] {
 }
 
 /**
+ * Inside a waiting loop, right after forward-request returned: when the answer is a failure the
+ * breaker counts, the earliest reopening among the members this request saw fail.
+ */
+export function waitAfterForward(breaker: BreakerSpec): Statement[] {
+  const ranges = breaker.statusRanges.map((r): number | [number, number] => (r.min === r.max ? r.min : [r.min, r.max]));
+  const backAt = variable(WAIT_VARS.backAt, "long", 0);
+  const thisOne = plus(nowMs(), openForMs(breaker));
+  return [
+    {
+      kind: "choose",
+      when: [{ condition: statusIs(...ranges), policies: [{ kind: "set-variable", name: WAIT_VARS.backAt, value: conditional(compare(">", backAt, int(0)), min(backAt, thisOne), thisOne) }] }],
+    },
+  ];
+}
+
+/**
  * Retry condition of a waiting loop: a member failure (as retryCondition) while the pool's retries
- * last — or, beyond them, for a route that waits, when the member that just failed will be back within
- * what is left of the budget (its breaker's time out: the answer's Retry-After or the trip duration;
- * the next attempt then finds the pool exhausted and waits) — or an exhausted pool while the route may
- * wait. A failure whose member stays out longer than the budget ends the loop with that failure's own
- * answer (Azure's 429 with its Retry-After, or the transport error), as without a budget.
+ * last — or, beyond them, for a route that waits, when a member this request saw fail will be back
+ * within what is left of the budget (the earliest of their breakers' time out: each answer's
+ * Retry-After or the trip duration; the next attempt then finds the pool exhausted and waits) — or
+ * an exhausted pool while the route may wait. When none is back in time the loop ends with the last
+ * failure's own answer (Azure's 429 with its Retry-After, or the transport error), as without a budget.
  */
 export function waitingCondition(memberFailure: Expr, retries: Expr, breaker: BreakerSpec): Expr {
   const forwardedNow = variable(NAMES.forwardedVar, "bool", false);
-  const outFor = conditional(forwardedNow, openForMs(breaker), int(breaker.tripSeconds * 1000));
-  const backInBudget = and(compare(">", budget(), int(0)), compare("<=", outFor, minus(budget(), waited())));
+  const lastOutFor = conditional(forwardedNow, openForMs(breaker), int(breaker.tripSeconds * 1000));
+  const backAt = variable(WAIT_VARS.backAt, "long", 0);
+  const earliestIn = conditional(compare(">", backAt, int(0)), min(minus(backAt, nowMs()), lastOutFor), lastOutFor);
+  const backInBudget = and(compare(">", budget(), int(0)), compare("<=", earliestIn, minus(budget(), waited())));
   return and(
     { kind: "not", operand: variable(WAIT_VARS.over, "bool", false) },
     { kind: "or", operands: [and(memberFailure, { kind: "or", operands: [compare("<=", attempts(), retries), backInBudget] }), and(attemptExhausted(), compare(">", budget(), int(0)))] },
