@@ -7,7 +7,7 @@
 //   few answers) and its tier's (weight 1/32, the slowly moving reference). The tier's average leaves
 //   out the member currently avoided, so a slow member does not drag the reference up with it.
 // - A member whose average is above `factor` × its tier's and more than `minExtraMs` above it is
-//   recorded as the route's slow member for `holdSeconds` (`aoai-slow|<route>`); each further slow
+//   recorded as the route's slow member (the id of its twin pool) for `holdSeconds` (`aoai-slow|<route>`); each further slow
 //   answer renews the record. One answer of the avoided member at its tier's usual speed (a probe,
 //   once the region recovered) resets its average to that answer and clears the record. The hold
 //   only bounds how long a member is avoided when no answer of it is seen at all.
@@ -53,8 +53,10 @@ export const LATENCY_VARS = {
   elapsed: "aoai-lat-elapsed",
   memberAvg: "aoai-lat-member",
   groupAvg: "aoai-lat-tier",
-  /** The route's avoided member (`host:port|deployment`), as cached. */
+  /** The twin pool that avoids the route's slow member, as cached ("" when none is slow). */
   slow: "aoai-slow",
+  /** The twin pool that would avoid the member that answered. */
+  twin: "aoai-lat-twin",
 } as const;
 
 /** Cached values live this long without an update (seconds): an idle route starts fresh. */
@@ -130,13 +132,9 @@ export function avoidSelectionStatements(plan: AvoidPlan): Statement[] {
               kind: "choose",
               when: [
                 {
+                  // The record holds the twin pool's id (written only by this route's measurement).
                   condition: and(neq(slow, str("")), { kind: "not", operand: probe }),
-                  policies: [
-                    {
-                      kind: "choose",
-                      when: plan.members.map((m) => ({ condition: eq(slow, str(m.key)), policies: [setVar(NAMES.targetVar, str(m.pool.poolId))] })),
-                    },
-                  ],
+                  policies: [setVar(NAMES.targetVar, slow)],
                 },
               ],
             },
@@ -168,7 +166,8 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
   const answered = variable(LATENCY_VARS.key, "string");
   const memberKey = concat(str("aoai-lat|member|"), answered);
   const tierKey = concat(str("aoai-lat|tier|"), group);
-  const avoided = eq(variable(LATENCY_VARS.slow, "string"), answered);
+  const twin = variable(LATENCY_VARS.twin, "string");
+  const avoided = eq(variable(LATENCY_VARS.slow, "string"), twin);
   const store = (key: Expr, value: Expr, duration: number | Expr): Statement => ({ kind: "cache-store-value", key, value, duration });
   // Per route (routes of one loop may differ): factor as percent, extra ms, hold seconds.
   const byRoute = (pick: (p: AvoidPlan) => number): Expr =>
@@ -196,7 +195,10 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
             setVar(LATENCY_VARS.key, memberKeyNow()),
             {
               kind: "choose",
-              when: plans.flatMap((p) => p.members.map((m) => ({ condition: and(eq(route, str(p.route)), eq(answered, str(m.key))), policies: [setVar(LATENCY_VARS.group, str(m.group))] }))),
+              when: plans.map((p) => ({
+                condition: eq(route, str(p.route)),
+                policies: [{ kind: "choose", when: p.members.map((m) => ({ condition: eq(answered, str(m.key)), policies: [setVar(LATENCY_VARS.group, str(m.group)), setVar(LATENCY_VARS.twin, str(m.pool.poolId))] })) }],
+              })),
             },
             {
               kind: "choose",
@@ -216,7 +218,7 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
                     {
                       kind: "choose",
                       when: [
-                        { condition: and(compare(">=", tier, int(0)), slowNow), policies: [store(slowKey(route), answered, byRoute((p) => p.spec.holdSeconds))] },
+                        { condition: and(compare(">=", tier, int(0)), slowNow), policies: [store(slowKey(route), twin, byRoute((p) => p.spec.holdSeconds))] },
                         // The avoided member is no longer slow (its average came back): stop avoiding it now.
                         { condition: avoided, policies: [store(slowKey(route), str(""), byRoute((p) => p.spec.holdSeconds))] },
                       ],
