@@ -64,8 +64,9 @@ export function readRouteState(dir: string, stack: string, route: string): Route
   return result.data;
 }
 
+/** Atomic write of the route's state; only ever called with the stack's rollout lock held. */
 export function writeRouteState(dir: string, state: RouteState): void {
   const file = stateFilePath(dir, state.stack, state.route);
   mkdirSync(join(dir, "out", state.stack, "rollout"), { recursive: true });
-  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`, "state");
 }

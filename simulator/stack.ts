@@ -1,7 +1,7 @@
 // From a stack to a simulation setup: the stack's fleet plan (capacities, TPM/RPM from the model
 // catalog) and its gateway design (the exact policy XML, pools and named values the gateway
 // component deploys, plus the circuit-breaker rule it puts on every backend).
-import { loadCatalog } from "../core/catalog/catalog";
+import { loadCatalog, type RequestLimits } from "../core/catalog/catalog";
 import { planFromRawConfig, plannedInventory } from "../core/plan/index";
 import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
 import { circuitBreakerRule } from "../components/gateway/backends";
@@ -9,8 +9,9 @@ import { designGateway, type InventoryEntry } from "../components/gateway/design
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
 import { FleetConfigError } from "../stacks/config/errors";
 import type { CircuitBreakerRule, WeightedChoice } from "./emulator/backends";
+import { SUBSCRIPTION_KEY_PARAMETER_NAMES } from "../components/gateway/api-auth";
+import { entraToken, localIdentity } from "./auth/local-identity";
 import { EMULATED_GATEWAY_ORIGIN } from "./emulator/emulator";
-import { unsignedJwt } from "./emulator/guards";
 import type { CallerIdentity } from "./gateway-types";
 import { parseIsoDuration } from "./scenario/duration";
 import type { WorldBackend, WorldPool } from "./world";
@@ -39,7 +40,14 @@ export interface SimSetup {
   steeringCaller?: { identity: CallerIdentity; headers: Record<string, string> };
   /** How pools choose inside a priority tier (default weighted random). */
   weightedChoice?: WeightedChoice;
+  /** How the API authenticates callers before the policy runs (absent: nothing is checked before it). */
+  auth?: GatewayAuth;
 }
+
+/** Subscription keys (APIM checks them before the policy) or Entra tokens (the policy validates them). */
+export type GatewayAuth =
+  | { kind: "subscription-keys"; header: string; query: string }
+  | { kind: "entra"; tenantId: string; audience: string; clientAppId?: string };
 
 /**
  * The gateway component's breaker rule (`circuitBreakerRule`, exactly what `pulumi up` puts on every
@@ -71,25 +79,44 @@ export interface CallerClaims {
   scp?: string;
 }
 
+/**
+ * Headers a simulated caller sends, as the gateway's auth expects them: a subscription key, or an
+ * Entra-shaped token for the stack's tenant and first audience, carrying what the gateway requires
+ * (a client app it allows, the roles and scopes it asks for), signed by the process's local identity
+ * (the key set the emulator verifies against). One token per caller and claims, valid for a day.
+ */
 export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity, claims?: CallerClaims) => Record<string, string> {
   const auth = config.auth;
   if ("entra" in auth) {
-    const aud = auth.entra.audiences[0]!;
-    // Unsigned: the emulator reads claims and says plainly that it does not verify signatures.
-    const iss = `https://login.microsoftonline.com/${auth.entra.tenantId}/v2.0`;
-    // Simulated callers carry what the gateway requires: a client app it allows, the roles and scopes it asks for.
     const required: CallerClaims = {
       ...(auth.entra.clientApplicationIds ? { azp: auth.entra.clientApplicationIds[0]! } : {}),
       ...(auth.entra.requiredClaims?.roles ? { roles: [auth.entra.requiredClaims.roles[0]!] } : {}),
       ...(auth.entra.requiredClaims?.scopes ? { scp: auth.entra.requiredClaims.scopes[0]! } : {}),
     };
+    const tokens = new Map<string, string>();
+    const identity = localIdentity();
     return (c, claims = {}) => {
       const roles = [...new Set([...(required.roles ?? []), ...(claims.roles ?? [])])];
-      const token = unsignedJwt({ iss, tid: auth.entra.tenantId, aud, oid: c.userId, sub: c.userId, exp: 4_102_444_800, ...required, ...claims, ...(roles.length > 0 ? { roles } : {}) });
+      const extra = { ...required, ...claims, ...(roles.length > 0 ? { roles } : {}) };
+      const cacheKey = `${c.userId}|${JSON.stringify(extra)}`;
+      let token = tokens.get(cacheKey);
+      if (token === undefined) {
+        token = entraToken(identity, { tenantId: auth.entra.tenantId, audience: auth.entra.audiences[0]!, objectId: c.userId, ttlSeconds: 86_400, claims: extra });
+        tokens.set(cacheKey, token);
+      }
       return { authorization: `Bearer ${token}` };
     };
   }
-  return (c) => ({ "api-key": `key-${c.subscriptionId}` });
+  return (c) => ({ [SUBSCRIPTION_KEY_PARAMETER_NAMES.header]: `key-${c.subscriptionId}` });
+}
+
+/** The API's caller authentication as the gateway component deploys it. */
+export function gatewayAuthOf(config: GatewayConfig): GatewayAuth {
+  const auth = config.auth;
+  if ("entra" in auth) {
+    return { kind: "entra", tenantId: auth.entra.tenantId, audience: auth.entra.audiences[0]!, ...(auth.entra.clientApplicationIds ? { clientAppId: auth.entra.clientApplicationIds[0]! } : {}) };
+  }
+  return { kind: "subscription-keys", ...SUBSCRIPTION_KEY_PARAMETER_NAMES };
 }
 
 /** A caller the overrides allow (first subscription id, client app or role), for smoke tests. */
@@ -140,6 +167,7 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
   assertStackName(stack);
   const file = options.configFile ?? stackConfigFile(stack);
   const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date(), options.accountOrigins);
+  const catalog = loadCatalog();
   const deploymentOf = new Map(deployments.map((d) => [`${d.name}@${d.region}`, d]));
   // Every Single the design creates: deployment-path ones, the Responses API's account twins and the
   // shadow-only twins (same URL, their own breaker).
@@ -158,6 +186,7 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
       url: single.family === "account" ? account : `${account}/deployments/${d.name}`,
       sku: d.sku,
       ...(single.family === "account" ? { family: "account" as const } : {}),
+      ...optionalLimits(catalog.requestLimits(d.model, d.version, d.sku)),
     };
   });
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
@@ -186,8 +215,13 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
     ...(gateway.circuitBreaker ? { breaker: breakerFromConfig(gateway.circuitBreaker) } : {}),
     routes,
     callerHeaders: callerHeadersFor(gateway),
+    auth: gatewayAuthOf(gateway),
     ...(gateway.overrides ? { steeringCaller: steeringCallerFor(gateway) } : {}),
   };
+}
+
+function optionalLimits(limits: RequestLimits | undefined): { limits?: RequestLimits } {
+  return limits ? { limits } : {};
 }
 
 /** The relay's named values as the emulated gateway sees them: its own origin and a local key. */

@@ -1,6 +1,7 @@
 // Builds a simulated world from the backend inventory: one simulated account per backend origin
 // (one per region), its deployments with their limits, APIM backend entities (Singles with the
 // circuit-breaker rule, pools from the strategy's pool definitions) and the URL directory.
+import type { RequestLimits } from "../core/catalog/catalog";
 import { SimulatedAccount, UpstreamDirectory } from "./azure/account";
 import { SimulatedDeployment, type LatencySpec } from "./azure/deployment";
 import type { FaultWindow } from "./azure/faults";
@@ -23,6 +24,8 @@ export interface WorldBackend {
   rpm: number | null;
   /** Backend base URL, e.g. `https://contoso-eastus2.openai.azure.com/openai`. */
   url: string;
+  /** Per-request token limits from the model catalog (context window, output maximum). */
+  limits?: RequestLimits;
   /** Deployment SKU (`GlobalStandard`, `ProvisionedManaged`, …): pacing (provisioned answers faster) and the cost model. */
   sku?: string;
   /** `account`: the Responses API's account-level twin of a deployment backend (URL without `/deployments/…`). */
@@ -98,6 +101,7 @@ export function buildWorld(o: WorldOptions): World {
           ...(o.completionTokens !== undefined ? { completionTokens: o.completionTokens } : {}),
           ...(o.completionFor ? { completionFor: o.completionFor } : {}),
           provisioned: b.rpm === null,
+          ...(b.limits ? { requestLimits: b.limits } : {}),
         },
         o.clock,
         o.rng.fork(`deployment:${b.deployment}@${b.region}`),

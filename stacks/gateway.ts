@@ -11,6 +11,7 @@ import type { AoaiFleet } from "../components/fleet";
 import type { FleetPlan } from "../core/plan/types";
 import { FleetConfigError } from "./config/errors";
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
+import { apimBackendIdCollisions } from "./config/naming";
 
 /** Deployment → regions it is planned in. */
 export function fleetDeploymentRegions(plan: FleetPlan): Map<string, string[]> {
@@ -42,10 +43,12 @@ export function validateGatewayConfig(raw: unknown, plan: FleetPlan): GatewayCon
   const config = parseGatewayConfig(raw);
   checkGatewayAgainstFleet(config, fleetDeploymentRegions(plan));
   // Endpoints do not change what is validated; a placeholder host stands in for them here.
-  designGateway(
+  const design = designGateway(
     config,
     plannedTargets(plan).map((target) => ({ ...target, accountOpenAiUrl: `https://${target.region}-account.invalid/openai` })),
   );
+  const collisions = apimBackendIdCollisions(design);
+  if (collisions.length > 0) throw new FleetConfigError(collisions);
   return config;
 }
 
@@ -71,8 +74,12 @@ export interface GatewayStackOutputs {
   appInsightsId?: pulumi.Output<string>;
 }
 
-/** Creates the gateway in front of `fleet`, in the fleet's resource group and primary location. */
-export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: AoaiFleet, network?: AiGatewayArgs["network"]): GatewayStackOutputs {
+/**
+ * Creates the gateway in front of `fleet`, in the fleet's resource group and primary location. With
+ * `logWarnings`, the design's warnings go to the engine's log (`pulumi up`/`preview` show them); the
+ * offline plan prints them itself.
+ */
+export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: AoaiFleet, network?: AiGatewayArgs["network"], options: { logWarnings?: boolean } = {}): GatewayStackOutputs {
   const gateway = new AiGateway(`${plan.name}-gateway`, {
     resourceGroupName: fleet.resourceGroupName,
     location: plan.resourceGroup.location,
@@ -92,6 +99,7 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
     ...(network ? { network } : {}),
     tags: { ...plan.tags },
   });
+  if (options.logWarnings) for (const warning of gateway.warnings) void pulumi.log.warn(warning, gateway);
   return {
     gatewayUrl: gateway.gatewayUrl,
     routes: Object.keys(config.routes).sort(),

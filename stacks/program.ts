@@ -72,12 +72,13 @@ export async function fleetProgram(options: { today: Date }): Promise<FleetStack
   problems.push(...network.errors);
   if (problems.length > 0) throw configRunError(problems);
   const warnings = [...plan.warnings, ...network.warnings];
-  if (process.env[OFFLINE_ENV] !== "1") {
+  const logWarnings = process.env[OFFLINE_ENV] !== "1";
+  if (logWarnings) {
     for (const warning of warnings) pulumi.log.warn(`${warning.path}: ${warning.message}`);
   }
   const fleet = new AoaiFleet(plan.name, { plan });
   const fleetNetwork = network.plan ? createFleetNetwork(network.plan, plan, fleet) : undefined;
-  const gatewayOutputs = gateway ? { gateway: createGateway(gateway, plan, fleet, gatewayNetworkArgs(network.plan, fleetNetwork)) } : {};
+  const gatewayOutputs = gateway ? { gateway: createGateway(gateway, plan, fleet, gatewayNetworkArgs(network.plan, fleetNetwork), { logWarnings }) } : {};
   return { resourceGroupName: fleet.resourceGroupName, backends: fleet.backends, quota: plan.quota, warnings, ...gatewayOutputs };
 }
 

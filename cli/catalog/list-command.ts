@@ -58,6 +58,16 @@ export function catalogListLines(catalog: ModelCatalog, options: { model?: strin
         : "provisioned: no PTU facts in the catalog",
     );
     for (const [version, v] of Object.entries(model.versions)) {
+      const l = v.limits;
+      if (l) {
+        const byType = Object.entries(l.value.contextTokensByDeploymentType ?? {}).map(([type, n]) => `${type} ${n}`);
+        const parts = [
+          l.value.contextTokens !== undefined ? `context ${l.value.contextTokens}${byType.length > 0 ? ` (${byType.join(", ")})` : ""}` : undefined,
+          l.value.maxInputTokens !== undefined ? `input ≤ ${l.value.maxInputTokens}` : undefined,
+          l.value.maxOutputTokens !== undefined ? `output ≤ ${l.value.maxOutputTokens}` : undefined,
+        ].filter((x): x is string => x !== undefined);
+        details.push(`request limits of ${version} (tokens): ${parts.join("; ")} — ${l.source} (${l.asOf})`);
+      }
       if (v.regions) details.push(`regions known for ${version} (${v.regions.source}, ${v.regions.asOf}): ${Object.entries(v.regions.value).map(([region, skus]) => `${region} ${skus.map((sku) => SKU_CODES[sku] ?? sku).join("")}`).join(", ")}`);
     }
   }

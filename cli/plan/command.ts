@@ -38,5 +38,5 @@ export async function planCommand(stack: string, options: PlanCommandOptions, pr
   }
   const outDir = path.join(path.resolve(options.out ?? path.join(REPO_ROOT, "out")), stack);
   fs.mkdirSync(outDir, { recursive: true });
-  return runPlanSteps({ plan, outDir, print, planJsonExtras: {} });
+  return runPlanSteps({ plan, outDir, print, planJsonExtras: {}, warnings: [...plan.warnings] });
 }

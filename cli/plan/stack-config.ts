@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
+import { parseDocument } from "yaml";
 import { FleetConfigError } from "../../stacks/config/errors";
 
 /** Repository root: where `Pulumi.yaml` and the stack files live. */
@@ -28,20 +28,30 @@ export function readStackConfigFile(file: string): Record<string, unknown> {
     const stacks = fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
     throw new FleetConfigError([{ path: path.basename(file), message: `not found in ${dir}; stacks here: ${stacks.join(", ") || "none"}` }]);
   }
+  return parseStackConfigText(fs.readFileSync(file, "utf8"), path.basename(file));
+}
+
+/** The `config:` block of a stack file's text; `name` is the file name problems are reported under. */
+export function parseStackConfigText(text: string, name: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    doc = parse(fs.readFileSync(file, "utf8"));
+    const parsed = parseDocument(text);
+    // Unknown tags (`!!js/function`, `!!binary` …) would silently become strings: stack config is
+    // plain YAML, so they are refused like syntax errors rather than printed as warnings.
+    const problem = parsed.errors[0] ?? parsed.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+    if (problem) throw problem;
+    doc = parsed.toJS();
   } catch (error) {
-    throw new FleetConfigError([{ path: path.basename(file), message: `is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` }]);
+    throw new FleetConfigError([{ path: name, message: `is not valid YAML: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` }]);
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== "object" || Array.isArray(doc)) {
-    throw new FleetConfigError([{ path: path.basename(file), message: "must be a YAML mapping with a `config:` key" }]);
+    throw new FleetConfigError([{ path: name, message: "must be a YAML mapping with a `config:` key" }]);
   }
   const config = (doc as { config?: unknown }).config;
   if (config === undefined || config === null) return {};
   if (typeof config !== "object" || Array.isArray(config)) {
-    throw new FleetConfigError([{ path: `${path.basename(file)}: config`, message: "must be a mapping of `project:key` to values" }]);
+    throw new FleetConfigError([{ path: `${name}: config`, message: "must be a mapping of `project:key` to values" }]);
   }
   return { ...(config as Record<string, unknown>) };
 }

@@ -4,6 +4,7 @@
  * one file under `cli/plan/steps/` calling `definePlanStep`, registered by one import line in
  * `cli/plan/steps/index.ts`. The runner never changes when a step is added.
  */
+import type { ConfigIssue } from "../../stacks/config/errors";
 import type { OfflinePlan } from "./runner";
 
 export interface PlanStepContext {
@@ -18,6 +19,12 @@ export interface PlanStepContext {
    * `write-plan-json` (order 1000) may add keys; the core keys stack/resources/warnings are reserved.
    */
   readonly planJsonExtras: Record<string, unknown>;
+  /**
+   * Every warning of this plan: the fleet's (`plan.warnings`) plus those steps add (the gateway
+   * design's). The `warnings` step prints them all and plan.json's `warnings` holds them all, so a CI
+   * job reading either sees what a person reading the console sees.
+   */
+  readonly warnings: ConfigIssue[];
 }
 
 export interface PlanStepOutcome {

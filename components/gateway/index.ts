@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as authorization from "@pulumi/azure-native/authorization";
 import { DEFAULT_API_VERSION } from "../../gateway-policy";
+import { SUBSCRIPTION_KEY_PARAMETER_NAMES } from "./api-auth";
 import type { AiGatewayArgs } from "./args";
 import { createAccess } from "./access";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
@@ -48,6 +49,8 @@ export class AiGateway extends pulumi.ComponentResource {
   public readonly namedValues: Record<string, apimanagement.NamedValue>;
   /** What was deployed, as plain values (policies, pools, weights), once account endpoints are known. */
   public readonly design: pulumi.Output<GatewayDesign>;
+  /** Design warnings (`aoai-fleet:<path>: <message>`): config that deploys but deserves a look. Known before anything is declared. */
+  public readonly warnings: readonly string[];
   /** With `auth.subscriptionKeys`: the key of the gateway product's subscription (secret); undefined otherwise. */
   public readonly subscriptionKey: pulumi.Output<string> | undefined;
   /** With `appInsights`: ARM id of the Application Insights component; undefined otherwise. */
@@ -66,6 +69,7 @@ export class AiGateway extends pulumi.ComponentResource {
     // subdomains), so the placeholders below only feed shadow URLs in this pass's XML, which is discarded.
     const structure = designGateway(config, entries(args.backends.map((target) => `https://${target.region}-account.invalid/openai`)));
     super("aoai-fleet:gateway:AiGateway", name, {}, opts);
+    this.warnings = structure.warnings;
     // Set on every child explicitly (not only inherited) so plans and guardrails see it.
     const protect = args.protect ?? false;
     // Pass 2, once endpoints resolve: the same design with real URLs; its XML is what gets attached.
@@ -195,7 +199,7 @@ export class AiGateway extends pulumi.ComponentResource {
         apiType: "http",
         subscriptionRequired: subscriptionKeys,
         // The Azure OpenAI SDKs send their key as `api-key`; with subscription keys that key is the APIM one.
-        ...(subscriptionKeys ? { subscriptionKeyParameterNames: { header: "api-key", query: "api-key" } } : {}),
+        ...(subscriptionKeys ? { subscriptionKeyParameterNames: { ...SUBSCRIPTION_KEY_PARAMETER_NAMES } } : {}),
       },
       { parent: this, protect },
     );

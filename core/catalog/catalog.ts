@@ -7,6 +7,16 @@ import rawCatalog from "./models.json";
 
 export type { CatalogData, ModelEntry, VersionEntry } from "./schema";
 
+/** Per-request token limits of one deployment (model version × deployment type). */
+export interface RequestLimits {
+  /** Prompt + output may not exceed this. */
+  readonly contextTokens?: number;
+  /** The prompt alone may not exceed this. */
+  readonly maxInputTokens?: number;
+  /** `max_tokens` / `max_completion_tokens` may not exceed this. */
+  readonly maxOutputTokens?: number;
+}
+
 export const PROVISIONED_SKUS: readonly DeploymentSku[] = ["ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged"];
 export const STANDARD_SKUS: readonly DeploymentSku[] = ["Standard", "GlobalStandard", "DataZoneStandard"];
 export const DATA_ZONE_SKUS: readonly DeploymentSku[] = ["DataZoneStandard", "DataZoneProvisionedManaged", "DataZoneBatch"];
@@ -64,6 +74,23 @@ export class ModelCatalog {
     const entry = this.version(model, version);
     if (!entry) return null;
     return entry.skuRetires?.value[sku] ?? entry.retires.value;
+  }
+
+  /**
+   * What a deployment of this version and SKU accepts per request (the simulator's 400s): the
+   * context window for the SKU's deployment type, and the input/output maxima. Undefined when the
+   * catalog has no limits for the version.
+   */
+  requestLimits(model: string, version: string, sku: DeploymentSku): RequestLimits | undefined {
+    const facts = this.version(model, version)?.limits?.value;
+    if (!facts) return undefined;
+    const type = isProvisioned(sku) ? "provisioned" : sku.endsWith("Batch") ? "batch" : "standard";
+    const context = facts.contextTokensByDeploymentType?.[type] ?? facts.contextTokens;
+    return {
+      ...(context !== undefined ? { contextTokens: context } : {}),
+      ...(facts.maxInputTokens !== undefined ? { maxInputTokens: facts.maxInputTokens } : {}),
+      ...(facts.maxOutputTokens !== undefined ? { maxOutputTokens: facts.maxOutputTokens } : {}),
+    };
   }
 
   /** SKUs offered in a region when the catalog knows that region; undefined when unknown. */

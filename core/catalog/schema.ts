@@ -15,6 +15,23 @@ export function fact<T extends z.ZodType>(value: T) {
 
 export const SourceSchema = z.object({ title: z.string(), url: z.string(), asOf: IsoDate }).strict();
 
+const Tokens = z.number().int().positive();
+
+/**
+ * Request-size limits of a model version as Microsoft Learn's capability tables state them:
+ * the context window (prompt + output), and where the table splits it, the input and output
+ * maxima. Where the window depends on the deployment type (gpt-4.1: 300 K on standard, 128 K on
+ * provisioned and batch) the per-type value wins.
+ */
+export const RequestLimitsSchema = z
+  .object({
+    contextTokens: Tokens.optional(),
+    contextTokensByDeploymentType: z.partialRecord(z.enum(["standard", "provisioned", "batch"]), Tokens).optional(),
+    maxInputTokens: Tokens.optional(),
+    maxOutputTokens: Tokens.optional(),
+  })
+  .strict();
+
 const PtuShape = z.object({ minimum: z.number().int().positive(), increment: z.number().int().positive() }).strict();
 
 export const VersionSchema = z
@@ -30,6 +47,8 @@ export const VersionSchema = z
     regions: fact(z.record(z.string(), z.array(Sku))).optional(),
     /** Data zones where the data-zone SKUs exist, when narrower than every zone (e.g. US only). */
     dataZones: fact(z.array(z.string())).optional(),
+    /** Context window and input/output maxima; absent where the source gives none (e.g. model-router). */
+    limits: fact(RequestLimitsSchema).optional(),
   })
   .strict();
 
@@ -78,4 +97,5 @@ export const CatalogSchema = z
 export type CatalogData = z.output<typeof CatalogSchema>;
 export type ModelEntry = z.output<typeof ModelSchema>;
 export type VersionEntry = z.output<typeof VersionSchema>;
+export type RequestLimitFacts = z.output<typeof RequestLimitsSchema>;
 export type PtuFacts = NonNullable<ModelEntry["ptu"]>["value"];

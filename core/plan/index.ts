@@ -7,7 +7,7 @@ export { SPILLOVER_TARGET_SKU } from "./spillover";
 export { isoDate, daysBetween } from "./dates";
 export { plannedInventory, type Backend, type FleetPlan, type PlannedAccount, type PlannedDeployment, type QuotaUse } from "./types";
 
-import { DeploymentSchema, FleetConfigSchema } from "../../stacks/config/fleet";
+import { DeploymentName, DeploymentSchema, FleetConfigSchema } from "../../stacks/config/fleet";
 import { FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
 import type { ModelCatalog } from "../catalog/catalog";
 import { parseFleetConfig } from "./parse";
@@ -34,8 +34,9 @@ function catalogIssuesOfValidPart(raw: unknown, options: { catalog: ModelCatalog
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return [];
   const deployments = (raw as { deployments?: unknown }).deployments;
   if (deployments === null || typeof deployments !== "object" || Array.isArray(deployments)) return [];
-  const valid = Object.fromEntries(Object.entries(deployments).filter(([, d]) => DeploymentSchema.safeParse(d).success));
-  const partial = FleetConfigSchema.safeParse({ ...raw, deployments: valid });
+  const valid = Object.fromEntries(Object.entries(deployments).filter(([name, d]) => DeploymentName.safeParse(name).success && DeploymentSchema.safeParse(d).success));
+  // Tags never affect the catalog checks; leaving them out lets those run when only a tag is wrong.
+  const partial = FleetConfigSchema.safeParse({ ...raw, deployments: valid, tags: {} });
   if (!partial.success) return [];
   try {
     planFleet(partial.data, options);

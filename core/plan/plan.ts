@@ -4,6 +4,7 @@
  */
 import { FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
 import type { FleetConfig, FleetDeploymentConfig } from "../../stacks/config/fleet";
+import { deploymentNameCollisions } from "../../stacks/config/naming";
 import { isProvisioned, isStandard, type ModelCatalog } from "../catalog/catalog";
 import { capacityProblem, checkDeployment } from "./checks";
 import { isoDate } from "./dates";
@@ -56,6 +57,7 @@ export function planFleet(config: FleetConfig, options: PlanOptions): FleetPlan 
     warnings.push(...result.warnings);
     if (result.usable) usable.add(name);
   }
+  errors.push(...deploymentNameCollisions(regionsOf));
   const spill = checkSpillover(config, regionsOf);
   errors.push(...spill.errors);
   warnings.push(...spill.warnings);

@@ -36,14 +36,18 @@ export const shadowBackendIdOf = (deployment: string, region: string): string =>
  * throws a PolicyLimitError naming `path` and the offending name.
  */
 export function checkGeneratedNames(names: { backendIds: readonly string[]; namedValues: readonly string[] }, path: string): void {
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const id of names.backendIds) {
     if (id.length === 0 || id.length > ARM_NAME_LIMITS.backendId)
       throw new PolicyLimitError(path, `backend id ${JSON.stringify(id)} is ${id.length} characters; ARM allows 1–${ARM_NAME_LIMITS.backendId}`);
     // APIM compares entity ids case-insensitively.
     const key = id.toLowerCase();
-    if (seen.has(key)) throw new PolicyLimitError(path, `two generated backends share the id ${JSON.stringify(id)}; rename a route, variant or deployment so their ids differ`);
-    seen.add(key);
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      const spelling = earlier === id ? "" : ` (${JSON.stringify(earlier)} and ${JSON.stringify(id)} differ only in case, and APIM ids are case-insensitive)`;
+      throw new PolicyLimitError(path, `two generated backends share the id ${JSON.stringify(id)}${spelling}; rename a route, variant or deployment so their ids differ`);
+    }
+    seen.set(key, id);
   }
   for (const name of names.namedValues) {
     if (name.length > ARM_NAME_LIMITS.namedValue || !NAMED_VALUE_NAME.test(name))

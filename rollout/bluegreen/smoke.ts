@@ -33,6 +33,14 @@ export function judgeSmoke(records: readonly RequestRecord[], criteria: SmokeCri
   const p95 = summary.latencyP95Ms;
   const numbers = `${summary.requests - summary.failures}/${summary.requests} succeeded (${(successRate * 100).toFixed(1)}%, need ≥ ${(criteria.minSuccessRate * 100).toFixed(1)}%), p95 ${p95 === undefined ? "n/a" : `${Math.round(p95)} ms`} (need ≤ ${criteria.maxP95Ms} ms)`;
   if (summary.requests === 0) return { passed: false, summary, successRate, reason: "no smoke request got an answer" };
+  // A 4xx the canary statistics call "the caller's fault" (401 without a key, 404 for a wrong
+  // route) means the slot itself was never exercised: that is not a passing smoke test.
+  const refused = records.filter((r) => r.status >= 400 && r.status < 500 && r.status !== 408 && r.status !== 429);
+  if (refused.length > 0) {
+    const statuses = [...new Set(refused.map((r) => r.status))].sort().join(", ");
+    const hint = refused.some((r) => r.status === 401 || r.status === 403) ? "; pass the gateway's credentials (e.g. --api-key-env with its subscription key)" : "";
+    return { passed: false, summary, successRate, reason: `the slot was not tested: ${refused.length} of ${summary.requests} smoke requests were refused with ${statuses}${hint}` };
+  }
   if (successRate < criteria.minSuccessRate) return { passed: false, summary, successRate, reason: `success rate too low: ${numbers}` };
   if (p95 === undefined || p95 > criteria.maxP95Ms) return { passed: false, summary, successRate, reason: `too slow: ${numbers}` };
   return { passed: true, summary, successRate, reason: numbers };

@@ -1,5 +1,5 @@
 import type { GatewayRoute } from "../../stacks/config/gateway";
-import { changeConfig, loadRoute, type ActionResult, type RolloutContext } from "../engine";
+import { transact, type ActionResult, type RolloutContext, type StepDecision } from "../engine";
 import { RolloutError } from "../errors";
 import type { ConfigEdit } from "../stackfile/textEdit";
 import type { RouteState } from "../state";
@@ -30,83 +30,75 @@ function requireRunning(route: string, state: RouteState, deployment: string): N
 
 /** `canary start`: route `schedule[0]`% to the deployment. Re-running on a running canary changes nothing. */
 export async function canaryStart(ctx: RolloutContext, route: string, deployment: string, schedule: readonly number[] = defaultSchedule): Promise<ActionResult> {
-  const { route: config, state } = loadRoute(ctx, route);
-  const current = config.canary;
-  if (current && current.percent > 0 && current.deployment !== deployment) {
-    throw new RolloutError(
-      `a canary of ${current.deployment} is at ${current.percent}% on route ${route}; promote it (and make it a backend) or roll it back before starting ${deployment}`,
-      2,
-    );
-  }
-  if (current?.deployment === deployment && current.percent > 0 && state.canary?.status === "running" && state.canary.deployment === deployment) {
-    return { action: "canary start", route, changes: [], applied: undefined, message: `canary ${deployment} is already running at ${current.percent}%; nothing to do` };
-  }
   const first = schedule[0] as number;
-  const edits: ConfigEdit[] = current
-    ? [
-        { path: canaryPath(route, "deployment"), value: deployment },
-        { path: canaryPath(route, "percent"), value: first },
-      ]
-    : [{ path: canaryPath(route), value: { deployment, percent: first } }];
-  const result = await changeConfig(
-    ctx,
-    route,
-    "canary start",
-    edits,
-    (s) => {
-      s.canary = { deployment, schedule: [...schedule], status: "running", startedAt: ctx.now().toISOString() };
-    },
-    `canary ${deployment} started at ${first}% (schedule ${schedule.join(" → ")})`,
-  );
-  return result.changes.length > 0
-    ? result
-    : { ...result, message: `canary ${deployment} is already at ${first}% in the stack file; now tracked as running (schedule ${schedule.join(" → ")})` };
+  return transact(ctx, route, "canary start", ({ route: config, state }): StepDecision => {
+    const current = config.canary;
+    if (current && current.percent > 0 && current.deployment !== deployment) {
+      throw new RolloutError(
+        `a canary of ${current.deployment} is at ${current.percent}% on route ${route}; promote it (and make it a backend) or roll it back before starting ${deployment}`,
+        2,
+      );
+    }
+    if (current?.deployment === deployment && current.percent > 0 && state.canary?.status === "running" && state.canary.deployment === deployment) {
+      return { kind: "nothing-to-do", message: `canary ${deployment} is already running at ${current.percent}%; nothing to do` };
+    }
+    const edits: ConfigEdit[] = current
+      ? [
+          { path: canaryPath(route, "deployment"), value: deployment },
+          { path: canaryPath(route, "percent"), value: first },
+        ]
+      : [{ path: canaryPath(route), value: { deployment, percent: first } }];
+    return {
+      kind: "change",
+      edits,
+      updateState: (s) => {
+        s.canary = { deployment, schedule: [...schedule], status: "running", startedAt: ctx.now().toISOString() };
+      },
+      message: `canary ${deployment} started at ${first}% (schedule ${schedule.join(" → ")})`,
+      messageIfUnchanged: `canary ${deployment} is already at ${first}% in the stack file; now tracked as running (schedule ${schedule.join(" → ")})`,
+    };
+  });
 }
 
-/** `canary step`: advance to the next percent of the schedule. At 100% it changes nothing. */
+/** `canary step`: advance to the next percent of the schedule, from the percent read under the lock. At 100% it changes nothing. */
 export async function canaryStep(ctx: RolloutContext, route: string): Promise<ActionResult> {
-  const { route: config, state } = loadRoute(ctx, route);
-  const canary = requireCanary(route, config);
-  const tracked = requireRunning(route, state, canary.deployment);
-  if (canary.percent >= 100) {
-    return { action: "canary step", route, changes: [], applied: undefined, message: `canary ${canary.deployment} is at 100%; run canary promote to finish` };
-  }
-  const next = nextStep(tracked.schedule, canary.percent);
-  return changeConfig(ctx, route, "canary step", [{ path: canaryPath(route, "percent"), value: next }], () => {}, `canary ${canary.deployment} stepped ${canary.percent}% → ${next}%`);
+  return transact(ctx, route, "canary step", ({ route: config, state }): StepDecision => {
+    const canary = requireCanary(route, config);
+    const tracked = requireRunning(route, state, canary.deployment);
+    if (canary.percent >= 100) return { kind: "nothing-to-do", message: `canary ${canary.deployment} is at 100%; run canary promote to finish` };
+    const next = nextStep(tracked.schedule, canary.percent);
+    return { kind: "change", edits: [{ path: canaryPath(route, "percent"), value: next }], message: `canary ${canary.deployment} stepped ${canary.percent}% → ${next}%` };
+  });
 }
 
 /** `canary promote`: all traffic to the canary and the rollout marked done. */
 export async function canaryPromote(ctx: RolloutContext, route: string): Promise<ActionResult> {
-  const { route: config, state } = loadRoute(ctx, route);
-  const canary = requireCanary(route, config);
-  if (state.canary?.status === "promoted" && canary.percent === 100) {
-    return { action: "canary promote", route, changes: [], applied: undefined, message: `canary ${canary.deployment} is already promoted at 100%` };
-  }
-  return changeConfig(
-    ctx,
-    route,
-    "canary promote",
-    [{ path: canaryPath(route, "percent"), value: 100 }],
-    (s) => {
-      s.canary = { ...(s.canary ?? { schedule: [...defaultSchedule], startedAt: ctx.now().toISOString() }), deployment: canary.deployment, status: "promoted" };
-    },
-    `canary ${canary.deployment} promoted: 100% of route ${route}. Make it the stable backend in aoai-fleet:gateway.routes.${route}.backends in a reviewed change when ready.`,
-  );
+  return transact(ctx, route, "canary promote", ({ route: config, state }): StepDecision => {
+    const canary = requireCanary(route, config);
+    if (state.canary?.status === "promoted" && canary.percent === 100) return { kind: "nothing-to-do", message: `canary ${canary.deployment} is already promoted at 100%` };
+    return {
+      kind: "change",
+      edits: [{ path: canaryPath(route, "percent"), value: 100 }],
+      updateState: (s) => {
+        s.canary = { ...(s.canary ?? { schedule: [...defaultSchedule], startedAt: ctx.now().toISOString() }), deployment: canary.deployment, status: "promoted" };
+      },
+      message: `canary ${canary.deployment} promoted: 100% of route ${route}. Make it the stable backend in aoai-fleet:gateway.routes.${route}.backends in a reviewed change when ready.`,
+    };
+  });
 }
 
 /** `canary rollback`: no traffic to the canary (the block stays, at 0%, as a record). */
 export async function canaryRollback(ctx: RolloutContext, route: string, reason?: string): Promise<ActionResult> {
-  const { route: config } = loadRoute(ctx, route);
-  const canary = requireCanary(route, config);
-  return changeConfig(
-    ctx,
-    route,
-    "canary rollback",
-    [{ path: canaryPath(route, "percent"), value: 0 }],
-    (s) => {
-      s.canary = { ...(s.canary ?? { schedule: [...defaultSchedule], startedAt: ctx.now().toISOString() }), deployment: canary.deployment, status: "rolled-back" };
-    },
-    `canary ${canary.deployment} rolled back: ${canary.percent}% → 0%${reason ? ` (${reason})` : ""}`,
-    reason,
-  );
+  return transact(ctx, route, "canary rollback", ({ route: config }): StepDecision => {
+    const canary = requireCanary(route, config);
+    return {
+      kind: "change",
+      edits: [{ path: canaryPath(route, "percent"), value: 0 }],
+      updateState: (s) => {
+        s.canary = { ...(s.canary ?? { schedule: [...defaultSchedule], startedAt: ctx.now().toISOString() }), deployment: canary.deployment, status: "rolled-back" };
+      },
+      message: `canary ${canary.deployment} rolled back: ${canary.percent}% → 0%${reason ? ` (${reason})` : ""}`,
+      ...(reason ? { note: reason } : {}),
+    };
+  });
 }

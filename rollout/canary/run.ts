@@ -5,7 +5,6 @@ import { RolloutError } from "../errors";
 import { canaryPromote, canaryRollback, canaryStep } from "./actions";
 import type { CanaryPolicy } from "./decision";
 import { evaluateCanaryRecords, type CanaryEvaluation } from "./evaluate";
-import { nextStep } from "./schedule";
 
 export interface CanaryEvaluateOptions {
   source: MetricSource;
@@ -19,7 +18,7 @@ export async function canaryEvaluate(ctx: RolloutContext, route: string, options
   if (!config.canary) throw new RolloutError(`aoai-fleet:gateway.routes.${route}.canary is not set; nothing to evaluate`, 2);
   const records = await options.source.fetch({ stack: ctx.stack, route, windowSeconds: options.windowSeconds });
   const evaluation = evaluateCanaryRecords(records, config, options.policy);
-  recordEvent(ctx, route, "canary evaluate", `${evaluation.decision.verdict} at ${config.canary.percent}%: ${evaluation.decision.reason}`);
+  await recordEvent(ctx, route, "canary evaluate", `${evaluation.decision.verdict} at ${config.canary.percent}%: ${evaluation.decision.reason}`);
   return { ...evaluation, percent: config.canary.percent };
 }
 
@@ -62,15 +61,15 @@ export async function canaryRun(ctx: RolloutContext, route: string, options: Can
     const evaluation = evaluateCanaryRecords(pending, config, options.policy);
     options.onEvaluation?.(evaluation, canary.percent, round);
     const { verdict, reason } = evaluation.decision;
-    recordEvent(ctx, route, "canary evaluate", `${verdict} at ${canary.percent}%: ${reason}`);
+    await recordEvent(ctx, route, "canary evaluate", `${verdict} at ${canary.percent}%: ${reason}`);
     if (verdict === "rollback") {
       report(await canaryRollback(ctx, route, reason));
       return { outcome: "rolled-back", finalPercent: 0, reason, evaluations: round };
     }
     if (verdict === "promote") {
-      const next = nextStep(state.canary.schedule, canary.percent);
       report(await canaryStep(ctx, route));
-      if (next >= 100) {
+      // The step decided on the file under the lock; what it wrote is what counts.
+      if ((loadRoute(ctx, route).route.canary?.percent ?? 0) >= 100) {
         report(await canaryPromote(ctx, route));
         return { outcome: "promoted", finalPercent: 100, reason, evaluations: round };
       }

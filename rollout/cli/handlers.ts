@@ -4,7 +4,7 @@ import { HttpSmokeTarget, SimulatorSmokeTarget } from "../bluegreen/targets";
 import { canaryPromote, canaryRollback, canaryStart, canaryStep } from "../canary/actions";
 import { canaryEvaluate, canaryRun } from "../canary/run";
 import { defaultSchedule, parseSchedule } from "../canary/schedule";
-import { loadGateway, loadRoute, type ActionResult, type RolloutContext } from "../engine";
+import { loadGateway, loadRoute, loadRouteAfterRecovery, type ActionResult, type RolloutContext } from "../engine";
 import { RolloutError } from "../errors";
 import { loadRolloutScenario } from "../metrics/simScenario";
 import { SimulatorMetricSource } from "../metrics/simulatorSource";
@@ -159,7 +159,7 @@ export async function shadowReportCommand(stack: string, route: string, options:
 
 export async function statusCommand(stack: string, route: string, options: CommonOptions, print: Print): Promise<number> {
   const ctx = contextFor(stack, options, print);
-  const { route: config, state } = loadRoute(ctx, route);
+  const { route: config, state } = loadRouteAfterRecovery(ctx, route);
   print(renderStatus(stack, route, config, state));
   return 0;
 }

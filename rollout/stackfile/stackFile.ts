@@ -7,6 +7,7 @@ import {
   type GatewayConfig,
   type GatewayRoute,
 } from "../../stacks/config/gateway";
+import { crashPoint } from "../crash";
 import { RolloutError } from "../errors";
 import { designStack } from "./design";
 import { applyConfigEdits, GATEWAY_KEY, parseStackDocument, type ConfigChange, type ConfigEdit } from "./textEdit";
@@ -71,20 +72,21 @@ export interface StackEditResult {
   changes: ConfigChange[];
   /** File bytes before the edit, kept so a failed apply can restore them exactly. */
   originalText: string;
+  /** File bytes with the edits (equal to `originalText` when nothing changed). */
+  text: string;
   gateway: GatewayConfig;
   /** Problems found in the file before the edit (reported, not blocking: a rollback must stay possible). */
   warnings: string[];
 }
 
 /**
- * Edit → validate → write atomically. Any failure before the rename leaves the file byte-identical.
- * Validation: the gateway schema and fleet cross-check always; then the whole design as the stack
- * program computes it (fleet plan, pools, generated policy limits) — which must not break because
- * of the edit. When the file already failed that before the edit, the edit is not blocked (a
- * rollback must stay possible) and the problem is returned as a warning.
+ * Edit → validate, without writing. Validation: the gateway schema and fleet cross-check always;
+ * then the whole design as the stack program computes it (fleet plan, pools, generated policy
+ * limits) — which must not break because of the edit. When the file already failed that before
+ * the edit, the edit is not blocked (a rollback must stay possible) and the problem is returned
+ * as a warning.
  */
-export function commitStackEdits(file: string, edits: readonly ConfigEdit[]): StackEditResult {
-  const originalText = readStackText(file);
+export function prepareStackEdits(file: string, edits: readonly ConfigEdit[], originalText: string = readStackText(file)): StackEditResult {
   validatedGateway(originalText, file);
   const { text, changes } = applyConfigEdits(originalText, edits);
   const gateway = validatedGateway(text, file);
@@ -96,8 +98,14 @@ export function commitStackEdits(file: string, edits: readonly ConfigEdit[]): St
     const after = designProblem(text);
     if (after !== undefined) throw new RolloutError(`${file}: the change would break the stack's plan:\n${after}`, 2);
   }
-  if (changes.length > 0) writeFileAtomic(file, text);
-  return { file, changed: changes.length > 0, changes, originalText, gateway, warnings };
+  return { file, changed: changes.length > 0, changes, originalText, text, gateway, warnings };
+}
+
+/** Edit → validate → write atomically. Any failure before the rename leaves the file byte-identical. */
+export function commitStackEdits(file: string, edits: readonly ConfigEdit[]): StackEditResult {
+  const result = prepareStackEdits(file, edits);
+  if (result.changed) writeFileAtomic(file, result.text);
+  return result;
 }
 
 function designProblem(text: string): string | undefined {
@@ -109,9 +117,17 @@ function designProblem(text: string): string | undefined {
   }
 }
 
-/** Temp file in the same folder (same filesystem), fsync, then rename over the target. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+/** The temp file `writeFileAtomic` uses for `file` in this process. */
+export function tempFileFor(file: string, pid: number = process.pid): string {
+  return join(dirname(file), `.${basename(file)}.${pid}.tmp`);
+}
+
+/**
+ * Temp file in the same folder (same filesystem), fsync, then rename over the target. `label`
+ * names the crash-test points around the rename (`<label>-temp-written`, `<label>-renamed`).
+ */
+export function writeFileAtomic(file: string, text: string, label?: "journal" | "stack" | "state"): void {
+  const tmp = tempFileFor(file);
   const mode = existsSync(file) ? statSync(file).mode : 0o644;
   try {
     const fd = openSync(tmp, "w", mode);
@@ -121,9 +137,11 @@ export function writeFileAtomic(file: string, text: string): void {
     } finally {
       closeSync(fd);
     }
+    if (label) crashPoint(`${label}-temp-written`);
     renameSync(tmp, file);
   } catch (error) {
     if (existsSync(tmp)) unlinkSync(tmp);
     throw error;
   }
+  if (label) crashPoint(`${label}-renamed`);
 }

@@ -2,14 +2,14 @@
 // way a Standard-type deployment does, answers 429 with retry-after / retry-after-ms, and plays
 // the scenario's faults. It speaks the REST surface (paths, bodies, headers) so the same object
 // backs the discrete-event runner and the local HTTP gateway.
-import { loadCatalog } from "../../core/catalog/catalog";
+import { loadCatalog, type RequestLimits } from "../../core/catalog/catalog";
 import type { Clock } from "../clock";
 import { TransportError, openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { Rng } from "../rng";
 import { DeploymentAnswers, type ResponsesContext } from "./answers";
 import { FaultSchedule, type Fault, type FaultWindow } from "./faults";
 import { operationNotSupported, parseAzureRequest, supports, type InferenceOperation, type ParsedRequest } from "./request";
-import { shapeOfBody } from "./sizing";
+import { validateRequest } from "./validate-request";
 import { LeakyBucket, StandardLimiter } from "./windows";
 
 export type InferenceCall = Extract<ParsedRequest, { kind: "inference" }>;
@@ -54,6 +54,8 @@ export interface SimDeploymentSpec {
   defaultMaxTokens?: number;
   /** Provisioned (PTU): metered by a utilisation leaky bucket at tpm, with no request limit. */
   provisioned?: boolean;
+  /** Per-request token limits of the model version and deployment type (catalog); absent: types only. */
+  requestLimits?: RequestLimits;
 }
 
 export interface DeploymentStats {
@@ -151,7 +153,8 @@ export class SimulatedDeployment implements Upstream {
   private decide(call: InferenceCall, request: SimRequest, t: number, faults: Fault[], responses: ResponsesContext | undefined): { delayMs: number; response: () => SimResponse } {
     const now = (response: SimResponse) => ({ delayMs: 2, response: () => response });
     if (!supports(this.family, call.operation, this.spec.model)) return now(operationNotSupported(call.operation, this.spec.model));
-    const shape = shapeOfBody(call.operation, call.body, this.spec.model, responses?.previousTokens ?? 0);
+    // Azure's 400s come before admission: an invalid request is never charged (validate-request.ts).
+    const shape = validateRequest(call, request.body, this.spec.model, this.spec.requestLimits, responses?.previousTokens ?? 0);
     if (!shape.ok) return now(shape.response);
     const factor = faults.reduce((f, x) => (x.kind === "capacity" ? f * x.factor : f), 1);
     const limits = limitsOf(this.spec);
@@ -213,7 +216,8 @@ export class SimulatedDeployment implements Upstream {
   private admitProvisioned(t: number, tpm: number, estimate: number, storm: { retryAfterSeconds: number } | undefined): { waitMs: number; limit: "token" | "call" } | undefined {
     if (storm) return { waitMs: storm.retryAfterSeconds * 1000, limit: "token" };
     if (this.utilisation.utilisation(t, tpm) > 1) return { waitMs: this.utilisation.msUntilBelowFull(t, tpm), limit: "token" };
-    this.utilisation.add(t, estimate, tpm);
+    // At most one minute of throughput per request: the bucket is back under 100% within a window.
+    this.utilisation.add(t, Math.min(estimate, tpm), tpm);
     return undefined;
   }
 

@@ -1,6 +1,7 @@
 // The policy emulator: runs a parsed APIM policy document (gateway-policy AST) against backends
 // with APIM's section flow — inbound → backend → outbound, errors jump to on-error, return-response
 // ends the pipeline — and answers every request exactly once.
+import type { JSONWebKeySet } from "jose";
 import type { PolicyDocument, Statement } from "../../gateway-policy/ast";
 import type { Clock } from "../clock";
 import type { GatewayCall, GatewayResult } from "../gateway-types";
@@ -16,6 +17,7 @@ import type { CustomMetric, UpstreamResolver } from "./statements";
 import type { SimRequest, SimResponse, Upstream } from "../http-types";
 import { loadPolicyXml } from "./load";
 import { checkSupported } from "./support";
+import { checkSubscriptionKey, type SubscriptionKeyCheck } from "./subscription";
 import { isChunked } from "../http-types";
 import { estimateWhileStreaming } from "./stream-usage";
 import { OperationMatcher, operationNotFound, type OperationTemplate } from "./operations";
@@ -38,8 +40,14 @@ export interface EmulatorOptions {
   /** Gateway region (context.Deployment.Region). */
   region: string;
   apiId?: string;
-  /** Token validation: "decode" reads the caller's JWT claims without checking the signature (no Entra offline). */
-  tokenValidation?: "decode";
+  /**
+   * The key set validate-jwt / validate-azure-ad-token verify signatures against, standing in for
+   * every `openid-config` URL (no Entra offline). Default: the process's local identity
+   * (`simulator/auth/local-identity.ts`), which signs the simulator's and `npm run gateway`'s tokens.
+   */
+  jwks?: JSONWebKeySet;
+  /** The API's subscription-key requirement (`subscriptionRequired`), checked before inbound; absent: none. */
+  subscriptionKeys?: SubscriptionKeyCheck;
   /**
    * The API's operations: a request matching none is answered 404 by APIM before any policy runs.
    * Absent: every path reaches the policy (unit tests of single policies).
@@ -97,7 +105,8 @@ export class PolicyEmulator implements Machine {
     const state = shared ?? { cache: new VolatileCache(), tokenCounters: new TokenCounters(), quotaCounters: new QuotaCounters(), rateCounters: new SlidingCounters(), metrics: [], customMetrics: [] };
     ({ cache: this.cache, tokenCounters: this.tokenCounters, quotaCounters: this.quotaCounters, rateCounters: this.rateCounters, metrics: this.metrics, customMetrics: this.customMetrics } = state);
     for (const api of options.siblingApis ?? []) {
-      const { siblingApis: _none, ...rest } = options;
+      // A sibling API has its own subscription requirement (the shadow relay's key is not emulated).
+      const { siblingApis: _none, subscriptionKeys: _own, ...rest } = options;
       this.siblings.set(api.apiPath.replace(/^\/|\/$/g, ""), new PolicyEmulator({ ...rest, policyXml: api.policyXml, apiPath: api.apiPath, apiId: api.apiPath }, state));
     }
     const origin = (options.gatewayOrigin ?? EMULATED_GATEWAY_ORIGIN).toLowerCase();
@@ -129,6 +138,12 @@ export class PolicyEmulator implements Machine {
 
   get clock(): Clock {
     return this.options.clock;
+  }
+
+  /** The global scope's on-error alone (the first of parentsXml), for errors raised before the API is entered. */
+  private globalOnError(): Statement[] {
+    const global = this.parents[0];
+    return (global?.onError ?? DEFAULT_GLOBAL_POLICY.onError).filter((s) => s.kind !== "base");
   }
 
   /** The effective statements of one section: `<base/>` replaced by the parent scope's section. */
@@ -178,8 +193,19 @@ export class PolicyEmulator implements Machine {
       requestId: `00000000-0000-4000-8000-${(++this.requestCounter).toString(16).padStart(12, "0")}`,
       ...(operation ? { operationId: operation.id, matchedParameters: operation.parameters } : {}),
     };
-    let failed = false;
-    for (const [section, key] of [["inbound", "inbound"], ["backend", "backend"], ["outbound", "outbound"]] as const) {
+    // APIM's built-in subscription check runs before any policy. Its failure is a built-in step's
+    // error (LastError Source `authorization`); it reaches the global scope's on-error only — the API
+    // (and product) policies never run for it, so the client gets APIM's own 401 unless a global
+    // on-error reshapes it (docs/simulator.md, "Authentication, as APIM does it").
+    const denied = this.options.subscriptionKeys ? checkSubscriptionKey(this.options.subscriptionKeys, state.request) : undefined;
+    if (denied) {
+      state.lastError = { source: denied.source, reason: denied.reason, message: denied.message, section: "inbound" };
+      state.pendingErrorResponse = denied.response;
+      // As for a policy's own failure: on-error sees APIM's 401 as context.Response.
+      state.response = denied.response;
+    }
+    let failed = denied !== undefined;
+    for (const [section, key] of denied ? [] : ([["inbound", "inbound"], ["backend", "backend"], ["outbound", "outbound"]] as const)) {
       state.section = section;
       try {
         await runStatements(this, state, this.effective(key));
@@ -196,7 +222,7 @@ export class PolicyEmulator implements Machine {
       if (state.ended) break;
       if (section === "outbound") for (const hook of state.afterResponse) hook();
     }
-    if (failed) await this.runOnError(state);
+    if (failed) await this.runOnError(state, denied !== undefined);
     if (!state.response) {
       // Nothing answered (e.g. no forward-request ran): APIM returns an empty 200.
       state.response = { status: 200, headers: {}, body: "" };
@@ -212,11 +238,11 @@ export class PolicyEmulator implements Machine {
     return { response: state.response, trace: state.trace };
   }
 
-  private async runOnError(state: RequestState): Promise<void> {
+  private async runOnError(state: RequestState, globalOnly = false): Promise<void> {
     state.section = "on-error";
     const err = state.lastError!;
     try {
-      await runStatements(this, state, this.effective("onError"));
+      await runStatements(this, state, globalOnly ? this.globalOnError() : this.effective("onError"));
     } catch (error) {
       if (!(error instanceof PolicyRuntimeError)) throw error;
       state.lastError = { source: error.source, reason: error.reason, message: error.message, section: "on-error" };

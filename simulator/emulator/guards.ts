@@ -1,10 +1,10 @@
-// Inbound guards and identity: token validation (claims decoded, signature NOT verified — there
-// is no Entra offline), managed identity, per-consumer token limits, rate limits, token metrics.
-import type { AuthenticationManagedIdentity, EmitMetric, EmitTokenMetric, RateLimitByKey, TokenLimit, ValidateAzureAdToken, ValidateJwt } from "../../gateway-policy/ast";
+// Inbound guards and identity: managed identity, per-consumer token limits, rate limits, token
+// metrics (token validation is in token-validation.ts).
+import type { AuthenticationManagedIdentity, EmitMetric, EmitTokenMetric, RateLimitByKey, TokenLimit } from "../../gateway-policy/ast";
 import { CHARS_PER_TOKEN } from "../azure/tokens";
 import { isChunked, jsonResponse, type SimResponse } from "../http-types";
+import { readCallerJson } from "../safe-json";
 import { PolicyRuntimeError } from "./errors";
-import type { JwtValue } from "./expressions";
 import { boolOf, textOf, type Machine } from "./statements";
 import type { RequestState } from "./state";
 
@@ -19,53 +19,28 @@ export function managedIdentity(_m: Machine, state: RequestState, s: Authenticat
   else state.request.headers["authorization"] = `Bearer ${token}`;
 }
 
+/**
+ * The claims of a JWT without checking anything (who is calling, for reports and counter keys in
+ * the local gateway; token validation itself is `token-validation.ts`). Depth-checked, and only
+ * scalar and flat-array claims are kept, so no payload can crash it.
+ */
 export function decodeJwtClaims(token: string): Record<string, string> | undefined {
   const parts = token.split(".");
   if (parts.length !== 3) return undefined;
-  try {
-    const payload = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)]));
-  } catch {
-    return undefined;
+  const read = readCallerJson(Buffer.from(parts[1]!, "base64url").toString("utf8"));
+  if (!read.ok || read.value === null || typeof read.value !== "object" || Array.isArray(read.value)) return undefined;
+  const claims: Record<string, string> = {};
+  for (const [k, v] of Object.entries(read.value)) {
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") claims[k] = String(v);
+    else if (Array.isArray(v) && v.every((x) => typeof x !== "object")) claims[k] = v.map(String).join(",");
   }
+  return claims;
 }
 
-/** An unsigned JWT for tests and simulated callers (the emulator reads claims, never signatures). */
+/** An unsigned (`alg: none`) JWT, for tests that check it is refused. */
 export function unsignedJwt(claims: Record<string, string | number | string[]>): string {
   const enc = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString("base64url");
   return `${enc({ alg: "none", typ: "JWT" })}.${enc(claims)}.`;
-}
-
-export function validateToken(_m: Machine, state: RequestState, s: ValidateAzureAdToken | ValidateJwt): void {
-  const status = s.failedValidationHttpCode ?? 401;
-  const reject = (reason: string, detail: string): never => {
-    const response = jsonResponse(status, { statusCode: status, message: s.failedValidationErrorMessage ?? detail });
-    throw new PolicyRuntimeError(reason, detail, s.kind, response);
-  };
-  const header = state.request.headers[(s.headerName ?? "Authorization").toLowerCase()];
-  if (!header) reject("TokenNotFound", "Access token is missing.");
-  const token = header!.replace(/^Bearer\s+/i, "");
-  const claims = decodeJwtClaims(token);
-  if (!claims) reject("JwtInvalid", "Access token is not a JWT.");
-  const c = claims!;
-  if (c.exp !== undefined && Number(c.exp) * 1000 < Date.now()) reject("TokenExpired", "Access token has expired.");
-  if (s.kind === "validate-azure-ad-token") {
-    if (c.tid !== s.tenantId) reject("TokenIssuerNotAllowed", `Token tenant ${c.tid ?? "(none)"} is not ${s.tenantId}.`);
-    if (s.clientApplicationIds.length > 0 && !s.clientApplicationIds.includes(c.azp ?? c.appid ?? "")) reject("TokenClaimValueNotAllowed", "Client application is not allowed.");
-  } else if (s.issuers.length > 0 && !s.issuers.includes(c.iss ?? "")) {
-    reject("TokenIssuerNotAllowed", `Token issuer ${c.iss ?? "(none)"} is not allowed.`);
-  }
-  if (s.audiences.length > 0 && !s.audiences.some((a) => (c.aud ?? "").split(",").includes(a))) reject("TokenAudienceNotAllowed", `Token audience ${c.aud ?? "(none)"} is not allowed.`);
-  for (const claim of s.requiredClaims ?? []) {
-    const raw = c[claim.name];
-    if (raw === undefined) reject("TokenClaimNotFound", `Token has no ${claim.name} claim.`);
-    // Arrays arrive comma-joined (decodeJwtClaims); a separator splits single-string claims such as scp.
-    const present = claim.separator !== undefined ? raw!.split(claim.separator) : raw!.split(",");
-    const hits = claim.values.filter((v) => present.includes(v)).length;
-    const ok = claim.match === "any" ? hits > 0 : hits === claim.values.length;
-    if (!ok) reject("TokenClaimValueNotAllowed", `Token claim ${claim.name} does not carry ${claim.match === "any" ? "any" : "all"} of: ${claim.values.join(", ")}.`);
-  }
-  if (s.outputTokenVariableName) state.variables.set(s.outputTokenVariableName, { kind: "jwt", claims: c } satisfies JwtValue);
 }
 
 interface RequestText {
@@ -76,13 +51,10 @@ interface RequestText {
   stream?: unknown;
 }
 
+/** The body as the token policies read it; too deep (or not JSON) reads as nothing, so no body can crash an estimate. */
 function parsedRequest(body: string): RequestText | undefined {
-  try {
-    const o = JSON.parse(body) as unknown;
-    return o && typeof o === "object" ? (o as RequestText) : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = readCallerJson(body);
+  return read.ok && read.value && typeof read.value === "object" ? (read.value as RequestText) : undefined;
 }
 
 const asText = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));

@@ -8,7 +8,8 @@ import type { EmulatorOptions } from "./emulator";
 import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
 import { evaluateValue, tryParseInt, type ExprEnv, type PolicyValue } from "./expressions";
 import { forwardRequest, runRetry, sendOneWay, sendRequest } from "./forward";
-import { emitMetric, emitTokenMetric, managedIdentity, rateLimitByKey, tokenLimit, validateToken } from "./guards";
+import { emitMetric, emitTokenMetric, managedIdentity, rateLimitByKey, tokenLimit } from "./guards";
+import { validateToken } from "./token-validation";
 import type { RequestState } from "./state";
 import type { QuotaCounters, SlidingCounters, TokenCounters, VolatileCache } from "./stores";
 

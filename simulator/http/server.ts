@@ -2,7 +2,9 @@
 // running the stack's generated policy in the emulator on a real clock, in front of simulated
 // deployments or real HTTP endpoints (backends file). Every request gets exactly one response.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { entraToken, localIdentity, type LocalIdentity } from "../auth/local-identity";
 import { UpstreamDirectory } from "../azure/account";
 import type { Fault } from "../azure/faults";
 import { RealClock, type Clock } from "../clock";
@@ -30,6 +32,13 @@ export interface GatewayServerOptions {
   completionTokens?: number;
   /** Clock for breakers, windows and latencies (default: the real clock). */
   clock?: Clock;
+  /**
+   * Subscription keys accepted when the stack's API requires them (`auth: { subscriptionKeys: true }`);
+   * default: one random key, in `RunningGateway.subscriptionKeys`. Ignored for Entra stacks.
+   */
+  subscriptionKeys?: readonly string[];
+  /** The key set standing in for Entra's (default: the process's local identity). */
+  identity?: LocalIdentity;
 }
 
 export interface GatewayStats {
@@ -45,6 +54,13 @@ export interface RunningGateway {
   world: World | undefined;
   emulator: PolicyEmulator;
   stats: GatewayStats;
+  /** Keys the gateway accepts (empty when the stack authenticates with Entra ID). */
+  subscriptionKeys: readonly string[];
+  /**
+   * For Entra stacks: a token for the stack's tenant and first audience, signed by the gateway's
+   * local key set, valid for `ttlSeconds` (default 3600). Undefined for subscription-key stacks.
+   */
+  localToken?: (ttlSeconds?: number) => string;
   /**
    * Takes a simulated deployment down until `bringUp`: "unavailable" answers every request with 503
    * (a regional outage behind Azure's front end), "refused" refuses connections (the process is gone).
@@ -54,26 +70,39 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Request bodies above this are refused with 413 (APIM's own limits are far higher; this guards the emulator). */
+/**
+ * Request bodies above this are refused with 413 (APIM's own limits are far higher; this guards the
+ * emulator). The body is still read to its end, so the client receives the 413 rather than a reset.
+ */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Past this much, a refused body is no longer drained: the 413 is sent and the connection closed. */
+const MAX_DRAIN_BYTES = 256 * 1024 * 1024;
 
-class BodyTooLarge extends Error {}
+type BodyRead = { kind: "body"; text: string } | { kind: "too-large"; bytes: number; drained: boolean };
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const settle = (read: BodyRead): void => {
+      if (!settled) resolve(read);
+      settled = true;
+    };
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
+      if (size <= MAX_BODY_BYTES) chunks.push(c);
+      else if (chunks.length > 0) chunks.length = 0; // drop what was buffered; keep reading to the end
+      if (size > MAX_DRAIN_BYTES) {
+        req.pause();
+        settle({ kind: "too-large", bytes: size, drained: false });
       }
-      chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
+    req.on("end", () => settle(size > MAX_BODY_BYTES ? { kind: "too-large", bytes: size, drained: true } : { kind: "body", text: Buffer.concat(chunks).toString("utf8") }));
+    req.on("error", (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
   });
 }
 
@@ -119,6 +148,9 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     registry = world.registry;
     directory = world.directory;
   }
+  const identity = options.identity ?? localIdentity();
+  const auth = setup.auth;
+  const keys = auth?.kind === "subscription-keys" ? [...(options.subscriptionKeys ?? [randomBytes(16).toString("hex")])] : [];
   const emulator = new PolicyEmulator({
     policyXml: setup.policyXml,
     siblingApis: setup.siblingApis,
@@ -130,6 +162,8 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     apiPath: "openai",
     region: "local",
     operations: INFERENCE_OPERATIONS,
+    jwks: identity.jwks,
+    ...(auth?.kind === "subscription-keys" ? { subscriptionKeys: { header: auth.header, query: auth.query, accepted: new Set(keys) } } : {}),
   });
   await emulator.warmUp(warmUpCalls(setup));
   const stats: GatewayStats = { received: 0, answered: 0, internalErrors: 0 };
@@ -146,15 +180,18 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     try {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const headers = lowerCaseHeaders(req.headers);
-      const request: SimRequest = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: await readBody(req) };
+      const read = await readBody(req);
+      if (read.kind === "too-large") {
+        if (!read.drained) res.once("finish", () => req.destroy());
+        await answer(openAiError(413, "RequestEntityTooLarge", `The request body is ${read.drained ? "" : "more than "}${read.bytes} bytes; this gateway accepts at most ${MAX_BODY_BYTES} bytes (16 MiB).`, read.drained ? {} : { connection: "close" }));
+        return;
+      }
+      const request: SimRequest = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: read.text };
       const { response } = await emulator.handle({ request, caller: callerOf(headers, req.socket.remoteAddress ?? "127.0.0.1") });
       await answer(response);
     } catch (error) {
       if (answered) return;
-      if (error instanceof BodyTooLarge) {
-        await answer({ status: 413, headers: { "content-type": "application/json", connection: "close" }, body: JSON.stringify({ statusCode: 413, message: `Request body exceeds ${MAX_BODY_BYTES} bytes.` }) });
-        return;
-      }
+      if (req.destroyed && !req.complete) return; // the client went away mid-body: nobody to answer
       stats.internalErrors++;
       await answer(openAiError(500, "InternalServerError", `Emulator error: ${(error as Error).message}`));
     }
@@ -177,6 +214,13 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     world,
     emulator,
     stats,
+    subscriptionKeys: keys,
+    ...(auth?.kind === "entra"
+      ? {
+          localToken: (ttlSeconds = 3600) =>
+            entraToken(identity, { tenantId: auth.tenantId, audience: auth.audience, ttlSeconds, ...(auth.clientAppId ? { clientAppId: auth.clientAppId } : {}) }),
+        }
+      : {}),
     takeDown(deployment, region, mode = "unavailable") {
       const d = findDeployment(deployment, region);
       const fault: Fault = mode === "refused" ? { kind: "outage" } : { kind: "errors", rate: 1, status: 503 };

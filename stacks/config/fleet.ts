@@ -3,6 +3,7 @@
  * later issues: extend, never break. Pure: no Pulumi imports.
  */
 import { z } from "zod";
+import { MAX_TAG_NAME_LENGTH, MAX_TAG_VALUE_LENGTH, tagProblems } from "./naming";
 import { NetworkConfigSchema } from "./network";
 
 /** Deployment SKU names exactly as ARM spells them (`sku.name` of a deployment). */
@@ -92,7 +93,13 @@ export const FleetConfigSchema = z
     resourceGroup: z.string().regex(/^[-\w._()]{1,90}$/, { error: "must be a resource group name (1-90 letters, digits, '-', '_', '.', '(' or ')')" }).optional(),
     /** Protect the resource group, accounts and deployments from deletion. */
     protect: z.boolean().default(false),
-    tags: z.record(z.string().min(1).max(512), z.string().max(256)).default({}),
+    /** Tags on every resource; ARM's tag rules are checked (stacks/config/naming.ts). */
+    tags: z
+      .record(z.string().min(1).max(MAX_TAG_NAME_LENGTH), z.string().max(MAX_TAG_VALUE_LENGTH))
+      .superRefine((tags, ctx) => {
+        for (const [name, message] of tagProblems(tags, `${FLEET_CONFIG_KEY}.tags`)) ctx.addIssue({ code: "custom", path: name === undefined ? [] : [name], message, params: { standalone: true } });
+      })
+      .default({}),
     /** Account kind: OpenAI (default) or AIServices. */
     kind: z.enum(ACCOUNT_KINDS).default("OpenAI"),
     /** Public network access of every account. */

@@ -8,10 +8,11 @@
  */
 import { z } from "zod";
 import { effectiveBackendPriority } from "../../gateway-policy";
-import { configPath, FleetConfigError, type ConfigIssue } from "./errors";
+import { configPath, displayValue, FleetConfigError, type ConfigIssue } from "./errors";
 import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
 import { GatewayNetworkSchema } from "./gateway-network";
 import { routingIssues, routingSchema } from "./gateway-routing";
+import { caseCollisionPairs, collisionMessage } from "./naming";
 
 export { TOKEN_QUOTA_PERIODS } from "./gateway-access";
 
@@ -149,7 +150,7 @@ const gatewaySchemaShape = z.strictObject({
       .string()
       .regex(/^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?$/, { message: "1–50 letters, digits or '-', starting with a letter and not ending with '-'" })
       .optional(),
-    sku: z.string().transform((value, ctx): GatewaySku => {
+    sku: z.string({ error: (issue) => (issue.input === undefined ? `is required; allowed values: ${GATEWAY_SKUS.join(", ")}` : undefined) }).transform((value, ctx): GatewaySku => {
       if ((GATEWAY_SKUS as readonly string[]).includes(value)) return value as GatewaySku;
       const refused = REFUSED_SKUS[value];
       ctx.addIssue(refused === undefined ? { code: "invalid_value", values: [...GATEWAY_SKUS], input: value } : { code: "custom", message: `"${value}" ${refused}`, input: value });
@@ -215,6 +216,11 @@ export const gatewayConfigSchema = gatewaySchemaShape.superRefine((gateway, ctx)
     if (Object.keys(gateway.routes).length === 0) {
       ctx.addIssue({ code: "custom", path: ["routes"], message: "at least one route is required" });
     }
+    // Route names become APIM backend and named-value ids, which APIM compares ignoring case.
+    const routes = Object.keys(gateway.routes).map((name) => ({ name, path: gatewayPath(["routes", name]), label: `route ${displayValue(name)}` }));
+    for (const [earlier, later] of caseCollisionPairs(routes)) {
+      ctx.addIssue({ code: "custom", path: ["routes", later.name], message: collisionMessage(earlier, later, "route names become APIM backend pool and named-value ids, which are case-insensitive") });
+    }
   });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
@@ -226,34 +232,30 @@ export function gatewayPath(segments: readonly PropertyKey[]): string {
   return configPath(GATEWAY_CONFIG_KEY, segments);
 }
 
-/** A config value for a message: JSON, cut to 60 characters. */
-function shown(value: unknown): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) return String(value);
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
-}
-
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const value = issue.path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
   switch (issue.code) {
     case "invalid_value":
-      return `${shown(value)} is not allowed; allowed values: ${issue.values.map(String).join(", ")}`;
+      return value === undefined
+        ? `is required; allowed values: ${issue.values.map(String).join(", ")}`
+        : `${displayValue(value)} is not allowed; allowed values: ${issue.values.map(String).join(", ")}`;
     case "unrecognized_keys":
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove or fix the spelling`;
     case "invalid_type":
-      return value === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${shown(value)}`;
+      if (value === undefined) return issue.message.startsWith("is required") ? issue.message : `is required (${issue.expected})`;
+      return `expected ${issue.expected}, got ${displayValue(value)}`;
     case "invalid_union":
-      return "set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }";
+      return `${value === undefined ? "is required: " : ""}set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }`;
     case "invalid_key": {
       const reason = issue.issues.map((inner) => inner.message).join("; ");
-      return `the name ${shown(issue.path[issue.path.length - 1])} is not allowed: use ${reason}`;
+      return `the name ${displayValue(issue.path[issue.path.length - 1])} is not allowed: use ${reason}`;
     }
     case "too_small":
-      return issue.origin === "array" ? `needs at least ${String(issue.minimum)} item(s)` : `${shown(value)} is below the minimum ${String(issue.minimum)}`;
+      return issue.origin === "array" ? `needs at least ${String(issue.minimum)} item(s)` : `${displayValue(value)} is below the minimum ${String(issue.minimum)}`;
     case "too_big":
-      return `${shown(value)} is above the maximum ${String(issue.maximum)}`;
+      return `${displayValue(value)} is above the maximum ${String(issue.maximum)}`;
     case "invalid_format":
-      return `${shown(value)} is not ${issue.message.startsWith("Invalid") ? `a valid ${issue.format}` : issue.message}`;
+      return `${displayValue(value)} is not ${issue.message.startsWith("Invalid") ? `a valid ${issue.format}` : issue.message}`;
     default:
       return issue.message;
   }

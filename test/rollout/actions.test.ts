@@ -5,6 +5,7 @@ import { canaryPromote, canaryRollback, canaryStart, canaryStep } from "../../ro
 import { defaultCanaryPolicy } from "../../rollout/canary/decision";
 import { canaryRun } from "../../rollout/canary/run";
 import { RolloutError } from "../../rollout/errors";
+import { LOCK_WAIT_ENV } from "../../rollout/lock";
 import { FileMetricSource } from "../../rollout/metrics/fileSource";
 import { readRouteState } from "../../rollout/state";
 import { FIXTURE, tempStack } from "./support";
@@ -96,12 +97,21 @@ describe("stack lock", () => {
     mkdirSync(`${stack.dir}/out/demo/rollout`, { recursive: true });
     // The test runner's parent process is alive for the duration of the test.
     writeFileSync(lock, JSON.stringify({ pid: process.ppid, action: "canary step", since: "2026-01-01T00:00:00.000Z" }));
-    await expect(canaryStart(stack.ctx, "chat", "chat-next")).rejects.toThrow(
-      `another rollout command (canary step, pid ${process.ppid}, since 2026-01-01T00:00:00.000Z) is changing this stack; wait for it, or remove ${lock} if no such process runs`,
-    );
+    process.env[LOCK_WAIT_ENV] = "300";
+    try {
+      await expect(canaryStart(stack.ctx, "chat", "chat-next")).rejects.toThrow(
+        `another rollout command (canary step, pid ${process.ppid}, since 2026-01-01T00:00:00.000Z) is still changing this stack after 0.3 s; wait for it and retry (the lock is ${lock})`,
+      );
+    } finally {
+      delete process.env[LOCK_WAIT_ENV];
+    }
+    expect(stack.logs).toEqual([`waiting for another rollout command (canary step, pid ${process.ppid}) to finish with this stack…`]);
     expect(stack.read()).toBe(fixture);
     writeFileSync(lock, JSON.stringify({ pid: 2 ** 22 + 12345, action: "canary step", since: "2026-01-01T00:00:00.000Z" }));
     await canaryStart(stack.ctx, "chat", "chat-next");
+    expect(stack.logs[1]).toBe(
+      `took over a stale rollout lock: canary step (pid ${2 ** 22 + 12345}, since 2026-01-01T00:00:00.000Z) no longer runs; its half-done step, if any, is recovered next`,
+    );
     expect(canaryLine(stack.read())).toBe("        canary: { deployment: chat-next, percent: 5, sticky: true }");
     expect(existsSync(lock)).toBe(false);
   });

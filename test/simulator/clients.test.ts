@@ -13,7 +13,7 @@ const PACED = { baseMs: 40, perOutputTokenMs: 10, sigma: 0, rejectMs: 1 };
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: PACED, completionTokens: 12, seed: 11 });
+  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: PACED, completionTokens: 12, seed: 11, subscriptionKeys: ["team-a", "k"] });
 });
 afterAll(async () => {
   await gateway.close();
@@ -42,7 +42,7 @@ describe("streaming through the gateway (openai SDK)", () => {
     // The deployment produces a token only when the clock steps, and the test steps only once the
     // client has the previous token: a gateway that buffered would never finish this stream.
     const clock = new ManualClock();
-    const g = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: PACED, completionTokens: 12, seed: 11, clock });
+    const g = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: PACED, completionTokens: 12, seed: 11, clock, subscriptionKeys: ["team-a", "k"] });
     let received = 0;
     const pump = lockstep(clock, (steps) => steps <= received);
     try {
@@ -83,7 +83,7 @@ describe("Responses affinity (openai SDK, v1)", () => {
     // A stack with room for the load: route chat splits 50/50 across two accounts by weight, route
     // chat-ab 50/50 between deployments on different accounts by A/B variant (per caller).
     const setup = loadStackSetup("clients", { today: new Date("2026-11-23"), configFile: join(__dirname, "fixtures", "Pulumi.clients.yaml") });
-    const g = await startGateway(setup, { latency: { baseMs: 2, perOutputTokenMs: 0.5, sigma: 0, rejectMs: 1 }, completionTokens: 6, seed: 5 });
+    const g = await startGateway(setup, { latency: { baseMs: 2, perOutputTokenMs: 0.5, sigma: 0, rejectMs: 1 }, completionTokens: 6, seed: 5, subscriptionKeys: ["team-a", "k", ...Array.from({ length: 200 }, (_, i) => `caller-${i}`)] });
     try {
       const firstOn = new Map<string, number>();
       for (let i = 0; i < 200; i++) {
@@ -171,7 +171,7 @@ describe("errors the SDK can read (openai SDK)", () => {
     // A short 429 storm on both regions: one request trips both breakers for the 1-s Retry-After.
     const storm = { kind: "throttle" as const, retryAfterSeconds: 1 };
     for (const d of chat) d.faults.add({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, fault: storm });
-    const tripped = await fetch(`${gateway.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "x" }] }) });
+    const tripped = await fetch(`${gateway.url}/openai/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", "api-key": "k" }, body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "x" }] }) });
     expect(tripped.status).toBe(429);
     for (const d of chat) d.faults.remove(storm);
     const attempts: Array<{ status: number; retryAfterMs: string | null; at: number }> = [];
@@ -192,7 +192,7 @@ describe("errors the SDK can read (openai SDK)", () => {
   });
 
   it("bad input gets Azure's status and error shape, and the gateway keeps serving", async () => {
-    const post = (path: string, body: string) => fetch(`${gateway.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const post = (path: string, body: string) => fetch(`${gateway.url}${path}`, { method: "POST", headers: { "content-type": "application/json", "api-key": "k" }, body });
     const cases: Array<[string, string, number, string]> = [
       ["malformed JSON on v1", "{not json", 400, "BadRequest"],
       ["missing model on v1", JSON.stringify({ messages: [{ role: "user", content: "x" }] }), 400, "missing_required_parameter"],
@@ -204,7 +204,7 @@ describe("errors the SDK can read (openai SDK)", () => {
       const parsed = (await r.json()) as { error?: { code?: string; message?: string } };
       expect([name, r.status, parsed.error?.code, typeof parsed.error?.message]).toEqual([name, status, code, "string"]);
     }
-    const unknown = await fetch(`${gateway.url}/openai/v1/responses/resp_does_not_exist`);
+    const unknown = await fetch(`${gateway.url}/openai/v1/responses/resp_does_not_exist`, { headers: { "api-key": "k" } });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe("Response with id 'resp_does_not_exist' not found.");
     // Still serving.

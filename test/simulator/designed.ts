@@ -6,7 +6,7 @@ import { UpstreamDirectory } from "../../simulator/azure/account";
 import type { FaultWindow } from "../../simulator/azure/faults";
 import { VirtualClock } from "../../simulator/clock";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
-import { unsignedJwt } from "../../simulator/emulator/guards";
+import { localIdentity } from "../../simulator/auth/local-identity";
 import type { GatewayResult } from "../../simulator/gateway-types";
 import type { SimRequest } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
@@ -30,7 +30,7 @@ export interface DeploymentSpec {
 
 export interface Caller {
   subscriptionId?: string;
-  /** Claims of the caller's (unsigned) Entra token; absent = no token. */
+  /** Claims of the caller's Entra token (signed by the local identity); absent = no token. */
   claims?: Record<string, string | number | string[]>;
   headers?: Record<string, string>;
   query?: Record<string, string>;
@@ -50,9 +50,9 @@ export interface DesignedGateway {
   callAt(times: number[], caller: (i: number) => Caller): Promise<GatewayResult[]>;
 }
 
-/** A v2 Entra access token for this API: tenant, audience (the API's client id) and the given claims. */
+/** A v2 Entra access token for this API: tenant, audience (the API's client id) and the given claims, signed by the local key set the emulator verifies against. */
 export function entraToken(claims: Record<string, string | number | string[]>): string {
-  return `Bearer ${unsignedJwt({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, tid: TENANT, aud: API_APP, exp: 4_102_444_800, ...claims })}`;
+  return `Bearer ${localIdentity().sign({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, tid: TENANT, aud: API_APP, exp: 4_102_444_800, ...claims })}`;
 }
 
 export function designedGateway(

@@ -26,7 +26,7 @@ async function call(url: string, path: string, body: unknown): Promise<{ status:
 describe("gateway errors in Azure OpenAI's shape", () => {
   it("a route whose every backend refuses connections: 502 naming the route and reason, then 429 until a member reopens", async () => {
     const clock = new SkewableClock();
-    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 3, clock });
+    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 3, clock, subscriptionKeys: ["team-a", "k"] });
     try {
       g.takeDown("chat", "eastus2", "refused");
       g.takeDown("chat", "swedencentral", "refused");
@@ -54,7 +54,7 @@ describe("gateway errors in Azure OpenAI's shape", () => {
   });
 
   it("the exhaustion answer gives the earliest reopening across members, from each 429's Retry-After", async () => {
-    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 3 });
+    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 3, subscriptionKeys: ["team-a", "k"] });
     try {
       const [east, sweden] = ["eastus2", "swedencentral"].map((r) => g.world!.deployments.find((d) => d.spec.deployment === "chat" && d.spec.region === r)!);
       east!.faults.add({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, fault: { kind: "throttle", retryAfterSeconds: 30 } });
@@ -75,7 +75,7 @@ describe("gateway errors in Azure OpenAI's shape", () => {
   });
 
   it("a stored response whose account is down: the error names the response and the reason (no host); nothing is sent elsewhere", async () => {
-    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 3 });
+    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 3, subscriptionKeys: ["team-a", "k"] });
     try {
       const first = await call(g.url, "/openai/v1/responses", { model: "chat", input: "remember me" });
       expect(first.status).toBe(200);
@@ -98,7 +98,7 @@ describe("gateway errors in Azure OpenAI's shape", () => {
   });
 
   it("counts a streamed answer's tokens by estimate, as APIM documents, without holding the stream", async () => {
-    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 8 });
+    const g = await startGateway(loadStackSetup("dev", { today }), { latency: FAST, completionTokens: 8, subscriptionKeys: ["team-a", "k"] });
     try {
       const r = await fetch(`${g.url}/openai/v1/chat/completions`, {
         method: "POST",

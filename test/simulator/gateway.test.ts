@@ -18,7 +18,7 @@ function client(g: RunningGateway, maxRetries = 2): AzureOpenAI {
 
 describe("local gateway (dev stack's generated policy) with the real openai client", () => {
   it("serves chat completions through the stack's policy to the simulated deployments", async () => {
-    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 20 });
+    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 20, subscriptionKeys: ["team-a"] });
     const { data, response } = await client(gateway)
       .chat.completions.create({ model: "chat", messages: [{ role: "user", content: "Say hello" }], max_tokens: 50 })
       .withResponse();
@@ -30,7 +30,7 @@ describe("local gateway (dev stack's generated policy) with the real openai clie
 
   it("fails over to the other region when a backend is taken down, and returns when it is back", async () => {
     const clock = new SkewableClock();
-    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 8, seed: 3, clock });
+    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 8, seed: 3, clock, subscriptionKeys: ["team-a"] });
     const ai = client(gateway);
     const backends = async (n: number) => {
       const seen: string[] = [];
@@ -59,7 +59,11 @@ describe("local gateway (dev stack's generated policy) with the real openai clie
   });
 
   it("answers each of 1,000 concurrent requests exactly once under injected faults", async () => {
-    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: { baseMs: 20, perOutputTokenMs: 0, sigma: 0.5, rejectMs: 1 }, completionTokens: 5 });
+    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), {
+      latency: { baseMs: 20, perOutputTokenMs: 0, sigma: 0.5, rejectMs: 1 },
+      completionTokens: 5,
+      subscriptionKeys: Array.from({ length: 17 }, (_, i) => `k${i}`),
+    });
     const g = gateway;
     const [east, sweden] = ["eastus2", "swedencentral"].map((r) => g.world!.deployments.find((d) => d.spec.region === r && d.spec.deployment === "chat")!);
     east!.faults.add({ fromMs: 0, toMs: Number.POSITIVE_INFINITY, fault: { kind: "errors", rate: 0.3, status: 503 } });

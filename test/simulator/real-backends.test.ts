@@ -37,7 +37,7 @@ describe("gateway in front of real HTTP endpoints (backends file)", () => {
     writeFileSync(file, `backends:\n  chat:${regions}\n  embeddings:${regions}\nheaders:\n  api-key: local-simulator-key\n`);
     const setup = loadStackSetup("dev", { today: new Date("2026-11-23") });
     const backends = loadBackendsFile(file);
-    const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file), realBackendHeaders: backends.headers });
+    const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file), realBackendHeaders: backends.headers, subscriptionKeys: ["team-a"] });
     try {
       const ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "team-a", apiVersion: "2024-10-21", deployment: "chat", maxRetries: 0 });
       const statuses: number[] = [];
@@ -74,7 +74,7 @@ describe("gateway in front of real HTTP endpoints (backends file)", () => {
     const backends = loadBackendsFile(file);
     // As `npm run gateway -- dev --backends <file>` does: the endpoints are the accounts of the design.
     const setup = loadStackSetup("dev", { today: new Date("2026-11-23"), accountOrigins: backends.backends });
-    const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file) });
+    const gateway = await startGateway(setup, { realBackends: resolveBackends(backends, routedBackends(setup), file), subscriptionKeys: ["team-a", "k"] });
     try {
       const ai = new OpenAI({ baseURL: `${gateway.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
       let received = 0;

@@ -36,7 +36,7 @@ describe("simulator breaker from the gateway component's circuitBreakerRule", ()
 
   it("stops calling a region that refuses connections after its first refusal", async () => {
     const clock = new SkewableClock();
-    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 }, completionTokens: 8, seed: 3, clock });
+    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 }, completionTokens: 8, seed: 3, clock, subscriptionKeys: ["team-a"] });
     const ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "team-a", apiVersion: "2024-10-21", deployment: "chat", maxRetries: 0 });
     gateway.takeDown("chat", "eastus2", "refused");
     const seen: string[] = [];

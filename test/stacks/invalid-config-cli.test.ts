@@ -42,7 +42,7 @@ const cases: [string, string, string][] = [
   [
     "gateway-name-too-long",
     "aoai-fleet:gateway.routes.customer-support-assistant-with-retrieval-and-citations-for-agents",
-    "the name \"customer-support-assistant-with-retrieval-and-citations-... is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)",
+    "the name \"customer-support-assistant-with-retrieval-and-citations-for-agents\" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)",
   ],
 ];
 

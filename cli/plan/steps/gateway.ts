@@ -3,6 +3,7 @@ import { openAiBaseUrl } from "../../../components/gateway/backends";
 import { designGateway } from "../../../components/gateway/design";
 import { topologyNotes } from "../../../components/gateway/topology";
 import { networkPlanOfConfig } from "../../../core/plan/network";
+import type { ConfigIssue } from "../../../stacks/config/errors";
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig } from "../../../stacks/config/gateway";
 import { routeTable, writeGatewayArtifacts } from "../gateway-artifacts";
 import { definePlanStep } from "../steps";
@@ -16,7 +17,7 @@ import { definePlanStep } from "../steps";
 export const gatewayStep = definePlanStep({
   name: "gateway",
   order: 30,
-  async run({ plan, outDir, print, planJsonExtras }) {
+  async run({ plan, outDir, print, planJsonExtras, warnings }) {
     const raw = plan.config[GATEWAY_CONFIG_KEY];
     if (raw === undefined) {
       print(`Gateway: none (no ${GATEWAY_CONFIG_KEY} in this stack).`);
@@ -44,7 +45,7 @@ export const gatewayStep = definePlanStep({
     if (relay) {
       print(`  shadow relay: API ${relay.apiPath} behind its own subscription; named values ${relay.urlNamedValue} = <gateway URL>/${relay.apiPath} and ${relay.keyNamedValue} (secret, generated)`);
     }
-    for (const warning of design.warnings) print(`  warning: ${warning}`);
+    warnings.push(...design.warnings.map(designWarningIssue));
     const shown = (file: string) => relative(process.cwd(), `${outDir}/${file}`) || file;
     print(`Wrote ${files.policies.map(shown).join(", ")}, ${shown(files.mermaid)}, ${shown(files.svg)}`);
     planJsonExtras.gateway = {
@@ -58,3 +59,9 @@ export const gatewayStep = definePlanStep({
     };
   },
 });
+
+/** A design warning (`aoai-fleet:<path>: <message>`, as the gateway policy writes them) as a config issue. */
+export function designWarningIssue(warning: string): ConfigIssue {
+  const match = /^(aoai-fleet:[^\s:]+): ([\s\S]*)$/.exec(warning);
+  return match ? { path: match[1]!, message: match[2]! } : { path: GATEWAY_CONFIG_KEY, message: warning };
+}

@@ -1,15 +1,15 @@
 import { definePlanStep } from "../steps";
 
-/** Prints every warning with its config path (or says there are none). */
+/** Prints every warning with its config path (or says there are none); after the gateway step, which adds its own. */
 export const warningsStep = definePlanStep({
   name: "warnings",
-  order: 30,
-  run({ plan, print }) {
-    if (plan.warnings.length === 0) {
+  order: 35,
+  run({ warnings, print }) {
+    if (warnings.length === 0) {
       print("Warnings: none.");
       return;
     }
-    print(`Warnings (${plan.warnings.length}):`);
-    plan.warnings.forEach((w) => print(`  ! ${w.path}: ${w.message}`));
+    print(`Warnings (${warnings.length}):`);
+    warnings.forEach((w) => print(`  ! ${w.path}: ${w.message}`));
   },
 });

@@ -7,9 +7,9 @@ import { definePlanStep } from "../steps";
 export const writePlanJsonStep = definePlanStep({
   name: "write-plan-json",
   order: 1000,
-  run({ plan, outDir, planJsonExtras, print }) {
+  run({ plan, outDir, planJsonExtras, warnings, print }) {
     const file = path.join(outDir, "plan.json");
-    fs.writeFileSync(file, `${JSON.stringify(planDocument(plan, planJsonExtras), null, 2)}\n`);
+    fs.writeFileSync(file, `${JSON.stringify(planDocument({ ...plan, warnings }, planJsonExtras), null, 2)}\n`);
     print(`Wrote ${path.relative(process.cwd(), file) || file}`);
   },
 });
