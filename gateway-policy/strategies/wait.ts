@@ -97,13 +97,14 @@ function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
     value: tryParseInt(concat(str(""), divide(plus(max(int(1), minus(earliest, now)), int(999)), int(1000))), 1),
   });
   const target = variable(NAMES.targetVar, "string");
+  // Only the chosen pool's members are looked up (a loop may serve many routes and pools).
   const branches = byMemberSet(pools, slot).map(({ poolIds, slots }) => {
     const reads = slots.map((i): Expr => (i === undefined ? now : tryParseLong(variable(`${WAIT_VARS.at}-${i}`, "string"), 0)));
-    return { condition: or(...poolIds.map((id) => eq(target, str(id)))), policies: [setSeconds(reads.reduce((acc, e) => min(acc, e)))] };
+    const lookups = slots.flatMap((i): Statement[] => (i === undefined ? [] : [memberFreeAtLookup(keys[i] as string, `${WAIT_VARS.at}-${i}`)]));
+    return { condition: or(...poolIds.map((id) => eq(target, str(id)))), policies: [...lookups, setSeconds(reads.reduce((acc, e) => min(acc, e)))] };
   });
   return [
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
-    ...keys.map((key, i): Statement => memberFreeAtLookup(key, `${WAIT_VARS.at}-${i}`)),
     { kind: "choose", when: branches, otherwise: [setSeconds(now)] },
   ];
 }
