@@ -7,7 +7,7 @@
 // - While the first tier is out (its members' exhaustion records, exhaustion.ts: reopening time in
 //   the future) and for `holdSeconds` after it reopens, a request whose prompt is large (body of at
 //   least `largePromptTokens` × 4 characters, the service's own character-based estimate) goes to a
-//   twin of the stable pool in which the first tier comes last (`<route>-stable-spill`); short
+//   twin of the stable pool in which the first tier comes after the second (`<route>-stable-spill`); short
 //   requests keep the normal pool and fill the first tier as it frees.
 // - Otherwise (the first tier has not been throttled lately) every request goes first-tier first, so
 //   the reservation never idles because large requests were sent away.
@@ -47,13 +47,16 @@ export interface SpillPlan {
   spec: SpillSpec;
   /** The first tier's record keys. */
   firstTierKeys: string[];
-  /** The stable pool with its first tier last. */
+  /** The stable pool with its first two tiers swapped. */
   pool: PoolDefinition;
 }
 
-/** The stable pool's twin with the first tier moved behind the others (priorities renumbered 1, 2, …). */
+/**
+ * The stable pool's twin with the first two tiers swapped (priorities renumbered 1, 2, …): large
+ * prompts go to the second tier, then the first; later tiers (a canary failover) stay last.
+ */
 function spillPool(stable: PoolDefinition, tiers: number[]): PoolDefinition {
-  const order = [...tiers.slice(1), tiers[0] as number];
+  const order = [tiers[1] as number, tiers[0] as number, ...tiers.slice(2)];
   const members = order.flatMap((priority, t) => stable.members.filter((m) => m.priority === priority).map((m) => ({ ...m, priority: t + 1 })));
   const side = `${stable.side}-spill`;
   return { poolId: poolIdOf(stable.route, side), route: stable.route, side, members };
@@ -63,7 +66,8 @@ function spillPool(stable: PoolDefinition, tiers: number[]): PoolDefinition {
 export function planSpill(route: RouteSpec, pools: readonly PoolDefinition[], inventory: BackendInventory): SpillPlan | undefined {
   const spec = route.routing?.spill;
   const stable = pools.find((p) => p.side === "stable");
-  if (!spec || !stable) return undefined;
+  // Tiers of a weighted route are a canary failover at most, never a place to spill to.
+  if (!spec || !stable || route.strategy !== "priority") return undefined;
   const tiers = [...new Set(stable.members.map((m) => m.priority))].sort((a, b) => a - b);
   if (tiers.length < 2) return undefined;
   const urls = new Map(inventory.backends.map((b) => [b.backendId, b.url]));

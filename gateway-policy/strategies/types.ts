@@ -75,7 +75,7 @@ export interface RoutingSpec {
   avoidSlow?: AvoidSlowSpec;
   /**
    * PTU-first with size-aware spillover: while the first tier is out (and a hold after), large
-   * prompts take a twin pool with the first tier last (spill.ts). Absent: off.
+   * prompts take a twin pool with the first two tiers swapped (spill.ts). Absent: off.
    */
   spill?: SpillSpec;
 }

@@ -18,7 +18,7 @@ export const DEFAULT_AVOID_SLOW = { factor: 1.5, minExtraMs: 2000, holdSeconds: 
 export const DEFAULT_SPILL = { largePromptTokens: 4000, holdSeconds: 10 } as const;
 
 const spillSchema = z.strictObject({
-  /** Spill large prompts first when the first tier is full (default true with a circuit breaker; a route with one tier has nothing to spill to). */
+  /** Spill large prompts first when the first tier is full (default true with a circuit breaker; only priority routes with two or more tiers have somewhere to spill to). */
   enabled: z.boolean().optional(),
   /** A prompt of at least this many tokens (estimated from its characters ÷ 4) is large (1–1000000, default 4000). */
   largePromptTokens: z.number().int().min(1).max(1_000_000).optional(),

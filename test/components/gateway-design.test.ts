@@ -49,8 +49,12 @@ describe("designGateway", () => {
     expect(all.find((s) => s.kind === "set-query-parameter")).toMatchObject({ name: "api-version", existsAction: "skip", values: ["2025-01-01-preview"] });
     // retryCount applies to whichever pool the request lands on.
     expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-retry-count")).toEqual([{ kind: "set-variable", name: "aoai-retry-count", value: expr.int(3) }]);
+    // With a breaker the route waits within a budget (routing.waitBudgetSeconds, 10 s by default): the
+    // loop may also make one attempt per second of budget and a last look, at most APIM's 50.
     const count = expr.variable("aoai-retry-count", "int", 1);
-    expect(flatten(document.backend).find((s) => s.kind === "retry")).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
+    const budgetSeconds = expr.divide(expr.variable("aoai-wait-budget-ms", "int", 0), expr.int(1000));
+    expect(flatten(document.backend).find((s) => s.kind === "retry")).toMatchObject({ count: expr.min(expr.int(50), expr.max(expr.int(1), expr.plus(expr.plus(count, budgetSeconds), expr.int(1)))) });
+    expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-wait-budget-ms")).toEqual([{ kind: "set-variable", name: "aoai-wait-budget-ms", value: expr.int(10_000) }]);
     expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true, bufferResponse: false });
   });
 
@@ -69,6 +73,30 @@ describe("designGateway", () => {
         ],
       },
       { id: "chat-canary", route: "chat", role: "canary", family: "deployment", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+      // routing.avoidSlow (on by default): a twin per member that has tier peers, that member after them.
+      {
+        id: "chat-stable-avoid-chat-eastus2",
+        route: "chat",
+        role: "stable-avoid-chat-eastus2",
+        family: "deployment",
+        members: [
+          { backendId: "chat-westus3", priority: 1, weight: 100 },
+          { backendId: "chat-eastus2", priority: 2, weight: 100 },
+          { backendId: "chat-next-eastus2", priority: 3, weight: 100 },
+        ],
+      },
+      {
+        id: "chat-stable-avoid-chat-westus3",
+        route: "chat",
+        role: "stable-avoid-chat-westus3",
+        family: "deployment",
+        members: [
+          { backendId: "chat-eastus2", priority: 1, weight: 100 },
+          { backendId: "chat-westus3", priority: 2, weight: 100 },
+          { backendId: "chat-next-eastus2", priority: 3, weight: 100 },
+        ],
+      },
+      // No spill twin: a weighted route's second tier is the canary failover, not a place to spill to.
       // The stable pool mixes chat and chat-next, so only the canary has a Responses API twin.
       { id: "chat-canary-resp", route: "chat", role: "canary-resp", family: "account", members: [{ backendId: "chat-next-eastus2-resp", priority: 1, weight: 100 }] },
     ]);

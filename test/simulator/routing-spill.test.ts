@@ -34,7 +34,7 @@ async function timeline(routing?: Record<string, unknown>) {
 }
 
 describe("spill: PTU-first, large prompts spill first", () => {
-  it("the design has the stable pool's twin with the first tier last", () => {
+  it("the design has the stable pool's twin with the first two tiers swapped", () => {
     const g = designedGateway({ ...keys, routes: { chat: route() } }, fleet);
     expect(g.design.pools.find((p) => p.id === "chat-stable-spill")?.members).toEqual([
       { backendId: "chat-eastus2", priority: 1, weight: 50 },
