@@ -47,6 +47,8 @@ interface PlannedRoute {
   spill: SpillPlan | undefined;
 }
 
+/** Every pool the records are read for: deployment pools and Responses twins (latency and spill twins share their pool's members: aoai-base-target). */
+const recordPoolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...p.responsesPools];
 /** Every pool a route's requests can be forwarded through (deployment pools, their avoiding twins, Responses twins). */
 const poolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...(p.spill ? [p.spill.pool] : []), ...(p.avoid?.members.map((m) => m.pool) ?? []), ...p.responsesPools];
 
@@ -152,7 +154,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     // After the Responses step (which never uses these twins), before the backend is set: large prompts
     // spill first while the first tier is full; a request left on the stable pool avoids a slow member.
     ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => (p.spill ? wrapForRoute(p.route.name, spillSelectionStatements(p.spill)) : []))),
-    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => (p.avoid ? wrapForRoute(p.route.name, avoidSelectionStatements(p.avoid)) : []))),
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), avoidSelectionStatements(planned.flatMap((p) => (p.avoid ? [p.avoid] : [])))),
     // Shadow copies go to the relay's deployment path: only for the surfaces forwarded on one.
     ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowCopyStatements(p.route)))),
     ...tokenMetricStatements(edge, withVariant),
@@ -202,7 +204,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       ...exposed.filter((s) => s.kind === "set-header" && s.existsAction === "delete"),
       ...onErrorStatements({
         ...(breaker ? { breaker } : {}),
-        pools: planned.flatMap(poolsOf),
+        pools: planned.flatMap(recordPoolsOf),
         inventory,
         headers: exposed.filter((s): s is SetHeader => s.kind === "set-header" && s.existsAction !== "delete"),
         affinity: served,
@@ -216,7 +218,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
 /** The routes of one retry loop wait within a budget when any of them has one (and the breaker's records exist). */
 function waitingLoop(group: PlannedRoute[], breaker: BreakerSpec | undefined, inventory: BackendInventory): WaitingLoop | undefined {
   if (!breaker || !group.some((p) => waitBudgetOf(p.route) > 0)) return undefined;
-  return { pools: group.flatMap(poolsOf).map((pool) => trackedPool(pool, inventory)), breaker };
+  return { pools: group.flatMap(recordPoolsOf).map((pool) => trackedPool(pool, inventory)), breaker };
 }
 
 /** The exhaustion records' hooks plus, when a route of the loop avoids slow members, the latency measurement. */

@@ -52,7 +52,20 @@ export const EXHAUSTION_VARS = {
   now: "aoai-now",
   earliest: "aoai-earliest-free",
   waitMs: "aoai-wait-ms",
+  /**
+   * The pool a twin was swapped in for (string; "" when the request kept its pool). Twins (latency.ts,
+   * spill.ts) have their pool's members, so the records are read for that pool.
+   */
+  basePool: "aoai-base-target",
+  /** The pool whose members' records are read: the base pool, else the target. */
+  poolOf: "aoai-pool-of",
 } as const;
+
+/** Sets `aoai-pool-of` to the chosen pool as the records know it (a twin's base pool, else `target`). */
+export function poolOfStatement(target: Expr): Statement {
+  const base = variable(EXHAUSTION_VARS.basePool, "string");
+  return { kind: "set-variable", name: EXHAUSTION_VARS.poolOf, value: conditional(neq(base, str("")), base, target) };
+}
 
 const KEY_PREFIX = "aoai-free-at";
 /** How long a record may live beyond its reopening time (the cache never needs it longer). */
@@ -195,10 +208,11 @@ export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPo
   const stale = plus(now, int(b.tripSeconds * 1000));
   const branches = byMemberSet(pools, indexOf).map(({ poolIds, slots }) => {
     const earliest = slots.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
-    return { condition: or(...poolIds.map((id) => eq(poolOf, str(id)))), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
+    return { condition: or(...poolIds.map((id) => eq(variable(EXHAUSTION_VARS.poolOf, "string"), str(id)))), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
   });
   const stored = tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0);
   return [
+    poolOfStatement(poolOf),
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
     ...keys.flatMap((key, i): Statement[] => [
       memberFreeAtLookup(key),

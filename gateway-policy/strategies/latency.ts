@@ -22,9 +22,11 @@
 // peers: `<route>-stable-avoid-<backend id>` (APIM pools cannot be edited per request).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, compare, concat, conditional, ctx, divide, eq, int, minus, neq, nowMs, plus, randomBelow, statusIs, str, times, tryParseLong, urlDeployment, variable } from "../expr/helpers";
+import { and, compare, concat, conditional, ctx, divide, eq, int, minus, neq, nowMs, or, plus, randomBelow, statusIs, str, times, tryParseLong, urlDeployment, variable } from "../expr/helpers";
 import { authorityOf } from "./affinity";
 import { NAMES } from "./edge";
+import { EXHAUSTION_VARS } from "./exhaustion";
+import { SPILLED_VAR } from "./spill";
 import { poolIdOf } from "./names";
 import { proportionalWeights } from "./pools";
 import type { BackendInventory, PoolDefinition, RouteSpec } from "./types";
@@ -111,30 +113,40 @@ const slowKey = (route: Expr): Expr => concat(str("aoai-slow|"), route);
 const memberKeyNow = (): Expr => concat(ctx("backendHost"), str(":"), ctx("backendPort"), str("|"), urlDeployment());
 const setVar = (name: string, value: Expr): Statement => ({ kind: "set-variable", name, value });
 
+/** One value per route (routes of one block may differ); a constant when they all agree (the defaults). */
+function byRouteOf(plans: readonly AvoidPlan[], pick: (p: AvoidPlan) => number): Expr {
+  const values = plans.map(pick);
+  if (values.every((v) => v === values[0])) return int(values[0] as number);
+  const route = variable(NAMES.routeVar, "string");
+  return plans.slice(1).reduce<Expr>((acc, p) => conditional(eq(route, str(p.route)), int(pick(p)), acc), int(pick(plans[0] as AvoidPlan)));
+}
+
 /**
- * Inbound, after the route's pool is chosen (deployment and v1 surfaces): measure, and swap the stable
- * pool for the twin that avoids the route's slow member, except for the probes.
+ * Inbound, after the route's pool is chosen (deployment and v1 surfaces), once for every avoiding
+ * route: a request on its route's stable pool (label "stable", not spilled) is measured, and takes the
+ * twin that avoids the route's slow member, except for the probes.
  */
-export function avoidSelectionStatements(plan: AvoidPlan): Statement[] {
-  const target = variable(NAMES.targetVar, "string");
+export function avoidSelectionStatements(plans: readonly AvoidPlan[]): Statement[] {
+  if (plans.length === 0) return [];
+  const route = variable(NAMES.routeVar, "string");
   const slow = variable(LATENCY_VARS.slow, "string");
-  const probe = compare("<", randomBelow(100), int(plan.spec.probePercent));
+  const probe = compare("<", randomBelow(100), byRouteOf(plans, (p) => p.spec.probePercent));
   return [
     {
       kind: "choose",
       when: [
         {
-          condition: eq(target, str(plan.stablePoolId)),
+          condition: and(or(...plans.map((p) => eq(route, str(p.route)))), eq(variable(NAMES.labelVar, "string"), str("stable")), { kind: "not", operand: variable(SPILLED_VAR, "bool", false) }),
           policies: [
             setVar(LATENCY_VARS.measure, { kind: "bool", value: true }),
-            { kind: "cache-lookup-value", key: `aoai-slow|${plan.route}`, variableName: LATENCY_VARS.slow, defaultValue: "" },
+            { kind: "cache-lookup-value", key: slowKey(route), variableName: LATENCY_VARS.slow, defaultValue: "" },
             {
               kind: "choose",
               when: [
                 {
                   // The record holds the twin pool's id (written only by this route's measurement).
                   condition: and(neq(slow, str("")), { kind: "not", operand: probe }),
-                  policies: [setVar(NAMES.targetVar, slow)],
+                  policies: [setVar(EXHAUSTION_VARS.basePool, variable(NAMES.targetVar, "string")), setVar(NAMES.targetVar, slow)],
                 },
               ],
             },
@@ -170,8 +182,7 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
   const avoided = eq(variable(LATENCY_VARS.slow, "string"), twin);
   const store = (key: Expr, value: Expr, duration: number | Expr): Statement => ({ kind: "cache-store-value", key, value, duration });
   // Per route (routes of one loop may differ): factor as percent, extra ms, hold seconds.
-  const byRoute = (pick: (p: AvoidPlan) => number): Expr =>
-    plans.slice(1).reduce<Expr>((acc, p) => conditional(eq(route, str(p.route)), int(pick(p)), acc), int(pick(plans[0] as AvoidPlan)));
+  const byRoute = (pick: (p: AvoidPlan) => number): Expr => byRouteOf(plans, pick);
   // This one answer is within its tier's usual band (not above factor × and minExtraMs over the tier).
   const answerFast = (): Expr => ({
     kind: "not",

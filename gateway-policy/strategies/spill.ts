@@ -17,10 +17,10 @@
 // records (aoai-fleet:gateway.circuitBreaker); a route with one tier has nothing to spill to.
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, compare, eq, int, nowMs, or, plus, requestBodyLength, str, tryParseLong, variable } from "../expr/helpers";
+import { and, bool, compare, eq, int, nowMs, or, plus, requestBodyLength, str, tryParseLong, variable } from "../expr/helpers";
 import { authorityOf } from "./affinity";
 import { NAMES } from "./edge";
-import { freeAtKey, memberFreeAtLookup } from "./exhaustion";
+import { EXHAUSTION_VARS, freeAtKey, memberFreeAtLookup } from "./exhaustion";
 import { poolIdOf } from "./names";
 import type { BackendInventory, PoolDefinition, RouteSpec } from "./types";
 
@@ -31,6 +31,9 @@ export interface SpillSpec {
   /** Seconds after the first tier reopens during which large requests still skip it. */
   holdSeconds: number;
 }
+
+/** The request was moved to a spill twin (bool): other mechanisms leave its pool alone. */
+export const SPILLED_VAR = "aoai-spilled";
 
 export const SPILL_VARS = {
   now: "aoai-spill-now",
@@ -89,6 +92,11 @@ export function planSpill(route: RouteSpec, pools: readonly PoolDefinition[], in
 export function spillSelectionStatements(plan: SpillPlan): Statement[] {
   const now = variable(SPILL_VARS.now, "long");
   const recent = (i: number): Expr => compare(">", plus(tryParseLong(variable(`${SPILL_VARS.at}-${i}`, "string"), 0), int(plan.spec.holdSeconds * 1000)), now);
+  const spill: Statement[] = [
+    { kind: "set-variable", name: EXHAUSTION_VARS.basePool, value: str(plan.stablePoolId) },
+    { kind: "set-variable", name: NAMES.targetVar, value: str(plan.pool.poolId) },
+    { kind: "set-variable", name: SPILLED_VAR, value: bool(true) },
+  ];
   return [
     {
       kind: "choose",
@@ -98,7 +106,7 @@ export function spillSelectionStatements(plan: SpillPlan): Statement[] {
           policies: [
             { kind: "set-variable", name: SPILL_VARS.now, value: nowMs() },
             ...plan.firstTierKeys.map((key, i) => memberFreeAtLookup(key, `${SPILL_VARS.at}-${i}`)),
-            { kind: "choose", when: [{ condition: or(...plan.firstTierKeys.map((_, i) => recent(i))), policies: [{ kind: "set-variable", name: NAMES.targetVar, value: str(plan.pool.poolId) }] }] },
+            { kind: "choose", when: [{ condition: or(...plan.firstTierKeys.map((_, i) => recent(i))), policies: spill }] },
           ],
         },
       ],

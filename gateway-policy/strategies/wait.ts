@@ -23,7 +23,7 @@
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { and, bool, compare, concat, conditional, divide, eq, int, max, min, minus, nowMs, or, plus, statusIs, str, times, tryParseInt, tryParseLong, variable } from "../expr/helpers";
-import { byMemberSet, EXHAUSTION_VARS, freeAtKey, memberFreeAtLookup, openForMs, poolExhausted, type BreakerSpec, type TrackedPool } from "./exhaustion";
+import { byMemberSet, EXHAUSTION_VARS, freeAtKey, memberFreeAtLookup, openForMs, poolExhausted, poolOfStatement, type BreakerSpec, type TrackedPool } from "./exhaustion";
 import { NAMES } from "./edge";
 import type { RouteSpec } from "./types";
 
@@ -96,7 +96,7 @@ function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
     name: WAIT_VARS.waitSeconds,
     value: tryParseInt(concat(str(""), divide(plus(max(int(1), minus(earliest, now)), int(999)), int(1000))), 1),
   });
-  const target = variable(NAMES.targetVar, "string");
+  const target = variable(EXHAUSTION_VARS.poolOf, "string");
   // Only the chosen pool's members are looked up (a loop may serve many routes and pools).
   const branches = byMemberSet(pools, slot).map(({ poolIds, slots }) => {
     const reads = slots.map((i): Expr => (i === undefined ? now : tryParseLong(variable(`${WAIT_VARS.at}-${i}`, "string"), 0)));
@@ -104,6 +104,7 @@ function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
     return { condition: or(...poolIds.map((id) => eq(target, str(id)))), policies: [...lookups, setSeconds(reads.reduce((acc, e) => min(acc, e)))] };
   });
   return [
+    poolOfStatement(variable(NAMES.targetVar, "string")),
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
     { kind: "choose", when: branches, otherwise: [setSeconds(now)] },
   ];

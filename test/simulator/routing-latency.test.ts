@@ -37,7 +37,8 @@ describe("avoidSlow: a slow-but-alive member is moved behind its peers", () => {
       { backendId: "chat-swedencentral", priority: 2, weight: 100 },
     ]);
     // The measurement reads the member's average and its tier's from the cache after a 2xx.
-    expect(g.design.apiPolicy.xml).toContain('<cache-lookup-value key="aoai-slow|chat" variable-name="aoai-slow" default-value=""/>');
+    // One block for every avoiding route: the route's record names the twin pool to use.
+    expect(g.design.apiPolicy.xml).toContain('<cache-lookup-value key="@(&quot;aoai-slow|&quot; + context.Variables.GetValueOrDefault&lt;string&gt;(&quot;aoai-route&quot;, &quot;&quot;))" variable-name="aoai-slow" default-value=""/>');
     expect(g.design.apiPolicy.xml).toContain("aoai-lat|member|");
   });
 
