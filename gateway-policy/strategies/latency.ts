@@ -8,8 +8,8 @@
 //   out the member currently avoided, so a slow member does not drag the reference up with it.
 // - A member whose average is above `factor` × its tier's and more than `minExtraMs` above it is
 //   recorded as the route's slow member (the id of its twin pool) for `holdSeconds` (`aoai-slow|<route>`); each further slow
-//   answer renews the record. One answer of the avoided member at its tier's usual speed (a probe,
-//   once the region recovered) resets its average to that answer and clears the record. The hold
+//   answer renews the record. An answer of the avoided member (a probe) resets its average to that
+//   answer: at its tier's usual speed (the region recovered) it clears the record. The hold
 //   only bounds how long a member is avoided when no answer of it is seen at all.
 // - Requests of the route then go to a twin of the stable pool in which that member is alone in a
 //   tier right after its peers (APIM pool priorities: it serves only when all of them are tripped),
@@ -55,6 +55,9 @@ export const LATENCY_VARS = {
   elapsed: "aoai-lat-elapsed",
   memberAvg: "aoai-lat-member",
   groupAvg: "aoai-lat-tier",
+  /** The same averages as longs (-1: none yet). */
+  memberMs: "aoai-lat-m",
+  groupMs: "aoai-lat-t",
   /** The twin pool that avoids the route's slow member, as cached ("" when none is slow). */
   slow: "aoai-slow",
   /** The twin pool that would avoid the member that answered. */
@@ -171,8 +174,9 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
   const route = variable(NAMES.routeVar, "string");
   const group = variable(LATENCY_VARS.group, "string");
   const elapsed = variable(LATENCY_VARS.elapsed, "long");
-  const member = tryParseLong(variable(LATENCY_VARS.memberAvg, "string"), -1);
-  const tier = tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), -1);
+  // The averages as cached (text) are parsed once into longs (-1: none yet).
+  const member = variable(LATENCY_VARS.memberMs, "long", -1);
+  const tier = variable(LATENCY_VARS.groupMs, "long", -1);
   const memberNext = (): Expr => conditional(compare("<", member, int(0)), elapsed, plus(member, divide(minus(elapsed, member), int(4))));
   const tierNext = (): Expr => conditional(compare("<", tier, int(0)), elapsed, plus(tier, divide(minus(elapsed, tier), int(32))));
   const answered = variable(LATENCY_VARS.key, "string");
@@ -183,17 +187,10 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
   const store = (key: Expr, value: Expr, duration: number | Expr): Statement => ({ kind: "cache-store-value", key, value, duration });
   // Per route (routes of one loop may differ): factor as percent, extra ms, hold seconds.
   const byRoute = (pick: (p: AvoidPlan) => number): Expr => byRouteOf(plans, pick);
-  // This one answer is within its tier's usual band (not above factor × and minExtraMs over the tier).
-  const answerFast = (): Expr => ({
-    kind: "not",
-    operand: and(
-      compare(">", times(elapsed, int(100)), times(tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), 0), byRoute((p) => Math.round(p.spec.factor * 100)))),
-      compare(">", elapsed, plus(tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), 0), byRoute((p) => p.spec.minExtraMs))),
-    ),
-  });
+  // After the updates below: the member's new average against its tier's.
   const slowNow = and(
-    compare(">", times(tryParseLong(variable(LATENCY_VARS.memberAvg, "string"), 0), int(100)), times(tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), 0), byRoute((p) => Math.round(p.spec.factor * 100)))),
-    compare(">", tryParseLong(variable(LATENCY_VARS.memberAvg, "string"), 0), plus(tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), 0), byRoute((p) => p.spec.minExtraMs))),
+    compare(">", times(member, int(100)), times(tier, byRoute((p) => Math.round(p.spec.factor * 100)))),
+    compare(">", member, plus(tier, byRoute((p) => p.spec.minExtraMs))),
   );
   return [
     {
@@ -220,16 +217,18 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
                     setVar(LATENCY_VARS.elapsed, minus(nowMs(), variable(LATENCY_VARS.sentAt, "long"))),
                     { kind: "cache-lookup-value", key: memberKey, variableName: LATENCY_VARS.memberAvg, defaultValue: "" },
                     { kind: "cache-lookup-value", key: tierKey, variableName: LATENCY_VARS.groupAvg, defaultValue: "" },
-                    // An answer of the avoided member at its tier's usual speed (a probe after the region
-                    // recovered) resets its average: one such answer ends the avoidance below.
-                    setVar(LATENCY_VARS.memberAvg, concat(str(""), conditional(and(avoided, answerFast()), elapsed, memberNext()))),
-                    store(memberKey, variable(LATENCY_VARS.memberAvg, "string"), AVERAGE_SECONDS),
+                    setVar(LATENCY_VARS.memberMs, tryParseLong(variable(LATENCY_VARS.memberAvg, "string"), -1)),
+                    setVar(LATENCY_VARS.groupMs, tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), -1)),
+                    // An answer of the avoided member (a probe) resets its average to that answer: a slow
+                    // one renews the avoidance below, one at the tier's usual speed ends it.
+                    setVar(LATENCY_VARS.memberMs, conditional(avoided, elapsed, memberNext())),
+                    store(memberKey, concat(str(""), member), AVERAGE_SECONDS),
                     // The avoided member's answers (probes, overflow) do not move its tier's reference.
-                    { kind: "choose", when: [{ condition: { kind: "not", operand: avoided }, policies: [setVar(LATENCY_VARS.groupAvg, concat(str(""), tierNext())), store(tierKey, variable(LATENCY_VARS.groupAvg, "string"), AVERAGE_SECONDS)] }] },
+                    { kind: "choose", when: [{ condition: { kind: "not", operand: avoided }, policies: [setVar(LATENCY_VARS.groupMs, tierNext()), store(tierKey, concat(str(""), tier), AVERAGE_SECONDS)] }] },
                     {
                       kind: "choose",
                       when: [
-                        { condition: and(compare(">=", tier, int(0)), slowNow), policies: [store(slowKey(route), twin, byRoute((p) => p.spec.holdSeconds))] },
+                        { condition: slowNow, policies: [store(slowKey(route), twin, byRoute((p) => p.spec.holdSeconds))] },
                         // The avoided member is no longer slow (its average came back): stop avoiding it now.
                         { condition: avoided, policies: [store(slowKey(route), str(""), byRoute((p) => p.spec.holdSeconds))] },
                       ],

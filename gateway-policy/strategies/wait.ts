@@ -153,10 +153,12 @@ export function waitAfterForward(breaker: BreakerSpec): Statement[] {
   const ranges = breaker.statusRanges.map((r): number | [number, number] => (r.min === r.max ? r.min : [r.min, r.max]));
   const backAt = variable(WAIT_VARS.backAt, "long", 0);
   const thisOne = plus(nowMs(), openForMs(breaker));
+  // 0 (none yet) counts as "never" so the min picks this answer's reopening.
+  const earlier = conditional(compare(">", backAt, int(0)), backAt, int(Number.MAX_SAFE_INTEGER));
   return [
     {
       kind: "choose",
-      when: [{ condition: statusIs(...ranges), policies: [{ kind: "set-variable", name: WAIT_VARS.backAt, value: conditional(compare(">", backAt, int(0)), min(backAt, thisOne), thisOne) }] }],
+      when: [{ condition: statusIs(...ranges), policies: [{ kind: "set-variable", name: WAIT_VARS.backAt, value: min(earlier, thisOne) }] }],
     },
   ];
 }
@@ -170,10 +172,10 @@ export function waitAfterForward(breaker: BreakerSpec): Statement[] {
  * failure's own answer (Azure's 429 with its Retry-After, or the transport error), as without a budget.
  */
 export function waitingCondition(memberFailure: Expr, retries: Expr, breaker: BreakerSpec): Expr {
-  const forwardedNow = variable(NAMES.forwardedVar, "bool", false);
-  const lastOutFor = conditional(forwardedNow, openForMs(breaker), int(breaker.tripSeconds * 1000));
+  // A failed answer is already in aoai-back-at (waitAfterForward); a transport failure keeps its member
+  // out for the trip duration, which counts when no answer was seen.
   const backAt = variable(WAIT_VARS.backAt, "long", 0);
-  const earliestIn = conditional(compare(">", backAt, int(0)), min(minus(backAt, nowMs()), lastOutFor), lastOutFor);
+  const earliestIn = conditional(compare(">", backAt, int(0)), minus(backAt, nowMs()), int(breaker.tripSeconds * 1000));
   const backInBudget = and(compare(">", budget(), int(0)), compare("<=", earliestIn, minus(budget(), waited())));
   return and(
     { kind: "not", operand: variable(WAIT_VARS.over, "bool", false) },
