@@ -34,6 +34,8 @@ export const WAIT_VARS = {
   attempts: "aoai-attempts",
   /** Time already spent waiting, ms (int). */
   waitedMs: "aoai-waited-ms",
+  /** The chosen pool's earliest recorded reopening (long ms). */
+  until: "aoai-wait-until",
   /** The next wait, whole seconds (int): the waiting retry's interval. */
   waitSeconds: "aoai-wait-s",
   /** The earliest reopening is beyond the budget: stop after the next attempt (bool). */
@@ -91,22 +93,20 @@ function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
     return keys.indexOf(key);
   };
   const now = variable(EXHAUSTION_VARS.now, "long");
-  const setSeconds = (earliest: Expr): Statement => ({
-    kind: "set-variable",
-    name: WAIT_VARS.waitSeconds,
-    value: tryParseInt(concat(str(""), divide(plus(max(int(1), minus(earliest, now)), int(999)), int(1000))), 1),
-  });
+  const setUntil = (earliest: Expr): Statement => ({ kind: "set-variable", name: WAIT_VARS.until, value: earliest });
+  const until = variable(WAIT_VARS.until, "long");
   const target = variable(EXHAUSTION_VARS.poolOf, "string");
   // Only the chosen pool's members are looked up (a loop may serve many routes and pools).
   const branches = byMemberSet(pools, slot).map(({ poolIds, slots }) => {
     const reads = slots.map((i): Expr => (i === undefined ? now : tryParseLong(variable(`${WAIT_VARS.at}-${i}`, "string"), 0)));
     const lookups = slots.flatMap((i): Statement[] => (i === undefined ? [] : [memberFreeAtLookup(keys[i] as string, `${WAIT_VARS.at}-${i}`)]));
-    return { condition: or(...poolIds.map((id) => eq(target, str(id)))), policies: [...lookups, setSeconds(reads.reduce((acc, e) => min(acc, e)))] };
+    return { condition: or(...poolIds.map((id) => eq(target, str(id)))), policies: [...lookups, setUntil(reads.reduce((acc, e) => min(acc, e)))] };
   });
   return [
     poolOfStatement(variable(NAMES.targetVar, "string")),
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
-    { kind: "choose", when: branches, otherwise: [setSeconds(now)] },
+    { kind: "choose", when: branches, otherwise: [setUntil(now)] },
+    { kind: "set-variable", name: WAIT_VARS.waitSeconds, value: tryParseInt(concat(str(""), divide(plus(max(int(1), minus(until, now)), int(999)), int(1000))), 1) },
   ];
 }
 
