@@ -71,6 +71,25 @@ describe("spill: PTU-first, large prompts spill first", () => {
     expect(to[1]).toEqual(["chat-ptu@eastus2"]);
   });
 
+  it("a spilled request that meets an exhausted pool is told the earliest reopening of the stable pool's members", async () => {
+    // Everything answers 429 during the first second: the PTU with Retry-After 2 s, pay-as-you-go 3 s.
+    const faults: FaultWindow[] = [
+      { fromMs: 0, toMs: 1000, deployment: "chat-ptu", fault: { kind: "throttle", retryAfterSeconds: 2 } },
+      { fromMs: 0, toMs: 1000, deployment: "chat", fault: { kind: "throttle", retryAfterSeconds: 3 } },
+    ];
+    const g = designedGateway({ ...keys, routes: { chat: route({ waitBudgetSeconds: 0 }) } }, fleet, { faults });
+    const [first, spilled] = await g.callAt([0, 500], (i) => ({ subscriptionId: "a", body: i === 0 ? small : large }));
+    expect(first!.response.status).toBe(429);
+    expect(forwardedTo(first!)).toHaveLength(3);
+    // The large request takes the spill twin (every member tripped): the answer is the PTU's reopening
+    // (its 429 came back at 1 ms: free at ~2,001 ms, 1.5 s after this request), not a trip duration.
+    expect(spilled!.response.status).toBe(429);
+    expect(forwardedTo(spilled!)).toEqual([]);
+    const waitMs = Number(spilled!.response.headers["retry-after-ms"]);
+    expect(waitMs).toBeGreaterThan(1400);
+    expect(waitMs).toBeLessThanOrEqual(1600);
+  });
+
   it("a route with one tier has no spill pool", () => {
     const g = designedGateway({ ...keys, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }] } } }, fleet);
     expect(g.design.pools.map((p) => p.id)).not.toContain("chat-stable-spill");
