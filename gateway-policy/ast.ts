@@ -21,8 +21,13 @@ export interface Retry {
   condition: Value;
   /** Number of retries after the first attempt, 1–50; an expression is evaluated when the retry starts. */
   count: number | Expr;
-  /** Seconds between retries (0 = immediately; pacing is the circuit breaker's job). */
-  interval: number;
+  /**
+   * Seconds between retries (0 = immediately; pacing is the circuit breaker's job), or an expression
+   * (APIM: "Policy expressions are allowed"). When APIM evaluates it is not documented; the emulator
+   * evaluates it before each wait, and generated policies only use expressions whose value cannot
+   * change while the retry runs (wait.ts), so both readings give the same waits.
+   */
+  interval: number | Expr;
   maxInterval?: number;
   delta?: number;
   firstFastRetry?: boolean;

@@ -33,7 +33,7 @@ export function checkPolicySize(xml: string, path = gatewayPath("policy"), limit
   const bytes = Buffer.byteLength(xml, "utf8");
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   if (bytes > limitBytes)
-    throw new PolicyLimitError(path, `the generated policy is ${kib(bytes)}; APIM accepts at most ${kib(limitBytes)} per policy document; split routes across APIs or remove strategies`);
+    throw new PolicyLimitError(path, `the generated policy is ${kib(bytes)}; APIM accepts at most ${kib(limitBytes)} per policy document; move some routes to another stack's gateway, remove strategies, or turn off routing options that grow with the members of a route (routes.<r>.routing.avoidSlow.enabled: false, routes.<r>.routing.waitBudgetSeconds: 0)`);
   if (bytes > LIMITS.policyWarnBytes)
     return [`${path}: the generated policy is ${kib(bytes)}, above ${kib(LIMITS.policyWarnBytes)}; it is valid but slow to review and close to the ${kib(limitBytes)} limit`];
   return [];

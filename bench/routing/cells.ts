@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { loadScenarioFile } from "../../simulator/scenario/load";
 import { simulate } from "../../simulator/run/simulate";
 import type { SimSetup } from "../../simulator/stack";
+import type { RoutingConfig } from "../../stacks/config/gateway-routing";
 import { BASELINES } from "./baselines/index";
 import { ourSetup } from "./fleet";
 
@@ -55,8 +56,8 @@ export interface CellMetrics {
   duplicated: number;
 }
 
-export function setupFor(strategy: StrategyKey, scenario: string): SimSetup {
-  if (strategy === "ours") return ourSetup(scenario === "canary-10");
+export function setupFor(strategy: StrategyKey, scenario: string, routing: RoutingConfig = {}): SimSetup {
+  if (strategy === "ours") return ourSetup(scenario === "canary-10", routing);
   const baseline = BASELINES.find((b) => b.key === strategy);
   if (!baseline) throw new Error(`unknown strategy ${strategy}`);
   return baseline.setup();
@@ -65,7 +66,8 @@ export function setupFor(strategy: StrategyKey, scenario: string): SimSetup {
 export async function runCell(scenarioName: string, strategy: StrategyKey, seedOffset: number): Promise<{ metrics: CellMetrics; wallMs: number; seed: number }> {
   const scenario = loadScenarioFile(path.resolve(__dirname, "..", "..", "scenarios", `${scenarioName}.yaml`));
   const seed = scenario.seed + seedOffset;
-  const sim = await simulate(setupFor(strategy, scenarioName), scenario, { seed });
+  // The scenario's `strategy` options apply to ours only: baselines run as their sources configure them.
+  const sim = await simulate(setupFor(strategy, scenarioName, scenario.strategy), scenario, { seed });
   const s = sim.summary;
   const fault = s.faults[0];
   const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : ms / 1000);

@@ -5,6 +5,7 @@ import { designGateway, type InventoryEntry } from "../../components/gateway/des
 import { breakerFromConfig, callerHeadersFor, type SimSetup } from "../../simulator/stack";
 import type { WorldBackend } from "../../simulator/world";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
+import type { RoutingConfig } from "../../stacks/config/gateway-routing";
 
 const account = (region: string) => `https://bench-${region}.openai.azure.com/openai`;
 
@@ -22,8 +23,11 @@ export const PRIMARY = "chat-ptu-eastus2";
 
 const BREAKER = { failures: 1, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true };
 
-/** Our generated policy for the route, with or without a 10% sticky canary. */
-export function ourSetup(withCanary: boolean): SimSetup {
+/**
+ * Our generated policy for the route, with or without a 10% sticky canary. `routing`: the route's
+ * routing options (a scenario's `strategy` block); absent keys keep the defaults users deploy.
+ */
+export function ourSetup(withCanary: boolean, routing: RoutingConfig = {}): SimSetup {
   const config = parseGatewayConfig({
     sku: "StandardV2",
     capacity: 1,
@@ -35,6 +39,7 @@ export function ourSetup(withCanary: boolean): SimSetup {
         strategy: "priority",
         backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat-std", priority: 2 }],
         ...(withCanary ? { canary: { deployment: "chat-next", percent: 10, sticky: true } } : {}),
+        ...(Object.keys(routing).length > 0 ? { routing } : {}),
       },
     },
   });

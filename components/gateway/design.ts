@@ -20,6 +20,7 @@ import {
 } from "../../gateway-policy";
 import { parseIsoDuration } from "../../stacks/config/durations";
 import { APIM_LIMITS, type GatewayConfig } from "../../stacks/config/gateway";
+import { routingWithDefaults } from "../../stacks/config/gateway-routing";
 import { FleetConfigError } from "../../stacks/config/errors";
 import { circuitBreakerRule, singleBackendId } from "./backends";
 
@@ -136,6 +137,7 @@ export function routeSpecs(config: GatewayConfig): RouteSpec[] {
       ...(route.shadow ? { shadow: { ...route.shadow } } : {}),
       ...(route.retryCount === undefined ? {} : { retryCount: route.retryCount }),
       ...(route.timeoutSeconds === undefined ? {} : { timeoutSeconds: route.timeoutSeconds }),
+      routing: routingWithDefaults(route.routing, { breaker: config.circuitBreaker !== undefined, cache: config.sku !== "Consumption" }),
     }));
 }
 

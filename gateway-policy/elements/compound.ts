@@ -37,7 +37,7 @@ const retry: ElementCodec = {
   attrs: [
     { attr: "condition", field: "condition", type: "value", required: true },
     { attr: "count", field: "count", type: "intValue", required: true },
-    { attr: "interval", field: "interval", type: "int", required: true },
+    { attr: "interval", field: "interval", type: "intValue", required: true },
     { attr: "max-interval", field: "maxInterval", type: "int" },
     { attr: "delta", field: "delta", type: "int" },
     { attr: "first-fast-retry", field: "firstFastRetry", type: "bool" },

@@ -85,6 +85,11 @@ export type Expr =
    * that is not JSON throws (ExpressionValueEvaluationFailure), as APIM's As<JObject>() does.
    */
   | { kind: "bodyField"; source: "request" | "response"; field: string }
+  /**
+   * The request body's length in characters (0 without a body), read with preserveContent: the
+   * service sizes a prompt from its characters, so this is a size estimate without parsing JSON.
+   */
+  | { kind: "requestBodyLength" }
   /** The JSON request body with its `model` set to `model`, as compact JSON text (for set-body). */
   | { kind: "bodyWithModel"; model: Expr }
   /** `new JObject(new JProperty(name, value), …)`: a JSON object whose values are escaped by Newtonsoft. */

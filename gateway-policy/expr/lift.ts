@@ -174,6 +174,7 @@ function liftBinary(s: Extract<Syn, { t: "binary" }>): Expr {
   if (s.op === "??" && s.right.t === "number" && s.right.value === 0) {
     const left = chain(s.left);
     if (left?.shape === "context.Variables.GetValueOrDefault<IResponse>($,$)?.StatusCode" && left.args[1]?.t === "null") return { kind: "sentStatus", variable: stringArg(left.args[0]) };
+    if (left?.shape === "context.Request.Body?.As<string>($)?.Length" && isPreserveContent(left.args[0])) return { kind: "requestBodyLength" };
   }
   if (s.op === "!=" && chain(s.left)?.shape === "context.Response" && s.right.t === "null") return { kind: "hasResponse" };
   if (COMPARE_OPS.has(s.op)) return { kind: "compare", op: s.op as CompareOp, left: lift(s.left), right: lift(s.right) };

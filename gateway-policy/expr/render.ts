@@ -128,6 +128,8 @@ class Renderer {
         return { code: `context.Variables.GetValueOrDefault<IResponse>(${csharpString(e.variable)}, null)?.StatusCode ?? 0`, atomic: false };
       case "urlEscape":
         return { code: `System.Uri.EscapeDataString(${this.render(e.value).code})`, atomic: true };
+      case "requestBodyLength":
+        return { code: "context.Request.Body?.As<string>(preserveContent: true)?.Length ?? 0", atomic: false };
       case "urlDeployment":
         return { code: `System.Text.RegularExpressions.Regex.Match(context.Request.Url.Path, ${csharpString(URL_DEPLOYMENT_PATTERN)}).Groups[1].Value`, atomic: true };
       case "pathAfterDeployment":

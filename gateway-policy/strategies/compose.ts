@@ -12,22 +12,25 @@ import { renderPolicy } from "../render";
 import { accountsOf, captureStatements, hasAffinity, ownerBackendStatements, ownerDeploymentStatements, ownerStatements, type Account } from "./affinity";
 import { credentialStatements } from "./credentials";
 import { audiencesOf, edgeInbound, entraOf, NAMES, tokenMetricStatements } from "./edge";
-import { onErrorStatements } from "./errors";
-import { recordResponseFailure, recordTransportFailure } from "./exhaustion";
+import { onErrorStatements, trackedPool } from "./errors";
+import { recordResponseFailure, recordTransportFailure, type BreakerSpec } from "./exhaustion";
 import { responseHeaderStatements } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
+import { avoidSelectionStatements, latencyAfterForward, latencyBeforeForward, planAvoidance, type AvoidPlan } from "./latency";
 import { accountBackendId, responsesPools, responsesTargetStatements } from "./responses";
 import { groupForwardBranches } from "./responses-failover";
 import { followupForwardBranches, followupStatements } from "./responses-followup";
-import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements } from "./retry";
+import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements, type AttemptHooks, type WaitingLoop } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
+import { planSpill, spillSelectionStatements, type SpillPlan } from "./spill";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
 import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import { tokenLimitStatements } from "./token-limit";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
 import { validateEdge, validateRoute } from "./validate";
+import { waitBudgetOf, waitBudgetStatements } from "./wait";
 
 export { DEFAULT_TIMEOUT_SECONDS, retryCountFor };
 
@@ -40,12 +43,23 @@ interface PlannedRoute {
   /** Account-level twins of the single-named pools and the per-name groups of mixed ones (Responses API). */
   responsesPools: PoolDefinition[];
   shadow: PlannedShadow | undefined;
+  /** Twin pools that avoid a slow member, and how (latency.ts). */
+  avoid: AvoidPlan | undefined;
+  /** The twin pool large prompts spill to while the first tier is full (spill.ts). */
+  spill: SpillPlan | undefined;
 }
+
+/** Every pool the records are read for: deployment pools and Responses twins (latency and spill twins share their pool's members: aoai-base-target). */
+const recordPoolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...p.responsesPools];
+/** Every pool a route's requests can be forwarded through (deployment pools, their avoiding twins, Responses twins). */
+const poolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...(p.spill ? [p.spill.pool] : []), ...(p.avoid?.members.map((m) => m.pool) ?? []), ...p.responsesPools];
 
 function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec): PlannedRoute {
   validateRoute(route, inventory);
+  if (waitBudgetOf(route) > 0 && !edge.circuitBreaker)
+    throw new PolicyLimitError(gatewayPath("routes", route.name, "routing", "waitBudgetSeconds"), "waiting for a busy pool needs the circuit breaker's reopening times; configure aoai-fleet:gateway.circuitBreaker or set 0");
   const pools = planPools(route, inventory);
-  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools) };
+  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory), spill: edge.circuitBreaker ? planSpill(route, pools, inventory) : undefined };
 }
 
 const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -64,7 +78,7 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
     warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header (allowed callers, see overrides)`);
   const shadows = planned.flatMap((p) => (p.shadow ? [p.shadow] : []));
-  const pools = planned.flatMap((p) => [...p.pools, ...p.responsesPools]);
+  const pools = planned.flatMap(poolsOf);
   const namedValues = planned.flatMap((p) => routeNamedValues(p.route));
   // Routes shadowing the same deployment share its shadow twins (one per region); each has its own pool.
   const twins = [...new Map(shadows.flatMap((s) => s.backends).map((b) => [b.backendId, b])).values()];
@@ -127,7 +141,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
         ...modelStatements(names),
         {
           kind: "choose",
-          when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools)] })),
+          when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools), ...waitBudgetStatements(p.route)] })),
           otherwise: [unknownRouteResponse(names)],
         },
         { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: [readBody(NAMES.responseIdVar, "previous_response_id"), readBody(NAMES.streamVar, "stream")] }] },
@@ -138,6 +152,10 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     ...overrideCleanupStatements(edge),
     ...credentialStatements(),
     ...(served ? responsesInbound(planned, accounts, inventory) : []),
+    // After the Responses step (which never uses these twins), before the backend is set: large prompts
+    // spill first while the first tier is full; a request left on the stable pool avoids a slow member.
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => (p.spill ? wrapForRoute(p.route.name, spillSelectionStatements(p.spill)) : []))),
+    ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), avoidSelectionStatements(planned.flatMap((p) => (p.avoid ? [p.avoid] : [])))),
     // Shadow copies go to the relay's deployment path: only for the surfaces forwarded on one.
     ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => wrapForRoute(p.route.name, shadowCopyStatements(p.route)))),
     ...tokenMetricStatements(edge, withVariant),
@@ -177,7 +195,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
         // A Responses create on a pool that mixes deployment names: its groups in turn (responses-failover.ts).
         ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes })), hooks) : []),
-        ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, hooks)] })),
+        ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, loopHooks(hooks, group), waitingLoop(group, breaker, inventory))] })),
       ],
     },
   ];
@@ -191,7 +209,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       ...exposed.filter((s) => s.kind === "set-header" && s.existsAction === "delete"),
       ...onErrorStatements({
         ...(breaker ? { breaker } : {}),
-        pools: planned.flatMap((p) => [...p.pools, ...p.responsesPools]),
+        pools: planned.flatMap(recordPoolsOf),
         inventory,
         headers: exposed.filter((s): s is SetHeader => s.kind === "set-header" && s.existsAction !== "delete"),
         affinity: served,
@@ -200,6 +218,19 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       }),
     ],
   };
+}
+
+/** The routes of one retry loop wait within a budget when any of them has one (and the breaker's records exist). */
+function waitingLoop(group: PlannedRoute[], breaker: BreakerSpec | undefined, inventory: BackendInventory): WaitingLoop | undefined {
+  if (!breaker || !group.some((p) => waitBudgetOf(p.route) > 0)) return undefined;
+  return { pools: group.flatMap(recordPoolsOf).map((pool) => trackedPool(pool, inventory)), breaker };
+}
+
+/** The exhaustion records' hooks plus, when a route of the loop avoids slow members, the latency measurement. */
+function loopHooks(hooks: AttemptHooks, group: PlannedRoute[]): AttemptHooks {
+  const plans = group.flatMap((p) => (p.avoid ? [p.avoid] : []));
+  if (plans.length === 0) return hooks;
+  return { ...hooks, beforeForward: [...(hooks.beforeForward ?? []), ...latencyBeforeForward()], after: [...(hooks.after ?? []), ...latencyAfterForward(plans)] };
 }
 
 /** Inbound after credentials: affinity to a stored response, or the pool's account twin for a create. */

@@ -15,10 +15,10 @@
 // (401); see docs/gateway.md.
 import type { SetHeader, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, concat, conditional, ctx, eq, int, jsonObject, jsonText, or, responseHeader, statusIs, str, times, tryParseLong, variable } from "../expr/helpers";
+import { concat, conditional, ctx, eq, int, jsonObject, jsonText, or, responseHeader, statusIs, str, times, tryParseLong, variable } from "../expr/helpers";
 import { authorityOf, hasAffinity, ownerPhrase } from "./affinity";
 import { NAMES } from "./edge";
-import { earliestFreeStatements, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS, type BreakerSpec, type TrackedMember, type TrackedPool } from "./exhaustion";
+import { earliestFreeStatements, poolExhausted, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS, type BreakerSpec, type TrackedMember, type TrackedPool } from "./exhaustion";
 import { accountBackendId, wholePoolTwins } from "./responses";
 import { exhaustedPoolKey } from "./responses-failover";
 import { jsonAnswer, surfaceIs } from "./surface";
@@ -60,7 +60,8 @@ function transportAnswer(spec: ErrorSpec): Statement {
   return jsonAnswer(conditional(eq(reason(), str("Timeout")), { kind: "int", value: 504 }, { kind: "int", value: 502 }), undefined, body(reason(), text), spec.headers);
 }
 
-function trackedPool(pool: PoolDefinition, inventory: BackendInventory): TrackedPool {
+/** A pool as the exhaustion records know it (members by account authority and deployment). */
+export function trackedPool(pool: PoolDefinition, inventory: BackendInventory): TrackedPool {
   return { poolId: pool.poolId, family: pool.family === "account" ? "account" : "deployment", members: trackedMembers(pool, inventory) };
 }
 
@@ -119,7 +120,7 @@ export function onErrorStatements(spec: ErrorSpec): Statement[] {
   ];
   if (spec.breaker) {
     when.push({
-      condition: and(eq(ctx("lastErrorSource"), str("forward-request")), { kind: "hasResponse" }, eq({ kind: "statusCode" }, { kind: "int", value: 503 })),
+      condition: poolExhausted(),
       policies: exhaustionAnswer(spec.breaker, spec),
     });
   }

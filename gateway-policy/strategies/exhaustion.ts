@@ -52,7 +52,20 @@ export const EXHAUSTION_VARS = {
   now: "aoai-now",
   earliest: "aoai-earliest-free",
   waitMs: "aoai-wait-ms",
+  /**
+   * The pool a twin was swapped in for (string; "" when the request kept its pool). Twins (latency.ts,
+   * spill.ts) have their pool's members, so the records are read for that pool.
+   */
+  basePool: "aoai-base-target",
+  /** The pool whose members' records are read: the base pool, else the target. */
+  poolOf: "aoai-pool-of",
 } as const;
+
+/** Sets `aoai-pool-of` to the chosen pool as the records know it (a twin's base pool, else `target`). */
+export function poolOfStatement(target: Expr): Statement {
+  const base = variable(EXHAUSTION_VARS.basePool, "string");
+  return { kind: "set-variable", name: EXHAUSTION_VARS.poolOf, value: conditional(neq(base, str("")), base, target) };
+}
 
 const KEY_PREFIX = "aoai-free-at";
 /** How long a record may live beyond its reopening time (the cache never needs it longer). */
@@ -78,7 +91,7 @@ function forwardedKey(familyIsAccount: Expr, accountDeployment: Expr): Expr {
 }
 
 /** Milliseconds the breaker stays open after the response now in context.Response. */
-function openForMs(b: BreakerSpec): Expr {
+export function openForMs(b: BreakerSpec): Expr {
   const trip = int(b.tripSeconds * 1000);
   if (!b.acceptRetryAfter) return trip;
   // The breaker reads Retry-After in seconds (retry-after-ms is not documented for it).
@@ -157,6 +170,27 @@ export interface TrackedPool {
 }
 
 /**
+ * Pools grouped by the members whose records they read (`slots`: record indexes, undefined for a
+ * member without one), so pools with the same members (a pool and its latency-avoiding twins) share
+ * one branch.
+ */
+export function byMemberSet(
+  pools: readonly TrackedPool[],
+  slotOf: (family: BackendFamily, m: TrackedMember) => number | undefined,
+): Array<{ poolIds: string[]; slots: Array<number | undefined> }> {
+  const groups = new Map<string, { poolIds: string[]; slots: Array<number | undefined> }>();
+  for (const p of pools) {
+    const slots = [...new Set(p.members.map((m) => slotOf(p.family, m)))];
+    // Members without a record are kept apart per pool: each stands for "unknown".
+    const signature = slots.some((i) => i === undefined) ? `pool:${p.poolId}` : [...slots].sort((a, b) => (a as number) - (b as number)).join(",");
+    const group = groups.get(signature) ?? { poolIds: [], slots };
+    group.poolIds.push(p.poolId);
+    groups.set(signature, group);
+  }
+  return [...groups.values()];
+}
+
+/**
  * Statements that compute, once per distinct member, its reopening time as `aoai-free-at-<i>` (long,
  * ms): its record when still in the future, else now + trip duration (an upper bound); then, for the
  * pool named by `poolOf`, leave the earliest among its members in `aoai-earliest-free` and the wait
@@ -172,13 +206,13 @@ export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPo
   };
   const now = variable(EXHAUSTION_VARS.now, "long");
   const stale = plus(now, int(b.tripSeconds * 1000));
-  const branches = pools.map((p) => {
-    const members = [...new Set(p.members.map((m) => indexOf(p.family, m)))];
-    const earliest = members.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
-    return { condition: eq(poolOf, str(p.poolId)), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
+  const branches = byMemberSet(pools, indexOf).map(({ poolIds, slots }) => {
+    const earliest = slots.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
+    return { condition: or(...poolIds.map((id) => eq(variable(EXHAUSTION_VARS.poolOf, "string"), str(id)))), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
   });
   const stored = tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0);
   return [
+    poolOfStatement(poolOf),
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
     ...keys.flatMap((key, i): Statement[] => [
       memberFreeAtLookup(key),
@@ -191,6 +225,15 @@ export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPo
     { kind: "set-variable", name: EXHAUSTION_VARS.waitMs, value: max(int(1), minus(variable(EXHAUSTION_VARS.earliest, "long"), now)) },
     ...then,
   ];
+}
+
+/**
+ * The last forward-request found the pool exhausted: APIM's pool answers 503 itself when every member
+ * has tripped, as an error of forward-request with that 503 in context.Response. A backend's own 503
+ * is not an error (forward-request returns it), so `aoai-forwarded` stays true for it inside retry.
+ */
+export function poolExhausted(): Expr {
+  return and(eq(ctx("lastErrorSource"), str("forward-request")), { kind: "hasResponse" }, eq({ kind: "statusCode" }, int(503)));
 }
 
 /** `Retry-After` (whole seconds, rounded up) and `retry-after-ms` from `aoai-wait-ms`. */

@@ -17,6 +17,7 @@ import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { and, bodyWithModel, bool, compare, concat, conditional, ctx, eq, int, lt, neq, not, or, plus, str, variable } from "../expr/helpers";
 import { NAMES } from "./edge";
+import { poolExhausted } from "./exhaustion";
 import { GROUP_VARS, groupWalks, mixedPools, poolDeployment, WHOLE_POOL_SUFFIX, type RoutePools } from "./responses";
 import { CONNECTION_FAILURE, forwardOnce, retryCondition, type AttemptHooks } from "./retry";
 import type { PoolDefinition } from "./types";
@@ -34,13 +35,7 @@ export const walksGroups = (): Expr => neq(v(GROUP_VARS.pool), str(""));
  * answered; on-error's exhaustion test, errors.ts) rather than a refused connection.
  */
 export function groupExhausted(): Expr {
-  return and(
-    not(forwarded()),
-    eq(ctx("lastErrorSource"), str("forward-request")),
-    neq(ctx("lastErrorReason"), str(CONNECTION_FAILURE)),
-    { kind: "hasResponse" },
-    eq({ kind: "statusCode" }, int(503)),
-  );
+  return and(not(forwarded()), neq(ctx("lastErrorReason"), str(CONNECTION_FAILURE)), poolExhausted());
 }
 
 /** Retry on what the route's loop retries, and when a group is exhausted while another remains. */

@@ -15,7 +15,9 @@ import type { Expr } from "../expr/ast";
 import { and, bool, compare, conditional, ctx, eq, int, not, or, retryableStatus, str, variable } from "../expr/helpers";
 import { checkRetryCount, gatewayPath, LIMITS } from "../limits";
 import { NAMES } from "./edge";
+import type { BreakerSpec, TrackedPool } from "./exhaustion";
 import type { PoolDefinition, RouteSpec } from "./types";
+import { waitAfterForward, waitingCondition, waitingCount, waitStatements } from "./wait";
 
 /** Per-attempt timeout (seconds to the response headers) when a route sets none; 240 is APIM's documented ceiling. */
 export const DEFAULT_TIMEOUT_SECONDS = 240;
@@ -43,44 +45,63 @@ export function retryCountStatements(route: RouteSpec, pools: readonly PoolDefin
 
 const retries = () => variable(NAMES.retryCountVar, "int", 1);
 
+/** A backend answered with a retryable status, or the connection failed. */
+function memberFailure(): Expr {
+  const forwarded = variable(NAMES.forwardedVar, "bool", false);
+  return or(and(forwarded, retryableStatus()), and(not(forwarded), eq(ctx("lastErrorReason"), str(CONNECTION_FAILURE))));
+}
+
 /** Retry (when the chosen pool allows any) if a backend answered with a retryable status, or the connection failed. */
 export function retryCondition(): Expr {
-  const forwarded = variable(NAMES.forwardedVar, "bool", false);
-  return and(compare(">", retries(), int(0)), or(and(forwarded, retryableStatus()), and(not(forwarded), eq(ctx("lastErrorReason"), str(CONNECTION_FAILURE)))));
+  return and(compare(">", retries(), int(0)), memberFailure());
 }
 
 /** Statements the exhaustion records (exhaustion.ts) put around each attempt. */
 export interface AttemptHooks {
   /** At the start of every attempt (a transport failure of the previous one is known only there). */
   before?: Statement[];
+  /** Right before forward-request (after the member is chosen and any wait). */
+  beforeForward?: Statement[];
   /** Right after forward-request returned (the member's response is in context.Response). */
   after?: Statement[];
+}
+
+/** What a loop whose routes may wait within a budget needs (wait.ts). */
+export interface WaitingLoop {
+  /** Every pool the loop's routes can target, as the exhaustion records know them. */
+  pools: readonly TrackedPool[];
+  /** The breaker rule (how long a failed member stays out). */
+  breaker: BreakerSpec;
 }
 
 /**
  * The backend section's retry around forward-request, re-selecting a pool member on every attempt.
  * The response is never buffered (`buffer-response="false"`): a stream passes through as it arrives.
+ * With `waiting`, an exhausted pool is waited for within the route's budget (wait.ts).
  */
-export function forwardWithRetry(timeoutSeconds: number, hooks: AttemptHooks = {}): Statement {
+export function forwardWithRetry(timeoutSeconds: number, hooks: AttemptHooks = {}, waiting?: WaitingLoop): Statement {
   const target = variable(NAMES.targetVar, "string", "");
   return {
     kind: "retry",
-    condition: retryCondition(),
+    condition: waiting ? waitingCondition(memberFailure(), retries(), waiting.breaker) : retryCondition(),
     // APIM's count is 1–50; a pool that allows no retry has count 0 and the condition stays false.
-    count: conditional(compare(">", retries(), int(0)), retries(), int(1)),
+    count: waiting ? waitingCount(retries()) : conditional(compare(">", retries(), int(0)), retries(), int(1)),
     // Retry at once: each failure trips that member's circuit breaker, so the next pick avoids it.
     interval: 0,
     firstFastRetry: true,
     policies: [
       ...(hooks.before ?? []),
+      ...(waiting ? waitStatements(waiting.pools) : []),
       { kind: "set-variable", name: NAMES.forwardedVar, value: bool(false) },
       // Re-select inside the loop so every attempt draws a fresh (healthy) pool member.
       { kind: "set-backend-service", backendId: target },
+      ...(hooks.beforeForward ?? []),
       forwardOnce(timeoutSeconds),
       // Reached only when forward-request returned: an error (pool exhausted, timeout, refused
       // connection) skips the rest of the block and leaves the flag false.
       { kind: "set-variable", name: NAMES.forwardedVar, value: bool(true) },
       ...(hooks.after ?? []),
+      ...(waiting ? waitAfterForward(waiting.breaker) : []),
     ],
   };
 }

@@ -2,6 +2,8 @@
 // the fleet's backend inventory; outputs are the policy AST and the APIM entities it assumes.
 import type { PolicyDocument } from "../ast";
 import type { BreakerSpec } from "./exhaustion";
+import type { AvoidSlowSpec } from "./latency";
+import type { SpillSpec } from "./spill";
 
 /** One entry of `routes.<name>.backends`. */
 export interface RouteBackendSpec {
@@ -55,6 +57,29 @@ export interface ShadowSpec {
   allowProductionDeployment?: boolean;
 }
 
+/**
+ * `routes.<name>.routing`: mechanisms on top of APIM's own pool choice, each off when absent here
+ * (the stack config's defaults turn them on: stacks/config/gateway-routing.ts).
+ */
+export interface RoutingSpec {
+  /**
+   * When every member of the chosen pool is busy (each breaker open), wait for the earliest
+   * reopening, up to this many seconds in total per request, instead of answering 429 at once
+   * (wait.ts). 0 or absent: no waiting. Needs the edge's circuit breaker (its reopening records).
+   */
+  waitBudgetSeconds?: number;
+  /**
+   * Avoid a slow-but-alive member of the stable pool: measured response times, and a twin pool with
+   * the slow member last among its peers (latency.ts). Absent: off.
+   */
+  avoidSlow?: AvoidSlowSpec;
+  /**
+   * PTU-first with size-aware spillover: while the first tier is out (and a hold after), large
+   * prompts take a twin pool with the first two tiers swapped (spill.ts). Absent: off.
+   */
+  spill?: SpillSpec;
+}
+
 /** One `routes.<name>` entry. */
 export interface RouteSpec {
   /** Route key = the deployment name clients put in `/openai/deployments/<name>/…`. */
@@ -71,6 +96,8 @@ export interface RouteSpec {
   retryCount?: number;
   /** Seconds to wait for response headers per attempt (for streams: the first byte). Defaults to 240. */
   timeoutSeconds?: number;
+  /** Routing mechanisms (wait within a budget, …); absent = none. */
+  routing?: RoutingSpec;
 }
 
 /** `auth.entra`: which Microsoft Entra tokens the gateway accepts. */

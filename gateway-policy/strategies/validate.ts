@@ -6,6 +6,8 @@ import { entraOf } from "./edge";
 import { backendsOf, ROUTE_NAME } from "./pools";
 import type { BackendInventory, EdgeSpec, RouteSpec } from "./types";
 
+/** Longest total wait a route may configure (seconds); the SDKs' own timeout is 600 s. */
+export const MAX_WAIT_BUDGET_SECONDS = 120;
 const VARIANT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -21,6 +23,9 @@ export function validateRoute(route: RouteSpec, inventory: BackendInventory): vo
   if (route.retryCount !== undefined) checkRetryCount(route.retryCount, at("retryCount"));
   if (route.timeoutSeconds !== undefined && (!Number.isInteger(route.timeoutSeconds) || route.timeoutSeconds < 1 || route.timeoutSeconds > 240))
     throw new PolicyLimitError(at("timeoutSeconds"), `${route.timeoutSeconds} is outside 1–240 seconds (longer waits are dropped by idle-connection timeouts)`);
+  const budget = route.routing?.waitBudgetSeconds;
+  if (budget !== undefined && (!Number.isInteger(budget) || budget < 0 || budget > MAX_WAIT_BUDGET_SECONDS))
+    throw new PolicyLimitError(at("routing", "waitBudgetSeconds"), `${budget} is outside 0–${MAX_WAIT_BUDGET_SECONDS} whole seconds`);
   if (route.canary) {
     checkPercent(route.canary.percent, at("canary", "percent"));
     backendsOf(inventory, route.canary.deployment, at("canary", "deployment"));

@@ -222,6 +222,8 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
     }
     case "urlEscape":
       return escapeDataString(asString(evaluate(e.value, env), "EscapeDataString"));
+    case "requestBodyLength":
+      return env.requestBody.length;
     case "urlDeployment":
       return /\/deployments\/([^/]+)/.exec(env.forwardedPath)?.[1] ?? "";
     case "hashBucket":

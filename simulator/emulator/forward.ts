@@ -82,10 +82,12 @@ export async function forwardRequest(m: Machine, state: RequestState, s: Forward
   }
 }
 
-/** Wait before retry n (1-based), per the retry policy's fixed / linear / exponential formulas. */
-export function retryWaitMs(s: Retry, n: number, random: () => number): number {
+/**
+ * Wait before retry n (1-based), per the retry policy's fixed / linear / exponential formulas.
+ * `interval`: the evaluated `interval` when it is an expression (seconds).
+ */
+export function retryWaitMs(s: Retry, n: number, random: () => number, interval: number = typeof s.interval === "number" ? s.interval : 0): number {
   if (n === 1 && s.firstFastRetry === true) return 0;
-  const interval = s.interval;
   if (s.delta === undefined) return interval * 1000;
   if (s.maxInterval === undefined) return (interval + (n - 1) * s.delta) * 1000;
   const jittered = s.delta * (0.8 + 0.4 * random());
@@ -93,6 +95,18 @@ export function retryWaitMs(s: Retry, n: number, random: () => number): number {
 }
 
 type Runner = (m: Machine, state: RequestState, statements: readonly Statement[]) => Promise<void>;
+
+/**
+ * The retry's interval in seconds: a literal, or an expression evaluated before each wait (APIM
+ * allows expressions here and does not document when it evaluates them).
+ */
+function retryInterval(m: Machine, state: RequestState, s: Retry): number {
+  if (typeof s.interval === "number") return s.interval;
+  const v = valueOf(m, state, s.interval, "retry interval");
+  const n = typeof v === "number" ? v : Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new PolicyRuntimeError("PolicyConfigurationError", `retry interval evaluated to ${JSON.stringify(v)}; APIM expects a positive number of seconds.`, "retry");
+  return n;
+}
 
 /** The retry's count: a literal, or an expression evaluated once when the retry starts (1–50). */
 function retryCount(m: Machine, state: RequestState, s: Retry): number {
@@ -123,7 +137,7 @@ export async function runRetry(m: Machine, state: RequestState, s: Retry, run: R
     let error = await attempt();
     for (let n = 1; n <= count && !state.ended; n++) {
       if (!boolOf(m, state, s.condition, "retry condition")) break;
-      const wait = retryWaitMs(s, n, () => m.options.rng.float());
+      const wait = n === 1 && s.firstFastRetry === true ? 0 : retryWaitMs(s, n, () => m.options.rng.float(), retryInterval(m, state, s));
       if (wait > 0) await m.clock.sleep(wait);
       error = await attempt();
     }

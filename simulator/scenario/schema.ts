@@ -4,6 +4,7 @@ import { SDK_DEFAULTS, SDK_PROFILE_NAMES } from "../client/sdk-retry";
 import { costSchema, DEFAULT_COST } from "../cost/prices";
 import { parseDuration } from "./duration";
 import { sizeSchema } from "./sizes";
+import { routingSchema } from "../../stacks/config/gateway-routing";
 
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = parseDuration(v);
@@ -124,11 +125,11 @@ export const scenarioSchema = z
     /** Prices for the cost metrics (cost/prices.ts); defaults are list prices. */
     cost: costSchema.default(DEFAULT_COST),
     /**
-     * Options the benchmark applies to `ours`' route strategy for this scenario. The routing options
-     * of the gateway config are added here as they are built; an option this version does not know
-     * is an error, never ignored.
+     * Options the benchmark applies to `ours`' route for this scenario: the gateway config's
+     * `routes.<route>.routing` block (stacks/config/gateway-routing.ts), same keys and ranges; absent
+     * keys keep their defaults. An option this version does not know is an error, never ignored.
      */
-    strategy: z.object({}).strict().default({}),
+    strategy: routingSchema.default({}),
     faults: z.array(fault).default([]),
   })
   .strict();

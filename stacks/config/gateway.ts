@@ -11,6 +11,7 @@ import { effectiveBackendPriority } from "../../gateway-policy";
 import { configPath, displayValue, FleetConfigError, type ConfigIssue } from "./errors";
 import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
 import { GatewayNetworkSchema } from "./gateway-network";
+import { routingIssues, routingSchema } from "./gateway-routing";
 import { caseCollisionPairs, collisionMessage } from "./naming";
 
 export { TOKEN_QUOTA_PERIODS } from "./gateway-access";
@@ -113,6 +114,8 @@ const routeSchema = z
     retryCount: z.number().int().min(1).max(50).optional(),
     /** Extension: seconds to the response headers per attempt, i.e. the first byte of a stream (1–240, default 240). */
     timeoutSeconds: z.number().int().min(1).max(240).optional(),
+    /** Extension (issue 14): routing mechanisms, each with a default (gateway-routing.ts). */
+    routing: routingSchema.optional(),
   })
   .superRefine((route, ctx) => {
     const seen = new Set<string>();
@@ -199,6 +202,8 @@ export const gatewayConfigSchema = gatewaySchemaShape.superRefine((gateway, ctx)
     }
     for (const [routeName, route] of Object.entries(gateway.routes)) {
       const tiers = new Set(route.backends.map((backend, index) => effectiveBackendPriority(route.strategy, backend, index)));
+      const routingContext = { breaker: gateway.circuitBreaker !== undefined, cache: gateway.sku !== "Consumption", tiers: tiers.size };
+      for (const issue of routingIssues(route.routing, routingContext)) ctx.addIssue({ code: "custom", path: ["routes", routeName, ...issue.path], message: issue.message });
       if (route.strategy === "priority" && tiers.size > 1 && !gateway.circuitBreaker) {
         const fix = gateway.sku === "Consumption" ? "Consumption has no circuit breaker: use strategy: weighted or another sku" : "add aoai-fleet:gateway.circuitBreaker";
         ctx.addIssue({

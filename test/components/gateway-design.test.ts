@@ -54,10 +54,15 @@ describe("designGateway", () => {
       { kind: "set-variable", name: "aoai-retry-count", value: expr.int(4) },
     ]);
     const count = expr.variable("aoai-retry-count", "int", 1);
-    // The route's own loop (after the Responses follow-up and group loops) and the group loop share the count.
-    const loops = flatten(document.backend).filter((s) => s.kind === "retry");
-    expect(loops.at(-2)).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
-    expect(loops.at(-1)).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
+    const loops = flatten(document.backend).filter((s): s is Extract<Statement, { kind: "retry" }> => s.kind === "retry");
+    // The Responses group loop (before the route's own) retries on the count alone: it does not wait.
+    const groupLoop = loops.find((l) => l.policies.some((p) => p.kind === "set-variable" && p.name === "aoai-resp-attempt"));
+    expect(groupLoop).toMatchObject({ count: expr.conditional(expr.compare(">", count, expr.int(0)), count, expr.int(1)) });
+    // With a breaker the route waits within a budget (routing.waitBudgetSeconds, 10 s by default): the
+    // loop may also make one attempt per second of budget and a last look, at most APIM's 50.
+    const budgetSeconds = expr.divide(expr.variable("aoai-wait-budget-ms", "int", 0), expr.int(1000));
+    expect(loops.find((l) => typeof l.count !== "number" && l.count.kind === "math")).toMatchObject({ count: expr.min(expr.int(50), expr.max(expr.int(1), expr.plus(expr.plus(count, budgetSeconds), expr.int(1)))) });
+    expect(all.filter((s) => s.kind === "set-variable" && s.name === "aoai-wait-budget-ms")).toEqual([{ kind: "set-variable", name: "aoai-wait-budget-ms", value: expr.int(10_000) }]);
     expect(all.find((s) => s.kind === "forward-request")).toMatchObject({ timeout: 60, bufferRequestBody: true, bufferResponse: false });
   });
 
@@ -76,6 +81,30 @@ describe("designGateway", () => {
         ],
       },
       { id: "chat-canary", route: "chat", role: "canary", family: "deployment", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+      // routing.avoidSlow (on by default): a twin per member that has tier peers, that member after them.
+      {
+        id: "chat-stable-avoid-chat-eastus2",
+        route: "chat",
+        role: "stable-avoid-chat-eastus2",
+        family: "deployment",
+        members: [
+          { backendId: "chat-westus3", priority: 1, weight: 100 },
+          { backendId: "chat-eastus2", priority: 2, weight: 100 },
+          { backendId: "chat-next-eastus2", priority: 3, weight: 100 },
+        ],
+      },
+      {
+        id: "chat-stable-avoid-chat-westus3",
+        route: "chat",
+        role: "stable-avoid-chat-westus3",
+        family: "deployment",
+        members: [
+          { backendId: "chat-eastus2", priority: 1, weight: 100 },
+          { backendId: "chat-westus3", priority: 2, weight: 100 },
+          { backendId: "chat-next-eastus2", priority: 3, weight: 100 },
+        ],
+      },
+      // No spill twin: a weighted route's second tier is the canary failover, not a place to spill to.
       // The stable pool mixes chat and chat-next: its Responses API twins are one pool per name, in the pool's order.
       {
         id: "chat-stable-chat-resp",

@@ -64,9 +64,12 @@ describe("expression hygiene in golden policies", () => {
       }
     }
     // Retry conditions (relays included), the exhaustion records and on-error answers (exhausted pool,
-    // token limit vs quota), the Responses capture, and the group loop of Responses creates on pools
-    // that mix names (its retry condition, its "group exhausted" step, its exhaustion record), and the
-    // follow-up loop over the names of such a pool on the owner's account (its retry condition).
-    expect(checked).toBe(103);
+    // token limit vs quota), the Responses capture, and the stacks' waits for an exhausted pool
+    // (one per waiting loop: dev's, prod's and the data-zone fixture's two), and the latency
+    // measurement after a 2xx and the waiting loops' earliest reopening after a failure (one each per
+    // loop: the same four); the group loop of Responses creates on pools that mix names (its retry
+    // condition, its "group exhausted" step, its exhaustion record), and the follow-up loop over the
+    // names of such a pool on the owner's account (its retry condition).
+    expect(checked).toBe(115);
   });
 });

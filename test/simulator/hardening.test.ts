@@ -196,10 +196,14 @@ describe("retries and timeouts", () => {
     // so the caller gets Azure's own 429 with its Retry-After.
     const [first, second] = await canary.callAt([0, 1000], () => ({ subscriptionId: "a" }));
     expect([first!.trace.attempts.length, first!.trace.forwards, first!.response.status, first!.response.headers["retry-after"]]).toEqual([1, 1, 429, "30"]);
-    // Exhausted from the start: one forward, no retry; on-error answers 429 with the wait until the
+    // Exhausted from the start: nothing reaches Azure; on-error answers 429 with the wait until the
     // member's breaker reopens (its Retry-After of 30 s from when that 429 arrived; under a second of
-    // it has passed, so 30 when rounded up, and the exact wait in ms).
-    expect([second!.trace.attempts.length, second!.trace.forwards, second!.response.status, second!.response.headers["retry-after"]]).toEqual([0, 1, 429, "30"]);
+    // it has passed, so 30 when rounded up, and the exact wait in ms). The route waits within a budget
+    // (10 s by default), so the exhausted pool is looked at twice: once, then again after reading the
+    // reopening time (30 s, past the budget) — the pool's own 503 both times, no backend call.
+    const reachedAzure = canary.arrived.length;
+    expect([second!.trace.attempts.length, second!.trace.forwards, second!.response.status, second!.response.headers["retry-after"]]).toEqual([0, 2, 429, "30"]);
+    expect(reachedAzure).toBe(1);
     expect(Number(second!.response.headers["retry-after-ms"])).toBeGreaterThan(29_000);
     expect(Number(second!.response.headers["retry-after-ms"])).toBeLessThanOrEqual(30_000);
     const stablePool = designedGateway({ ...keys, routes: { chat: weighted("chat") } }, fleet, { faults });

@@ -54,7 +54,7 @@ describe("scenario files", () => {
       load: [{ at: 0, percentOfCapacity: 50 }],
       request: { size: { distribution: "pareto", promptTokens: 10 } },
       cost: { prices: [{ model: "gpt-4o", sku: "GlobalStandard", inputPer1K: -0.01 }, { model: "*", sku: "ProvisionedManaged", perPtuHour: 2, inputPer1K: 0.1 }] },
-      strategy: { waitBudget: "5s" },
+      strategy: { waitBudget: "5s", spill: { holdSeconds: 0 }, avoidSlow: { fast: true } },
       client: { retries: "openai-java" },
     };
     let message = "";
@@ -69,6 +69,8 @@ describe("scenario files", () => {
       '  bad.yaml: client.retries: Invalid option: expected one of "none"|"openai-node"|"openai-node-6.26"|"openai-python"|"openai-python-1"',
       "  bad.yaml: cost.prices.0.inputPer1K: prices cannot be negative",
       "  bad.yaml: cost.prices.1.inputPer1K: ProvisionedManaged is billed per PTU; inputPer1K does not apply",
+      "  bad.yaml: strategy.avoidSlow: Unrecognized key: \"fast\"",
+      "  bad.yaml: strategy.spill.holdSeconds: Too small: expected number to be >=1",
       '  bad.yaml: strategy: Unrecognized key: "waitBudget"',
     ]);
   });

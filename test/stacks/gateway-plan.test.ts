@@ -66,8 +66,9 @@ describe("prod gateway plan", () => {
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 4,
       // 11 deployment Singles + 4 pools; their 11 account twins + 3 twin pools (the single-named ones)
-      // + 2 per-name groups of chat-stable (chat, chat-std) for the Responses API.
-      [`${APIM}:Backend`]: 11 + 4 + 11 + 3 + 2,
+      // + 2 per-name groups of chat-stable (chat, chat-std) for the Responses API;
+      // the routing defaults' twin pools: chat's spill pool and 11 avoid twins (one per member with tier peers).
+      [`${APIM}:Backend`]: 11 + 4 + 11 + 3 + 2 + 1 + 11,
       [`${APIM}:NamedValue`]: 1,
       [`${APIM}:Api`]: 1,
       [`${APIM}:ApiOperation`]: 22,
@@ -124,7 +125,9 @@ describe("prod gateway plan", () => {
   it("pools members with priorities by tier and weights from capacity", async () => {
     const plan = prod;
     // chat: PTU 50 (eastus2) + 25 (eastus) → 67/33 at priority 1; chat-std 200 × 3 → 34/33/33 at priority 2.
-    expect(poolMembers(plan)).toEqual({
+    const members = poolMembers(plan);
+    const routingTwins = Object.keys(members).filter((id) => /-stable-(avoid-.+|spill)$/.test(id));
+    expect(Object.fromEntries(Object.entries(members).filter(([id]) => !routingTwins.includes(id)))).toEqual({
       "chat-stable": [
         ["chat-eastus", 1, 33],
         ["chat-eastus2", 1, 67],
@@ -174,6 +177,36 @@ describe("prod gateway plan", () => {
         ["embeddings-westus3-resp", 1, 33],
       ],
     });
+    // The routing defaults' twins (routes.<r>.routing): chat's spill pool (its first two tiers swapped)
+    // and one avoid twin per member that has tier peers, that member right after them.
+    expect(routingTwins).toEqual([
+      "chat-stable-spill",
+      "chat-stable-avoid-chat-eastus",
+      "chat-stable-avoid-chat-eastus2",
+      "chat-stable-avoid-chat-std-eastus",
+      "chat-stable-avoid-chat-std-eastus2",
+      "chat-stable-avoid-chat-std-westus3",
+      "chat-mini-stable-avoid-chat-mini-eastus",
+      "chat-mini-stable-avoid-chat-mini-eastus2",
+      "chat-mini-stable-avoid-chat-mini-westus3",
+      "embeddings-stable-avoid-embeddings-eastus",
+      "embeddings-stable-avoid-embeddings-eastus2",
+      "embeddings-stable-avoid-embeddings-westus3",
+    ]);
+    expect(members["chat-stable-spill"]).toEqual([
+      ["chat-std-eastus", 1, 34],
+      ["chat-std-eastus2", 1, 33],
+      ["chat-std-westus3", 1, 33],
+      ["chat-eastus", 2, 33],
+      ["chat-eastus2", 2, 67],
+    ]);
+    expect(members["chat-stable-avoid-chat-std-eastus"]).toEqual([
+      ["chat-eastus", 1, 33],
+      ["chat-eastus2", 1, 67],
+      ["chat-std-eastus2", 3, 50],
+      ["chat-std-westus3", 3, 50],
+      ["chat-std-eastus", 4, 100],
+    ]);
     for (const pool of pools(plan)) {
       expect(pool.inputs).not.toHaveProperty("url");
       expect(pool.inputs).not.toHaveProperty("protocol");
@@ -287,14 +320,18 @@ describe("prod gateway plan", () => {
       "set-header",
       // Responses: affinity to a stored response, or the pool's account twin.
       "choose",
+      // Routing (routes.<r>.routing): large prompts spill first, then a slow member is avoided.
+      "choose",
+      "choose",
       "azure-openai-emit-token-metric",
       "choose",
     ]);
     // The policy waits for what it references: pools, named values, role assignments, the diagnostic.
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r] as [string, PlannedResource]));
     const dependsOnTypes = (policy?.dependsOn ?? []).map((urn) => byUrn.get(urn)?.type);
-    // 4 pools, the 3 account twins of the single-named ones and the 2 per-name groups of chat-stable (the Responses API).
-    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4 + 3 + 2);
+    // 4 pools, the 3 account twins of the single-named ones and the 2 per-name groups of chat-stable
+    // (the Responses API), and the routing defaults' 12 twin pools (a spill pool and 11 avoid twins).
+    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4 + 3 + 2 + 12);
     expect(dependsOnTypes).toContain(`${APIM}:NamedValue`);
     expect(dependsOnTypes).toContain(`${APIM}:ApiDiagnostic`);
     expect(dependsOnTypes.filter((t) => t === "azure-native:authorization:RoleAssignment")).toHaveLength(3);
@@ -356,7 +393,8 @@ describe("dev gateway plan", () => {
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 2,
       // 4 deployment Singles + 2 pools, and their 4 account twins + 2 twin pools (Responses API).
-      [`${APIM}:Backend`]: 4 + 2 + 4 + 2,
+      // …and an avoid twin per member of chat's and embeddings' two-region pools (routing.avoidSlow).
+      [`${APIM}:Backend`]: 4 + 2 + 4 + 2 + 4,
       [`${APIM}:Api`]: 1,
       [`${APIM}:ApiOperation`]: 22,
       [`${APIM}:ApiPolicy`]: 1,
@@ -374,6 +412,11 @@ describe("dev gateway plan", () => {
       "embeddings-stable": [["embeddings-eastus2", 1, 50], ["embeddings-swedencentral", 1, 50]],
       "chat-stable-resp": [["chat-eastus2-resp", 1, 50], ["chat-swedencentral-resp", 1, 50]],
       "embeddings-stable-resp": [["embeddings-eastus2-resp", 1, 50], ["embeddings-swedencentral-resp", 1, 50]],
+      // routing.avoidSlow: each region behind the other while it is slow.
+      "chat-stable-avoid-chat-eastus2": [["chat-swedencentral", 1, 100], ["chat-eastus2", 2, 100]],
+      "chat-stable-avoid-chat-swedencentral": [["chat-eastus2", 1, 100], ["chat-swedencentral", 2, 100]],
+      "embeddings-stable-avoid-embeddings-eastus2": [["embeddings-swedencentral", 1, 100], ["embeddings-eastus2", 2, 100]],
+      "embeddings-stable-avoid-embeddings-swedencentral": [["embeddings-eastus2", 1, 100], ["embeddings-swedencentral", 2, 100]],
     });
     expect(singles(plan).map((b) => b.inputs.backendId)).toEqual(["chat-eastus2", "embeddings-eastus2", "chat-swedencentral", "embeddings-swedencentral"]);
     for (const resource of plan.resources.filter((r) => r.urn.includes("AiGateway$"))) expect(resource.protect, resource.name).toBe(false);

@@ -1,0 +1,245 @@
+// Avoid a slow-but-alive member. A region that answers every request, only seconds late, never trips
+// a circuit breaker, so APIM's pool keeps sending it its share. The policy measures instead:
+//
+// - After every successful answer (2xx) from a member that has peers in its priority tier, the time
+//   from forward-request to the response headers (a non-streamed answer's whole latency, a stream's
+//   first byte) updates two moving averages kept in the cache: the member's (weight 1/4, reacts in a
+//   few answers) and its tier's (weight 1/32, the slowly moving reference). The tier's average leaves
+//   out the member currently avoided, so a slow member does not drag the reference up with it.
+// - A member whose average is above `factor` × its tier's and more than `minExtraMs` above it is
+//   recorded as the route's slow member (the id of its twin pool) for `holdSeconds` (`aoai-slow|<route>`); each further slow
+//   answer renews the record. An answer of the avoided member (a probe) resets its average to that
+//   answer: at its tier's usual speed (the region recovered) it clears the record. The hold
+//   only bounds how long a member is avoided when no answer of it is seen at all.
+// - Requests of the route then go to a twin of the stable pool in which that member is alone in a
+//   tier right after its peers (APIM pool priorities: it serves only when all of them are tripped),
+//   except `probePercent` of them, which keep the normal pool so the member's recovery is seen.
+//
+// Only peers are reordered: a member alone in its tier (a PTU ahead of pay-as-you-go) is never
+// measured or moved, so latency never changes the spill order that decides the bill. The moving
+// averages are integer arithmetic on ms kept as text; concurrent updates may lose one sample (the
+// cache has no compare-and-set), which an average shrugs off. One twin pool per member that has
+// peers: `<route>-stable-avoid-<backend id>` (APIM pools cannot be edited per request).
+import type { Statement } from "../ast";
+import type { Expr } from "../expr/ast";
+import { and, compare, concat, conditional, ctx, divide, eq, int, minus, neq, nowMs, or, plus, randomBelow, statusIs, str, times, tryParseLong, urlDeployment, variable } from "../expr/helpers";
+import { authorityOf } from "./affinity";
+import { NAMES } from "./edge";
+import { EXHAUSTION_VARS } from "./exhaustion";
+import { SPILLED_VAR } from "./spill";
+import { poolIdOf } from "./names";
+import { proportionalWeights } from "./pools";
+import type { BackendInventory, PoolDefinition, RouteSpec } from "./types";
+
+/** `routes.<name>.routing.avoidSlow`. */
+export interface AvoidSlowSpec {
+  /** A member is slow when its average response time is above factor × its tier's (> 1). */
+  factor: number;
+  /** …and more than this many ms above it. */
+  minExtraMs: number;
+  /** How long a slow member is avoided after its last slow answer, seconds. */
+  holdSeconds: number;
+  /** Percent of the route's requests that keep the normal pool while a member is avoided (to see it recover). */
+  probePercent: number;
+}
+
+export const LATENCY_VARS = {
+  /** The request goes through a stable pool that measures (bool). */
+  measure: "aoai-lat-measure",
+  /** When the last forward-request started (long ms). */
+  sentAt: "aoai-sent-at",
+  /** Tier group of the member that answered, `<route>|<tier>` ("" when it has no peers). */
+  group: "aoai-lat-group",
+  /** `host:port|deployment` of the member that answered. */
+  key: "aoai-lat-key",
+  elapsed: "aoai-lat-elapsed",
+  memberAvg: "aoai-lat-member",
+  groupAvg: "aoai-lat-tier",
+  /** The same averages as longs (-1: none yet). */
+  memberMs: "aoai-lat-m",
+  groupMs: "aoai-lat-t",
+  /** The twin pool that avoids the route's slow member, as cached ("" when none is slow). */
+  slow: "aoai-slow",
+  /** The twin pool that would avoid the member that answered. */
+  twin: "aoai-lat-twin",
+} as const;
+
+/** Cached values live this long without an update (seconds): an idle route starts fresh. */
+const AVERAGE_SECONDS = 600;
+
+/** One member that has peers in its tier, and the twin pool that avoids it. */
+export interface AvoidableMember {
+  /** `host:port|deployment`, as the policy sees the member after forward-request. */
+  key: string;
+  /** `<route>|<tier>`. */
+  group: string;
+  /** The stable pool's twin with this member last in its tier. */
+  pool: PoolDefinition;
+}
+
+export interface AvoidPlan {
+  route: string;
+  stablePoolId: string;
+  spec: AvoidSlowSpec;
+  members: AvoidableMember[];
+}
+
+/** The stable pool with `avoided` alone in a tier right after its own (priorities renumbered 1, 2, …). */
+function avoidingPool(stable: PoolDefinition, avoided: PoolDefinition["members"][number]): PoolDefinition {
+  const tiers = [...new Set(stable.members.map((m) => m.priority))].sort((a, b) => a - b);
+  const members: PoolDefinition["members"] = [];
+  tiers.forEach((priority, t) => {
+    const peers = stable.members.filter((m) => m.priority === priority && m.backendId !== avoided.backendId);
+    const weights = proportionalWeights(peers.map((m) => m.weight));
+    peers.forEach((m, i) => members.push({ ...m, priority: 2 * t + 1, weight: weights[i] as number }));
+    if (avoided.priority === priority) members.push({ ...avoided, priority: 2 * t + 2, weight: 100 });
+  });
+  const side = `${stable.side}-avoid-${avoided.backendId}`;
+  return { poolId: poolIdOf(stable.route, side), route: stable.route, side, members };
+}
+
+/** The route's avoidance plan: one twin pool per stable member that shares its tier (none without avoidSlow). */
+export function planAvoidance(route: RouteSpec, pools: readonly PoolDefinition[], inventory: BackendInventory): AvoidPlan | undefined {
+  const spec = route.routing?.avoidSlow;
+  const stable = pools.find((p) => p.side === "stable");
+  if (!spec || !stable) return undefined;
+  const urls = new Map(inventory.backends.map((b) => [b.backendId, b.url]));
+  const members = stable.members.flatMap((m): AvoidableMember[] => {
+    const url = urls.get(m.backendId);
+    const peers = stable.members.filter((o) => o.priority === m.priority).length;
+    return url !== undefined && peers > 1 ? [{ key: `${authorityOf(url)}|${m.deployment}`, group: `${route.name}|${m.priority}`, pool: avoidingPool(stable, m) }] : [];
+  });
+  return members.length > 0 ? { route: route.name, stablePoolId: stable.poolId, spec, members } : undefined;
+}
+
+const slowKey = (route: Expr): Expr => concat(str("aoai-slow|"), route);
+const memberKeyNow = (): Expr => concat(ctx("backendHost"), str(":"), ctx("backendPort"), str("|"), urlDeployment());
+const setVar = (name: string, value: Expr): Statement => ({ kind: "set-variable", name, value });
+
+/** One value per route (routes of one block may differ); a constant when they all agree (the defaults). */
+function byRouteOf(plans: readonly AvoidPlan[], pick: (p: AvoidPlan) => number): Expr {
+  const values = plans.map(pick);
+  if (values.every((v) => v === values[0])) return int(values[0] as number);
+  const route = variable(NAMES.routeVar, "string");
+  return plans.slice(1).reduce<Expr>((acc, p) => conditional(eq(route, str(p.route)), int(pick(p)), acc), int(pick(plans[0] as AvoidPlan)));
+}
+
+/**
+ * Inbound, after the route's pool is chosen (deployment and v1 surfaces), once for every avoiding
+ * route: a request on its route's stable pool (label "stable", not spilled) is measured, and takes the
+ * twin that avoids the route's slow member, except for the probes.
+ */
+export function avoidSelectionStatements(plans: readonly AvoidPlan[]): Statement[] {
+  if (plans.length === 0) return [];
+  const route = variable(NAMES.routeVar, "string");
+  const slow = variable(LATENCY_VARS.slow, "string");
+  const probe = compare("<", randomBelow(100), byRouteOf(plans, (p) => p.spec.probePercent));
+  return [
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: and(or(...plans.map((p) => eq(route, str(p.route)))), eq(variable(NAMES.labelVar, "string"), str("stable")), { kind: "not", operand: variable(SPILLED_VAR, "bool", false) }),
+          policies: [
+            setVar(LATENCY_VARS.measure, { kind: "bool", value: true }),
+            { kind: "cache-lookup-value", key: slowKey(route), variableName: LATENCY_VARS.slow, defaultValue: "" },
+            {
+              kind: "choose",
+              when: [
+                {
+                  // The record holds the twin pool's id (written only by this route's measurement).
+                  condition: and(neq(slow, str("")), { kind: "not", operand: probe }),
+                  policies: [setVar(EXHAUSTION_VARS.basePool, variable(NAMES.targetVar, "string")), setVar(NAMES.targetVar, slow)],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+/** Right before forward-request: when it starts. */
+export function latencyBeforeForward(): Statement[] {
+  return [setVar(LATENCY_VARS.sentAt, nowMs())];
+}
+
+/**
+ * After forward-request returned a 2xx from a measured pool: update the member's and its tier's
+ * moving averages and, when the member is slow, record it as the route's slow member.
+ */
+export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
+  if (plans.length === 0) return [];
+  const route = variable(NAMES.routeVar, "string");
+  const group = variable(LATENCY_VARS.group, "string");
+  const elapsed = variable(LATENCY_VARS.elapsed, "long");
+  // The averages as cached (text) are parsed once into longs (-1: none yet).
+  const member = variable(LATENCY_VARS.memberMs, "long", -1);
+  const tier = variable(LATENCY_VARS.groupMs, "long", -1);
+  const memberNext = (): Expr => conditional(compare("<", member, int(0)), elapsed, plus(member, divide(minus(elapsed, member), int(4))));
+  const tierNext = (): Expr => conditional(compare("<", tier, int(0)), elapsed, plus(tier, divide(minus(elapsed, tier), int(32))));
+  const answered = variable(LATENCY_VARS.key, "string");
+  const memberKey = concat(str("aoai-lat|member|"), answered);
+  const tierKey = concat(str("aoai-lat|tier|"), group);
+  const twin = variable(LATENCY_VARS.twin, "string");
+  const avoided = eq(variable(LATENCY_VARS.slow, "string"), twin);
+  const store = (key: Expr, value: Expr, duration: number | Expr): Statement => ({ kind: "cache-store-value", key, value, duration });
+  // Per route (routes of one loop may differ): factor as percent, extra ms, hold seconds.
+  const byRoute = (pick: (p: AvoidPlan) => number): Expr => byRouteOf(plans, pick);
+  // After the updates below: the member's new average against its tier's.
+  const slowNow = and(
+    compare(">", times(member, int(100)), times(tier, byRoute((p) => Math.round(p.spec.factor * 100)))),
+    compare(">", member, plus(tier, byRoute((p) => p.spec.minExtraMs))),
+  );
+  return [
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: and(variable(LATENCY_VARS.measure, "bool", false), statusIs([200, 299])),
+          policies: [
+            setVar(LATENCY_VARS.group, str("")),
+            setVar(LATENCY_VARS.key, memberKeyNow()),
+            {
+              kind: "choose",
+              when: plans.map((p) => ({
+                condition: eq(route, str(p.route)),
+                policies: [{ kind: "choose", when: p.members.map((m) => ({ condition: eq(answered, str(m.key)), policies: [setVar(LATENCY_VARS.group, str(m.group)), setVar(LATENCY_VARS.twin, str(m.pool.poolId))] })) }],
+              })),
+            },
+            {
+              kind: "choose",
+              when: [
+                {
+                  condition: neq(group, str("")),
+                  policies: [
+                    setVar(LATENCY_VARS.elapsed, minus(nowMs(), variable(LATENCY_VARS.sentAt, "long"))),
+                    { kind: "cache-lookup-value", key: memberKey, variableName: LATENCY_VARS.memberAvg, defaultValue: "" },
+                    { kind: "cache-lookup-value", key: tierKey, variableName: LATENCY_VARS.groupAvg, defaultValue: "" },
+                    setVar(LATENCY_VARS.memberMs, tryParseLong(variable(LATENCY_VARS.memberAvg, "string"), -1)),
+                    setVar(LATENCY_VARS.groupMs, tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), -1)),
+                    // An answer of the avoided member (a probe) resets its average to that answer: a slow
+                    // one renews the avoidance below, one at the tier's usual speed ends it.
+                    setVar(LATENCY_VARS.memberMs, conditional(avoided, elapsed, memberNext())),
+                    store(memberKey, concat(str(""), member), AVERAGE_SECONDS),
+                    // The avoided member's answers (probes, overflow) do not move its tier's reference.
+                    { kind: "choose", when: [{ condition: { kind: "not", operand: avoided }, policies: [setVar(LATENCY_VARS.groupMs, tierNext()), store(tierKey, concat(str(""), tier), AVERAGE_SECONDS)] }] },
+                    {
+                      kind: "choose",
+                      when: [
+                        { condition: slowNow, policies: [store(slowKey(route), twin, byRoute((p) => p.spec.holdSeconds))] },
+                        // The avoided member is no longer slow (its average came back): stop avoiding it now.
+                        { condition: avoided, policies: [store(slowKey(route), str(""), byRoute((p) => p.spec.holdSeconds))] },
+                      ],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ];
+}
