@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FleetConfigError } from "../../stacks/config/errors";
+import { configErrorOf } from "../support/config-errors";
 import { APIM_API_VERSION, checkGatewayAgainstFleet, parseGatewayConfig } from "../../stacks/config/gateway";
 
 const baseline = {
@@ -31,16 +31,6 @@ const fleet = new Map<string, readonly string[]>([
   ["embeddings", ["eastus2"]],
 ]);
 
-/** The issues of the config error `action` throws, as `path: message` lines. */
-function errorOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FleetConfigError);
-    return (error as FleetConfigError).issues.map((issue) => `${issue.path}: ${issue.message}`).join("\n");
-  }
-  throw new Error("expected a FleetConfigError, got none");
-}
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...baseline, ...changes });
 
@@ -83,13 +73,13 @@ describe("aoai-fleet:gateway schema", () => {
   });
 
   it("names the path and the allowed values for an unknown sku", () => {
-    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Standardv2" })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ sku: "Standardv2" })))).toBe(
       'aoai-fleet:gateway.sku: "Standardv2" is not allowed; allowed values: Developer, Basic, BasicV2, Standard, StandardV2, Premium, Consumption',
     );
   });
 
   it("refuses PremiumV2, naming the APIM API version in use and why a newer one is out of reach", () => {
-    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "PremiumV2", capacity: 1 })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ sku: "PremiumV2", capacity: 1 })))).toBe(
       'aoai-fleet:gateway.sku: "PremiumV2" is not available: this toolkit deploys API Management with API version 2024-05-01 (azure-native 3.28.0), which has no PremiumV2 SKU; ' +
         "a newer version needs a local SDK generated with the Pulumi CLI (pulumi package add azure-native apimanagement <version>). " +
         "Use one of: Developer, Basic, BasicV2, Standard, StandardV2, Premium, Consumption (Premium for VNet injection and multi-region)",
@@ -106,7 +96,7 @@ describe("aoai-fleet:gateway schema", () => {
   });
 
   it("rejects a circuit breaker and token limits on Consumption", () => {
-    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Consumption", capacity: 0 })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ sku: "Consumption", capacity: 0 })))).toBe(
       [
         "aoai-fleet:gateway.circuitBreaker: the Consumption tier has no backend circuit breaker; remove circuitBreaker or choose another sku (e.g. BasicV2)",
         "aoai-fleet:gateway.limits: token limits are unavailable in the Consumption tier; remove limits or choose another sku (e.g. BasicV2)",
@@ -116,7 +106,7 @@ describe("aoai-fleet:gateway schema", () => {
 
   it("rejects priority tiers without a breaker (no failover would ever happen)", () => {
     const { circuitBreaker: _omitted, ...noBreaker } = baseline;
-    expect(errorOf(() => parseGatewayConfig(noBreaker))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(noBreaker))).toBe(
       "aoai-fleet:gateway.routes.chat.backends: priority failover needs a circuit breaker (APIM sends to a lower priority only when every backend above it has tripped); add aoai-fleet:gateway.circuitBreaker",
     );
   });
@@ -124,7 +114,7 @@ describe("aoai-fleet:gateway schema", () => {
   it("counts tiers the way the policy assigns them: backends without a priority are tiered by list position", () => {
     const { circuitBreaker: _omitted, ...noBreaker } = baseline;
     const implicitTiers = { ...noBreaker, routes: { chat: { strategy: "priority", backends: [{ deployment: "chat-ptu" }, { deployment: "chat" }] } } };
-    expect(errorOf(() => parseGatewayConfig(implicitTiers))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(implicitTiers))).toBe(
       "aoai-fleet:gateway.routes.chat.backends: priority failover needs a circuit breaker (APIM sends to a lower priority only when every backend above it has tripped); add aoai-fleet:gateway.circuitBreaker",
     );
     const oneTier = { ...noBreaker, routes: { chat: { strategy: "priority", backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 1 }] } } };
@@ -132,35 +122,35 @@ describe("aoai-fleet:gateway schema", () => {
   });
 
   it("names a bad route name", () => {
-    expect(errorOf(() => parseGatewayConfig(withChanges({ routes: { "chat v2": { backends: [{ deployment: "chat" }] } } })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ routes: { "chat v2": { backends: [{ deployment: "chat" }] } } })))).toBe(
       `aoai-fleet:gateway.routes.chat v2: the name "chat v2" is not allowed: use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit (Azure OpenAI's deployment-name rule; it also names backends and named values)`,
     );
   });
 
   it("checks the optional service name", () => {
     expect(parseGatewayConfig(withChanges({ serviceName: "contoso-ai-gw" })).serviceName).toBe("contoso-ai-gw");
-    expect(errorOf(() => parseGatewayConfig(withChanges({ serviceName: "1-gw-" })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ serviceName: "1-gw-" })))).toBe(
       "aoai-fleet:gateway.serviceName: \"1-gw-\" is not 1–50 letters, digits or '-', starting with a letter and not ending with '-'",
     );
   });
 
   it("checks capacity against the tier's scale units", () => {
-    expect(errorOf(() => parseGatewayConfig(withChanges({ sku: "Developer", capacity: 2 })))).toBe("aoai-fleet:gateway.capacity: 2 is not allowed for sku Developer; allowed: 1");
-    expect(errorOf(() => parseGatewayConfig(withChanges({ capacity: 11 })))).toBe("aoai-fleet:gateway.capacity: 11 is not allowed for sku StandardV2; allowed: 1–10");
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ sku: "Developer", capacity: 2 })))).toBe("aoai-fleet:gateway.capacity: 2 is not allowed for sku Developer; allowed: 1");
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ capacity: 11 })))).toBe("aoai-fleet:gateway.capacity: 11 is not allowed for sku StandardV2; allowed: 1–10");
   });
 
   it("requires exactly one auth mode", () => {
-    expect(errorOf(() => parseGatewayConfig(withChanges({ auth: {} })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ auth: {} })))).toBe(
       "aoai-fleet:gateway.auth: set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }",
     );
-    expect(errorOf(() => parseGatewayConfig(withChanges({ auth: { entra: { tenantId: "contoso", audiences: [] } } })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ auth: { entra: { tenantId: "contoso", audiences: [] } } })))).toBe(
       ['aoai-fleet:gateway.auth.entra.tenantId: "contoso" is not a tenant GUID', "aoai-fleet:gateway.auth.entra.audiences: needs at least 1 item(s)"].join("\n"),
     );
   });
 
   it("reports unknown keys, bad durations and bad counter keys with their paths", () => {
     expect(
-      errorOf(() =>
+      configErrorOf(() =>
         parseGatewayConfig(
           withChanges({ circuitBreaker: { failures: 0, interval: "1m", trip: "PT1M" }, limits: { tokensPerMinute: 1000, counterKey: "tenant" }, publisher: { name: "x", email: "x", phone: "1" } }),
         ),
@@ -183,7 +173,7 @@ describe("aoai-fleet:gateway schema", () => {
       abTest: { id: "x", variants: { a: { deployment: "chat", percent: 60 }, b: { deployment: "chat-next", percent: 50 } } },
       blueGreen: { blue: "chat", green: "chat" },
     };
-    expect(errorOf(() => parseGatewayConfig(withChanges({ routes: { chat: route } })))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(withChanges({ routes: { chat: route } })))).toBe(
       [
         "aoai-fleet:gateway.routes.chat.backends.0.priority: priority is not allowed with strategy: weighted (one tier); use strategy: priority or remove it",
         'aoai-fleet:gateway.routes.chat.backends.1.deployment: "chat" is listed twice in this route; list each deployment once',
@@ -204,7 +194,7 @@ describe("aoai-fleet:gateway against the fleet", () => {
 
   it("names the path and the known deployments for an unknown deployment", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { ...baseline.routes.chat, canary: { deployment: "chat-nxt", percent: 10 } } } }));
-    expect(errorOf(() => checkGatewayAgainstFleet(parsed, fleet))).toBe(
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, fleet))).toBe(
       'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-nxt" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-eval, chat-next, chat-ptu, embeddings',
     );
   });
@@ -213,7 +203,7 @@ describe("aoai-fleet:gateway against the fleet", () => {
     const wide = new Map(fleet);
     wide.set("chat", Array.from({ length: 31 }, (_, index) => `region${index}`));
     const parsed = parseGatewayConfig(baseline);
-    expect(errorOf(() => checkGatewayAgainstFleet(parsed, wide))).toBe(
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, wide))).toBe(
       "aoai-fleet:gateway.routes.chat.backends: pool chat-stable would have 32 members (one per deployment × region, all priorities); APIM allows at most 30; split the route or use fewer regions",
     );
   });

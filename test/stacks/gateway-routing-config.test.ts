@@ -1,7 +1,7 @@
 // aoai-fleet:gateway.routes.<r>.routing: every option's default, range and the errors naming its path.
 import { describe, expect, it } from "vitest";
 import { routeSpecs } from "../../components/gateway/design";
-import { FleetConfigError } from "../../stacks/config/errors";
+import { configErrorOf } from "../support/config-errors";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
 
 const base = {
@@ -14,15 +14,6 @@ const base = {
 const route = (routing?: unknown) => ({ strategy: "priority", backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }], ...(routing === undefined ? {} : { routing }) });
 const gateway = (routing?: unknown, changes: Record<string, unknown> = {}) => ({ ...base, routes: { chat: route(routing) }, ...changes });
 
-function errorOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(FleetConfigError);
-    return (error as FleetConfigError).issues.map((issue) => `${issue.path}: ${issue.message}`).join("\n");
-  }
-  throw new Error("expected a FleetConfigError, got none");
-}
 
 describe("routes.<r>.routing", () => {
   it("defaults: wait 10 s and spill prompts of 4,000+ tokens for 10 s with a breaker, avoid slow members with the cache (factor 1.5, 2 s, hold 300 s, 2% probes)", () => {
@@ -49,7 +40,7 @@ describe("routes.<r>.routing", () => {
 
   it("names the path and the allowed range of every bad option", () => {
     const bad = { waitBudgetSeconds: 121, avoidSlow: { factor: 1, minExtraMs: -1, holdSeconds: 0, probePercent: 51, fast: true }, spill: { largePromptTokens: 0, holdSeconds: 61 } };
-    expect(errorOf(() => parseGatewayConfig(gateway(bad)))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig(gateway(bad)))).toBe(
       [
         "aoai-fleet:gateway.routes.chat.routing.waitBudgetSeconds: 121 is above the maximum 120",
         "aoai-fleet:gateway.routes.chat.routing.avoidSlow.factor: 1 is below the minimum 1.1",
@@ -64,18 +55,18 @@ describe("routes.<r>.routing", () => {
   });
 
   it("refuses waiting without a breaker and avoiding where there is no cache, naming the fix", () => {
-    expect(errorOf(() => parseGatewayConfig({ ...base, circuitBreaker: undefined, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], routing: { waitBudgetSeconds: 5 } } } }))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig({ ...base, circuitBreaker: undefined, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], routing: { waitBudgetSeconds: 5 } } } }))).toBe(
       "aoai-fleet:gateway.routes.chat.routing.waitBudgetSeconds: waiting for a busy pool needs the circuit breaker's reopening times; add aoai-fleet:gateway.circuitBreaker or set 0",
     );
     const consumption = { ...base, sku: "Consumption", capacity: 0, circuitBreaker: undefined };
-    expect(errorOf(() => parseGatewayConfig({ ...consumption, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], routing: { avoidSlow: { enabled: true } } } } }))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig({ ...consumption, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], routing: { avoidSlow: { enabled: true } } } } }))).toBe(
       "aoai-fleet:gateway.routes.chat.routing.avoidSlow.enabled: measured response times live in APIM's internal cache, which the Consumption tier does not have; set false or choose another sku (e.g. BasicV2)",
     );
   });
 
   it("refuses spilling without a breaker or without a second tier, naming the fix", () => {
     const weighted = { strategy: "weighted", backends: [{ deployment: "chat" }], routing: { spill: { enabled: true } } };
-    expect(errorOf(() => parseGatewayConfig({ ...base, circuitBreaker: undefined, routes: { chat: weighted } }))).toBe(
+    expect(configErrorOf(() => parseGatewayConfig({ ...base, circuitBreaker: undefined, routes: { chat: weighted } }))).toBe(
       [
         "aoai-fleet:gateway.routes.chat.routing.spill.enabled: spilling reads when the first tier was last throttled from the circuit breaker's records; add aoai-fleet:gateway.circuitBreaker or set false",
         "aoai-fleet:gateway.routes.chat.routing.spill.enabled: spilling needs at least two priority tiers (e.g. a PTU at priority 1, pay-as-you-go at 2); set false or add a tier",
