@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { ScenarioError } from "../simulator/scenario/load";
-import { benchSuites } from "./registry";
+import { BenchFailure, benchSuites } from "./registry";
 import "./suites/index";
 
 /** Parses the command line; undefined when commander already answered (--help) or refused the arguments. */
@@ -54,6 +54,10 @@ main(process.argv.slice(2)).then(
     if (error instanceof ScenarioError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
+    }
+    if (error instanceof BenchFailure) {
+      process.stderr.write(`bench failed: ${error.message}\n`);
+      process.exit(1);
     }
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -24,3 +24,14 @@ export function defineBenchSuite(suite: BenchSuite): BenchSuite {
 export function benchSuites(): BenchSuite[] {
   return [...suites.values()];
 }
+
+/**
+ * A suite that cannot measure what it is for (a case that does not run) says why in one message;
+ * `npm run bench` prints it without a stack trace, exits 1 and leaves that suite's results file as it was.
+ */
+export class BenchFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BenchFailure";
+  }
+}

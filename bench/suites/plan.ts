@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { median } from "simple-statistics";
 import { stringify } from "yaml";
-import { defineBenchSuite } from "../registry";
+import { BenchFailure, defineBenchSuite } from "../registry";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const REGIONS = ["eastus", "eastus2", "westus", "westus3", "northcentralus", "southcentralus", "swedencentral", "francecentral", "germanywestcentral", "polandcentral"];
@@ -55,12 +55,16 @@ function childCpuMs(timesOutput: string): number {
 
 function planOnce(file: string, stack: string, out: string, env: Record<string, string> = {}): Run {
   const tsx = path.join(REPO, "node_modules", ".bin", "tsx");
-  const command = `${JSON.stringify(tsx)} cli/main.ts plan ${stack} --config ${JSON.stringify(file)} --out ${JSON.stringify(out)} --today 2026-11-23 >/dev/null 2>/tmp/aoai-bench-plan.err; code=$?; times; exit $code`;
+  const errFile = `${out}.stderr`;
+  const command = `${JSON.stringify(tsx)} cli/main.ts plan ${stack} --config ${JSON.stringify(file)} --out ${JSON.stringify(out)} --today 2026-11-23 >/dev/null 2>${JSON.stringify(errFile)}; code=$?; times; exit $code`;
   const start = performance.now();
   const child = spawnSync("bash", ["-c", command], { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env } });
   const wallMs = performance.now() - start;
   // Exit 1 comes from plan steps that judge the fleet (compliance); the plan itself still ran.
-  if (child.status !== 0 && child.status !== 1) throw new Error(`plan of ${stack} exited ${child.status}: ${fs.existsSync("/tmp/aoai-bench-plan.err") ? fs.readFileSync("/tmp/aoai-bench-plan.err", "utf8") : child.stderr}`);
+  if (child.status !== 0 && child.status !== 1) {
+    const stderr = fs.existsSync(errFile) ? fs.readFileSync(errFile, "utf8") : child.stderr;
+    throw new BenchFailure(`the plan of ${stack} exited ${child.status}, so plan time cannot be compared; bench/results-plan.json keeps the last run that planned.\n${stderr.trim()}`);
+  }
   return { wallMs, cpuMs: childCpuMs(child.stdout), exitCode: child.status };
 }
 
