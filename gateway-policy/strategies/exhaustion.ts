@@ -3,7 +3,7 @@
 // frees, instead of APIM's own 503.
 //
 // APIM exposes no breaker state to policies (no API reads it; docs issue #119825), so the policy keeps
-// its own record, per Single backend, of when that backend's breaker reopens ("free at"), with exactly
+// its own record, per Azure deployment behind the Singles, of when their breaker reopens ("free at"), with exactly
 // the breaker's rule: every failure the rule counts (status in its ranges, or a transport failure in
 // its error reasons) sets free-at = now + (the response's Retry-After seconds when acceptRetryAfter and
 // present, else the trip duration). The latest failure of a tripped backend is the one that tripped it
@@ -15,8 +15,8 @@
 //
 // The record is keyed by the backend's identity as the policy can see it after forward-request:
 // context.Request.Url's host and port (the member's account) plus its deployment (from the URL path
-// on deployment backends, from the Responses deployment variable on account backends), and the
-// backend family. Building blocks for other mechanisms (a "wait within budget" option, say) are
+// on deployment backends, from the Responses deployment variable on account backends): one record per
+// Azure deployment, shared by both backend families (see freeAtKey). Building blocks for other mechanisms (a "wait within budget" option, say) are
 // `freeAtKey`, `memberFreeAtLookup` and `earliestFreeStatements`.
 import type { SetHeader, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
@@ -71,17 +71,22 @@ const KEY_PREFIX = "aoai-free-at";
 /** How long a record may live beyond its reopening time (the cache never needs it longer). */
 const RECORD_SLACK_SECONDS = 5;
 
-/** Design-time key of one member's record. */
-export function freeAtKey(family: BackendFamily, member: TrackedMember): string | undefined {
-  return member.authority === undefined ? undefined : `${KEY_PREFIX}|${family}|${member.authority}|${member.deployment}`;
+/**
+ * Design-time key of one member's record: the Azure deployment (account authority + deployment name),
+ * whichever backend family reaches it. A deployment's throttling is Azure's, shared by its
+ * deployment-path Single and its account-level (Responses) twin, so one record serves both; the twin's
+ * own breaker may reopen earlier than a failure seen through the other family says, which makes the
+ * answer an upper bound there (the client comes back a little late, never too early). One record per
+ * deployment also halves the lookups of a route that serves the Responses API.
+ */
+export function freeAtKey(member: TrackedMember): string | undefined {
+  return member.authority === undefined ? undefined : `${KEY_PREFIX}|${member.authority}|${member.deployment}`;
 }
 
 /** Runtime key of the backend the request was just forwarded to (same shape as freeAtKey). */
 function forwardedKey(familyIsAccount: Expr, accountDeployment: Expr): Expr {
   return concat(
     str(`${KEY_PREFIX}|`),
-    conditional(familyIsAccount, str("account"), str("deployment")),
-    str("|"),
     ctx("backendHost"),
     str(":"),
     ctx("backendPort"),
@@ -199,7 +204,7 @@ export function byMemberSet(
 export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPool[], poolOf: Expr, then: Statement[]): Statement[] {
   const keys: string[] = [];
   const indexOf = (family: BackendFamily, m: TrackedMember): number | undefined => {
-    const key = freeAtKey(family, m);
+    const key = freeAtKey(m);
     if (key === undefined) return undefined;
     if (!keys.includes(key)) keys.push(key);
     return keys.indexOf(key);
@@ -216,8 +221,9 @@ export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPo
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
     ...keys.flatMap((key, i): Statement[] => [
       memberFreeAtLookup(key),
-      { kind: "set-variable", name: memberVar(i), value: stored },
-      { kind: "set-variable", name: memberVar(i), value: conditional(compareGt(variable(memberVar(i), "long"), now), variable(memberVar(i), "long"), stale) },
+      // One statement per record (the record parsed twice rather than kept in a second variable): wide
+      // fleets have hundreds of records and every byte counts against APIM's 256 KiB.
+      { kind: "set-variable", name: memberVar(i), value: conditional(compareGt(stored, now), stored, stale) },
     ]),
     // A pool not listed (none in practice) waits the trip duration.
     { kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: stale },

@@ -78,7 +78,7 @@ export function planSpill(route: RouteSpec, pools: readonly PoolDefinition[], in
     .filter((m) => m.priority === tiers[0])
     .flatMap((m) => {
       const url = urls.get(m.backendId);
-      const key = url === undefined ? undefined : freeAtKey("deployment", { authority: authorityOf(url), deployment: m.deployment });
+      const key = url === undefined ? undefined : freeAtKey({ authority: authorityOf(url), deployment: m.deployment });
       return key === undefined ? [] : [key];
     });
   if (firstTierKeys.length === 0) return undefined;

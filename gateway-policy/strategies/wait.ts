@@ -87,7 +87,7 @@ export function waitingCount(retries: Expr): Expr {
 function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
   const keys: string[] = [];
   const slot = (family: TrackedPool["family"], m: TrackedPool["members"][number]): number | undefined => {
-    const key = freeAtKey(family, m);
+    const key = freeAtKey(m);
     if (key === undefined) return undefined;
     if (!keys.includes(key)) keys.push(key);
     return keys.indexOf(key);
