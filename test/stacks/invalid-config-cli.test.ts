@@ -2,21 +2,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main";
+import { runCliCaptured } from "../support/cli";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", `${name}.yaml`);
 
-async function runCli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = "";
-  let stdout = "";
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  process.exitCode = undefined;
-  const code = await main(args);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, stderr, stdout };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -49,7 +38,7 @@ const cases: [string, string, string][] = [
 describe("npm run plan on invalid configs", () => {
   it.each(cases)("%s exits 2 naming %s, without a stack trace, and writes nothing", async (name, configPath, message) => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bad-"));
-    const { code, stderr, stdout } = await runCli(["plan", name, "--config", fixture(name), "--out", out, "--today", "2026-11-23"]);
+    const { code, stderr, stdout } = await runCliCaptured(["plan", name, "--config", fixture(name), "--out", out, "--today", "2026-11-23"]);
     expect(code).toBe(2);
     expect(stderr).toContain("Invalid stack config (1 problem):");
     expect(stderr).toContain(`  - ${configPath}: ${message}`);
@@ -60,14 +49,14 @@ describe("npm run plan on invalid configs", () => {
   });
 
   it("a missing stack file exits 2 and lists the stacks that exist", async () => {
-    const { code, stderr } = await runCli(["plan", "nope"]);
+    const { code, stderr } = await runCliCaptured(["plan", "nope"]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/Pulumi\.nope\.yaml: not found in .*; stacks here: .*dev.*prod/);
   });
 
   it("a valid stack exits 0", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ok-"));
-    const { code, stdout } = await runCli(["plan", "dev", "--out", out, "--today", "2026-11-23"]);
+    const { code, stdout } = await runCliCaptured(["plan", "dev", "--out", out, "--today", "2026-11-23"]);
     expect(code).toBe(0);
     expect(stdout).toContain("Warnings: none.");
     expect(fs.existsSync(path.join(out, "dev", "plan.json"))).toBe(true);

@@ -5,21 +5,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parse, stringify } from "yaml";
-import { main } from "../../cli/main";
+import { runCliCaptured } from "../support/cli";
 
 const fixture = (name: string) => path.join(__dirname, "fixtures", "network", `${name}.yaml`);
 
-async function runCli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = "";
-  let stdout = "";
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  process.exitCode = undefined;
-  const code = await main(args);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, stderr, stdout };
-}
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -56,7 +45,7 @@ const cases: [string, string, string][] = [
 describe("npm run plan on invalid network configs", () => {
   it.each(cases)("%s exits 2 naming %s, without a stack trace, and writes nothing", async (name, configPath, message) => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-net-bad-"));
-    const { code, stderr, stdout } = await runCli(["plan", `net-${name}`, "--config", fixture(name), "--out", out, "--today", "2026-11-23"]);
+    const { code, stderr, stdout } = await runCliCaptured(["plan", `net-${name}`, "--config", fixture(name), "--out", out, "--today", "2026-11-23"]);
     expect(code).toBe(2);
     expect(stderr).toContain("Invalid stack config (1 problem):");
     expect(stderr).toContain(`  - ${configPath}: ${message}\n`);
@@ -74,7 +63,7 @@ describe("npm run plan on invalid network configs", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-net-many-"));
     const file = path.join(dir, "Pulumi.many.yaml");
     fs.writeFileSync(file, stringify(doc));
-    const { code, stderr } = await runCli(["plan", "many", "--config", file, "--out", dir, "--today", "2026-11-23"]);
+    const { code, stderr } = await runCliCaptured(["plan", "many", "--config", file, "--out", dir, "--today", "2026-11-23"]);
     expect(code).toBe(2);
     expect(stderr.split("\n").filter((line) => line.startsWith("  - "))).toEqual([
       "  - aoai-fleet:gateway.network.mode: \"internal\" is not available on StandardV2 (Azure refuses an Internal virtual network type for StandardV2; for private inbound access use privateEndpoint: true); allowed values: integration",
