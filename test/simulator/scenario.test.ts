@@ -14,6 +14,17 @@ import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import { expr, policyDocument, renderPolicy } from "../../gateway-policy/index";
 import { BACKENDS, BREAKER, POOL } from "./support";
 
+/** The lines of the ScenarioError `validateScenario(raw, "bad.yaml")` throws (fails when it throws none or another error). */
+function scenarioErrorLines(raw: unknown): string[] {
+  try {
+    validateScenario(raw, "bad.yaml");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ScenarioError);
+    return (e as Error).message.split("\n");
+  }
+  throw new Error("expected a ScenarioError, got none");
+}
+
 describe("scenario files", () => {
   it("every file under scenarios/ validates", () => {
     const dir = join(__dirname, "..", "..", "scenarios");
@@ -31,13 +42,7 @@ describe("scenario files", () => {
   it("reports every problem with its path in the file", () => {
     const bad = { name: "Bad Name", duration: "ten minutes", load: [{ at: 0, percentOfCapacity: 90, requestsPerSecond: 3 }], faults: [{ at: "1m", for: "1m", kind: "throttle" }], extra: 1 };
     expect(() => validateScenario(bad, "bad.yaml")).toThrow(ScenarioError);
-    let message = "";
-    try {
-      validateScenario(bad, "bad.yaml");
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message.split("\n")).toEqual([
+    expect(scenarioErrorLines(bad)).toEqual([
       "Invalid scenario:",
       "  bad.yaml: name: lower-case letters, digits and dashes",
       '  bad.yaml: duration: "ten minutes" is not a duration; write e.g. 90s, 10m, 1m30s, 250ms or a number of seconds',
@@ -57,13 +62,7 @@ describe("scenario files", () => {
       strategy: { waitBudget: "5s", spill: { holdSeconds: 0 }, avoidSlow: { fast: true } },
       client: { retries: "openai-java" },
     };
-    let message = "";
-    try {
-      validateScenario(bad, "bad.yaml");
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message.split("\n")).toEqual([
+    expect(scenarioErrorLines(bad)).toEqual([
       "Invalid scenario:",
       "  bad.yaml: request.size.distribution: Invalid discriminator value. Expected 'fixed' | 'mix' | 'lognormal'",
       '  bad.yaml: client.retries: Invalid option: expected one of "none"|"openai-node"|"openai-node-6.26"|"openai-python"|"openai-python-1"',
