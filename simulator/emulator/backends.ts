@@ -2,6 +2,7 @@
 // breaker rule, and load-balanced pools of Singles with priority tiers and weights. Selection and
 // breaker semantics follow the reference sheet's §4.2–§4.4 (apim-policies.md).
 import type { Rng } from "../rng";
+import { TimestampWindow } from "./timestamps";
 
 export interface StatusCodeRange {
   min: number;
@@ -61,8 +62,8 @@ export class BackendConfigError extends Error {
 }
 
 interface BreakerState {
-  failures: number[];
-  calls: number[];
+  failures: TimestampWindow;
+  calls: TimestampWindow;
   openUntil: number;
   trips: number;
 }
@@ -118,8 +119,8 @@ export class BackendRegistry {
     // The trip has ended: the circuit closes and counting starts afresh (no half-open state is documented).
     this.events.push({ backendId: id, at: b.openUntil, kind: "reset", openUntil: b.openUntil });
     b.openUntil = 0;
-    b.failures = [];
-    b.calls = [];
+    b.failures.clear();
+    b.calls.clear();
     return false;
   }
 
@@ -178,20 +179,20 @@ export class BackendRegistry {
     const entity = this.entities.get(id);
     if (!entity || entity.type !== "Single" || !entity.circuitBreaker) return;
     const rule = entity.circuitBreaker;
-    const b = this.breakers.get(id) ?? { failures: [], calls: [], openUntil: 0, trips: 0 };
+    const b = this.breakers.get(id) ?? { failures: new TimestampWindow(), calls: new TimestampWindow(), openUntil: 0, trips: 0 };
     this.breakers.set(id, b);
     if (this.isOpen(id, now)) return;
     const failed =
       (outcome.status !== undefined && rule.statusCodeRanges.some((r) => outcome.status! >= r.min && outcome.status! <= r.max)) ||
       (outcome.transportReason !== undefined && rule.errorReasons.includes(outcome.transportReason));
     const since = now - rule.intervalMs;
-    b.calls = b.calls.filter((t) => t > since);
-    b.failures = b.failures.filter((t) => t > since);
+    b.calls.expire(since);
+    b.failures.expire(since);
     b.calls.push(now);
     if (!failed) return;
     b.failures.push(now);
-    const byCount = rule.count !== undefined && b.failures.length >= rule.count;
-    const byPercent = rule.percentage !== undefined && (100 * b.failures.length) / b.calls.length >= rule.percentage;
+    const byCount = rule.count !== undefined && b.failures.size >= rule.count;
+    const byPercent = rule.percentage !== undefined && (100 * b.failures.size) / b.calls.size >= rule.percentage;
     if (!byCount && !byPercent) return;
     const duration = rule.acceptRetryAfter && outcome.retryAfterSeconds !== undefined && outcome.retryAfterSeconds > 0 ? outcome.retryAfterSeconds * 1000 : rule.tripDurationMs;
     b.openUntil = now + duration;

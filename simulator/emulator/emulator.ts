@@ -11,7 +11,8 @@ import type { UpstreamDirectory } from "../azure/account";
 import type { BackendRegistry } from "./backends";
 import { PolicyRuntimeError, gatewayError } from "./errors";
 import { runStatements, type Machine } from "./statements";
-import { envOf, type RequestState } from "./state";
+import { envOf, type EnvDefaults, type RequestState } from "./state";
+import type { ExprEnv } from "./expressions";
 import { QuotaCounters, SlidingCounters, TokenCounters, VolatileCache } from "./stores";
 import type { CustomMetric, UpstreamResolver } from "./statements";
 import type { SimRequest, SimResponse, Upstream } from "../http-types";
@@ -98,6 +99,7 @@ export class PolicyEmulator implements Machine {
   private readonly siblings = new Map<string, PolicyEmulator>();
 
   constructor(readonly options: EmulatorOptions, shared?: SharedState) {
+    this.envDefaults = { region: options.region, apiId: options.apiId ?? "azure-openai", namedValues: options.namedValues, rng: options.rng, nowMs: () => options.clock.now() };
     this.policy = loadPolicyXml(options.policyXml, options.namedValues);
     this.parents = (options.parentsXml ?? []).map((xml) => loadPolicyXml(xml, options.namedValues));
     for (const doc of [...this.parents, this.policy]) checkSupported(doc, options.namedValues);
@@ -160,8 +162,11 @@ export class PolicyEmulator implements Machine {
     return inherited;
   }
 
-  env(state: RequestState) {
-    return envOf(state, { region: this.options.region, apiId: this.options.apiId ?? "azure-openai", namedValues: this.options.namedValues, rng: this.options.rng, nowMs: () => this.options.clock.now() });
+  /** What every request's expression environment shares, built once (env() runs per expression). */
+  private readonly envDefaults: EnvDefaults;
+
+  env(state: RequestState): ExprEnv {
+    return state.env ?? envOf(state, this.envDefaults);
   }
 
   async handle(call: GatewayCall): Promise<GatewayResult> {

@@ -94,7 +94,7 @@ export function retryWaitMs(s: Retry, n: number, random: () => number, interval:
   return Math.min(s.maxInterval, interval + 2 ** (n - 1) * jittered) * 1000;
 }
 
-type Runner = (m: Machine, state: RequestState, statements: readonly Statement[]) => Promise<void>;
+type Runner = (m: Machine, state: RequestState, statements: readonly Statement[]) => Promise<void> | void;
 
 /**
  * The retry's interval in seconds: a literal, or an expression evaluated before each wait (APIM

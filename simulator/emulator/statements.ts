@@ -58,10 +58,17 @@ export function boolOf(m: Machine, state: RequestState, v: Value, where: string)
   throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", `${where}: expected a bool, got ${JSON.stringify(x)}.`, where);
 }
 
-export async function runStatements(m: Machine, state: RequestState, statements: readonly Statement[]): Promise<void> {
-  for (const s of statements) {
+/**
+ * Runs statements in order. Most statements finish synchronously (variables, conditions, headers):
+ * only those that return a promise (forwarding, retry, send-request, or a block holding one) are
+ * awaited, so a policy of hundreds of statements does not allocate a promise per statement.
+ * Errors are thrown synchronously or rejected; callers `await` the result either way.
+ */
+export function runStatements(m: Machine, state: RequestState, statements: readonly Statement[], from = 0): Promise<void> | void {
+  for (let i = from; i < statements.length; i++) {
     if (state.ended) return;
-    await runStatement(m, state, s);
+    const pending = runStatement(m, state, statements[i]!);
+    if (pending) return pending.then(() => runStatements(m, state, statements, i + 1));
   }
 }
 
@@ -93,7 +100,7 @@ function statusOf(m: Machine, state: RequestState, code: number | Expr): number 
   return n;
 }
 
-async function runStatement(m: Machine, state: RequestState, s: Statement): Promise<void> {
+function runStatement(m: Machine, state: RequestState, s: Statement): Promise<void> | void {
   switch (s.kind) {
     case "base":
       // effective() already spliced every <base/>; one left here sits somewhere APIM ignores it.
@@ -116,8 +123,7 @@ async function runStatement(m: Machine, state: RequestState, s: Statement): Prom
       for (const w of s.when) {
         if (boolOf(m, state, w.condition, "choose/when condition")) return runStatements(m, state, w.policies);
       }
-      if (s.otherwise) await runStatements(m, state, s.otherwise);
-      return;
+      return s.otherwise ? runStatements(m, state, s.otherwise) : undefined;
     }
     case "set-variable": {
       try {

@@ -1,5 +1,6 @@
 // Gateway-instance state shared by all requests: the internal cache, token-limit counters and
 // rate-limit counters. All time comes from the emulator's clock.
+import { TimestampWindow } from "./timestamps";
 
 export class VolatileCache {
   private readonly entries = new Map<string, { value: string | number | boolean; expires: number }>();
@@ -82,12 +83,16 @@ export class QuotaCounters {
 
 /** Per-key call timestamps for rate-limit-by-key's sliding window. */
 export class SlidingCounters {
-  private readonly calls = new Map<string, number[]>();
+  private readonly calls = new Map<string, TimestampWindow>();
   /** Records a call if it fits; returns ms until the oldest call leaves the window when it does not. */
   tryAdd(key: string, limit: number, windowMs: number, now: number, increment: boolean): { ok: true } | { ok: false; retryAfterMs: number } {
-    const list = (this.calls.get(key) ?? []).filter((t) => t > now - windowMs);
-    this.calls.set(key, list);
-    if (list.length >= limit) return { ok: false, retryAfterMs: list[0]! + windowMs - now };
+    let list = this.calls.get(key);
+    if (!list) {
+      list = new TimestampWindow();
+      this.calls.set(key, list);
+    }
+    list.expire(now - windowMs);
+    if (list.size >= limit) return { ok: false, retryAfterMs: list.oldest! + windowMs - now };
     if (increment) list.push(now);
     return { ok: true };
   }

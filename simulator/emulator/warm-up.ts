@@ -22,12 +22,14 @@ class ZeroClock implements Clock {
   }
 }
 
-/** Answers every request at once: two successes, then a 429 with Retry-After (retry and breaker paths). */
+/** Answers every request at once: two successes, then (when throttling) a 429 with Retry-After (retry and breaker paths). */
 class CannedUpstream implements Upstream {
   private calls = 0;
+  /** @param throttles whether every third answer is a 429 (else every answer succeeds). */
+  constructor(private readonly throttles = true) {}
   send(_request: SimRequest): Promise<SimResponse> {
     this.calls++;
-    if (this.calls % 3 === 0) return Promise.resolve(openAiError(429, "429", "Warm-up throttle.", { "retry-after": "1", "retry-after-ms": "1000" }));
+    if (this.throttles && this.calls % 3 === 0) return Promise.resolve(openAiError(429, "429", "Warm-up throttle.", { "retry-after": "1", "retry-after-ms": "1000" }));
     return Promise.resolve(jsonResponse(200, { id: "warm-up", object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }], usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 } }));
   }
 }
@@ -47,13 +49,25 @@ export function warmUpCalls(setup: SimSetup): GatewayCall[] {
   }));
 }
 
-/** Builds the twin and runs `calls` through it `rounds` times. */
+/**
+ * Builds the twin and runs `calls` through it `rounds` times. The twin's options keep the real
+ * options' shape (same keys, same order) and its last rounds read the real clock: V8 compiles the
+ * hot paths for the objects the real requests bring, so the first of them does not throw that code
+ * away (a deoptimisation on an unseen object shape or clock class costs about a millisecond).
+ */
 export async function warmUp(options: EmulatorOptions, build: (o: EmulatorOptions) => { handle(call: GatewayCall): Promise<unknown> }, calls: readonly GatewayCall[], rounds = 300): Promise<void> {
-  const upstreams = new UpstreamDirectory();
-  for (const origin of options.upstreams.origins()) upstreams.set(origin, new CannedUpstream());
   const rng = options.rng.fork("warm-up");
-  // The twin's callers are synthetic: the subscription check (a key set of the real gateway) stays out of it.
-  const { subscriptionKeys: _realKeys, ...rest } = options;
-  const twin = build({ ...rest, backends: new BackendRegistry(options.backends.entities, rng.fork("pool-choice")), upstreams, clock: new ZeroClock(), rng });
-  for (let i = 0; i < rounds; i++) for (const call of calls) await twin.handle(call);
+  const twinOf = (clock: Clock, throttles: boolean): { handle(call: GatewayCall): Promise<unknown> } => {
+    const upstreams = new UpstreamDirectory();
+    for (const origin of options.upstreams.origins()) upstreams.set(origin, new CannedUpstream(throttles));
+    // The twin's callers are synthetic: the subscription check (a key set of the real gateway) stays out of it.
+    const noKeys = "subscriptionKeys" in options ? { subscriptionKeys: undefined } : {};
+    return build({ ...options, ...noKeys, backends: new BackendRegistry(options.backends.entities, rng.fork("pool-choice")), upstreams, clock, rng });
+  };
+  // Every path (throttled answers, retries, breakers) on a clock that never waits…
+  const throttled = twinOf(new ZeroClock(), true);
+  for (let i = 0; i < rounds; i++) for (const call of calls) await throttled.handle(call);
+  // …then the success path on the gateway's own clock (a success never waits, so nothing sleeps).
+  const onRealClock = twinOf(options.clock, false);
+  for (let i = 0; i < Math.ceil(rounds / 3); i++) for (const call of calls) await onRealClock.handle(call);
 }
