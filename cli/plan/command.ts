@@ -7,7 +7,7 @@ import { FleetConfigError } from "../../stacks/config/errors";
 import { CliError } from "../registry";
 import { runOfflinePlan } from "./runner";
 import { REPO_ROOT } from "./stack-config";
-import { runPlanSteps } from "./steps";
+import { reportPlanTiming, runPlanSteps } from "./steps";
 import "./steps/index";
 
 export interface PlanCommandOptions {
@@ -28,6 +28,8 @@ export async function planCommand(stack: string, options: PlanCommandOptions, pr
     today = new Date(`${options.today}T00:00:00Z`);
   }
   let plan;
+  const started = performance.now();
+  reportPlanTiming("start (process up, modules loaded)", 0);
   try {
     plan = await runOfflinePlan(stack, { ...(options.config ? { configFile: path.resolve(options.config) } : {}), ...(today ? { today } : {}) });
   } catch (error) {
@@ -36,6 +38,7 @@ export async function planCommand(stack: string, options: PlanCommandOptions, pr
     }
     throw error;
   }
+  reportPlanTiming("program under the mocks", started);
   const outDir = path.join(path.resolve(options.out ?? path.join(REPO_ROOT, "out")), stack);
   fs.mkdirSync(outDir, { recursive: true });
   return runPlanSteps({ plan, outDir, print, planJsonExtras: {}, warnings: [...plan.warnings] });

@@ -7,7 +7,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { instance, type Viz } from "@viz-js/viz";
-import type { GatewayDesign } from "../../components/gateway/design";
+import type { GatewayDesign, PolicyDocumentDesign } from "../../components/gateway/design";
 import type { NetworkPlan } from "../../core/plan/network/types";
 import { topologyDot } from "../../components/gateway/topology-dot";
 import { routeTableRows, topologyMermaid, type TopologyNotes } from "../../components/gateway/topology";
@@ -43,15 +43,22 @@ export async function renderDotSvg(dot: string): Promise<string> {
 
 /**
  * Writes policies and topology under `outDir` (= `out/<stack>`); stale route files are removed
- * first. `notes` adds route and pool annotations to the diagram.
+ * first. `routePolicies` are the standalone per-route documents (`designRoutePolicies`), written for
+ * review next to the deployed API policy. `notes` adds route and pool annotations to the diagram.
  */
-export async function writeGatewayArtifacts(outDir: string, design: GatewayDesign, notes: TopologyNotes = {}, network?: NetworkPlan): Promise<GatewayArtifacts> {
+export async function writeGatewayArtifacts(
+  outDir: string,
+  design: GatewayDesign,
+  routePolicies: readonly PolicyDocumentDesign[],
+  notes: TopologyNotes = {},
+  network?: NetworkPlan,
+): Promise<GatewayArtifacts> {
   const policyDir = join(outDir, "policies");
   await rm(policyDir, { recursive: true, force: true });
   await mkdir(policyDir, { recursive: true });
   const policies: string[] = [];
   const documents = [
-    ...design.routePolicies.map((policy) => ({ file: `${policy.scope}.xml`, xml: policy.xml })),
+    ...routePolicies.map((policy) => ({ file: `${policy.scope}.xml`, xml: policy.xml })),
     { file: API_POLICY_FILE, xml: design.apiPolicy.xml },
     ...(design.shadowRelay ? [{ file: SHADOW_RELAY_POLICY_FILE, xml: design.shadowRelay.policy.xml }] : []),
   ];

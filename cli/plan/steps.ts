@@ -53,11 +53,22 @@ export function planSteps(): PlanStep[] {
   return [...steps.values()].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
 }
 
+/** `AOAI_FLEET_PLAN_TIMINGS=1`: the plan prints where its time went to stderr (README, "slow plans"). */
+export const PLAN_TIMINGS_ENV = "AOAI_FLEET_PLAN_TIMINGS";
+
+/** Prints `plan timing: <what> <ms> ms` to stderr when PLAN_TIMINGS_ENV is set. */
+export function reportPlanTiming(what: string, startedAt: number): void {
+  if (process.env[PLAN_TIMINGS_ENV] !== "1") return;
+  process.stderr.write(`plan timing: ${what} ${Math.round(performance.now() - startedAt)} ms\n`);
+}
+
 /** Runs every step; returns the highest exit code any step asked for (0 when none). */
 export async function runPlanSteps(context: PlanStepContext, only: readonly PlanStep[] = planSteps()): Promise<number> {
   let exitCode = 0;
   for (const step of only) {
+    const started = performance.now();
     const outcome = await step.run(context);
+    reportPlanTiming(`step ${step.name}`, started);
     if (outcome?.exitCode !== undefined) exitCode = Math.max(exitCode, outcome.exitCode);
   }
   return exitCode;

@@ -115,8 +115,6 @@ export interface GatewayDesign {
   readonly namedValues: readonly NamedValueDesign[];
   /** The policy attached to the `openai` API (dispatches on the deployment in the path). */
   readonly apiPolicy: PolicyDocumentDesign;
-  /** One standalone policy per route, in route-name order (plan output and review). */
-  readonly routePolicies: readonly PolicyDocumentDesign[];
   /** The shadow relay, when any route has a shadow. */
   readonly shadowRelay?: ShadowRelayDesign;
   /** Non-fatal notes from the policy engine. */
@@ -217,18 +215,45 @@ function checkTierPolicySize(config: GatewayConfig, document: PolicyDocumentDesi
   }
 }
 
-/** The whole gateway from config and inventory: singles, pools, named values and policies. */
+/**
+ * Designs already computed in this process, by their input. One plan designs the same gateway up to
+ * four times (config validation, the component's structural pass, its pass with real endpoints, the
+ * plan step) and a wide gateway's design takes a few hundred milliseconds; the function is pure and
+ * its result is never mutated (readonly throughout), so equal inputs share one result.
+ */
+const designs = new Map<string, GatewayDesign>();
+const DESIGNS_KEPT = 4;
+
+/** The whole gateway from config and inventory: singles, pools, named values and the API policy. */
 export function designGateway(config: GatewayConfig, inventory: readonly InventoryEntry[]): GatewayDesign {
+  const key = JSON.stringify([config, inventory]);
+  const known = designs.get(key);
+  if (known) return known;
+  const design = computeGatewayDesign(config, inventory);
+  if (designs.size >= DESIGNS_KEPT) designs.delete(designs.keys().next().value!);
+  designs.set(key, design);
+  return design;
+}
+
+/**
+ * One standalone policy per route, in route order: what a single-route API would attach. Written by
+ * the plan for review (`policies/<route>.xml`), never deployed, so only the plan computes them.
+ */
+export function designRoutePolicies(config: GatewayConfig, inventory: readonly InventoryEntry[]): PolicyDocumentDesign[] {
+  const edge = edgeSpec(config);
+  const backends = backendInventory(inventory);
+  return routeSpecs(config).map((route) => ({ scope: route.name, xml: engine(() => composeRoutePolicy(route, edge, backends)).xml }));
+}
+
+/** designGateway without the cache (each call computes the design afresh). */
+export function computeGatewayDesign(config: GatewayConfig, inventory: readonly InventoryEntry[]): GatewayDesign {
   const routes = routeSpecs(config);
   const edge = edgeSpec(config);
   const backends = backendInventory(inventory);
   const gateway = engine(() => composeGatewayPolicy({ routes, edge, inventory: backends }));
-  const apiPolicy = { scope: "api", xml: deployedPolicyXml(gateway.document) };
+  // The engine's rendering (gateway.xml) is renderPolicy(document), i.e. deployedPolicyXml(document).
+  const apiPolicy = { scope: "api", xml: gateway.xml };
   checkTierPolicySize(config, apiPolicy, "aoai-fleet:gateway.routes");
-  const routePolicies = routes.map((route) => {
-    const result = engine(() => composeRoutePolicy(route, edge, backends));
-    return { scope: route.name, xml: deployedPolicyXml(result.document) };
-  });
   // Every deployment × region has its account twin, used or not: a rollout step that moves a pool to
   // another deployment then only updates pools (rollout apply allows updates, never creates).
   const singles: SingleBackendDesign[] = inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region), family: "deployment" as const }));
@@ -258,7 +283,6 @@ export function designGateway(config: GatewayConfig, inventory: readonly Invento
     })),
     namedValues: gateway.namedValues.map((value) => ({ id: value.name, value: value.value, purpose: `${value.description} Allowed: ${value.allowed}.` })),
     apiPolicy,
-    routePolicies,
     ...(shadowRelay ? { shadowRelay } : {}),
     warnings: gateway.warnings,
   };

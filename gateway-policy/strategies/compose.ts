@@ -65,7 +65,9 @@ function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec
 const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
 
 function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpec, inventory: BackendInventory, path: string): StrategyResult {
-  const warnings = checkPolicySize(renderPolicy(document), path);
+  // Rendered once: the size check measures the same string the gateway deploys (StrategyResult.xml).
+  const xml = renderPolicy(document);
+  const warnings = checkPolicySize(xml, path);
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
       warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
@@ -91,7 +93,7 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
     ...(shadow?.backends.map((b) => b.backendId) ?? []),
   ];
   checkGeneratedNames({ backendIds, namedValues: namedValues.map((v) => v.name) }, path);
-  return { document, pools, namedValues, ...(shadow ? { shadow } : {}), warnings };
+  return { document, xml, pools, namedValues, ...(shadow ? { shadow } : {}), warnings };
 }
 
 /** One route with the edge policies, as a standalone document (what a single-route API would attach). */

@@ -238,6 +238,8 @@ export interface ShadowRelayResult {
 
 export interface StrategyResult {
   document: PolicyDocument;
+  /** `document` rendered (renderPolicy): what the size check measured and what gets deployed. */
+  xml: string;
   pools: PoolDefinition[];
   namedValues: NamedValueDefinition[];
   /** Present when a route has a shadow. */

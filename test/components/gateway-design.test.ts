@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { designGateway, type InventoryEntry } from "../../components/gateway/design";
+import { computeGatewayDesign, deployedPolicyXml, designGateway, designRoutePolicies, type InventoryEntry } from "../../components/gateway/design";
 import { expr, parsePolicy, type Statement } from "../../gateway-policy";
+import { goldenCases } from "../gateway-policy/support/fixtures";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
 
 const entry = (deployment: string, region: string, capacity: number): InventoryEntry => ({
@@ -126,7 +127,7 @@ describe("designGateway", () => {
 
   it("rewrites the path to the member's deployment right before the final backend selection on the deployment-path surfaces", () => {
     const design = designGateway(config, inventory);
-    for (const xml of [design.apiPolicy.xml, ...design.routePolicies.map((policy) => policy.xml)]) {
+    for (const xml of [design.apiPolicy.xml, ...designRoutePolicies(config, inventory).map((policy) => policy.xml)]) {
       const last = parsePolicy(xml).inbound.at(-1) as Extract<Statement, { kind: "choose" }>;
       const branch = last.when.find((w) => w.policies.some((s) => s.kind === "rewrite-uri"))!;
       expect(branch.policies).toEqual([
@@ -157,7 +158,25 @@ describe("designGateway", () => {
     expect(design.pools[0]!.members[0]!.backendId).toBe(id);
   });
 
-  it("is deterministic", () => {
-    expect(designGateway(config, inventory)).toEqual(designGateway(config, inventory));
+  it("is deterministic, and equal inputs share one computed design", () => {
+    const first = computeGatewayDesign(config, inventory);
+    expect(computeGatewayDesign(structuredClone(config), structuredClone(inventory))).toEqual(first);
+    const cached = designGateway(config, inventory);
+    expect(cached).toEqual(first);
+    expect(designGateway(structuredClone(config), structuredClone(inventory))).toBe(cached);
+    // Another endpoint is another design (account URLs reach the Responses affinity statements).
+    const moved = designGateway(config, inventory.map((e) => ({ ...e, accountOpenAiUrl: e.accountOpenAiUrl.replace("acct-", "other-") })));
+    expect(moved).not.toBe(cached);
+    expect(moved.apiPolicy.xml).toContain("other-eastus2.openai.azure.com");
+    expect(cached.apiPolicy.xml).not.toContain("other-eastus2.openai.azure.com");
+  });
+
+  it("deploys the document the policy engine measured: its rendering is deployedPolicyXml of its AST", () => {
+    const design = designGateway(config, inventory);
+    const routes = designRoutePolicies(config, inventory);
+    expect(routes.map((r) => r.scope)).toEqual(["chat"]);
+    expect(parsePolicy(routes[0]!.xml).backend.length).toBeGreaterThan(0);
+    for (const [name, result] of goldenCases()) expect(result.xml, name).toBe(deployedPolicyXml(result.document));
+    expect(deployedPolicyXml(parsePolicy(design.apiPolicy.xml))).toBe(design.apiPolicy.xml);
   });
 });

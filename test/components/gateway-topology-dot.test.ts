@@ -27,7 +27,6 @@ const design: GatewayDesign = {
   ],
   namedValues: [],
   apiPolicy: { scope: "api", xml: "<policies />\n" },
-  routePolicies: [],
   warnings: [],
 };
 const notes = { routes: { chat: "priority failover · canary 10% → chat-next" }, pools: { "chat-stable": "stable 90%", "chat-canary": "canary 10%" } };

@@ -16,7 +16,6 @@ const design: GatewayDesign = {
   pools: [{ id: "chat-stable", route: "chat", role: "stable", members: [{ backendId: "chat-eastus2", weight: 50 }, { backendId: "chat-westus3", weight: 50 }] }],
   namedValues: [],
   apiPolicy: { scope: "api", xml: "<policies />\n" },
-  routePolicies: [],
   warnings: [],
 };
 

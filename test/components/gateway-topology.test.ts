@@ -33,7 +33,6 @@ const design: GatewayDesign = {
   namedValues: [{ id: "chat-canary-percent", value: "10", purpose: "canary share" }],
   apiPolicy: { scope: "api", xml: "<policies />\n" },
   warnings: [],
-  routePolicies: [{ scope: "chat", xml: "<policies>\n  <inbound />\n</policies>\n" }],
 };
 
 describe("gateway topology", () => {
@@ -96,7 +95,7 @@ describe("gateway topology", () => {
   it("writes policies, Mermaid source and the Graphviz SVG of the same design and notes", async () => {
     const out = await mkdtemp(join(tmpdir(), "gateway-artifacts-"));
     const notes = { routes: { chat: "weighted · canary 10%" } };
-    const artifacts = await writeGatewayArtifacts(out, design, notes);
+    const artifacts = await writeGatewayArtifacts(out, design, [{ scope: "chat", xml: "<policies>\n  <inbound />\n</policies>\n" }], notes);
     expect(artifacts).toEqual({ policies: ["policies/chat.xml", "policies/_api.xml"], mermaid: "topology.mmd", svg: "topology.svg" });
     expect((await readdir(join(out, "policies"))).sort()).toEqual(["_api.xml", "chat.xml"]);
     expect(await readFile(join(out, "policies", "chat.xml"), "utf8")).toBe("<policies>\n  <inbound />\n</policies>\n");

@@ -129,7 +129,6 @@ describe("AiGateway", () => {
     const design = run.outputs.design as GatewayDesign;
     expect(design.apiPolicy.xml).toBe(policy);
     expect(design.shadowRelay?.policy.xml).toBe(relayPolicy);
-    expect(design.routePolicies.map((p) => p.scope)).toEqual(["chat"]);
     expect(run.outputs.url).toBe("https://gw.azure-api.net");
     expect(byType("azure-native:authorization:RoleAssignment").map((r) => [r.name, r.inputs.scope, r.inputs.roleDefinitionId])).toEqual([
       ["gw-openai-user-eastus2", accountId("eastus2"), "/subscriptions/1111/providers/Microsoft.Authorization/roleDefinitions/5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"],

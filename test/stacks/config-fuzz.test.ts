@@ -13,7 +13,7 @@ import { describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
 import { parseStackConfigText } from "../../cli/plan/stack-config";
 import { runOfflinePlan } from "../../cli/plan/runner";
-import { designGateway, type GatewayDesign } from "../../components/gateway/design";
+import { designGateway, designRoutePolicies, type GatewayDesign, type PolicyDocumentDesign } from "../../components/gateway/design";
 import { loadCatalog } from "../../core/catalog/catalog";
 import { planFromRawConfig, type FleetPlan } from "../../core/plan/index";
 import { gatewayNetworkInput, networkOf } from "../../core/plan/network/from-config";
@@ -63,7 +63,7 @@ function checkPlan(plan: FleetPlan): void {
 }
 
 /** The invariants of an accepted gateway design and its policies. */
-function checkDesign(config: GatewayConfig, design: GatewayDesign): void {
+function checkDesign(config: GatewayConfig, design: GatewayDesign, routePolicies: readonly PolicyDocumentDesign[]): void {
   const singles = new Set(design.singles.map((s) => s.id));
   for (const pool of design.pools) {
     expect(pool.members.length).toBeGreaterThan(0);
@@ -79,7 +79,7 @@ function checkDesign(config: GatewayConfig, design: GatewayDesign): void {
   const named = design.namedValues.map((v) => v.id.toLowerCase());
   expect(new Set(named).size, "named value ids").toBe(named.length);
   const limit = config.sku === "Consumption" ? APIM_LIMITS.consumptionPolicyBytes : APIM_LIMITS.policyBytes;
-  for (const policy of [design.apiPolicy, ...design.routePolicies]) {
+  for (const policy of [design.apiPolicy, ...routePolicies]) {
     expect(checkPolicyXml(policy.xml), `schema of ${policy.scope}`).toEqual([]);
     expect(renderPolicy(parsePolicy(policy.xml)), `round trip of ${policy.scope}`).toBe(policy.xml);
     if (policy === design.apiPolicy) expect(Buffer.byteLength(policy.xml)).toBeLessThanOrEqual(limit);
@@ -119,8 +119,8 @@ function runCase(c: FuzzCase): Outcome {
     problems.push(...networkOf(plan, gatewayNetworkInput(config, gatewayRaw)).errors);
     if (problems.length > 0) throw new FleetConfigError(problems);
     if (!config) return { kind: "accepted", config: { "aoai-fleet:fleet": fleetRaw }, gateway: false };
-    const design = designGateway(config, plannedTargets(plan).map((t) => ({ ...t, accountOpenAiUrl: `https://${plan.name}-${t.region}.openai.azure.com/openai` })));
-    checkDesign(config, design);
+    const inventory = plannedTargets(plan).map((t) => ({ ...t, accountOpenAiUrl: `https://${plan.name}-${t.region}.openai.azure.com/openai` }));
+    checkDesign(config, designGateway(config, inventory), designRoutePolicies(config, inventory));
     return { kind: "accepted", config: { "aoai-fleet:fleet": fleetRaw, "aoai-fleet:gateway": gatewayRaw }, gateway: true };
   } catch (error) {
     if (!isFleetConfigError(error)) throw error; // a crash, or a failed invariant (expect throws)

@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { openAiBaseUrl } from "../../../components/gateway/backends";
-import { designGateway } from "../../../components/gateway/design";
+import { designGateway, designRoutePolicies } from "../../../components/gateway/design";
 import { topologyNotes } from "../../../components/gateway/topology";
 import { networkPlanOfConfig } from "../../../core/plan/network";
 import type { ConfigIssue } from "../../../stacks/config/errors";
@@ -24,19 +24,17 @@ export const gatewayStep = definePlanStep({
       return;
     }
     const config = parseGatewayConfig(raw);
-    const design = designGateway(
-      config,
-      plan.outputs.backends.map((backend) => ({
-        deployment: backend.name,
-        region: backend.region,
-        capacity: backend.capacity,
-        tokensPerMinute: backend.tpm,
-        sku: backend.sku,
-        accountOpenAiUrl: openAiBaseUrl(backend.endpoint),
-      })),
-    );
+    const inventory = plan.outputs.backends.map((backend) => ({
+      deployment: backend.name,
+      region: backend.region,
+      capacity: backend.capacity,
+      tokensPerMinute: backend.tpm,
+      sku: backend.sku,
+      accountOpenAiUrl: openAiBaseUrl(backend.endpoint),
+    }));
+    const design = designGateway(config, inventory);
     const network = networkPlanOfConfig(plan.config, [...new Set(plan.outputs.backends.map((backend) => backend.region))]);
-    const files = await writeGatewayArtifacts(outDir, design, topologyNotes(config, design), network);
+    const files = await writeGatewayArtifacts(outDir, design, designRoutePolicies(config, inventory), topologyNotes(config, design), network);
     const auth = "entra" in config.auth ? "Entra ID tokens" : "subscription keys";
     print(`Gateway: API Management ${config.sku} × ${config.capacity}, ${auth}, ${design.singles.length} backends, ${design.pools.length} pools, ${Object.keys(config.routes).length} routes:`);
     print(routeTable(design));
