@@ -103,7 +103,19 @@ export type Expr =
   /** The deployment of the URL the request was forwarded to (`/deployments/<d>/…`), "" when none. */
   | { kind: "urlDeployment" }
   /** `haystack.Contains(needle)` on strings (ordinal). */
-  | { kind: "contains"; haystack: Expr; needle: Expr };
+  | { kind: "contains"; haystack: Expr; needle: Expr }
+  /**
+   * The earliest of the text variables `<prefix>0` … `<prefix><count - 1>` (count: an int, at least 1) read as longs, where one
+   * that is missing, not an integer or not after `now` counts as `stale` (a long): the exhaustion
+   * records' "earliest reopening" over a pool of any size in one expression (a LINQ Min over the
+   * slot numbers) instead of one statement per member.
+   */
+  | { kind: "earliestFresh"; prefix: string; count: Expr; now: Expr; stale: Expr }
+  /**
+   * `entries[key]`, or `fallback` when the key is not one of them (ordinal string keys): a constant
+   * table (a `Dictionary<string, string>` initializer) instead of one `when` per entry.
+   */
+  | { kind: "lookup"; key: Expr; entries: ReadonlyArray<{ readonly key: string; readonly value: string }>; fallback: string };
 
 export type ExprKind = Expr["kind"];
 

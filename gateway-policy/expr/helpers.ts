@@ -101,6 +101,10 @@ export const divide = (left: Expr, right: Expr): Expr => ({ kind: "arith", op: "
 /** `a + b` on numbers (renders as `+`, which C# adds when both sides are numbers). */
 export const plus = (left: Expr, right: Expr): Expr => ({ kind: "concat", parts: [left, right] });
 export const min = (left: Expr, right: Expr): Expr => ({ kind: "math", fn: "Min", left, right });
+/** The earliest of `<prefix>0…<prefix><count - 1>` (text longs) that is after `now`, each other slot counting as `stale`. */
+/** `entries[key]` of a constant string table, else `fallback`. */
+export const lookup = (key: Expr, entries: ReadonlyArray<{ key: string; value: string }>, fallback: string): Expr => ({ kind: "lookup", key, entries, fallback });
+export const earliestFresh = (prefix: string, count: Expr, now: Expr, stale: Expr): Expr => ({ kind: "earliestFresh", prefix, count, now, stale });
 export const max = (left: Expr, right: Expr): Expr => ({ kind: "math", fn: "Max", left, right });
 export const nowMs = (): Expr => ({ kind: "nowMs" });
 export const requestBodyField = (field: string): Expr => ({ kind: "bodyField", source: "request", field });

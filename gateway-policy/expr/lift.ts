@@ -2,7 +2,7 @@
 // LiftError so the caller keeps the text as a RawExpression.
 import type { CompareOp, ContextProperty, Expr, VariableType } from "./ast";
 import { CONTEXT_PROPERTIES } from "./ast";
-import { contextCode, DEPLOYMENT_PREFIX_PATTERN, JSON_FORMATTING_NONE, URL_DEPLOYMENT_PATTERN } from "./render";
+import { contextCode, DEPLOYMENT_PREFIX_PATTERN, EARLIEST_SLOT, EARLIEST_VALUE, JSON_FORMATTING_NONE, LOOKUP_TYPE, URL_DEPLOYMENT_PATTERN } from "./render";
 import { CSharpSyntaxError, parseCSharp, type Syn } from "./syntax";
 
 export class LiftError extends Error {}
@@ -91,6 +91,8 @@ function liftChain(s: Syn): Expr {
     case "Math.Min($,$)":
     case "Math.Max($,$)":
       return { kind: "math", fn: c.shape.startsWith("Math.Min") ? "Min" : "Max", left: lift(a[0]!), right: lift(a[1]!) };
+    case "System.Linq.Enumerable.Range($,$).Min($)":
+      return liftEarliestFresh(a);
     case "System.Uri.EscapeDataString($)":
       return { kind: "urlEscape", value: lift(a[0]!) };
     case "System.Text.RegularExpressions.Regex.Match($,$).Groups[$].Value":
@@ -158,6 +160,29 @@ function liftHashBucket(arg: Syn | undefined): Expr {
   return { kind: "hashBucket", key: lift(bytes.args[0]), buckets: intArg(arg.right) };
 }
 
+/**
+ * `System.Linq.Enumerable.Range(0, n).Min(slot => long.TryParse(context.Variables.GetValueOrDefault<string>("p" + slot, ""),
+ * out var freeAt) && freeAt > now ? freeAt : stale)`, exactly as render.ts writes it.
+ */
+function liftEarliestFresh(a: Syn[]): Expr {
+  const [start, count, fn] = a;
+  if (intArg(start) !== 0 || fn?.t !== "lambda" || fn.param !== EARLIEST_SLOT) throw new LiftError("unsupported Enumerable.Range(…).Min(…)");
+  const body = fn.body;
+  const isValue = (s: Syn): boolean => s.t === "name" && s.name === EARLIEST_VALUE;
+  if (body.t !== "conditional" || !isValue(body.whenTrue) || body.test.t !== "binary" || body.test.op !== "&&") throw new LiftError("unsupported earliestFresh body");
+  const parse = chain(body.test.left);
+  const fresh = body.test.right;
+  const out = parse?.args[1];
+  if (parse?.shape !== "long.TryParse($,$)" || out?.t !== "outVar" || out.name !== EARLIEST_VALUE || fresh.t !== "binary" || fresh.op !== ">" || !isValue(fresh.left))
+    throw new LiftError("unsupported earliestFresh test");
+  const name = parse.args[0];
+  const read = name ? chain(name) : null;
+  if (read?.shape !== "context.Variables.GetValueOrDefault<string>($,$)" || stringArg(read.args[1]) !== "") throw new LiftError("unsupported earliestFresh read");
+  const slotName = read.args[0];
+  if (slotName?.t !== "binary" || slotName.op !== "+" || slotName.right.t !== "name" || slotName.right.name !== EARLIEST_SLOT) throw new LiftError("unsupported earliestFresh slot name");
+  return { kind: "earliestFresh", prefix: stringArg(slotName.left), count: lift(count as Syn), now: lift(fresh.right), stale: lift(body.whenFalse) };
+}
+
 /** Flatten an unparenthesised left-associative chain of one operator. */
 function flatten(s: Syn, op: string): Syn[] {
   if (s.t === "binary" && s.op === op) return [...flatten(s.left, op), s.right];
@@ -192,6 +217,7 @@ function liftBinary(s: Extract<Syn, { t: "binary" }>): Expr {
 
 function liftConditional(s: Extract<Syn, { t: "conditional" }>): Expr {
   const test = chain(s.test);
+  if (test && LOOKUP_SHAPE.test(test.shape)) return liftLookup(test.args, s);
   if (test?.shape === "int.TryParse($,$)" || test?.shape === "long.TryParse($,$)") {
     const out = test.args[1];
     if (out?.t !== "outVar" || s.whenTrue.t !== "name" || s.whenTrue.name !== out.name || !test.args[0]) throw new LiftError("unsupported TryParse");
@@ -199,6 +225,18 @@ function liftConditional(s: Extract<Syn, { t: "conditional" }>): Expr {
     return test.shape.startsWith("long") ? { ...parsed, long: true } : parsed;
   }
   return { kind: "conditional", test: lift(s.test), whenTrue: lift(s.whenTrue), whenFalse: lift(s.whenFalse) };
+}
+
+const LOOKUP_SHAPE = new RegExp(`^new ${LOOKUP_TYPE.replace(/\s+/g, "").replace(/[.<>]/g, "\\$&")}\\(\\)\\{\\[\\$\\]=\\$(,\\[\\$\\]=\\$)*\\}\\.TryGetValue\\(\\$,\\$\\)$`);
+
+/** `new Dictionary<string, string>() { ["k"] = "v", … }.TryGetValue(key, out var found) ? found : "fallback"`. */
+function liftLookup(args: Syn[], s: Extract<Syn, { t: "conditional" }>): Expr {
+  const out = args[args.length - 1];
+  const key = args[args.length - 2];
+  if (out?.t !== "outVar" || s.whenTrue.t !== "name" || s.whenTrue.name !== out.name || !key) throw new LiftError("unsupported TryGetValue");
+  const entries: Array<{ key: string; value: string }> = [];
+  for (let i = 0; i < args.length - 2; i += 2) entries.push({ key: stringArg(args[i]), value: stringArg(args[i + 1]) });
+  return { kind: "lookup", key: lift(key), entries, fallback: stringArg(s.whenFalse) };
 }
 
 /** `x.Contains(y)` on any receiver (a parenthesised concatenation in practice). */
@@ -233,6 +271,8 @@ export function lift(s: Syn): Expr {
       return liftConditional(s);
     case "outVar":
       throw new LiftError("out var outside TryParse");
+    case "lambda":
+      throw new LiftError("lambda outside Enumerable.Range(…).Min(…)");
     case "named":
       throw new LiftError("named argument outside a call");
     default:

@@ -48,6 +48,11 @@ export const contextCode = (p: ContextProperty): string => CONTEXT_CODE[p].code;
 export const DEPLOYMENT_PREFIX_PATTERN = "^.*?/(?:deployments/[^/]+|v1)(?=/)";
 /** Regex whose first group is the deployment of a forwarded URL path. */
 export const URL_DEPLOYMENT_PATTERN = "/deployments/([^/]+)";
+/** The lambda parameter and out-variable of an `earliestFresh` rendering (lift.ts checks them). */
+export const EARLIEST_SLOT = "slot";
+export const EARLIEST_VALUE = "freeAt";
+/** The table type of a `lookup` rendering. */
+export const LOOKUP_TYPE = "System.Collections.Generic.Dictionary<string, string>";
 /** Compact JSON, as the policies emit it. */
 export const JSON_FORMATTING_NONE = "Newtonsoft.Json.Formatting.None";
 
@@ -152,6 +157,22 @@ class Renderer {
         return { code: e.parts.map((p) => this.operand(p)).join(" + "), atomic: false };
       case "contains":
         return { code: `${this.operand(e.haystack)}.Contains(${this.render(e.needle).code})`, atomic: true };
+      case "earliestFresh":
+        // Min of an empty sequence throws in C#: a constant count must be positive (a variable one is set so).
+        if (e.count.kind === "int") this.positive(e.count.value, "earliestFresh count");
+        return {
+          code:
+            `System.Linq.Enumerable.Range(0, ${this.render(e.count).code}).Min(${EARLIEST_SLOT} => long.TryParse(context.Variables.GetValueOrDefault<string>(${csharpString(e.prefix)} + ${EARLIEST_SLOT}, ""), ` +
+            `out var ${EARLIEST_VALUE}) && ${EARLIEST_VALUE} > ${this.operand(e.now)} ? ${EARLIEST_VALUE} : ${this.operand(e.stale)})`,
+          atomic: true,
+        };
+      case "lookup": {
+        if (e.entries.length === 0) throw new Error("lookup: needs at least one entry");
+        if (new Set(e.entries.map((x) => x.key)).size !== e.entries.length) throw new Error("lookup: keys must be distinct (with an index initializer the later entry would silently win)");
+        const name = `found${this.parsedCounter++}`;
+        const table = e.entries.map((x) => `[${csharpString(x.key)}] = ${csharpString(x.value)}`).join(", ");
+        return { code: `new ${LOOKUP_TYPE}() { ${table} }.TryGetValue(${this.render(e.key).code}, out var ${name}) ? ${name} : ${csharpString(e.fallback)}`, atomic: false };
+      }
     }
   }
 

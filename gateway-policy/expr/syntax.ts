@@ -1,7 +1,7 @@
 // A small C# expression parser: tokens → generic syntax tree. It covers the subset our renderer emits
 // (literals, member/null-conditional access, element access `[i]`/`?[i]`, calls with generic and
-// named arguments, `new` with an index initializer, `out var`, unary, binary, `??`, `?:`,
-// parentheses). Anything else throws SyntaxError; the caller turns that into a RawExpression.
+// named arguments, `new` (of a generic type too) with an index initializer, `out var`, a one-parameter lambda argument
+// (`x => …`), unary, binary, `??`, `?:`, parentheses). Anything else throws SyntaxError; the caller turns that into a RawExpression.
 
 export type Syn =
   | { t: "string"; value: string; text: string }
@@ -16,6 +16,8 @@ export type Syn =
   /** A named argument `name: value` (only inside a call's argument list). */
   | { t: "named"; name: string; value: Syn }
   | { t: "outVar"; name: string }
+  /** A one-parameter lambda `name => body` (only as a call argument). */
+  | { t: "lambda"; param: string; body: Syn }
   | { t: "unary"; op: "!" | "-"; operand: Syn }
   | { t: "binary"; op: string; left: Syn; right: Syn }
   | { t: "conditional"; test: Syn; whenTrue: Syn; whenFalse: Syn }
@@ -25,7 +27,7 @@ export class CSharpSyntaxError extends Error {}
 
 type Token = { k: "str"; value: string; text: string } | { k: "num"; value: number } | { k: "id"; value: string } | { k: "op"; value: string };
 
-const OPERATORS = ["??", "?.", "?[", "&&", "||", "==", "!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ".", ",", "<", ">", "!", "?", ":", "=", "+", "-", "%", "*", "/"];
+const OPERATORS = ["??", "?.", "?[", "&&", "||", "=>", "==", "!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ".", ",", "<", ">", "!", "?", ":", "=", "+", "-", "%", "*", "/"];
 const SIMPLE_ESCAPES: Record<string, string> = { "\\": "\\", '"': '"', "'": "'", "0": "\0", n: "\n", r: "\r", t: "\t" };
 
 function tokenize(src: string): Token[] {
@@ -162,12 +164,22 @@ class Parser {
       if (t.value === "new") {
         let type = this.ident();
         while (this.isOp(".")) { this.pos += 1; type += `.${this.ident()}`; }
+        if (this.isOp("<")) type += this.typeArgList();
         const args = this.args();
         return this.isOp("{") ? { t: "new", type, args, init: this.indexInitializer() } : { t: "new", type, args };
       }
       return { t: "name", name: t.value };
     }
     throw new CSharpSyntaxError(`unexpected token ${JSON.stringify(t.value)}`);
+  }
+
+  /** `<T, U>` after the type name of `new` (a generic type), as `<T,U>`. */
+  private typeArgList(): string {
+    this.expectOp("<");
+    const names = [this.ident()];
+    while (this.isOp(",")) { this.pos += 1; names.push(this.ident()); }
+    this.expectOp(">");
+    return `<${names.join(",")}>`;
   }
 
   /** `{ [key] = value, … }` after `new T(…)`. */
@@ -236,6 +248,9 @@ class Parser {
         this.pos += 1;
         if (this.ident() !== "var") throw new CSharpSyntaxError("only `out var name` arguments are supported");
         args.push({ t: "outVar", name: this.ident() });
+      } else if (t?.k === "id" && this.isOp("=>", 1)) {
+        this.pos += 2;
+        args.push({ t: "lambda", param: t.value, body: this.expression() });
       } else if (t?.k === "id" && this.isOp(":", 1)) {
         this.pos += 2;
         args.push({ t: "named", name: t.value, value: this.expression() });

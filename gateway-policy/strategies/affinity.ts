@@ -19,7 +19,7 @@
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import {
-  and, bodyWithModel, conditional, concat, ctx, eq, int, jsonObject, jsonText, lt, neq, nullExpr, or, plus, responseBodyField, sentStatus, statusIs, str, urlEscape, variable,
+  and, bodyWithModel, conditional, concat, contains, ctx, eq, int, jsonObject, jsonText, lt, neq, nullExpr, plus, responseBodyField, sentStatus, statusIs, str, urlEscape, variable,
 } from "../expr/helpers";
 import { NAMES } from "./edge";
 import { jsonAnswer, surfaceIs } from "./surface";
@@ -184,7 +184,20 @@ export function ownerStatements(accounts: readonly Account[]): Statement[] {
 export function ownerDeploymentStatements(routes: readonly RoutePools[], inventory: BackendInventory): Statement[] {
   const authorityOfBackend = new Map(inventory.backends.map((b) => [b.backendId, b.url ? authorityOf(b.url) : undefined]));
   const accountsOfMembers = (p: PoolDefinition): string[] => [...new Set(p.members.map((m) => authorityOfBackend.get(m.backendId)).filter((a): a is string => a !== undefined))];
-  const onOwner = (accounts: readonly string[]): Expr => or(...accounts.map((a) => eq(owner(), str(a))));
+  // Here the owner is one of the fleet's accounts (ownerStatements answers every other case), so a pool
+  // with a member on every account needs no check; otherwise one Contains per pool (an authority,
+  // host:port, has no "|") instead of one comparison per account keeps wide fleets small.
+  const fleet = accountsOf(inventory).map((a) => a.authority);
+  const onOwner = (accounts: readonly string[]): Expr | undefined =>
+    fleet.every((a) => accounts.includes(a))
+      ? undefined
+      : accounts.length === 1
+        ? eq(owner(), str(accounts[0] as string))
+        : contains(str(`|${accounts.join("|")}|`), concat(str("|"), owner(), str("|")));
+  const all = (...conditions: Array<Expr | undefined>): Expr => {
+    const present = conditions.filter((c): c is Expr => c !== undefined);
+    return present.length === 1 ? (present[0] as Expr) : and(...present);
+  };
   const target = v(NAMES.targetVar);
   const setDeployment = (value: Expr | string): Statement => ({ kind: "set-variable", name: NAMES.deploymentVar, value });
   const mixed = new Set(routes.flatMap((r) => mixedPools(r.pools).map((m) => m.poolId)));
@@ -203,13 +216,13 @@ export function ownerDeploymentStatements(routes: readonly RoutePools[], invento
   const branches = pools.flatMap((p) => {
     if (!mixed.has(p.poolId)) {
       const accounts = accountsOfMembers(p);
-      return accounts.length === 0 ? [] : [{ condition: and(eq(target, str(p.poolId)), onOwner(accounts)), policies: [setDeployment(poolDeployment(p))] }];
+      return accounts.length === 0 ? [] : [{ condition: all(eq(target, str(p.poolId)), onOwner(accounts)), policies: [setDeployment(poolDeployment(p))] }];
     }
     // Deployment names are taken from the deployment pool's members (the groups' members are their twins).
     const groups = responsesGroups(p).map((g) => ({ deployment: poolDeployment(g), accounts: accountsOfMembers({ ...p, members: p.members.filter((m) => m.deployment === poolDeployment(g)) }) })).filter((g) => g.accounts.length > 0);
     return [
-      ...groups.map((g) => ({ condition: and(eq(target, str(p.poolId)), eq(v(AFFINITY_VARS.ownerDeployment), str(g.deployment)), onOwner(g.accounts)), policies: [setDeployment(g.deployment)] })),
-      ...groups.map((g) => ({ condition: and(eq(target, str(p.poolId)), onOwner(g.accounts)), policies: [setDeployment(g.deployment)] })),
+      ...groups.map((g) => ({ condition: all(eq(target, str(p.poolId)), eq(v(AFFINITY_VARS.ownerDeployment), str(g.deployment)), onOwner(g.accounts)), policies: [setDeployment(g.deployment)] })),
+      ...groups.map((g) => ({ condition: all(eq(target, str(p.poolId)), onOwner(g.accounts)), policies: [setDeployment(g.deployment)] })),
     ];
   });
   return [

@@ -21,7 +21,7 @@
 import type { SetHeader, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import {
-  and, concat, conditional, ctx, divide, eq, int, max, min, minus, neq, not, nowMs, or, plus, responseHeader, statusIs, str, times, tryParseLong, urlDeployment, variable,
+  and, concat, conditional, ctx, divide, earliestFresh, eq, int, max, minus, neq, not, nowMs, or, plus, responseHeader, statusIs, str, times, tryParseLong, urlDeployment, variable,
 } from "../expr/helpers";
 import { NAMES } from "./edge";
 
@@ -48,7 +48,10 @@ export interface TrackedMember {
 }
 
 export const EXHAUSTION_VARS = {
+  /** Prefix of the slots one pool's records are read into (`aoai-free-at-<i>`, text as cached). */
   freeAt: "aoai-free-at",
+  /** How many slots the chosen pool filled (int). */
+  slots: "aoai-free-slots",
   now: "aoai-now",
   earliest: "aoai-earliest-free",
   waitMs: "aoai-wait-ms",
@@ -165,8 +168,6 @@ export function memberFreeAtLookup(key: string, variableName: string = EXHAUSTIO
   return { kind: "cache-lookup-value", key, variableName, defaultValue: "" };
 }
 
-const memberVar = (i: number): string => `${EXHAUSTION_VARS.freeAt}-${i}`;
-
 /** One pool's members to answer for, by family. */
 export interface TrackedPool {
   poolId: string;
@@ -174,60 +175,78 @@ export interface TrackedPool {
   members: readonly TrackedMember[];
 }
 
+/** Pools that read the same records: their ids, the record keys (member order), and whether a member has none. */
+export interface MemberSet {
+  poolIds: string[];
+  keys: string[];
+  /** A member without a record (unknown URL): it stands for "unknown" in every reading. */
+  unknown: boolean;
+}
+
 /**
- * Pools grouped by the members whose records they read (`slots`: record indexes, undefined for a
- * member without one), so pools with the same members (a pool and its latency-avoiding twins) share
- * one branch.
+ * Pools grouped by the records they read, so pools with the same members (a pool and its Responses
+ * twin, say) share one branch. Only the chosen pool's branch runs: a request reads its own pool's
+ * records, never the whole gateway's.
  */
-export function byMemberSet(
-  pools: readonly TrackedPool[],
-  slotOf: (family: BackendFamily, m: TrackedMember) => number | undefined,
-): Array<{ poolIds: string[]; slots: Array<number | undefined> }> {
-  const groups = new Map<string, { poolIds: string[]; slots: Array<number | undefined> }>();
+export function byMemberSet(pools: readonly TrackedPool[]): MemberSet[] {
+  const groups = new Map<string, MemberSet>();
   for (const p of pools) {
-    const slots = [...new Set(p.members.map((m) => slotOf(p.family, m)))];
+    const keys = [...new Set(p.members.flatMap((m) => freeAtKey(m) ?? []))];
+    const unknown = p.members.some((m) => freeAtKey(m) === undefined);
     // Members without a record are kept apart per pool: each stands for "unknown".
-    const signature = slots.some((i) => i === undefined) ? `pool:${p.poolId}` : [...slots].sort((a, b) => (a as number) - (b as number)).join(",");
-    const group = groups.get(signature) ?? { poolIds: [], slots };
+    const signature = unknown ? `pool:${p.poolId}` : [...keys].sort().join(",");
+    const group = groups.get(signature) ?? { poolIds: [], keys, unknown };
     group.poolIds.push(p.poolId);
     groups.set(signature, group);
   }
   return [...groups.values()];
 }
 
+/** Where one reading of the records goes: the slot variables' prefix and the variable counting them. */
+export interface RecordSlots {
+  /** `<prefix><i>`: the i-th record of the chosen pool, as cached (text; "" for none). */
+  prefix: string;
+  /** How many slots the chosen pool's branch filled (int, at least 1). */
+  count: string;
+}
+
 /**
- * Statements that compute, once per distinct member, its reopening time as `aoai-free-at-<i>` (long,
- * ms): its record when still in the future, else now + trip duration (an upper bound); then, for the
- * pool named by `poolOf`, leave the earliest among its members in `aoai-earliest-free` and the wait
- * until then in `aoai-wait-ms` (at least 1 ms). `then` follows (e.g. the 429 answer).
+ * Reads the records of the pool named by `pool` into slots (one lookup per member, in a branch per
+ * member set, so a request reads only its own pool's records) and folds them into `into` with one
+ * expression: a record in the future counts as itself, any other slot (no record, a stale one, a
+ * member with an unknown URL, a pool not listed) as `otherwise`. Wide fleets have hundreds of records
+ * and every byte counts against APIM's 256 KiB, so nothing is written per member but its lookup.
+ */
+export function readEarliest(pools: readonly TrackedPool[], pool: Expr, slots: RecordSlots, now: Expr, otherwise: Expr, into: string): Statement[] {
+  const fill = (keys: readonly string[], unknown: boolean): Statement[] => [
+    ...keys.map((key, i) => memberFreeAtLookup(key, `${slots.prefix}${i}`)),
+    // An empty slot stands for the members without a record (and for a pool not listed).
+    ...(unknown ? [{ kind: "set-variable", name: `${slots.prefix}${keys.length}`, value: str("") } as Statement] : []),
+    { kind: "set-variable", name: slots.count, value: int(keys.length + (unknown ? 1 : 0)) },
+  ];
+  return [
+    {
+      kind: "choose",
+      when: byMemberSet(pools).map((set) => ({ condition: or(...set.poolIds.map((id) => eq(pool, str(id)))), policies: fill(set.keys, set.unknown) })),
+      otherwise: fill([], true),
+    },
+    { kind: "set-variable", name: into, value: earliestFresh(slots.prefix, variable(slots.count, "int"), now, otherwise) },
+  ];
+}
+
+/**
+ * Statements that read the records of the pool named by `poolOf` (a stale or missing record counts
+ * as now + trip duration, an upper bound) and leave the earliest reopening among its members in
+ * `aoai-earliest-free` and the wait until then in `aoai-wait-ms` (at least 1 ms). `then` follows
+ * (e.g. the 429 answer).
  */
 export function earliestFreeStatements(b: BreakerSpec, pools: readonly TrackedPool[], poolOf: Expr, then: Statement[]): Statement[] {
-  const keys: string[] = [];
-  const indexOf = (family: BackendFamily, m: TrackedMember): number | undefined => {
-    const key = freeAtKey(m);
-    if (key === undefined) return undefined;
-    if (!keys.includes(key)) keys.push(key);
-    return keys.indexOf(key);
-  };
   const now = variable(EXHAUSTION_VARS.now, "long");
   const stale = plus(now, int(b.tripSeconds * 1000));
-  const branches = byMemberSet(pools, indexOf).map(({ poolIds, slots }) => {
-    const earliest = slots.map((i): Expr => (i === undefined ? stale : variable(memberVar(i), "long"))).reduce((acc, e) => min(acc, e));
-    return { condition: or(...poolIds.map((id) => eq(variable(EXHAUSTION_VARS.poolOf, "string"), str(id)))), policies: [{ kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: earliest } as Statement] };
-  });
-  const stored = tryParseLong(variable(EXHAUSTION_VARS.freeAt, "string"), 0);
   return [
     poolOfStatement(poolOf),
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
-    ...keys.flatMap((key, i): Statement[] => [
-      memberFreeAtLookup(key),
-      // One statement per record (the record parsed twice rather than kept in a second variable): wide
-      // fleets have hundreds of records and every byte counts against APIM's 256 KiB.
-      { kind: "set-variable", name: memberVar(i), value: conditional(compareGt(stored, now), stored, stale) },
-    ]),
-    // A pool not listed (none in practice) waits the trip duration.
-    { kind: "set-variable", name: EXHAUSTION_VARS.earliest, value: stale },
-    { kind: "choose", when: branches },
+    ...readEarliest(pools, variable(EXHAUSTION_VARS.poolOf, "string"), { prefix: `${EXHAUSTION_VARS.freeAt}-`, count: EXHAUSTION_VARS.slots }, now, stale, EXHAUSTION_VARS.earliest),
     { kind: "set-variable", name: EXHAUSTION_VARS.waitMs, value: max(int(1), minus(variable(EXHAUSTION_VARS.earliest, "long"), now)) },
     ...then,
   ];

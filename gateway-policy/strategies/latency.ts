@@ -22,7 +22,7 @@
 // peers: `<route>-stable-avoid-<backend id>` (APIM pools cannot be edited per request).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, compare, concat, conditional, ctx, divide, eq, int, minus, neq, nowMs, or, plus, randomBelow, statusIs, str, times, tryParseLong, urlDeployment, variable } from "../expr/helpers";
+import { and, compare, concat, conditional, ctx, divide, eq, int, lookup, minus, neq, nowMs, or, plus, randomBelow, statusIs, str, times, tryParseLong, urlDeployment, variable } from "../expr/helpers";
 import { authorityOf } from "./affinity";
 import { NAMES } from "./edge";
 import { EXHAUSTION_VARS } from "./exhaustion";
@@ -82,6 +82,8 @@ export interface AvoidPlan {
   stablePoolId: string;
   spec: AvoidSlowSpec;
   members: AvoidableMember[];
+  /** Keys of every stable member, peers or not (undefined: a member without a URL). */
+  stableKeys: Array<string | undefined>;
 }
 
 /** The stable pool with `avoided` alone in a tier right after its own (priorities renumbered 1, 2, …). */
@@ -109,7 +111,11 @@ export function planAvoidance(route: RouteSpec, pools: readonly PoolDefinition[]
     const peers = stable.members.filter((o) => o.priority === m.priority).length;
     return url !== undefined && peers > 1 ? [{ key: `${authorityOf(url)}|${m.deployment}`, group: `${route.name}|${m.priority}`, pool: avoidingPool(stable, m) }] : [];
   });
-  return members.length > 0 ? { route: route.name, stablePoolId: stable.poolId, spec, members } : undefined;
+  const stableKeys = stable.members.map((m) => {
+    const url = urls.get(m.backendId);
+    return url === undefined ? undefined : `${authorityOf(url)}|${m.deployment}`;
+  });
+  return members.length > 0 ? { route: route.name, stablePoolId: stable.poolId, spec, members, stableKeys } : undefined;
 }
 
 const slowKey = (route: Expr): Expr => concat(str("aoai-slow|"), route);
@@ -160,6 +166,29 @@ export function avoidSelectionStatements(plans: readonly AvoidPlan[]): Statement
   ];
 }
 
+/**
+ * The twin that avoids the member that answered and its tier group ("" for both when the member has
+ * no peers): constant tables keyed by the member, one entry per member instead of one `when`. One
+ * table for all routes when no member serves two of them (a member's key then names its route);
+ * otherwise one per route. When every route measures one tier, and the same one (weighted routes),
+ * the group is `<route>|<tier>` for every member with a twin, set once after the tables.
+ */
+function memberOfStatements(plans: readonly AvoidPlan[], route: Expr, answered: Expr, twin: Expr): Statement[] {
+  const tiers = new Set(plans.map((p) => [...new Set(p.members.map((m) => m.group.slice(p.route.length)))].join(",")));
+  const sharedTier = tiers.size === 1 && !([...tiers][0] as string).includes(",") ? ([...tiers][0] as string) : undefined;
+  const table = (members: readonly AvoidableMember[], value: (m: AvoidableMember) => string): Expr => lookup(answered, members.map((m) => ({ key: m.key, value: value(m) })), "");
+  const tables = (members: readonly AvoidableMember[]): Statement[] => [
+    setVar(LATENCY_VARS.twin, table(members, (m) => m.pool.poolId)),
+    ...(sharedTier === undefined ? [setVar(LATENCY_VARS.group, table(members, (m) => m.group))] : []),
+  ];
+  const keys = plans.flatMap((p) => p.stableKeys);
+  const disjoint = keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;
+  return [
+    ...(disjoint ? tables(plans.flatMap((p) => p.members)) : [{ kind: "choose", when: plans.map((p) => ({ condition: eq(route, str(p.route)), policies: tables(p.members) })) } as Statement]),
+    ...(sharedTier === undefined ? [] : [setVar(LATENCY_VARS.group, conditional(neq(twin, str("")), concat(route, str(sharedTier)), str("")))]),
+  ];
+}
+
 /** Right before forward-request: when it starts. */
 export function latencyBeforeForward(): Statement[] {
   return [setVar(LATENCY_VARS.sentAt, nowMs())];
@@ -201,13 +230,7 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
           policies: [
             setVar(LATENCY_VARS.group, str("")),
             setVar(LATENCY_VARS.key, memberKeyNow()),
-            {
-              kind: "choose",
-              when: plans.map((p) => ({
-                condition: eq(route, str(p.route)),
-                policies: [{ kind: "choose", when: p.members.map((m) => ({ condition: eq(answered, str(m.key)), policies: [setVar(LATENCY_VARS.group, str(m.group)), setVar(LATENCY_VARS.twin, str(m.pool.poolId))] })) }],
-              })),
-            },
+            ...memberOfStatements(plans, route, answered, twin),
             {
               kind: "choose",
               when: [

@@ -22,8 +22,8 @@
 // reopened meanwhile) and then on-error's 429 + Retry-After at the earliest reopening (errors.ts).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, bool, compare, concat, conditional, divide, eq, int, max, min, minus, nowMs, or, plus, statusIs, str, times, tryParseInt, tryParseLong, variable } from "../expr/helpers";
-import { byMemberSet, EXHAUSTION_VARS, freeAtKey, memberFreeAtLookup, openForMs, poolExhausted, poolOfStatement, type BreakerSpec, type TrackedPool } from "./exhaustion";
+import { and, bool, compare, concat, conditional, divide, int, max, min, minus, nowMs, plus, statusIs, str, times, tryParseInt, variable } from "../expr/helpers";
+import { EXHAUSTION_VARS, openForMs, poolExhausted, poolOfStatement, readEarliest, type BreakerSpec, type TrackedPool } from "./exhaustion";
 import { NAMES } from "./edge";
 import type { RouteSpec } from "./types";
 
@@ -42,6 +42,8 @@ export const WAIT_VARS = {
   over: "aoai-wait-over",
   /** Prefix of the per-member record variables (`aoai-wait-at-<i>`, text as cached). */
   at: "aoai-wait-at",
+  /** How many of them the chosen pool filled (int). */
+  slots: "aoai-wait-slots",
   /** When the last wait ended (long ms; the waiting retry's child). */
   wokeAt: "aoai-woke-at",
   /** Earliest reopening among the members this request saw fail with an answer (long ms; 0: none). */
@@ -79,33 +81,19 @@ export function waitingCount(retries: Expr): Expr {
 
 /**
  * The wait until the chosen pool's earliest recorded reopening, in whole seconds (rounded up, at least
- * 1), as `aoai-wait-s`. One cache lookup per distinct member, then one expression per pool. A member
+ * 1), as `aoai-wait-s`. One cache lookup per member of the chosen pool, then one expression. A member
  * without a record in the future (none, or an expired one) counts as "now": the request looks again
  * after a second. (The 429 answer takes such a member as "trip duration from now" instead, an upper
  * bound for a client told when to come back; a wait inside the budget can afford to look again.)
  */
 function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
-  const keys: string[] = [];
-  const slot = (family: TrackedPool["family"], m: TrackedPool["members"][number]): number | undefined => {
-    const key = freeAtKey(m);
-    if (key === undefined) return undefined;
-    if (!keys.includes(key)) keys.push(key);
-    return keys.indexOf(key);
-  };
   const now = variable(EXHAUSTION_VARS.now, "long");
-  const setUntil = (earliest: Expr): Statement => ({ kind: "set-variable", name: WAIT_VARS.until, value: earliest });
   const until = variable(WAIT_VARS.until, "long");
-  const target = variable(EXHAUSTION_VARS.poolOf, "string");
-  // Only the chosen pool's members are looked up (a loop may serve many routes and pools).
-  const branches = byMemberSet(pools, slot).map(({ poolIds, slots }) => {
-    const reads = slots.map((i): Expr => (i === undefined ? now : tryParseLong(variable(`${WAIT_VARS.at}-${i}`, "string"), 0)));
-    const lookups = slots.flatMap((i): Statement[] => (i === undefined ? [] : [memberFreeAtLookup(keys[i] as string, `${WAIT_VARS.at}-${i}`)]));
-    return { condition: or(...poolIds.map((id) => eq(target, str(id)))), policies: [...lookups, setUntil(reads.reduce((acc, e) => min(acc, e)))] };
-  });
   return [
     poolOfStatement(variable(NAMES.targetVar, "string")),
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
-    { kind: "choose", when: branches, otherwise: [setUntil(now)] },
+    // Only the chosen pool's members are looked up (a loop may serve many routes and pools).
+    ...readEarliest(pools, variable(EXHAUSTION_VARS.poolOf, "string"), { prefix: `${WAIT_VARS.at}-`, count: WAIT_VARS.slots }, now, now, WAIT_VARS.until),
     { kind: "set-variable", name: WAIT_VARS.waitSeconds, value: tryParseInt(concat(str(""), divide(plus(max(int(1), minus(until, now)), int(999)), int(1000))), 1) },
   ];
 }

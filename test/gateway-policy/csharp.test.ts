@@ -3,7 +3,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { abBucket, CONTEXT_PROPERTIES, isElement, parseXml, renderExpr, NAMES, type Expr, expr as x, type XmlElement } from "../../gateway-policy/index";
-import { collectExpressions, compileExpressions, monoUnavailableReason, runBucketExpressions } from "./support/csharp";
+import { evaluate, type ExprEnv, type PolicyValue } from "../../simulator/emulator/expressions";
+import { Rng } from "../../simulator/rng";
+import { collectExpressions, compileExpressions, monoUnavailableReason, runBucketExpressions, runExpressions, type TypedVariable } from "./support/csharp";
 import { goldenFiles } from "./support/fixtures";
 
 const reason = monoUnavailableReason();
@@ -28,6 +30,9 @@ const everyKind: Expr[] = [
   x.jsonText({ error: x.jsonObject({ code: x.ctx("lastErrorReason"), message: x.concat(x.str("a "), x.ctx("lastErrorMessage")), retryAfterMs: x.nowMs() }) }),
   x.sentStatus("aoai-probe"), x.urlEscape(x.matchedParameter("response-id")), x.urlDeployment(), x.requestBodyLength(),
   x.lt(x.minus(x.tryParseLong(x.str("5"), 0), x.nowMs()), x.int(0)),
+  x.earliestFresh("aoai-free-at-", x.int(3), x.variable("aoai-now", "long"), x.plus(x.variable("aoai-now", "long"), x.int(60000))),
+  x.minus(x.earliestFresh("aoai-wait-at-", x.variable("aoai-wait-slots", "int"), x.nowMs(), x.nowMs()), x.nowMs()),
+  x.eq(x.lookup(x.variable("aoai-lat-key", "string"), [{ key: "a:443|chat", value: "chat-stable-avoid-a" }, { key: "b:443|chat", value: "x" }], ""), x.str("x")),
 ];
 
 function findAttr(root: XmlElement, element: string, attrName: string, name: string): string {
@@ -67,5 +72,29 @@ describe("C# policy expressions", () => {
     expect(csharp).toEqual(ids.map((id) => abBucket("prompt-v2", id)));
     // The buckets spread: every decile is used.
     expect(new Set(csharp.map((b) => Math.floor(b / 10))).size).toBe(10);
+  });
+
+  it.skipIf(reason !== null)("the record fold and the lookup table, executed by mono, equal the emulator's evaluation", () => {
+    const now = x.variable("aoai-now", "long");
+    const fold = x.earliestFresh("aoai-free-at-", x.variable("aoai-free-slots", "int"), now, x.plus(now, x.int(60000)));
+    const table = x.lookup(x.variable("aoai-lat-key", "string"), [{ key: "a.openai.azure.com:443|chat", value: "chat-stable-avoid-chat-eastus" }, { key: "b.openai.azure.com:443|chat", value: "chat-stable-avoid-chat-westus" }], "");
+    const s = (value: string): TypedVariable => ({ type: "string", value });
+    const cases: Array<{ e: Expr; variables: Record<string, TypedVariable> }> = [
+      // Fresh records 5000 and 3000, a past one, text, empty: the earliest fresh one.
+      { e: fold, variables: { "aoai-now": { type: "long", value: 1000 }, "aoai-free-slots": { type: "int", value: 5 }, "aoai-free-at-0": s("5000"), "aoai-free-at-1": s("3000"), "aoai-free-at-2": s("999"), "aoai-free-at-3": s("abc"), "aoai-free-at-4": s("") } },
+      // Nothing fresh (a missing slot too): now + 60 s.
+      { e: fold, variables: { "aoai-now": { type: "long", value: 1000 }, "aoai-free-slots": { type: "int", value: 2 }, "aoai-free-at-0": s("1000") } },
+      // Beyond the stale bound still counts as itself.
+      { e: fold, variables: { "aoai-now": { type: "long", value: 1000 }, "aoai-free-slots": { type: "int", value: 1 }, "aoai-free-at-0": s("90000") } },
+      { e: table, variables: { "aoai-lat-key": s("b.openai.azure.com:443|chat") } },
+      { e: x.concat(x.str("["), table, x.str("]")), variables: { "aoai-lat-key": s("c.openai.azure.com:443|chat") } },
+    ];
+    const emulated = cases.map(({ e, variables }) => {
+      const values = new Map<string, PolicyValue>(Object.entries(variables).map(([k, v]) => [k, v.value]));
+      const env = { requestHeaders: {}, matchedParameters: {}, variables: values, context: {}, responseStatus: null, responseHeaders: null, originalPath: "/", namedValues: new Map(), rng: new Rng(1) } as unknown as ExprEnv;
+      return String(evaluate(e, env));
+    });
+    expect(emulated).toEqual(["3000", "61000", "90000", "chat-stable-avoid-chat-westus", "[]"]);
+    expect(runExpressions(cases.map(({ e, variables }) => ({ code: renderExpr(e), variables })))).toEqual(emulated);
   });
 });

@@ -47,6 +47,21 @@ describe("renderExpr", () => {
     ["sent status", x.sentStatus("aoai-probe"), 'context.Variables.GetValueOrDefault<IResponse>("aoai-probe", null)?.StatusCode ?? 0'],
     ["url escape", x.urlEscape(x.matchedParameter("response-id")), 'System.Uri.EscapeDataString(context.Request.MatchedParameters.GetValueOrDefault("response-id", ""))'],
     ["url deployment", x.urlDeployment(), 'System.Text.RegularExpressions.Regex.Match(context.Request.Url.Path, "/deployments/\\u0028[^/]+\\u0029").Groups[1].Value'],
+    [
+      "earliest fresh record over counted slots",
+      x.earliestFresh("aoai-free-at-", x.variable("aoai-free-slots", "int"), x.variable("aoai-now", "long"), x.plus(x.variable("aoai-now", "long"), x.int(60000))),
+      'System.Linq.Enumerable.Range(0, context.Variables.GetValueOrDefault<int>("aoai-free-slots", 0)).Min(slot => long.TryParse(context.Variables.GetValueOrDefault<string>("aoai-free-at-" + slot, ""), out var freeAt) && freeAt > context.Variables.GetValueOrDefault<long>("aoai-now", 0) ? freeAt : (context.Variables.GetValueOrDefault<long>("aoai-now", 0) + 60000))',
+    ],
+    [
+      "lookup table",
+      x.lookup(x.variable("aoai-lat-key", "string"), [{ key: "a.openai.azure.com:443|chat", value: "chat-stable-avoid-chat-eastus" }, { key: 'q"(', value: "" }], "none"),
+      'new System.Collections.Generic.Dictionary<string, string>() { ["a.openai.azure.com:443|chat"] = "chat-stable-avoid-chat-eastus", ["q\\"\\u0028"] = "" }.TryGetValue(context.Variables.GetValueOrDefault<string>("aoai-lat-key", ""), out var found0) ? found0 : "none"',
+    ],
+    [
+      "lookup compared keeps its parentheses",
+      x.eq(x.lookup(x.str("k"), [{ key: "k", value: "v" }], ""), x.str("v")),
+      '(new System.Collections.Generic.Dictionary<string, string>() { ["k"] = "v" }.TryGetValue("k", out var found0) ? found0 : "") == "v"',
+    ],
   ])("%s", (_name, e, code) => {
     expect(renderExpr(e)).toBe(code);
     expect(parseExpr(code)).toEqual({ ok: true, expr: e });
@@ -56,6 +71,9 @@ describe("renderExpr", () => {
     expect(() => renderExpr(x.namedValue("bad name"))).toThrow('named value "bad name": display names allow only letters, digits, ".", "-" and "_"');
     expect(() => renderExpr({ kind: "and", operands: [x.bool(true)] })).toThrow("and: needs at least two operands");
     expect(() => renderExpr({ kind: "variable", name: "v", type: "int", fallback: "0" })).toThrow('variable "v": fallback "0" is not a int');
+    expect(() => renderExpr(x.earliestFresh("p-", x.int(0), x.int(0), x.int(1)))).toThrow("earliestFresh count must be a positive integer, got 0");
+    expect(() => renderExpr(x.lookup(x.str("k"), [], ""))).toThrow("lookup: needs at least one entry");
+    expect(() => renderExpr(x.lookup(x.str("k"), [{ key: "a", value: "1" }, { key: "a", value: "2" }], ""))).toThrow("lookup: keys must be distinct (with an index initializer the later entry would silently win)");
   });
 });
 

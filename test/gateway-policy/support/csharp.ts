@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isElement, parseXml, type XmlElement } from "../../../gateway-policy/index";
+import { csharpString, isElement, parseXml, type XmlElement } from "../../../gateway-policy/index";
 import { CSHARP_STUBS } from "./csharp-stubs";
 
 export interface FoundExpression {
@@ -121,4 +121,36 @@ public static class Program {
   const run = spawnSync("mono", [r.assembly, idsFile], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
   if (run.status !== 0) throw new Error(`mono failed: ${run.stderr}`);
   return run.stdout.trim().split("\n").map(Number);
+}
+
+/** A policy variable as the gateway holds it: its C# type and value. */
+export type TypedVariable = { type: "string"; value: string } | { type: "int" | "long"; value: number };
+
+/**
+ * Run each expression under Mono with its policy variables set (context.Variables) and return what
+ * each evaluates to, as C# prints it (`ToString()`).
+ */
+export function runExpressions(cases: ReadonlyArray<{ code: string; variables: Readonly<Record<string, TypedVariable>> }>): string[] {
+  const dir = workDir();
+  const literal = (v: TypedVariable): string => (v.type === "string" ? csharpString(v.value) : v.type === "long" ? `(long)${v.value}` : `(int)${v.value}`);
+  const program = `${CSHARP_STUBS}
+namespace Apim {
+public static class Program {
+${cases.map((c, i) => `  static object E${i}(IContext context) { return ${c.code}; }`).join("\n")}
+  public static void Main(string[] args) {
+${cases
+  .map((c, i) => {
+    const sets = Object.entries(c.variables).map(([name, v]) => `context${i}.VariableStore[${csharpString(name)}] = ${literal(v)};`);
+    return `    var context${i} = new Context();\n    ${sets.join("\n    ")}\n    Console.WriteLine(E${i}(context${i}));`;
+  })
+  .join("\n")}
+  }
+}
+}
+`;
+  const r = compile(program, dir, "exe");
+  if (!r.ok) throw new Error(`expression program does not compile:\n${r.output}`);
+  const run = spawnSync("mono", [r.assembly], { encoding: "utf8", maxBuffer: 16 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`mono failed: ${run.stderr}`);
+  return run.stdout.trimEnd().split("\n");
 }
