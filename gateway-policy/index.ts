@@ -37,7 +37,7 @@ export { SHADOW_RELAY, SHADOW_SKIPPED_METRIC } from "./strategies/shadow";
 export { abBucket, hashBucketOf, variantForBucket } from "./strategies/hash";
 export { accountBackendId, responsesPoolId, RESPONSES_SUFFIX, mixedPools } from "./strategies/responses";
 export type { BreakerSpec, BackendFamily, TrackedMember } from "./strategies/exhaustion";
-export { freeAtKey, earliestFreeStatements, memberFreeAtLookup, recordResponseFailure, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS } from "./strategies/exhaustion";
+export { freeAtKey, earliestFreeStatements, memberFreeAtLookup, readEarliest, recordResponseFailure, recordTransportFailure, retryAfterHeaders, EXHAUSTION_VARS } from "./strategies/exhaustion";
 export { accountsOf, authorityOf, RESPONSE_RETENTION_SECONDS, AFFINITY_VARS, type Account } from "./strategies/affinity";
 export { TOKEN_ERROR_REASONS } from "./strategies/errors";
 export { LIMITS, PolicyLimitError, checkPolicySize, checkRetryCount, gatewayPath } from "./limits";

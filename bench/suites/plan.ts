@@ -5,11 +5,7 @@
  * machine-load drift hits both alike), wall time and the child's CPU time (user + system, from
  * bash's `times`). Measured exactly as `npm run plan` runs: the offline runner drops resource
  * aliases (cli/plan/runner.ts); one extra large run keeps them (AOAI_FLEET_PLAN_ALIASES=1) to show
- * what that costs and that plan.json is identical either way.
- *
- * Both cases turn off the routing options that add statements per pool member (avoidSlow, the wait,
- * spill): with them, 20 routes of 10 members each make an API policy of about 440 KiB, above APIM's
- * 256 KiB per document, and the large case would not plan (README troubleshooting).
+ * what that costs and that plan.json is identical either way. Both cases use the routing defaults.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,9 +19,6 @@ const REPO = path.resolve(__dirname, "..", "..");
 const REGIONS = ["eastus", "eastus2", "westus", "westus3", "northcentralus", "southcentralus", "swedencentral", "francecentral", "germanywestcentral", "polandcentral"];
 const PAIRS = 6;
 const TARGET = 1.5;
-
-/** The routing options whose statements grow with a route's members, off (see the header); a fresh object per route so the YAML has no aliases. */
-const memberFreeRouting = () => ({ waitBudgetSeconds: 0, avoidSlow: { enabled: false }, spill: { enabled: false } });
 
 function config(regions: number, deployments: number): Record<string, unknown> {
   const names = Array.from({ length: deployments }, (_, i) => `d${String(i + 1).padStart(2, "0")}`);
@@ -41,7 +34,7 @@ function config(regions: number, deployments: number): Record<string, unknown> {
       publisher: { name: "Bench", email: "bench@example.com" },
       auth: { subscriptionKeys: true },
       circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true },
-      routes: Object.fromEntries(names.map((n) => [n, { strategy: "weighted", backends: [{ deployment: n }], routing: memberFreeRouting() }])),
+      routes: Object.fromEntries(names.map((n) => [n, { strategy: "weighted", backends: [{ deployment: n }] }])),
     },
   };
 }
@@ -80,7 +73,7 @@ const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
 defineBenchSuite({
   name: "plan",
-  description: `offline plan time, fresh process each run: 10 regions × 20 deployments with 20 routes vs 1 deployment with 1 route, routing options that grow per member off (interleaved, wall and CPU; target ≤ ${TARGET}×)`,
+  description: `offline plan time, fresh process each run: 10 regions × 20 deployments with 20 routes vs 1 deployment with 1 route, routing defaults (interleaved, wall and CPU; target ≤ ${TARGET}×)`,
   async run(print) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bench-"));
     const cases = { small: { regions: 1, deployments: 1 }, large: { regions: 10, deployments: 20 } } as const;

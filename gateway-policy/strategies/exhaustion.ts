@@ -10,14 +10,15 @@
 // (no call reaches an open breaker), so the latest record is its reopening time whatever the failure
 // count of the rule. Records live in the cache (`cache-store-value`: internal, or the external cache
 // when one is configured), shared by the gateway's units; a backend with no record or a stale one is
-// taken to free at now + trip duration (an upper bound). On exhaustion, on-error reads every member's
-// record and answers with the earliest.
+// taken to free at now + trip duration (an upper bound). On exhaustion, on-error reads the records of
+// the chosen pool's members and answers with the earliest.
 //
 // The record is keyed by the backend's identity as the policy can see it after forward-request:
 // context.Request.Url's host and port (the member's account) plus its deployment (from the URL path
 // on deployment backends, from the Responses deployment variable on account backends): one record per
-// Azure deployment, shared by both backend families (see freeAtKey). Building blocks for other mechanisms (a "wait within budget" option, say) are
-// `freeAtKey`, `memberFreeAtLookup` and `earliestFreeStatements`.
+// Azure deployment, shared by both backend families (see freeAtKey). Building blocks for other
+// mechanisms (the wait within a budget, spill) are `freeAtKey`, `memberFreeAtLookup`, `readEarliest`
+// and `earliestFreeStatements`.
 import type { SetHeader, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import {

@@ -6,6 +6,7 @@ import type { ContextProperty, Expr, RawExpression, Value } from "../../gateway-
 import { DEPLOYMENT_PREFIX_PATTERN } from "../../gateway-policy/expr/render";
 import type { Rng } from "../rng";
 import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
+import { evaluateTable } from "./tables";
 
 /**
  * Values a policy variable or expression can hold in the emulator: C# string, int/long, bool, a
@@ -258,28 +259,9 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
       }
       return acc;
     }
-    case "lookup": {
-      const key = evaluate(e.key, env);
-      // Dictionary<string, string>.TryGetValue throws on a null key; keys here are strings.
-      if (typeof key !== "string") return fail(`TryGetValue needs a string key, got ${typeName(key)}.`);
-      return e.entries.find((x) => x.key === key)?.value ?? e.fallback;
-    }
-    case "earliestFresh": {
-      // C# evaluates now and stale once per slot; both are side-effect free, so once here.
-      const now = evaluate(e.now, env);
-      const stale = evaluate(e.stale, env);
-      const count = evaluate(e.count, env);
-      if (typeof count !== "number") return fail(`Enumerable.Range needs an int count, got ${typeName(count)}.`);
-      if (typeof now !== "number" || typeof stale !== "number") return fail(`earliestFresh needs numbers, got ${typeName(now)} and ${typeName(stale)}.`);
-      let earliest = Number.POSITIVE_INFINITY;
-      for (let slot = 0; slot < count; slot += 1) {
-        const text = evaluate({ kind: "variable", name: `${e.prefix}${slot}`, type: "string", fallback: "" }, env) as string;
-        const at = tryParseLong(text);
-        earliest = Math.min(earliest, at !== undefined && at > now ? at : stale);
-      }
-      // Enumerable.Min of an empty sequence throws (every reader sets at least one slot).
-      return count > 0 ? earliest : fail("Sequence contains no elements.");
-    }
+    case "lookup":
+    case "earliestFresh":
+      return evaluateTable(e, env, evaluate, fail, typeName);
     case "contains":
       // C# string.Contains is ordinal; a null receiver would throw, but every operand here is a string.
       return asString(evaluate(e.haystack, env), "Contains receiver").includes(asString(evaluate(e.needle, env), "Contains argument"));
