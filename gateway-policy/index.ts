@@ -20,7 +20,7 @@ export { PolicyXmlError, parseXml, printXml, isElement, type XmlElement, type Xm
 // Strategies, limits and the A/B hash.
 export type {
   RouteSpec, RouteBackendSpec, CanarySpec, BlueGreenSpec, AbTestSpec, ShadowSpec, EdgeSpec, InventoryBackend,
-  BackendInventory, PoolDefinition, NamedValueDefinition, StrategyResult, EntraAuthSpec, OverridesSpec, TokenLimitSpec,
+  BackendInventory, PoolDefinition, NamedValueDefinition, StrategyResult, PolicyWarning, EntraAuthSpec, OverridesSpec, TokenLimitSpec,
   ExposeSpec, ShadowBackendDefinition, ShadowRelayResult,
 } from "./strategies/types";
 export { composeRoutePolicy, composeGatewayPolicy, retryCountFor, DEFAULT_TIMEOUT_SECONDS } from "./strategies/compose";

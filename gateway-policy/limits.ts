@@ -1,4 +1,5 @@
 // APIM limits the generator enforces, and the error type every limit violation raises.
+import type { PolicyWarning } from "./strategies/types";
 
 export const LIMITS = {
   /** Members per load-balanced pool (APIM backends.md). */
@@ -29,13 +30,13 @@ export const gatewayPath = (...parts: Array<string | number>): string =>
   ["aoai-fleet:gateway", ...parts].map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 
 /** Throws above 256 KiB; returns a warning above 64 KiB. `limitBytes` lets Consumption pass 16 KiB. */
-export function checkPolicySize(xml: string, path = gatewayPath("policy"), limitBytes: number = LIMITS.policyBytes): string[] {
+export function checkPolicySize(xml: string, path = gatewayPath("policy"), limitBytes: number = LIMITS.policyBytes): PolicyWarning[] {
   const bytes = Buffer.byteLength(xml, "utf8");
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   if (bytes > limitBytes)
     throw new PolicyLimitError(path, `the generated policy is ${kib(bytes)}; APIM accepts at most ${kib(limitBytes)} per policy document; move some routes to another stack's gateway, remove strategies, or turn off routing options that grow with the members of a route (routes.<r>.routing.avoidSlow.enabled: false, routes.<r>.routing.waitBudgetSeconds: 0)`);
   if (bytes > LIMITS.policyWarnBytes)
-    return [`${path}: the generated policy is ${kib(bytes)}, above ${kib(LIMITS.policyWarnBytes)}; it is valid but slow to review and close to the ${kib(limitBytes)} limit`];
+    return [{ path, message: `the generated policy is ${kib(bytes)}, above ${kib(LIMITS.policyWarnBytes)}; it is valid but slow to review and close to the ${kib(limitBytes)} limit` }];
   return [];
 }
 

@@ -99,7 +99,7 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
     ...(network ? { network } : {}),
     tags: { ...plan.tags },
   });
-  if (options.logWarnings) for (const warning of gateway.warnings) void pulumi.log.warn(warning, gateway);
+  if (options.logWarnings) for (const warning of gateway.warnings) void pulumi.log.warn(`${warning.path}: ${warning.message}`, gateway);
   return {
     gatewayUrl: gateway.gatewayUrl,
     routes: Object.keys(config.routes).sort(),

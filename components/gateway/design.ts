@@ -21,7 +21,7 @@ import {
 import { parseIsoDuration } from "../../stacks/config/durations";
 import { APIM_LIMITS, type GatewayConfig } from "../../stacks/config/gateway";
 import { routingWithDefaults } from "../../stacks/config/gateway-routing";
-import { FleetConfigError } from "../../stacks/config/errors";
+import { FleetConfigError, type ConfigIssue } from "../../stacks/config/errors";
 import { circuitBreakerRule, singleBackendId } from "./backends";
 
 /** One fleet deployment in one region, as plain values (no Outputs). */
@@ -117,8 +117,8 @@ export interface GatewayDesign {
   readonly apiPolicy: PolicyDocumentDesign;
   /** The shadow relay, when any route has a shadow. */
   readonly shadowRelay?: ShadowRelayDesign;
-  /** Non-fatal notes from the policy engine. */
-  readonly warnings: readonly string[];
+  /** Non-fatal notes from the policy engine: config that deploys but deserves a look, with its path. */
+  readonly warnings: readonly ConfigIssue[];
 }
 
 /** `aoai-fleet:gateway.routes` → the policy engine's route specs, sorted by name. */
@@ -190,13 +190,15 @@ export function deployedPolicyXml(document: PolicyDocument): string {
   return renderPolicy(document);
 }
 
+/** The policy engine's path in the style of every other stack-config path (`backends.0`, not `backends[0]`). */
+const configPath = (enginePath: string): string => enginePath.replace(/\[(\d+)\]/g, ".$1");
+
 /** Runs the policy engine; its limit errors become stack-config errors (exit 2, path named). */
 function engine<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    // Same path style as every other stack-config error (`backends.0`, not `backends[0]`).
-    if (error instanceof PolicyLimitError) throw new FleetConfigError([{ path: error.path.replace(/\[(\d+)\]/g, ".$1"), message: error.detail }]);
+    if (error instanceof PolicyLimitError) throw new FleetConfigError([{ path: configPath(error.path), message: error.detail }]);
     throw error;
   }
 }
@@ -284,6 +286,6 @@ export function computeGatewayDesign(config: GatewayConfig, inventory: readonly 
     namedValues: gateway.namedValues.map((value) => ({ id: value.name, value: value.value, purpose: `${value.description} Allowed: ${value.allowed}.` })),
     apiPolicy,
     ...(shadowRelay ? { shadowRelay } : {}),
-    warnings: gateway.warnings,
+    warnings: gateway.warnings.map((warning) => ({ path: configPath(warning.path), message: warning.message })),
   };
 }

@@ -6,6 +6,7 @@ import { SUBSCRIPTION_KEY_PARAMETER_NAMES } from "./api-auth";
 import type { AiGatewayArgs } from "./args";
 import { createAccess } from "./access";
 import { backendUrl, circuitBreakerRule, openAiBaseUrl } from "./backends";
+import type { ConfigIssue } from "../../stacks/config/errors";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "./design";
 import { createInboundEndpoint, serviceNetworkProperties } from "./network";
 import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleDefinitionIdFor } from "./identity";
@@ -49,8 +50,8 @@ export class AiGateway extends pulumi.ComponentResource {
   public readonly namedValues: Record<string, apimanagement.NamedValue>;
   /** What was deployed, as plain values (policies, pools, weights), once account endpoints are known. */
   public readonly design: pulumi.Output<GatewayDesign>;
-  /** Design warnings (`aoai-fleet:<path>: <message>`): config that deploys but deserves a look. Known before anything is declared. */
-  public readonly warnings: readonly string[];
+  /** Design warnings (config path and message): config that deploys but deserves a look. Known before anything is declared. */
+  public readonly warnings: readonly ConfigIssue[];
   /** With `auth.subscriptionKeys`: the key of the gateway product's subscription (secret); undefined otherwise. */
   public readonly subscriptionKey: pulumi.Output<string> | undefined;
   /** With `appInsights`: ARM id of the Application Insights component; undefined otherwise. */

@@ -70,15 +70,16 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
   const warnings = checkPolicySize(xml, path);
   for (const p of planned) {
     if (p.route.strategy === "weighted" && p.route.backends.some((b) => b.priority !== undefined))
-      warnings.push(`${gatewayPath("routes", p.route.name, "backends")}: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority`);
+      warnings.push({ path: gatewayPath("routes", p.route.name, "backends"), message: "priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority" });
   }
   const entra = entraOf(edge);
   if (entra && !audiencesOf(entra).some((a) => GUID.test(a)))
-    warnings.push(
-      `${gatewayPath("auth", "entra", "audiences")}: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI`,
-    );
+    warnings.push({
+      path: gatewayPath("auth", "entra", "audiences"),
+      message: "no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
+    });
   if (planned.some((p) => p.route.abTest && p.route.blueGreen))
-    warnings.push(`${path}: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header (allowed callers, see overrides)`);
+    warnings.push({ path, message: `abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the ${NAMES.slotHeader} header (allowed callers, see overrides)` });
   const shadows = planned.flatMap((p) => (p.shadow ? [p.shadow] : []));
   const pools = planned.flatMap(poolsOf);
   const namedValues = planned.flatMap((p) => routeNamedValues(p.route));

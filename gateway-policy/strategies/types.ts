@@ -236,6 +236,12 @@ export interface ShadowRelayResult {
   backends: ShadowBackendDefinition[];
 }
 
+/** Config that deploys but deserves a look: where (`aoai-fleet:gateway.routes.chat`) and why. */
+export interface PolicyWarning {
+  path: string;
+  message: string;
+}
+
 export interface StrategyResult {
   document: PolicyDocument;
   /** `document` rendered (renderPolicy): what the size check measured and what gets deployed. */
@@ -244,6 +250,6 @@ export interface StrategyResult {
   namedValues: NamedValueDefinition[];
   /** Present when a route has a shadow. */
   shadow?: ShadowRelayResult;
-  /** Non-fatal notes (e.g. policy above 64 KiB). */
-  warnings: string[];
+  /** Non-fatal notes (e.g. policy above 64 KiB), each with the config path it is about. */
+  warnings: PolicyWarning[];
 }

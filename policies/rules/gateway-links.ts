@@ -26,10 +26,18 @@ export function policyDocuments(resources: readonly PlannedResource[]): PlannedR
   return resources.filter((r) => policyDocumentTypes.includes(r.type));
 }
 
-/** The Backend resource a pool member id refers to, if it is in the stack. */
-export function backendById(id: string, resources: readonly PlannedResource[]): PlannedResource | undefined {
-  const wanted = lastSegment(id);
-  return resources.find((r) => isType(r, types.backend) && (stringAt(r, "backendId") ?? "").toLowerCase() === wanted);
+/**
+ * Finds the Backend resource a pool member id refers to, if it is in the stack. Built once per rule
+ * run: a wide gateway has hundreds of pool members and backends (a search per member was quadratic).
+ */
+export function backendLookup(resources: readonly PlannedResource[]): (id: string) => PlannedResource | undefined {
+  const byId = new Map<string, PlannedResource>();
+  for (const r of resources) {
+    if (!isType(r, types.backend)) continue;
+    const id = (stringAt(r, "backendId") ?? "").toLowerCase();
+    if (!byId.has(id)) byId.set(id, r);
+  }
+  return (id) => byId.get(lastSegment(id));
 }
 
 /** The id a policy uses to address a backend (`backend-id`), i.e. the backendId input or the logical name. */

@@ -34,19 +34,30 @@ class CannedUpstream implements Upstream {
   }
 }
 
-/** One chat request per route, authenticated the way the setup's callers are. */
+/** Two chat requests per route (a short prompt and one of about 2 KB), authenticated the way the setup's callers are. */
 export function warmUpCalls(setup: SimSetup): GatewayCall[] {
   const caller: CallerIdentity = { subscriptionId: "warm-up", userId: "warm-up", ip: "127.0.0.1" };
-  return Object.keys(setup.routes).map((route) => ({
-    caller,
-    request: {
-      method: "POST",
-      path: `/openai/deployments/${encodeURIComponent(route)}/chat/completions`,
-      query: { "api-version": "2024-10-21" },
-      headers: { "content-type": "application/json", ...setup.callerHeaders(caller) },
-      body: JSON.stringify({ messages: [{ role: "user", content: "warm-up" }], max_tokens: 5 }),
-    },
-  }));
+  return Object.keys(setup.routes).flatMap((route) =>
+    ["warm-up", "warm-up ".repeat(256)].map((content) => ({
+      caller,
+      request: {
+        method: "POST",
+        path: `/openai/deployments/${encodeURIComponent(route)}/chat/completions`,
+        query: { "api-version": "2024-10-21" },
+        headers: { "content-type": "application/json", ...setup.callerHeaders(caller) },
+        body: JSON.stringify({ messages: [{ role: "user", content }], max_tokens: 5 }),
+      },
+    })),
+  );
+}
+
+/**
+ * The call as a caller the twin has not seen yet: a gateway's first request from a subscription or
+ * user takes the paths that create its counters and cache entries, so the warm-up takes them too.
+ */
+function asNewCaller(call: GatewayCall, round: number): GatewayCall {
+  const { caller } = call;
+  return { ...call, caller: { ...caller, subscriptionId: `${caller.subscriptionId}-${round}`, userId: `${caller.userId}-${round}` } };
 }
 
 /**
@@ -66,8 +77,8 @@ export async function warmUp(options: EmulatorOptions, build: (o: EmulatorOption
   };
   // Every path (throttled answers, retries, breakers) on a clock that never waits…
   const throttled = twinOf(new ZeroClock(), true);
-  for (let i = 0; i < rounds; i++) for (const call of calls) await throttled.handle(call);
+  for (let i = 0; i < rounds; i++) for (const call of calls) await throttled.handle(asNewCaller(call, i));
   // …then the success path on the gateway's own clock (a success never waits, so nothing sleeps).
   const onRealClock = twinOf(options.clock, false);
-  for (let i = 0; i < Math.ceil(rounds / 3); i++) for (const call of calls) await onRealClock.handle(call);
+  for (let i = 0; i < Math.ceil(rounds / 3); i++) for (const call of calls) await onRealClock.handle(asNewCaller(call, i));
 }

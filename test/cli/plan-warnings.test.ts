@@ -3,15 +3,25 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planCommand } from "../../cli/plan/command";
-import { designWarningIssue } from "../../cli/plan/steps/gateway";
+import { designGateway } from "../../components/gateway/design";
+import { parseGatewayConfig } from "../../stacks/config/gateway";
 
 describe("plan warnings", () => {
-  it("splits a gateway design warning into its config path and message", () => {
-    expect(designWarningIssue("aoai-fleet:gateway.routes.chat.backends: priority has no effect: see a.b")).toEqual({
-      path: "aoai-fleet:gateway.routes.chat.backends",
-      message: "priority has no effect: see a.b",
+  it("come from the gateway design with their config path (paths in the stack-config style)", () => {
+    const config = parseGatewayConfig({
+      sku: "StandardV2",
+      capacity: 1,
+      publisher: { name: "P", email: "p@example.com" },
+      auth: { entra: { tenantId: "5f1c7e2a-9d4b-4c3e-8a61-2b7f0d9e4c18", audiences: ["api://contoso-ai"] } },
+      routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }] } },
     });
-    expect(designWarningIssue("no path here")).toEqual({ path: "aoai-fleet:gateway", message: "no path here" });
+    const inventory = [{ deployment: "chat", region: "eastus2", capacity: 10, tokensPerMinute: 10_000, sku: "GlobalStandard", accountOpenAiUrl: "https://a.openai.azure.com/openai" }];
+    expect(designGateway(config, inventory).warnings).toEqual([
+      {
+        path: "aoai-fleet:gateway.auth.entra.audiences",
+        message: "no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
+      },
+    ]);
   });
 
   it("lists the gateway's warnings with the fleet's on the console and in plan.json (prod)", async () => {

@@ -28,7 +28,7 @@ describe("limits", () => {
     const header = (i: number): Statement => ({ kind: "set-header", name: `x-h${i}`, existsAction: "override", values: ["v".repeat(200)] });
     const doc = (n: number) => renderPolicy({ inbound: Array.from({ length: n }, (_, i) => header(i)), backend: [], outbound: [], onError: [] });
     expect(() => checkPolicySize(doc(1200))).toThrow(/^aoai-fleet:gateway\.policy: the generated policy is 3\d\d\.\d KiB; APIM accepts at most 256\.0 KiB per policy document; move some routes to another stack's gateway, remove strategies, or turn off routing options that grow with the members of a route \(routes\.<r>\.routing\.avoidSlow\.enabled: false, routes\.<r>\.routing\.waitBudgetSeconds: 0\)$/);
-    expect(checkPolicySize(doc(300))).toEqual([expect.stringMatching(/^aoai-fleet:gateway\.policy: the generated policy is \d+\.\d KiB, above 64\.0 KiB/)]);
+    expect(checkPolicySize(doc(300))).toEqual([{ path: "aoai-fleet:gateway.policy", message: expect.stringMatching(/^the generated policy is \d+\.\d KiB, above 64\.0 KiB/) }]);
     expect(checkPolicySize(doc(10))).toEqual([]);
     expect(() => checkPolicySize(doc(100), "aoai-fleet:gateway.routes.chat", 16 * 1024)).toThrow(/APIM accepts at most 16\.0 KiB/);
   });

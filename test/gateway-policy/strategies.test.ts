@@ -82,20 +82,24 @@ describe("warnings", () => {
     // A pool that mixes deployment names serves the Responses API (its groups in turn): nothing to warn about.
     expect(composeRoutePolicy(r("priority"), subscriptionEdge, inventory).warnings).toEqual([]);
     expect(composeRoutePolicy({ ...r("weighted"), backends: [{ deployment: "chat", priority: 2 }] }, subscriptionEdge, inventory).warnings.slice(0, 1)).toEqual([
-      "aoai-fleet:gateway.routes.chat.backends: priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority",
+      { path: "aoai-fleet:gateway.routes.chat.backends", message: "priority has no effect with strategy weighted (all backends share one tier); remove it or use strategy priority" },
     ]);
-    expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toContain(
-      "aoai-fleet:gateway.routes.chat: abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the x-aoai-slot header (allowed callers, see overrides)",
-    );
+    expect(composeRoutePolicy(r("combined"), subscriptionEdge, inventory).warnings).toContainEqual({
+      path: "aoai-fleet:gateway.routes.chat",
+      message: "abTest assigns every non-canary request to a variant, so blueGreen slots are reachable only with the x-aoai-slot header (allowed callers, see overrides)",
+    });
   });
 });
 
 describe("audience warning", () => {
   it("says when no audience accepts v2 tokens (their aud is the API's client id), and is silent when one does", () => {
     const edge = (audiences: string[]) => ({ auth: { entra: { tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47", audiences } }, limits: { tokensPerMinute: 1000, counterKey: "user" as const } });
-    const audience = (audiences: string[]) => composeRoutePolicy(r("priority"), edge(audiences), inventory).warnings.filter((w) => w.includes(".audiences"));
+    const audience = (audiences: string[]) => composeRoutePolicy(r("priority"), edge(audiences), inventory).warnings.filter((w) => w.path.endsWith(".audiences"));
     expect(audience(["api://contoso-ai"])).toEqual([
-      "aoai-fleet:gateway.auth.entra.audiences: no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
+      {
+        path: "aoai-fleet:gateway.auth.entra.audiences",
+        message: "no audience is the API's client id (a GUID), so v2 access tokens (aud = client id) will be rejected; add the application (client) id of the API, or use api://<client id> as the App ID URI",
+      },
     ]);
     expect(audience(["api://contoso-ai", "7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"])).toEqual([]);
     expect(audience(["api://7d3c1f9e-2b4a-4e6f-9a8b-0c1d2e3f4a5b"])).toEqual([]);

@@ -3,7 +3,6 @@ import { openAiBaseUrl } from "../../../components/gateway/backends";
 import { designGateway, designRoutePolicies } from "../../../components/gateway/design";
 import { topologyNotes } from "../../../components/gateway/topology";
 import { networkPlanOfConfig } from "../../../core/plan/network";
-import type { ConfigIssue } from "../../../stacks/config/errors";
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig } from "../../../stacks/config/gateway";
 import { routeTable, writeGatewayArtifacts } from "../gateway-artifacts";
 import { definePlanStep } from "../steps";
@@ -43,7 +42,7 @@ export const gatewayStep = definePlanStep({
     if (relay) {
       print(`  shadow relay: API ${relay.apiPath} behind its own subscription; named values ${relay.urlNamedValue} = <gateway URL>/${relay.apiPath} and ${relay.keyNamedValue} (secret, generated)`);
     }
-    warnings.push(...design.warnings.map(designWarningIssue));
+    warnings.push(...design.warnings);
     const shown = (file: string) => relative(process.cwd(), `${outDir}/${file}`) || file;
     print(`Wrote ${files.policies.map(shown).join(", ")}, ${shown(files.mermaid)}, ${shown(files.svg)}`);
     planJsonExtras.gateway = {
@@ -57,9 +56,3 @@ export const gatewayStep = definePlanStep({
     };
   },
 });
-
-/** A design warning (`aoai-fleet:<path>: <message>`, as the gateway policy writes them) as a config issue. */
-export function designWarningIssue(warning: string): ConfigIssue {
-  const match = /^(aoai-fleet:[^\s:]+): ([\s\S]*)$/.exec(warning);
-  return match ? { path: match[1]!, message: match[2]! } : { path: GATEWAY_CONFIG_KEY, message: warning };
-}
