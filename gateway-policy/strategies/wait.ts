@@ -4,8 +4,9 @@
 // (seconds, not a minute), so the earliest member usually reopens well inside a budget of seconds.
 //
 // The pieces are APIM's own:
-// - The reopening times are the exhaustion records (exhaustion.ts: one cache entry per backend, read
-//   with `earliestFreeStatements`). APIM exposes no breaker state, so these are the only source.
+// - The reopening times are the exhaustion records (exhaustion.ts: one cache entry per Azure
+//   deployment, the chosen pool's read with `readEarliest`). APIM exposes no breaker state, so these
+//   are the only source.
 // - The wait is a `retry` whose `interval` is an expression (Learn, retry policy: interval "A
 //   positive number in seconds … Policy expressions are allowed"). APIM does not document when the
 //   expression is evaluated (once when the retry starts, or before each wait), so the waiting retry
