@@ -53,10 +53,14 @@ export interface TopologyNotes {
 /**
  * What the pictures and the route table show: the deployment-path pools and Singles. The Responses
  * API's account twins (`…-resp`) mirror single-named pools member for member, so drawing them would
- * only double every edge; the plan's pool list and plan.json keep them.
+ * only double every edge; so do the routing options' twins of a stable pool (`stable-avoid-<backend>`,
+ * latency.ts; `stable-spill`, spill.ts: the same members reordered), one per member with the
+ * defaults — 200 more pools for 20 routes × 10 regions, which made the picture unreadable and its
+ * layout take seconds. The plan's pool list and plan.json keep them all.
  */
 export function drawnDesign(design: GatewayDesign): GatewayDesign {
-  return { ...design, singles: design.singles.filter((s) => s.family !== "account"), pools: design.pools.filter((p) => p.family !== "account") };
+  const routingTwin = (role: string): boolean => role.startsWith("stable-avoid-") || role === "stable-spill";
+  return { ...design, singles: design.singles.filter((s) => s.family !== "account"), pools: design.pools.filter((p) => p.family !== "account" && !routingTwin(p.role)) };
 }
 
 /** Mermaid source (flowchart LR) of the routes, pools and the backends they use. */

@@ -92,6 +92,22 @@ describe("gateway topology", () => {
     expect(table).toContain("2,500,000");
   });
 
+  it("leaves out the routing options' twins of the stable pool (same members reordered), as it does the Responses twins", () => {
+    const stable = design.pools[0]!;
+    const withTwins: GatewayDesign = {
+      ...design,
+      pools: [
+        ...design.pools,
+        { ...stable, id: "chat-stable-spill", role: "stable-spill" },
+        { ...stable, id: "chat-stable-avoid-chat-eastus2", role: "stable-avoid-chat-eastus2" },
+        { ...stable, id: "chat-stable-resp", role: "stable-resp", family: "account" },
+      ],
+    };
+    expect(routeTableRows(withTwins)).toEqual(routeTableRows(design));
+    expect(topologyMermaid(withTwins)).toBe(topologyMermaid(design));
+    expect(topologyDot(withTwins)).toBe(topologyDot(design));
+  });
+
   it("writes policies, Mermaid source and the Graphviz SVG of the same design and notes", async () => {
     const out = await mkdtemp(join(tmpdir(), "gateway-artifacts-"));
     const notes = { routes: { chat: "weighted · canary 10%" } };
