@@ -5,7 +5,9 @@
  * machine-load drift hits both alike), wall time and the child's CPU time (user + system, from
  * bash's `times`). Measured exactly as `npm run plan` runs: the offline runner drops resource
  * aliases (cli/plan/runner.ts); one extra large run keeps them (AOAI_FLEET_PLAN_ALIASES=1) to show
- * what that costs and that plan.json is identical either way. Both cases use the routing defaults.
+ * what that costs and that plan.json is identical either way. Both cases use the routing defaults;
+ * a third case, the large fleet with the routing options that add per-member pools and statements
+ * off (no wait, no avoid twins, no spill twin), shows what those options cost in plan time.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,7 +22,10 @@ const REGIONS = ["eastus", "eastus2", "westus", "westus3", "northcentralus", "so
 const PAIRS = 6;
 const TARGET = 1.5;
 
-function config(regions: number, deployments: number): Record<string, unknown> {
+/** The routing options that grow with a route's members, off (a fresh object per route, so the YAML has no aliases). */
+const memberFreeRouting = () => ({ waitBudgetSeconds: 0, avoidSlow: { enabled: false }, spill: { enabled: false } });
+
+function config(regions: number, deployments: number, optionsOff = false): Record<string, unknown> {
   const names = Array.from({ length: deployments }, (_, i) => `d${String(i + 1).padStart(2, "0")}`);
   return {
     "aoai-fleet:fleet": {
@@ -34,7 +39,7 @@ function config(regions: number, deployments: number): Record<string, unknown> {
       publisher: { name: "Bench", email: "bench@example.com" },
       auth: { subscriptionKeys: true },
       circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M", acceptRetryAfter: true },
-      routes: Object.fromEntries(names.map((n) => [n, { strategy: "weighted", backends: [{ deployment: n }] }])),
+      routes: Object.fromEntries(names.map((n) => [n, { strategy: "weighted", backends: [{ deployment: n }], ...(optionsOff ? { routing: memberFreeRouting() } : {}) }])),
     },
   };
 }
@@ -71,25 +76,34 @@ function planOnce(file: string, stack: string, out: string, env: Record<string, 
 const round = (ms: number) => Math.round(ms);
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
+type CaseName = "small" | "large" | "largeOptionsOff";
+
 defineBenchSuite({
   name: "plan",
-  description: `offline plan time, fresh process each run: 10 regions × 20 deployments with 20 routes vs 1 deployment with 1 route, routing defaults (interleaved, wall and CPU; target ≤ ${TARGET}×)`,
+  description: `offline plan time, fresh process each run: 10 regions × 20 deployments with 20 routes vs 1 deployment with 1 route, routing defaults, and the large fleet again with the per-member routing options off (interleaved, wall and CPU; target ≤ ${TARGET}×)`,
   async run(print) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-bench-"));
-    const cases = { small: { regions: 1, deployments: 1 }, large: { regions: 10, deployments: 20 } } as const;
+    const cases: Record<CaseName, { regions: number; deployments: number; optionsOff: boolean }> = {
+      small: { regions: 1, deployments: 1, optionsOff: false },
+      large: { regions: 10, deployments: 20, optionsOff: false },
+      largeOptionsOff: { regions: 10, deployments: 20, optionsOff: true },
+    };
+    const names = Object.keys(cases) as CaseName[];
     const files = Object.fromEntries(
-      Object.entries(cases).map(([name, c]) => {
+      names.map((name) => {
+        const c = cases[name];
         const file = path.join(dir, `Pulumi.bench-${name}.yaml`);
-        fs.writeFileSync(file, stringify({ config: config(c.regions, c.deployments) }));
+        fs.writeFileSync(file, stringify({ config: config(c.regions, c.deployments, c.optionsOff) }));
         return [name, file];
       }),
-    ) as Record<keyof typeof cases, string>;
+    ) as Record<CaseName, string>;
     const out = (name: string) => path.join(dir, name);
     // Warm the file system cache and tsx's transform cache once, unmeasured.
     planOnce(files.small, "bench-small", out("warm"));
-    const runs: Record<"small" | "large", Run[]> = { small: [], large: [] };
+    const runs: Record<CaseName, Run[]> = { small: [], large: [], largeOptionsOff: [] };
     for (let i = 0; i < PAIRS; i++) {
-      const order: Array<"small" | "large"> = i % 2 === 0 ? ["small", "large"] : ["large", "small"];
+      // Rotate the order so machine-load drift hits every case alike.
+      const order = names.map((_, k) => names[(k + i) % names.length]!);
       for (const c of order) {
         const r = planOnce(files[c], `bench-${c}`, out(c));
         runs[c].push(r);
@@ -98,19 +112,31 @@ defineBenchSuite({
     }
     const withAliases = planOnce(files.large, "bench-large", out("large-aliases"), { AOAI_FLEET_PLAN_ALIASES: "1" });
     print(`large, aliases kept: wall ${round(withAliases.wallMs)} ms, CPU ${round(withAliases.cpuMs)} ms`);
-    const planJson = (d: string) => JSON.parse(fs.readFileSync(path.join(d, "bench-large", "plan.json"), "utf8")) as { resources: unknown[] };
-    const identical = JSON.stringify(planJson(out("large")).resources) === JSON.stringify(planJson(out("large-aliases")).resources);
-    const resources = planJson(out("large")).resources.length;
-    const med = (c: "small" | "large", k: "wallMs" | "cpuMs") => median(runs[c].map((r) => r[k]));
+    const planJson = (d: string, stack: string) => JSON.parse(fs.readFileSync(path.join(d, stack, "plan.json"), "utf8")) as { resources: unknown[] };
+    const identical = JSON.stringify(planJson(out("large"), "bench-large").resources) === JSON.stringify(planJson(out("large-aliases"), "bench-large").resources);
+    const resources = (c: CaseName) => planJson(out(c), `bench-${c}`).resources.length;
+    const med = (c: CaseName, k: "wallMs" | "cpuMs") => median(runs[c].map((r) => r[k]));
+    const ratios = (c: CaseName) => ({ wall: ratio(med(c, "wallMs"), med("small", "wallMs")), cpu: ratio(med(c, "cpuMs"), med("small", "cpuMs")) });
     const result = {
       machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) },
-      cases: Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, { ...c, routes: c.deployments, wallMs: { median: round(med(name as "small", "wallMs")), runs: runs[name as "small"].map((r) => round(r.wallMs)) }, cpuMs: { median: round(med(name as "small", "cpuMs")), runs: runs[name as "small"].map((r) => round(r.cpuMs)) } }])),
-      largeResources: resources,
-      ratio: { wall: ratio(med("large", "wallMs"), med("small", "wallMs")), cpu: ratio(med("large", "cpuMs"), med("small", "cpuMs")), target: TARGET },
+      cases: Object.fromEntries(
+        names.map((name) => [
+          name,
+          { ...cases[name], routes: cases[name].deployments, resources: resources(name), wallMs: { median: round(med(name, "wallMs")), runs: runs[name].map((r) => round(r.wallMs)) }, cpuMs: { median: round(med(name, "cpuMs")), runs: runs[name].map((r) => round(r.cpuMs)) } },
+        ]),
+      ),
+      largeResources: resources("large"),
+      ratio: { ...ratios("large"), target: TARGET },
+      ratioOptionsOff: ratios("largeOptionsOff"),
       withAliases: { wallMs: round(withAliases.wallMs), cpuMs: round(withAliases.cpuMs), cpuRatio: ratio(withAliases.cpuMs, med("small", "cpuMs")), planJsonIdentical: identical },
-      met: ratio(med("large", "wallMs"), med("small", "wallMs")) <= TARGET && ratio(med("large", "cpuMs"), med("small", "cpuMs")) <= TARGET,
+      met: ratios("large").wall <= TARGET && ratios("large").cpu <= TARGET,
+      metOptionsOff: ratios("largeOptionsOff").wall <= TARGET && ratios("largeOptionsOff").cpu <= TARGET,
     };
-    print(`large (${resources} resources) / small, medians of ${PAIRS} interleaved runs each: wall ${result.ratio.wall}×, CPU ${result.ratio.cpu}× (target ≤ ${TARGET}×: ${result.met ? "met" : "NOT met"}); with aliases the large plan's CPU is ${result.withAliases.cpuRatio}× the small one; plan.json resources identical with and without aliases: ${identical}`);
+    print(
+      `large (${resources("large")} resources) / small, medians of ${PAIRS} interleaved runs each: wall ${result.ratio.wall}×, CPU ${result.ratio.cpu}× (target ≤ ${TARGET}×: ${result.met ? "met" : "NOT met"}); ` +
+        `options off (${resources("largeOptionsOff")} resources): wall ${result.ratioOptionsOff.wall}×, CPU ${result.ratioOptionsOff.cpu}× (${result.metOptionsOff ? "met" : "NOT met"}); ` +
+        `with aliases the large plan's CPU is ${result.withAliases.cpuRatio}× the small one; plan.json resources identical with and without aliases: ${identical}`,
+    );
     fs.rmSync(dir, { recursive: true, force: true });
     return result;
   },
