@@ -66,7 +66,7 @@ function asNewCaller(call: GatewayCall, round: number): GatewayCall {
  * hot paths for the objects the real requests bring, so the first of them does not throw that code
  * away (a deoptimisation on an unseen object shape or clock class costs about a millisecond).
  */
-export async function warmUp(options: EmulatorOptions, build: (o: EmulatorOptions) => { handle(call: GatewayCall): Promise<unknown> }, calls: readonly GatewayCall[], rounds = 300): Promise<void> {
+export async function warmUp(options: EmulatorOptions, build: (o: EmulatorOptions) => { handle(call: GatewayCall): Promise<unknown> }, calls: readonly GatewayCall[], rounds = 150): Promise<void> {
   const rng = options.rng.fork("warm-up");
   const twinOf = (clock: Clock, throttles: boolean): { handle(call: GatewayCall): Promise<unknown> } => {
     const upstreams = new UpstreamDirectory();
