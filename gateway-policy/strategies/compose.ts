@@ -197,7 +197,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
         ...(served ? followupForwardBranches(planned, inventory, Math.max(...planned.map((p) => timeoutOf(p.route)))) : []),
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
         // A Responses create on a pool that mixes deployment names: its groups in turn (responses-failover.ts).
-        ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes })), hooks) : []),
+        ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes, waiting: waitingLoop(routes, breaker, inventory) })), hooks, (pool) => trackedPool(pool, inventory)) : []),
         ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, loopHooks(hooks, group), waitingLoop(group, breaker, inventory))] })),
       ],
     },

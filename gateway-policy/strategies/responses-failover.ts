@@ -10,16 +10,21 @@
 // or refuses the connection is retried on the group's other members (its breaker opens). The loop
 // moves to the next group only when the group itself is exhausted — every member tripped, so APIM
 // answers 503 without calling a backend — which costs one attempt per group and no backend call.
-// When the last group is exhausted the error reaches on-error, which answers 429 + Retry-After at the
-// earliest moment any member of the whole pool frees (exhaustion.ts, with `wholePoolTwins` and
-// `exhaustedPoolKey`).
+// When the last group is exhausted and the route waits within a budget (wait.ts), the request sleeps
+// until the earliest recorded reopening among every group's members, if that fits in what is left of
+// the budget, and walks the groups again from the first (the pool's preferred name); member failures
+// are retried as the route's own loop retries them (`waitingCondition`: within the pool's retries, or
+// beyond them while a member seen failing is back within the budget). Otherwise, or once the budget
+// is spent, the error reaches on-error, which answers 429 + Retry-After at the earliest moment any
+// member of the whole pool frees (exhaustion.ts, with `wholePoolTwins` and `exhaustedPoolKey`).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, bodyWithModel, bool, compare, concat, conditional, ctx, eq, int, lt, neq, not, or, plus, str, variable } from "../expr/helpers";
+import { and, bodyWithModel, bool, compare, concat, conditional, ctx, divide, eq, int, lt, max, min, neq, not, or, plus, str, times, variable } from "../expr/helpers";
 import { NAMES } from "./edge";
 import { poolExhausted } from "./exhaustion";
-import { GROUP_VARS, groupWalks, mixedPools, poolDeployment, WHOLE_POOL_SUFFIX, type RoutePools } from "./responses";
-import { CONNECTION_FAILURE, forwardOnce, retryCondition, type AttemptHooks } from "./retry";
+import { GROUP_VARS, groupWalks, mixedPools, poolDeployment, WHOLE_POOL_SUFFIX, wholePoolTwins, type RoutePools } from "./responses";
+import { CONNECTION_FAILURE, forwardOnce, memberFailure, retryCondition, type AttemptHooks, type WaitingLoop } from "./retry";
+import { countAttempt, mayWait, waitAfterForward, waitingCondition, waitOrGiveUp, WAIT_VARS } from "./wait";
 import type { PoolDefinition } from "./types";
 
 const v = (name: string): Expr => variable(name, "string");
@@ -38,9 +43,12 @@ export function groupExhausted(): Expr {
   return and(not(forwarded()), neq(ctx("lastErrorReason"), str(CONNECTION_FAILURE)), poolExhausted());
 }
 
+/** A group is exhausted while another remains. */
+const nextGroupRemains = (): Expr => and(compare(">", retries(), int(0)), groupExhausted(), lt(index(), variable(GROUP_VARS.last, "int", 0)));
+
 /** Retry on what the route's loop retries, and when a group is exhausted while another remains. */
 export function groupRetryCondition(): Expr {
-  return or(retryCondition(), and(compare(">", retries(), int(0)), groupExhausted(), lt(index(), variable(GROUP_VARS.last, "int", 0))));
+  return or(retryCondition(), nextGroupRemains());
 }
 
 /** Per attempt: the group to try (its twin pool in `aoai-target`, its deployment) for the pool and walk being followed. */
@@ -63,18 +71,49 @@ function groupSelection(pools: readonly PoolDefinition[]): Statement {
   };
 }
 
-/** The retry loop over groups (hooks: the exhaustion records, as around the route's own loop). */
-export function groupForward(timeoutSeconds: number, pools: readonly PoolDefinition[], hooks: AttemptHooks = {}): Statement {
+/**
+ * Attempts a waiting group loop may make: the pool's retries (one per extra member and group), and
+ * after each wait (at least 1 s, so at most one per second of budget) one more walk of the groups,
+ * plus the last try after giving up; APIM's 1–50.
+ */
+function groupWaitingCount(): Expr {
+  const groups = plus(variable(GROUP_VARS.last, "int", 0), int(1));
+  const walks = plus(divide(variable(WAIT_VARS.budgetMs, "int", 0), int(1000)), int(1));
+  return min(int(50), max(int(1), plus(plus(retries(), times(walks, groups)), int(1))));
+}
+
+/**
+ * At the start of an attempt after one that found its group exhausted: the next group, or, after the
+ * last, a wait for the whole pool's earliest reopening (then the first group again) when the route
+ * waits within a budget.
+ */
+function advance(pools: readonly PoolDefinition[], waiting: WaitingLoop | undefined): Statement {
+  const afterExhausted = and(compare(">", variable(GROUP_VARS.attempt, "int", 0), int(0)), groupExhausted());
+  const next = { condition: and(afterExhausted, lt(index(), variable(GROUP_VARS.last, "int", 0))), policies: [{ kind: "set-variable", name: GROUP_VARS.index, value: plus(index(), int(1)) } as Statement] };
+  if (!waiting) return { kind: "choose", when: [next] };
+  const whole = concat(v(GROUP_VARS.pool), str(WHOLE_POOL_SUFFIX));
+  const restart: Statement = { kind: "set-variable", name: GROUP_VARS.index, value: int(0) };
+  return { kind: "choose", when: [next, { condition: and(afterExhausted, mayWait()), policies: waitOrGiveUp(waiting.pools, whole, [restart]) }] };
+}
+
+/**
+ * The retry loop over groups (hooks: the exhaustion records, as around the route's own loop). With
+ * `waiting` (its pools: the `wholePoolTwins` of `pools`), an exhausted pool is waited for within the
+ * route's budget.
+ */
+export function groupForward(timeoutSeconds: number, pools: readonly PoolDefinition[], hooks: AttemptHooks = {}, waiting?: WaitingLoop): Statement {
   return {
     kind: "retry",
-    condition: groupRetryCondition(),
-    count: conditional(compare(">", retries(), int(0)), retries(), int(1)),
+    // Waiting, member failures are retried as the route's own waiting loop retries them (wait.ts).
+    condition: waiting ? or(waitingCondition(memberFailure(), retries(), waiting.breaker), nextGroupRemains()) : groupRetryCondition(),
+    count: waiting ? groupWaitingCount() : conditional(compare(">", retries(), int(0)), retries(), int(1)),
     interval: 0,
     firstFastRetry: true,
     policies: [
       // Records the previous attempt's transport failure under the deployment it was sent to.
       ...(hooks.before ?? []),
-      { kind: "choose", when: [{ condition: and(compare(">", variable(GROUP_VARS.attempt, "int", 0), int(0)), groupExhausted()), policies: [{ kind: "set-variable", name: GROUP_VARS.index, value: plus(index(), int(1)) }] }] },
+      ...(waiting ? [countAttempt()] : []),
+      advance(pools, waiting),
       { kind: "set-variable", name: GROUP_VARS.attempt, value: plus(variable(GROUP_VARS.attempt, "int", 0), int(1)) },
       groupSelection(pools),
       { kind: "set-body", value: bodyWithModel(v(NAMES.deploymentVar)) },
@@ -83,6 +122,7 @@ export function groupForward(timeoutSeconds: number, pools: readonly PoolDefinit
       forwardOnce(timeoutSeconds),
       { kind: "set-variable", name: NAMES.forwardedVar, value: bool(true) },
       ...(hooks.after ?? []),
+      ...(waiting ? waitAfterForward(waiting.breaker) : []),
     ],
   };
 }
@@ -97,14 +137,22 @@ function mixed(routes: readonly RoutePools[]): PoolDefinition[] {
 
 /**
  * Backend branches, one per timeout class that has a route with a pool that mixes names: a Responses
- * create walking groups takes the group loop instead of the route's own.
+ * create walking groups takes the group loop instead of the route's own. A class whose routes wait
+ * within a budget passes its `waiting` (its breaker; the pools waited for are the whole-pool entries
+ * of its pools that mix names, made here with `tracked`).
  */
-export function groupForwardBranches(classes: ReadonlyArray<{ timeout: number; routes: readonly RoutePools[] }>, hooks: AttemptHooks): Array<{ condition: Expr; policies: Statement[] }> {
-  return classes.flatMap(({ timeout, routes }) => {
+export function groupForwardBranches(
+  classes: ReadonlyArray<{ timeout: number; routes: readonly RoutePools[]; waiting?: WaitingLoop | undefined }>,
+  hooks: AttemptHooks,
+  tracked: (pool: PoolDefinition) => WaitingLoop["pools"][number],
+): Array<{ condition: Expr; policies: Statement[] }> {
+  return classes.flatMap(({ timeout, routes, waiting }) => {
     const pools = mixed(routes);
     if (pools.length === 0) return [];
     const onRoutes = or(...[...new Set(pools.map((p) => p.route))].map((r) => eq(v(NAMES.routeVar), str(r))));
-    return [{ condition: and(walksGroups(), onRoutes), policies: [groupForward(timeout, pools, hooks)] }];
+    // The group loop waits for whole pools only (`<pool>|groups`: every group's members).
+    const groupWaiting = waiting ? { ...waiting, pools: wholePoolTwins(pools).map(tracked) } : undefined;
+    return [{ condition: and(walksGroups(), onRoutes), policies: [groupForward(timeout, pools, hooks, groupWaiting)] }];
   });
 }
 

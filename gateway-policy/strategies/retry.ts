@@ -46,7 +46,7 @@ export function retryCountStatements(route: RouteSpec, pools: readonly PoolDefin
 const retries = () => variable(NAMES.retryCountVar, "int", 1);
 
 /** A backend answered with a retryable status, or the connection failed. */
-function memberFailure(): Expr {
+export function memberFailure(): Expr {
   const forwarded = variable(NAMES.forwardedVar, "bool", false);
   return or(and(forwarded, retryableStatus()), and(not(forwarded), eq(ctx("lastErrorReason"), str(CONNECTION_FAILURE))));
 }

@@ -81,17 +81,18 @@ export function waitingCount(retries: Expr): Expr {
 }
 
 /**
- * The wait until the chosen pool's earliest recorded reopening, in whole seconds (rounded up, at least
- * 1), as `aoai-wait-s`. One cache lookup per member of the chosen pool, then one expression. A member
- * without a record in the future (none, or an expired one) counts as "now": the request looks again
- * after a second. (The 429 answer takes such a member as "trip duration from now" instead, an upper
- * bound for a client told when to come back; a wait inside the budget can afford to look again.)
+ * The wait until the earliest recorded reopening among the members of the pool named by `poolKey`, in
+ * whole seconds (rounded up, at least 1), as `aoai-wait-s`. One cache lookup per member of that pool,
+ * then one expression. A member without a record in the future (none, or an expired one) counts as
+ * "now": the request looks again after a second. (The 429 answer takes such a member as "trip duration
+ * from now" instead, an upper bound for a client told when to come back; a wait inside the budget can
+ * afford to look again.)
  */
-function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
+function waitSecondsStatements(pools: readonly TrackedPool[], poolKey: Expr): Statement[] {
   const now = variable(EXHAUSTION_VARS.now, "long");
   const until = variable(WAIT_VARS.until, "long");
   return [
-    poolOfStatement(variable(NAMES.targetVar, "string")),
+    poolOfStatement(poolKey),
     { kind: "set-variable", name: EXHAUSTION_VARS.now, value: nowMs() },
     // Only the chosen pool's members are looked up (a loop may serve many routes and pools).
     ...readEarliest(pools, variable(EXHAUSTION_VARS.poolOf, "string"), { prefix: `${WAIT_VARS.at}-`, count: WAIT_VARS.slots }, now, now, WAIT_VARS.until),
@@ -100,36 +101,50 @@ function waitSecondsStatements(pools: readonly TrackedPool[]): Statement[] {
 }
 
 /**
+ * Sleep until the earliest reopening among the members of the pool named by `poolKey` when that fits
+ * in what is left of the budget (then `afterSleep`), else give up (`aoai-wait-over`).
+ */
+export function waitOrGiveUp(pools: readonly TrackedPool[], poolKey: Expr, afterSleep: Statement[] = []): Statement[] {
+  const sleepMs = times(waitSeconds(), int(1000));
+  return [
+    ...waitSecondsStatements(pools, poolKey),
+    {
+      kind: "choose",
+      when: [
+        {
+          condition: compare("<=", plus(waited(), sleepMs), budget()),
+          policies: [
+            {
+              kind: "retry",
+              condition: bool(true),
+              count: 1,
+              interval: waitSeconds(),
+              firstFastRetry: false,
+              policies: [{ kind: "set-variable", name: WAIT_VARS.wokeAt, value: nowMs() }],
+            },
+            { kind: "set-variable", name: WAIT_VARS.waitedMs, value: plus(waited(), sleepMs) },
+            ...afterSleep,
+          ],
+        },
+      ],
+      otherwise: [{ kind: "set-variable", name: WAIT_VARS.over, value: bool(true) }],
+    },
+  ];
+}
+
+/** At the start of every attempt of a waiting loop: count it. */
+export const countAttempt = (): Statement => ({ kind: "set-variable", name: WAIT_VARS.attempts, value: plus(attempts(), int(1)) });
+
+/**
  * At the start of every attempt of a waiting loop: count it, and when the previous one found the pool
  * exhausted, sleep until the earliest reopening if it fits the budget, else give up.
  */
 export function waitStatements(pools: readonly TrackedPool[]): Statement[] {
-  const sleepMs = times(waitSeconds(), int(1000));
-  const decide: Statement = {
-    kind: "choose",
-    when: [
-      {
-        condition: compare("<=", plus(waited(), sleepMs), budget()),
-        policies: [
-          {
-            kind: "retry",
-            condition: bool(true),
-            count: 1,
-            interval: waitSeconds(),
-            firstFastRetry: false,
-            policies: [{ kind: "set-variable", name: WAIT_VARS.wokeAt, value: nowMs() }],
-          },
-          { kind: "set-variable", name: WAIT_VARS.waitedMs, value: plus(waited(), sleepMs) },
-        ],
-      },
-    ],
-    otherwise: [{ kind: "set-variable", name: WAIT_VARS.over, value: bool(true) }],
-  };
   return [
-    { kind: "set-variable", name: WAIT_VARS.attempts, value: plus(attempts(), int(1)) },
+    countAttempt(),
     {
       kind: "choose",
-      when: [{ condition: and(compare(">", attempts(), int(1)), attemptExhausted(), mayWait()), policies: [...waitSecondsStatements(pools), decide] }],
+      when: [{ condition: and(compare(">", attempts(), int(1)), attemptExhausted(), mayWait()), policies: waitOrGiveUp(pools, variable(NAMES.targetVar, "string")) }],
     },
   ];
 }

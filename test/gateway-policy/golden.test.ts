@@ -68,8 +68,9 @@ describe("expression hygiene in golden policies", () => {
     // (one per waiting loop: dev's, prod's and the data-zone fixture's two), and the latency
     // measurement after a 2xx and the waiting loops' earliest reopening after a failure (one each per
     // loop: the same four); the group loop of Responses creates on pools that mix names (its retry
-    // condition, its "group exhausted" step, its exhaustion record), and the follow-up loop over the
-    // names of such a pool on the owner's account (its retry condition).
-    expect(checked).toBe(115);
+    // condition, its "next group" and "wait for the whole pool" steps, its exhaustion record and, in
+    // the waiting stacks (prod, data-zone), its earliest reopening after a failure), and the follow-up
+    // loop over the names of such a pool on the owner's account (its retry condition).
+    expect(checked).toBe(119);
   });
 });

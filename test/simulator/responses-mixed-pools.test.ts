@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashBucketOf } from "../../gateway-policy/strategies/hash";
 import { entraToken, localIdentity } from "../../simulator/auth/local-identity";
+import { RealClock } from "../../simulator/clock";
 import type { Fault } from "../../simulator/azure/faults";
 import { startGateway, type RunningGateway } from "../../simulator/http/server";
 import { loadStackSetup } from "../../simulator/stack";
@@ -23,8 +24,8 @@ afterEach(async () => {
 // one of the other 95%, found with the policy's own bucket function.
 const CALLER = Array.from({ length: 50 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`).find((oid) => hashBucketOf(`chat-canary:${oid}`) >= 5)!;
 
-async function prod(): Promise<{ g: RunningGateway; client: (maxRetries?: number) => OpenAI }> {
-  const g = await startGateway(loadStackSetup("prod", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 6, seed: 3 });
+async function prod(clock?: RealClock): Promise<{ g: RunningGateway; client: (maxRetries?: number) => OpenAI }> {
+  const g = await startGateway(loadStackSetup("prod", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 6, seed: 3, ...(clock ? { clock } : {}) });
   gateway = g;
   // An Entra caller (the stack's tenant and audience, signed by the gateway's local key set): the OpenAI
   // client sends its apiKey as `Authorization: Bearer`, which validate-jwt reads.
@@ -161,6 +162,26 @@ describe("Responses API on prod's mixed pool (chat → chat-std), openai SDK", (
     expect(onStd.types.filter((t) => t === "response.output_text.delta")).toHaveLength(6);
     expect(onStd.types.at(-1)).toBe("response.completed");
     expect(servedBy(onStd.text).deployment).toBe("chat-std");
+  });
+
+  it("when every member of both groups is throttled for a moment, the create waits within prod's budget (10 s) and is served by the PTU", async () => {
+    const clock = new RealClock();
+    const { g, client } = await prod(clock);
+    // Both names answer 429 with Retry-After 1 s for the next 300 ms, then recover.
+    const until = clock.now() + 300;
+    const members = g.world!.deployments.filter((d) => d.spec.deployment === "chat" || d.spec.deployment === "chat-std");
+    expect(members).toHaveLength(5);
+    for (const d of members) d.faults.add({ fromMs: 0, toMs: until, fault: { kind: "throttle", retryAfterSeconds: 1 } });
+    const started = clock.now();
+    const r = await client().responses.create({ model: "chat", input: "hello" });
+    // Each member answered 429 once and tripped; the create then slept until the earliest reopening
+    // (whole seconds, so at least 1 s) and walked the groups again from the PTU, which serves it.
+    expect(members.map((d) => d.stats.throttled)).toEqual([1, 1, 1, 1, 1]);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(1000);
+    const by = servedBy(r.output_text);
+    expect(by.deployment).toBe("chat");
+    expect(ownerOf(g, r.id)?.region).toBe(by.region);
+    expect(g.stats.internalErrors).toBe(0);
   });
 
   it("when every group is exhausted the SDK gets 429 with Retry-After and retry-after-ms in Azure's error shape", async () => {
