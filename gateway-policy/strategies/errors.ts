@@ -65,9 +65,18 @@ export function trackedPool(pool: PoolDefinition, inventory: BackendInventory): 
   return { poolId: pool.poolId, family: pool.family === "account" ? "account" : "deployment", members: trackedMembers(pool, inventory) };
 }
 
+/** Backend id → URL, account twins included (they share their deployment backend's account); built once per inventory. */
+const urlsByInventory = new WeakMap<BackendInventory, ReadonlyMap<string, string | undefined>>();
+function urlsOf(inventory: BackendInventory): ReadonlyMap<string, string | undefined> {
+  const known = urlsByInventory.get(inventory);
+  if (known) return known;
+  const urls = new Map(inventory.backends.flatMap((b) => [[b.backendId, b.url] as const, [accountBackendId(b.backendId), b.url] as const]));
+  urlsByInventory.set(inventory, urls);
+  return urls;
+}
+
 function trackedMembers(pool: PoolDefinition, inventory: BackendInventory): TrackedMember[] {
-  // Account twins share their deployment backend's account.
-  const urlOf = new Map(inventory.backends.flatMap((b) => [[b.backendId, b.url] as const, [accountBackendId(b.backendId), b.url] as const]));
+  const urlOf = urlsOf(inventory);
   return pool.members.map((m) => {
     const url = urlOf.get(m.backendId);
     return { authority: url ? authorityOf(url) : undefined, deployment: m.deployment };
