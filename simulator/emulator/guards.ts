@@ -44,7 +44,8 @@ export function unsignedJwt(claims: Record<string, string | number | string[]>):
 }
 
 interface RequestText {
-  messages?: Array<{ content?: unknown }>;
+  /** A caller's body is any JSON: `messages` may be a string, an object, or an array holding anything. */
+  messages?: unknown;
   input?: unknown;
   instructions?: unknown;
   prompt?: unknown;
@@ -59,9 +60,18 @@ function parsedRequest(body: string): RequestText | undefined {
 
 const asText = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
 
+/** A message's text: its `content` when it is an object, else the value itself. */
+const messageText = (m: unknown): string => asText(m !== null && typeof m === "object" && !Array.isArray(m) ? (m as { content?: unknown }).content : m);
+
 function promptEstimate(o: RequestText | undefined): number {
   if (!o) return 0;
-  const text = o.messages ? o.messages.map((x) => asText(x.content)).join(" ") : [asText(o.instructions), asText(o.input ?? o.prompt)].join(" ").trim();
+  const { messages } = o;
+  const text =
+    messages === undefined || messages === null
+      ? [asText(o.instructions), asText(o.input ?? o.prompt)].join(" ").trim()
+      : Array.isArray(messages)
+        ? messages.map(messageText).join(" ")
+        : asText(messages);
   return Math.ceil(text.length / CHARS_PER_TOKEN);
 }
 

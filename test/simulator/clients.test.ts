@@ -200,6 +200,10 @@ describe("errors the SDK can read (openai SDK)", () => {
       ["missing model on v1", JSON.stringify({ messages: [{ role: "user", content: "x" }] }), 400, "missing_required_parameter"],
       ["a model naming no route", JSON.stringify({ model: "nope", messages: [] }), 404, "DeploymentNotFound"],
       ["stream not a boolean", JSON.stringify({ model: "chat", messages: [{ role: "user", content: "x" }], stream: "yes" }), 400, "invalid_type"],
+      // The gateway's token metric estimates the prompt from any body; Azure then judges its shape.
+      ["messages a string", JSON.stringify({ model: "chat", messages: "not a list" }), 400, "invalid_type"],
+      ["messages an object", JSON.stringify({ model: "chat", messages: { role: "user", content: "x" } }), 400, "invalid_type"],
+      ["a null message", JSON.stringify({ model: "chat", messages: [null] }), 400, "invalid_type"],
     ];
     for (const [name, body, status, code] of cases) {
       const r = await post("/openai/v1/chat/completions", body);
