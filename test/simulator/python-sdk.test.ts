@@ -5,10 +5,13 @@
 // an application team's unchanged Python code would get.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type RunningGateway } from "../../simulator/http/server";
+import { SDK_DEFAULTS, SDK_PROFILES, sdkShouldRetry, serverWaitSeconds } from "../../simulator/client/sdk-retry";
 import { loadStackSetup } from "../../simulator/stack";
 
 const REPO = join(__dirname, "..", "..");
@@ -87,5 +90,52 @@ describe("the gateway judged by the openai Python SDK", () => {
     expect(r.streamEvents.first).toBe("response.created");
     expect(r.streamEvents.last).toBe("response.completed");
     expect(r.streamEvents.count).toBeGreaterThan(2);
+  });
+});
+
+/** A loopback server answering by the request's `x-case` header and attempt number; records when each attempt arrived. */
+function scriptedServer(): Promise<{ server: Server; url: string; arrivals: Map<string, number[]> }> {
+  const arrivals = new Map<string, number[]>();
+  const ok = JSON.stringify({ id: "c", object: "chat.completion", created: 0, model: "chat", choices: [{ index: 0, message: { role: "assistant", content: "done" }, finish_reason: "stop" }] });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const key = String(req.headers["x-case"]);
+      const seen = [...(arrivals.get(key) ?? []), performance.now()];
+      arrivals.set(key, seen);
+      const throttled = (headers: Record<string, string>) => {
+        res.writeHead(429, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify({ error: { code: "429", message: "Rate limit" } }));
+      };
+      if (key === "honours-retry-after-ms" && seen.length === 1) return throttled({ "retry-after-ms": "1500", "retry-after": "2" });
+      if (key === "refuses-over-120s") return throttled({ "retry-after": "130" });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(ok);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, arrivals })));
+}
+
+describe("the Python SDK's retries match the client model (simulator/client/sdk-retry.ts)", () => {
+  it.skipIf(reason !== null)("same constants; retry-after-ms honoured; a wait over 120 s is not retried at all", async () => {
+    const { server, url, arrivals } = await scriptedServer();
+    try {
+      const { stdout } = await promisify(execFile)(PYTHON, [join(__dirname, "python", "sdk_retry.py"), url], { timeout: 60_000 });
+      const run = JSON.parse(stdout) as { constants: Record<string, number>; outcomes: Record<string, { ok: boolean; status?: number; type?: string; content?: string }> };
+      const profile = SDK_PROFILES["openai-python"];
+      expect(run.constants).toEqual({ ...SDK_DEFAULTS, maxRetryAfterSeconds: profile.accept.max });
+      // 429 with retry-after-ms 1500 (and retry-after 2): the model waits 1.5 s, and so does the SDK.
+      expect(serverWaitSeconds("openai-python", { "retry-after-ms": "1500", "retry-after": "2" }, 0)).toBe(1.5);
+      expect(run.outcomes["honours-retry-after-ms"]).toEqual({ ok: true, content: "done" });
+      const waited = arrivals.get("honours-retry-after-ms")!;
+      expect(waited).toHaveLength(2);
+      expect(waited[1]! - waited[0]!).toBeGreaterThanOrEqual(1490);
+      // retry-after 130 s (over the SDK's 120): the model says no retry, and the SDK makes one attempt.
+      expect(sdkShouldRetry("openai-python", { status: 429, headers: { "retry-after": "130" } })).toBe(false);
+      expect(run.outcomes["refuses-over-120s"]).toEqual({ ok: false, status: 429, type: "RateLimitError" });
+      expect(arrivals.get("refuses-over-120s")).toHaveLength(1);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
