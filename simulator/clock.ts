@@ -8,10 +8,22 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms` milliseconds of this clock's time. */
   sleep(ms: number): Promise<void>;
+  /** The Unix time (ms) this clock's 0 stands for; absent: VIRTUAL_EPOCH_UNIX_MS. */
+  readonly epochUnixMs?: number;
 }
+
+/** What a virtual clock's 0 stands for: 2025-12-01T00:00:00Z, fixed so simulated runs reproduce. */
+export const VIRTUAL_EPOCH_UNIX_MS = 1_764_547_200_000;
+/** Milliseconds from 0001-01-01 to 1970-01-01: .NET's `DateTime.UtcNow.Ticks / 10000` at the Unix epoch. */
+export const DOTNET_MS_AT_UNIX_EPOCH = 62_135_596_800_000;
+
+/** The clock's current Unix time in ms. */
+export const unixMsOf = (clock: Clock): number => (clock.epochUnixMs ?? VIRTUAL_EPOCH_UNIX_MS) + clock.now();
 
 export class RealClock implements Clock {
   private readonly origin = performance.now();
+  /** The wall clock when this clock started: what the local gateway's answers and policy expressions see. */
+  readonly epochUnixMs = Date.now();
   now(): number {
     return performance.now() - this.origin;
   }

@@ -1,6 +1,6 @@
 // The success answer of one admitted call, complete or streamed: chat completions, completions,
 // embeddings and the Responses API (stored in the account's store, chained by previous_response_id).
-import type { Clock } from "../clock";
+import { unixMsOf, type Clock } from "../clock";
 import { jsonResponse, type SimResponse } from "../http-types";
 import { answerTokens, chatCompletionBody, opaqueId, responseObject, textCompletionBody, type Usage } from "./content";
 import type { InferenceCall, SimDeploymentSpec } from "./deployment";
@@ -17,10 +17,11 @@ export interface ResponsesContext {
   previousTokens: number;
 }
 
-/** `created` timestamps: epoch seconds of 2025-12-01 plus clock time, so bodies look real yet repeat. */
-const SIM_EPOCH_SECONDS = 1_764_547_200;
 
 type Admitted = Extract<BodyShape, { ok: true }>;
+
+/** `created` timestamps: the clock's Unix time (the wall clock on the local gateway; a fixed epoch on virtual clocks, so runs repeat). */
+const createdSeconds = (clock: Clock): number => Math.floor(unixMsOf(clock) / 1000);
 
 export class DeploymentAnswers {
   private served = 0;
@@ -41,7 +42,7 @@ export class DeploymentAnswers {
   /** The whole answer at once (non-streaming). */
   complete(call: InferenceCall, shape: Admitted, completion: number, headers: Record<string, string>, responses: ResponsesContext | undefined): SimResponse {
     this.served++;
-    const created = SIM_EPOCH_SECONDS + Math.floor(this.clock.now() / 1000);
+    const created = createdSeconds(this.clock);
     const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
     const text = tokens.join("");
     const usage = this.usage(shape, completion);
@@ -60,7 +61,7 @@ export class DeploymentAnswers {
   /** A streamed answer: the first chunk is ready now, every token follows `pacing`. */
   stream(call: InferenceCall, shape: Admitted, completion: number, pacing: StreamPacing, headers: Record<string, string>, responses: ResponsesContext | undefined): SimResponse {
     this.served++;
-    const created = SIM_EPOCH_SECONDS + Math.floor(this.clock.now() / 1000);
+    const created = createdSeconds(this.clock);
     const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
     const usage = this.usage(shape, completion);
     const sse = { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };

@@ -3,7 +3,7 @@
 // ends the pipeline — and answers every request exactly once.
 import type { JSONWebKeySet } from "jose";
 import type { PolicyDocument, Statement } from "../../gateway-policy/ast";
-import type { Clock } from "../clock";
+import { DOTNET_MS_AT_UNIX_EPOCH, unixMsOf, type Clock } from "../clock";
 import type { GatewayCall, GatewayResult } from "../gateway-types";
 import { warmUp } from "./warm-up";
 import type { Rng } from "../rng";
@@ -99,7 +99,7 @@ export class PolicyEmulator implements Machine {
   private readonly siblings = new Map<string, PolicyEmulator>();
 
   constructor(readonly options: EmulatorOptions, shared?: SharedState) {
-    this.envDefaults = { region: options.region, apiId: options.apiId ?? "azure-openai", namedValues: options.namedValues, rng: options.rng, nowMs: () => options.clock.now() };
+    this.envDefaults = { region: options.region, apiId: options.apiId ?? "azure-openai", namedValues: options.namedValues, rng: options.rng, nowMs: () => DOTNET_MS_AT_UNIX_EPOCH + unixMsOf(options.clock) };
     this.policy = loadPolicyXml(options.policyXml, options.namedValues);
     this.parents = (options.parentsXml ?? []).map((xml) => loadPolicyXml(xml, options.namedValues));
     for (const doc of [...this.parents, this.policy]) checkSupported(doc, options.namedValues);

@@ -52,7 +52,11 @@ export interface ExprEnv {
   responseBody: string | undefined;
   /** Path of the URL the request was last forwarded to (context.Request.Url.Path after forward-request). */
   forwardedPath: string;
-  /** Milliseconds on the gateway's clock (DateTime.UtcNow.Ticks / 10000 in APIM: only differences matter). */
+  /**
+   * `DateTime.UtcNow.Ticks / 10000` as APIM computes it: milliseconds since 0001-01-01 on the gateway's
+   * clock. The absolute value matters where a policy compares a record it never wrote (read as 0)
+   * with now: 0 is then long past, as in APIM, not a moment just after the clock started.
+   */
   nowMs(): number;
 }
 

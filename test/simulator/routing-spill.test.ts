@@ -56,6 +56,13 @@ describe("spill: PTU-first, large prompts spill first", () => {
     expect(to[3]).toEqual(["chat-ptu@eastus2"]);
   });
 
+  it("on a gateway that has seen no throttling (no records yet), large prompts take the PTU from its first moment", async () => {
+    // The policy reads a missing record as 0 (year 1 in APIM's DateTime ticks): long before any hold.
+    const g = designedGateway({ ...keys, routes: { chat: route() } }, fleet);
+    const results = await g.callAt([0, 10, 2000], () => ({ subscriptionId: "a", body: large }));
+    expect(results.map((r) => forwardedTo(r))).toEqual([["chat-ptu@eastus2"], ["chat-ptu@eastus2"], ["chat-ptu@eastus2"]]);
+  });
+
   it("enabled: false: a large prompt takes the PTU as soon as it reopens", async () => {
     const { to } = await timeline({ spill: { enabled: false } });
     expect(to[1]).toEqual(["chat-ptu@eastus2"]);
