@@ -15,6 +15,11 @@ export interface RequestLimits {
   readonly maxInputTokens?: number;
   /** `max_tokens` / `max_completion_tokens` may not exceed this. */
   readonly maxOutputTokens?: number;
+  /**
+   * Chat completions refuse `max_tokens` and take `max_completion_tokens` only (reasoning models: the
+   * o-series and the gpt-5 family, the catalog's `reasoning` family; Learn "Azure OpenAI reasoning models").
+   */
+  readonly completionTokensOnly?: boolean;
 }
 
 export const PROVISIONED_SKUS: readonly DeploymentSku[] = ["ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged"];
@@ -83,10 +88,12 @@ export class ModelCatalog {
    */
   requestLimits(model: string, version: string, sku: DeploymentSku): RequestLimits | undefined {
     const facts = this.version(model, version)?.limits?.value;
-    if (!facts) return undefined;
+    const reasoning = this.model(model)?.family === "reasoning";
+    if (!facts) return reasoning ? { completionTokensOnly: true } : undefined;
     const type = isProvisioned(sku) ? "provisioned" : sku.endsWith("Batch") ? "batch" : "standard";
     const context = facts.contextTokensByDeploymentType?.[type] ?? facts.contextTokens;
     return {
+      ...(reasoning ? { completionTokensOnly: true } : {}),
       ...(context !== undefined ? { contextTokens: context } : {}),
       ...(facts.maxInputTokens !== undefined ? { maxInputTokens: facts.maxInputTokens } : {}),
       ...(facts.maxOutputTokens !== undefined ? { maxOutputTokens: facts.maxOutputTokens } : {}),

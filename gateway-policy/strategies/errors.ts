@@ -89,7 +89,7 @@ function trackedMembers(pool: PoolDefinition, inventory: BackendInventory): Trac
  */
 function exhaustionAnswer(b: BreakerSpec, spec: ErrorSpec): Statement[] {
   const wait = variable(EXHAUSTION_VARS.waitMs, "long");
-  const text = concat(str("Every backend of route "), route(), str(" is busy (throttled or failing); the earliest is free again in "), wait, str(" ms. Retry after that."));
+  const text = concat(str("Every backend of route "), route(), str(" that serves this request is busy (throttled or failing); the earliest is free again in "), wait, str(" ms. Retry after that."));
   const whole = wholePoolTwins(spec.pools);
   return earliestFreeStatements(
     b,

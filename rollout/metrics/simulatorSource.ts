@@ -107,7 +107,7 @@ export class SimulatorMetricSource implements MetricSource {
       path: `/openai/deployments/${encodeURIComponent(routeName)}/chat/completions`,
       query: { "api-version": API_VERSION },
       headers,
-      body: JSON.stringify({ messages: [{ role: "user", content: "x".repeat(this.scenario.promptChars) }], max_tokens: this.scenario.maxTokens }),
+      body: JSON.stringify({ messages: [{ role: "user", content: "x".repeat(this.scenario.promptChars) }], max_completion_tokens: this.scenario.maxTokens }),
     };
     const callers = rng.fork("callers");
     const outcomeRng = rng.fork("outcomes");

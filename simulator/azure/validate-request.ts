@@ -98,6 +98,9 @@ export function validateRequest(
       if (problem) return problem;
     }
   }
+  if (operation === "chat" && limits?.completionTokensOnly && body.max_tokens !== undefined && body.max_tokens !== null) {
+    return invalid("unsupported_parameter", "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "max_tokens");
+  }
   const shape = shapeOfBody(operation, body, model, previousTokens);
   if (!shape.ok || !limits) return shape;
   const output = shape.maxTokens ?? 0;

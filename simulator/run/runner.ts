@@ -75,7 +75,7 @@ export function requestFor(s: Scenario, route: string, size: RequestSize): SimRe
   const body =
     s.request.operation === "embeddings"
       ? { input: text }
-      : { messages: [{ role: "user", content: text }], max_tokens: size.maxTokens, ...(s.request.stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
+      : { messages: [{ role: "user", content: text }], max_completion_tokens: size.maxTokens, ...(s.request.stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
   const op = s.request.operation === "embeddings" ? "embeddings" : "chat/completions";
   return {
     method: "POST",

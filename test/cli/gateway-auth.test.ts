@@ -50,7 +50,7 @@ const call = (url: string, headers: Record<string, string>) =>
   fetch(`${url}/openai/deployments/chat/chat/completions?api-version=2024-10-21`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_tokens: 5 }),
+    body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 }),
   }).then((r) => r.status);
 
 describe("npm run gateway: credentials for callers", () => {

@@ -24,7 +24,7 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-async function post(url: string, headers: Record<string, string>, body: unknown = { messages: [{ role: "user", content: "hi" }], max_tokens: 5 }): Promise<{ status: number; body: unknown }> {
+async function post(url: string, headers: Record<string, string>, body: unknown = { messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 }): Promise<{ status: number; body: unknown }> {
   const r = await fetch(`${url}/openai/deployments/chat/chat/completions?api-version=2024-10-21`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   return { status: r.status, body: await r.json() };
 }
@@ -42,7 +42,7 @@ describe("dev gateway (subscriptionKeys: true): APIM's subscription check before
     const byQuery = await fetch(`${gateway.url}/openai/deployments/chat/chat/completions?api-version=2024-10-21&api-key=team-a`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_tokens: 5 }),
+      body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 }),
     });
     expect(byQuery.status).toBe(200);
     // The header wins over the query parameter when both are present (APIM reads the query only without it).
@@ -54,9 +54,9 @@ describe("dev gateway (subscriptionKeys: true): APIM's subscription check before
   it("the openai SDK with the key works; with a wrong key it gets 401 and APIM's message is not in Azure's error shape", async () => {
     gateway = await startGateway(loadStackSetup("dev", { today: TODAY }), { latency: FAST, completionTokens: 5, subscriptionKeys: ["team-a"] });
     const ai = (apiKey: string) => new AzureOpenAI({ endpoint: gateway!.url, apiKey, apiVersion: "2024-10-21", deployment: "chat", maxRetries: 0 });
-    const ok = await ai("team-a").chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5 });
+    const ok = await ai("team-a").chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 });
     expect(ok.choices[0]!.message.content).toMatch(/^Simulated answer from chat in/);
-    const refused = await ai("wrong").chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 5 }).catch((e: unknown) => e);
+    const refused = await ai("wrong").chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 401 });
     // APIM answers {"statusCode","message"}: the SDK finds no `error` object in it (docs/simulator.md says so).
     expect((refused as { error?: unknown }).error).toEqual({ statusCode: 401, message: INVALID_KEY_MESSAGE });
@@ -109,7 +109,7 @@ describe("prod gateway (Entra ID): validate-jwt enforced against the local key s
     gateway = await startGateway(loadStackSetup("prod", { today: TODAY }), { latency: FAST, completionTokens: 5 });
     const g = gateway;
     const ai = new AzureOpenAI({ endpoint: g.url, azureADTokenProvider: async () => g.localToken!(), apiVersion: "2024-10-21", deployment: "chat-mini", maxRetries: 0 });
-    const r = await ai.chat.completions.create({ model: "chat-mini", messages: [{ role: "user", content: "hi" }], max_tokens: 5 });
+    const r = await ai.chat.completions.create({ model: "chat-mini", messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 });
     expect(r.choices).toHaveLength(1);
   });
 });

@@ -42,7 +42,7 @@ describe("gateway errors in Azure OpenAI's shape", () => {
       expect(waitMs).toBeGreaterThan(55_000);
       expect(waitMs).toBeLessThanOrEqual(60_000);
       expect(busy.headers.get("retry-after")).toBe(String(Math.ceil(waitMs / 1000)));
-      expect(busy.json.error?.message).toBe(`Every backend of route chat is busy (throttled or failing); the earliest is free again in ${waitMs} ms. Retry after that.`);
+      expect(busy.json.error?.message).toBe(`Every backend of route chat that serves this request is busy (throttled or failing); the earliest is free again in ${waitMs} ms. Retry after that.`);
       // When the trip duration has passed, traffic flows again.
       g.bringUp("chat", "eastus2");
       g.bringUp("chat", "swedencentral");

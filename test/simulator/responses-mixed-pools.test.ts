@@ -204,7 +204,7 @@ describe("Responses API on prod's mixed pool (chat → chat-std), openai SDK", (
     expect(calls()).toBe(5);
     expect(e.status).toBe(429);
     expect(e.code).toBe("429");
-    expect(e.message).toMatch(/^429 Every backend of route chat is busy \(throttled or failing\); the earliest is free again in \d+ ms\. Retry after that\.$/);
+    expect(e.message).toMatch(/^429 Every backend of route chat that serves this request is busy \(throttled or failing\); the earliest is free again in \d+ ms\. Retry after that\.$/);
     const ms = Number(e.headers?.get("retry-after-ms"));
     expect(ms).toBeGreaterThan(25_000);
     expect(ms).toBeLessThanOrEqual(30_000);

@@ -22,7 +22,8 @@ describe("catalog request limits (Microsoft Learn capability tables)", () => {
     expect(catalog.requestLimits("gpt-4.1-mini", "2025-04-14", "GlobalProvisionedManaged")).toEqual({ contextTokens: 128_000, maxOutputTokens: 32_768 });
     expect(catalog.requestLimits("gpt-4.1", "2025-04-14", "GlobalBatch")).toEqual({ contextTokens: 128_000, maxOutputTokens: 32_768 });
     expect(catalog.requestLimits("gpt-4o", "2024-05-13", "GlobalStandard")).toEqual({ maxInputTokens: 128_000, maxOutputTokens: 4_096 });
-    expect(catalog.requestLimits("gpt-5", "2025-08-07", "GlobalStandard")).toEqual({ contextTokens: 400_000, maxInputTokens: 272_000, maxOutputTokens: 128_000 });
+    // Reasoning models (the catalog's `reasoning` family) take max_completion_tokens only.
+    expect(catalog.requestLimits("gpt-5", "2025-08-07", "GlobalStandard")).toEqual({ completionTokensOnly: true, contextTokens: 400_000, maxInputTokens: 272_000, maxOutputTokens: 128_000 });
     expect(catalog.requestLimits("text-embedding-3-small", "1", "Standard")).toEqual({ maxInputTokens: 8_192 });
     expect(catalog.requestLimits("model-router", "2025-11-18", "GlobalStandard")).toBeUndefined();
     expect(catalog.version("gpt-4.1-mini", "2025-04-14")?.limits).toMatchObject({ source: "model-capabilities", asOf: "2026-06-11" });
@@ -35,6 +36,24 @@ describe("validateRequest: Azure's 400s before admission", () => {
 
   it("accepts an ordinary request and sizes it", () => {
     expect(validate("chat", body(ok), mini)).toEqual({ ok: true, promptTokens: 1, maxTokens: 5 });
+  });
+
+  it("refuses max_tokens on a reasoning model's chat completions with Azure's unsupported_parameter body; max_completion_tokens passes", () => {
+    const gpt54 = catalog.requestLimits("gpt-5.4", "2026-03-05", "DataZoneProvisionedManaged");
+    expect(gpt54?.completionTokensOnly).toBe(true);
+    expect(errorOf(validate("chat", body(ok), gpt54, "gpt-5.4"))).toEqual({
+      status: 400,
+      error: {
+        code: "unsupported_parameter",
+        message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        param: "max_tokens",
+        type: "invalid_request_error",
+      },
+    });
+    expect(validate("chat", body({ ...ok, max_tokens: undefined, max_completion_tokens: 5 }), gpt54, "gpt-5.4")).toEqual({ ok: true, promptTokens: 1, maxTokens: 5 });
+    expect(validate("chat", body({ ...ok, max_tokens: null }), gpt54, "gpt-5.4")).toMatchObject({ ok: true });
+    // Other models keep max_tokens.
+    expect(catalog.requestLimits("gpt-4.1-mini", "2025-04-14", "GlobalStandard")?.completionTokensOnly).toBeUndefined();
   });
 
   it("refuses max_tokens above the model's output limit with Azure's invalid_value body", () => {

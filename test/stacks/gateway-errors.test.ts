@@ -79,7 +79,7 @@ describe("gateway config errors through the offline plan", () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe("aoai-fleet:gateway.routes");
     expect(issues[0]?.message).toMatch(
-      /^the generated API policy is \d+\.\d KiB; the Consumption tier accepts at most 16 KiB per policy; remove strategies \(canary, A\/B, shadow\) or choose another sku \(e\.g\. BasicV2\)$/,
+      /^the generated API policy is \d+\.\d KiB; the Consumption tier accepts at most 16 KiB per policy, about one plain route; use fewer routes \(this gateway has 40\) or choose another sku \(e\.g\. BasicV2\)$/,
     );
     // The same routes fit a v2 tier's 256 KiB.
     await expect(runOfflinePlan("prod", { today: TODAY, configOverride: { "aoai-fleet:gateway": { ...prodGateway, routes } } })).resolves.toBeDefined();
