@@ -31,8 +31,14 @@ export class DeploymentAnswers {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Seed of an answer's ids: unique per deployment and answer, and per run of the clock (its epoch:
+   * fixed on virtual clocks, so simulated runs repeat; the start time on the local gateway, so an id
+   * kept from an earlier run is unknown to this one, as a stored response from elsewhere would be).
+   */
   private ids(kind: string): string {
-    return `${this.spec.region}|${this.spec.deployment}|${kind}|${this.served}`;
+    const run = this.clock.epochUnixMs === undefined ? "" : `${this.clock.epochUnixMs}|`;
+    return `${run}${this.spec.region}|${this.spec.deployment}|${kind}|${this.served}`;
   }
 
   private usage(shape: Admitted, completion: number): Usage {

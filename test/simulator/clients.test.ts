@@ -130,6 +130,30 @@ describe("Responses affinity (openai SDK, v1)", () => {
     await expect(client.responses.retrieve(created.id)).rejects.toMatchObject({ status: 404, message: `404 Response with id '${created.id}' not found.` });
   });
 
+  it("a restarted local gateway knows none of the earlier run's response ids (ids differ per run, created is the wall clock)", async () => {
+    const start = () => startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: PACED, completionTokens: 4, seed: 11, subscriptionKeys: ["k"] });
+    const first = await start();
+    let id: string;
+    try {
+      const created = await v1({ url: first.url, key: "k", maxRetries: 0 }).responses.create({ model: "chat", input: "remember me" });
+      id = created.id;
+      expect(Math.abs(created.created_at - Date.now() / 1000)).toBeLessThan(60);
+    } finally {
+      await first.close();
+    }
+    // A new run, as after a restart (its clock starts later, however little).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await start();
+    try {
+      const client = v1({ url: second.url, key: "k", maxRetries: 0 });
+      const again = await client.responses.create({ model: "chat", input: "remember me" });
+      expect(again.id).not.toBe(id);
+      await expect(client.responses.retrieve(id)).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await second.close();
+    }
+  });
+
   it("answers an unknown previous_response_id with Azure's 400 previous_response_not_found", async () => {
     await expect(v1({ maxRetries: 0 }).responses.create({ model: "chat", input: "x", previous_response_id: "resp_0123456789abcdef" })).rejects.toMatchObject({
       status: 400,
