@@ -13,7 +13,8 @@ import { writeFileAtomic } from "./stackfile/stackFile";
 const historyEntry = z.object({
   at: z.string(),
   action: z.string(),
-  changes: z.array(z.object({ path: z.string(), from: z.unknown(), to: z.unknown() })),
+  // `from` is absent when the step inserted the key (JSON drops undefined): optional, or the file could not be read back.
+  changes: z.array(z.object({ path: z.string(), from: z.unknown().optional(), to: z.unknown().optional() })),
   /** How the change reached Azure: `pulumi-up`, `written` (apply by hand), `unchanged`. */
   applied: z.enum(["pulumi-up", "written", "unchanged"]),
   note: z.string().optional(),

@@ -25,7 +25,7 @@ export function renderStatus(stack: string, routeName: string, route: GatewayRou
   if (route.shadow) config.push(["shadow", `${route.shadow.percent}% copied to ${route.shadow.deployment}`, ""]);
   const history = new Table({ head: ["at", "action", "changes", "applied", "note"], style: { head: [], border: [] } });
   for (const h of state.history.slice(-historyLimit)) {
-    history.push([h.at, h.action, h.changes.map((c) => `${c.path.split(".").slice(-2).join(".")}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join("\n"), h.applied, h.note ?? ""]);
+    history.push([h.at, h.action, h.changes.map((c) => `${c.path.split(".").slice(-2).join(".")}: ${JSON.stringify(c.from) ?? "(absent)"} → ${JSON.stringify(c.to) ?? "(absent)"}`).join("\n"), h.applied, h.note ?? ""]);
   }
   const shown = state.history.length > historyLimit ? ` (last ${historyLimit} of ${state.history.length})` : "";
   return `stack ${stack}, route ${routeName}\n${config.toString()}\nhistory${shown}\n${state.history.length > 0 ? history.toString() : "(none)"}`;

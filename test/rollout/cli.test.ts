@@ -83,6 +83,19 @@ describe("rollout status", () => {
     expect(status.out).toMatch(/│ canary start │ canary\.percent: 0 → 5 │ written │/);
   });
 
+  it("a canary started on a route without a canary block (the block inserted) can be read back, stepped and rolled back", async () => {
+    const stack = tempStack();
+    const start = await cli(["canary", "start", "demo", "chat-ab", "--deployment", "chat-v2", "--dir", stack.dir]);
+    expect(start.code).toBe(0);
+    const status = await cli(["status", "demo", "chat-ab", "--dir", stack.dir]);
+    expect(status.err).toBe("");
+    expect(status.code).toBe(0);
+    expect(status.out).toContain("(absent)");
+    const rollback = await cli(["canary", "rollback", "demo", "chat-ab", "--dir", stack.dir]);
+    expect([rollback.code, rollback.err]).toEqual([0, ""]);
+    expect(stack.read()).toMatch(/chat-ab:[\s\S]*canary: \{ deployment: chat-v2, percent: 0/);
+  });
+
   it("ab report on an export where variant b is all 500s: exit 0, b at 0.00% success, significant per caller", async () => {
     const stack = tempStack();
     const file = join(__dirname, "fixtures", "ab-variant-all-500.csv");
