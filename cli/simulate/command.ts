@@ -1,6 +1,7 @@
 // `npm run simulate -- <stack> [--scenario <file>]`: loads the stack's gateway design, runs the
 // scenario on a virtual clock and reports to the console and out/<stack>/sim/<scenario>/.
 import { join, relative } from "node:path";
+import { checkScenarioForSetup } from "../../simulator/scenario/bind";
 import { ScenarioError, loadScenarioFile } from "../../simulator/scenario/load";
 import { simulate } from "../../simulator/run/simulate";
 import { formatSummary } from "../../simulator/report/console";
@@ -16,6 +17,7 @@ export async function simulateCommand(stack: string, options: { scenario: string
   try {
     setup = loadStackSetup(stack, options.config ? { configFile: options.config } : {});
     scenario = loadScenarioFile(options.scenario);
+    checkScenarioForSetup(scenario, setup, options.scenario);
   } catch (error) {
     const issues = configIssuesOf(error);
     if (issues) throw new CliError(formatIssues(issues), 2);

@@ -54,4 +54,27 @@ describe("npm run simulate", () => {
     expect(await main(["simulate", "nosuch"])).toBe(2);
     expect(err.join("")).toContain("Pulumi.nosuch.yaml: not found in");
   });
+
+  it("exits 2 when the scenario names a route, a fault's region or deployment, or a latency region the stack does not have (they would silently do nothing)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aoai-sim-"));
+    const scenario = join(dir, "elsewhere.yaml");
+    writeFileSync(
+      scenario,
+      "name: elsewhere\nduration: 1m\nroute: nosuch\nload: [{ at: 0s, percentOfCapacity: 50 }]\nrequest: { promptTokens: 100, maxTokens: 100, completionTokens: 50 }\n" +
+        "latency: { gatewayRegion: eastus-2, regions: { westus9: { rttMs: 5 } } }\n" +
+        "faults:\n  - { at: 0s, for: 60s, region: eastus-2, kind: errors, rate: 1, status: 503 }\n  - { at: 0s, for: 60s, deployment: chat-ptu, kind: outage }\n",
+    );
+    const { out, err } = capture();
+    expect(await main(["simulate", "dev", "--scenario", scenario, "--out", dir])).toBe(2);
+    expect(err.join("")).toBe(
+      "Invalid scenario for this stack:\n" +
+        `  ${scenario}: route: "nosuch" is not a route of this gateway; routes: chat, embeddings\n` +
+        `  ${scenario}: faults.0.region: "eastus-2" has no deployment of this stack, so the fault would never fire; regions: eastus2, swedencentral\n` +
+        `  ${scenario}: faults.1.deployment: "chat-ptu" is not a deployment of this stack, so the fault would never fire; deployments: chat, embeddings\n` +
+        `  ${scenario}: latency.regions.westus9: no deployment of this stack is in "westus9", so the override would change nothing; regions: eastus2, swedencentral\n` +
+        `  ${scenario}: latency.gatewayRegion: "eastus-2" is not an Azure region name (lower-case letters and digits, e.g. eastus2, swedencentral)\n`,
+    );
+    expect(out.join("")).not.toContain("Simulating");
+    expect(existsSync(join(dir, "dev"))).toBe(false);
+  });
 });

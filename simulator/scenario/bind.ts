@@ -1,0 +1,37 @@
+// A valid scenario file can still name things the stack does not have: a route, a fault's region or
+// deployment, a latency override's region. Those would run and silently do nothing (a fault that
+// never fires reads as a 0-ms failover), so they are refused with the file's error format.
+import type { SimSetup } from "../stack";
+import { ScenarioError } from "./load";
+import type { Scenario } from "./schema";
+
+/** Azure region names: lower-case letters and digits (`eastus2`, `swedencentral`). */
+const REGION_NAME = /^[a-z][a-z0-9]*$/;
+
+const listOf = (values: Iterable<string>): string => [...new Set(values)].sort().join(", ");
+
+/** Every problem of `scenario` against `setup`, as `<source>: <path>: <message>` lines. */
+export function scenarioProblems(scenario: Scenario, setup: SimSetup, source: string): string[] {
+  const regions = new Set(setup.backends.map((b) => b.region));
+  const deployments = new Set(setup.backends.map((b) => b.deployment));
+  const problems: string[] = [];
+  const add = (path: string, message: string) => problems.push(`${source}: ${path}: ${message}`);
+  const routes = Object.keys(setup.routes);
+  if (scenario.route !== undefined && !Object.hasOwn(setup.routes, scenario.route)) add("route", `"${scenario.route}" is not a route of this gateway; routes: ${routes.join(", ")}`);
+  scenario.faults.forEach((fault, i) => {
+    if (fault.region !== undefined && !regions.has(fault.region)) add(`faults.${i}.region`, `"${fault.region}" has no deployment of this stack, so the fault would never fire; regions: ${listOf(regions)}`);
+    if (fault.deployment !== undefined && !deployments.has(fault.deployment)) add(`faults.${i}.deployment`, `"${fault.deployment}" is not a deployment of this stack, so the fault would never fire; deployments: ${listOf(deployments)}`);
+  });
+  for (const region of Object.keys(scenario.latency.regions ?? {})) {
+    if (!regions.has(region)) add(`latency.regions.${region}`, `no deployment of this stack is in "${region}", so the override would change nothing; regions: ${listOf(regions)}`);
+  }
+  const gateway = scenario.latency.gatewayRegion;
+  if (gateway !== undefined && !REGION_NAME.test(gateway)) add("latency.gatewayRegion", `"${gateway}" is not an Azure region name (lower-case letters and digits, e.g. ${listOf(regions)})`);
+  return problems;
+}
+
+/** Throws a ScenarioError listing every problem of `scenario` against `setup`. */
+export function checkScenarioForSetup(scenario: Scenario, setup: SimSetup, source: string): void {
+  const problems = scenarioProblems(scenario, setup, source);
+  if (problems.length > 0) throw new ScenarioError(`Invalid scenario for this stack:\n  ${problems.join("\n  ")}`);
+}
