@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AoaiFleet } from "../components/fleet";
 import { loadCatalog } from "../core/catalog/catalog";
 import { planFromRawConfig } from "../core/plan";
+import { isCalendarDate } from "../core/plan/dates";
 import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
 import type { GatewayConfig } from "./config/gateway";
@@ -23,7 +24,7 @@ export const TODAY_ENV = "AOAI_FLEET_TODAY";
 export function todayFromEnvironment(env: NodeJS.ProcessEnv = process.env): Date {
   const pinned = env[TODAY_ENV];
   if (pinned === undefined || pinned === "") return new Date();
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(pinned) || Number.isNaN(Date.parse(`${pinned}T00:00:00Z`))) {
+  if (!isCalendarDate(pinned)) {
     throw new pulumi.RunError(`${TODAY_ENV}="${pinned}" is not a YYYY-MM-DD date; unset it to use today's date`);
   }
   return new Date(`${pinned}T00:00:00Z`);

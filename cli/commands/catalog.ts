@@ -1,8 +1,9 @@
+import { isCalendarDate } from "../../core/plan/dates";
 import { CliError, defineCommand } from "../registry";
 
 const parseToday = (value: string | undefined): Date | undefined => {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new CliError(`--today "${value}" is not a YYYY-MM-DD date`, 2);
+  if (!isCalendarDate(value)) throw new CliError(`--today "${value}" is not a YYYY-MM-DD date`, 2);
   return new Date(`${value}T00:00:00Z`);
 };
 

@@ -3,6 +3,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isCalendarDate } from "../../core/plan/dates";
 import { FleetConfigError } from "../../stacks/config/errors";
 import { CliError } from "../registry";
 import { runOfflinePlan } from "./runner";
@@ -22,7 +23,7 @@ export interface PlanCommandOptions {
 export async function planCommand(stack: string, options: PlanCommandOptions, print: (line?: string) => void = (l = "") => process.stdout.write(`${l}\n`)): Promise<number> {
   let today: Date | undefined;
   if (options.today !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(options.today) || Number.isNaN(Date.parse(`${options.today}T00:00:00Z`))) {
+    if (!isCalendarDate(options.today)) {
       throw new CliError(`--today "${options.today}" is not a YYYY-MM-DD date`, 2);
     }
     today = new Date(`${options.today}T00:00:00Z`);
