@@ -96,6 +96,17 @@ describe("planNetwork", () => {
     expect(planNetwork(input({ publicNetworkAccess: "Enabled" }))).toEqual({ errors: [], warnings: [] });
   });
 
+  it("a network in a region where the fleet has no account (a misspelt region) is refused, naming the fleet's regions", () => {
+    expect(planNetwork(input({ network: { regions: { eastus2: {}, uksouth: {}, westus: {} } } }))).toEqual({
+      errors: [
+        { path: "aoai-fleet:fleet.network.regions.uksouth", message: '"uksouth" is not a region of this fleet, so its network would hold no private endpoint; network regions must be fleet regions: eastus2, westus3' },
+        { path: "aoai-fleet:fleet.network.regions.westus", message: '"westus" is not a region of this fleet, so its network would hold no private endpoint; network regions must be fleet regions: eastus2, westus3' },
+      ],
+      warnings: [],
+    });
+    expect(planNetwork(input({ network: { regions: { eastus2: {}, westus3: {} } } })).errors).toEqual([]);
+  });
+
   it("a network without the gateway's region is refused", () => {
     expect(planNetwork(input({ network: { regions: { westus3: {} } } })).errors).toEqual([
       { path: "aoai-fleet:fleet.network.regions", message: "has no network in eastus2, the fleet's first region, where the gateway and the private endpoints live; add eastus2: {} (or an existing one)" },

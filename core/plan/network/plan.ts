@@ -61,6 +61,17 @@ export function planNetwork(input: NetworkPlanInput): NetworkPlanResult {
     }
     return { errors, warnings };
   }
+  // A network where the fleet has no account holds no private endpoint: most likely a misspelt region
+  // (`westus` for `westus3`), which would also leave that account's endpoint in the gateway's network.
+  const fleetRegions = new Set([gatewayRegion, ...input.accountRegions]);
+  const strangers = Object.keys(network.regions).filter((region) => !fleetRegions.has(region));
+  for (const region of strangers) {
+    errors.push({
+      path: regionPath(region),
+      message: `"${region}" is not a region of this fleet, so its network would hold no private endpoint; network regions must be fleet regions: ${[...fleetRegions].sort().join(", ")}`,
+    });
+  }
+  if (strangers.length > 0) return { errors, warnings };
   if (network.regions[gatewayRegion] === undefined) {
     errors.push({ path: `${F}.network.regions`, message: `has no network in ${gatewayRegion}, the fleet's first region, where the gateway and the private endpoints live; add ${gatewayRegion}: {} (or an existing one)` });
     return { errors, warnings };
