@@ -28,24 +28,39 @@ function outcomeOf(status: number): string {
   return "other 4xx";
 }
 
-/** Client-visible outcomes per 10-s bucket (requests per second), stacked. */
-export function outcomesSpec(run: RunRecord, title: string): Spec {
+const OUTCOMES = ["success", "429", "5xx", "other 4xx"] as const;
+
+/**
+ * Client-visible outcomes per 10-s bucket (requests per second), stacked. Every bucket of the run has
+ * a row for every outcome that occurs (0 where it did not), and one more row at the run's end repeats
+ * the last bucket: a step-after area draws each row up to the next one, so without the zeros a lone
+ * burst of 429s would have no width, and without the end row the last bucket would not be drawn.
+ */
+export function outcomeRows(run: RunRecord): Array<{ t: number; outcome: string; rps: number }> {
   const counts = new Map<string, number>();
   for (const r of run.requests) {
     const key = `${Math.floor(r.atMs / BUCKET_MS)}|${outcomeOf(r.status)}`;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  const values = [...counts].map(([k, n]) => {
-    const [b, outcome] = k.split("|");
-    return { t: (Number(b) * BUCKET_MS) / 1000, outcome, rps: n / (BUCKET_MS / 1000) };
-  });
+  const seen = OUTCOMES.filter((o) => run.requests.some((r) => outcomeOf(r.status) === o));
+  const lastRequest = run.requests.reduce((latest, r) => Math.max(latest, r.atMs), 0);
+  const buckets = Math.max(Math.ceil(run.scenario.duration / BUCKET_MS), Math.floor(lastRequest / BUCKET_MS) + 1);
+  const rps = (b: number, outcome: string) => (counts.get(`${b}|${outcome}`) ?? 0) / (BUCKET_MS / 1000);
+  const rows: Array<{ t: number; outcome: string; rps: number }> = [];
+  for (let b = 0; b <= buckets; b++) for (const outcome of seen) rows.push({ t: (b * BUCKET_MS) / 1000, outcome, rps: rps(Math.min(b, buckets - 1), outcome) });
+  return rows;
+}
+
+/** Client-visible outcomes per 10-s bucket (requests per second), stacked. */
+export function outcomesSpec(run: RunRecord, title: string): Spec {
+  const values = outcomeRows(run);
   return {
     ...frame(title, values),
     mark: { type: "area", interpolate: "step-after" },
     encoding: {
       x: { field: "t", type: "quantitative", title: "time (s)" },
       y: { field: "rps", type: "quantitative", stack: "zero", title: "client requests / s" },
-      color: { field: "outcome", type: "nominal", scale: { domain: ["success", "429", "5xx", "other 4xx"], range: ["#4c78a8", "#f58518", "#e45756", "#bab0ac"] } },
+      color: { field: "outcome", type: "nominal", scale: { domain: [...OUTCOMES], range: ["#4c78a8", "#f58518", "#e45756", "#bab0ac"] } },
     },
   };
 }
