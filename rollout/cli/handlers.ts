@@ -95,6 +95,16 @@ export async function blueGreenCommand(
   return 0;
 }
 
+/** An absolute http: or https: URL (what a gateway base URL must be). */
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
 export async function blueGreenSmokeCommand(stack: string, route: string, options: SmokeOptions, print: Print): Promise<number> {
   const ctx = contextFor(stack, options, print);
   const criteria = {
@@ -108,6 +118,7 @@ export async function blueGreenSmokeCommand(stack: string, route: string, option
     const file = stackFilePath(ctx.dir, ctx.stack);
     target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name, file));
   } else {
+    if (!isHttpUrl(options.target)) throw new RolloutError(`--target "${options.target}": use sim or the gateway's http(s) base URL, e.g. https://contoso-ai.azure-api.net or http://127.0.0.1:8080`, 2);
     const key = options.apiKeyEnv ? process.env[options.apiKeyEnv] : undefined;
     if (options.apiKeyEnv && !key) throw new RolloutError(`--api-key-env ${options.apiKeyEnv}: that environment variable is not set`, 2);
     target = new HttpSmokeTarget({

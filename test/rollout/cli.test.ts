@@ -53,6 +53,14 @@ describe("rollout CLI", () => {
     expect(stack.read()).toBe(before);
   });
 
+  it("smoke --target that is neither sim nor an http(s) URL is bad input (exit 2), not an unreachable gateway", async () => {
+    const stack = tempStack();
+    for (const target of ["ftp://x", "localhost:8080", "not a url"]) {
+      const result = await cli(["bluegreen", "smoke", "demo", "chat-bg", "--target", target, "--dir", stack.dir]);
+      expect(result).toMatchObject({ code: 2, err: `rollout: --target "${target}": use sim or the gateway's http(s) base URL, e.g. https://contoso-ai.azure-api.net or http://127.0.0.1:8080\n` });
+    }
+  });
+
   it("the Azure source without credentials says so and exits 3", async () => {
     const stack = tempStack();
     const result = await cli(["canary", "evaluate", "demo", "chat", "--dir", stack.dir]);
