@@ -29,6 +29,11 @@ export class FileMetricSource implements MetricSource {
   }
 }
 
+/** Record fields without a default: every CSV export must have these columns. */
+const REQUIRED_FIELDS = Object.entries(requestRecordSchema.shape)
+  .filter(([, field]) => !field.safeParse(undefined).success)
+  .map(([name]) => name);
+
 export function loadRecordsFile(file: string): RequestRecord[] {
   if (!existsSync(file)) throw new RolloutError(`metrics file ${file} not found`, 2);
   const text = readFileSync(file, "utf8");
@@ -45,7 +50,11 @@ export function loadRecordsFile(file: string): RequestRecord[] {
     if (!Array.isArray(list)) throw new RolloutError(`${file}: expected an array of records or { "records": [...] }`, 2);
     rows = list;
   } else if (ext === ".csv") {
-    rows = csvParse(text).map(csvRowToRecord);
+    const parsed = csvParse(text);
+    // Checked on the header, not per row: a header-only export with a wrong header would otherwise pass as "no data".
+    const missing = REQUIRED_FIELDS.filter((field) => !parsed.columns.includes(field));
+    if (missing.length > 0) throw new RolloutError(`${file}: the header has no ${missing.join(", ")} column${missing.length > 1 ? "s" : ""}; required: ${REQUIRED_FIELDS.join(", ")}`, 2);
+    rows = parsed.map(csvRowToRecord);
   } else {
     throw new RolloutError(`${file}: unknown metrics file type "${ext}"; use .json or .csv`, 2);
   }

@@ -28,6 +28,14 @@ describe("file metric source", () => {
     expect(await source.nextWindow()).toBe(false);
   });
 
+  it("refuses a CSV whose header lacks a required column, even with no rows", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rollout-src-"));
+    writeFileSync(join(dir, "header-only.csv"), "timestamp,route\n");
+    expect(() => loadRecordsFile(join(dir, "header-only.csv"))).toThrow(`${join(dir, "header-only.csv")}: the header has no deployment, status, latencyMs columns; required: timestamp, route, deployment, status, latencyMs`);
+    writeFileSync(join(dir, "empty-ok.csv"), "timestamp,route,deployment,status,latencyMs\n");
+    expect(loadRecordsFile(join(dir, "empty-ok.csv"))).toEqual([]);
+  });
+
   it("names the row and field of a bad record", () => {
     const dir = mkdtempSync(join(tmpdir(), "rollout-src-"));
     writeFileSync(join(dir, "bad.csv"), "timestamp,route,deployment,status,latencyMs\n2026-01-01T00:00:01Z,chat,chat,abc,10\n");
