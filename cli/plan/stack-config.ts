@@ -35,7 +35,8 @@ export function readStackConfigFile(file: string): Record<string, unknown> {
 export function parseStackConfigText(text: string, name: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    const parsed = parseDocument(text);
+    // Merge keys (`<<: *base`) merge, as in the Pulumi CLI's YAML reader (Go yaml.v3).
+    const parsed = parseDocument(text, { merge: true });
     // Unknown tags (`!!js/function`, `!!binary` …) would silently become strings: stack config is
     // plain YAML, so they are refused like syntax errors rather than printed as warnings.
     const problem = parsed.errors[0] ?? parsed.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");

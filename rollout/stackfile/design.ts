@@ -16,7 +16,7 @@ export interface StackDesign {
 
 /** Stack file text → plan → gateway design, with the fleet and gateway validated on the way. */
 export function designStack(text: string, today: Date = new Date()): StackDesign {
-  const config = (parse(text) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const config = (parse(text, { merge: true }) as { config?: Record<string, unknown> } | null)?.config ?? {};
   let plan: FleetPlan;
   let gateway: GatewayConfig;
   try {

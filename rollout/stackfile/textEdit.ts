@@ -49,7 +49,7 @@ export function applyConfigEdits(text: string, edits: readonly ConfigEdit[]): { 
 }
 
 export function parseStackDocument(text: string): Document {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { merge: true });
   if (doc.errors.length > 0) {
     throw new RolloutError(`stack file is not valid YAML: ${doc.errors[0]?.message ?? "parse error"}; fix the file and retry`, 2);
   }

@@ -23,6 +23,19 @@ describe("plan inputs", () => {
     expect(await issuesOf(runOfflinePlan("../etc"))).toEqual([{ path: "stack", message: `"../etc" is not a stack name; use letters, digits, '-', '_' or '.'` }]);
   });
 
+  it("merge keys (<<) merge, as the Pulumi CLI's YAML reader does: the plan equals the expanded file's", async () => {
+    const dir = tmp();
+    const dev = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8");
+    // Pulumi.dev.yaml with the embeddings deployment's upgrade policy merged in from a mapping.
+    const expandedLines = "        capacity: 30\n        upgrade: NoAutoUpgrade\n";
+    expect(dev.split(expandedLines)).toHaveLength(2);
+    const anchored = dev.replace(expandedLines, "        capacity: 30\n        <<: { upgrade: NoAutoUpgrade }\n");
+    fs.writeFileSync(path.join(dir, "Pulumi.merge.yaml"), anchored);
+    const plan = await runOfflinePlan("merge", { configFile: path.join(dir, "Pulumi.merge.yaml"), today: new Date("2026-11-23") });
+    const expanded = await runOfflinePlan("merge", { configFile: path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), today: new Date("2026-11-23") });
+    expect(plan.resources).toEqual(expanded.resources);
+  });
+
   it("reports unparseable YAML as a config error", async () => {
     const file = path.join(tmp(), "Pulumi.broken.yaml");
     fs.writeFileSync(file, "config:\n  aoai-fleet:fleet: [unclosed\n");
