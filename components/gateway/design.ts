@@ -222,7 +222,7 @@ function checkTierPolicySize(config: GatewayConfig, document: PolicyDocumentDesi
     throw new FleetConfigError([
       {
         path,
-        message: `the generated ${document.scope === "api" ? "API" : `route ${document.scope}`} policy is ${(bytes / 1024).toFixed(1)} KiB; the Consumption tier accepts at most 16 KiB per policy, about one plain route; ${consumptionSizeHints(config)}`,
+        message: `the generated ${document.scope === "api" ? "API" : `route ${document.scope}`} policy is ${(bytes / 1024).toFixed(1)} KiB; the Consumption tier accepts at most 16 KiB per policy, about three plain routes; ${consumptionSizeHints(config)}`,
       },
     ]);
   }

@@ -131,25 +131,34 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
   const accounts = accountsOf(inventory);
   const readBody = (name: string, field: string): Statement => ({ kind: "set-variable", name, id: NAMES.readBodyId, value: requestBodyField(field) });
   const target = (): Statement => ({ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") });
+  const routeSelection: Statement[] = [
+    ...modelStatements(names),
+    {
+      kind: "choose",
+      when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools), ...waitBudgetStatements(p.route)] })),
+      otherwise: [unknownRouteResponse(names)],
+    },
+  ];
   const inbound: Statement[] = [
     { kind: "base" },
     ...edgeInbound(edge),
     ...surfaceStatements(names, edge),
     ...(edge.responsesApi ? responsesRefused(edge.responsesApi.reason) : []),
     ...overrideInputStatements(edge),
-    {
-      kind: "choose",
-      when: [{ condition: surfaceIs("response"), policies: [{ kind: "set-variable", name: NAMES.responseIdVar, value: matchedParameter("response-id", "") }] }],
-      otherwise: [
-        ...modelStatements(names),
-        {
-          kind: "choose",
-          when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools), ...waitBudgetStatements(p.route)] })),
-          otherwise: [unknownRouteResponse(names)],
-        },
-        { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: [readBody(NAMES.responseIdVar, "previous_response_id"), readBody(NAMES.streamVar, "stream")] }] },
-      ],
-    },
+    // Where the Responses API is refused (above), its stored-response and create branches are dead
+    // weight in a tier whose whole policy must fit 16 KiB: left out.
+    ...(served
+      ? [
+          {
+            kind: "choose",
+            when: [{ condition: surfaceIs("response"), policies: [{ kind: "set-variable", name: NAMES.responseIdVar, value: matchedParameter("response-id", "") }] }],
+            otherwise: [
+              ...routeSelection,
+              { kind: "choose", when: [{ condition: surfaceIs("responses"), policies: [readBody(NAMES.responseIdVar, "previous_response_id"), readBody(NAMES.streamVar, "stream")] }] },
+            ],
+          } as Statement,
+        ]
+      : routeSelection),
     // After dispatch: an unknown route has already been answered with 404 and consumes no tokens.
     ...tokenLimitStatements(edge),
     ...overrideCleanupStatements(edge),

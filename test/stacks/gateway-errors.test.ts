@@ -79,10 +79,22 @@ describe("gateway config errors through the offline plan", () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]?.path).toBe("aoai-fleet:gateway.routes");
     expect(issues[0]?.message).toMatch(
-      /^the generated API policy is \d+\.\d KiB; the Consumption tier accepts at most 16 KiB per policy, about one plain route; use fewer routes \(this gateway has 40\) or choose another sku \(e\.g\. BasicV2\)$/,
+      /^the generated API policy is \d+\.\d KiB; the Consumption tier accepts at most 16 KiB per policy, about three plain routes; use fewer routes \(this gateway has 40\) or choose another sku \(e\.g\. BasicV2\)$/,
     );
     // The same routes fit a v2 tier's 256 KiB.
     await expect(runOfflinePlan("prod", { today: TODAY, configOverride: { "aoai-fleet:gateway": { ...prodGateway, routes } } })).resolves.toBeDefined();
+  });
+
+  it("three plain routes fit Consumption's 16 KiB (the refused Responses API's branches are left out); a fourth does not", async () => {
+    const plain = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i + 1}`, weighted(i % 2 === 0 ? "chat-mini" : "embeddings")]));
+    const three = await runOfflinePlan("prod", { today: TODAY, configOverride: { "aoai-fleet:gateway": { ...consumptionBare, routes: plain(3) }, "aoai-fleet:fleet": publicFleet } });
+    const policy = three.resources.find((r) => r.type === "azure-native:apimanagement:ApiPolicy")?.inputs.value as string;
+    expect(Buffer.byteLength(policy, "utf8")).toBeLessThanOrEqual(16 * 1024);
+    expect(policy).toContain("This gateway does not serve the Responses API");
+    expect(policy).not.toContain("previous_response_id");
+    const four = await issuesOf({ ...consumptionBare, routes: plain(4) }, publicFleet);
+    expect(four.map((i) => i.path)).toEqual(["aoai-fleet:gateway.routes"]);
+    expect(four[0]?.message).toMatch(/about three plain routes; use fewer routes \(this gateway has 4\) or choose another sku/);
   });
 
   it("policy-engine limits come back as config issues (A/B variants not summing to 100)", async () => {
