@@ -206,7 +206,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
         ...(served ? followupForwardBranches(planned, inventory, Math.max(...planned.map((p) => timeoutOf(p.route)))) : []),
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
         // A Responses create on a pool that mixes deployment names: its groups in turn (responses-failover.ts).
-        ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes, waiting: waitingLoop(routes, breaker, inventory) })), hooks, (pool) => trackedPool(pool, inventory)) : []),
+        ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes, waitsWith: waitingBreaker(routes, breaker) })), hooks, (pool) => trackedPool(pool, inventory)) : []),
         ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, loopHooks(hooks, group), waitingLoop(group, breaker, inventory))] })),
       ],
     },
@@ -234,8 +234,13 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
 
 /** The routes of one retry loop wait within a budget when any of them has one (and the breaker's records exist). */
 function waitingLoop(group: PlannedRoute[], breaker: BreakerSpec | undefined, inventory: BackendInventory): WaitingLoop | undefined {
-  if (!breaker || !group.some((p) => waitBudgetOf(p.route) > 0)) return undefined;
-  return { pools: group.flatMap(recordPoolsOf).map((pool) => trackedPool(pool, inventory)), breaker };
+  const waitsWith = waitingBreaker(group, breaker);
+  return waitsWith ? { pools: group.flatMap(recordPoolsOf).map((pool) => trackedPool(pool, inventory)), breaker: waitsWith } : undefined;
+}
+
+/** The breaker whose records a loop of these routes waits on, when any of them has a budget. */
+function waitingBreaker(group: PlannedRoute[], breaker: BreakerSpec | undefined): BreakerSpec | undefined {
+  return breaker && group.some((p) => waitBudgetOf(p.route) > 0) ? breaker : undefined;
 }
 
 /** The exhaustion records' hooks plus, when a route of the loop avoids slow members, the latency measurement. */

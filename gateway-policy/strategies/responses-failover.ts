@@ -43,8 +43,11 @@ export function groupExhausted(): Expr {
   return and(not(forwarded()), neq(ctx("lastErrorReason"), str(CONNECTION_FAILURE)), poolExhausted());
 }
 
+/** The group being tried is not the last. */
+const laterGroupLeft = (): Expr => lt(index(), variable(GROUP_VARS.last, "int", 0));
+
 /** A group is exhausted while another remains. */
-const nextGroupRemains = (): Expr => and(compare(">", retries(), int(0)), groupExhausted(), lt(index(), variable(GROUP_VARS.last, "int", 0)));
+const nextGroupRemains = (): Expr => and(compare(">", retries(), int(0)), groupExhausted(), laterGroupLeft());
 
 /** Retry on what the route's loop retries, and when a group is exhausted while another remains. */
 export function groupRetryCondition(): Expr {
@@ -89,7 +92,7 @@ function groupWaitingCount(): Expr {
  */
 function advance(pools: readonly PoolDefinition[], waiting: WaitingLoop | undefined): Statement {
   const afterExhausted = and(compare(">", variable(GROUP_VARS.attempt, "int", 0), int(0)), groupExhausted());
-  const next = { condition: and(afterExhausted, lt(index(), variable(GROUP_VARS.last, "int", 0))), policies: [{ kind: "set-variable", name: GROUP_VARS.index, value: plus(index(), int(1)) } as Statement] };
+  const next = { condition: and(afterExhausted, laterGroupLeft()), policies: [{ kind: "set-variable", name: GROUP_VARS.index, value: plus(index(), int(1)) } as Statement] };
   if (!waiting) return { kind: "choose", when: [next] };
   const whole = concat(v(GROUP_VARS.pool), str(WHOLE_POOL_SUFFIX));
   const restart: Statement = { kind: "set-variable", name: GROUP_VARS.index, value: int(0) };
@@ -138,20 +141,20 @@ function mixed(routes: readonly RoutePools[]): PoolDefinition[] {
 /**
  * Backend branches, one per timeout class that has a route with a pool that mixes names: a Responses
  * create walking groups takes the group loop instead of the route's own. A class whose routes wait
- * within a budget passes its `waiting` (its breaker; the pools waited for are the whole-pool entries
- * of its pools that mix names, made here with `tracked`).
+ * within a budget passes `waitsWith`, the breaker whose records it waits on; the pools waited for are
+ * the whole-pool entries of its pools that mix names, made here with `tracked`.
  */
 export function groupForwardBranches(
-  classes: ReadonlyArray<{ timeout: number; routes: readonly RoutePools[]; waiting?: WaitingLoop | undefined }>,
+  classes: ReadonlyArray<{ timeout: number; routes: readonly RoutePools[]; waitsWith?: WaitingLoop["breaker"] | undefined }>,
   hooks: AttemptHooks,
   tracked: (pool: PoolDefinition) => WaitingLoop["pools"][number],
 ): Array<{ condition: Expr; policies: Statement[] }> {
-  return classes.flatMap(({ timeout, routes, waiting }) => {
+  return classes.flatMap(({ timeout, routes, waitsWith }) => {
     const pools = mixed(routes);
     if (pools.length === 0) return [];
     const onRoutes = or(...[...new Set(pools.map((p) => p.route))].map((r) => eq(v(NAMES.routeVar), str(r))));
     // The group loop waits for whole pools only (`<pool>|groups`: every group's members).
-    const groupWaiting = waiting ? { ...waiting, pools: wholePoolTwins(pools).map(tracked) } : undefined;
+    const groupWaiting = waitsWith ? { breaker: waitsWith, pools: wholePoolTwins(pools).map(tracked) } : undefined;
     return [{ condition: and(walksGroups(), onRoutes), policies: [groupForward(timeout, pools, hooks, groupWaiting)] }];
   });
 }
