@@ -12,6 +12,7 @@ import { buildWorld } from "../world";
 import { summarize, type RunSummary } from "./metrics";
 import { runScenario, type RunRecord } from "./runner";
 import { ScenarioError } from "../scenario/load";
+import { unknownRouteMessage } from "../scenario/bind";
 
 export interface Simulation {
   run: RunRecord;
@@ -20,11 +21,9 @@ export interface Simulation {
 }
 
 export function routeOf(setup: SimSetup, scenario: Scenario): string {
-  const names = Object.keys(setup.routes);
-  const route = scenario.route ?? names[0];
-  if (route === undefined || !setup.routes[route]) {
-    throw new ScenarioError(`Scenario "${scenario.name}": route "${scenario.route}" is not a gateway route; routes: ${names.join(", ")}.`);
-  }
+  const route = scenario.route ?? Object.keys(setup.routes)[0];
+  const problem = unknownRouteMessage(setup, route);
+  if (route === undefined || problem !== undefined) throw new ScenarioError(`Scenario "${scenario.name}": route ${problem}.`);
   return route;
 }
 

@@ -10,14 +10,20 @@ const REGION_NAME = /^[a-z][a-z0-9]*$/;
 
 const listOf = (values: Iterable<string>): string => [...new Set(values)].sort().join(", ");
 
+/** Why `route` names no route of `setup` (undefined when it names one). */
+export function unknownRouteMessage(setup: SimSetup, route: string | undefined): string | undefined {
+  if (route !== undefined && Object.hasOwn(setup.routes, route)) return undefined;
+  return `"${route ?? ""}" is not a route of this gateway; routes: ${Object.keys(setup.routes).join(", ") || "(none)"}`;
+}
+
 /** Every problem of `scenario` against `setup`, as `<source>: <path>: <message>` lines. */
 export function scenarioProblems(scenario: Scenario, setup: SimSetup, source: string): string[] {
   const regions = new Set(setup.backends.map((b) => b.region));
   const deployments = new Set(setup.backends.map((b) => b.deployment));
   const problems: string[] = [];
   const add = (path: string, message: string) => problems.push(`${source}: ${path}: ${message}`);
-  const routes = Object.keys(setup.routes);
-  if (scenario.route !== undefined && !Object.hasOwn(setup.routes, scenario.route)) add("route", `"${scenario.route}" is not a route of this gateway; routes: ${routes.join(", ")}`);
+  const route = scenario.route === undefined ? undefined : unknownRouteMessage(setup, scenario.route);
+  if (route !== undefined) add("route", route);
   scenario.faults.forEach((fault, i) => {
     if (fault.region !== undefined && !regions.has(fault.region)) add(`faults.${i}.region`, `"${fault.region}" has no deployment of this stack, so the fault would never fire; regions: ${listOf(regions)}`);
     if (fault.deployment !== undefined && !deployments.has(fault.deployment)) add(`faults.${i}.deployment`, `"${fault.deployment}" is not a deployment of this stack, so the fault would never fire; deployments: ${listOf(deployments)}`);
