@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AoaiFleet } from "../components/fleet";
 import { loadCatalog } from "../core/catalog/catalog";
 import { planFromRawConfig } from "../core/plan";
-import { isCalendarDate } from "../core/plan/dates";
+import { calendarDate } from "../core/plan/dates";
 import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
 import type { GatewayConfig } from "./config/gateway";
@@ -24,10 +24,9 @@ export const TODAY_ENV = "AOAI_FLEET_TODAY";
 export function todayFromEnvironment(env: NodeJS.ProcessEnv = process.env): Date {
   const pinned = env[TODAY_ENV];
   if (pinned === undefined || pinned === "") return new Date();
-  if (!isCalendarDate(pinned)) {
-    throw new pulumi.RunError(`${TODAY_ENV}="${pinned}" is not a YYYY-MM-DD date; unset it to use today's date`);
-  }
-  return new Date(`${pinned}T00:00:00Z`);
+  const date = calendarDate(pinned);
+  if (date === undefined) throw new pulumi.RunError(`${TODAY_ENV}="${pinned}" is not a YYYY-MM-DD date; unset it to use today's date`);
+  return date;
 }
 
 /** Stack outputs. */

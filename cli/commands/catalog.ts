@@ -1,11 +1,5 @@
-import { isCalendarDate } from "../../core/plan/dates";
-import { CliError, defineCommand } from "../registry";
-
-const parseToday = (value: string | undefined): Date | undefined => {
-  if (value === undefined) return undefined;
-  if (!isCalendarDate(value)) throw new CliError(`--today "${value}" is not a YYYY-MM-DD date`, 2);
-  return new Date(`${value}T00:00:00Z`);
-};
+import { defineCommand } from "../registry";
+import { todayOption } from "../today";
 
 defineCommand({
   name: "catalog",
@@ -19,7 +13,7 @@ defineCommand({
       .action(async (options: { model?: string; today?: string }) => {
         const { loadCatalog } = await import("../../core/catalog/catalog.js");
         const { catalogListLines } = await import("../catalog/list-command.js");
-        const today = parseToday(options.today);
+        const today = todayOption(options.today);
         catalogListLines(loadCatalog(), { ...(options.model ? { model: options.model } : {}), ...(today ? { today } : {}) }).forEach((l) => process.stdout.write(`${l}\n`));
       });
     catalog

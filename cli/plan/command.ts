@@ -3,9 +3,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { isCalendarDate } from "../../core/plan/dates";
 import { FleetConfigError } from "../../stacks/config/errors";
 import { CliError } from "../registry";
+import { todayOption } from "../today";
 import { runOfflinePlan } from "./runner";
 import { REPO_ROOT } from "./stack-config";
 import { reportPlanTiming, runPlanSteps } from "./steps";
@@ -21,13 +21,7 @@ export interface PlanCommandOptions {
 }
 
 export async function planCommand(stack: string, options: PlanCommandOptions, print: (line?: string) => void = (l = "") => process.stdout.write(`${l}\n`)): Promise<number> {
-  let today: Date | undefined;
-  if (options.today !== undefined) {
-    if (!isCalendarDate(options.today)) {
-      throw new CliError(`--today "${options.today}" is not a YYYY-MM-DD date`, 2);
-    }
-    today = new Date(`${options.today}T00:00:00Z`);
-  }
+  const today = todayOption(options.today);
   let plan;
   const started = performance.now();
   reportPlanTiming("start (process up, modules loaded)", 0);

@@ -4,12 +4,15 @@ export function isoDate(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** A real calendar date written YYYY-MM-DD (`2026-02-30` is not: Date.parse would roll it into March). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const parsed = Date.parse(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed) && isoDate(new Date(parsed)) === text;
+/** UTC midnight of a real calendar date written YYYY-MM-DD; undefined otherwise (`2026-02-30`: Date.parse would roll it into March). */
+export function calendarDate(text: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && isoDate(date) === text ? date : undefined;
 }
+
+/** A real calendar date written YYYY-MM-DD. */
+export const isCalendarDate = (text: string): boolean => calendarDate(text) !== undefined;
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
