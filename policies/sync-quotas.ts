@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { STACK_FILE_YAML } from "../stacks/config/yaml";
 import { quotasFromFleetConfig } from "./fleet-quotas";
 
 const RULE = "aoai-deployment-enforce-capacity-quota";
@@ -18,7 +19,7 @@ export function withStackQuotas(packConfig: Record<string, unknown>, fleet: unkn
 function syncStack(root: string, stack: string): void {
   const stackFile = path.join(root, `Pulumi.${stack}.yaml`);
   const packFile = path.join(root, "policies", "config", `${stack}.json`);
-  const fleet = (parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> }).config?.["aoai-fleet:fleet"];
+  const fleet = (parse(fs.readFileSync(stackFile, "utf8"), STACK_FILE_YAML) as { config?: Record<string, unknown> }).config?.["aoai-fleet:fleet"];
   if (fleet === undefined) throw new Error(`${stackFile} has no aoai-fleet:fleet config to copy quotas from`);
   const packConfig = fs.existsSync(packFile) ? (JSON.parse(fs.readFileSync(packFile, "utf8")) as Record<string, unknown>) : {};
   fs.writeFileSync(packFile, `${JSON.stringify(withStackQuotas(packConfig, fleet), null, 2)}\n`);

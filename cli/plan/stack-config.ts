@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { FleetConfigError } from "../../stacks/config/errors";
+import { STACK_FILE_YAML } from "../../stacks/config/yaml";
 
 /** Repository root: where `Pulumi.yaml` and the stack files live. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -35,8 +36,7 @@ export function readStackConfigFile(file: string): Record<string, unknown> {
 export function parseStackConfigText(text: string, name: string): Record<string, unknown> {
   let doc: unknown;
   try {
-    // Merge keys (`<<: *base`) merge, as in the Pulumi CLI's YAML reader (Go yaml.v3).
-    const parsed = parseDocument(text, { merge: true });
+    const parsed = parseDocument(text, STACK_FILE_YAML);
     // Unknown tags (`!!js/function`, `!!binary` …) would silently become strings: stack config is
     // plain YAML, so they are refused like syntax errors rather than printed as warnings.
     const problem = parsed.errors[0] ?? parsed.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");

@@ -4,6 +4,7 @@ import { loadCatalog } from "../../core/catalog/catalog";
 import { planFromRawConfig, type FleetPlan } from "../../core/plan/index";
 import { parseGatewayConfig, type GatewayConfig } from "../../stacks/config/gateway";
 import { RolloutError } from "../errors";
+import { STACK_FILE_YAML } from "../../stacks/config/yaml";
 
 /** A stack's fleet plan and gateway design from file text, computed exactly as the stack program does (no Pulumi); used to validate edits before they are written. */
 export interface StackDesign {
@@ -16,7 +17,7 @@ export interface StackDesign {
 
 /** Stack file text → plan → gateway design, with the fleet and gateway validated on the way. */
 export function designStack(text: string, today: Date = new Date()): StackDesign {
-  const config = (parse(text, { merge: true }) as { config?: Record<string, unknown> } | null)?.config ?? {};
+  const config = (parse(text, STACK_FILE_YAML) as { config?: Record<string, unknown> } | null)?.config ?? {};
   let plan: FleetPlan;
   let gateway: GatewayConfig;
   try {

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isMap, isScalar, parse, parseDocument, type Document, type Node } from "yaml";
 import { RolloutError } from "../errors";
+import { STACK_FILE_YAML } from "../../stacks/config/yaml";
 
 /** The stack config key rollout edits (see `stacks/config/gateway.ts`). */
 export const GATEWAY_KEY = "aoai-fleet:gateway";
@@ -49,7 +50,7 @@ export function applyConfigEdits(text: string, edits: readonly ConfigEdit[]): { 
 }
 
 export function parseStackDocument(text: string): Document {
-  const doc = parseDocument(text, { merge: true });
+  const doc = parseDocument(text, STACK_FILE_YAML);
   if (doc.errors.length > 0) {
     throw new RolloutError(`stack file is not valid YAML: ${doc.errors[0]?.message ?? "parse error"}; fix the file and retry`, 2);
   }

@@ -17,7 +17,6 @@ export interface ResponsesContext {
   previousTokens: number;
 }
 
-
 type Admitted = Extract<BodyShape, { ok: true }>;
 
 /** `created` timestamps: the clock's Unix time (the wall clock on the local gateway; a fixed epoch on virtual clocks, so runs repeat). */
