@@ -52,7 +52,7 @@ interface PlannedRoute {
 /** Every pool the records are read for: deployment pools and Responses twins (latency and spill twins share their pool's members: aoai-base-target). */
 const recordPoolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...p.responsesPools];
 /** Every pool a route's requests can be forwarded through (deployment pools, their avoiding twins, Responses twins). */
-const poolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...(p.spill ? [p.spill.pool] : []), ...(p.avoid?.members.map((m) => m.pool) ?? []), ...p.responsesPools];
+const poolsOf = (p: PlannedRoute): PoolDefinition[] => [...p.pools, ...(p.spill ? [p.spill.pool] : []), ...(p.avoid?.twins ?? []), ...p.responsesPools];
 
 function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec): PlannedRoute {
   validateRoute(route, inventory);

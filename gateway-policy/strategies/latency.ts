@@ -13,35 +13,24 @@
 //   only bounds how long a member is avoided when no answer of it is seen at all.
 // - Requests of the route then go to a twin of the stable pool in which that member is alone in a
 //   tier right after its peers (APIM pool priorities: it serves only when all of them are tripped),
-//   except `probePercent` of them, which keep the normal pool so the member's recovery is seen.
+//   except `probePercent` of them, which keep the normal pool so the member's recovery is seen. In a
+//   tier wider than `twinsPerTier` a twin moves a run of members (latency-twins.ts); the member found
+//   slow is then also recorded (`aoai-slow-member|<route>`), so only its own answers count as probes.
 //
 // Only peers are reordered: a member alone in its tier (a PTU ahead of pay-as-you-go) is never
 // measured or moved, so latency never changes the spill order that decides the bill. The moving
 // averages are integer arithmetic on ms kept as text; concurrent updates may lose one sample (the
-// cache has no compare-and-set), which an average shrugs off. One twin pool per member that has
-// peers: `<route>-stable-avoid-<backend id>` (APIM pools cannot be edited per request).
+// cache has no compare-and-set), which an average shrugs off. The twin pools are planned in
+// latency-twins.ts (APIM pools cannot be edited per request).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { and, compare, concat, conditional, ctx, divide, eq, int, lookup, minus, neq, nowMs, or, plus, randomBelow, statusIs, str, times, tryParseLong, urlDeployment, variable } from "../expr/helpers";
-import { authorityOf } from "./affinity";
 import { NAMES } from "./edge";
 import { EXHAUSTION_VARS } from "./exhaustion";
+import type { AvoidableMember, AvoidPlan } from "./latency-twins";
 import { SPILLED_VAR } from "./spill";
-import { poolIdOf } from "./names";
-import { proportionalWeights } from "./pools";
-import type { BackendInventory, PoolDefinition, RouteSpec } from "./types";
 
-/** `routes.<name>.routing.avoidSlow`. */
-export interface AvoidSlowSpec {
-  /** A member is slow when its average response time is above factor × its tier's (> 1). */
-  factor: number;
-  /** …and more than this many ms above it. */
-  minExtraMs: number;
-  /** How long a slow member is avoided after its last slow answer, seconds. */
-  holdSeconds: number;
-  /** Percent of the route's requests that keep the normal pool while a member is avoided (to see it recover). */
-  probePercent: number;
-}
+export { planAvoidance, type AvoidableMember, type AvoidPlan, type AvoidSlowSpec } from "./latency-twins";
 
 export const LATENCY_VARS = {
   /** The request goes through a stable pool that measures (bool). */
@@ -62,63 +51,15 @@ export const LATENCY_VARS = {
   slow: "aoai-slow",
   /** The twin pool that would avoid the member that answered. */
   twin: "aoai-lat-twin",
+  /** The member recorded slow (`host:port|deployment`), read only when twins move runs of members. */
+  slowMember: "aoai-slow-member",
 } as const;
 
 /** Cached values live this long without an update (seconds): an idle route starts fresh. */
 const AVERAGE_SECONDS = 600;
 
-/** One member that has peers in its tier, and the twin pool that avoids it. */
-export interface AvoidableMember {
-  /** `host:port|deployment`, as the policy sees the member after forward-request. */
-  key: string;
-  /** `<route>|<tier>`. */
-  group: string;
-  /** The stable pool's twin with this member last in its tier. */
-  pool: PoolDefinition;
-}
-
-export interface AvoidPlan {
-  route: string;
-  stablePoolId: string;
-  spec: AvoidSlowSpec;
-  members: AvoidableMember[];
-  /** Keys of every stable member, peers or not (undefined: a member without a URL). */
-  stableKeys: Array<string | undefined>;
-}
-
-/** The stable pool with `avoided` alone in a tier right after its own (priorities renumbered 1, 2, …). */
-function avoidingPool(stable: PoolDefinition, avoided: PoolDefinition["members"][number]): PoolDefinition {
-  const tiers = [...new Set(stable.members.map((m) => m.priority))].sort((a, b) => a - b);
-  const members: PoolDefinition["members"] = [];
-  tiers.forEach((priority, t) => {
-    const peers = stable.members.filter((m) => m.priority === priority && m.backendId !== avoided.backendId);
-    const weights = proportionalWeights(peers.map((m) => m.weight));
-    peers.forEach((m, i) => members.push({ ...m, priority: 2 * t + 1, weight: weights[i] as number }));
-    if (avoided.priority === priority) members.push({ ...avoided, priority: 2 * t + 2, weight: 100 });
-  });
-  const side = `${stable.side}-avoid-${avoided.backendId}`;
-  return { poolId: poolIdOf(stable.route, side), route: stable.route, side, members };
-}
-
-/** The route's avoidance plan: one twin pool per stable member that shares its tier (none without avoidSlow). */
-export function planAvoidance(route: RouteSpec, pools: readonly PoolDefinition[], inventory: BackendInventory): AvoidPlan | undefined {
-  const spec = route.routing?.avoidSlow;
-  const stable = pools.find((p) => p.side === "stable");
-  if (!spec || !stable) return undefined;
-  const urls = new Map(inventory.backends.map((b) => [b.backendId, b.url]));
-  const members = stable.members.flatMap((m): AvoidableMember[] => {
-    const url = urls.get(m.backendId);
-    const peers = stable.members.filter((o) => o.priority === m.priority).length;
-    return url !== undefined && peers > 1 ? [{ key: `${authorityOf(url)}|${m.deployment}`, group: `${route.name}|${m.priority}`, pool: avoidingPool(stable, m) }] : [];
-  });
-  const stableKeys = stable.members.map((m) => {
-    const url = urls.get(m.backendId);
-    return url === undefined ? undefined : `${authorityOf(url)}|${m.deployment}`;
-  });
-  return members.length > 0 ? { route: route.name, stablePoolId: stable.poolId, spec, members, stableKeys } : undefined;
-}
-
 const slowKey = (route: Expr): Expr => concat(str("aoai-slow|"), route);
+const slowMemberKey = (route: Expr): Expr => concat(str("aoai-slow-member|"), route);
 const memberKeyNow = (): Expr => concat(ctx("backendHost"), str(":"), ctx("backendPort"), str("|"), urlDeployment());
 const setVar = (name: string, value: Expr): Statement => ({ kind: "set-variable", name, value });
 
@@ -212,7 +153,15 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
   const memberKey = concat(str("aoai-lat|member|"), answered);
   const tierKey = concat(str("aoai-lat|tier|"), group);
   const twin = variable(LATENCY_VARS.twin, "string");
-  const avoided = eq(variable(LATENCY_VARS.slow, "string"), twin);
+  const slow = variable(LATENCY_VARS.slow, "string");
+  // The answering member is the avoided one: its twin is the recorded one and, when twins move runs of
+  // members, it is the member recorded slow (a run-mate's fast answer is no sign of recovery).
+  const sharedTwins = plans.some((p) => p.members.some((m) => m.sharesTwin));
+  const slowMember = variable(LATENCY_VARS.slowMember, "string", "");
+  const avoided = sharedTwins ? and(eq(slow, twin), eq(slowMember, answered)) : eq(slow, twin);
+  const readSlowMember: Statement[] = sharedTwins
+    ? [{ kind: "choose", when: [{ condition: and(neq(slow, str("")), eq(slow, twin)), policies: [{ kind: "cache-lookup-value", key: slowMemberKey(route), variableName: LATENCY_VARS.slowMember, defaultValue: "" }] }] }]
+    : [];
   const store = (key: Expr, value: Expr, duration: number | Expr): Statement => ({ kind: "cache-store-value", key, value, duration });
   // Per route (routes of one loop may differ): factor as percent, extra ms, hold seconds.
   const byRoute = (pick: (p: AvoidPlan) => number): Expr => byRouteOf(plans, pick);
@@ -242,6 +191,7 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
                     { kind: "cache-lookup-value", key: tierKey, variableName: LATENCY_VARS.groupAvg, defaultValue: "" },
                     setVar(LATENCY_VARS.memberMs, tryParseLong(variable(LATENCY_VARS.memberAvg, "string"), -1)),
                     setVar(LATENCY_VARS.groupMs, tryParseLong(variable(LATENCY_VARS.groupAvg, "string"), -1)),
+                    ...readSlowMember,
                     // An answer of the avoided member (a probe) resets its average to that answer: a slow
                     // one renews the avoidance below, one at the tier's usual speed ends it.
                     setVar(LATENCY_VARS.memberMs, conditional(avoided, elapsed, memberNext())),
@@ -251,7 +201,13 @@ export function latencyAfterForward(plans: readonly AvoidPlan[]): Statement[] {
                     {
                       kind: "choose",
                       when: [
-                        { condition: slowNow, policies: [store(slowKey(route), twin, byRoute((p) => p.spec.holdSeconds))] },
+                        {
+                          condition: slowNow,
+                          policies: [
+                            store(slowKey(route), twin, byRoute((p) => p.spec.holdSeconds)),
+                            ...(sharedTwins ? [store(slowMemberKey(route), answered, byRoute((p) => p.spec.holdSeconds))] : []),
+                          ],
+                        },
                         // The avoided member is no longer slow (its average came back): stop avoiding it now.
                         { condition: avoided, policies: [store(slowKey(route), str(""), byRoute((p) => p.spec.holdSeconds))] },
                       ],

@@ -12,7 +12,7 @@ export const DEFAULT_WAIT_BUDGET_SECONDS = 10;
 export const MAX_WAIT_BUDGET_SECONDS = 120;
 
 /** Defaults of `avoidSlow` (latency.ts explains each). */
-export const DEFAULT_AVOID_SLOW = { factor: 1.5, minExtraMs: 2000, holdSeconds: 300, probePercent: 2 } as const;
+export const DEFAULT_AVOID_SLOW = { factor: 1.5, minExtraMs: 2000, holdSeconds: 300, probePercent: 2, twinsPerTier: 4 } as const;
 
 /** Defaults of `spill` (spill.ts explains each). */
 export const DEFAULT_SPILL = { largePromptTokens: 4000, holdSeconds: 10 } as const;
@@ -37,6 +37,11 @@ const avoidSlowSchema = z.strictObject({
   holdSeconds: z.number().int().min(1).max(3600).optional(),
   /** Percent of requests that still use the normal pool, so recovery is seen (0–50, default 2). */
   probePercent: z.number().int().min(0).max(50).optional(),
+  /**
+   * Most twin pools (APIM backends) per priority tier (2–30, default 4): a tier with more members is
+   * split into this many runs, and a slow member's whole run waits behind the others with it.
+   */
+  twinsPerTier: z.number().int().min(2).max(30).optional(),
 });
 
 export const routingSchema = z.strictObject({
@@ -73,7 +78,7 @@ export interface RoutingContext {
 /** The routing options with defaults filled in, in the policy engine's shape (`avoidSlow` absent = off). */
 export interface ResolvedRouting {
   waitBudgetSeconds: number;
-  avoidSlow?: { factor: number; minExtraMs: number; holdSeconds: number; probePercent: number };
+  avoidSlow?: { factor: number; minExtraMs: number; holdSeconds: number; probePercent: number; twinsPerTier: number };
   spill?: { largePromptTokens: number; holdSeconds: number };
 }
 
@@ -91,6 +96,7 @@ export function routingWithDefaults(routing: RoutingConfig | undefined, context:
             minExtraMs: avoid?.minExtraMs ?? DEFAULT_AVOID_SLOW.minExtraMs,
             holdSeconds: avoid?.holdSeconds ?? DEFAULT_AVOID_SLOW.holdSeconds,
             probePercent: avoid?.probePercent ?? DEFAULT_AVOID_SLOW.probePercent,
+            twinsPerTier: avoid?.twinsPerTier ?? DEFAULT_AVOID_SLOW.twinsPerTier,
           },
         }
       : {}),

@@ -29,8 +29,12 @@ describe("API policy size of a wide fleet with the routing defaults", () => {
   const xml = design.apiPolicy.xml;
 
   it("keeps every per-member mechanism (so the size below is theirs)", () => {
-    // One avoiding twin per member of every route, the wait budget, the records of all 200 deployments.
-    expect(design.pools.filter((p) => p.role.startsWith("stable-avoid-"))).toHaveLength(200);
+    // Four avoiding twins per route (its 10-member tier in runs of 3, 3, 2, 2), each of the 200
+    // members in the member → twin table, the wait budget, the records of all 200 deployments.
+    const twins = design.pools.filter((p) => p.role.startsWith("stable-avoid-"));
+    expect(twins.map((p) => p.id).filter((id) => id.startsWith("d01-"))).toEqual(["d01-stable-avoid-tier1-run1", "d01-stable-avoid-tier1-run2", "d01-stable-avoid-tier1-run3", "d01-stable-avoid-tier1-run4"]);
+    expect(twins).toHaveLength(80);
+    expect(xml.match(/d01-stable-avoid-tier1-run\d/g)).toHaveLength(10);
     expect(xml).toContain('<set-variable name="aoai-wait-budget-ms" value="@(10000)"/>');
     expect(xml.match(/<cache-lookup-value key="aoai-free-at\|/g)).toHaveLength(400);
   });

@@ -78,4 +78,54 @@ describe("avoidSlow: a slow-but-alive member is moved behind its peers", () => {
     expect(twins).toEqual(["chat-stable-avoid-chat-eastus2", "chat-stable-avoid-chat-swedencentral", "chat-stable-avoid-chat-westus3"]);
     for (const twin of g.design.pools.filter((p) => p.id.includes("-avoid-"))) expect(twin.members[0]).toEqual({ backendId: "chat-ptu-eastus2", priority: 1, weight: 100 });
   });
+
+  describe("a tier wider than twinsPerTier: twins move runs of members", () => {
+    const sixRegions = ["eastus", "eastus2", "swedencentral", "westus", "westus3", "francecentral"].map((region) => ({ deployment: "chat", region, capacity: 100 }));
+    const runs = { avoidSlow: { twinsPerTier: 3, probePercent: 20 } };
+    async function runSix(routing: Record<string, unknown>): Promise<Array<{ at: number; to: string[]; status: number }>> {
+      const g = designedGateway({ ...keys, routes: { chat: route(routing) } }, sixRegions, { faults: slowSweden, seed: 11 });
+      const times = Array.from({ length: 600 }, (_, i) => i * 500);
+      const results = await g.callAt(times, () => ({ subscriptionId: "a" }));
+      return results.map((r, i) => ({ at: times[i] as number, to: forwardedTo(r).map((t) => t.split("@")[1] as string), status: r.response.status }));
+    }
+
+    it("six members in runs of two: three twins, each with one run behind the other four", () => {
+      const g = designedGateway({ ...keys, routes: { chat: route(runs) } }, sixRegions);
+      const twins = g.design.pools.filter((p) => p.id.includes("-avoid-"));
+      expect(twins.map((p) => p.id)).toEqual(["chat-stable-avoid-tier1-run1", "chat-stable-avoid-tier1-run2", "chat-stable-avoid-tier1-run3"]);
+      // The stable pool lists the members by region name; swedencentral's run-mate is francecentral.
+      expect(twins[1]!.members).toEqual([
+        { backendId: "chat-eastus", priority: 1, weight: 26 },
+        { backendId: "chat-eastus2", priority: 1, weight: 26 },
+        { backendId: "chat-westus", priority: 1, weight: 24 },
+        { backendId: "chat-westus3", priority: 1, weight: 24 },
+        { backendId: "chat-francecentral", priority: 2, weight: 50 },
+        { backendId: "chat-swedencentral", priority: 2, weight: 50 },
+      ]);
+      // Which member was slow is recorded too, so a run-mate's answer is not taken for a probe.
+      expect(g.design.apiPolicy.xml).toContain("aoai-slow-member|");
+    });
+
+    it("the slow member's run is avoided; its fast run-mate's probe answers do not end it, the slow member's recovery does", async () => {
+      const rows = await runSix(runs);
+      expect(rows.every((r) => r.status === 200)).toBe(true);
+      expect(share(rows, 0, 20_000, "swedencentral")).toBeGreaterThan(0.08);
+      // While slow: only the 20% probes keep the normal pool, where each member has a sixth of them
+      // (about 3%). Were a run-mate's fast answer taken for the slow member's, each would end the
+      // avoidance until the next slow answer: 8% each (measured without the member record).
+      expect(share(rows, 30_000, 200_000, "swedencentral")).toBeLessThan(0.05);
+      expect(share(rows, 30_000, 200_000, "francecentral")).toBeLessThan(0.05);
+      expect(share(rows, 30_000, 200_000, "francecentral")).toBeGreaterThan(0);
+      // After 200 s swedencentral answers fast again: its first probe clears the record.
+      expect(share(rows, 230_000, 300_000, "swedencentral")).toBeGreaterThan(0.08);
+      expect(share(rows, 230_000, 300_000, "francecentral")).toBeGreaterThan(0.08);
+    });
+
+    it("with twinsPerTier 6 (a twin per member) the same fleet avoids only the slow member", async () => {
+      const rows = await runSix({ avoidSlow: { twinsPerTier: 6, probePercent: 20 } });
+      expect(share(rows, 30_000, 200_000, "swedencentral")).toBeLessThan(0.08);
+      // francecentral is a peer like any other: about a fifth of the traffic.
+      expect(share(rows, 30_000, 200_000, "francecentral")).toBeGreaterThan(0.12);
+    });
+  });
 });

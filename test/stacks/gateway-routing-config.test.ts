@@ -16,18 +16,18 @@ const gateway = (routing?: unknown, changes: Record<string, unknown> = {}) => ({
 
 
 describe("routes.<r>.routing", () => {
-  it("defaults: wait 10 s and spill prompts of 4,000+ tokens for 10 s with a breaker, avoid slow members with the cache (factor 1.5, 2 s, hold 300 s, 2% probes)", () => {
+  it("defaults: wait 10 s and spill prompts of 4,000+ tokens for 10 s with a breaker, avoid slow members with the cache (factor 1.5, 2 s, hold 300 s, 2% probes, 4 twins per tier)", () => {
     const [spec] = routeSpecs(parseGatewayConfig(gateway()));
     expect(spec?.routing).toEqual({
       waitBudgetSeconds: 10,
-      avoidSlow: { factor: 1.5, minExtraMs: 2000, holdSeconds: 300, probePercent: 2 },
+      avoidSlow: { factor: 1.5, minExtraMs: 2000, holdSeconds: 300, probePercent: 2, twinsPerTier: 4 },
       spill: { largePromptTokens: 4000, holdSeconds: 10 },
     });
   });
 
   it("keeps what the route sets and fills the rest", () => {
     const [spec] = routeSpecs(parseGatewayConfig(gateway({ waitBudgetSeconds: 0, avoidSlow: { factor: 2, probePercent: 0 }, spill: { holdSeconds: 30 } })));
-    expect(spec?.routing).toEqual({ waitBudgetSeconds: 0, avoidSlow: { factor: 2, minExtraMs: 2000, holdSeconds: 300, probePercent: 0 }, spill: { largePromptTokens: 4000, holdSeconds: 30 } });
+    expect(spec?.routing).toEqual({ waitBudgetSeconds: 0, avoidSlow: { factor: 2, minExtraMs: 2000, holdSeconds: 300, probePercent: 0, twinsPerTier: 4 }, spill: { largePromptTokens: 4000, holdSeconds: 30 } });
     const [off] = routeSpecs(parseGatewayConfig(gateway({ avoidSlow: { enabled: false }, spill: { enabled: false } })));
     expect(off?.routing).toEqual({ waitBudgetSeconds: 10 });
   });
@@ -39,7 +39,7 @@ describe("routes.<r>.routing", () => {
   });
 
   it("names the path and the allowed range of every bad option", () => {
-    const bad = { waitBudgetSeconds: 121, avoidSlow: { factor: 1, minExtraMs: -1, holdSeconds: 0, probePercent: 51, fast: true }, spill: { largePromptTokens: 0, holdSeconds: 61 } };
+    const bad = { waitBudgetSeconds: 121, avoidSlow: { factor: 1, minExtraMs: -1, holdSeconds: 0, probePercent: 51, twinsPerTier: 1, fast: true }, spill: { largePromptTokens: 0, holdSeconds: 61 } };
     expect(configErrorOf(() => parseGatewayConfig(gateway(bad)))).toBe(
       [
         "aoai-fleet:gateway.routes.chat.routing.waitBudgetSeconds: 121 is above the maximum 120",
@@ -47,6 +47,7 @@ describe("routes.<r>.routing", () => {
         "aoai-fleet:gateway.routes.chat.routing.avoidSlow.minExtraMs: -1 is below the minimum 0",
         "aoai-fleet:gateway.routes.chat.routing.avoidSlow.holdSeconds: 0 is below the minimum 1",
         "aoai-fleet:gateway.routes.chat.routing.avoidSlow.probePercent: 51 is above the maximum 50",
+        "aoai-fleet:gateway.routes.chat.routing.avoidSlow.twinsPerTier: 1 is below the minimum 2",
         'aoai-fleet:gateway.routes.chat.routing.avoidSlow: unknown key "fast"; remove or fix the spelling',
         "aoai-fleet:gateway.routes.chat.routing.spill.largePromptTokens: 0 is below the minimum 1",
         "aoai-fleet:gateway.routes.chat.routing.spill.holdSeconds: 61 is above the maximum 60",
