@@ -66,7 +66,7 @@ describe("function calls", () => {
     const stream = ai.chat.completions.stream({ model: "chat", messages: user, tools: [weather], tool_choice: "required" });
     const final = await stream.finalChatCompletion();
     expect(final.choices[0]!.finish_reason).toBe("tool_calls");
-    expect(final.choices[0]!.message.tool_calls![0]!.function).toEqual({ name: "get_weather", arguments: '{"city":"simulated","unit":"celsius"}' });
+    expect((final.choices[0]!.message.tool_calls![0] as { function: unknown }).function).toEqual({ name: "get_weather", arguments: '{"city":"simulated","unit":"celsius"}' });
   });
 
   it("runTools calls the function once, sends its result back and ends with the model's text", async () => {
@@ -74,7 +74,7 @@ describe("function calls", () => {
     const runner = ai.chat.completions.runTools({
       model: "chat",
       messages: user,
-      tools: [{ type: "function", function: { name: "get_weather", parameters: weather.function.parameters, parse: JSON.parse, function: (args: unknown) => (calls.push(args), "sunny") } }],
+      tools: [{ type: "function", function: { name: "get_weather", description: "Weather of a city", parameters: weather.function.parameters, parse: JSON.parse, function: (args: unknown) => (calls.push(args), "sunny") } }],
     });
     const text = await runner.finalContent();
     expect(calls).toEqual([{ city: "simulated", unit: "celsius" }]);
