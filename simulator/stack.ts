@@ -47,7 +47,7 @@ export interface SimSetup {
 /** Subscription keys (APIM checks them before the policy) or Entra tokens (the policy validates them). */
 export type GatewayAuth =
   | { kind: "subscription-keys"; header: string; query: string }
-  | { kind: "entra"; tenantId: string; audience: string; clientAppId?: string };
+  | { kind: "entra"; tenantId: string; audience: string; /** What the API requires of a token: its first client app, role and scope. */ claims: CallerClaims };
 
 /**
  * The gateway component's breaker rule (`circuitBreakerRule`, exactly what `pulumi up` puts on every
@@ -88,11 +88,7 @@ export interface CallerClaims {
 export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity, claims?: CallerClaims) => Record<string, string> {
   const auth = config.auth;
   if ("entra" in auth) {
-    const required: CallerClaims = {
-      ...(auth.entra.clientApplicationIds ? { azp: auth.entra.clientApplicationIds[0]! } : {}),
-      ...(auth.entra.requiredClaims?.roles ? { roles: [auth.entra.requiredClaims.roles[0]!] } : {}),
-      ...(auth.entra.requiredClaims?.scopes ? { scp: auth.entra.requiredClaims.scopes[0]! } : {}),
-    };
+    const required = requiredClaimsOf(auth.entra);
     const tokens = new Map<string, string>();
     const identity = localIdentity();
     return (c, claims = {}) => {
@@ -110,11 +106,20 @@ export function callerHeadersFor(config: GatewayConfig): (caller: CallerIdentity
   return (c) => ({ [SUBSCRIPTION_KEY_PARAMETER_NAMES.header]: `key-${c.subscriptionId}` });
 }
 
+/** Claims a token needs to pass the API's checks: the first allowed client app, required role and required scope. */
+function requiredClaimsOf(entra: Extract<GatewayConfig["auth"], { entra: unknown }>["entra"]): CallerClaims {
+  return {
+    ...(entra.clientApplicationIds ? { azp: entra.clientApplicationIds[0]! } : {}),
+    ...(entra.requiredClaims?.roles ? { roles: [entra.requiredClaims.roles[0]!] } : {}),
+    ...(entra.requiredClaims?.scopes ? { scp: entra.requiredClaims.scopes[0]! } : {}),
+  };
+}
+
 /** The API's caller authentication as the gateway component deploys it. */
 export function gatewayAuthOf(config: GatewayConfig): GatewayAuth {
   const auth = config.auth;
   if ("entra" in auth) {
-    return { kind: "entra", tenantId: auth.entra.tenantId, audience: auth.entra.audiences[0]!, ...(auth.entra.clientApplicationIds ? { clientAppId: auth.entra.clientApplicationIds[0]! } : {}) };
+    return { kind: "entra", tenantId: auth.entra.tenantId, audience: auth.entra.audiences[0]!, claims: requiredClaimsOf(auth.entra) };
   }
   return { kind: "subscription-keys", ...SUBSCRIPTION_KEY_PARAMETER_NAMES };
 }

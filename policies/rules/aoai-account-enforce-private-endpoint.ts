@@ -51,7 +51,7 @@ export const aoaiAccountEnforcePrivateEndpoint = defineStackRule({
       if (problems.length === 0) continue;
       findings.push({
         resource: account,
-        message: `Account "${account.name}" ${problems.join(", and ")}; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).`,
+        message: `Account "${account.name}" ${problems.join(", and ")}; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).`,
       });
     }
     return findings;

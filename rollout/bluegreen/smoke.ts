@@ -1,4 +1,4 @@
-import type { RequestRecord } from "../metrics/records";
+import { isFailure, type RequestRecord } from "../metrics/records";
 import { summarize, type ArmSummary } from "../stats/summary";
 
 /** Sends smoke requests to one blue-green slot, bypassing the active-slot choice. */
@@ -41,7 +41,23 @@ export function judgeSmoke(records: readonly RequestRecord[], criteria: SmokeCri
     const hint = refused.some((r) => r.status === 401 || r.status === 403) ? "; pass the gateway's credentials (e.g. --api-key-env with its subscription key)" : "";
     return { passed: false, summary, successRate, reason: `the slot was not tested: ${refused.length} of ${summary.requests} smoke requests were refused with ${statuses}${hint}` };
   }
-  if (successRate < criteria.minSuccessRate) return { passed: false, summary, successRate, reason: `success rate too low: ${numbers}` };
+  if (successRate < criteria.minSuccessRate) return { passed: false, summary, successRate, reason: `success rate too low: ${numbers}${failureBreakdown(records)}` };
   if (p95 === undefined || p95 > criteria.maxP95Ms) return { passed: false, summary, successRate, reason: `too slow: ${numbers}` };
   return { passed: true, summary, successRate, reason: numbers };
+}
+
+/**
+ * What the failed smoke requests were answered with (`; failed: 12 × 429, 3 × 503`), so a verdict
+ * says why. Every smoke request comes from one caller, so 429s may be the gateway's own per-caller
+ * token limit rather than the slot: the hint names it.
+ */
+function failureBreakdown(records: readonly RequestRecord[]): string {
+  const counts = new Map<number, number>();
+  for (const r of records) if (isFailure(r)) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  if (counts.size === 0) return "";
+  const parts = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([status, n]) => `${n} × ${status === 0 ? "no response" : status}`);
+  const hint = counts.has(429)
+    ? " (429: throttled by the slot's deployments, or by the gateway's per-caller limits in aoai-fleet:gateway.limits, which every smoke request counts against as one caller: send fewer --requests)"
+    : "";
+  return `; failed: ${parts.join(", ")}${hint}`;
 }

@@ -8,6 +8,7 @@ import { embeddingsBody } from "./embeddings";
 import { normaliseInput, type ResponseStore, type StoredResponse } from "./responses-store";
 import type { BodyShape } from "./sizing";
 import { chatCompletionStream, responseStream, type StreamPacing } from "./sse";
+import { chatAnswerForm, pieces } from "./structured";
 
 /** The account's response store and, for a chained call, the stored response it continues. */
 export interface ResponsesContext {
@@ -56,8 +57,12 @@ export class DeploymentAnswers {
         return jsonResponse(200, embeddingsBody(this.spec.model, shape.embeddings!), headers);
       case "completions":
         return jsonResponse(200, textCompletionBody(opaqueId("cmpl-", this.ids("cmpl"), 29), created, this.spec.model, text, usage), headers);
-      case "chat":
-        return jsonResponse(200, chatCompletionBody(opaqueId("chatcmpl-", this.ids("chat"), 29), created, this.spec.model, text, usage), headers);
+      case "chat": {
+        const seed = this.ids("chat");
+        const form = chatAnswerForm(call.body, text);
+        const toolCall = form.kind === "tool" ? { id: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments } : undefined;
+        return jsonResponse(200, chatCompletionBody(opaqueId("chatcmpl-", seed, 29), created, this.spec.model, form.kind === "json" ? form.json : text, usage, toolCall), headers);
+      }
       case "responses":
         return jsonResponse(200, this.storeResponse(call, created, text, usage, responses).response, headers);
     }
@@ -76,8 +81,16 @@ export class DeploymentAnswers {
     }
     const options = call.body.stream_options as { include_usage?: unknown } | undefined;
     const includeUsage = options?.include_usage === true;
-    const id = opaqueId("chatcmpl-", this.ids("chat"), 29);
-    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens, usage, includeUsage }) };
+    const seed = this.ids("chat");
+    const id = opaqueId("chatcmpl-", seed, 29);
+    // JSON answers and function arguments stream in as many pieces as the answer has tokens.
+    const form = chatAnswerForm(call.body, tokens.join(""));
+    if (form.kind === "tool") {
+      const toolCall = { id: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments };
+      return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: pieces(form.arguments, tokens.length), usage, includeUsage, toolCall }) };
+    }
+    const streamed = form.kind === "json" ? pieces(form.json, tokens.length) : tokens;
+    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: streamed, usage, includeUsage }) };
   }
 
   /** Builds the `response` object and stores it in the account unless `store: false`. */

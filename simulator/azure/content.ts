@@ -26,14 +26,24 @@ const SAFE = { filtered: false, severity: "safe" } as const;
 export const CONTENT_FILTER_RESULTS = { hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE } as const;
 export const PROMPT_FILTER_RESULTS = [{ prompt_index: 0, content_filter_results: CONTENT_FILTER_RESULTS }] as const;
 
-export function chatCompletionBody(id: string, created: number, model: string, text: string, usage: Usage): unknown {
+/** One function call of a chat answer (`message.tool_calls[0]`). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export function chatCompletionBody(id: string, created: number, model: string, text: string, usage: Usage, toolCall?: ToolCall): unknown {
+  const message = toolCall
+    ? { role: "assistant", content: null, refusal: null, tool_calls: [{ id: toolCall.id, type: "function", function: { name: toolCall.name, arguments: toolCall.arguments } }] }
+    : { role: "assistant", content: text, refusal: null };
   return {
     id,
     object: "chat.completion",
     created,
     model,
     prompt_filter_results: PROMPT_FILTER_RESULTS,
-    choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, finish_reason: "stop", logprobs: null, content_filter_results: CONTENT_FILTER_RESULTS }],
+    choices: [{ index: 0, message, finish_reason: toolCall ? "tool_calls" : "stop", logprobs: null, content_filter_results: CONTENT_FILTER_RESULTS }],
     usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
   };
 }

@@ -3,7 +3,7 @@
 // each token's chunk exists only once its time has come, so a reader sees the pacing.
 import type { Clock } from "../clock";
 import { ChunkedBody } from "../http-types";
-import { CONTENT_FILTER_RESULTS, PROMPT_FILTER_RESULTS, type ResponseObject, type Usage } from "./content";
+import { CONTENT_FILTER_RESULTS, PROMPT_FILTER_RESULTS, type ResponseObject, type ToolCall, type Usage } from "./content";
 
 const data = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
 const event = (type: string, payload: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
@@ -25,7 +25,7 @@ export interface StreamPacing {
  * when `stream_options.include_usage` is set (then every other chunk carries `usage: null`), then
  * `data: [DONE]`.
  */
-export function chatCompletionStream(o: { pacing: StreamPacing; id: string; created: number; model: string; tokens: string[]; usage: Usage; includeUsage: boolean }): ChunkedBody {
+export function chatCompletionStream(o: { pacing: StreamPacing; id: string; created: number; model: string; tokens: string[]; usage: Usage; includeUsage: boolean; toolCall?: ToolCall }): ChunkedBody {
   const { clock, gapMs } = o.pacing;
   const withUsage = o.includeUsage ? { usage: null } : {};
   const chunk = (choice: Record<string, unknown>) => ({
@@ -40,12 +40,23 @@ export function chatCompletionStream(o: { pacing: StreamPacing; id: string; crea
   return new ChunkedBody(async function* () {
     const start = clock.now();
     yield data({ id: "", object: "", created: 0, model: "", prompt_filter_results: PROMPT_FILTER_RESULTS, choices: [], ...withUsage });
-    yield data(chunk({ delta: { role: "assistant", content: "", refusal: null }, content_filter_results: {} }));
+    const call = o.toolCall;
+    // A function call streams as OpenAI's do: the call's id, type and name first, then its
+    // arguments piece by piece (the tokens), as `tool_calls[0]` deltas.
+    yield data(
+      chunk({
+        delta: call
+          ? { role: "assistant", content: null, refusal: null, tool_calls: [{ index: 0, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }
+          : { role: "assistant", content: "", refusal: null },
+        content_filter_results: {},
+      }),
+    );
     for (let i = 0; i < o.tokens.length; i++) {
       await sleepUntil(clock, start + i * gapMs);
-      yield data(chunk({ delta: { content: o.tokens[i] }, content_filter_results: CONTENT_FILTER_RESULTS }));
+      const delta = call ? { tool_calls: [{ index: 0, function: { arguments: o.tokens[i] } }] } : { content: o.tokens[i] };
+      yield data(chunk({ delta, content_filter_results: CONTENT_FILTER_RESULTS }));
     }
-    yield data(chunk({ delta: {}, finish_reason: "stop", content_filter_results: {} }));
+    yield data(chunk({ delta: {}, finish_reason: call ? "tool_calls" : "stop", content_filter_results: {} }));
     if (o.includeUsage) {
       const u = o.usage;
       yield data({ id: o.id, object: "chat.completion.chunk", created: o.created, model: o.model, system_fingerprint: null, choices: [], usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens } });

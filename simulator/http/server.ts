@@ -57,8 +57,9 @@ export interface RunningGateway {
   /** Keys the gateway accepts (empty when the stack authenticates with Entra ID). */
   subscriptionKeys: readonly string[];
   /**
-   * For Entra stacks: a token for the stack's tenant and first audience, signed by the gateway's
-   * local key set, valid for `ttlSeconds` (default 3600). Undefined for subscription-key stacks.
+   * For Entra stacks: a token for the stack's tenant and first audience, carrying the first allowed
+   * client app, required role and required scope (what the API's token check asks for), signed by
+   * the gateway's local key set, valid for `ttlSeconds` (default 3600). Undefined for subscription-key stacks.
    */
   localToken?: (ttlSeconds?: number) => string;
   /**
@@ -218,7 +219,7 @@ export async function startGateway(setup: SimSetup, options: GatewayServerOption
     ...(auth?.kind === "entra"
       ? {
           localToken: (ttlSeconds = 3600) =>
-            entraToken(identity, { tenantId: auth.tenantId, audience: auth.audience, ttlSeconds, ...(auth.clientAppId ? { clientAppId: auth.clientAppId } : {}) }),
+            entraToken(identity, { tenantId: auth.tenantId, audience: auth.audience, ttlSeconds, claims: { ...auth.claims } }),
         }
       : {}),
     takeDown(deployment, region, mode = "unavailable") {

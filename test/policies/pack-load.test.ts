@@ -177,14 +177,14 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
       [
         "aoai-account-enforce-private-endpoint",
         "mandatory",
-        'Account "aoai-eastus2" sets publicNetworkAccess to "Enabled", and has no private endpoint (an azure-native network PrivateEndpoint with groupIds ["account"] whose privateLinkServiceId is this account); set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+        'Account "aoai-eastus2" sets publicNetworkAccess to "Enabled", and has no private endpoint (an azure-native network PrivateEndpoint with groupIds ["account"] whose privateLinkServiceId is this account); set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).',
       ],
     ]);
     expect(await stack([account("Disabled"), endpoint])).toEqual([
       [
         "aoai-account-enforce-private-endpoint",
         "mandatory",
-        'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" without a DNS zone group, so its host name still resolves to the public address; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+        'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" without a DNS zone group, so its host name still resolves to the public address; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).',
       ],
     ]);
     expect(await stack([account("Disabled"), endpoint, zoneGroup])).toEqual([]);

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blueGreenSmoke } from "../../rollout/bluegreen/actions";
+import { defaultSmokeCriteria, judgeSmoke } from "../../rollout/bluegreen/smoke";
 import { HttpSmokeTarget } from "../../rollout/bluegreen/targets";
 import { tempStack } from "./support";
 
@@ -41,7 +42,17 @@ describe("HTTP smoke target", () => {
     const stack = tempStack();
     const verdict = await blueGreenSmoke(stack.ctx, "chat-bg", target(), { requests: 5, minSuccessRate: 0.98, maxP95Ms: 10_000 });
     expect(verdict).toMatchObject({ passed: false, slot: "green", deployment: "chat-next", successRate: 0 });
-    expect(verdict.reason).toBe("success rate too low: 0/5 succeeded (0.0%, need ≥ 98.0%), p95 n/a (need ≤ 10000 ms)");
+    expect(verdict.reason).toBe("success rate too low: 0/5 succeeded (0.0%, need ≥ 98.0%), p95 n/a (need ≤ 10000 ms); failed: 5 × 503");
+  });
+
+  it("a verdict names what the failures were, and for 429s the gateway's per-caller limits the one smoke caller counts against", () => {
+    const record = (status: number) => ({ timestamp: "2026-11-23T00:00:00Z", route: "chat-bg", deployment: "chat-next", status, latencyMs: 10, promptTokens: 1, completionTokens: 1 });
+    const verdict = judgeSmoke([...Array.from({ length: 35 }, () => record(200)), ...Array.from({ length: 12 }, () => record(429)), record(503), record(0), record(0)], defaultSmokeCriteria);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.reason).toBe(
+      "success rate too low: 35/50 succeeded (70.0%, need ≥ 98.0%), p95 10 ms (need ≤ 10000 ms); failed: 12 × 429, 2 × no response, 1 × 503 " +
+        "(429: throttled by the slot's deployments, or by the gateway's per-caller limits in aoai-fleet:gateway.limits, which every smoke request counts against as one caller: send fewer --requests)",
+    );
   });
 
   it("an unreachable gateway is one clear error", async () => {

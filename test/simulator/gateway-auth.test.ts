@@ -1,6 +1,9 @@
 // Auth as APIM enforces it, in the local gateway and the emulator: subscription keys checked before
 // the policy (401 with APIM's exact bodies; the API's on-error does not see them), and validate-jwt / validate-azure-ad-token verifying
 // signatures against the local key set with jose (alg none, issuer, audience, expiry, claims).
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AzureOpenAI } from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { renderPolicy, type PolicyDocument, type Statement } from "../../gateway-policy/index";
@@ -109,6 +112,33 @@ describe("prod gateway (Entra ID): validate-jwt enforced against the local key s
     gateway = await startGateway(loadStackSetup("prod", { today: TODAY }), { latency: FAST, completionTokens: 5 });
     const g = gateway;
     const ai = new AzureOpenAI({ endpoint: g.url, azureADTokenProvider: async () => g.localToken!(), apiVersion: "2024-10-21", deployment: "chat-mini", maxRetries: 0 });
+    const r = await ai.chat.completions.create({ model: "chat-mini", messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 });
+    expect(r.choices).toHaveLength(1);
+  });
+});
+
+describe("Entra stack with client apps and required claims: the printed local token gets in", () => {
+  // A stack that names client apps, roles and scopes: the token `npm run gateway` prints must carry
+  // what the stack's own validate-azure-ad-token requires, or every SDK call would get 401.
+  it("the local token carries the first client app, required role and required scope, and the openai SDK gets answers with it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aoai-auth-"));
+    const file = join(dir, "Pulumi.claims.yaml");
+    const prod = readFileSync("Pulumi.prod.yaml", "utf8");
+    const entra = /^ {6}entra: .*$/m;
+    expect(prod).toMatch(entra);
+    writeFileSync(
+      file,
+      prod.replace(
+        entra,
+        `      entra: { tenantId: "${PROD_TENANT}", audiences: ["api://contoso-ai"], clientApplicationIds: ["aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"], requiredClaims: { roles: [AI.Caller, AI.Admin], scopes: [Chat.Use] } }`,
+      ),
+    );
+    gateway = await startGateway(loadStackSetup("claims", { today: TODAY, configFile: file }), { latency: FAST, completionTokens: 5 });
+    const g = gateway;
+    const token = g.localToken!();
+    const payload = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    expect(payload).toMatchObject({ aud: "api://contoso-ai", azp: "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee", roles: ["AI.Caller"], scp: "Chat.Use" });
+    const ai = new AzureOpenAI({ endpoint: g.url, azureADTokenProvider: async () => token, apiVersion: "2024-10-21", maxRetries: 0 });
     const r = await ai.chat.completions.create({ model: "chat-mini", messages: [{ role: "user", content: "hi" }], max_completion_tokens: 5 });
     expect(r.choices).toHaveLength(1);
   });

@@ -28,14 +28,14 @@ describe("aoai-account-enforce-private-endpoint", () => {
 
   it("reports public access and the missing endpoint in one finding", () => {
     expect(messagesOf(rule, [withInput(account(), "properties.publicNetworkAccess", "Enabled")])).toEqual([
-      'Account "aoai-eastus2" sets publicNetworkAccess to "Enabled", and has no private endpoint (an azure-native network PrivateEndpoint with groupIds ["account"] whose privateLinkServiceId is this account); set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+      'Account "aoai-eastus2" sets publicNetworkAccess to "Enabled", and has no private endpoint (an azure-native network PrivateEndpoint with groupIds ["account"] whose privateLinkServiceId is this account); set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).',
     ]);
   });
 
   it("reports an unset publicNetworkAccess (Azure allows public traffic then)", () => {
     const [, ...rest] = privateStack();
     expect(messagesOf(rule, [withInput(account(), "properties.publicNetworkAccess", undefined), ...rest])).toEqual([
-      'Account "aoai-eastus2" leaves publicNetworkAccess unset (Azure then allows public traffic); set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+      'Account "aoai-eastus2" leaves publicNetworkAccess unset (Azure then allows public traffic); set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).',
     ]);
   });
 
@@ -48,7 +48,7 @@ describe("aoai-account-enforce-private-endpoint", () => {
   it("reports an endpoint without a zone group, unless the zone group is not required", () => {
     const stack = [account(), endpoint("pe-aoai-eastus2", accountId)];
     expect(messagesOf(rule, stack)).toEqual([
-      'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" without a DNS zone group, so its host name still resolves to the public address; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+      'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" without a DNS zone group, so its host name still resolves to the public address; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).',
     ]);
     expect(messagesOf(rule, stack, { requireDnsZoneGroup: false })).toEqual([]);
   });
@@ -57,7 +57,7 @@ describe("aoai-account-enforce-private-endpoint", () => {
     const foundry = withInput(account(), "kind", "AIServices");
     const partial = [foundry, endpoint("pe-aoai-eastus2", accountId), zoneGroup("pe-aoai-eastus2", ["privatelink.openai.azure.com"])];
     expect(messagesOf(rule, partial)).toEqual([
-      'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" whose DNS zone group lacks privatelink.cognitiveservices.azure.com and privatelink.services.ai.azure.com, which AIServices accounts need; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (aoai-fleet: aoai-fleet:fleet.network).',
+      'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" whose DNS zone group lacks privatelink.cognitiveservices.azure.com and privatelink.services.ai.azure.com, which AIServices accounts need; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).',
     ]);
     const full = [foundry, endpoint("pe-aoai-eastus2", accountId), zoneGroup("pe-aoai-eastus2", ["privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com", "privatelink.services.ai.azure.com"])];
     expect(messagesOf(rule, full)).toEqual([]);

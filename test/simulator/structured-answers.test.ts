@@ -1,0 +1,89 @@
+// Answers whose form the request constrains, judged by the openai SDK's own helpers through the
+// local gateway: structured outputs (`parse` with json_schema, json_object), function calls
+// (complete, streamed as tool_call deltas, and the `runTools` loop), and `tool_choice: "none"`.
+import { AzureOpenAI } from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { schemaInstance } from "../../simulator/azure/structured";
+import { startGateway, type RunningGateway } from "../../simulator/http/server";
+import { loadStackSetup } from "../../simulator/stack";
+
+const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
+let gateway: RunningGateway;
+let ai: AzureOpenAI;
+beforeAll(async () => {
+  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 12, subscriptionKeys: ["k"] });
+  ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "k", apiVersion: "2024-10-21", maxRetries: 0 });
+});
+afterAll(() => gateway.close());
+
+const user = [{ role: "user" as const, content: "What is the weather in Paris?" }];
+const weather = {
+  type: "function" as const,
+  function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } }, required: ["city", "unit"], additionalProperties: false } },
+};
+const schema = {
+  type: "object",
+  properties: { city: { type: "string" }, days: { type: "integer" }, tags: { type: "array", items: { $ref: "#/$defs/tag" } }, ok: { type: "boolean" }, note: { anyOf: [{ type: "null" }, { type: "string" }] } },
+  required: ["city", "days", "tags", "ok", "note"],
+  additionalProperties: false,
+  $defs: { tag: { type: "string", enum: ["sunny", "rain"] } },
+};
+
+describe("structured outputs", () => {
+  it("json_schema: chat.completions.parse gets an instance of the schema", async () => {
+    const r = await ai.chat.completions.parse({ model: "chat", messages: user, response_format: { type: "json_schema", json_schema: { name: "forecast", strict: true, schema } } });
+    const parsed = r.choices[0]!.message.parsed as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(["city", "days", "tags", "ok", "note"]);
+    expect(parsed).toMatchObject({ days: 0, tags: ["sunny"], ok: true, note: null });
+    expect(parsed.city).toMatch(/^Simulated answer from chat in/);
+  });
+
+  it("json_object, streamed: the joined deltas are one JSON document", async () => {
+    const stream = ai.chat.completions.stream({ model: "chat", messages: user, response_format: { type: "json_object" } });
+    let deltas = 0;
+    stream.on("content", () => deltas++);
+    const final = await stream.finalChatCompletion();
+    expect(deltas).toBe(12);
+    expect(Object.keys(JSON.parse(final.choices[0]!.message.content!) as object)).toEqual(["answer"]);
+  });
+
+  it("schemaInstance follows $ref, enum, const, anyOf and minItems", () => {
+    expect(schemaInstance({ type: "object", properties: { a: { const: 7 }, b: { type: "array", minItems: 2, items: { type: "number", minimum: 3 } } } }, "t")).toEqual({ a: 7, b: [3, 3] });
+    expect(schemaInstance({ $ref: "#/$defs/x", $defs: { x: { type: ["string", "null"] } } }, "t")).toBe("t");
+  });
+});
+
+describe("function calls", () => {
+  it("a named tool_choice answers with that call (finish_reason tool_calls, arguments an instance of its parameters)", async () => {
+    const r = await ai.chat.completions.create({ model: "chat", messages: user, tools: [weather], tool_choice: { type: "function", function: { name: "get_weather" } } });
+    const choice = r.choices[0]!;
+    expect(choice.finish_reason).toBe("tool_calls");
+    expect(choice.message.content).toBeNull();
+    expect(choice.message.tool_calls).toEqual([{ id: expect.stringMatching(/^call_[0-9a-f]{24}$/), type: "function", function: { name: "get_weather", arguments: '{"city":"simulated","unit":"celsius"}' } }]);
+  });
+
+  it("streamed: tool_call deltas the SDK's stream helper assembles into the same call", async () => {
+    const stream = ai.chat.completions.stream({ model: "chat", messages: user, tools: [weather], tool_choice: "required" });
+    const final = await stream.finalChatCompletion();
+    expect(final.choices[0]!.finish_reason).toBe("tool_calls");
+    expect((final.choices[0]!.message.tool_calls![0] as { function: unknown }).function).toEqual({ name: "get_weather", arguments: '{"city":"simulated","unit":"celsius"}' });
+  });
+
+  it("runTools calls the function once, sends its result back and ends with the model's text", async () => {
+    const calls: unknown[] = [];
+    const runner = ai.chat.completions.runTools({
+      model: "chat",
+      messages: user,
+      tools: [{ type: "function", function: { name: "get_weather", description: "Weather of a city", parameters: weather.function.parameters, parse: JSON.parse, function: (args: unknown) => (calls.push(args), "sunny") } }],
+    });
+    const text = await runner.finalContent();
+    expect(calls).toEqual([{ city: "simulated", unit: "celsius" }]);
+    expect(text).toMatch(/^Simulated answer from chat in/);
+  });
+
+  it("tool_choice none answers in text", async () => {
+    const r = await ai.chat.completions.create({ model: "chat", messages: user, tools: [weather], tool_choice: "none" });
+    expect(r.choices[0]!.finish_reason).toBe("stop");
+    expect(r.choices[0]!.message.content).toMatch(/^Simulated answer from chat in/);
+  });
+});
