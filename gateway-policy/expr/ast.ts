@@ -102,6 +102,12 @@ export type Expr =
   | { kind: "urlEscape"; value: Expr }
   /** The deployment of the URL the request was forwarded to (`/deployments/<d>/…`), "" when none. */
   | { kind: "urlDeployment" }
+  /**
+   * The request body's first `"max_tokens"`, `"max_completion_tokens"` or `"max_output_tokens"` number
+   * as text ("" when none), found with a regular expression so a body that is not JSON never throws.
+   * Needs a request body (`context.Request.Body.As<string>`).
+   */
+  | { kind: "requestMaxTokens" }
   /** `haystack.Contains(needle)` on strings (ordinal). */
   | { kind: "contains"; haystack: Expr; needle: Expr }
   /**

@@ -116,5 +116,6 @@ export const jsonText = (properties: Record<string, Expr>): Expr => ({ kind: "js
 export const sentStatus = (variableName: string): Expr => ({ kind: "sentStatus", variable: variableName });
 export const urlEscape = (value: Expr): Expr => ({ kind: "urlEscape", value });
 export const urlDeployment = (): Expr => ({ kind: "urlDeployment" });
+export const requestMaxTokens = (): Expr => ({ kind: "requestMaxTokens" });
 export const requestBodyLength = (): Expr => ({ kind: "requestBodyLength" });
 export const neq = (left: Expr, right: Expr): Expr => compare("!=", left, right);

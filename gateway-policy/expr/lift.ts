@@ -2,7 +2,7 @@
 // LiftError so the caller keeps the text as a RawExpression.
 import type { CompareOp, ContextProperty, Expr, VariableType } from "./ast";
 import { CONTEXT_PROPERTIES } from "./ast";
-import { contextCode, DEPLOYMENT_PREFIX_PATTERN, EARLIEST_SLOT, EARLIEST_VALUE, JSON_FORMATTING_NONE, LOOKUP_TYPE, URL_DEPLOYMENT_PATTERN } from "./render";
+import { contextCode, DEPLOYMENT_PREFIX_PATTERN, EARLIEST_SLOT, EARLIEST_VALUE, JSON_FORMATTING_NONE, LOOKUP_TYPE, MAX_TOKENS_PATTERN, URL_DEPLOYMENT_PATTERN } from "./render";
 import { CSharpSyntaxError, parseCSharp, type Syn } from "./syntax";
 
 export class LiftError extends Error {}
@@ -95,9 +95,12 @@ function liftChain(s: Syn): Expr {
       return liftEarliestFresh(a);
     case "System.Uri.EscapeDataString($)":
       return { kind: "urlEscape", value: lift(a[0]!) };
-    case "System.Text.RegularExpressions.Regex.Match($,$).Groups[$].Value":
-      if (chain(a[0]!)?.shape !== "context.Request.Url.Path" || stringArg(a[1]) !== URL_DEPLOYMENT_PATTERN || intArg(a[2]) !== 1) throw new LiftError("unsupported Regex.Match");
-      return { kind: "urlDeployment" };
+    case "System.Text.RegularExpressions.Regex.Match($,$).Groups[$].Value": {
+      const input = chain(a[0]!);
+      if (input?.shape === "context.Request.Url.Path" && stringArg(a[1]) === URL_DEPLOYMENT_PATTERN && intArg(a[2]) === 1) return { kind: "urlDeployment" };
+      if (input?.shape === "context.Request.Body.As<string>($)" && isPreserveContent(input.args[0]) && stringArg(a[1]) === MAX_TOKENS_PATTERN && intArg(a[2]) === 1) return { kind: "requestMaxTokens" };
+      throw new LiftError("unsupported Regex.Match");
+    }
     case "new JObject($){[$]=$}.ToString($)": {
       const body = a[0] ? chain(a[0]) : null;
       if (body?.shape !== "context.Request.Body.As<JObject>($)" || !isPreserveContent(body.args[0]) || stringArg(a[1]) !== "model" || !isCompactFormatting(a[3]))

@@ -48,6 +48,8 @@ export const contextCode = (p: ContextProperty): string => CONTEXT_CODE[p].code;
 export const DEPLOYMENT_PREFIX_PATTERN = "^.*?/(?:deployments/[^/]+|v1)(?=/)";
 /** Regex whose first group is the deployment of a forwarded URL path. */
 export const URL_DEPLOYMENT_PATTERN = "/deployments/([^/]+)";
+/** The output cap of a chat, completions or Responses body (up to 9 digits, so it parses as a long). */
+export const MAX_TOKENS_PATTERN = '"max_(?:completion_|output_)?tokens"\\s*:\\s*([0-9]{1,9})';
 /** The lambda parameter and out-variable of an `earliestFresh` rendering (lift.ts checks them). */
 export const EARLIEST_SLOT = "slot";
 export const EARLIEST_VALUE = "freeAt";
@@ -135,6 +137,8 @@ class Renderer {
         return { code: `System.Uri.EscapeDataString(${this.render(e.value).code})`, atomic: true };
       case "requestBodyLength":
         return { code: "context.Request.Body?.As<string>(preserveContent: true)?.Length ?? 0", atomic: false };
+      case "requestMaxTokens":
+        return { code: `System.Text.RegularExpressions.Regex.Match(context.Request.Body.As<string>(preserveContent: true), ${csharpString(MAX_TOKENS_PATTERN)}).Groups[1].Value`, atomic: true };
       case "urlDeployment":
         return { code: `System.Text.RegularExpressions.Regex.Match(context.Request.Url.Path, ${csharpString(URL_DEPLOYMENT_PATTERN)}).Groups[1].Value`, atomic: true };
       case "pathAfterDeployment":

@@ -18,6 +18,7 @@ import { responseHeaderStatements } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
+import { oversizeStatements, planOversize, type OversizeLimit } from "./oversize";
 import { avoidSelectionStatements, latencyAfterForward, latencyBeforeForward, planAvoidance, type AvoidPlan } from "./latency";
 import { accountBackendId, responsesPools, responsesTargetStatements } from "./responses";
 import { groupForwardBranches } from "./responses-failover";
@@ -47,6 +48,8 @@ interface PlannedRoute {
   avoid: AvoidPlan | undefined;
   /** The twin pool large prompts spill to while the first tier is full (spill.ts). */
   spill: SpillPlan | undefined;
+  /** The route's pools that refuse a request no member could admit, with their limits (oversize.ts). */
+  oversize: OversizeLimit[];
 }
 
 /** Every pool the records are read for: deployment pools and Responses twins (latency and spill twins share their pool's members: aoai-base-target). */
@@ -59,7 +62,7 @@ function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec
   if (waitBudgetOf(route) > 0 && !edge.circuitBreaker)
     throw new PolicyLimitError(gatewayPath("routes", route.name, "routing", "waitBudgetSeconds"), "waiting for a busy pool needs the circuit breaker's reopening times; configure aoai-fleet:gateway.circuitBreaker or set 0");
   const pools = planPools(route, inventory);
-  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory), spill: edge.circuitBreaker ? planSpill(route, pools, inventory) : undefined };
+  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory), spill: edge.circuitBreaker ? planSpill(route, pools, inventory) : undefined, oversize: planOversize(route, pools, inventory) };
 }
 
 const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -138,6 +141,8 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools), ...waitBudgetStatements(p.route)] })),
       otherwise: [unknownRouteResponse(names)],
     },
+    // Before the caller's token limit counts it: a request no member of its pool can admit is refused.
+    ...oversizeStatements(planned.flatMap((p) => p.oversize)),
   ];
   const inbound: Statement[] = [
     { kind: "base" },

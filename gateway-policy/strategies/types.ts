@@ -78,6 +78,11 @@ export interface RoutingSpec {
    * prompts take a twin pool with the first two tiers swapped (spill.ts). Absent: off.
    */
   spill?: SpillSpec;
+  /**
+   * Refuse (429, `x-should-retry: false`) a request whose token estimate is above every member's
+   * tokens per minute instead of forwarding it (oversize.ts). Absent or false: off.
+   */
+  refuseOversized?: boolean;
 }
 
 /** One `routes.<name>` entry. */

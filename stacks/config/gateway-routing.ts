@@ -61,6 +61,13 @@ export const routingSchema = z.strictObject({
    * the next tiers first and short requests keep the first tier (cheaper pay-as-you-go per token).
    */
   spill: spillSchema.optional(),
+  /**
+   * Answer 429 with `x-should-retry: false` at once, forwarding nothing, when a request's token
+   * estimate (characters ÷ 4 plus max_tokens) is above every member's tokens per minute: sent on, it
+   * would trip each member's breaker in turn and close the route to every caller (default true with
+   * a circuit breaker).
+   */
+  refuseOversized: z.boolean().optional(),
 });
 
 export type RoutingConfig = z.output<typeof routingSchema>;
@@ -80,6 +87,7 @@ export interface ResolvedRouting {
   waitBudgetSeconds: number;
   avoidSlow?: { factor: number; minExtraMs: number; holdSeconds: number; probePercent: number; twinsPerTier: number };
   spill?: { largePromptTokens: number; holdSeconds: number };
+  refuseOversized: boolean;
 }
 
 export function routingWithDefaults(routing: RoutingConfig | undefined, context: RoutingContext): ResolvedRouting {
@@ -89,6 +97,7 @@ export function routingWithDefaults(routing: RoutingConfig | undefined, context:
   const spilling = spill?.enabled ?? context.breaker;
   return {
     waitBudgetSeconds: routing?.waitBudgetSeconds ?? (context.breaker ? DEFAULT_WAIT_BUDGET_SECONDS : 0),
+    refuseOversized: routing?.refuseOversized ?? context.breaker,
     ...(avoiding
       ? {
           avoidSlow: {

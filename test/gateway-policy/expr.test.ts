@@ -48,6 +48,11 @@ describe("renderExpr", () => {
     ["url escape", x.urlEscape(x.matchedParameter("response-id")), 'System.Uri.EscapeDataString(context.Request.MatchedParameters.GetValueOrDefault("response-id", ""))'],
     ["url deployment", x.urlDeployment(), 'System.Text.RegularExpressions.Regex.Match(context.Request.Url.Path, "/deployments/\\u0028[^/]+\\u0029").Groups[1].Value'],
     [
+      "request max tokens",
+      x.requestMaxTokens(),
+      'System.Text.RegularExpressions.Regex.Match(context.Request.Body.As<string>(preserveContent: true), "\\"max_\\u0028?:completion_|output_\\u0029?tokens\\"\\\\s*:\\\\s*\\u0028[0-9]\\u007B1,9\\u007D\\u0029").Groups[1].Value',
+    ],
+    [
       "earliest fresh record over counted slots",
       x.earliestFresh("aoai-free-at-", x.variable("aoai-free-slots", "int"), x.variable("aoai-now", "long"), x.plus(x.variable("aoai-now", "long"), x.int(60000))),
       'System.Linq.Enumerable.Range(0, context.Variables.GetValueOrDefault<int>("aoai-free-slots", 0)).Min(slot => long.TryParse(context.Variables.GetValueOrDefault<string>("aoai-free-at-" + slot, ""), out var freeAt) && freeAt > context.Variables.GetValueOrDefault<long>("aoai-now", 0) ? freeAt : (context.Variables.GetValueOrDefault<long>("aoai-now", 0) + 60000))',

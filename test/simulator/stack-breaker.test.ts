@@ -1,6 +1,6 @@
 // The emulator's breaker is the gateway component's own rule, so a region that refuses connections
 // trips it the way the deployed backend's rule is meant to (transport failures via errorReasons).
-import { AzureOpenAI } from "openai";
+import { AzureOpenAI, RateLimitError } from "openai";
 import { afterEach, describe, expect, it } from "vitest";
 import { SkewableClock } from "../../simulator/clock";
 import { startGateway, type RunningGateway } from "../../simulator/http/server";
@@ -48,5 +48,23 @@ describe("simulator breaker from the gateway component's circuitBreakerRule", ()
     expect(new Set(seen)).toEqual(new Set(["contoso-ai-dev-swedencentral"]));
     // Count 1 in PT1M: the first refused connection (BackendConnectionFailure) opens eastus2's circuit.
     expect(gateway.world!.deployments.find((d) => d.spec.region === "eastus2" && d.spec.deployment === "chat")!.stats.refused).toBe(1);
+  });
+
+  it("an oversized request gets the SDK's RateLimitError at once (no retry), and the route keeps serving everyone else", async () => {
+    gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: { baseMs: 5, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 }, completionTokens: 8, seed: 3, subscriptionKeys: ["team-a"] });
+    // The SDK's defaults: 2 retries, honouring Retry-After — and x-should-retry.
+    let sent = 0;
+    const counting: typeof fetch = (input, init) => ((sent += 1), fetch(input, init));
+    const ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "team-a", apiVersion: "2024-10-21", deployment: "chat", fetch: counting });
+    // dev's chat deployments allow 50 K tokens per minute; this prompt alone is about 75 K.
+    const oversized = ai.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "word".repeat(75_000) }], max_tokens: 10 });
+    const error = await oversized.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).message).toContain("no backend can ever admit it and retrying cannot help");
+    expect(sent).toBe(1);
+    // Nothing reached a deployment: none accepted or throttled it.
+    expect(gateway.world!.deployments.reduce((n, d) => n + d.stats.accepted + d.stats.throttled, 0)).toBe(0);
+    const served = await ai.chat.completions.create({ model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 10 });
+    expect(served.choices[0]!.message.content).toBeTruthy();
   });
 });

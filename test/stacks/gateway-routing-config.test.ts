@@ -16,10 +16,11 @@ const gateway = (routing?: unknown, changes: Record<string, unknown> = {}) => ({
 
 
 describe("routes.<r>.routing", () => {
-  it("defaults: wait 10 s and spill prompts of 4,000+ tokens for 10 s with a breaker, avoid slow members with the cache (factor 1.5, 2 s, hold 300 s, 2% probes, 4 twins per tier)", () => {
+  it("defaults: wait 10 s and spill prompts of 4,000+ tokens for 10 s with a breaker, avoid slow members with the cache (factor 1.5, 2 s, hold 300 s, 2% probes, 4 twins per tier), refuse oversized requests", () => {
     const [spec] = routeSpecs(parseGatewayConfig(gateway()));
     expect(spec?.routing).toEqual({
       waitBudgetSeconds: 10,
+      refuseOversized: true,
       avoidSlow: { factor: 1.5, minExtraMs: 2000, holdSeconds: 300, probePercent: 2, twinsPerTier: 4 },
       spill: { largePromptTokens: 4000, holdSeconds: 10 },
     });
@@ -27,19 +28,21 @@ describe("routes.<r>.routing", () => {
 
   it("keeps what the route sets and fills the rest", () => {
     const [spec] = routeSpecs(parseGatewayConfig(gateway({ waitBudgetSeconds: 0, avoidSlow: { factor: 2, probePercent: 0 }, spill: { holdSeconds: 30 } })));
-    expect(spec?.routing).toEqual({ waitBudgetSeconds: 0, avoidSlow: { factor: 2, minExtraMs: 2000, holdSeconds: 300, probePercent: 0, twinsPerTier: 4 }, spill: { largePromptTokens: 4000, holdSeconds: 30 } });
+    expect(spec?.routing).toEqual({ waitBudgetSeconds: 0, refuseOversized: true, avoidSlow: { factor: 2, minExtraMs: 2000, holdSeconds: 300, probePercent: 0, twinsPerTier: 4 }, spill: { largePromptTokens: 4000, holdSeconds: 30 } });
     const [off] = routeSpecs(parseGatewayConfig(gateway({ avoidSlow: { enabled: false }, spill: { enabled: false } })));
-    expect(off?.routing).toEqual({ waitBudgetSeconds: 10 });
+    expect(off?.routing).toEqual({ waitBudgetSeconds: 10, refuseOversized: true });
+    const [kept] = routeSpecs(parseGatewayConfig(gateway({ refuseOversized: false })));
+    expect(kept?.routing?.refuseOversized).toBe(false);
   });
 
-  it("without a breaker no waiting and no spilling; on Consumption (no cache) no avoiding", () => {
+  it("without a breaker no waiting, no spilling and no refusing (nothing to trip); on Consumption (no cache) no avoiding", () => {
     const consumption = { sku: "Consumption", capacity: 0, circuitBreaker: undefined, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }] } } };
     const [spec] = routeSpecs(parseGatewayConfig({ ...base, ...consumption }));
-    expect(spec?.routing).toEqual({ waitBudgetSeconds: 0 });
+    expect(spec?.routing).toEqual({ waitBudgetSeconds: 0, refuseOversized: false });
   });
 
   it("names the path and the allowed range of every bad option", () => {
-    const bad = { waitBudgetSeconds: 121, avoidSlow: { factor: 1, minExtraMs: -1, holdSeconds: 0, probePercent: 51, twinsPerTier: 1, fast: true }, spill: { largePromptTokens: 0, holdSeconds: 61 } };
+    const bad = { waitBudgetSeconds: 121, avoidSlow: { factor: 1, minExtraMs: -1, holdSeconds: 0, probePercent: 51, twinsPerTier: 1, fast: true }, spill: { largePromptTokens: 0, holdSeconds: 61 }, refuseOversized: "yes" };
     expect(configErrorOf(() => parseGatewayConfig(gateway(bad)))).toBe(
       [
         "aoai-fleet:gateway.routes.chat.routing.waitBudgetSeconds: 121 is above the maximum 120",
@@ -51,6 +54,7 @@ describe("routes.<r>.routing", () => {
         'aoai-fleet:gateway.routes.chat.routing.avoidSlow: unknown key "fast"; remove or fix the spelling',
         "aoai-fleet:gateway.routes.chat.routing.spill.largePromptTokens: 0 is below the minimum 1",
         "aoai-fleet:gateway.routes.chat.routing.spill.holdSeconds: 61 is above the maximum 60",
+        'aoai-fleet:gateway.routes.chat.routing.refuseOversized: expected boolean, got "yes"',
       ].join("\n"),
     );
   });
