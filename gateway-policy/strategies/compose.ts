@@ -4,7 +4,7 @@
 //   body's model, its selection and retry count (404 for unknown routes) → token limit → overrides
 //   counted and stripped → credentials → Responses (affinity to a stored response, or the pool's
 //   account twin) → shadow copy → token metrics → set-backend-service.
-import type { PolicyDocument, SetHeader, Statement } from "../ast";
+import type { PolicyDocument, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { concat, ctx, eq, matchedParameter, or, pathAfterDeployment, requestBodyField, str, variable } from "../expr/helpers";
 import { checkPolicySize, gatewayPath, PolicyLimitError } from "../limits";
@@ -14,7 +14,7 @@ import { credentialStatements } from "./credentials";
 import { audiencesOf, edgeInbound, entraOf, NAMES, tokenMetricStatements } from "./edge";
 import { onErrorStatements, trackedPool } from "./errors";
 import { recordResponseFailure, recordTransportFailure, type BreakerSpec } from "./exhaustion";
-import { responseHeaderStatements } from "./exposure";
+import { exposureHeaders, responseHeaderStatements } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
@@ -217,18 +217,19 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     },
   ];
   const exposed = responseHeaderStatements(edge, withVariant);
+  const errorHeaders = exposureHeaders(edge, withVariant);
   return {
     inbound,
     backend,
     outbound: [{ kind: "base" }, ...exposed, ...(served ? captureStatements() : [])],
     onError: [
       { kind: "base" },
-      ...exposed.filter((s) => s.kind === "set-header" && s.existsAction === "delete"),
+      ...errorHeaders.filter((s) => s.existsAction === "delete"),
       ...onErrorStatements({
         ...(breaker ? { breaker } : {}),
         pools: planned.flatMap(recordPoolsOf),
         inventory,
-        headers: exposed.filter((s): s is SetHeader => s.kind === "set-header" && s.existsAction !== "delete"),
+        headers: errorHeaders.filter((s) => s.existsAction !== "delete"),
         affinity: served,
         tokens: entraOf(edge) !== undefined,
         limits: edge.limits !== undefined,

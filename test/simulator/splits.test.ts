@@ -8,6 +8,7 @@ import { Rng } from "../../simulator/rng";
 import { breakerFromConfig } from "../../simulator/stack";
 import { buildWorld, type WorldBackend } from "../../simulator/world";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
+import { designedGateway } from "./designed";
 import { chatRequest } from "./support";
 
 const account = (r: string) => `https://t-${r}.openai.azure.com/openai`;
@@ -75,5 +76,19 @@ describe("blue-green and A/B in the generated policy", () => {
     expect(counts.a! + counts.b!).toBe(300);
     expect(counts.a).toBeGreaterThan(60);
     expect(counts.a).toBeLessThan(120);
+  });
+
+  it("reports a variant only where there is one: a route without an A/B test sends no x-aoai-variant header", async () => {
+    const ab = { strategy: "priority", backends: [{ deployment: "chat" }], abTest: { id: "prompt-v2", variants: { a: { deployment: "chat", percent: 50 }, b: { deployment: "chat-next", percent: 50 } } } };
+    const g = designedGateway({ auth: { subscriptionKeys: true }, expose: { target: true }, routes: { chat: ab, plain: { strategy: "priority", backends: [{ deployment: "chat" }] } } }, [
+      { deployment: "chat", region: "eastus2", capacity: 100 },
+      { deployment: "chat-next", region: "eastus2", capacity: 100 },
+    ]);
+    const plain = await g.call({ subscriptionId: "s1", path: "/openai/deployments/plain/chat/completions" });
+    expect(plain.response.status).toBe(200);
+    expect(plain.response.headers["x-aoai-route"]).toBe("plain");
+    expect(Object.keys(plain.response.headers)).not.toContain("x-aoai-variant");
+    const assigned = await g.call({ subscriptionId: "s1" });
+    expect(["a", "b"]).toContain(assigned.response.headers["x-aoai-variant"]);
   });
 });
