@@ -18,6 +18,7 @@ import {
   type PolicyDocument,
   type RouteSpec,
 } from "../../gateway-policy";
+import { PROVISIONED_SKUS } from "../../core/catalog/catalog";
 import { parseIsoDuration } from "../../stacks/config/durations";
 import { APIM_LIMITS, type GatewayConfig } from "../../stacks/config/gateway";
 import { routingWithDefaults } from "../../stacks/config/gateway-routing";
@@ -173,8 +174,9 @@ function backendInventory(inventory: readonly InventoryEntry[]): BackendInventor
       deployment: entry.deployment,
       region: entry.region,
       capacity: entry.capacity,
-      // The policy never reads tpm (only the simulator does); 0 marks "unknown" there.
+      // 0 marks "unknown": the simulator reads tpm, and the oversize guard skips pools with such a member.
       tpm: entry.tokensPerMinute ?? 0,
+      ...((PROVISIONED_SKUS as readonly string[]).includes(entry.sku) ? { provisioned: true } : {}),
       url: entry.accountOpenAiUrl,
     })),
   };

@@ -37,10 +37,10 @@ export interface OversizeLimit {
 /** The pools of a route (with `refuseOversized`) whose members all have a per-minute token limit. */
 export function planOversize(route: RouteSpec, pools: readonly PoolDefinition[], inventory: BackendInventory): OversizeLimit[] {
   if (route.routing?.refuseOversized !== true) return [];
-  const tpm = new Map(inventory.backends.map((b) => [b.backendId, b.tpm]));
+  // 0 = no cap on one request's size: provisioned, or no figure known.
+  const cap = new Map(inventory.backends.map((b) => [b.backendId, b.provisioned === true ? 0 : b.tpm]));
   return pools.flatMap((pool) => {
-    const limits = pool.members.map((m) => tpm.get(m.backendId) ?? 0);
-    // 0 = no per-minute cap known (provisioned): the pool can admit anything eventually.
+    const limits = pool.members.map((m) => cap.get(m.backendId) ?? 0);
     return limits.length > 0 && limits.every((l) => l > 0) ? [{ poolId: pool.poolId, tokensPerMinute: Math.max(...limits) }] : [];
   });
 }

@@ -187,6 +187,11 @@ export interface InventoryBackend {
   /** Tokens per minute the deployment allows. */
   tpm: number;
   /**
+   * A provisioned (PTU) deployment: its tokens per minute are a throughput, not a cap on one request
+   * (it admits a request of any size while its utilisation is under 100%).
+   */
+  provisioned?: boolean;
+  /**
    * Account endpoint `https://<subdomain>.openai.azure.com/openai`: shadow targets, the Responses
    * API's account backends and response-id lookups, and the exhaustion records' backend identity.
    */
