@@ -9,7 +9,7 @@ import type { AiGatewayArgs } from "../components/gateway/args";
 import { designGateway } from "../components/gateway/design";
 import type { AoaiFleet } from "../components/fleet";
 import type { FleetPlan } from "../core/plan/types";
-import { FleetConfigError } from "./config/errors";
+import { configIssuesOf, FleetConfigError, type ConfigIssue } from "./config/errors";
 import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
 import { apimBackendIdCollisions } from "./config/naming";
 
@@ -61,6 +61,18 @@ export function readRawGatewayConfig(config: pulumi.Config): unknown {
   }
 }
 
+/** The raw `aoai-fleet:gateway` value's own schema problems (none when absent or valid), for a run whose fleet failed. */
+export function gatewaySchemaIssues(config: pulumi.Config): readonly ConfigIssue[] {
+  try {
+    const raw = readRawGatewayConfig(config);
+    if (raw !== undefined) parseGatewayConfig(raw);
+    return [];
+  } catch (error) {
+    const issues = configIssuesOf(error);
+    if (issues) return issues;
+    throw error;
+  }
+}
 
 /** Stack outputs of the gateway. */
 export interface GatewayStackOutputs {

@@ -11,7 +11,7 @@ import { calendarDate } from "../core/plan/dates";
 import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
 import type { GatewayConfig } from "./config/gateway";
-import { createGateway, readRawGatewayConfig, validateGatewayConfig, type GatewayStackOutputs } from "./gateway";
+import { createGateway, gatewaySchemaIssues, readRawGatewayConfig, validateGatewayConfig, type GatewayStackOutputs } from "./gateway";
 import { gatewayNetworkInput, networkOf } from "../core/plan/network";
 import { createFleetNetwork, gatewayNetworkArgs } from "./network";
 
@@ -53,7 +53,8 @@ export async function fleetProgram(options: { today: Date }): Promise<FleetStack
     plan = planFromRawConfig(raw, { catalog: loadCatalog(), today: options.today });
   } catch (error) {
     const issues = configIssuesOf(error);
-    if (issues) throw configRunError(issues);
+    // The gateway's checks against the fleet need its plan; its own schema does not, so list those too.
+    if (issues) throw configRunError([...issues, ...gatewaySchemaIssues(config)]);
     throw error;
   }
   // Gateway and network problems are collected together: one run lists every problem.

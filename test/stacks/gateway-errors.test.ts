@@ -97,6 +97,13 @@ describe("gateway config errors through the offline plan", () => {
     expect(four[0]?.message).toMatch(/about three plain routes; use fewer routes \(this gateway has 4\) or choose another sku/);
   });
 
+  it("a fleet problem does not hide the gateway's own problems: both are listed in one run", async () => {
+    const fleet = { ...prodFleet, deployments: { ...prodFleet.deployments, chat: { ...prodFleet.deployments.chat, version: "latest" } } };
+    const issues = await issuesOf({ ...prodGateway, sku: "Standardv2" }, fleet);
+    expect(issues.map((issue) => issue.path)).toEqual(["aoai-fleet:fleet.deployments.chat.version", "aoai-fleet:gateway.sku"]);
+    expect(issues[1]?.message).toBe('"Standardv2" is not allowed; allowed values: Developer, Basic, BasicV2, Standard, StandardV2, Premium, Consumption');
+  });
+
   it("policy-engine limits come back as config issues (A/B variants not summing to 100)", async () => {
     const routes = { chat: { backends: [{ deployment: "chat-std" }], abTest: { id: "prompt-v2", variants: { a: { deployment: "chat-std", percent: 60 }, b: { deployment: "chat-mini", percent: 30 } } } } };
     expect(await issuesOf({ ...prodGateway, routes })).toEqual([
