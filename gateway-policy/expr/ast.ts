@@ -108,6 +108,12 @@ export type Expr =
    * Needs a request body (`context.Request.Body.As<string>`).
    */
   | { kind: "requestMaxTokens" }
+  /**
+   * How many `\uXXXX` escapes the request body's JSON text holds (each stands for one character of
+   * the prompt but takes six of the body: Python's json.dumps and .NET's System.Text.Json escape all
+   * non-ASCII text by default). Needs a request body.
+   */
+  | { kind: "requestUnicodeEscapes" }
   /** `haystack.Contains(needle)` on strings (ordinal). */
   | { kind: "contains"; haystack: Expr; needle: Expr }
   /**

@@ -2,7 +2,7 @@
 // LiftError so the caller keeps the text as a RawExpression.
 import type { CompareOp, ContextProperty, Expr, VariableType } from "./ast";
 import { CONTEXT_PROPERTIES } from "./ast";
-import { contextCode, DEPLOYMENT_PREFIX_PATTERN, EARLIEST_SLOT, EARLIEST_VALUE, JSON_FORMATTING_NONE, LOOKUP_TYPE, MAX_TOKENS_PATTERN, URL_DEPLOYMENT_PATTERN } from "./render";
+import { contextCode, DEPLOYMENT_PREFIX_PATTERN, EARLIEST_SLOT, EARLIEST_VALUE, JSON_FORMATTING_NONE, LOOKUP_TYPE, MAX_TOKENS_PATTERN, UNICODE_ESCAPE_PATTERN, URL_DEPLOYMENT_PATTERN } from "./render";
 import { CSharpSyntaxError, parseCSharp, type Syn } from "./syntax";
 
 export class LiftError extends Error {}
@@ -100,6 +100,11 @@ function liftChain(s: Syn): Expr {
       if (input?.shape === "context.Request.Url.Path" && stringArg(a[1]) === URL_DEPLOYMENT_PATTERN && intArg(a[2]) === 1) return { kind: "urlDeployment" };
       if (input?.shape === "context.Request.Body.As<string>($)" && isPreserveContent(input.args[0]) && stringArg(a[1]) === MAX_TOKENS_PATTERN && intArg(a[2]) === 1) return { kind: "requestMaxTokens" };
       throw new LiftError("unsupported Regex.Match");
+    }
+    case "System.Text.RegularExpressions.Regex.Matches($,$).Count": {
+      const input = chain(a[0]!);
+      if (input?.shape === "context.Request.Body.As<string>($)" && isPreserveContent(input.args[0]) && stringArg(a[1]) === UNICODE_ESCAPE_PATTERN) return { kind: "requestUnicodeEscapes" };
+      throw new LiftError("unsupported Regex.Matches");
     }
     case "new JObject($){[$]=$}.ToString($)": {
       const body = a[0] ? chain(a[0]) : null;

@@ -50,6 +50,8 @@ export const DEPLOYMENT_PREFIX_PATTERN = "^.*?/(?:deployments/[^/]+|v1)(?=/)";
 export const URL_DEPLOYMENT_PATTERN = "/deployments/([^/]+)";
 /** The output cap of a chat, completions or Responses body (up to 9 digits, so it parses as a long). */
 export const MAX_TOKENS_PATTERN = '"max_(?:completion_|output_)?tokens"\\s*:\\s*([0-9]{1,9})';
+/** A JSON `\uXXXX` escape (not an escaped backslash followed by `u`: an even run of backslashes before it). */
+export const UNICODE_ESCAPE_PATTERN = "(?<!\\\\)(?:\\\\\\\\)*\\\\u[0-9a-fA-F]{4}";
 /** The lambda parameter and out-variable of an `earliestFresh` rendering (lift.ts checks them). */
 export const EARLIEST_SLOT = "slot";
 export const EARLIEST_VALUE = "freeAt";
@@ -139,6 +141,8 @@ class Renderer {
         return { code: "context.Request.Body?.As<string>(preserveContent: true)?.Length ?? 0", atomic: false };
       case "requestMaxTokens":
         return { code: `System.Text.RegularExpressions.Regex.Match(context.Request.Body.As<string>(preserveContent: true), ${csharpString(MAX_TOKENS_PATTERN)}).Groups[1].Value`, atomic: true };
+      case "requestUnicodeEscapes":
+        return { code: `System.Text.RegularExpressions.Regex.Matches(context.Request.Body.As<string>(preserveContent: true), ${csharpString(UNICODE_ESCAPE_PATTERN)}).Count`, atomic: true };
       case "urlDeployment":
         return { code: `System.Text.RegularExpressions.Regex.Match(context.Request.Url.Path, ${csharpString(URL_DEPLOYMENT_PATTERN)}).Groups[1].Value`, atomic: true };
       case "pathAfterDeployment":

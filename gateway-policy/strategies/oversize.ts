@@ -11,12 +11,12 @@
 // `x-should-retry: false` (the openai SDKs then raise at once instead of retrying) and no
 // Retry-After, since waiting cannot help. Nothing is forwarded and no breaker moves. A pool with a
 // provisioned member (no per-minute cap: a PTU admits a large request whenever its utilisation is
-// below 100%) is never refused. The estimate counts the whole body's characters (JSON included),
+// below 100%) is never refused. The estimate counts the whole body's characters (JSON included, a \uXXXX escape as one),
 // slightly more than the service's prompt-only count, and the body's max_tokens /
 // max_completion_tokens / max_output_tokens (absent: 0, where the service would assume more).
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, compare, concat, divide, int, jsonObject, jsonText, lookup, plus, requestBodyLength, requestMaxTokens, str, tryParseLong, variable } from "../expr/helpers";
+import { and, compare, concat, divide, int, jsonObject, jsonText, lookup, minus, plus, requestBodyLength, requestMaxTokens, requestUnicodeEscapes, str, times, tryParseLong, variable } from "../expr/helpers";
 import { NAMES } from "./edge";
 import { jsonAnswer } from "./surface";
 import type { BackendInventory, PoolDefinition, RouteSpec } from "./types";
@@ -46,6 +46,8 @@ export function planOversize(route: RouteSpec, pools: readonly PoolDefinition[],
 }
 
 const CHARS_PER_TOKEN = 4;
+/** A `\\uXXXX` escape counts as one character: five more than its text. */
+const UNICODE_ESCAPE_EXTRA = 5;
 
 /**
  * Inbound, right after the route's pool is chosen (every surface that forwards a body to a pool):
@@ -80,7 +82,9 @@ export function oversizeStatements(limits: readonly OversizeLimit[]): Statement[
           // A body is needed before it is read (and no body is never too large).
           condition: and(compare(">", limit, int(0)), compare(">", characters, int(0))),
           policies: [
-            { kind: "set-variable", name: OVERSIZE_VARS.estimate, value: plus(divide(plus(characters, int(CHARS_PER_TOKEN - 1)), int(CHARS_PER_TOKEN)), tryParseLong(requestMaxTokens(), 0)) },
+            // A \uXXXX escape is one character of the prompt in six of the body (clients that escape
+            // all non-ASCII text would otherwise be refused a prompt Azure admits).
+            { kind: "set-variable", name: OVERSIZE_VARS.estimate, value: plus(divide(plus(minus(characters, times(int(UNICODE_ESCAPE_EXTRA), requestUnicodeEscapes())), int(CHARS_PER_TOKEN - 1)), int(CHARS_PER_TOKEN)), tryParseLong(requestMaxTokens(), 0)) },
             {
               kind: "choose",
               when: [

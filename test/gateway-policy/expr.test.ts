@@ -53,6 +53,11 @@ describe("renderExpr", () => {
       'System.Text.RegularExpressions.Regex.Match(context.Request.Body.As<string>(preserveContent: true), "\\"max_\\u0028?:completion_|output_\\u0029?tokens\\"\\\\s*:\\\\s*\\u0028[0-9]\\u007B1,9\\u007D\\u0029").Groups[1].Value',
     ],
     [
+      "request unicode escapes",
+      x.requestUnicodeEscapes(),
+      'System.Text.RegularExpressions.Regex.Matches(context.Request.Body.As<string>(preserveContent: true), "\\u0028?<!\\\\\\\\\\u0029\\u0028?:\\\\\\\\\\\\\\\\\\u0029*\\\\\\\\u[0-9a-fA-F]\\u007B4\\u007D").Count',
+    ],
+    [
       "earliest fresh record over counted slots",
       x.earliestFresh("aoai-free-at-", x.variable("aoai-free-slots", "int"), x.variable("aoai-now", "long"), x.plus(x.variable("aoai-now", "long"), x.int(60000))),
       'System.Linq.Enumerable.Range(0, context.Variables.GetValueOrDefault<int>("aoai-free-slots", 0)).Min(slot => long.TryParse(context.Variables.GetValueOrDefault<string>("aoai-free-at-" + slot, ""), out var freeAt) && freeAt > context.Variables.GetValueOrDefault<long>("aoai-now", 0) ? freeAt : (context.Variables.GetValueOrDefault<long>("aoai-now", 0) + 60000))',

@@ -44,6 +44,27 @@ describe("refuseOversized: a request no member can admit is answered by the gate
     expect(forwardedTo(fits)).toHaveLength(1);
   });
 
+  it("counts a \\uXXXX escape as the one character it stands for: the same prompt is judged alike however the client escapes it", async () => {
+    // Python's json.dumps and .NET's System.Text.Json escape every non-ASCII character by default
+    // (6 characters each); Azure reads the decoded prompt. 8,000 CJK characters: about 2,000 by the
+    // estimate either way, 12,000 if each escape counted as 6.
+    const raw = JSON.stringify({ messages: [{ role: "user", content: "你好世界".repeat(2_000) }], max_tokens: 100 });
+    const escaped = raw.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    expect(escaped.length).toBeGreaterThan(4 * 10_000);
+    const g = designedGateway({ ...keys, routes: { chat: route() } }, threeRegions);
+    for (const body of [raw, escaped]) {
+      const r = await g.call({ subscriptionId: "a", body });
+      expect(r.response.status).toBe(200);
+      expect(forwardedTo(r)).toHaveLength(1);
+    }
+    // An escaped prompt that is really too large is still refused, with the decoded estimate.
+    const tooLarge = JSON.stringify({ messages: [{ role: "user", content: "你".repeat(40_000) }] });
+    const tooLargeEscaped = tooLarge.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+    const refused = await g.call({ subscriptionId: "a", body: tooLargeEscaped });
+    expect(refused.response.status).toBe(429);
+    expect(JSON.parse(textOf(refused.response)).error.message).toContain(`token estimate (${Math.ceil(tooLarge.length / 4)}:`);
+  });
+
   it("a body that is not JSON is still forwarded, so the caller gets Azure's 400, not a policy error", async () => {
     const g = designedGateway({ ...keys, routes: { chat: route() } }, threeRegions);
     const r = await g.call({ subscriptionId: "a", body: '{"messages": [' });
