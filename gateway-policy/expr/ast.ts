@@ -114,6 +114,12 @@ export type Expr =
    * non-ASCII text by default). Needs a request body.
    */
   | { kind: "requestUnicodeEscapes" }
+  /**
+   * The request body's length without its inline binary data: base64 `data:` URLs (images, files)
+   * and `"data": "<base64>"` values (audio input). The service does not size those as prompt text.
+   * Needs a request body.
+   */
+  | { kind: "requestTextLength" }
   /** `haystack.Contains(needle)` on strings (ordinal). */
   | { kind: "contains"; haystack: Expr; needle: Expr }
   /**

@@ -117,6 +117,7 @@ export const sentStatus = (variableName: string): Expr => ({ kind: "sentStatus",
 export const urlEscape = (value: Expr): Expr => ({ kind: "urlEscape", value });
 export const urlDeployment = (): Expr => ({ kind: "urlDeployment" });
 export const requestMaxTokens = (): Expr => ({ kind: "requestMaxTokens" });
+export const requestTextLength = (): Expr => ({ kind: "requestTextLength" });
 export const requestUnicodeEscapes = (): Expr => ({ kind: "requestUnicodeEscapes" });
 export const requestBodyLength = (): Expr => ({ kind: "requestBodyLength" });
 export const neq = (left: Expr, right: Expr): Expr => compare("!=", left, right);

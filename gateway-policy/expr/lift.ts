@@ -2,7 +2,7 @@
 // LiftError so the caller keeps the text as a RawExpression.
 import type { CompareOp, ContextProperty, Expr, VariableType } from "./ast";
 import { CONTEXT_PROPERTIES } from "./ast";
-import { contextCode, DEPLOYMENT_PREFIX_PATTERN, EARLIEST_SLOT, EARLIEST_VALUE, JSON_FORMATTING_NONE, LOOKUP_TYPE, MAX_TOKENS_PATTERN, UNICODE_ESCAPE_PATTERN, URL_DEPLOYMENT_PATTERN } from "./render";
+import { contextCode, DEPLOYMENT_PREFIX_PATTERN, EARLIEST_SLOT, EARLIEST_VALUE, JSON_FORMATTING_NONE, LOOKUP_TYPE, INLINE_DATA_PATTERN, MAX_TOKENS_PATTERN, UNICODE_ESCAPE_PATTERN, URL_DEPLOYMENT_PATTERN } from "./render";
 import { CSharpSyntaxError, parseCSharp, type Syn } from "./syntax";
 
 export class LiftError extends Error {}
@@ -85,6 +85,12 @@ function liftChain(s: Syn): Expr {
       if (input?.shape !== "context.Request.OriginalUrl.Path" || stringArg(a[1]) !== DEPLOYMENT_PREFIX_PATTERN || stringArg(a[2]) !== "")
         throw new LiftError("unsupported Regex.Replace");
       return { kind: "pathAfterDeployment" };
+    }
+    case "System.Text.RegularExpressions.Regex.Replace($,$,$).Length": {
+      const input = a[0] ? chain(a[0]) : null;
+      if (input?.shape !== "context.Request.Body.As<string>($)" || !isPreserveContent(input.args[0]) || stringArg(a[1]) !== INLINE_DATA_PATTERN || stringArg(a[2]) !== "")
+        throw new LiftError("unsupported Regex.Replace(...).Length");
+      return { kind: "requestTextLength" };
     }
     case "System.Convert.ToInt32($)":
       return liftHashBucket(a[0]);

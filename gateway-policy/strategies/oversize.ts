@@ -11,12 +11,14 @@
 // `x-should-retry: false` (the openai SDKs then raise at once instead of retrying) and no
 // Retry-After, since waiting cannot help. Nothing is forwarded and no breaker moves. A pool with a
 // provisioned member (no per-minute cap: a PTU admits a large request whenever its utilisation is
-// below 100%) is never refused. The estimate counts the whole body's characters (JSON included, a \uXXXX escape as one),
-// slightly more than the service's prompt-only count, and the body's max_tokens /
-// max_completion_tokens / max_output_tokens (absent: 0, where the service would assume more).
+// below 100%) is never refused. The estimate counts the body's characters (JSON included, a \uXXXX
+// escape as one, inline base64 images, files and audio left out), slightly more than the service's
+// prompt-only count, and the first max_tokens / max_completion_tokens / max_output_tokens in the body
+// (absent: 0, where the service would assume more). It errs towards forwarding: a request it
+// under-counts is forwarded as before the guard existed.
 import type { Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { and, compare, concat, divide, int, jsonObject, jsonText, lookup, minus, plus, requestBodyLength, requestMaxTokens, requestUnicodeEscapes, str, times, tryParseLong, variable } from "../expr/helpers";
+import { and, compare, concat, divide, int, jsonObject, jsonText, lookup, minus, plus, requestBodyLength, requestMaxTokens, requestTextLength, requestUnicodeEscapes, str, times, tryParseLong, variable } from "../expr/helpers";
 import { NAMES } from "./edge";
 import { jsonAnswer } from "./surface";
 import type { BackendInventory, PoolDefinition, RouteSpec } from "./types";
@@ -83,8 +85,10 @@ export function oversizeStatements(limits: readonly OversizeLimit[]): Statement[
           condition: and(compare(">", limit, int(0)), compare(">", characters, int(0))),
           policies: [
             // A \uXXXX escape is one character of the prompt in six of the body (clients that escape
-            // all non-ASCII text would otherwise be refused a prompt Azure admits).
-            { kind: "set-variable", name: OVERSIZE_VARS.estimate, value: plus(divide(plus(minus(characters, times(int(UNICODE_ESCAPE_EXTRA), requestUnicodeEscapes())), int(CHARS_PER_TOKEN - 1)), int(CHARS_PER_TOKEN)), tryParseLong(requestMaxTokens(), 0)) },
+            // all non-ASCII text would otherwise be refused a prompt Azure admits). Inline base64 data
+            // (an image's or a file's data URL, audio input) is left out: the service does not size it
+            // as text, and a screenshot alone would otherwise look like 100 K tokens.
+            { kind: "set-variable", name: OVERSIZE_VARS.estimate, value: plus(divide(plus(minus(requestTextLength(), times(int(UNICODE_ESCAPE_EXTRA), requestUnicodeEscapes())), int(CHARS_PER_TOKEN - 1)), int(CHARS_PER_TOKEN)), tryParseLong(requestMaxTokens(), 0)) },
             {
               kind: "choose",
               when: [

@@ -3,7 +3,7 @@
 // null Response dereferences that throw, left-to-right `+`, SHA-256 hash buckets. Raw C# is refused.
 import { createHash } from "node:crypto";
 import type { ContextProperty, Expr, RawExpression, Value } from "../../gateway-policy/expr/ast";
-import { DEPLOYMENT_PREFIX_PATTERN, MAX_TOKENS_PATTERN, UNICODE_ESCAPE_PATTERN } from "../../gateway-policy/expr/render";
+import { DEPLOYMENT_PREFIX_PATTERN, INLINE_DATA_PATTERN, MAX_TOKENS_PATTERN, UNICODE_ESCAPE_PATTERN } from "../../gateway-policy/expr/render";
 import type { Rng } from "../rng";
 import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
 import { evaluateTable } from "./tables";
@@ -103,6 +103,7 @@ function jsonFieldText(v: unknown): string {
 /** The same pattern .NET's Regex runs (no construct in it differs between the two engines). */
 const MAX_TOKENS = new RegExp(MAX_TOKENS_PATTERN);
 const UNICODE_ESCAPES = new RegExp(UNICODE_ESCAPE_PATTERN, "g");
+const INLINE_DATA = new RegExp(INLINE_DATA_PATTERN, "g");
 
 function bodyObject(text: string | undefined, which: string): Record<string, unknown> | null {
   if (text === undefined) return fail(`the emulator does not read a streamed ${which} body (APIM would buffer the whole stream).`);
@@ -239,6 +240,9 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
       // APIM's context.Request.Body is null without a body: As<string>() on it throws.
       if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
       return MAX_TOKENS.exec(env.requestBody)?.[1] ?? "";
+    case "requestTextLength":
+      if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
+      return env.requestBody.replace(INLINE_DATA, "").length;
     case "requestUnicodeEscapes":
       if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
       return env.requestBody.match(UNICODE_ESCAPES)?.length ?? 0;

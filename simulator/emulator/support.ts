@@ -17,7 +17,7 @@ const EXPR_KINDS = new Set<string>([
   "string", "int", "bool", "null", "namedValue", "requestHeader", "matchedParameter", "variable", "context", "statusCode",
   "hasResponse", "responseHeader", "hasResponseHeader", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
   "conditional", "concat", "contains", "arith", "math", "nowMs", "bodyField", "bodyWithModel", "jsonObject", "jsonText",
-  "sentStatus", "urlEscape", "urlDeployment", "requestBodyLength", "requestMaxTokens", "requestUnicodeEscapes",
+  "sentStatus", "urlEscape", "urlDeployment", "requestBodyLength", "requestMaxTokens", "requestTextLength", "requestUnicodeEscapes",
 ]);
 
 function* valuesOf(node: unknown): Generator<Value> {

@@ -28,7 +28,7 @@ const everyKind: Expr[] = [
   x.min(x.nowMs(), x.tryParseLong(x.variable("free", "string"), 0)), x.max(x.int(1), x.int(2)),
   x.requestBodyField("model"), x.responseBodyField("id"), x.bodyWithModel(x.variable("aoai-deployment", "string")),
   x.jsonText({ error: x.jsonObject({ code: x.ctx("lastErrorReason"), message: x.concat(x.str("a "), x.ctx("lastErrorMessage")), retryAfterMs: x.nowMs() }) }),
-  x.sentStatus("aoai-probe"), x.urlEscape(x.matchedParameter("response-id")), x.urlDeployment(), x.requestBodyLength(), x.requestMaxTokens(), x.requestUnicodeEscapes(),
+  x.sentStatus("aoai-probe"), x.urlEscape(x.matchedParameter("response-id")), x.urlDeployment(), x.requestBodyLength(), x.requestMaxTokens(), x.requestUnicodeEscapes(), x.requestTextLength(),
   x.lt(x.minus(x.tryParseLong(x.str("5"), 0), x.nowMs()), x.int(0)),
   x.earliestFresh("aoai-free-at-", x.int(3), x.variable("aoai-now", "long"), x.plus(x.variable("aoai-now", "long"), x.int(60000))),
   x.minus(x.earliestFresh("aoai-wait-at-", x.variable("aoai-wait-slots", "int"), x.nowMs(), x.nowMs()), x.nowMs()),

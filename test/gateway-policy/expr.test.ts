@@ -53,6 +53,11 @@ describe("renderExpr", () => {
       'System.Text.RegularExpressions.Regex.Match(context.Request.Body.As<string>(preserveContent: true), "\\"max_\\u0028?:completion_|output_\\u0029?tokens\\"\\\\s*:\\\\s*\\u0028[0-9]\\u007B1,9\\u007D\\u0029").Groups[1].Value',
     ],
     [
+      "request text length (inline base64 data left out)",
+      x.requestTextLength(),
+      'System.Text.RegularExpressions.Regex.Replace(context.Request.Body.As<string>(preserveContent: true), "data:[^;,\\"]\\u007B0,100\\u007D;base64,[A-Za-z0-9+/=\\\\\\\\]*|\\"data\\"\\\\s*:\\\\s*\\"[A-Za-z0-9+/=\\\\\\\\]\\u007B64,\\u007D\\"", "").Length',
+    ],
+    [
       "request unicode escapes",
       x.requestUnicodeEscapes(),
       'System.Text.RegularExpressions.Regex.Matches(context.Request.Body.As<string>(preserveContent: true), "\\u0028?<!\\\\\\\\\\u0029\\u0028?:\\\\\\\\\\\\\\\\\\u0029*\\\\\\\\u[0-9a-fA-F]\\u007B4\\u007D").Count',

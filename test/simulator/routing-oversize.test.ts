@@ -65,6 +65,23 @@ describe("refuseOversized: a request no member can admit is answered by the gate
     expect(JSON.parse(textOf(refused.response)).error.message).toContain(`token estimate (${Math.ceil(tooLarge.length / 4)}:`);
   });
 
+  it("inline base64 data (an image's data URL, audio input) is not counted as prompt text: a screenshot with a question is forwarded", async () => {
+    const g = designedGateway({ ...keys, routes: { chat: route() } }, threeRegions);
+    // 60,000 base64 characters: 15,000 "tokens" if read as text, above the 10 K TPM of every member.
+    const image = `data:image/png;base64,${"iVBORw0KGgo".repeat(6000).slice(0, 60_000)}`;
+    const withImage = JSON.stringify({ messages: [{ role: "user", content: [{ type: "text", text: "What is on this screen?" }, { type: "image_url", image_url: { url: image } }] }], max_tokens: 100 });
+    const r = await g.call({ subscriptionId: "a", body: withImage });
+    expect(JSON.parse(textOf(r.response)).error?.code).not.toBe("TokenEstimateExceedsLimit");
+    expect(g.arrived).toHaveLength(1);
+    const audio = JSON.stringify({ messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "UklGRiQAAABXQVZF".repeat(4000), format: "wav" } }] }], max_tokens: 100 });
+    const spoken = await g.call({ subscriptionId: "a", body: audio });
+    expect(JSON.parse(textOf(spoken.response)).error?.code).not.toBe("TokenEstimateExceedsLimit");
+    expect(g.arrived).toHaveLength(2);
+    // The same characters as text are refused.
+    const asText = await g.call({ subscriptionId: "a", body: chat(15_000, 100) });
+    expect(asText.response.status).toBe(429);
+  });
+
   it("a body that is not JSON is still forwarded, so the caller gets Azure's 400, not a policy error", async () => {
     const g = designedGateway({ ...keys, routes: { chat: route() } }, threeRegions);
     const r = await g.call({ subscriptionId: "a", body: '{"messages": [' });
