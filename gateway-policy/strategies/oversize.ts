@@ -67,7 +67,7 @@ export function oversizeStatements(limits: readonly OversizeLimit[]): Statement[
       message: concat(
         str("This request's token estimate ("),
         estimate,
-        str(": its characters ÷ 4 plus its max_tokens) is above the "),
+        str(": its text characters ÷ 4 plus the output tokens it asks for) is above the "),
         limit,
         str(" tokens per minute of every backend of route "),
         variable(NAMES.routeVar, "string", ""),

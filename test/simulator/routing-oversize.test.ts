@@ -25,7 +25,7 @@ describe("refuseOversized: a request no member can admit is answered by the gate
     expect(JSON.parse(textOf(big.response))).toEqual({
       error: {
         code: "TokenEstimateExceedsLimit",
-        message: `This request's token estimate (${Math.ceil(chat(15_000, 100).length / 4) + 100}: its characters ÷ 4 plus its max_tokens) is above the 10000 tokens per minute of every backend of route chat, so no backend can ever admit it and retrying cannot help. Shorten the prompt or lower max_tokens.`,
+        message: `This request's token estimate (${Math.ceil(chat(15_000, 100).length / 4) + 100}: its text characters ÷ 4 plus the output tokens it asks for) is above the 10000 tokens per minute of every backend of route chat, so no backend can ever admit it and retrying cannot help. Shorten the prompt or lower max_tokens.`,
       },
     });
     expect(g.arrived).toHaveLength(0);
