@@ -11,9 +11,6 @@ export function calendarDate(text: string): Date | undefined {
   return !Number.isNaN(date.getTime()) && isoDate(date) === text ? date : undefined;
 }
 
-/** A real calendar date written YYYY-MM-DD. */
-export const isCalendarDate = (text: string): boolean => calendarDate(text) !== undefined;
-
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

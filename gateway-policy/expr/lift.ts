@@ -88,7 +88,7 @@ function liftChain(s: Syn): Expr {
     }
     case "System.Text.RegularExpressions.Regex.Replace($,$,$).Length": {
       const input = a[0] ? chain(a[0]) : null;
-      if (input?.shape !== "context.Request.Body.As<string>($)" || !isPreserveContent(input.args[0]) || stringArg(a[1]) !== INLINE_DATA_PATTERN || stringArg(a[2]) !== "")
+      if (!isRequestBodyText(input) || stringArg(a[1]) !== INLINE_DATA_PATTERN || stringArg(a[2]) !== "")
         throw new LiftError("unsupported Regex.Replace(...).Length");
       return { kind: "requestTextLength" };
     }
@@ -104,12 +104,12 @@ function liftChain(s: Syn): Expr {
     case "System.Text.RegularExpressions.Regex.Match($,$).Groups[$].Value": {
       const input = chain(a[0]!);
       if (input?.shape === "context.Request.Url.Path" && stringArg(a[1]) === URL_DEPLOYMENT_PATTERN && intArg(a[2]) === 1) return { kind: "urlDeployment" };
-      if (input?.shape === "context.Request.Body.As<string>($)" && isPreserveContent(input.args[0]) && stringArg(a[1]) === MAX_TOKENS_PATTERN && intArg(a[2]) === 1) return { kind: "requestMaxTokens" };
+      if (isRequestBodyText(input) && stringArg(a[1]) === MAX_TOKENS_PATTERN && intArg(a[2]) === 1) return { kind: "requestMaxTokens" };
       throw new LiftError("unsupported Regex.Match");
     }
     case "System.Text.RegularExpressions.Regex.Matches($,$).Count": {
       const input = chain(a[0]!);
-      if (input?.shape === "context.Request.Body.As<string>($)" && isPreserveContent(input.args[0]) && stringArg(a[1]) === UNICODE_ESCAPE_PATTERN) return { kind: "requestUnicodeEscapes" };
+      if (isRequestBodyText(input) && stringArg(a[1]) === UNICODE_ESCAPE_PATTERN) return { kind: "requestUnicodeEscapes" };
       throw new LiftError("unsupported Regex.Matches");
     }
     case "new JObject($){[$]=$}.ToString($)": {
@@ -138,6 +138,11 @@ function liftChain(s: Syn): Expr {
 }
 
 /** `preserveContent: true` as the only argument of Body.As<JObject>(…). */
+/** `context.Request.Body.As<string>(preserveContent: true)`: the input of the request-body regular expressions. */
+function isRequestBodyText(c: ReturnType<typeof chain>): boolean {
+  return c?.shape === "context.Request.Body.As<string>($)" && isPreserveContent(c.args[0]);
+}
+
 function isPreserveContent(s: Syn | undefined): boolean {
   return s?.t === "named" && s.name === "preserveContent" && s.value.t === "bool" && s.value.value;
 }

@@ -50,9 +50,9 @@ export const DEPLOYMENT_PREFIX_PATTERN = "^.*?/(?:deployments/[^/]+|v1)(?=/)";
 export const URL_DEPLOYMENT_PATTERN = "/deployments/([^/]+)";
 /** The output cap of a chat, completions or Responses body (up to 9 digits, so it parses as a long). */
 export const MAX_TOKENS_PATTERN = '"max_(?:completion_|output_)?tokens"\\s*:\\s*([0-9]{1,9})';
-/** A JSON `\uXXXX` escape (not an escaped backslash followed by `u`: an even run of backslashes before it). */
 /** Inline binary data in a request body: base64 data URLs, and base64 `"data"` values (64+ characters). */
 export const INLINE_DATA_PATTERN = 'data:[^;,"]{0,100};base64,[A-Za-z0-9+/=\\\\]*|"data"\\s*:\\s*"[A-Za-z0-9+/=\\\\]{64,}"';
+/** A JSON `\uXXXX` escape (not an escaped backslash followed by `u`: an even run of backslashes before it). */
 export const UNICODE_ESCAPE_PATTERN = "(?<!\\\\)(?:\\\\\\\\)*\\\\u[0-9a-fA-F]{4}";
 /** The lambda parameter and out-variable of an `earliestFresh` rendering (lift.ts checks them). */
 export const EARLIEST_SLOT = "slot";

@@ -216,8 +216,8 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       ],
     },
   ];
-  const exposed = responseHeaderStatements(edge, withVariant);
   const errorHeaders = exposureHeaders(edge, withVariant);
+  const exposed = responseHeaderStatements(errorHeaders);
   return {
     inbound,
     backend,

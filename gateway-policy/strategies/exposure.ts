@@ -19,12 +19,12 @@ export function exposureHeaders(edge: EdgeSpec, withVariant: boolean): SetHeader
 }
 
 /**
- * Outbound: the exposure headers, the variant only when the request was assigned one (routes without
+ * Outbound: the exposure headers (`exposureHeaders`), the variant only when the request was assigned one (routes without
  * an A/B test have none, and an empty header would be sent as such). on-error answers take
  * `exposureHeaders` as they are: inside return-response only set-header may appear, no choose.
  */
-export function responseHeaderStatements(edge: EdgeSpec, withVariant: boolean): Statement[] {
-  return exposureHeaders(edge, withVariant).map((header): Statement =>
+export function responseHeaderStatements(headers: readonly SetHeader[]): Statement[] {
+  return headers.map((header): Statement =>
     header.name === NAMES.variantHeader ? { kind: "choose", when: [{ condition: neq(variable(NAMES.variantVar, "string"), str("")), policies: [header] }] } : header,
   );
 }

@@ -2,13 +2,13 @@
 // embeddings and the Responses API (stored in the account's store, chained by previous_response_id).
 import { unixMsOf, type Clock } from "../clock";
 import { jsonResponse, type SimResponse } from "../http-types";
-import { answerTokens, chatCompletionBody, opaqueId, responseObject, textCompletionBody, type Usage } from "./content";
+import { answerTokens, chatCompletionBody, opaqueId, responseObject, textCompletionBody, type ToolCall, type Usage } from "./content";
 import type { InferenceCall, SimDeploymentSpec } from "./deployment";
 import { embeddingsBody } from "./embeddings";
 import { normaliseInput, type ResponseStore, type StoredResponse } from "./responses-store";
 import type { BodyShape } from "./sizing";
 import { chatCompletionStream, responseStream, type StreamPacing } from "./sse";
-import { chatAnswerForm, pieces } from "./structured";
+import { chatAnswerForm, pieces, type ChatAnswerForm } from "./structured";
 
 /** The account's response store and, for a chained call, the stored response it continues. */
 export interface ResponsesContext {
@@ -41,6 +41,14 @@ export class DeploymentAnswers {
     return `${run}${this.spec.region}|${this.spec.deployment}|${kind}|${this.served}`;
   }
 
+  /** A chat answer's id, its form and, when the request asks for a function call, that call (both ids from one seed). */
+  private chatAnswer(call: InferenceCall, text: string): { id: string; form: ChatAnswerForm; toolCall?: ToolCall } {
+    const seed = this.ids("chat");
+    const form = chatAnswerForm(call.body, text);
+    const id = opaqueId("chatcmpl-", seed, 29);
+    return form.kind === "tool" ? { id, form, toolCall: { id: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments } } : { id, form };
+  }
+
   private usage(shape: Admitted, completion: number): Usage {
     return { promptTokens: shape.promptTokens, completionTokens: completion };
   }
@@ -58,10 +66,8 @@ export class DeploymentAnswers {
       case "completions":
         return jsonResponse(200, textCompletionBody(opaqueId("cmpl-", this.ids("cmpl"), 29), created, this.spec.model, text, usage), headers);
       case "chat": {
-        const seed = this.ids("chat");
-        const form = chatAnswerForm(call.body, text);
-        const toolCall = form.kind === "tool" ? { id: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments } : undefined;
-        return jsonResponse(200, chatCompletionBody(opaqueId("chatcmpl-", seed, 29), created, this.spec.model, form.kind === "json" ? form.json : text, usage, toolCall), headers);
+        const { id, form, toolCall } = this.chatAnswer(call, text);
+        return jsonResponse(200, chatCompletionBody(id, created, this.spec.model, form.kind === "json" ? form.json : text, usage, toolCall), headers);
       }
       case "responses":
         return jsonResponse(200, this.storeResponse(call, created, text, usage, responses).response, headers);
@@ -81,16 +87,10 @@ export class DeploymentAnswers {
     }
     const options = call.body.stream_options as { include_usage?: unknown } | undefined;
     const includeUsage = options?.include_usage === true;
-    const seed = this.ids("chat");
-    const id = opaqueId("chatcmpl-", seed, 29);
     // JSON answers and function arguments stream in as many pieces as the answer has tokens.
-    const form = chatAnswerForm(call.body, tokens.join(""));
-    if (form.kind === "tool") {
-      const toolCall = { id: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments };
-      return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: pieces(form.arguments, tokens.length), usage, includeUsage, toolCall }) };
-    }
-    const streamed = form.kind === "json" ? pieces(form.json, tokens.length) : tokens;
-    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: streamed, usage, includeUsage }) };
+    const { id, form, toolCall } = this.chatAnswer(call, tokens.join(""));
+    const streamed = toolCall ? pieces(toolCall.arguments, tokens.length) : form.kind === "json" ? pieces(form.json, tokens.length) : tokens;
+    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: streamed, usage, includeUsage, ...(toolCall ? { toolCall } : {}) }) };
   }
 
   /** Builds the `response` object and stores it in the account unless `store: false`. */

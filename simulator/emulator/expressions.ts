@@ -99,12 +99,18 @@ function jsonFieldText(v: unknown): string {
   return JSON.stringify(v, null, 2);
 }
 
-/** `Body.As<JObject>()`: the body as a JSON object, null when there is no body, an error when it is not a JSON object. */
-/** The same pattern .NET's Regex runs (no construct in it differs between the two engines). */
+/** The patterns .NET's Regex runs (no construct in them differs between the two engines). */
 const MAX_TOKENS = new RegExp(MAX_TOKENS_PATTERN);
 const UNICODE_ESCAPES = new RegExp(UNICODE_ESCAPE_PATTERN, "g");
 const INLINE_DATA = new RegExp(INLINE_DATA_PATTERN, "g");
 
+/** `context.Request.Body.As<string>()`: the body's text; APIM's Body is null without a body, and As on it throws. */
+function requestBodyText(env: ExprEnv): string {
+  if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
+  return env.requestBody;
+}
+
+/** `Body.As<JObject>()`: the body as a JSON object, null when there is no body, an error when it is not a JSON object. */
 function bodyObject(text: string | undefined, which: string): Record<string, unknown> | null {
   if (text === undefined) return fail(`the emulator does not read a streamed ${which} body (APIM would buffer the whole stream).`);
   if (text === "") return null;
@@ -237,15 +243,11 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
     case "urlDeployment":
       return /\/deployments\/([^/]+)/.exec(env.forwardedPath)?.[1] ?? "";
     case "requestMaxTokens":
-      // APIM's context.Request.Body is null without a body: As<string>() on it throws.
-      if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
-      return MAX_TOKENS.exec(env.requestBody)?.[1] ?? "";
+      return MAX_TOKENS.exec(requestBodyText(env))?.[1] ?? "";
     case "requestTextLength":
-      if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
-      return env.requestBody.replace(INLINE_DATA, "").length;
+      return requestBodyText(env).replace(INLINE_DATA, "").length;
     case "requestUnicodeEscapes":
-      if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
-      return env.requestBody.match(UNICODE_ESCAPES)?.length ?? 0;
+      return requestBodyText(env).match(UNICODE_ESCAPES)?.length ?? 0;
     case "hashBucket":
       return hashBucketOf(asString(evaluate(e.key, env), "hashBucket key"), e.buckets);
     case "randomBelow":
