@@ -11,6 +11,7 @@ import { calendarDate } from "../core/plan/dates";
 import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
 import type { GatewayConfig } from "./config/gateway";
+import { unknownProjectKeyIssues } from "./config/namespace";
 import { createGateway, gatewaySchemaIssues, readRawGatewayConfig, validateGatewayConfig, type GatewayStackOutputs } from "./gateway";
 import { gatewayNetworkInput, networkOf } from "../core/plan/network";
 import { createFleetNetwork, gatewayNetworkArgs } from "./network";
@@ -42,6 +43,8 @@ export interface FleetStackOutputs {
 
 export async function fleetProgram(options: { today: Date }): Promise<FleetStackOutputs> {
   const config = new pulumi.Config("aoai-fleet");
+  // A misspelt `aoai-fleet:` key is reported with every other problem (see config/namespace.ts).
+  const namespaceIssues = unknownProjectKeyIssues(Object.keys(pulumi.runtime.allConfig()));
   let raw: unknown;
   try {
     raw = config.getObject<unknown>("fleet");
@@ -54,11 +57,11 @@ export async function fleetProgram(options: { today: Date }): Promise<FleetStack
   } catch (error) {
     const issues = configIssuesOf(error);
     // The gateway's checks against the fleet need its plan; its own schema does not, so list those too.
-    if (issues) throw configRunError([...issues, ...gatewaySchemaIssues(config)]);
+    if (issues) throw configRunError([...namespaceIssues, ...issues, ...gatewaySchemaIssues(config)]);
     throw error;
   }
   // Gateway and network problems are collected together: one run lists every problem.
-  const problems: ConfigIssue[] = [];
+  const problems: ConfigIssue[] = [...namespaceIssues];
   let rawGateway: unknown;
   let gateway: GatewayConfig | undefined;
   try {

@@ -52,6 +52,29 @@ describe("plan inputs", () => {
     ]);
   });
 
+  it("a misspelt aoai-fleet: key is an error, not a stack planned without it (found by exploratory QA)", async () => {
+    // `aoai-fleet:gatway` used to plan 13 resources and "Gateway: none" with exit 0 or 1: a `pulumi up`
+    // of that file would delete the deployed gateway.
+    const dir = tmp();
+    const dev = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8");
+    expect(dev.split("  aoai-fleet:gateway:\n")).toHaveLength(2);
+    fs.writeFileSync(path.join(dir, "Pulumi.typo.yaml"), dev.replace("  aoai-fleet:gateway:\n", "  aoai-fleet:gatway:\n"));
+    const out = tmp();
+    const message =
+      "unknown key; allowed keys in the aoai-fleet namespace: aoai-fleet:fleet, aoai-fleet:gateway (Pulumi ignores a key nobody reads, so a misspelt one would leave its part out of the stack)";
+    const failure = planCommand("typo", { config: path.join(dir, "Pulumi.typo.yaml"), out }, () => undefined);
+    await expect(failure).rejects.toMatchObject({
+      exitCode: 2,
+      message: `Invalid stack config (1 problem):\n  - aoai-fleet:gatway: ${message}\nNothing was planned or created. Fix the config and run the plan again.`,
+    });
+    expect(fs.readdirSync(out)).toEqual([]);
+    // Listed beside the fleet's own problems, so one run shows both.
+    expect(await issuesOf(runOfflinePlan("typo", { config: { "aoai-fleet:flet": { name: "x1" }, "azure-native:location": "eastus2" } }))).toEqual([
+      { path: "aoai-fleet:flet", message },
+      { path: "aoai-fleet:fleet", message: "is required: add an `aoai-fleet:fleet` block under `config:` in Pulumi.<stack>.yaml (see README.md, Config reference)" },
+    ]);
+  });
+
   it("warnings are printed and recorded in plan.json (retirement judged against --today)", async () => {
     const out = tmp();
     const lines: string[] = [];
