@@ -114,9 +114,9 @@ export async function blueGreenSmokeCommand(stack: string, route: string, option
   };
   let target;
   if (options.target === "sim") {
-    const { name, scenario } = loadRolloutScenario(options.scenario);
+    const { name, scenario, file: scenarioFile } = loadRolloutScenario(options.scenario);
     const file = stackFilePath(ctx.dir, ctx.stack);
-    target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name, file));
+    target = new SimulatorSmokeTarget(new SimulatorMetricSource(scenario, name, file, scenarioFile));
   } else {
     if (!isHttpUrl(options.target)) throw new RolloutError(`--target "${options.target}": use sim or the gateway's http(s) base URL, e.g. https://contoso-ai.azure-api.net or http://127.0.0.1:8080`, 2);
     const key = options.apiKeyEnv ? process.env[options.apiKeyEnv] : undefined;

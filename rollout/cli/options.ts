@@ -32,8 +32,8 @@ export function contextFor(stack: string, options: CommonOptions, log: (line: st
 /** `--source sim | file:<path> | azure`. */
 export function metricSourceFor(options: SourceOptions, stackFile: string): MetricSource {
   if (options.source === "sim") {
-    const { name, scenario } = loadRolloutScenario(options.scenario);
-    return new SimulatorMetricSource(scenario, name, stackFile);
+    const { name, scenario, file: scenarioFile } = loadRolloutScenario(options.scenario);
+    return new SimulatorMetricSource(scenario, name, stackFile, scenarioFile);
   }
   if (options.source.startsWith("file:")) return new FileMetricSource(resolve(options.source.slice("file:".length)));
   if (options.source === "azure") return AzureMonitorMetricSource.create(options.workspace ?? process.env.AOAI_FLEET_LOG_WORKSPACE_ID);

@@ -36,8 +36,12 @@ export type SimDeploymentBehaviour = z.output<typeof behaviour>;
 /** Folder of the scenarios shipped with rollout (`--scenario healthy` means `healthy.yaml` there). */
 export const BUILTIN_SCENARIOS = join(__dirname, "..", "scenarios");
 
-/** `--scenario <name|file>`: a built-in name or a YAML/JSON file path. */
-export function loadRolloutScenario(nameOrFile: string): { name: string; scenario: RolloutSimScenario } {
+/**
+ * `--scenario <name|file>`: a built-in name or a YAML/JSON file path. `file` is set for a user's
+ * file only: built-ins describe the demo stack's deployments (`chat`, `chat-next`, `chat-v2`) and
+ * are run against any stack, so only a user's file is held to the stack's deployment names.
+ */
+export function loadRolloutScenario(nameOrFile: string): { name: string; scenario: RolloutSimScenario; file?: string } {
   const builtin = join(BUILTIN_SCENARIOS, `${nameOrFile}.yaml`);
   const file = existsSync(builtin) ? builtin : nameOrFile;
   if (!existsSync(file)) {
@@ -48,5 +52,18 @@ export function loadRolloutScenario(nameOrFile: string): { name: string; scenari
     const issue = result.error.issues[0];
     throw new RolloutError(`${file}: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid scenario"}`, 2);
   }
-  return { name: nameOrFile, scenario: result.data };
+  return { name: nameOrFile, scenario: result.data, ...(file === builtin ? {} : { file }) };
+}
+
+/**
+ * Deployments a user's scenario file names that the stack does not have. The simulator gives an
+ * unnamed deployment its default behaviour, so a misspelt `chat-nxt: { errorRate: 0.2 }` would run a
+ * healthy canary and promote it: an error (exit 2) naming the file, the key and the stack's names.
+ */
+export function checkScenarioDeployments(scenario: RolloutSimScenario, file: string, stackFile: string, deployments: readonly string[]): void {
+  const unknown = Object.keys(scenario.deployments).filter((name) => !deployments.includes(name));
+  if (unknown.length === 0) return;
+  const known = [...new Set(deployments)].sort().join(", ");
+  const lines = unknown.map((name) => `${file}: deployments.${name}: not a deployment of ${stackFile}; its deployments: ${known}`);
+  throw new RolloutError(lines.join("\n"), 2);
 }

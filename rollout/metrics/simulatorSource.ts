@@ -12,7 +12,7 @@ import { Rng } from "../../simulator/rng";
 import { loadStackSetup, type SimSetup } from "../../simulator/stack";
 import { buildWorld, type World } from "../../simulator/world";
 import type { RequestRecord } from "./records";
-import type { RolloutSimScenario } from "./simScenario";
+import { checkScenarioDeployments, type RolloutSimScenario } from "./simScenario";
 import type { MetricQuery, MetricSource } from "./source";
 import { RolloutError } from "../errors";
 import { readStackText, validatedGateway } from "../stackfile/stackFile";
@@ -51,6 +51,8 @@ export class SimulatorMetricSource implements MetricSource {
     scenarioName: string,
     /** `Pulumi.<stack>.yaml`, re-read for every window. */
     private readonly stackFile: string,
+    /** The user's scenario file (not a built-in): its deployment names must be the stack's. */
+    private readonly scenarioFile?: string,
   ) {
     this.description = `simulator (policy emulator, scenario ${scenarioName}, seed ${scenario.seed})`;
     this.rng = new Rng(scenario.seed);
@@ -67,6 +69,7 @@ export class SimulatorMetricSource implements MetricSource {
   /** Simulates one window of client traffic on `routeName` and returns its records. */
   async simulate(routeName: string, windowSeconds: number, options: SimWindowOptions): Promise<RequestRecord[]> {
     const setup = this.loadSetup();
+    if (this.scenarioFile !== undefined) checkScenarioDeployments(this.scenario, this.scenarioFile, this.stackFile, setup.backends.map((b) => b.deployment));
     const route = validatedGateway(readStackText(this.stackFile), this.stackFile).routes[routeName];
     if (!route) throw new RolloutError(`aoai-fleet:gateway.routes.${routeName} does not exist in ${this.stackFile}`, 2);
     const rng = this.rng.fork(`window-${this.windowIndex++}`);
