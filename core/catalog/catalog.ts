@@ -106,6 +106,17 @@ export class ModelCatalog {
     return regions && Object.hasOwn(regions, region) ? regions[region] : undefined;
   }
 
+  /** Every region any catalog fact names (data zones and per-version availability), sorted. */
+  knownRegions(): string[] {
+    const regions = new Set(Object.values(this.data.dataZones.value).flat());
+    for (const model of Object.values(this.data.models)) {
+      for (const version of Object.values(model.versions)) {
+        for (const region of Object.keys(version.regions?.value ?? {})) regions.add(region);
+      }
+    }
+    return [...regions].sort();
+  }
+
   /** The data zone a region belongs to, if any. */
   dataZoneOf(region: string): string | undefined {
     return Object.entries(this.data.dataZones.value).find(([, members]) => members.includes(region))?.[0];

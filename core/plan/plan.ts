@@ -194,6 +194,17 @@ export function planFleet(config: FleetConfig, options: PlanOptions): FleetPlan 
       warnings.push({ path: `aoai-fleet:fleet.regions.${region}`, message: `no deployment is placed in ${region}; its account is not created` });
     }
   }
+  // The catalog does not know every region (availability is "unknown", never "unavailable"), so a
+  // region no fact names is a warning, not an error; but a misspelt one (swedencentrall) otherwise
+  // plans cleanly and only fails when ARM refuses the location mid-deployment.
+  const knownRegions = catalog.knownRegions();
+  for (const region of fleetRegions) {
+    if (knownRegions.includes(region)) continue;
+    warnings.push({
+      path: `aoai-fleet:fleet.regions.${region}`,
+      message: `${region} is not a region the model catalog knows; check the spelling (ARM refuses an unknown location only when it deploys), or refresh the catalog if it is a new region (npm run catalog -- refresh). Known regions: ${knownRegions.join(", ")}`,
+    });
+  }
 
   if (errors.length > 0) throw new FleetConfigError(errors);
   const firstRegion = fleetRegions[0] as string;

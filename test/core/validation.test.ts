@@ -102,6 +102,20 @@ describe("catalog errors", () => {
     ]);
     expect(planFromRawConfig({ ...config, retirementWarningDays: 30 }, { catalog, today: TODAY }).warnings).toEqual([]);
   });
+  it("a region no catalog fact names is a warning listing the known regions (found by exploratory QA)", () => {
+    // "swedencentrall" planned without a word for every model; ARM would refuse it mid-deployment.
+    const plan = planFromRawConfig(fleet({ chat: gpt4o() }, { eastus2: {}, swedencentrall: {} }), { catalog, today: TODAY });
+    expect(catalog.knownRegions()).toHaveLength(28);
+    expect(plan.warnings).toEqual([
+      {
+        path: "aoai-fleet:fleet.regions.swedencentrall",
+        message:
+          "swedencentrall is not a region the model catalog knows; check the spelling (ARM refuses an unknown location only when it deploys), or refresh the catalog if it is a new region (npm run catalog -- refresh). Known regions: australiaeast, brazilsouth, canadacentral, canadaeast, centralus, eastus, eastus2, francecentral, germanywestcentral, italynorth, japaneast, koreacentral, northcentralus, norwayeast, polandcentral, southafricanorth, southcentralus, southeastasia, southindia, spaincentral, swedencentral, switzerlandnorth, switzerlandwest, uaenorth, uksouth, westeurope, westus, westus3",
+      },
+    ]);
+    // Every region of the shipped stacks and of gpt-4o's availability is known: no warning.
+    expect(planFromRawConfig(fleet({ chat: gpt4o() }), { catalog, today: TODAY }).warnings).toEqual([]);
+  });
   it("a 1-unit standard deployment is a warning", () => {
     const plan = planFromRawConfig(fleet({ chat: gpt4o({ capacity: 1, regions: ["eastus2"] }) }), { catalog, today: TODAY });
     expect(plan.warnings).toEqual([
