@@ -8,6 +8,7 @@ import { loadGateway, loadRoute, loadRouteAfterRecovery, type ActionResult, type
 import { RolloutError } from "../errors";
 import { loadRolloutScenario } from "../metrics/simScenario";
 import { SimulatorMetricSource } from "../metrics/simulatorSource";
+import type { MetricSource } from "../metrics/source";
 import { renderAbReport, renderAction, renderCanaryEvaluation, renderShadowReport, renderSmoke } from "../render/tables";
 import { renderStatus } from "../render/status";
 import { shadowReport } from "../shadow/report";
@@ -43,7 +44,7 @@ export async function canaryEvaluateCommand(stack: string, route: string, option
   const ctx = contextFor(stack, options, print);
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const { route: config } = loadRoute(ctx, route);
-  print(`evaluating route ${route} over ${options.window} s from ${source.description}`);
+  print(`evaluating route ${route} over ${spanOf(source, options.window)} from ${source.description}`);
   const ev = await canaryEvaluate(ctx, route, { source, policy: canaryPolicyFrom(options), windowSeconds: windowSeconds(options) });
   print(renderCanaryEvaluation(ev, ev.percent, config.backends.map((b) => b.deployment).join(", "), config.canary?.deployment ?? ""));
   return 0;
@@ -54,7 +55,7 @@ export async function canaryRunCommand(stack: string, route: string, options: So
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const { route: config } = loadRoute(ctx, route);
   const stable = config.backends.map((b) => b.deployment).join(", ");
-  print(`canary run on route ${route}: windows of ${options.window} s from ${source.description}`);
+  print(`canary run on route ${route}: ${source.span ? `one window, ${source.span},` : `windows of ${options.window} s`} from ${source.description}`);
   const result = await canaryRun(ctx, route, {
     source,
     policy: canaryPolicyFrom(options),
@@ -144,7 +145,7 @@ export async function abReportCommand(stack: string, experiment: string, options
   }
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const records = await source.fetch({ stack, route: routeName, windowSeconds: windowSeconds(options) });
-  print(`A/B report for route ${routeName} over ${options.window} s from ${source.description}`);
+  print(`A/B report for route ${routeName} over ${spanOf(source, options.window)} from ${source.description}`);
   print(
     renderAbReport(
       abReport(records, experiment, {
@@ -163,7 +164,7 @@ export async function shadowReportCommand(stack: string, route: string, options:
   if (!config.shadow) throw new RolloutError(`aoai-fleet:gateway.routes.${route}.shadow is not set; nothing to report`, 2);
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const records = await source.fetch({ stack, route, windowSeconds: windowSeconds(options) });
-  print(`shadow report for route ${route} (${config.shadow.percent}% copied to ${config.shadow.deployment}) over ${options.window} s from ${source.description}`);
+  print(`shadow report for route ${route} (${config.shadow.percent}% copied to ${config.shadow.deployment}) over ${spanOf(source, options.window)} from ${source.description}`);
   print(renderShadowReport(shadowReport(records)));
   return 0;
 }
@@ -173,4 +174,9 @@ export async function statusCommand(stack: string, route: string, options: Commo
   const { route: config, state } = loadRouteAfterRecovery(ctx, route);
   print(renderStatus(stack, route, config, state));
   return 0;
+}
+
+/** The header's "over …": the requested window, or what the source really reads (a whole file). */
+function spanOf(source: MetricSource, window: string): string {
+  return source.span ?? `${window} s`;
 }

@@ -13,6 +13,7 @@ import type { MetricQuery, MetricSource } from "./source";
 export class FileMetricSource implements MetricSource {
   readonly description: string;
   readonly realTime = false;
+  readonly span = "the whole file (--window does not apply to a file)";
   private readonly records: RequestRecord[];
 
   constructor(readonly file: string) {

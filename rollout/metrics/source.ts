@@ -16,6 +16,8 @@ export interface MetricQuery {
 export interface MetricSource {
   /** Human description for the console ("simulator (seed 42, scenario healthy)", "file x.csv"). */
   readonly description: string;
+  /** What one fetch covers when it is not the requested window (a file is read whole), for the console. */
+  readonly span?: string;
   /** True when `nextWindow` waits in wall-clock time (the console then says it is waiting). */
   readonly realTime: boolean;
   /** Records of the route over the window ending now. */

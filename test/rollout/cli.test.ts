@@ -42,6 +42,20 @@ describe("rollout CLI", () => {
     expect(stack.read()).toContain("canary: { deployment: chat-next, percent: 0, sticky: true }");
   });
 
+  it("reports read from a file say the whole file is the window, not --window's seconds (found by exploratory QA)", async () => {
+    // The headers said "over 300 s from file …" while a file source ignores --window and reads it whole.
+    const stack = tempStack();
+    const records = join(__dirname, "fixtures", "records.csv");
+    const whole = "the whole file (--window does not apply to a file)";
+    const evaluate = await cli(["canary", "evaluate", "demo", "chat", "--source", `file:${records}`, "--window", "60", "--dir", stack.dir]);
+    expect(evaluate.code).toBe(0);
+    expect(evaluate.out.split("\n")[0]).toBe(`evaluating route chat over ${whole} from file ${records}`);
+    const ab = await cli(["ab", "report", "demo", "prompt-v2", "--source", `file:${records}`, "--dir", stack.dir]);
+    expect(ab.out.split("\n")[0]).toBe(`A/B report for route chat-ab over ${whole} from file ${records}`);
+    const shadow = await cli(["shadow", "report", "demo", "chat-ab", "--source", `file:${records}`, "--dir", stack.dir]);
+    expect(shadow.out.split("\n")[0]).toBe(`shadow report for route chat-ab (20% copied to chat-next) over ${whole} from file ${records}`);
+  });
+
   it("bad input is one clear error with exit code 2 and no change", async () => {
     const stack = tempStack();
     const before = stack.read();
