@@ -206,6 +206,7 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
     if (route.canary) {
       sides.canaryDeployment = route.canary.deployment;
       sides.canaryPercent = route.canary.percent;
+      sides.canarySticky = route.canary.sticky === true;
     }
     if (route.abTest) sides.variants = route.abTest.variants;
     routes[name] = { backendIds: [...ids], sides };

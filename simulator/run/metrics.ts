@@ -13,6 +13,12 @@ export interface SideSpec {
   canaryDeployment?: string;
   /** Expected canary percent. */
   canaryPercent?: number;
+  /**
+   * `false` when the route's canary is not sticky: callers then change side by design, so the
+   * "sticky callers that switched side" count is left out (null) rather than shown as violations.
+   * Absent: counted (the benchmark's fleet, whose canary is sticky, builds its sides by hand).
+   */
+  canarySticky?: boolean;
   /** A/B variants: name → deployment and expected percent. */
   variants?: Record<string, { deployment: string; percent: number }>;
 }
@@ -163,8 +169,10 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
       set.add(d === sides.canaryDeployment);
       seen.set(r.caller, set);
     }
-    stickyCallers = seen.size;
-    stickyViolations = [...seen.values()].filter((s) => s.size > 1).length;
+    if (sides.canarySticky !== false) {
+      stickyCallers = seen.size;
+      stickyViolations = [...seen.values()].filter((s) => s.size > 1).length;
+    }
   }
   let abShares: Record<string, number> | null = null;
   if (sides.variants) {
