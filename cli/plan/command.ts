@@ -1,9 +1,9 @@
 /**
  * `plan <stack>`: offline plan → plan steps → exit code (0 valid, 2 invalid config, or a step's code).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { FleetConfigError } from "../../stacks/config/errors";
+import { ensureOutDir } from "../out-dir";
 import { CliError } from "../registry";
 import { todayOption } from "../today";
 import { runOfflinePlan } from "./runner";
@@ -34,7 +34,8 @@ export async function planCommand(stack: string, options: PlanCommandOptions, pr
     throw error;
   }
   reportPlanTiming("program under the mocks", started);
-  const outDir = path.join(path.resolve(options.out ?? path.join(REPO_ROOT, "out")), stack);
-  fs.mkdirSync(outDir, { recursive: true });
+  const outRoot = options.out ?? path.join(REPO_ROOT, "out");
+  const outDir = path.join(path.resolve(outRoot), stack);
+  ensureOutDir(outDir, outRoot);
   return runPlanSteps({ plan, outDir, print, planJsonExtras: {}, warnings: [...plan.warnings] });
 }

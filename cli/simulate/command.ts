@@ -9,6 +9,7 @@ import { writeSimulationReport } from "../../simulator/report/files";
 import { loadStackSetup } from "../../simulator/stack";
 import { UnsupportedPolicyError } from "../../simulator/emulator/errors";
 import { configIssuesOf, formatIssues } from "../../stacks/config/errors";
+import { ensureOutDir } from "../out-dir";
 import { CliError } from "../registry";
 
 export async function simulateCommand(stack: string, options: { scenario: string; out: string; config?: string }): Promise<number> {
@@ -34,6 +35,7 @@ export async function simulateCommand(stack: string, options: { scenario: string
   }
   process.stdout.write(formatSummary(sim.summary, `${stack} · ${scenario.name}`));
   const dir = join(options.out, stack, "sim", scenario.name);
+  ensureOutDir(dir, options.out);
   const files = await writeSimulationReport(dir, sim, stack);
   process.stdout.write(`Wrote ${files.map((f) => relative(process.cwd(), f)).join(", ")}\n`);
   if (sim.summary.unanswered > 0 || sim.summary.duplicated > 0) {

@@ -75,6 +75,16 @@ describe("plan inputs", () => {
     ]);
   });
 
+  it("an --out that cannot be a folder is exit 2 naming it, not exit 70 with a stack trace (found by exploratory QA)", async () => {
+    const file = path.join(tmp(), "not-a-folder");
+    fs.writeFileSync(file, "");
+    await expect(planCommand("dev", { out: file }, () => undefined)).rejects.toMatchObject({
+      exitCode: 2,
+      message: `--out ${file}: cannot create the folder ${path.join(file, "dev")} (a file is in the way); choose a folder you can write to`,
+    });
+    expect(fs.readFileSync(file, "utf8")).toBe("");
+  });
+
   it("warnings are printed and recorded in plan.json (retirement judged against --today)", async () => {
     const out = tmp();
     const lines: string[] = [];
