@@ -8,7 +8,8 @@
  */
 import { z } from "zod";
 import { effectiveBackendPriority } from "../../gateway-policy";
-import { configPath, displayValue, FleetConfigError, type ConfigIssue } from "./errors";
+import { configPath, displayValue, FleetConfigError, fractionMessage, type ConfigIssue } from "./errors";
+import { isFractionIssue } from "./whole-number";
 import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
 import { GatewayNetworkSchema } from "./gateway-network";
 import { routingIssues, routingSchema } from "./gateway-routing";
@@ -243,6 +244,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove or fix the spelling`;
     case "invalid_type":
       if (value === undefined) return issue.message.startsWith("is required") ? issue.message : `is required (${issue.expected})`;
+      if (isFractionIssue(issue, value)) return fractionMessage(value, gatewayConfigSchema, issue.path);
       return `expected ${issue.expected}, got ${displayValue(value)}`;
     case "invalid_union":
       return `${value === undefined ? "is required: " : ""}set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }`;
