@@ -2,6 +2,7 @@
  * Plain data produced by planning. The fleet component turns it into resources, and the gateway
  * (issue 5) consumes the backend inventory. No Pulumi types here: everything is JSON-serialisable.
  */
+import { BATCH_SKUS } from "../catalog/catalog";
 import type { ConfigIssue } from "../../stacks/config/errors";
 import type { DeploymentSku, UpgradeOption } from "../../stacks/config/fleet";
 import type { NetworkConfig } from "../../stacks/config/network";
@@ -80,4 +81,9 @@ export interface Backend extends PlannedDeployment {
 /** The backend inventory: every planned deployment × region (pure; no endpoints yet). */
 export function plannedInventory(plan: FleetPlan): PlannedDeployment[] {
   return plan.accounts.flatMap((account) => account.deployments);
+}
+
+/** Deployment name → SKU for the deployments of a batch SKU: they take Batch API jobs only, never a gateway's online requests. */
+export function batchDeploymentsOf(deployments: readonly { readonly name: string; readonly sku: string }[]): Map<string, string> {
+  return new Map(deployments.filter((d) => (BATCH_SKUS as readonly string[]).includes(d.sku)).map((d) => [d.name, d.sku]));
 }

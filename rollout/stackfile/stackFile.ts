@@ -7,6 +7,7 @@ import {
   type GatewayConfig,
   type GatewayRoute,
 } from "../../stacks/config/gateway";
+import { batchDeploymentsOf } from "../../core/plan/types";
 import { crashPoint } from "../crash";
 import { RolloutError } from "../errors";
 import { designStack } from "./design";
@@ -31,7 +32,7 @@ export function validatedGateway(text: string, file: string): GatewayConfig {
   if (config[GATEWAY_KEY] === undefined) throw new RolloutError(`${file}: ${GATEWAY_KEY} is not set; rollout needs a gateway route`, 2);
   try {
     const gateway = parseGatewayConfig(config[GATEWAY_KEY]);
-    checkGatewayAgainstFleet(gateway, fleetDeploymentRegions(config["aoai-fleet:fleet"], file));
+    checkGatewayAgainstFleet(gateway, fleetDeploymentRegions(config["aoai-fleet:fleet"], file), fleetBatchDeployments(config["aoai-fleet:fleet"]));
     return gateway;
   } catch (error) {
     if (error instanceof RolloutError) throw error;
@@ -63,6 +64,12 @@ function fleetDeploymentRegions(rawFleet: unknown, file: string): FleetDeploymen
       Array.isArray(spec?.regions) ? spec.regions.map(String) : allRegions,
     ]),
   );
+}
+
+/** Deployment → SKU of the raw fleet's batch deployments: a rollout must not send a route's online traffic to one. */
+function fleetBatchDeployments(rawFleet: unknown): Map<string, string> {
+  const deployments = (rawFleet as { deployments?: Record<string, { sku?: unknown }> } | undefined)?.deployments ?? {};
+  return batchDeploymentsOf(Object.entries(deployments).map(([name, spec]) => ({ name, sku: String(spec?.sku ?? "") })));
 }
 
 export interface StackEditResult {

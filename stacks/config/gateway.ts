@@ -290,10 +290,11 @@ export function routeDeploymentRefs(route: GatewayRoute): { path: PropertyKey[];
 }
 
 /**
- * Checks routes against the fleet: every named deployment exists, and no route's stable pool has
- * more than 30 members (one per deployment × region). Throws one `FleetConfigError`.
+ * Checks routes against the fleet: every named deployment exists and serves online requests (not a
+ * batch SKU: `batchDeployments` maps those names to their SKU), and no route's stable pool has more
+ * than 30 members (one per deployment × region). Throws one `FleetConfigError`.
  */
-export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDeploymentRegions): void {
+export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDeploymentRegions, batchDeployments: ReadonlyMap<string, string>): void {
   const problems: ConfigIssue[] = [];
   const known = [...fleet.keys()].sort();
   for (const [routeName, route] of Object.entries(gateway.routes)) {
@@ -302,6 +303,15 @@ export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDep
         problems.push({
           path: gatewayPath(["routes", routeName, ...ref.path]),
           message: `deployment "${ref.deployment}" is not in aoai-fleet:fleet.deployments; known deployments: ${known.join(", ")}`,
+        });
+      }
+      const batchSku = batchDeployments.get(ref.deployment);
+      if (batchSku !== undefined) {
+        // A batch deployment answers only Batch API jobs: every online call the gateway sent it would fail.
+        const online = known.filter((name) => !batchDeployments.has(name));
+        problems.push({
+          path: gatewayPath(["routes", routeName, ...ref.path]),
+          message: `deployment "${ref.deployment}" is a ${batchSku} deployment, which takes only Batch API jobs (files of requests), never the online requests a gateway sends; route to one of: ${online.join(", ") || "(no online deployment in the fleet)"}`,
         });
       }
     }

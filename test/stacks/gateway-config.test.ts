@@ -30,6 +30,8 @@ const fleet = new Map<string, readonly string[]>([
   ["chat-eval", ["eastus2"]],
   ["embeddings", ["eastus2"]],
 ]);
+/** No deployment of `fleet` has a batch SKU. */
+const noBatch: ReadonlyMap<string, string> = new Map();
 
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...baseline, ...changes });
@@ -48,7 +50,7 @@ describe("aoai-fleet:gateway schema", () => {
       ],
       canary: { deployment: "chat-next", percent: 10, sticky: true },
     });
-    expect(() => checkGatewayAgainstFleet(parsed, fleet)).not.toThrow();
+    expect(() => checkGatewayAgainstFleet(parsed, fleet, noBatch)).not.toThrow();
   });
 
   it("accepts subscription keys and every optional route feature", () => {
@@ -69,7 +71,7 @@ describe("aoai-fleet:gateway schema", () => {
     );
     expect(parsed.auth).toEqual({ subscriptionKeys: true });
     expect(parsed.routes.chat?.blueGreen?.active).toBe("green");
-    expect(() => checkGatewayAgainstFleet(parsed, fleet)).not.toThrow();
+    expect(() => checkGatewayAgainstFleet(parsed, fleet, noBatch)).not.toThrow();
   });
 
   it("names the path and the allowed values for an unknown sku", () => {
@@ -187,23 +189,37 @@ describe("aoai-fleet:gateway schema", () => {
 describe("aoai-fleet:gateway against the fleet", () => {
   it("formats as one stack-config error naming each path", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat-mini" }] } } }));
-    expect(() => checkGatewayAgainstFleet(parsed, fleet)).toThrow(
+    expect(() => checkGatewayAgainstFleet(parsed, fleet, noBatch)).toThrow(
       'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: deployment "chat-mini" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-eval, chat-next, chat-ptu, embeddings',
     );
   });
 
   it("names the path and the known deployments for an unknown deployment", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { ...baseline.routes.chat, canary: { deployment: "chat-nxt", percent: 10 } } } }));
-    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, fleet))).toBe(
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, fleet, noBatch))).toBe(
       'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-nxt" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-eval, chat-next, chat-ptu, embeddings',
     );
+  });
+
+  it("refuses a batch deployment wherever a route would send it online requests, naming the online ones", () => {
+    const batch = new Map([["chat-next", "GlobalBatch"], ["chat-eval", "DataZoneBatch"]]);
+    const parsed = parseGatewayConfig(
+      withChanges({ routes: { chat: { backends: [{ deployment: "chat" }, { deployment: "chat-next" }], shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 10000 } } } }),
+    );
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, fleet, batch))).toBe(
+      [
+        'aoai-fleet:gateway.routes.chat.backends.1.deployment: deployment "chat-next" is a GlobalBatch deployment, which takes only Batch API jobs (files of requests), never the online requests a gateway sends; route to one of: chat, chat-ptu, embeddings',
+        'aoai-fleet:gateway.routes.chat.shadow.deployment: deployment "chat-eval" is a DataZoneBatch deployment, which takes only Batch API jobs (files of requests), never the online requests a gateway sends; route to one of: chat, chat-ptu, embeddings',
+      ].join("\n"),
+    );
+    expect(() => checkGatewayAgainstFleet(parseGatewayConfig(baseline), fleet, new Map([["chat-eval", "DataZoneBatch"]]))).not.toThrow();
   });
 
   it("rejects a pool over 30 members", () => {
     const wide = new Map(fleet);
     wide.set("chat", Array.from({ length: 31 }, (_, index) => `region${index}`));
     const parsed = parseGatewayConfig(baseline);
-    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, wide))).toBe(
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, wide, noBatch))).toBe(
       "aoai-fleet:gateway.routes.chat.backends: pool chat-stable would have 32 members (one per deployment × region, all priorities); APIM allows at most 30; split the route or use fewer regions",
     );
   });
