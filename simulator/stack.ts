@@ -3,7 +3,7 @@
 // component deploys, plus the circuit-breaker rule it puts on every backend).
 import { loadCatalog, type RequestLimits } from "../core/catalog/catalog";
 import { planFromRawConfig, plannedInventory } from "../core/plan/index";
-import { batchDeploymentsOf } from "../core/plan/types";
+import { gatewayDeploymentFacts } from "../core/plan/types";
 import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
 import { circuitBreakerRule } from "../components/gateway/backends";
 import { designGateway, type InventoryEntry } from "../components/gateway/design";
@@ -158,7 +158,7 @@ export function designStackFile(file: string, today: Date, accountOrigins?: Stac
   const deployments = plannedInventory(plan);
   const regionsByDeployment = new Map<string, string[]>();
   for (const d of deployments) regionsByDeployment.set(d.name, [...(regionsByDeployment.get(d.name) ?? []), d.region]);
-  checkGatewayAgainstFleet(gateway, regionsByDeployment, batchDeploymentsOf(deployments));
+  checkGatewayAgainstFleet(gateway, regionsByDeployment, gatewayDeploymentFacts(deployments, loadCatalog()));
   // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
   const accountUrl = (deployment: string, region: string): string => {
     const origin = accountOrigins?.[deployment]?.[region];

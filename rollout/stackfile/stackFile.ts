@@ -3,11 +3,13 @@ import { basename, dirname, join } from "node:path";
 import {
   checkGatewayAgainstFleet,
   parseGatewayConfig,
+  type DeploymentFacts,
   type FleetDeploymentRegions,
   type GatewayConfig,
   type GatewayRoute,
 } from "../../stacks/config/gateway";
-import { batchDeploymentsOf } from "../../core/plan/types";
+import { loadCatalog } from "../../core/catalog/catalog";
+import { gatewayDeploymentFacts } from "../../core/plan/types";
 import { crashPoint } from "../crash";
 import { RolloutError } from "../errors";
 import { designStack } from "./design";
@@ -32,7 +34,7 @@ export function validatedGateway(text: string, file: string): GatewayConfig {
   if (config[GATEWAY_KEY] === undefined) throw new RolloutError(`${file}: ${GATEWAY_KEY} is not set; rollout needs a gateway route`, 2);
   try {
     const gateway = parseGatewayConfig(config[GATEWAY_KEY]);
-    checkGatewayAgainstFleet(gateway, fleetDeploymentRegions(config["aoai-fleet:fleet"], file), fleetBatchDeployments(config["aoai-fleet:fleet"]));
+    checkGatewayAgainstFleet(gateway, fleetDeploymentRegions(config["aoai-fleet:fleet"], file), fleetDeploymentFacts(config["aoai-fleet:fleet"]));
     return gateway;
   } catch (error) {
     if (error instanceof RolloutError) throw error;
@@ -66,10 +68,13 @@ function fleetDeploymentRegions(rawFleet: unknown, file: string): FleetDeploymen
   );
 }
 
-/** Deployment → SKU of the raw fleet's batch deployments: a rollout must not send a route's online traffic to one. */
-function fleetBatchDeployments(rawFleet: unknown): Map<string, string> {
-  const deployments = (rawFleet as { deployments?: Record<string, { sku?: unknown }> } | undefined)?.deployments ?? {};
-  return batchDeploymentsOf(Object.entries(deployments).map(([name, spec]) => ({ name, sku: String(spec?.sku ?? "") })));
+/** SKU and model kind of the raw fleet's deployments: a rollout must not move a route onto a batch deployment or another kind of model. */
+function fleetDeploymentFacts(rawFleet: unknown): Map<string, DeploymentFacts> {
+  const deployments = (rawFleet as { deployments?: Record<string, { sku?: unknown; model?: unknown }> } | undefined)?.deployments ?? {};
+  return gatewayDeploymentFacts(
+    Object.entries(deployments).map(([name, spec]) => ({ name, sku: String(spec?.sku ?? ""), model: String(spec?.model ?? "") })),
+    loadCatalog(),
+  );
 }
 
 export interface StackEditResult {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { configErrorOf } from "../support/config-errors";
-import { APIM_API_VERSION, checkGatewayAgainstFleet, parseGatewayConfig } from "../../stacks/config/gateway";
+import { APIM_API_VERSION, checkGatewayAgainstFleet, parseGatewayConfig, type DeploymentFacts } from "../../stacks/config/gateway";
 
 const baseline = {
   sku: "StandardV2",
@@ -30,8 +30,8 @@ const fleet = new Map<string, readonly string[]>([
   ["chat-eval", ["eastus2"]],
   ["embeddings", ["eastus2"]],
 ]);
-/** No deployment of `fleet` has a batch SKU. */
-const noBatch: ReadonlyMap<string, string> = new Map();
+/** Nothing known of `fleet`'s deployments beyond their regions (no batch SKU, model kinds unknown). */
+const noBatch: ReadonlyMap<string, DeploymentFacts> = new Map();
 
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...baseline, ...changes });
@@ -202,7 +202,7 @@ describe("aoai-fleet:gateway against the fleet", () => {
   });
 
   it("refuses a batch deployment wherever a route would send it online requests, naming the online ones", () => {
-    const batch = new Map([["chat-next", "GlobalBatch"], ["chat-eval", "DataZoneBatch"]]);
+    const batch = new Map<string, DeploymentFacts>([["chat-next", { batchSku: "GlobalBatch" }], ["chat-eval", { batchSku: "DataZoneBatch" }]]);
     const parsed = parseGatewayConfig(
       withChanges({ routes: { chat: { backends: [{ deployment: "chat" }, { deployment: "chat-next" }], shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 10000 } } } }),
     );
@@ -212,7 +212,27 @@ describe("aoai-fleet:gateway against the fleet", () => {
         'aoai-fleet:gateway.routes.chat.shadow.deployment: deployment "chat-eval" is a DataZoneBatch deployment, which takes only Batch API jobs (files of requests), never the online requests a gateway sends; route to one of: chat, chat-ptu, embeddings',
       ].join("\n"),
     );
-    expect(() => checkGatewayAgainstFleet(parseGatewayConfig(baseline), fleet, new Map([["chat-eval", "DataZoneBatch"]]))).not.toThrow();
+    expect(() => checkGatewayAgainstFleet(parseGatewayConfig(baseline), fleet, new Map([["chat-eval", { batchSku: "DataZoneBatch" }]]))).not.toThrow();
+  });
+
+  it("refuses a route that mixes embeddings and chat-style models, at each deployment of the other kind", () => {
+    const facts = new Map<string, DeploymentFacts>([["chat", { embeddings: false }], ["chat-next", { embeddings: false }], ["chat-eval", {}], ["embeddings", { embeddings: true }]]);
+    const mixed = parseGatewayConfig(
+      withChanges({
+        routes: {
+          chat: { backends: [{ deployment: "chat" }], canary: { deployment: "embeddings", percent: 5 }, shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 10000 } },
+          vectors: { backends: [{ deployment: "embeddings" }, { deployment: "chat-next" }] },
+        },
+      }),
+    );
+    expect(configErrorOf(() => checkGatewayAgainstFleet(mixed, fleet, facts))).toBe(
+      [
+        'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "embeddings" answers embeddings but the route\'s first backend "chat" answers chat-style calls (chat completions, Responses); a call suits one kind only, so give embeddings its own route',
+        'aoai-fleet:gateway.routes.vectors.backends.1.deployment: deployment "chat-next" answers chat-style calls (chat completions, Responses) but the route\'s first backend "embeddings" answers embeddings; a call suits one kind only, so give chat-next its own route',
+      ].join("\n"),
+    );
+    const separate = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat" }, { deployment: "chat-next" }] }, vectors: { backends: [{ deployment: "embeddings" }] } } }));
+    expect(() => checkGatewayAgainstFleet(separate, fleet, facts)).not.toThrow();
   });
 
   it("rejects a pool over 30 members", () => {
