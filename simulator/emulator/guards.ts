@@ -231,5 +231,11 @@ export function emitTokenMetric(m: Machine, state: RequestState, s: EmitTokenMet
     }
   }
   const prompt = promptEstimate(parsedRequest(state.request.body));
-  state.afterResponse.push(() => whenUsageKnown(state, prompt, (usage) => m.metrics.push({ ...dims, "Total Tokens": String(usage.total) })));
+  // Learn: "Token count metrics include: Total Tokens, Prompt Tokens, and Completion Tokens"
+  // (azure-openai-emit-token-metric-policy); the prompt is what the usage's total holds beyond the completion.
+  state.afterResponse.push(() =>
+    whenUsageKnown(state, prompt, (usage) =>
+      m.metrics.push({ ...dims, "Total Tokens": String(usage.total), "Prompt Tokens": String(usage.total - usage.completion), "Completion Tokens": String(usage.completion) }),
+    ),
+  );
 }

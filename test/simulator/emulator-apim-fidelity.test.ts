@@ -7,6 +7,7 @@ import { UpstreamDirectory } from "../../simulator/azure/account";
 import { VirtualClock } from "../../simulator/clock";
 import { BackendRegistry } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
+import { jsonResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
@@ -101,5 +102,27 @@ describe("validate-jwt failures: Learn's 'Predefined errors for policies' (api-m
       "TokenClaimValueNotAllowed",
       "Claim azp value of aaaaaaaa-0000-0000-0000-000000000002 is not allowed. Access denied.",
     ]);
+  });
+});
+
+describe("azure-openai-emit-token-metric: Learn's three token counts (azure-openai-emit-token-metric-policy)", () => {
+  it("records Total Tokens, Prompt Tokens and Completion Tokens from the response's usage", async () => {
+    const upstreams = new UpstreamDirectory();
+    const answer = { choices: [], usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 } };
+    upstreams.set("https://aoai.example", { send: async () => jsonResponse(200, answer) });
+    const doc: PolicyDocument = {
+      inbound: [
+        { kind: "base" },
+        { kind: "azure-openai-emit-token-metric", namespace: "aoai-fleet", dimensions: [{ name: "Route", value: "chat" }] },
+        { kind: "set-backend-service", baseUrl: "https://aoai.example/openai" },
+      ],
+      backend: [{ kind: "forward-request" }],
+      outbound: [{ kind: "base" }],
+      onError: [{ kind: "base" }],
+    };
+    const e = new PolicyEmulator({ policyXml: renderPolicy(doc), backends: new BackendRegistry(new Map(), new Rng(1)), upstreams, namedValues: new Map(), clock: new VirtualClock(), rng: new Rng(1), apiPath: "openai", region: "local" });
+    const { response } = await e.handle({ request: { method: "POST", path: "/openai/deployments/chat/chat/completions", query: {}, headers: {}, body: '{"messages":[{"role":"user","content":"hi"}]}' }, caller: { subscriptionId: "", userId: "", ip: "" } });
+    expect(response.status).toBe(200);
+    expect(e.metrics).toEqual([{ Route: "chat", "Total Tokens": "17", "Prompt Tokens": "12", "Completion Tokens": "5" }]);
   });
 });
