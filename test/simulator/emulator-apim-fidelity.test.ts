@@ -126,3 +126,27 @@ describe("azure-openai-emit-token-metric: Learn's three token counts (azure-open
     expect(e.metrics).toEqual([{ Route: "chat", "Total Tokens": "17", "Prompt Tokens": "12", "Completion Tokens": "5" }]);
   });
 });
+
+describe("send-one-way-request mode copy: Learn's 'copy of the headers and body in the current request' (send-one-way-request-policy)", () => {
+  it("sends the body as set-body left it, not the caller's original", async () => {
+    const upstreams = new UpstreamDirectory();
+    const seen: string[] = [];
+    upstreams.set("https://copy.example", { send: async (r) => (seen.push(`${r.headers["x-step"]}|${String(r.body)}`), jsonResponse(202, {})) });
+    const doc: PolicyDocument = {
+      inbound: [
+        { kind: "base" },
+        { kind: "set-body", value: '{"model":"rewritten"}' },
+        { kind: "set-header", name: "x-step", existsAction: "override", values: ["after-set-body"] },
+        { kind: "send-one-way-request", mode: "copy", url: "https://copy.example/relay", headers: [] },
+        { kind: "return-response", status: { code: 200 }, headers: [] },
+      ],
+      backend: [{ kind: "base" }],
+      outbound: [{ kind: "base" }],
+      onError: [{ kind: "base" }],
+    };
+    const e = new PolicyEmulator({ policyXml: renderPolicy(doc), backends: new BackendRegistry(new Map(), new Rng(1)), upstreams, namedValues: new Map(), clock: new VirtualClock(), rng: new Rng(1), apiPath: "openai", region: "local" });
+    await e.handle({ request: { method: "POST", path: "/openai/deployments/chat/chat/completions", query: {}, headers: {}, body: '{"model":"original"}' }, caller: { subscriptionId: "", userId: "", ip: "" } });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['after-set-body|{"model":"rewritten"}']);
+  });
+});
