@@ -5,7 +5,7 @@
 // checked. Failures answer `failed-validation-httpcode` (401) with APIM's body and go to on-error
 // with APIM's LastError.Reason and, where Learn's error-handling page gives it, its Message
 // ("Predefined errors for policies", https://learn.microsoft.com/azure/api-management/api-management-error-handling-policies):
-// TokenNotPresent "JWT not present.", TokenClaimNotFound "JWT token is missing the following claims:
+// TokenNotPresent "JWT not present.", TokenClaimNotFound "JWT is missing the following claims:
 // <c1>, <c2>. Access denied.", TokenClaimValueNotAllowed "Claim <name> value of <value> is not
 // allowed. Access denied.", and "<message from jwt library>. Access denied." for signature, audience,
 // issuer, expiry and key failures (the library's own text is not documented: ours stands in for it).
@@ -79,7 +79,7 @@ const DENIED = " Access denied.";
  */
 function checkRequiredClaims(payload: JWTPayload, required: readonly RequiredClaim[], fail: (reason: string, detail: string) => never): void {
   const missing = required.filter((c) => payload[c.name] === undefined || payload[c.name] === null).map((c) => c.name);
-  if (missing.length > 0) fail("TokenClaimNotFound", `JWT token is missing the following claims: ${missing.join(", ")}.${DENIED}`);
+  if (missing.length > 0) fail("TokenClaimNotFound", `JWT is missing the following claims: ${missing.join(", ")}.${DENIED}`);
   for (const claim of required) {
     if (claim.values.length === 0) continue;
     const raw = payload[claim.name];
@@ -123,7 +123,7 @@ export function validateToken(m: Machine, state: RequestState, s: ValidateAzureA
 
   const now = Math.floor(Date.now() / 1000);
   const requireExp = s.kind === "validate-azure-ad-token" || s.requireExpirationTime !== false;
-  if (payload.exp === undefined && requireExp) fail("TokenClaimNotFound", `JWT token is missing the following claims: exp.${DENIED}`);
+  if (payload.exp === undefined && requireExp) fail("TokenClaimNotFound", `JWT is missing the following claims: exp.${DENIED}`);
   if (payload.exp !== undefined && (typeof payload.exp !== "number" || payload.exp <= now)) fail("TokenExpired", `Access token has expired.${DENIED}`);
   if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) fail("JwtInvalid", "Access token is not valid yet.");
   const issuers = s.kind === "validate-azure-ad-token" ? [`https://login.microsoftonline.com/${s.tenantId}/v2.0`, `https://sts.windows.net/${s.tenantId}/`] : s.issuers;

@@ -75,7 +75,7 @@ describe("validate-jwt failures: Learn's 'Predefined errors for policies' (api-m
       401,
       "validate-jwt",
       "TokenClaimNotFound",
-      "JWT token is missing the following claims: roles, scp. Access denied.",
+      "JWT is missing the following claims: roles, scp. Access denied.",
     ]);
   });
 
