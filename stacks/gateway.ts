@@ -11,7 +11,8 @@ import type { AoaiFleet } from "../components/fleet";
 import { loadCatalog } from "../core/catalog/catalog";
 import { gatewayDeploymentFacts, plannedInventory, type FleetPlan } from "../core/plan/types";
 import { configIssuesOf, FleetConfigError, type ConfigIssue } from "./config/errors";
-import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
+import { GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
+import { checkGatewayAgainstFleet } from "./config/gateway-fleet-check";
 import { apimBackendIdCollisions } from "./config/naming";
 
 /** Deployment → regions it is planned in. */

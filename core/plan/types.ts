@@ -3,7 +3,7 @@
  * (issue 5) consumes the backend inventory. No Pulumi types here: everything is JSON-serialisable.
  */
 import { BATCH_SKUS, type ModelCatalog } from "../catalog/catalog";
-import type { DeploymentFacts } from "../../stacks/config/gateway";
+import type { DeploymentFacts } from "../../stacks/config/gateway-fleet-check";
 import type { ConfigIssue } from "../../stacks/config/errors";
 import type { DeploymentSku, UpgradeOption } from "../../stacks/config/fleet";
 import type { NetworkConfig } from "../../stacks/config/network";

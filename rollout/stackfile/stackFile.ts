@@ -1,13 +1,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import {
-  checkGatewayAgainstFleet,
-  parseGatewayConfig,
-  type DeploymentFacts,
-  type FleetDeploymentRegions,
-  type GatewayConfig,
-  type GatewayRoute,
-} from "../../stacks/config/gateway";
+import { parseGatewayConfig, type GatewayConfig, type GatewayRoute } from "../../stacks/config/gateway";
+import { checkGatewayAgainstFleet, type DeploymentFacts, type FleetDeploymentRegions } from "../../stacks/config/gateway-fleet-check";
 import { loadCatalog } from "../../core/catalog/catalog";
 import { gatewayDeploymentFacts } from "../../core/plan/types";
 import { crashPoint } from "../crash";

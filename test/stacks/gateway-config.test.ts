@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { configErrorOf } from "../support/config-errors";
-import { APIM_API_VERSION, checkGatewayAgainstFleet, parseGatewayConfig, type DeploymentFacts } from "../../stacks/config/gateway";
+import { APIM_API_VERSION, parseGatewayConfig } from "../../stacks/config/gateway";
+import { checkGatewayAgainstFleet, type DeploymentFacts } from "../../stacks/config/gateway-fleet-check";
 
 const baseline = {
   sku: "StandardV2",
