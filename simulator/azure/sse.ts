@@ -67,11 +67,13 @@ export function chatCompletionStream(o: { pacing: StreamPacing; id: string; crea
 
 /**
  * Responses API: `event:` + `data:` pairs with a monotonically increasing `sequence_number`:
- * created, in_progress, output_item.added, content_part.added, one output_text.delta per token,
- * output_text.done, content_part.done, output_item.done, completed (with usage). Azure's event order
- * is OpenAI's (unverified against Azure; the sheet marks it so); no `[DONE]` follows.
+ * created, in_progress, output_item.added, then for a message content_part.added, one
+ * output_text.delta per piece, output_text.done, content_part.done; for a function call one
+ * function_call_arguments.delta per piece and function_call_arguments.done; then output_item.done
+ * and completed (with usage). Azure's event order is OpenAI's (unverified against Azure; the sheet
+ * marks it so); no `[DONE]` follows. `pieces` join back to the item's text or arguments.
  */
-export function responseStream(o: { pacing: StreamPacing; response: ResponseObject; tokens: string[] }): ChunkedBody {
+export function responseStream(o: { pacing: StreamPacing; response: ResponseObject; pieces: string[] }): ChunkedBody {
   const { clock, gapMs } = o.pacing;
   const final = o.response;
   const item = final.output[0]!;
@@ -80,18 +82,28 @@ export function responseStream(o: { pacing: StreamPacing; response: ResponseObje
     const start = clock.now();
     let seq = 0;
     const next = (type: string, payload: Record<string, unknown>) => event(type, { sequence_number: seq++, ...payload });
-    const at = { item_id: item.id, output_index: 0, content_index: 0 };
+    const paced = async function* (frame: (piece: string) => string) {
+      for (let i = 0; i < o.pieces.length; i++) {
+        await sleepUntil(clock, start + i * gapMs);
+        yield frame(o.pieces[i]!);
+      }
+    };
     yield next("response.created", { response: pending });
     yield next("response.in_progress", { response: pending });
-    yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", content: [] } });
-    yield next("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [] } });
-    for (let i = 0; i < o.tokens.length; i++) {
-      await sleepUntil(clock, start + i * gapMs);
-      yield next("response.output_text.delta", { ...at, delta: o.tokens[i], logprobs: [] });
+    if (item.type === "function_call") {
+      const at = { item_id: item.id, output_index: 0 };
+      yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", arguments: "" } });
+      yield* paced((delta) => next("response.function_call_arguments.delta", { ...at, delta }));
+      yield next("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.arguments });
+    } else {
+      const at = { item_id: item.id, output_index: 0, content_index: 0 };
+      yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", content: [] } });
+      yield next("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [] } });
+      yield* paced((delta) => next("response.output_text.delta", { ...at, delta, logprobs: [] }));
+      const text = item.content[0]!.text;
+      yield next("response.output_text.done", { ...at, text, logprobs: [] });
+      yield next("response.content_part.done", { ...at, part: { type: "output_text", text, annotations: [] } });
     }
-    const text = item.content[0]!.text;
-    yield next("response.output_text.done", { ...at, text, logprobs: [] });
-    yield next("response.content_part.done", { ...at, part: { type: "output_text", text, annotations: [] } });
     yield next("response.output_item.done", { output_index: 0, item });
     yield next("response.completed", { response: final });
   });
