@@ -56,7 +56,7 @@ export class SimulatedAccount implements Upstream {
     if (parsed.kind === "error") return Promise.resolve(parsed.response);
     if (parsed.kind === "response-id") {
       this.served.byId++;
-      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now()));
+      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now(), request.query));
     }
     this.served.inference++;
     const d = this.deployments.get(parsed.deployment);
