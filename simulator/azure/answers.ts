@@ -41,16 +41,22 @@ export class DeploymentAnswers {
     return `${run}${this.spec.region}|${this.spec.deployment}|${kind}|${this.served}`;
   }
 
-  /** A chat answer's id, its form and, when the request asks for a function call, that call (both ids from one seed). */
-  private chatAnswer(call: InferenceCall, text: string): { id: string; form: AnswerForm; toolCall?: ToolCall } {
+  /**
+   * A chat answer's id, its form and, when the request asks for a function call, that call once per
+   * choice (ids from one seed; the first choice's as before choices were counted).
+   */
+  private chatAnswer(call: InferenceCall, text: string): { id: string; form: AnswerForm; toolCalls?: ToolCall[] } {
     const seed = this.ids("chat");
     const form = chatAnswerForm(call.body, text);
     const id = opaqueId("chatcmpl-", seed, 29);
-    return form.kind === "tool" ? { id, form, toolCall: { id: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments } } : { id, form };
+    if (form.kind !== "tool") return { id, form };
+    const callId = (index: number): string => opaqueId("call_", index === 0 ? `${seed}|call` : `${seed}|call|${index}`, 24);
+    return { id, form, toolCalls: Array.from({ length: choiceCount(call) }, (_, index) => ({ id: callId(index), name: form.name, arguments: form.arguments })) };
   }
 
-  private usage(shape: Admitted, completion: number): Usage {
-    return { promptTokens: shape.promptTokens, completionTokens: completion };
+  /** Usage of an answer: a chat call's completion tokens count every one of its `n` choices. */
+  private usage(call: InferenceCall, shape: Admitted, completion: number): Usage {
+    return { promptTokens: shape.promptTokens, completionTokens: completion * choiceCount(call) };
   }
 
   /** The whole answer at once (non-streaming). */
@@ -59,15 +65,15 @@ export class DeploymentAnswers {
     const created = createdSeconds(this.clock);
     const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
     const text = tokens.join("");
-    const usage = this.usage(shape, completion);
+    const usage = this.usage(call, shape, completion);
     switch (call.operation) {
       case "embeddings":
         return jsonResponse(200, embeddingsBody(this.spec.model, shape.embeddings!), headers);
       case "completions":
         return jsonResponse(200, textCompletionBody(opaqueId("cmpl-", this.ids("cmpl"), 29), created, this.spec.model, text, usage), headers);
       case "chat": {
-        const { id, form, toolCall } = this.chatAnswer(call, text);
-        return jsonResponse(200, chatCompletionBody(id, created, this.spec.model, form.kind === "json" ? form.json : text, usage, toolCall), headers);
+        const { id, form, toolCalls } = this.chatAnswer(call, text);
+        return jsonResponse(200, chatCompletionBody(id, created, this.spec.model, form.kind === "json" ? form.json : text, usage, choiceCount(call), toolCalls), headers);
       }
       case "responses":
         return jsonResponse(200, this.storeResponse(call, created, this.responseAnswer(responseAnswerForm(call.body, text), text), usage, responses).response, headers);
@@ -79,7 +85,7 @@ export class DeploymentAnswers {
     this.served++;
     const created = createdSeconds(this.clock);
     const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
-    const usage = this.usage(shape, completion);
+    const usage = this.usage(call, shape, completion);
     const sse = { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
     if (call.operation === "responses") {
       const text = tokens.join("");
@@ -90,8 +96,8 @@ export class DeploymentAnswers {
     const options = call.body.stream_options as { include_usage?: unknown } | undefined;
     const includeUsage = options?.include_usage === true;
     // JSON answers and function arguments stream in as many pieces as the answer has tokens.
-    const { id, form, toolCall } = this.chatAnswer(call, tokens.join(""));
-    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: streamedPieces(form, tokens), usage, includeUsage, ...(toolCall ? { toolCall } : {}) }) };
+    const { id, form, toolCalls } = this.chatAnswer(call, tokens.join(""));
+    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: streamedPieces(form, tokens), usage, includeUsage, choices: choiceCount(call), ...(toolCalls ? { toolCalls } : {}) }) };
   }
 
   /** A response's output: its text (a JSON document when asked for) or its function call, ids from the response's seed. */
@@ -121,6 +127,17 @@ export class DeploymentAnswers {
     if (store && responses) responses.store.put(entry);
     return entry;
   }
+}
+
+/**
+ * How many choices a chat call asks for (`n`, validated as an integer 1–128 before admission; absent
+ * or null: 1). Found by exploratory QA: `n` was accepted but one choice came back. Other operations
+ * have one. Admission still charges one completion's estimate (Azure's documented estimate names
+ * the prompt, max_tokens and best_of, not n).
+ */
+function choiceCount(call: InferenceCall): number {
+  const n = call.body.n;
+  return call.operation === "chat" && typeof n === "number" && Number.isInteger(n) && n > 1 ? n : 1;
 }
 
 /** What streams, one piece per token: the text, or a JSON answer / function arguments cut into as many pieces as the answer has tokens. */

@@ -33,17 +33,25 @@ export interface ToolCall {
   arguments: string;
 }
 
-export function chatCompletionBody(id: string, created: number, model: string, text: string, usage: Usage, toolCall?: ToolCall): unknown {
-  const message = toolCall
-    ? { role: "assistant", content: null, refusal: null, tool_calls: [{ id: toolCall.id, type: "function", function: { name: toolCall.name, arguments: toolCall.arguments } }] }
-    : { role: "assistant", content: text, refusal: null };
+/**
+ * A chat.completion with `choices` choices (the request's `n`), each the same answer: the text, or
+ * `toolCalls[index]` (one call per choice, each with its own id). `usage` counts every choice.
+ */
+export function chatCompletionBody(id: string, created: number, model: string, text: string, usage: Usage, choices: number, toolCalls?: readonly ToolCall[]): unknown {
+  const choice = (index: number) => {
+    const call = toolCalls?.[index];
+    const message = call
+      ? { role: "assistant", content: null, refusal: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] }
+      : { role: "assistant", content: text, refusal: null };
+    return { index, message, finish_reason: call ? "tool_calls" : "stop", logprobs: null, content_filter_results: CONTENT_FILTER_RESULTS };
+  };
   return {
     id,
     object: "chat.completion",
     created,
     model,
     prompt_filter_results: PROMPT_FILTER_RESULTS,
-    choices: [{ index: 0, message, finish_reason: toolCall ? "tool_calls" : "stop", logprobs: null, content_filter_results: CONTENT_FILTER_RESULTS }],
+    choices: Array.from({ length: choices }, (_, index) => choice(index)),
     usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
   };
 }

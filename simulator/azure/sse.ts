@@ -23,40 +23,46 @@ export interface StreamPacing {
  * Chat completions: Azure's first chunk (empty id/object/model, `prompt_filter_results`, empty
  * `choices`), the role delta, one content delta per token, the `finish_reason` chunk, the usage chunk
  * when `stream_options.include_usage` is set (then every other chunk carries `usage: null`), then
- * `data: [DONE]`.
+ * `data: [DONE]`. With `choices` > 1 (the request's `n`) every step has one chunk per choice, each
+ * carrying its `index`, as OpenAI interleaves them; `toolCalls[index]` is that choice's call.
  */
-export function chatCompletionStream(o: { pacing: StreamPacing; id: string; created: number; model: string; tokens: string[]; usage: Usage; includeUsage: boolean; toolCall?: ToolCall }): ChunkedBody {
+export function chatCompletionStream(o: { pacing: StreamPacing; id: string; created: number; model: string; tokens: string[]; usage: Usage; includeUsage: boolean; choices: number; toolCalls?: readonly ToolCall[] }): ChunkedBody {
   const { clock, gapMs } = o.pacing;
   const withUsage = o.includeUsage ? { usage: null } : {};
-  const chunk = (choice: Record<string, unknown>) => ({
+  const chunk = (index: number, choice: Record<string, unknown>) => ({
     id: o.id,
     object: "chat.completion.chunk",
     created: o.created,
     model: o.model,
     system_fingerprint: null,
-    choices: [{ index: 0, finish_reason: null, logprobs: null, ...choice }],
+    choices: [{ index, finish_reason: null, logprobs: null, ...choice }],
     ...withUsage,
   });
+  const indices = Array.from({ length: o.choices }, (_, index) => index);
   return new ChunkedBody(async function* () {
     const start = clock.now();
     yield data({ id: "", object: "", created: 0, model: "", prompt_filter_results: PROMPT_FILTER_RESULTS, choices: [], ...withUsage });
-    const call = o.toolCall;
     // A function call streams as OpenAI's do: the call's id, type and name first, then its
     // arguments piece by piece (the tokens), as `tool_calls[0]` deltas.
-    yield data(
-      chunk({
-        delta: call
-          ? { role: "assistant", content: null, refusal: null, tool_calls: [{ index: 0, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }
-          : { role: "assistant", content: "", refusal: null },
-        content_filter_results: {},
-      }),
-    );
+    for (const index of indices) {
+      const call = o.toolCalls?.[index];
+      yield data(
+        chunk(index, {
+          delta: call
+            ? { role: "assistant", content: null, refusal: null, tool_calls: [{ index: 0, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }
+            : { role: "assistant", content: "", refusal: null },
+          content_filter_results: {},
+        }),
+      );
+    }
     for (let i = 0; i < o.tokens.length; i++) {
       await sleepUntil(clock, start + i * gapMs);
-      const delta = call ? { tool_calls: [{ index: 0, function: { arguments: o.tokens[i] } }] } : { content: o.tokens[i] };
-      yield data(chunk({ delta, content_filter_results: CONTENT_FILTER_RESULTS }));
+      for (const index of indices) {
+        const delta = o.toolCalls?.[index] ? { tool_calls: [{ index: 0, function: { arguments: o.tokens[i] } }] } : { content: o.tokens[i] };
+        yield data(chunk(index, { delta, content_filter_results: CONTENT_FILTER_RESULTS }));
+      }
     }
-    yield data(chunk({ delta: {}, finish_reason: call ? "tool_calls" : "stop", content_filter_results: {} }));
+    for (const index of indices) yield data(chunk(index, { delta: {}, finish_reason: o.toolCalls?.[index] ? "tool_calls" : "stop", content_filter_results: {} }));
     if (o.includeUsage) {
       const u = o.usage;
       yield data({ id: o.id, object: "chat.completion.chunk", created: o.created, model: o.model, system_fingerprint: null, choices: [], usage: { prompt_tokens: u.promptTokens, completion_tokens: u.completionTokens, total_tokens: u.promptTokens + u.completionTokens } });
