@@ -3,10 +3,12 @@
 // component deploys, plus the circuit-breaker rule it puts on every backend).
 import { loadCatalog, type RequestLimits } from "../core/catalog/catalog";
 import { planFromRawConfig, plannedInventory } from "../core/plan/index";
+import { gatewayDeploymentFacts } from "../core/plan/types";
 import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
 import { circuitBreakerRule } from "../components/gateway/backends";
 import { designGateway, type InventoryEntry } from "../components/gateway/design";
-import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
+import { GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
+import { checkGatewayAgainstFleet } from "../stacks/config/gateway-fleet-check";
 import { FleetConfigError } from "../stacks/config/errors";
 import type { CircuitBreakerRule, WeightedChoice } from "./emulator/backends";
 import { SUBSCRIPTION_KEY_PARAMETER_NAMES } from "../components/gateway/api-auth";
@@ -157,7 +159,7 @@ export function designStackFile(file: string, today: Date, accountOrigins?: Stac
   const deployments = plannedInventory(plan);
   const regionsByDeployment = new Map<string, string[]>();
   for (const d of deployments) regionsByDeployment.set(d.name, [...(regionsByDeployment.get(d.name) ?? []), d.region]);
-  checkGatewayAgainstFleet(gateway, regionsByDeployment);
+  checkGatewayAgainstFleet(gateway, regionsByDeployment, gatewayDeploymentFacts(deployments, loadCatalog()));
   // Subdomains are random at deploy time; the simulation names each account `<fleet>-<region>`.
   const accountUrl = (deployment: string, region: string): string => {
     const origin = accountOrigins?.[deployment]?.[region];

@@ -8,9 +8,11 @@ import { AiGateway } from "../components/gateway";
 import type { AiGatewayArgs } from "../components/gateway/args";
 import { designGateway } from "../components/gateway/design";
 import type { AoaiFleet } from "../components/fleet";
-import type { FleetPlan } from "../core/plan/types";
+import { loadCatalog } from "../core/catalog/catalog";
+import { gatewayDeploymentFacts, plannedInventory, type FleetPlan } from "../core/plan/types";
 import { configIssuesOf, FleetConfigError, type ConfigIssue } from "./config/errors";
-import { checkGatewayAgainstFleet, GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
+import { GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
+import { checkGatewayAgainstFleet } from "./config/gateway-fleet-check";
 import { apimBackendIdCollisions } from "./config/naming";
 
 /** Deployment → regions it is planned in. */
@@ -41,7 +43,7 @@ export function plannedTargets(plan: FleetPlan): Omit<AiGatewayArgs["backends"][
  */
 export function validateGatewayConfig(raw: unknown, plan: FleetPlan): GatewayConfig {
   const config = parseGatewayConfig(raw);
-  checkGatewayAgainstFleet(config, fleetDeploymentRegions(plan));
+  checkGatewayAgainstFleet(config, fleetDeploymentRegions(plan), gatewayDeploymentFacts(plannedInventory(plan), loadCatalog()));
   // Endpoints do not change what is validated; a placeholder host stands in for them here.
   const design = designGateway(
     config,

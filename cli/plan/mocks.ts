@@ -2,6 +2,11 @@
  * Deterministic Pulumi mocks for offline plans: ids and outputs are functions of the inputs and
  * names only, so two plans of the same config are byte-identical. Outputs mimic what Azure returns
  * where the program reads them (names, ARM ids, the account endpoint, the random suffix).
+ *
+ * Each answer's state holds only what the mock computes: outside a preview, Pulumi gives every input
+ * the state leaves out back as that output (runtime/resource.js resolveOutputs), so the outputs are
+ * the same as with `{ ...inputs, … }`, without sending every input through protobuf twice more per
+ * resource (plan.json and every output of dev, prod and the 793-resource bench plan are byte-identical).
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
@@ -50,16 +55,16 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
       switch (args.type) {
         case "random:index/randomString:RandomString": {
           const length = typeof inputs.length === "number" ? inputs.length : 8;
-          return { id: args.name, state: { ...inputs, result: deterministicSuffix(`${stack}/${args.name}`, length) } };
+          return { id: args.name, state: { result: deterministicSuffix(`${stack}/${args.name}`, length) } };
         }
         case "random:index/randomPassword:RandomPassword": {
           // A visible placeholder, never a usable key: offline plans must not look like they hold secrets.
           const length = typeof inputs.length === "number" ? inputs.length : 16;
-          return { id: args.name, state: { ...inputs, result: `offline${deterministicSuffix(`${stack}/${args.name}`, Math.max(length - 7, 1))}` } };
+          return { id: args.name, state: { result: `offline${deterministicSuffix(`${stack}/${args.name}`, Math.max(length - 7, 1))}` } };
         }
         case "azure-native:resources:ResourceGroup": {
           const name = str(inputs.resourceGroupName, args.name);
-          return { id: rgId(name), state: { ...inputs, name } };
+          return { id: rgId(name), state: { name } };
         }
         case "azure-native:cognitiveservices:Account": {
           const name = str(inputs.accountName, args.name);
@@ -67,12 +72,12 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
           const kind = inputs.kind === "AIServices" ? "AIServices" : "OpenAI";
           const id = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.CognitiveServices/accounts/${name}`;
           const endpoint = endpointFor(kind, str(properties.customSubDomainName, name));
-          return { id, state: { ...inputs, name, properties: { ...properties, endpoint, provisioningState: "Succeeded" } } };
+          return { id, state: { name, properties: { ...properties, endpoint, provisioningState: "Succeeded" } } };
         }
         case "azure-native:cognitiveservices:Deployment": {
           const name = str(inputs.deploymentName, args.name);
           const account = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.CognitiveServices/accounts/${str(inputs.accountName, "unknown-account")}`;
-          return { id: `${account}/deployments/${name}`, state: { ...inputs, name } };
+          return { id: `${account}/deployments/${name}`, state: { name } };
         }
         case "azure-native:apimanagement:ApiManagementService": {
           // The gateway reads identity.principalId (role assignments) and gatewayUrl (outputs).
@@ -81,21 +86,21 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
           const principalId = `${principal.slice(0, 8)}-${principal.slice(8, 12)}-${principal.slice(12, 16)}-${principal.slice(16, 20)}-${principal.slice(20, 32)}`;
           const identity = { ...((inputs.identity ?? {}) as Inputs), principalId, tenantId: OFFLINE_SUBSCRIPTION };
           const id = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.ApiManagement/service/${name}`;
-          return { id, state: { ...inputs, name, identity, gatewayUrl: `https://${name}.azure-api.net` } };
+          return { id, state: { name, identity, gatewayUrl: `https://${name}.azure-api.net` } };
         }
         case "azure-native:apimanagement:Backend": {
           // Pool members reference backends by ARM id.
           const name = str(inputs.backendId, args.name);
           const service = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.ApiManagement/service/${str(inputs.serviceName, "unknown-service")}`;
-          return { id: `${service}/backends/${name}`, state: { ...inputs, name } };
+          return { id: `${service}/backends/${name}`, state: { name } };
         }
         default: {
           const networkId = NETWORK_IDS[args.type];
           if (networkId) {
             const path = networkId(inputs, args.name);
-            return { id: `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/${path}`, state: { ...inputs, name: path.slice(path.lastIndexOf("/") + 1) } };
+            return { id: `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/${path}`, state: { name: path.slice(path.lastIndexOf("/") + 1) } };
           }
-          return { id: `${args.name}-id`, state: { ...inputs, name: str(inputs.name, args.name) } };
+          return { id: `${args.name}-id`, state: { name: str(inputs.name, args.name) } };
         }
       }
     },

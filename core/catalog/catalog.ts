@@ -24,6 +24,8 @@ export interface RequestLimits {
 
 export const PROVISIONED_SKUS: readonly DeploymentSku[] = ["ProvisionedManaged", "GlobalProvisionedManaged", "DataZoneProvisionedManaged"];
 export const STANDARD_SKUS: readonly DeploymentSku[] = ["Standard", "GlobalStandard", "DataZoneStandard"];
+/** Batch SKUs take only Batch API jobs (files of requests, 24-hour target), never online requests. */
+export const BATCH_SKUS: readonly DeploymentSku[] = ["GlobalBatch", "DataZoneBatch"];
 export const DATA_ZONE_SKUS: readonly DeploymentSku[] = ["DataZoneStandard", "DataZoneProvisionedManaged", "DataZoneBatch"];
 
 export function isProvisioned(sku: DeploymentSku): boolean {

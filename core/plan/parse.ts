@@ -25,6 +25,6 @@ export function parseFleetConfig(raw: unknown, catalog: ModelCatalog): FleetConf
   }
   const parsed = FleetConfigSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  const issues = zodIssuesToConfigIssues(FLEET_CONFIG_KEY, parsed.error, raw).map((i) => withVersionHint(i, raw, catalog));
+  const issues = zodIssuesToConfigIssues(FLEET_CONFIG_KEY, parsed.error, raw, FleetConfigSchema).map((i) => withVersionHint(i, raw, catalog));
   throw new FleetConfigError(issues);
 }

@@ -2,6 +2,8 @@
  * Plain data produced by planning. The fleet component turns it into resources, and the gateway
  * (issue 5) consumes the backend inventory. No Pulumi types here: everything is JSON-serialisable.
  */
+import { BATCH_SKUS, type ModelCatalog } from "../catalog/catalog";
+import type { DeploymentFacts } from "../../stacks/config/gateway-fleet-check";
 import type { ConfigIssue } from "../../stacks/config/errors";
 import type { DeploymentSku, UpgradeOption } from "../../stacks/config/fleet";
 import type { NetworkConfig } from "../../stacks/config/network";
@@ -80,4 +82,18 @@ export interface Backend extends PlannedDeployment {
 /** The backend inventory: every planned deployment × region (pure; no endpoints yet). */
 export function plannedInventory(plan: FleetPlan): PlannedDeployment[] {
   return plan.accounts.flatMap((account) => account.deployments);
+}
+
+/**
+ * What the gateway's check against the fleet needs to know of each deployment beyond its regions:
+ * its SKU when that is a batch SKU (Batch API jobs only, never a gateway's online requests) and
+ * whether its model answers embeddings (the catalog's `embeddings` family) rather than chat-style calls.
+ */
+export function gatewayDeploymentFacts(deployments: readonly { readonly name: string; readonly sku: string; readonly model: string }[], catalog: ModelCatalog): Map<string, DeploymentFacts> {
+  return new Map(
+    deployments.map((d) => {
+      const family = catalog.model(d.model)?.family;
+      return [d.name, { ...((BATCH_SKUS as readonly string[]).includes(d.sku) ? { batchSku: d.sku } : {}), ...(family === undefined ? {} : { embeddings: family === "embeddings" }) }];
+    }),
+  );
 }

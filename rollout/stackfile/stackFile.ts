@@ -1,12 +1,9 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import {
-  checkGatewayAgainstFleet,
-  parseGatewayConfig,
-  type FleetDeploymentRegions,
-  type GatewayConfig,
-  type GatewayRoute,
-} from "../../stacks/config/gateway";
+import { parseGatewayConfig, type GatewayConfig, type GatewayRoute } from "../../stacks/config/gateway";
+import { checkGatewayAgainstFleet, type DeploymentFacts, type FleetDeploymentRegions } from "../../stacks/config/gateway-fleet-check";
+import { loadCatalog } from "../../core/catalog/catalog";
+import { gatewayDeploymentFacts } from "../../core/plan/types";
 import { crashPoint } from "../crash";
 import { RolloutError } from "../errors";
 import { designStack } from "./design";
@@ -31,7 +28,7 @@ export function validatedGateway(text: string, file: string): GatewayConfig {
   if (config[GATEWAY_KEY] === undefined) throw new RolloutError(`${file}: ${GATEWAY_KEY} is not set; rollout needs a gateway route`, 2);
   try {
     const gateway = parseGatewayConfig(config[GATEWAY_KEY]);
-    checkGatewayAgainstFleet(gateway, fleetDeploymentRegions(config["aoai-fleet:fleet"], file));
+    checkGatewayAgainstFleet(gateway, fleetDeploymentRegions(config["aoai-fleet:fleet"], file), fleetDeploymentFacts(config["aoai-fleet:fleet"]));
     return gateway;
   } catch (error) {
     if (error instanceof RolloutError) throw error;
@@ -62,6 +59,15 @@ function fleetDeploymentRegions(rawFleet: unknown, file: string): FleetDeploymen
       name,
       Array.isArray(spec?.regions) ? spec.regions.map(String) : allRegions,
     ]),
+  );
+}
+
+/** SKU and model kind of the raw fleet's deployments: a rollout must not move a route onto a batch deployment or another kind of model. */
+function fleetDeploymentFacts(rawFleet: unknown): Map<string, DeploymentFacts> {
+  const deployments = (rawFleet as { deployments?: Record<string, { sku?: unknown; model?: unknown }> } | undefined)?.deployments ?? {};
+  return gatewayDeploymentFacts(
+    Object.entries(deployments).map(([name, spec]) => ({ name, sku: String(spec?.sku ?? ""), model: String(spec?.model ?? "") })),
+    loadCatalog(),
   );
 }
 

@@ -1,7 +1,8 @@
 // A simulated Azure OpenAI account (one per region): the base URL a gateway backend points at.
 // It routes `/openai/deployments/{name}/...` by the path and the v1 and Responses surfaces by the
 // body's `model`, and keeps the account's stored Responses (a response lives on the account that
-// created it; any other account answers "not found").
+// created it; any other account answers "not found"). Every answer carries Azure's request ids.
+import { createHash } from "node:crypto";
 import { openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { SimulatedDeployment } from "./deployment";
 import { parseAzureRequest } from "./request";
@@ -13,6 +14,8 @@ export class SimulatedAccount implements Upstream {
   readonly responses = new ResponseStore();
   /** Requests served per kind, for reports and tests (`byId`: the `/responses/{id}` paths). */
   readonly served = { inference: 0, byId: 0 };
+  /** Requests answered, numbering the request ids. */
+  private requests = 0;
   /** Clock time source for response retention (set by the first deployment added). */
   private now: () => number = () => 0;
 
@@ -35,12 +38,25 @@ export class SimulatedAccount implements Upstream {
     return [...this.deployments.values()];
   }
 
-  send(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
+  /**
+   * Serves one request. Azure stamps every answer, errors and 429s included, with `apim-request-id`
+   * and `x-request-id` (captured Azure OpenAI responses carry both, with different values); the
+   * openai SDKs expose `x-request-id` as `_request_id` / `requestID` on results and errors, so
+   * without it a client's request-id logging is never exercised locally (found by exploratory QA:
+   * `withResponse().request_id` was null through the local gateway).
+   */
+  async send(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
+    const response = await this.route(request, timeoutMs);
+    const ids = requestIds(this.origin, ++this.requests);
+    return { ...response, headers: { ...response.headers, "apim-request-id": ids.apim, "x-request-id": ids.request } };
+  }
+
+  private route(request: SimRequest, timeoutMs: number): Promise<SimResponse> {
     const parsed = parseAzureRequest(request);
     if (parsed.kind === "error") return Promise.resolve(parsed.response);
     if (parsed.kind === "response-id") {
       this.served.byId++;
-      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now()));
+      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now(), request.query));
     }
     this.served.inference++;
     const d = this.deployments.get(parsed.deployment);
@@ -59,6 +75,18 @@ export class SimulatedAccount implements Upstream {
     }
     return d.serve(parsed, request, timeoutMs, { store: this.responses, previousTokens: 0 });
   }
+}
+
+/**
+ * The request ids of an account's n-th answer, UUID-shaped like Azure's. Derived from the account
+ * and the count rather than drawn at random, so simulated runs repeat (no random draw moves).
+ */
+export function requestIds(origin: string, n: number): { apim: string; request: string } {
+  const uuid = (seed: string): string => {
+    const h = createHash("sha256").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  };
+  return { apim: uuid(`${origin}|${n}|apim`), request: uuid(`${origin}|${n}|request`) };
 }
 
 /** Finds the upstream serving a URL's origin; unknown origins are a configuration error. */

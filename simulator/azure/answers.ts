@@ -2,13 +2,13 @@
 // embeddings and the Responses API (stored in the account's store, chained by previous_response_id).
 import { unixMsOf, type Clock } from "../clock";
 import { jsonResponse, type SimResponse } from "../http-types";
-import { answerTokens, chatCompletionBody, opaqueId, responseObject, textCompletionBody, type ToolCall, type Usage } from "./content";
+import { answerTokens, chatCompletionBody, opaqueId, responseObject, textCompletionBody, type ResponseAnswer, type ToolCall, type Usage } from "./content";
 import type { InferenceCall, SimDeploymentSpec } from "./deployment";
 import { embeddingsBody } from "./embeddings";
 import { normaliseInput, type ResponseStore, type StoredResponse } from "./responses-store";
 import type { BodyShape } from "./sizing";
 import { chatCompletionStream, responseStream, type StreamPacing } from "./sse";
-import { chatAnswerForm, pieces, type ChatAnswerForm } from "./structured";
+import { chatAnswerForm, pieces, responseAnswerForm, type AnswerForm } from "./structured";
 
 /** The account's response store and, for a chained call, the stored response it continues. */
 export interface ResponsesContext {
@@ -41,16 +41,22 @@ export class DeploymentAnswers {
     return `${run}${this.spec.region}|${this.spec.deployment}|${kind}|${this.served}`;
   }
 
-  /** A chat answer's id, its form and, when the request asks for a function call, that call (both ids from one seed). */
-  private chatAnswer(call: InferenceCall, text: string): { id: string; form: ChatAnswerForm; toolCall?: ToolCall } {
+  /**
+   * A chat answer's id, its form and, when the request asks for a function call, that call once per
+   * choice (ids from one seed; the first choice's as before choices were counted).
+   */
+  private chatAnswer(call: InferenceCall, text: string): { id: string; form: AnswerForm; toolCalls?: ToolCall[] } {
     const seed = this.ids("chat");
     const form = chatAnswerForm(call.body, text);
     const id = opaqueId("chatcmpl-", seed, 29);
-    return form.kind === "tool" ? { id, form, toolCall: { id: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments } } : { id, form };
+    if (form.kind !== "tool") return { id, form };
+    const callId = (index: number): string => opaqueId("call_", index === 0 ? `${seed}|call` : `${seed}|call|${index}`, 24);
+    return { id, form, toolCalls: Array.from({ length: choiceCount(call) }, (_, index) => ({ id: callId(index), name: form.name, arguments: form.arguments })) };
   }
 
-  private usage(shape: Admitted, completion: number): Usage {
-    return { promptTokens: shape.promptTokens, completionTokens: completion };
+  /** Usage of an answer: a chat call's completion tokens count every one of its `n` choices. */
+  private usage(call: InferenceCall, shape: Admitted, completion: number): Usage {
+    return { promptTokens: shape.promptTokens, completionTokens: completion * choiceCount(call) };
   }
 
   /** The whole answer at once (non-streaming). */
@@ -59,18 +65,18 @@ export class DeploymentAnswers {
     const created = createdSeconds(this.clock);
     const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
     const text = tokens.join("");
-    const usage = this.usage(shape, completion);
+    const usage = this.usage(call, shape, completion);
     switch (call.operation) {
       case "embeddings":
         return jsonResponse(200, embeddingsBody(this.spec.model, shape.embeddings!), headers);
       case "completions":
         return jsonResponse(200, textCompletionBody(opaqueId("cmpl-", this.ids("cmpl"), 29), created, this.spec.model, text, usage), headers);
       case "chat": {
-        const { id, form, toolCall } = this.chatAnswer(call, text);
-        return jsonResponse(200, chatCompletionBody(id, created, this.spec.model, form.kind === "json" ? form.json : text, usage, toolCall), headers);
+        const { id, form, toolCalls } = this.chatAnswer(call, text);
+        return jsonResponse(200, chatCompletionBody(id, created, this.spec.model, form.kind === "json" ? form.json : text, usage, choiceCount(call), toolCalls), headers);
       }
       case "responses":
-        return jsonResponse(200, this.storeResponse(call, created, text, usage, responses).response, headers);
+        return jsonResponse(200, this.storeResponse(call, created, this.responseAnswer(responseAnswerForm(call.body, text), text), usage, responses).response, headers);
     }
   }
 
@@ -79,38 +85,63 @@ export class DeploymentAnswers {
     this.served++;
     const created = createdSeconds(this.clock);
     const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
-    const usage = this.usage(shape, completion);
+    const usage = this.usage(call, shape, completion);
     const sse = { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
     if (call.operation === "responses") {
-      const stored = this.storeResponse(call, created, tokens.join(""), usage, responses);
-      return { status: 200, headers: sse, body: responseStream({ pacing, response: stored.response, tokens }) };
+      const text = tokens.join("");
+      const form = responseAnswerForm(call.body, text);
+      const stored = this.storeResponse(call, created, this.responseAnswer(form, text), usage, responses);
+      return { status: 200, headers: sse, body: responseStream({ pacing, response: stored.response, pieces: streamedPieces(form, tokens) }) };
     }
     const options = call.body.stream_options as { include_usage?: unknown } | undefined;
     const includeUsage = options?.include_usage === true;
     // JSON answers and function arguments stream in as many pieces as the answer has tokens.
-    const { id, form, toolCall } = this.chatAnswer(call, tokens.join(""));
-    const streamed = toolCall ? pieces(toolCall.arguments, tokens.length) : form.kind === "json" ? pieces(form.json, tokens.length) : tokens;
-    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: streamed, usage, includeUsage, ...(toolCall ? { toolCall } : {}) }) };
+    const { id, form, toolCalls } = this.chatAnswer(call, tokens.join(""));
+    return { status: 200, headers: sse, body: chatCompletionStream({ pacing, id, created, model: this.spec.model, tokens: streamedPieces(form, tokens), usage, includeUsage, choices: choiceCount(call), ...(toolCalls ? { toolCalls } : {}) }) };
+  }
+
+  /** A response's output: its text (a JSON document when asked for) or its function call, ids from the response's seed. */
+  private responseAnswer(form: AnswerForm, text: string): ResponseAnswer {
+    const seed = this.ids("resp");
+    return form.kind === "tool"
+      ? { kind: "tool", id: opaqueId("fc_", `${seed}|out`), callId: opaqueId("call_", `${seed}|call`, 24), name: form.name, arguments: form.arguments }
+      : { kind: "text", messageId: opaqueId("msg_", `${seed}|out`), text: form.kind === "json" ? form.json : text };
   }
 
   /** Builds the `response` object and stores it in the account unless `store: false`. */
-  private storeResponse(call: InferenceCall, created: number, text: string, usage: Usage, responses: ResponsesContext | undefined): StoredResponse {
+  private storeResponse(call: InferenceCall, created: number, answer: ResponseAnswer, usage: Usage, responses: ResponsesContext | undefined): StoredResponse {
     const seed = this.ids("resp");
     const store = call.body.store !== false;
+    const text = call.body.text as { format?: unknown } | undefined;
     const response = responseObject({
       id: opaqueId("resp_", seed),
-      messageId: opaqueId("msg_", `${seed}|out`),
       created,
       model: this.spec.model,
-      text,
+      answer,
       usage,
       previous: responses?.previous?.response.id ?? null,
       store,
-      instructions: call.body.instructions,
-      maxOutputTokens: call.body.max_output_tokens,
+      echo: { instructions: call.body.instructions, maxOutputTokens: call.body.max_output_tokens, tools: call.body.tools, toolChoice: call.body.tool_choice, textFormat: text?.format },
     });
     const entry: StoredResponse = { response, inputItems: normaliseInput(call.body.input, (i) => opaqueId("msg_", `${seed}|in|${i}`)), deployment: this.spec.deployment, storedAt: this.clock.now() };
     if (store && responses) responses.store.put(entry);
     return entry;
   }
+}
+
+/**
+ * How many choices a chat call asks for (`n`, validated as an integer 1–128 before admission; absent
+ * or null: 1). Found by exploratory QA: `n` was accepted but one choice came back. Other operations
+ * have one. Admission still charges one completion's estimate (Azure's documented estimate names
+ * the prompt, max_tokens and best_of, not n).
+ */
+function choiceCount(call: InferenceCall): number {
+  const n = call.body.n;
+  return call.operation === "chat" && typeof n === "number" && Number.isInteger(n) && n > 1 ? n : 1;
+}
+
+/** What streams, one piece per token: the text, or a JSON answer / function arguments cut into as many pieces as the answer has tokens. */
+function streamedPieces(form: AnswerForm, tokens: string[]): string[] {
+  if (form.kind === "tool") return pieces(form.arguments, tokens.length);
+  return form.kind === "json" ? pieces(form.json, tokens.length) : tokens;
 }

@@ -33,17 +33,25 @@ export interface ToolCall {
   arguments: string;
 }
 
-export function chatCompletionBody(id: string, created: number, model: string, text: string, usage: Usage, toolCall?: ToolCall): unknown {
-  const message = toolCall
-    ? { role: "assistant", content: null, refusal: null, tool_calls: [{ id: toolCall.id, type: "function", function: { name: toolCall.name, arguments: toolCall.arguments } }] }
-    : { role: "assistant", content: text, refusal: null };
+/**
+ * A chat.completion with `choices` choices (the request's `n`), each the same answer: the text, or
+ * `toolCalls[index]` (one call per choice, each with its own id). `usage` counts every choice.
+ */
+export function chatCompletionBody(id: string, created: number, model: string, text: string, usage: Usage, choices: number, toolCalls?: readonly ToolCall[]): unknown {
+  const choice = (index: number) => {
+    const call = toolCalls?.[index];
+    const message = call
+      ? { role: "assistant", content: null, refusal: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] }
+      : { role: "assistant", content: text, refusal: null };
+    return { index, message, finish_reason: call ? "tool_calls" : "stop", logprobs: null, content_filter_results: CONTENT_FILTER_RESULTS };
+  };
   return {
     id,
     object: "chat.completion",
     created,
     model,
     prompt_filter_results: PROMPT_FILTER_RESULTS,
-    choices: [{ index: 0, message, finish_reason: toolCall ? "tool_calls" : "stop", logprobs: null, content_filter_results: CONTENT_FILTER_RESULTS }],
+    choices: Array.from({ length: choices }, (_, index) => choice(index)),
     usage: { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens },
   };
 }
@@ -59,6 +67,11 @@ export function textCompletionBody(id: string, created: number, model: string, t
   };
 }
 
+/** An output item of a response: the assistant's message, or one function call (`function_call`). */
+export type ResponseOutputItem =
+  | { id: string; type: "message"; status: "completed" | "in_progress"; role: "assistant"; content: Array<{ type: "output_text"; text: string; annotations: unknown[] }> }
+  | { id: string; type: "function_call"; status: "completed" | "in_progress"; call_id: string; name: string; arguments: string };
+
 /** A Responses API `response` object (field set from the openai-node `Response` type). */
 export interface ResponseObject {
   id: string;
@@ -66,15 +79,32 @@ export interface ResponseObject {
   created_at: number;
   status: "completed" | "in_progress";
   model: string;
-  output: Array<{ id: string; type: "message"; status: "completed" | "in_progress"; role: "assistant"; content: Array<{ type: "output_text"; text: string; annotations: unknown[] }> }>;
+  output: ResponseOutputItem[];
   previous_response_id: string | null;
   store: boolean;
   usage: { input_tokens: number; input_tokens_details: { cached_tokens: number }; output_tokens: number; output_tokens_details: { reasoning_tokens: number }; total_tokens: number } | null;
   [field: string]: unknown;
 }
 
-export function responseObject(o: { id: string; messageId: string; created: number; model: string; text: string; usage: Usage; previous: string | null; store: boolean; instructions: unknown; maxOutputTokens: unknown; status?: "completed" | "in_progress" }): ResponseObject {
+/** What a response says: text (a JSON document when the request asked for one) or a function call (`id` fc_…, `callId` call_…). */
+export type ResponseAnswer = { kind: "text"; messageId: string; text: string } | { kind: "tool"; id: string; callId: string; name: string; arguments: string };
+
+/** The request fields a response echoes as it was asked (absent: the API's defaults). */
+export interface ResponseEcho {
+  instructions: unknown;
+  maxOutputTokens: unknown;
+  tools: unknown;
+  toolChoice: unknown;
+  textFormat: unknown;
+}
+
+export function responseObject(o: { id: string; created: number; model: string; answer: ResponseAnswer; usage: Usage; previous: string | null; store: boolean; echo: ResponseEcho; status?: "completed" | "in_progress" }): ResponseObject {
   const status = o.status ?? "completed";
+  const a = o.answer;
+  const item: ResponseOutputItem =
+    a.kind === "tool"
+      ? { id: a.id, type: "function_call", status: "completed", call_id: a.callId, name: a.name, arguments: a.arguments }
+      : { id: a.messageId, type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: a.text, annotations: [] }] };
   return {
     id: o.id,
     object: "response",
@@ -82,18 +112,18 @@ export function responseObject(o: { id: string; messageId: string; created: numb
     status,
     error: null,
     incomplete_details: null,
-    instructions: o.instructions ?? null,
-    max_output_tokens: o.maxOutputTokens ?? null,
+    instructions: o.echo.instructions ?? null,
+    max_output_tokens: o.echo.maxOutputTokens ?? null,
     model: o.model,
-    output: status === "completed" ? [{ id: o.messageId, type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text: o.text, annotations: [] }] }] : [],
+    output: status === "completed" ? [item] : [],
     parallel_tool_calls: true,
     previous_response_id: o.previous,
     reasoning: { effort: null, summary: null },
     store: o.store,
     temperature: 1,
-    text: { format: { type: "text" } },
-    tool_choice: "auto",
-    tools: [],
+    text: { format: o.echo.textFormat ?? { type: "text" } },
+    tool_choice: o.echo.toolChoice ?? "auto",
+    tools: o.echo.tools ?? [],
     top_p: 1,
     truncation: "disabled",
     usage:

@@ -48,8 +48,8 @@ export class ResponseStore {
     return this.byId.size;
   }
 
-  /** GET, DELETE, input_items and cancel on `/responses/{id}`. */
-  answer(operation: ResponseIdOperation, id: string, now: number): SimResponse {
+  /** GET, DELETE, input_items and cancel on `/responses/{id}`; `query` holds input_items' list parameters. */
+  answer(operation: ResponseIdOperation, id: string, now: number, query: Record<string, string> = {}): SimResponse {
     const entry = this.get(id, now);
     if (!entry) return unknownResponse(id);
     switch (operation) {
@@ -58,16 +58,42 @@ export class ResponseStore {
       case "delete":
         this.byId.delete(id);
         return jsonResponse(200, { id, object: "response.deleted", deleted: true });
-      case "input_items": {
-        const data = [...entry.inputItems].reverse();
-        const idOf = (item: unknown) => (item as { id?: string }).id ?? null;
-        return jsonResponse(200, { object: "list", data, first_id: data.length > 0 ? idOf(data[0]) : null, last_id: data.length > 0 ? idOf(data[data.length - 1]) : null, has_more: false });
-      }
+      case "input_items":
+        return inputItemsPage(entry.inputItems, query);
       case "cancel":
         // Only background responses can be cancelled; the simulator completes every response at once.
         return openAiError(400, null, "Only responses created with background=true can be cancelled.", {}, { param: null, type: "invalid_request_error" });
     }
   }
+}
+
+const invalidList = (param: string, code: string, message: string): SimResponse => openAiError(400, code, message, {}, { param, type: "invalid_request_error" });
+
+/**
+ * One page of a response's input items with OpenAI's list parameters: `order` (`desc`, the default,
+ * newest first; `asc`), `limit` (1–100, default 20) and `after` (an item id: the page starts after
+ * it). The SDKs' auto-pagers follow `has_more` with `after = last_id`. Found by exploratory QA: the
+ * parameters were ignored, so `order: "asc"` listed the conversation backwards. Azure's exact text
+ * for a bad parameter is unverified; the messages follow OpenAI's wording for other fields.
+ */
+function inputItemsPage(items: readonly unknown[], query: Record<string, string>): SimResponse {
+  const order = query.order ?? "desc";
+  if (order !== "asc" && order !== "desc") return invalidList("order", "invalid_value", `Invalid value: '${order}'. Supported values are: 'asc' and 'desc'.`);
+  const limitText = query.limit ?? "20";
+  const limit = /^-?\d+$/.test(limitText) ? Number(limitText) : Number.NaN;
+  if (!Number.isInteger(limit)) return invalidList("limit", "invalid_type", `Invalid type for 'limit': expected an integer, but got '${limitText}' instead.`);
+  if (limit < 1) return invalidList("limit", "integer_below_min_value", `Invalid 'limit': value below minimum. Expected a value >= 1, but got ${limit} instead.`);
+  if (limit > 100) return invalidList("limit", "integer_above_max_value", `Invalid 'limit': value above maximum. Expected a value <= 100, but got ${limit} instead.`);
+  const idOf = (item: unknown): string | null => (item as { id?: string }).id ?? null;
+  const ordered = order === "desc" ? [...items].reverse() : [...items];
+  let start = 0;
+  if (query.after !== undefined) {
+    const at = ordered.findIndex((item) => idOf(item) === query.after);
+    if (at < 0) return invalidList("after", "invalid_value", `Invalid 'after': no input item with id '${query.after}' in this response.`);
+    start = at + 1;
+  }
+  const data = ordered.slice(start, start + limit);
+  return jsonResponse(200, { object: "list", data, first_id: data.length > 0 ? idOf(data[0]) : null, last_id: data.length > 0 ? idOf(data[data.length - 1]) : null, has_more: start + limit < ordered.length });
 }
 
 /** Input items of a create request as message items with ids (what input_items lists). */

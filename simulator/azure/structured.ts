@@ -1,11 +1,11 @@
-// What a simulated chat model answers when the request constrains the answer's form: a JSON
-// document for `response_format` json_object / json_schema (an instance of the schema, so the
-// SDKs' `parse` helpers accept it), a function call for `tools` (arguments an instance of the
-// function's `parameters`). Real models choose their words; the simulator only keeps the form the
+// What a simulated model answers when the request constrains the answer's form, on chat
+// completions and the Responses API alike: a JSON document for a json_object / json_schema format
+// (an instance of the schema, so the SDKs' `parse` helpers accept it), a function call for `tools`
+// (arguments an instance of the function's `parameters`). Real models choose their words; the simulator only keeps the form the
 // API promises, deterministically.
 
-/** The form of a chat answer: free text, a JSON document, or one call of a named function. */
-export type ChatAnswerForm = { kind: "text" } | { kind: "json"; json: string } | { kind: "tool"; name: string; arguments: string };
+/** The form of an answer: free text, a JSON document, or one call of a named function. */
+export type AnswerForm = { kind: "text" } | { kind: "json"; json: string } | { kind: "tool"; name: string; arguments: string };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -60,37 +60,74 @@ interface FunctionTool {
   parameters: unknown;
 }
 
-/** The function tools of a chat request (`tools: [{ type: "function", function: { name, parameters } }]`). */
-function functionTools(body: Record<string, unknown>): FunctionTool[] {
-  if (!Array.isArray(body.tools)) return [];
-  return body.tools.flatMap((t) => (isObject(t) && t.type === "function" && isObject(t.function) && typeof t.function.name === "string" ? [{ name: t.function.name, parameters: t.function.parameters }] : []));
+/** What decides an answer's form, read from a chat or a Responses body (they spell it differently). */
+interface FormRequest {
+  tools: FunctionTool[];
+  /** `tool_choice` as sent ("none", "auto", "required" or an object naming a function). */
+  choice: unknown;
+  /** The function a `tool_choice` object names. */
+  named: string | undefined;
+  /** The conversation's last item is a function's result: the model answers it instead of calling again. */
+  answered: boolean;
+  /** `json_object`, `json_schema` (with its schema) or undefined for free text. */
+  format: { type: "json_object" } | { type: "json_schema"; schema: unknown } | undefined;
 }
 
 /**
- * The form of a chat answer: a named `tool_choice` or `"required"` calls that (or the first)
- * function; with `tools` and `tool_choice` absent or `"auto"`, the first function is called unless
- * the conversation's last message is already a tool result (then the model answers, so tool loops
- * such as the SDK's `runTools` end); `"none"` answers in text. Otherwise `response_format`
- * json_object / json_schema makes the answer a JSON document.
+ * The common rule: a named `tool_choice` or `"required"` calls that (or the first) function; with
+ * tools and `tool_choice` absent or `"auto"`, the first function is called unless the conversation's
+ * last item is already a tool result (then the model answers, so tool loops such as the SDK's
+ * `runTools` end); `"none"` answers in text. Otherwise a json_object / json_schema format makes the
+ * answer a JSON document.
  */
-export function chatAnswerForm(body: Record<string, unknown>, text: string): ChatAnswerForm {
-  const tools = functionTools(body);
-  const choice = body.tool_choice;
-  if (tools.length > 0 && choice !== "none") {
-    const named = isObject(choice) && isObject(choice.function) && typeof choice.function.name === "string" ? tools.find((t) => t.name === (choice.function as { name: string }).name) : undefined;
-    const messages = Array.isArray(body.messages) ? body.messages : [];
-    const last: unknown = messages[messages.length - 1];
-    const answered = isObject(last) && last.role === "tool";
-    const tool = named ?? (choice === "required" || !answered ? tools[0] : undefined);
+function answerForm(r: FormRequest, text: string): AnswerForm {
+  if (r.tools.length > 0 && r.choice !== "none") {
+    const named = r.named !== undefined ? r.tools.find((t) => t.name === r.named) : undefined;
+    const tool = named ?? (r.choice === "required" || !r.answered ? r.tools[0] : undefined);
     if (tool) return { kind: "tool", name: tool.name, arguments: JSON.stringify(schemaInstance(tool.parameters ?? { type: "object" }, "simulated")) };
   }
-  const format = body.response_format;
-  if (isObject(format) && format.type === "json_object") return { kind: "json", json: JSON.stringify({ answer: text }) };
-  if (isObject(format) && format.type === "json_schema") {
-    const schema = isObject(format.json_schema) ? format.json_schema.schema : undefined;
-    return { kind: "json", json: JSON.stringify(schemaInstance(schema ?? { type: "object" }, text)) };
-  }
+  if (r.format?.type === "json_object") return { kind: "json", json: JSON.stringify({ answer: text }) };
+  if (r.format?.type === "json_schema") return { kind: "json", json: JSON.stringify(schemaInstance(r.format.schema ?? { type: "object" }, text)) };
   return { kind: "text" };
+}
+
+const nameOf = (v: unknown): string | undefined => (isObject(v) && typeof v.name === "string" ? v.name : undefined);
+
+/**
+ * Chat completions: `tools: [{ type: "function", function: { name, parameters } }]`, `tool_choice:
+ * { type: "function", function: { name } }`, a last message of role `tool`, and `response_format`
+ * with the schema at `json_schema.schema`.
+ */
+export function chatAnswerForm(body: Record<string, unknown>, text: string): AnswerForm {
+  const tools = Array.isArray(body.tools)
+    ? body.tools.flatMap((t) => (isObject(t) && t.type === "function" && isObject(t.function) && nameOf(t.function) !== undefined ? [{ name: nameOf(t.function)!, parameters: t.function.parameters }] : []))
+    : [];
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const last: unknown = messages[messages.length - 1];
+  const choice = body.tool_choice;
+  return answerForm({ tools, choice, named: isObject(choice) ? nameOf(choice.function) : undefined, answered: isObject(last) && last.role === "tool", format: formatOf(body.response_format, (f) => (isObject(f.json_schema) ? f.json_schema.schema : undefined)) }, text);
+}
+
+/**
+ * The Responses API spells the same request flat: `tools: [{ type: "function", name, parameters }]`,
+ * `tool_choice: { type: "function", name }`, a last input item of type `function_call_output`, and
+ * `text.format` with the schema at `format.schema` (what the SDK's `responses.parse` and
+ * `zodTextFormat` send).
+ */
+export function responseAnswerForm(body: Record<string, unknown>, text: string): AnswerForm {
+  const tools = Array.isArray(body.tools) ? body.tools.flatMap((t) => (isObject(t) && t.type === "function" && nameOf(t) !== undefined ? [{ name: nameOf(t)!, parameters: t.parameters }] : [])) : [];
+  const input = Array.isArray(body.input) ? body.input : [];
+  const last: unknown = input[input.length - 1];
+  const choice = body.tool_choice;
+  const format = isObject(body.text) ? body.text.format : undefined;
+  return answerForm({ tools, choice, named: isObject(choice) ? nameOf(choice) : undefined, answered: isObject(last) && last.type === "function_call_output", format: formatOf(format, (f) => f.schema) }, text);
+}
+
+function formatOf(format: unknown, schemaOf: (f: Record<string, unknown>) => unknown): FormRequest["format"] {
+  if (!isObject(format)) return undefined;
+  if (format.type === "json_object") return { type: "json_object" };
+  if (format.type === "json_schema") return { type: "json_schema", schema: schemaOf(format) };
+  return undefined;
 }
 
 /** `text` cut into `n` (≥ 1) consecutive pieces that join back to it, for streaming at the token pace. */

@@ -153,7 +153,9 @@ export function sendOneWay(m: Machine, state: RequestState, s: SendOneWayRequest
   const copy = s.mode === "copy";
   const headers: Record<string, string> = copy ? { ...state.request.headers } : {};
   for (const h of s.headers) applySetHeader(m, state, h, headers);
-  const body = s.body !== undefined ? textOf(m, state, s.body, "send-one-way-request set-body") : copy ? state.call.request.body : "";
+  // Learn: mode copy is "a copy of the headers and body in the current request", i.e. as inbound left
+  // them (a set-body before it included), not the caller's original body (send-one-way-request-policy).
+  const body = s.body !== undefined ? textOf(m, state, s.body, "send-one-way-request set-body") : copy ? state.request.body : "";
   const upstream = m.upstreams.resolve(url);
   state.trace.oneWay.push({ url: url.toString(), atMs: m.clock.now() });
   state.trace.sent.push({ kind: "one-way", url: url.toString(), headers: { ...headers } });

@@ -153,15 +153,21 @@ export function tokenLimit(m: Machine, state: RequestState, s: TokenLimit): void
       if (!streamed && s.tokensConsumedHeaderName && state.response) state.response.headers[s.tokensConsumedHeaderName.toLowerCase()] = String(usage.total);
     });
   });
-  const remaining: Array<[string | undefined, () => number]> = [
-    [s.remainingTokensHeaderName, () => (s.tokensPerMinute ?? 0) - m.tokenCounters.used(counter, m.clock.now())],
-    [s.remainingQuotaTokensHeaderName, () => (quota ? quota.limit - m.quotaCounters.used(counter, quota.period, m.clock.now()) : 0)],
+  // Learn: the remaining-tokens / remaining-quota-tokens header's value is the number left "after each
+  // policy execution" (the same number the -variable-name twins hold), i.e. here in inbound, once the
+  // prompt estimate is charged; the completion charged later is not in it. The header can only be
+  // added to the response, so the number is taken now and written when the response exists.
+  // https://learn.microsoft.com/azure/api-management/azure-openai-token-limit-policy
+  const remaining: Array<[string | undefined, number]> = [
+    [s.remainingTokensHeaderName, (s.tokensPerMinute ?? 0) - m.tokenCounters.used(counter, now)],
+    [s.remainingQuotaTokensHeaderName, quota ? quota.limit - m.quotaCounters.used(counter, quota.period, now) : 0],
   ];
   for (const [header, left] of remaining) {
     if (!header) continue;
     const name = header.toLowerCase();
+    const value = String(Math.max(0, left));
     state.afterResponse.push(() => {
-      if (state.response) state.response.headers[name] = String(Math.max(0, left()));
+      if (state.response) state.response.headers[name] = value;
     });
   }
 }
@@ -225,5 +231,11 @@ export function emitTokenMetric(m: Machine, state: RequestState, s: EmitTokenMet
     }
   }
   const prompt = promptEstimate(parsedRequest(state.request.body));
-  state.afterResponse.push(() => whenUsageKnown(state, prompt, (usage) => m.metrics.push({ ...dims, "Total Tokens": String(usage.total) })));
+  // Learn: "Token count metrics include: Total Tokens, Prompt Tokens, and Completion Tokens"
+  // (azure-openai-emit-token-metric-policy); the prompt is what the usage's total holds beyond the completion.
+  state.afterResponse.push(() =>
+    whenUsageKnown(state, prompt, (usage) =>
+      m.metrics.push({ ...dims, "Total Tokens": String(usage.total), "Prompt Tokens": String(usage.total - usage.completion), "Completion Tokens": String(usage.completion) }),
+    ),
+  );
 }

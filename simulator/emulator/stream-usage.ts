@@ -7,13 +7,28 @@
 import { CHARS_PER_TOKEN } from "../azure/tokens";
 import type { ChunkedBody } from "../http-types";
 
-/** Text a parsed SSE payload adds to the answer (chat deltas, Responses output_text deltas). */
+/**
+ * Text a parsed SSE payload adds to the answer: chat content deltas and the arguments of streamed
+ * function calls (`delta.tool_calls[].function.arguments`), Responses output_text and
+ * function_call_arguments deltas. Arguments are completion tokens too (billed and metered as
+ * output); found by exploratory QA: a streamed function call was estimated at 0 completion tokens,
+ * so token limits and metrics under-counted tool-using callers.
+ */
 function deltaText(payload: unknown): string {
   if (!payload || typeof payload !== "object") return "";
-  const o = payload as { type?: unknown; delta?: unknown; choices?: Array<{ delta?: { content?: unknown } }> };
-  if (o.type === "response.output_text.delta" && typeof o.delta === "string") return o.delta;
+  const o = payload as { type?: unknown; delta?: unknown; choices?: Array<{ delta?: { content?: unknown; tool_calls?: unknown } }> };
+  if ((o.type === "response.output_text.delta" || o.type === "response.function_call_arguments.delta") && typeof o.delta === "string") return o.delta;
   if (!Array.isArray(o.choices)) return "";
-  return o.choices.map((c) => (typeof c.delta?.content === "string" ? c.delta.content : "")).join("");
+  return o.choices.map((c) => (typeof c.delta?.content === "string" ? c.delta.content : "") + toolArguments(c.delta?.tool_calls)).join("");
+}
+
+/** The argument text a chat delta's `tool_calls` carry. */
+function toolArguments(calls: unknown): string {
+  if (!Array.isArray(calls)) return "";
+  return calls.map((call) => {
+    const args = (call as { function?: { arguments?: unknown } } | null)?.function?.arguments;
+    return typeof args === "string" ? args : "";
+  }).join("");
 }
 
 /** Reads SSE text incrementally and returns the answer text seen so far. */

@@ -3,7 +3,12 @@
 // keys: there is no Entra offline), `alg: none` is refused while `require-signed-tokens` is on (its
 // default), and issuer, audience, expiry, not-before, client application and required claims are
 // checked. Failures answer `failed-validation-httpcode` (401) with APIM's body and go to on-error
-// with APIM's LastError.Reason.
+// with APIM's LastError.Reason and, where Learn's error-handling page gives it, its Message
+// ("Predefined errors for policies", https://learn.microsoft.com/azure/api-management/api-management-error-handling-policies):
+// TokenNotPresent "JWT not present.", TokenClaimNotFound "JWT is missing the following claims:
+// <c1>, <c2>. Access denied.", TokenClaimValueNotAllowed "Claim <name> value of <value> is not
+// allowed. Access denied.", and "<message from jwt library>. Access denied." for signature, audience,
+// issuer, expiry and key failures (the library's own text is not documented: ours stands in for it).
 // The work is synchronous on purpose: the discrete-event simulator runs on a virtual clock that only
 // waits for microtasks, so an asynchronous verification (WebCrypto, hence jose's jwtVerify) would
 // either stall a run or let requests at the same virtual time finish in a different order on every
@@ -65,19 +70,27 @@ function flatClaims(payload: JWTPayload): Record<string, string> {
   );
 }
 
-/** `<required-claims>`: each claim present; with values, all (default) or any of them in the claim. */
+/** APIM's suffix on the jwt library's message for signature, audience, issuer, expiry and key failures. */
+const DENIED = " Access denied.";
+
+/**
+ * `<required-claims>`: every claim present (all missing ones named in one TokenClaimNotFound, as
+ * Learn's message lists them); with values, all (default) or any of them in the claim.
+ */
 function checkRequiredClaims(payload: JWTPayload, required: readonly RequiredClaim[], fail: (reason: string, detail: string) => never): void {
+  const missing = required.filter((c) => payload[c.name] === undefined || payload[c.name] === null).map((c) => c.name);
+  if (missing.length > 0) fail("TokenClaimNotFound", `JWT is missing the following claims: ${missing.join(", ")}.${DENIED}`);
   for (const claim of required) {
-    const raw = payload[claim.name];
-    if (raw === undefined || raw === null) fail("TokenClaimNotFound", `Required claim ${claim.name} is missing.`);
     if (claim.values.length === 0) continue;
+    const raw = payload[claim.name];
     const present = Array.isArray(raw)
       ? raw.map(String)
       : claim.separator
         ? String(raw).split(claim.separator)
         : [String(raw)];
     const ok = claim.match === "any" ? claim.values.some((v) => present.includes(v)) : claim.values.every((v) => present.includes(v));
-    if (!ok) fail("TokenClaimValueNotAllowed", `Claim ${claim.name} does not have the required value${claim.values.length > 1 ? "s" : ""}.`);
+    // The claim's value as the policy's Jwt.Claims shows it (an array comma-joined); Learn does not say how APIM prints an array.
+    if (!ok) fail("TokenClaimValueNotAllowed", `Claim ${claim.name} value of ${present.join(",")} is not allowed.${DENIED}`);
   }
 }
 
@@ -88,7 +101,7 @@ export function validateToken(m: Machine, state: RequestState, s: ValidateAzureA
     throw new PolicyRuntimeError(reason, detail, s.kind, response);
   };
   const presented = state.request.headers[(s.headerName ?? "Authorization").toLowerCase()];
-  if (!presented) fail("TokenNotFound", "Access token is missing.");
+  if (!presented) fail("TokenNotPresent", "JWT not present.");
   const scheme = s.kind === "validate-jwt" ? s.requireScheme : "Bearer";
   const bearer = /^(\S+)\s+(.+)$/.exec(presented!.trim());
   if (scheme && (!bearer || bearer[1]!.toLowerCase() !== scheme.toLowerCase())) fail("TokenNotFound", `No ${scheme} token: the authorization scheme must be ${scheme}.`); // APIM documents no reason of its own for the scheme
@@ -103,24 +116,24 @@ export function validateToken(m: Machine, state: RequestState, s: ValidateAzureA
     return fail("JwtInvalid", "Access token is not a valid JWT.");
   }
   const requireSigned = s.kind === "validate-azure-ad-token" || s.requireSignedTokens !== false;
-  if (header.alg === "none" && requireSigned) fail("TokenSignatureInvalid", "Unsigned tokens (alg none) are not accepted.");
+  if (header.alg === "none" && requireSigned) fail("TokenSignatureInvalid", `Unsigned tokens (alg none) are not accepted.${DENIED}`);
   if (header.alg === "none") fail("JwtInvalid", "Unsigned tokens cannot be validated against a key set by the emulator.");
   const bad = signatureProblem(token, header.alg ?? "", header.kid, m.options.jwks ?? localIdentity().jwks);
-  if (bad) fail(bad[0], bad[1]);
+  if (bad) fail(bad[0], `${bad[1]}${DENIED}`);
 
   const now = Math.floor(Date.now() / 1000);
   const requireExp = s.kind === "validate-azure-ad-token" || s.requireExpirationTime !== false;
-  if (payload.exp === undefined && requireExp) fail("TokenClaimNotFound", "Required claim exp is missing.");
-  if (payload.exp !== undefined && (typeof payload.exp !== "number" || payload.exp <= now)) fail("TokenExpired", "Access token has expired.");
+  if (payload.exp === undefined && requireExp) fail("TokenClaimNotFound", `JWT is missing the following claims: exp.${DENIED}`);
+  if (payload.exp !== undefined && (typeof payload.exp !== "number" || payload.exp <= now)) fail("TokenExpired", `Access token has expired.${DENIED}`);
   if (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now)) fail("JwtInvalid", "Access token is not valid yet.");
   const issuers = s.kind === "validate-azure-ad-token" ? [`https://login.microsoftonline.com/${s.tenantId}/v2.0`, `https://sts.windows.net/${s.tenantId}/`] : s.issuers;
-  if (issuers.length > 0 && !issuers.includes(String(payload.iss ?? ""))) fail("TokenIssuerNotAllowed", "Token issuer is not allowed.");
+  if (issuers.length > 0 && !issuers.includes(String(payload.iss ?? ""))) fail("TokenIssuerNotAllowed", `Token issuer is not allowed.${DENIED}`);
   const audiences = Array.isArray(payload.aud) ? payload.aud : payload.aud === undefined ? [] : [payload.aud];
-  if (s.audiences.length > 0 && !s.audiences.some((a) => audiences.includes(a))) fail("TokenAudienceNotAllowed", "Token audience is not allowed.");
+  if (s.audiences.length > 0 && !s.audiences.some((a) => audiences.includes(a))) fail("TokenAudienceNotAllowed", `Token audience is not allowed.${DENIED}`);
   if (s.kind === "validate-azure-ad-token") {
-    if (payload.tid !== undefined && payload.tid !== s.tenantId) fail("TokenIssuerNotAllowed", `Token tenant is not ${s.tenantId}.`);
+    if (payload.tid !== undefined && payload.tid !== s.tenantId) fail("TokenIssuerNotAllowed", `Token tenant is not ${s.tenantId}.${DENIED}`);
     const app = String(payload.azp ?? payload.appid ?? "");
-    if (s.clientApplicationIds.length > 0 && !s.clientApplicationIds.includes(app)) fail("TokenClaimValueNotAllowed", "Client application is not allowed.");
+    if (s.clientApplicationIds.length > 0 && !s.clientApplicationIds.includes(app)) fail("TokenClaimValueNotAllowed", `Claim ${payload.azp !== undefined ? "azp" : "appid"} value of ${app} is not allowed.${DENIED}`);
   }
   checkRequiredClaims(payload, s.requiredClaims ?? [], fail);
   if (s.outputTokenVariableName) state.variables.set(s.outputTokenVariableName, { kind: "jwt", claims: flatClaims(payload) } satisfies JwtValue);

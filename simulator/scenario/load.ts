@@ -1,6 +1,8 @@
 // Parses scenario YAML and turns a scenario into concrete inputs: fault windows and a rate curve.
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
+import type { z } from "zod";
+import { isFractionIssue, wholeNumbersAllowed } from "../../stacks/config/whole-number";
 import type { FaultWindow } from "../azure/faults";
 import { scenarioSchema, type Scenario } from "./schema";
 
@@ -15,8 +17,14 @@ export class ScenarioError extends Error {
 export function validateScenario(data: unknown, source: string): Scenario {
   const result = scenarioSchema.safeParse(data);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `${source}: ${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
+  const lines = result.error.issues.map((i) => `${source}: ${i.path.length ? i.path.join(".") : "(root)"}: ${issueMessage(i, data)}`);
   throw new ScenarioError(`Invalid scenario:\n  ${lines.join("\n  ")}`);
+}
+
+/** zod's message, except that a fraction where a whole number belongs names the whole numbers allowed. */
+function issueMessage(issue: z.core.$ZodIssue, data: unknown): string {
+  const value = issue.path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), data);
+  return isFractionIssue(issue, value) ? `${String(value)} is not a whole number; allowed: ${wholeNumbersAllowed(scenarioSchema, issue.path)}` : issue.message;
 }
 
 export function loadScenarioFile(file: string): Scenario {

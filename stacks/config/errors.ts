@@ -4,6 +4,7 @@
  * They are collected and reported together. Pure: no Pulumi imports.
  */
 import type { z } from "zod";
+import { isFractionIssue, wholeNumbersAllowed } from "./whole-number";
 
 /** One problem (or warning) in the stack config. */
 export interface ConfigIssue {
@@ -104,11 +105,12 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-/** Maps zod issues to config issues with allowed values spelled out. */
-export function zodIssuesToConfigIssues(root: string, error: z.ZodError, input: unknown): ConfigIssue[] {
+/** Maps zod issues to config issues with allowed values spelled out (`schema`: the one that found them, for the ranges of whole numbers). */
+export function zodIssuesToConfigIssues(root: string, error: z.ZodError, input: unknown, schema?: z.ZodType): ConfigIssue[] {
   return error.issues.map((issue) => {
     const path = configPath(root, issue.path);
     const value = valueAt(input, issue.path);
+    if (schema && isFractionIssue(issue, value)) return { path, message: fractionMessage(value, schema, issue.path) };
     switch (issue.code) {
       case "invalid_type":
         return value === undefined
@@ -135,6 +137,11 @@ export function zodIssuesToConfigIssues(root: string, error: z.ZodError, input: 
         return { path, message: value === undefined ? issue.message : `${describeValue(value)} ${issue.message}` };
     }
   });
+}
+
+/** "2.5 is not a whole number; allowed: whole numbers 2–30". */
+export function fractionMessage(value: unknown, schema: z.ZodType, path: readonly PropertyKey[]): string {
+  return `${describeValue(value)} is not a whole number; allowed: ${wholeNumbersAllowed(schema, path)}`;
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * The `aoai-fleet:gateway` stack config contract (issue 5): an API Management gateway in front of
  * the fleet. Validated in two passes: the zod schema checks shape, ranges and tier rules on its
- * own; `checkGatewayAgainstFleet` then checks every route against the fleet's deployments (names,
- * pool sizes). Both throw the stack-config error (`FleetConfigError`, exit code 2 in the CLI) with
+ * own; `checkGatewayAgainstFleet` (gateway-fleet-check.ts) then checks every route against the
+ * fleet's deployments (names, SKUs, model kinds, pool sizes). Both throw the stack-config error (`FleetConfigError`, exit code 2 in the CLI) with
  * full `aoai-fleet:gateway.<path>` paths, every problem at once.
  * Extend this contract, never break it: users' stacks depend on these keys.
  */
 import { z } from "zod";
 import { effectiveBackendPriority } from "../../gateway-policy";
-import { configPath, displayValue, FleetConfigError, type ConfigIssue } from "./errors";
+import { configPath, displayValue, FleetConfigError, fractionMessage } from "./errors";
+import { isFractionIssue } from "./whole-number";
 import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
 import { GatewayNetworkSchema } from "./gateway-network";
 import { routingIssues, routingSchema } from "./gateway-routing";
@@ -243,6 +244,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((key) => `"${key}"`).join(", ")}; remove or fix the spelling`;
     case "invalid_type":
       if (value === undefined) return issue.message.startsWith("is required") ? issue.message : `is required (${issue.expected})`;
+      if (isFractionIssue(issue, value)) return fractionMessage(value, gatewayConfigSchema, issue.path);
       return `expected ${issue.expected}, got ${displayValue(value)}`;
     case "invalid_union":
       return `${value === undefined ? "is required: " : ""}set exactly one of { entra: { tenantId, audiences } } or { subscriptionKeys: true }`;
@@ -268,51 +270,4 @@ export function parseGatewayConfig(raw: unknown): GatewayConfig {
     throw new FleetConfigError(result.error.issues.map((issue) => ({ path: gatewayPath(issue.path), message: describeIssue(issue, raw) })));
   }
   return result.data;
-}
-
-/** What the gateway needs to know about the fleet: each deployment and the regions it is in. */
-export type FleetDeploymentRegions = ReadonlyMap<string, readonly string[]>;
-
-/** Deployment names a route refers to, with their config paths (backends, canary, slots, variants, shadow). */
-export function routeDeploymentRefs(route: GatewayRoute): { path: PropertyKey[]; deployment: string }[] {
-  const refs: { path: PropertyKey[]; deployment: string }[] = route.backends.map((backend, index) => ({ path: ["backends", index, "deployment"], deployment: backend.deployment }));
-  if (route.canary) refs.push({ path: ["canary", "deployment"], deployment: route.canary.deployment });
-  if (route.blueGreen) {
-    refs.push({ path: ["blueGreen", "blue"], deployment: route.blueGreen.blue }, { path: ["blueGreen", "green"], deployment: route.blueGreen.green });
-  }
-  for (const [variant, spec] of Object.entries(route.abTest?.variants ?? {})) {
-    refs.push({ path: ["abTest", "variants", variant, "deployment"], deployment: spec.deployment });
-  }
-  if (route.shadow) refs.push({ path: ["shadow", "deployment"], deployment: route.shadow.deployment });
-  return refs;
-}
-
-/**
- * Checks routes against the fleet: every named deployment exists, and no route's stable pool has
- * more than 30 members (one per deployment × region). Throws one `FleetConfigError`.
- */
-export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDeploymentRegions): void {
-  const problems: ConfigIssue[] = [];
-  const known = [...fleet.keys()].sort();
-  for (const [routeName, route] of Object.entries(gateway.routes)) {
-    for (const ref of routeDeploymentRefs(route)) {
-      if (!fleet.has(ref.deployment)) {
-        problems.push({
-          path: gatewayPath(["routes", routeName, ...ref.path]),
-          message: `deployment "${ref.deployment}" is not in aoai-fleet:fleet.deployments; known deployments: ${known.join(", ")}`,
-        });
-      }
-    }
-    // One pool holds every priority tier of the route's stable backends (and the canary as a last
-    // tier when it may take failover), one member per deployment × region.
-    const pooled = new Set([...route.backends.map((backend) => backend.deployment), ...(route.canary?.failover ? [route.canary.deployment] : [])]);
-    const members = [...pooled].reduce((total, deployment) => total + (fleet.get(deployment)?.length ?? 0), 0);
-    if (members > APIM_LIMITS.poolMembers) {
-      problems.push({
-        path: gatewayPath(["routes", routeName, "backends"]),
-        message: `pool ${routeName}-stable would have ${members} members (one per deployment × region, all priorities); APIM allows at most ${APIM_LIMITS.poolMembers}; split the route or use fewer regions`,
-      });
-    }
-  }
-  if (problems.length > 0) throw new FleetConfigError(problems);
 }

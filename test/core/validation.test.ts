@@ -24,6 +24,12 @@ describe("schema errors name the path and the allowed values", () => {
   it("missing config block", () => {
     expect(issues(undefined)).toEqual([{ path: "aoai-fleet:fleet", message: "is required: add an `aoai-fleet:fleet` block under `config:` in Pulumi.<stack>.yaml (see README.md, Config reference)" }]);
   });
+  it("a fraction where a whole number belongs names the whole numbers allowed", () => {
+    expect(issues({ ...fleet({ chat: gpt4o() }, { eastus2: { quota: { "gpt-4o/GlobalStandard": 100.5 } } }), retirementWarningDays: 9.5 })).toEqual([
+      { path: "aoai-fleet:fleet.retirementWarningDays", message: "9.5 is not a whole number; allowed: whole numbers 0–3650" },
+      { path: "aoai-fleet:fleet.regions.eastus2.quota.gpt-4o/GlobalStandard", message: "100.5 is not a whole number; allowed: whole numbers ≥ 0" },
+    ]);
+  });
   it("bad enum values list the allowed ones", () => {
     expect(issues(fleet({ chat: gpt4o({ sku: "Premium", upgrade: "Always" }) }))).toEqual([
       { path: "aoai-fleet:fleet.deployments.chat.sku", message: '"Premium" is not allowed; allowed values: Standard, ProvisionedManaged, GlobalStandard, GlobalProvisionedManaged, DataZoneStandard, DataZoneProvisionedManaged, GlobalBatch, DataZoneBatch' },

@@ -48,6 +48,18 @@ describe("stack file edits", () => {
     expect(readdirSync(stack.dir)).toEqual(["Pulumi.demo.yaml"]);
   });
 
+  it("refuses a canary on a batch deployment: a rollout must not send online traffic where only Batch API jobs are taken", () => {
+    const stack = tempStack();
+    const batchDeployment = '      chat-batch:\n        model: gpt-4o\n        version: "2024-11-20"\n        sku: GlobalBatch\n        capacity: 50\n        upgrade: NoAutoUpgrade\n';
+    const batchFleet = fixture.replace("  aoai-fleet:gateway:\n", `${batchDeployment}  aoai-fleet:gateway:\n`);
+    expect(batchFleet).not.toBe(fixture);
+    writeFileSync(stack.file, batchFleet);
+    expect(() => commitStackEdits(stack.file, [{ path: ["routes", "chat", "canary", "deployment"], value: "chat-batch" }])).toThrow(
+      'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-batch" is a GlobalBatch deployment, which takes only Batch API jobs (files of requests), never the online requests a gateway sends; route to one of: chat, chat-next, chat-v2',
+    );
+    expect(stack.read()).toBe(batchFleet);
+  });
+
   it("writes atomically and reports what changed", () => {
     const stack = tempStack();
     const result = commitStackEdits(stack.file, [{ path: ["routes", "chat", "canary", "percent"], value: 5 }]);

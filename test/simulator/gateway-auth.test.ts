@@ -103,7 +103,8 @@ describe("prod gateway (Entra ID): validate-jwt enforced against the local key s
       "Basic scheme": { authorization: `Basic ${token}` },
     };
     for (const [name, headers] of Object.entries(cases)) expect(await post(g.url, headers), name).toEqual(refused);
-    expect(((await post(g.url, cases["alg none"]!)).body as { error: { message: string } }).error.message).toBe("Unsigned tokens (alg none) are not accepted.");
+    // Learn: signature failures are "<message from jwt library>. Access denied." (api-management-error-handling-policies).
+    expect(((await post(g.url, cases["alg none"]!)).body as { error: { message: string } }).error.message).toBe("Unsigned tokens (alg none) are not accepted. Access denied.");
     expect(((await post(g.url, cases.expired!)).body as { error: { message: string } }).error.message).toMatch(/expired/i);
     expect(g.stats.internalErrors).toBe(0);
   });

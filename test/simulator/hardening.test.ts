@@ -72,7 +72,9 @@ describe("token limits", () => {
     const rs = await g.callAt([0, 1000, 2000, 3000, 4000], (i) => ({ claims: claims[i]! }));
     expect(rs.map((r) => r.response.status)).toEqual([200, 200, 429, 200, 200]);
     expect(rs[2]!.response.headers["retry-after"]).toBeDefined();
-    expect(rs[0]!.response.headers["x-aoai-tokens-remaining"]).toBe("150");
+    // Learn: remaining tokens "after each policy execution" = 300 − the 100-token prompt estimate charged in
+    // inbound; the 50 completion tokens charged after the response are not in it.
+    expect(rs[0]!.response.headers["x-aoai-tokens-remaining"]).toBe("200");
     // Azure's own x-ratelimit-* headers pass through with Azure's meaning.
     expect(rs[0]!.response.headers["x-ratelimit-remaining-tokens"]).toBeDefined();
   });
@@ -89,7 +91,8 @@ describe("token limits", () => {
     const g = designedGateway({ ...keys, limits: { tokenQuota: 300, tokenQuotaPeriod: "Daily" }, routes: { chat: weighted("chat") } }, stable);
     const rs = await g.callAt([0, 60_000, 120_000, 86_400_000], () => ({ subscriptionId: "team-a" }));
     expect(rs.map((r) => r.response.status)).toEqual([200, 200, 403, 200]);
-    expect(rs[1]!.response.headers["x-aoai-quota-remaining"]).toBe("0");
+    // At the second call's policy execution: 300 − 150 (first call) − 100 (its own prompt estimate).
+    expect(rs[1]!.response.headers["x-aoai-quota-remaining"]).toBe("50");
   });
 });
 

@@ -74,6 +74,15 @@ describe("scenario files", () => {
     ]);
   });
 
+  it("names the whole numbers allowed where a fraction was given", () => {
+    const bad = { name: "frac", duration: "1m", load: [{ at: 0, percentOfCapacity: 50 }], client: { maxRetries: 2.5 }, request: { promptTokens: 100.5 } };
+    expect(scenarioErrorLines(bad)).toEqual([
+      "Invalid scenario:",
+      "  bad.yaml: request.promptTokens: 100.5 is not a whole number; allowed: whole numbers ≥ 1",
+      "  bad.yaml: client.maxRetries: 2.5 is not a whole number; allowed: whole numbers 0–10",
+    ]);
+  });
+
   it("expands the fixed-size shorthand and refuses it next to request.size", () => {
     const base = { name: "s", duration: "1m", load: [{ at: 0, percentOfCapacity: 50 }] };
     expect(validateScenario({ ...base, request: { promptTokens: 100, maxTokens: 200, completionTokens: 50 } }, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 100, maxTokens: 200, completionTokens: 50 });

@@ -1,7 +1,8 @@
 // Answers whose form the request constrains, judged by the openai SDK's own helpers through the
 // local gateway: structured outputs (`parse` with json_schema, json_object), function calls
-// (complete, streamed as tool_call deltas, and the `runTools` loop), and `tool_choice: "none"`.
-import { AzureOpenAI } from "openai";
+// (complete, streamed as tool_call deltas, and the `runTools` loop), and `tool_choice: "none"`; the
+// same on the Responses API (`responses.parse`, function_call items, their streamed argument deltas).
+import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schemaInstance } from "../../simulator/azure/structured";
 import { startGateway, type RunningGateway } from "../../simulator/http/server";
@@ -10,9 +11,11 @@ import { loadStackSetup } from "../../simulator/stack";
 const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
 let gateway: RunningGateway;
 let ai: AzureOpenAI;
+let v1: OpenAI;
 beforeAll(async () => {
   gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 12, subscriptionKeys: ["k"] });
   ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "k", apiVersion: "2024-10-21", maxRetries: 0 });
+  v1 = new OpenAI({ baseURL: `${gateway.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
 });
 afterAll(() => gateway.close());
 
@@ -85,5 +88,55 @@ describe("function calls", () => {
     const r = await ai.chat.completions.create({ model: "chat", messages: user, tools: [weather], tool_choice: "none" });
     expect(r.choices[0]!.finish_reason).toBe("stop");
     expect(r.choices[0]!.message.content).toMatch(/^Simulated answer from chat in/);
+  });
+});
+
+// Found by exploratory QA: Responses answers ignored `text.format` and `tools`, so the SDK's
+// `responses.parse` threw "invalid structured output JSON" and a function was never called.
+describe("Responses API: structured outputs and function calls", () => {
+  const format = { type: "json_schema" as const, name: "forecast", strict: true, schema };
+  const responseWeather = { type: "function" as const, name: "get_weather", strict: true, parameters: weather.function.parameters };
+  const weatherCall = '{"city":"simulated","unit":"celsius"}';
+
+  it("json_schema: responses.parse gets an instance of the schema, and the response echoes the format", async () => {
+    const r = await v1.responses.parse({ model: "chat", input: "Forecast for Paris?", text: { format } });
+    const parsed = r.output_parsed as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(["city", "days", "tags", "ok", "note"]);
+    expect(parsed).toMatchObject({ days: 0, tags: ["sunny"], ok: true, note: null });
+    expect(r.text?.format).toEqual(format);
+  });
+
+  it("json_schema, streamed: one output_text delta per token, and the final response parses", async () => {
+    const stream = v1.responses.stream({ model: "chat", input: "Forecast for Paris?", text: { format } });
+    let deltas = 0;
+    stream.on("response.output_text.delta", () => deltas++);
+    const final = await stream.finalResponse();
+    expect(deltas).toBe(12);
+    expect(final.output_parsed).toMatchObject({ days: 0, tags: ["sunny"], ok: true, note: null });
+  });
+
+  it("a named tool_choice answers with one function_call item (arguments an instance of its parameters)", async () => {
+    const r = await v1.responses.create({ model: "chat", input: "What is the weather in Paris?", tools: [responseWeather], tool_choice: { type: "function", name: "get_weather" } });
+    expect(r.output).toEqual([{ id: expect.stringMatching(/^fc_[0-9a-f]{48}$/), type: "function_call", status: "completed", call_id: expect.stringMatching(/^call_[0-9a-f]{24}$/), name: "get_weather", arguments: weatherCall }]);
+    expect(r.output_text).toBe("");
+  });
+
+  it("streamed: function_call_arguments deltas the SDK's stream helper assembles into the same call", async () => {
+    const stream = v1.responses.stream({ model: "chat", input: "What is the weather in Paris?", tools: [responseWeather], tool_choice: "required" });
+    const deltas: string[] = [];
+    stream.on("response.function_call_arguments.delta", (e) => deltas.push(e.delta));
+    const final = await stream.finalResponse();
+    expect(deltas.length).toBe(12);
+    expect(deltas.join("")).toBe(weatherCall);
+    expect(final.output).toEqual([expect.objectContaining({ type: "function_call", name: "get_weather", arguments: weatherCall, parsed_arguments: { city: "simulated", unit: "celsius" } })]);
+  });
+
+  it("the function's output sent back with previous_response_id gets the model's text, ending the loop", async () => {
+    const first = await v1.responses.create({ model: "chat", input: "What is the weather in Paris?", tools: [responseWeather] });
+    const call = first.output[0] as { type: string; call_id: string };
+    expect(call.type).toBe("function_call");
+    const second = await v1.responses.create({ model: "chat", previous_response_id: first.id, tools: [responseWeather], input: [{ type: "function_call_output", call_id: call.call_id, output: "sunny" }] });
+    expect(second.output.map((o) => o.type)).toEqual(["message"]);
+    expect(second.output_text).toMatch(/^Simulated answer from chat in/);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { configErrorOf } from "../support/config-errors";
-import { APIM_API_VERSION, checkGatewayAgainstFleet, parseGatewayConfig } from "../../stacks/config/gateway";
+import { APIM_API_VERSION, parseGatewayConfig } from "../../stacks/config/gateway";
+import { checkGatewayAgainstFleet, type DeploymentFacts } from "../../stacks/config/gateway-fleet-check";
 
 const baseline = {
   sku: "StandardV2",
@@ -30,6 +31,8 @@ const fleet = new Map<string, readonly string[]>([
   ["chat-eval", ["eastus2"]],
   ["embeddings", ["eastus2"]],
 ]);
+/** Nothing known of `fleet`'s deployments beyond their regions (no batch SKU, model kinds unknown). */
+const noBatch: ReadonlyMap<string, DeploymentFacts> = new Map();
 
 
 const withChanges = (changes: Record<string, unknown>) => ({ ...baseline, ...changes });
@@ -48,7 +51,7 @@ describe("aoai-fleet:gateway schema", () => {
       ],
       canary: { deployment: "chat-next", percent: 10, sticky: true },
     });
-    expect(() => checkGatewayAgainstFleet(parsed, fleet)).not.toThrow();
+    expect(() => checkGatewayAgainstFleet(parsed, fleet, noBatch)).not.toThrow();
   });
 
   it("accepts subscription keys and every optional route feature", () => {
@@ -69,7 +72,7 @@ describe("aoai-fleet:gateway schema", () => {
     );
     expect(parsed.auth).toEqual({ subscriptionKeys: true });
     expect(parsed.routes.chat?.blueGreen?.active).toBe("green");
-    expect(() => checkGatewayAgainstFleet(parsed, fleet)).not.toThrow();
+    expect(() => checkGatewayAgainstFleet(parsed, fleet, noBatch)).not.toThrow();
   });
 
   it("names the path and the allowed values for an unknown sku", () => {
@@ -187,23 +190,57 @@ describe("aoai-fleet:gateway schema", () => {
 describe("aoai-fleet:gateway against the fleet", () => {
   it("formats as one stack-config error naming each path", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat-mini" }] } } }));
-    expect(() => checkGatewayAgainstFleet(parsed, fleet)).toThrow(
+    expect(() => checkGatewayAgainstFleet(parsed, fleet, noBatch)).toThrow(
       'Invalid stack config (1 problem):\n  - aoai-fleet:gateway.routes.chat.backends.0.deployment: deployment "chat-mini" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-eval, chat-next, chat-ptu, embeddings',
     );
   });
 
   it("names the path and the known deployments for an unknown deployment", () => {
     const parsed = parseGatewayConfig(withChanges({ routes: { chat: { ...baseline.routes.chat, canary: { deployment: "chat-nxt", percent: 10 } } } }));
-    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, fleet))).toBe(
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, fleet, noBatch))).toBe(
       'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-nxt" is not in aoai-fleet:fleet.deployments; known deployments: chat, chat-eval, chat-next, chat-ptu, embeddings',
     );
+  });
+
+  it("refuses a batch deployment wherever a route would send it online requests, naming the online ones", () => {
+    const batch = new Map<string, DeploymentFacts>([["chat-next", { batchSku: "GlobalBatch" }], ["chat-eval", { batchSku: "DataZoneBatch" }]]);
+    const parsed = parseGatewayConfig(
+      withChanges({ routes: { chat: { backends: [{ deployment: "chat" }, { deployment: "chat-next" }], shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 10000 } } } }),
+    );
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, fleet, batch))).toBe(
+      [
+        'aoai-fleet:gateway.routes.chat.backends.1.deployment: deployment "chat-next" is a GlobalBatch deployment, which takes only Batch API jobs (files of requests), never the online requests a gateway sends; route to one of: chat, chat-ptu, embeddings',
+        'aoai-fleet:gateway.routes.chat.shadow.deployment: deployment "chat-eval" is a DataZoneBatch deployment, which takes only Batch API jobs (files of requests), never the online requests a gateway sends; route to one of: chat, chat-ptu, embeddings',
+      ].join("\n"),
+    );
+    expect(() => checkGatewayAgainstFleet(parseGatewayConfig(baseline), fleet, new Map([["chat-eval", { batchSku: "DataZoneBatch" }]]))).not.toThrow();
+  });
+
+  it("refuses a route that mixes embeddings and chat-style models, at each deployment of the other kind", () => {
+    const facts = new Map<string, DeploymentFacts>([["chat", { embeddings: false }], ["chat-next", { embeddings: false }], ["chat-eval", {}], ["embeddings", { embeddings: true }]]);
+    const mixed = parseGatewayConfig(
+      withChanges({
+        routes: {
+          chat: { backends: [{ deployment: "chat" }], canary: { deployment: "embeddings", percent: 5 }, shadow: { deployment: "chat-eval", percent: 5, maxTokensPerMinute: 10000 } },
+          vectors: { backends: [{ deployment: "embeddings" }, { deployment: "chat-next" }] },
+        },
+      }),
+    );
+    expect(configErrorOf(() => checkGatewayAgainstFleet(mixed, fleet, facts))).toBe(
+      [
+        'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "embeddings" answers embeddings but the route\'s first backend "chat" answers chat-style calls (chat completions, Responses); a call suits one kind only, so give embeddings its own route',
+        'aoai-fleet:gateway.routes.vectors.backends.1.deployment: deployment "chat-next" answers chat-style calls (chat completions, Responses) but the route\'s first backend "embeddings" answers embeddings; a call suits one kind only, so give chat-next its own route',
+      ].join("\n"),
+    );
+    const separate = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat" }, { deployment: "chat-next" }] }, vectors: { backends: [{ deployment: "embeddings" }] } } }));
+    expect(() => checkGatewayAgainstFleet(separate, fleet, facts)).not.toThrow();
   });
 
   it("rejects a pool over 30 members", () => {
     const wide = new Map(fleet);
     wide.set("chat", Array.from({ length: 31 }, (_, index) => `region${index}`));
     const parsed = parseGatewayConfig(baseline);
-    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, wide))).toBe(
+    expect(configErrorOf(() => checkGatewayAgainstFleet(parsed, wide, noBatch))).toBe(
       "aoai-fleet:gateway.routes.chat.backends: pool chat-stable would have 32 members (one per deployment × region, all priorities); APIM allows at most 30; split the route or use fewer regions",
     );
   });

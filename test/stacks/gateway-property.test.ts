@@ -17,19 +17,22 @@ const prod = readStackConfigFile(path.join(__dirname, "..", "..", "Pulumi.prod.y
 const plan = planFromRawConfig(prod["aoai-fleet:fleet"], { catalog: loadCatalog(), today: TODAY });
 /** Mostly a valid value, sometimes an invalid one, so both outcomes are exercised. */
 const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) => fc.oneof({ arbitrary: valid, weight: 40 }, { arbitrary: invalid, weight: 1 });
-const deployment = mostly(fc.constantFrom("chat", "chat-std", "chat-mini", "embeddings"), fc.constantFrom("chat-next", ""));
+// A route's deployments answer one kind of call: mostly chat models, sometimes embeddings only, and
+// rarely a name of the other kind (refused, like an unknown name).
+const chatDeployment = mostly(fc.constantFrom("chat", "chat-std", "chat-mini"), fc.constantFrom("chat-next", "", "embeddings"));
+const embeddingsDeployment = mostly(fc.constant("embeddings"), fc.constantFrom("chat", ""));
 const percent = mostly(fc.integer({ min: 0, max: 100 }), fc.constantFrom(-1, 101, 12.5));
 
-const backendsFor = (strategy: string) =>
+const backendsFor = (strategy: string, deployment: fc.Arbitrary<string>) =>
   fc.uniqueArray(deployment, { minLength: 1, maxLength: 3 }).chain((names) =>
     fc.tuple(...names.map((name, index) => (strategy === "priority" ? fc.record({ deployment: fc.constant(name), priority: mostly(fc.constant(index + 1), fc.constant(101)) }) : fc.constant({ deployment: name })))),
   );
 
-const route = mostly(fc.constantFrom("priority", "weighted"), fc.constant("round-robin")).chain((strategy) =>
+const routeOf = (deployment: fc.Arbitrary<string>) => mostly(fc.constantFrom("priority", "weighted"), fc.constant("round-robin")).chain((strategy) =>
   fc.record(
     {
       strategy: fc.constant(strategy),
-      backends: backendsFor(strategy),
+      backends: backendsFor(strategy, deployment),
       canary: fc.record({ deployment, percent, sticky: fc.boolean(), failover: fc.boolean() }, { requiredKeys: ["deployment", "percent"] }),
       blueGreen: fc.record({ blue: deployment, green: deployment, active: mostly(fc.constantFrom("blue", "green"), fc.constant("red")) }),
       abTest: fc.integer({ min: 0, max: 100 }).chain((a) =>
@@ -46,6 +49,7 @@ const route = mostly(fc.constantFrom("priority", "weighted"), fc.constant("round
     { requiredKeys: ["strategy", "backends"] },
   ),
 );
+const route = fc.oneof({ arbitrary: routeOf(chatDeployment), weight: 4 }, { arbitrary: routeOf(embeddingsDeployment), weight: 1 });
 
 const gateway = fc.record(
   {
@@ -90,7 +94,7 @@ describe("aoai-fleet:gateway property", () => {
           }
         }
       }),
-      { numRuns: 300, seed: 20261123 },
+      { numRuns: 600, seed: 20261123 },
     );
     // Both outcomes must be exercised, or the property proves little.
     expect(designed).toBeGreaterThan(15);

@@ -59,6 +59,20 @@ describe("routes.<r>.routing", () => {
     );
   });
 
+  it("a fraction where a whole number belongs names the whole numbers allowed, read from the schema", () => {
+    const bad = { waitBudgetSeconds: 2.5, avoidSlow: { twinsPerTier: 2.5, probePercent: 0.5 }, spill: { largePromptTokens: 1000.5 } };
+    expect(configErrorOf(() => parseGatewayConfig(gateway(bad, { capacity: 1.5, circuitBreaker: { ...base.circuitBreaker, failures: 1.5 } })))).toBe(
+      [
+        "aoai-fleet:gateway.capacity: 1.5 is not a whole number; allowed: whole numbers ≥ 0",
+        "aoai-fleet:gateway.circuitBreaker.failures: 1.5 is not a whole number; allowed: whole numbers ≥ 1",
+        "aoai-fleet:gateway.routes.chat.routing.waitBudgetSeconds: 2.5 is not a whole number; allowed: whole numbers 0–120",
+        "aoai-fleet:gateway.routes.chat.routing.avoidSlow.probePercent: 0.5 is not a whole number; allowed: whole numbers 0–50",
+        "aoai-fleet:gateway.routes.chat.routing.avoidSlow.twinsPerTier: 2.5 is not a whole number; allowed: whole numbers 2–30",
+        "aoai-fleet:gateway.routes.chat.routing.spill.largePromptTokens: 1000.5 is not a whole number; allowed: whole numbers 1–1000000",
+      ].join("\n"),
+    );
+  });
+
   it("refuses waiting without a breaker and avoiding where there is no cache, naming the fix", () => {
     expect(configErrorOf(() => parseGatewayConfig({ ...base, circuitBreaker: undefined, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], routing: { waitBudgetSeconds: 5 } } } }))).toBe(
       "aoai-fleet:gateway.routes.chat.routing.waitBudgetSeconds: waiting for a busy pool needs the circuit breaker's reopening times; add aoai-fleet:gateway.circuitBreaker or set 0",

@@ -1,0 +1,51 @@
+// Azure's request ids reach the SDK through the gateway: `x-request-id` is what openai-node exposes as
+// `request_id` (withResponse) and `requestID` (errors); `apim-request-id` is what Azure's
+// troubleshooting asks for. Found by exploratory QA: both were absent, so request_id was null.
+import OpenAI, { APIError } from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestIds } from "../../simulator/azure/account";
+import { startGateway, type RunningGateway } from "../../simulator/http/server";
+import { loadStackSetup } from "../../simulator/stack";
+
+const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/;
+let gateway: RunningGateway;
+let v1: OpenAI;
+beforeAll(async () => {
+  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 4, subscriptionKeys: ["k"] });
+  v1 = new OpenAI({ baseURL: `${gateway.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
+});
+afterAll(() => gateway.close());
+
+const hi = [{ role: "user" as const, content: "hi" }];
+
+describe("request ids (openai SDK through the local gateway)", () => {
+  it("a success carries x-request-id (the SDK's request_id) and a different apim-request-id; each call its own", async () => {
+    const first = await v1.chat.completions.create({ model: "chat", messages: hi }).withResponse();
+    const second = await v1.chat.completions.create({ model: "chat", messages: hi }).withResponse();
+    expect(first.request_id).toMatch(UUID);
+    expect(first.response.headers.get("apim-request-id")).toMatch(UUID);
+    expect(first.response.headers.get("apim-request-id")).not.toBe(first.request_id);
+    expect(second.request_id).toMatch(UUID);
+    expect(second.request_id).not.toBe(first.request_id);
+  });
+
+  it("an Azure error keeps its request id (err.requestID)", async () => {
+    const error = await v1.chat.completions.create({ model: "chat", messages: hi, temperature: 5 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(APIError);
+    expect((error as APIError).status).toBe(400);
+    expect((error as APIError).requestID).toMatch(UUID);
+  });
+
+  it("a streamed Responses create carries one too", async () => {
+    const { data: stream, request_id } = await v1.responses.create({ model: "chat", input: "hi", stream: true }).withResponse();
+    for await (const event of stream) void event;
+    expect(request_id).toMatch(UUID);
+  });
+
+  it("ids are derived from the account and the count, so simulated runs repeat", () => {
+    expect(requestIds("https://a.openai.azure.com", 7)).toEqual(requestIds("https://a.openai.azure.com", 7));
+    expect(requestIds("https://a.openai.azure.com", 7).request).not.toBe(requestIds("https://a.openai.azure.com", 8).request);
+    expect(requestIds("https://a.openai.azure.com", 7).request).not.toBe(requestIds("https://b.openai.azure.com", 7).request);
+  });
+});
