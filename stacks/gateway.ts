@@ -12,7 +12,7 @@ import { loadCatalog } from "../core/catalog/catalog";
 import { gatewayDeploymentFacts, plannedInventory, type FleetPlan } from "../core/plan/types";
 import { configIssuesOf, FleetConfigError, type ConfigIssue } from "./config/errors";
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
-import { checkGatewayAgainstFleet } from "./config/gateway-fleet-check";
+import { checkGatewayAgainstFleet, mixedReasoningWarnings } from "./config/gateway-fleet-check";
 import { apimBackendIdCollisions } from "./config/naming";
 
 /** Deployment → regions it is planned in. */
@@ -22,6 +22,13 @@ export function fleetDeploymentRegions(plan: FleetPlan): Map<string, string[]> {
     for (const deployment of account.deployments) regions.set(deployment.name, [...(regions.get(deployment.name) ?? []), account.region]);
   }
   return regions;
+}
+
+const fleetFacts = (plan: FleetPlan) => gatewayDeploymentFacts(plannedInventory(plan), loadCatalog());
+
+/** Warnings of a valid gateway config against the fleet (a route mixing reasoning and chat models). */
+export function gatewayFleetWarnings(config: GatewayConfig, plan: FleetPlan): ConfigIssue[] {
+  return mixedReasoningWarnings(config, fleetFacts(plan));
 }
 
 /** Plain inventory entries (no endpoints) of every planned deployment × region, in plan order. */
@@ -43,7 +50,7 @@ export function plannedTargets(plan: FleetPlan): Omit<AiGatewayArgs["backends"][
  */
 export function validateGatewayConfig(raw: unknown, plan: FleetPlan): GatewayConfig {
   const config = parseGatewayConfig(raw);
-  checkGatewayAgainstFleet(config, fleetDeploymentRegions(plan), gatewayDeploymentFacts(plannedInventory(plan), loadCatalog()));
+  checkGatewayAgainstFleet(config, fleetDeploymentRegions(plan), fleetFacts(plan));
   // Endpoints do not change what is validated; a placeholder host stands in for them here.
   const design = designGateway(
     config,

@@ -12,7 +12,7 @@ import type { Backend, QuotaUse } from "../core/plan/types";
 import { configIssuesOf, formatIssues, type ConfigIssue } from "./config/errors";
 import type { GatewayConfig } from "./config/gateway";
 import { unknownProjectKeyIssues } from "./config/namespace";
-import { createGateway, gatewaySchemaIssues, readRawGatewayConfig, validateGatewayConfig, type GatewayStackOutputs } from "./gateway";
+import { createGateway, gatewayFleetWarnings, gatewaySchemaIssues, readRawGatewayConfig, validateGatewayConfig, type GatewayStackOutputs } from "./gateway";
 import { gatewayNetworkInput, networkOf } from "../core/plan/network";
 import { createFleetNetwork, gatewayNetworkArgs } from "./network";
 
@@ -75,7 +75,7 @@ export async function fleetProgram(options: { today: Date }): Promise<FleetStack
   const network = networkOf(plan, gatewayNetworkInput(gateway, rawGateway));
   problems.push(...network.errors);
   if (problems.length > 0) throw configRunError(problems);
-  const warnings = [...plan.warnings, ...network.warnings];
+  const warnings = [...plan.warnings, ...network.warnings, ...(gateway ? gatewayFleetWarnings(gateway, plan) : [])];
   const logWarnings = process.env[OFFLINE_ENV] !== "1";
   if (logWarnings) {
     for (const warning of warnings) pulumi.log.warn(`${warning.path}: ${warning.message}`);

@@ -86,14 +86,21 @@ export function plannedInventory(plan: FleetPlan): PlannedDeployment[] {
 
 /**
  * What the gateway's check against the fleet needs to know of each deployment beyond its regions:
- * its SKU when that is a batch SKU (Batch API jobs only, never a gateway's online requests) and
- * whether its model answers embeddings (the catalog's `embeddings` family) rather than chat-style calls.
+ * its SKU when that is a batch SKU (Batch API jobs only, never a gateway's online requests), whether
+ * its model answers embeddings (the catalog's `embeddings` family) rather than chat-style calls, and
+ * for chat-style models whether it is a reasoning model (the `reasoning` family) or a chat model.
  */
 export function gatewayDeploymentFacts(deployments: readonly { readonly name: string; readonly sku: string; readonly model: string }[], catalog: ModelCatalog): Map<string, DeploymentFacts> {
   return new Map(
     deployments.map((d) => {
       const family = catalog.model(d.model)?.family;
-      return [d.name, { ...((BATCH_SKUS as readonly string[]).includes(d.sku) ? { batchSku: d.sku } : {}), ...(family === undefined ? {} : { embeddings: family === "embeddings" }) }];
+      const facts: DeploymentFacts = {
+        model: d.model,
+        ...((BATCH_SKUS as readonly string[]).includes(d.sku) ? { batchSku: d.sku } : {}),
+        ...(family === undefined ? {} : { embeddings: family === "embeddings" }),
+        ...(family === "reasoning" || family === "chat" ? { reasoning: family === "reasoning" } : {}),
+      };
+      return [d.name, facts];
     }),
   );
 }

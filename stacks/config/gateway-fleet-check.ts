@@ -29,6 +29,10 @@ export interface DeploymentFacts {
   readonly batchSku?: string;
   /** Whether its model answers embeddings (true) or chat-style calls (false); absent when the model is unknown. */
   readonly embeddings?: boolean;
+  /** For chat-style models: a reasoning model (true: takes `max_completion_tokens`, refuses `max_tokens`) or a chat model (false); absent otherwise. */
+  readonly reasoning?: boolean;
+  /** Its model name, for messages. */
+  readonly model?: string;
 }
 
 /**
@@ -93,4 +97,30 @@ function mixedOperationIssues(routeName: string, route: GatewayRoute, facts: Rea
       path: gatewayPath(["routes", routeName, ...ref.path]),
       message: `deployment "${ref.deployment}" answers ${kind(!firstKind)} but the route's first backend "${first}" answers ${kind(firstKind)}; a call suits one kind only, so give ${ref.deployment} its own route`,
     }));
+}
+
+/**
+ * Warnings (the plan goes on) for a route that mixes reasoning and chat models: a reasoning model
+ * refuses `max_tokens` (400 unsupported_parameter, "Use 'max_completion_tokens' instead") and a
+ * temperature other than its default, so a request written for the route's first backend fails on
+ * members, a canary, a slot or a variant of the other kind. A PTU reasoning model failing over to a pay-as-you-go chat model is a legitimate design, so
+ * this warns with what clients must send rather than refusing.
+ */
+export function mixedReasoningWarnings(gateway: GatewayConfig, facts: ReadonlyMap<string, DeploymentFacts>): ConfigIssue[] {
+  return Object.entries(gateway.routes).flatMap(([routeName, route]) => {
+    const first = route.backends[0]?.deployment;
+    const firstFacts = first === undefined ? undefined : facts.get(first);
+    if (first === undefined || firstFacts?.reasoning === undefined) return [];
+    const kind = (f: DeploymentFacts) => `${f.reasoning ? "a reasoning model" : "a chat model"}${f.model === undefined ? "" : ` (${f.model})`}`;
+    return routeDeploymentRefs(route).flatMap((ref) => {
+      const other = facts.get(ref.deployment);
+      if (other?.reasoning === undefined || other.reasoning === firstFacts.reasoning) return [];
+      return [
+        {
+          path: gatewayPath(["routes", routeName, ...ref.path]),
+          message: `deployment "${ref.deployment}" is ${kind(other)} in a route whose first backend "${first}" is ${kind(firstFacts)}; reasoning models refuse what chat models take (max_tokens: 400 unsupported_parameter, "use max_completion_tokens"; a temperature other than the default), so a request written for one kind fails wherever the route sends it to the other: clients of this route must send only what both accept (max_completion_tokens, the default temperature), or give each kind its own route`,
+        },
+      ];
+    });
+  });
 }

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { configErrorOf } from "../support/config-errors";
 import { APIM_API_VERSION, parseGatewayConfig } from "../../stacks/config/gateway";
-import { checkGatewayAgainstFleet, type DeploymentFacts } from "../../stacks/config/gateway-fleet-check";
+import { checkGatewayAgainstFleet, mixedReasoningWarnings, type DeploymentFacts } from "../../stacks/config/gateway-fleet-check";
 
 const baseline = {
   sku: "StandardV2",
@@ -234,6 +234,21 @@ describe("aoai-fleet:gateway against the fleet", () => {
     );
     const separate = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat" }, { deployment: "chat-next" }] }, vectors: { backends: [{ deployment: "embeddings" }] } } }));
     expect(() => checkGatewayAgainstFleet(separate, fleet, facts)).not.toThrow();
+  });
+
+  it("warns at each reasoning or chat model of the other kind than the route's first backend, and never for embeddings or unknown models", () => {
+    const facts = new Map<string, DeploymentFacts>([
+      ["chat", { reasoning: true, model: "gpt-5.4" }],
+      ["chat-ptu", { reasoning: true, model: "gpt-5.4" }],
+      ["chat-next", { reasoning: false, model: "gpt-4.1" }],
+      ["chat-eval", {}],
+      ["embeddings", { embeddings: true, model: "text-embedding-3-large" }],
+    ]);
+    const parsed = parseGatewayConfig(withChanges({ routes: { chat: { backends: [{ deployment: "chat-ptu" }, { deployment: "chat" }, { deployment: "chat-eval" }], canary: { deployment: "chat-next", percent: 5 } }, vectors: { backends: [{ deployment: "embeddings" }] } } }));
+    expect(mixedReasoningWarnings(parsed, facts).map((w) => `${w.path}: ${w.message.slice(0, 120)}`)).toEqual([
+      'aoai-fleet:gateway.routes.chat.canary.deployment: deployment "chat-next" is a chat model (gpt-4.1) in a route whose first backend "chat-ptu" is a reasoning model (gpt-5.4',
+    ]);
+    expect(mixedReasoningWarnings(parseGatewayConfig(baseline), new Map())).toEqual([]);
   });
 
   it("rejects a pool over 30 members", () => {

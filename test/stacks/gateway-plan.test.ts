@@ -385,6 +385,31 @@ describe("prod stack outputs", () => {
   });
 });
 
+describe("gateway warnings against the fleet", () => {
+  it("warns, and plans, when a route mixes a reasoning model with a chat model; the shipped dev stack mixes none", async () => {
+    const dev = readStackConfigFile(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"));
+    const fleet = dev["aoai-fleet:fleet"] as { deployments: Record<string, unknown> };
+    const gateway = dev["aoai-fleet:gateway"] as { routes: Record<string, { backends: unknown[] }> };
+    const think = { model: "gpt-5-mini", version: "2025-08-07", sku: "GlobalStandard", capacity: 20, upgrade: "OnceCurrentVersionExpired" };
+    const mixed = await runOfflinePlan("dev", {
+      today: TODAY,
+      configOverride: {
+        "aoai-fleet:fleet": { ...fleet, deployments: { ...fleet.deployments, think } },
+        "aoai-fleet:gateway": { ...gateway, routes: { ...gateway.routes, chat: { ...gateway.routes.chat, backends: [...(gateway.routes.chat?.backends ?? []), { deployment: "think" }] } } },
+      },
+    });
+    expect(mixed.warnings.filter((w) => w.path.startsWith("aoai-fleet:gateway"))).toEqual([
+      {
+        path: "aoai-fleet:gateway.routes.chat.backends.1.deployment",
+        message:
+          'deployment "think" is a reasoning model (gpt-5-mini) in a route whose first backend "chat" is a chat model (gpt-4.1-mini); reasoning models refuse what chat models take (max_tokens: 400 unsupported_parameter, "use max_completion_tokens"; a temperature other than the default), so a request written for one kind fails wherever the route sends it to the other: clients of this route must send only what both accept (max_completion_tokens, the default temperature), or give each kind its own route',
+      },
+    ]);
+    const shipped = await runOfflinePlan("dev", { today: TODAY });
+    expect(shipped.warnings.filter((w) => w.path.startsWith("aoai-fleet:gateway"))).toEqual([]);
+  });
+});
+
 describe("dev gateway plan", () => {
   it("is a Developer gateway with subscription keys, weighted chat and embeddings routes and no telemetry", async () => {
     const plan = await runOfflinePlan("dev", { today: TODAY });
