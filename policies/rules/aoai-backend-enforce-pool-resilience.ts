@@ -68,6 +68,8 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
     const services = resources.filter((r) => isType(r, types.apimService));
     const backendById = backendLookup(resources);
     const documents = options.requireRetry ? policyFacts(resources) : [];
+    // A backend in several pools (a route's stable pool and its twins) is reported once, naming them all.
+    const memberPools = new Map<PlannedResource, string[]>();
     for (const pool of pools) {
       const members = arrayAt(pool, "pool", "services").map((s) =>
         typeof s === "object" && s !== null ? (s as Record<string, unknown>).id : undefined,
@@ -85,12 +87,7 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
             findings.push({ resource: pool, message: `Backend pool "${pool.name}" routes to ${size} but member "${id}" is not a backend in this stack, so its circuit breaker cannot be checked; manage that backend in this stack or remove it from the pool.` });
             continue;
           }
-          const rules = inputAt(member, "circuitBreaker", "rules");
-          if (!Array.isArray(rules) || rules.length === 0) {
-            findings.push({ resource: member, message: `Backend "${member.name}" is a member of pool "${pool.name}" (${size}) but has no circuit breaker, so the pool never fails over away from it; add a circuitBreaker rule (for example 429 and 5xx with acceptRetryAfter: true).` });
-          } else if (rules.length > 1) {
-            findings.push({ resource: member, message: `Backend "${member.name}" has ${rules.length} circuit-breaker rules, but API Management accepts one rule per backend; merge their status code ranges into one rule.` });
-          }
+          memberPools.set(member, [...(memberPools.get(member) ?? []), `"${pool.name}" (${size})`]);
         }
       }
       if (!options.requireRetry) continue;
@@ -105,6 +102,21 @@ export const aoaiBackendEnforcePoolResilience = defineStackRule({
         }
       }
     }
+    findings.push(...breakerFindings(memberPools));
     return findings;
   },
 });
+
+/** One finding per pool member whose circuit breaker is missing or split into several rules, with every pool it is in. */
+function breakerFindings(memberPools: ReadonlyMap<PlannedResource, readonly string[]>): Finding[] {
+  return [...memberPools].flatMap(([member, inPools]): Finding[] => {
+    const rules = inputAt(member, "circuitBreaker", "rules");
+    const where = inPools.length === 1 ? `pool ${inPools[0]}` : `${inPools.length} pools: ${inPools.join(", ")}`;
+    if (!Array.isArray(rules) || rules.length === 0) {
+      const away = inPools.length === 1 ? "the pool never fails over away from it" : "none of them fails over away from it";
+      return [{ resource: member, message: `Backend "${member.name}" is a member of ${where} but has no circuit breaker, so ${away}; add a circuitBreaker rule (for example 429 and 5xx with acceptRetryAfter: true).` }];
+    }
+    if (rules.length > 1) return [{ resource: member, message: `Backend "${member.name}" has ${rules.length} circuit-breaker rules, but API Management accepts one rule per backend; merge their status code ranges into one rule.` }];
+    return [];
+  });
+}

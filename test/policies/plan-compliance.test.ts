@@ -189,13 +189,16 @@ describe("plan compliance step on the gateway", () => {
     fs.writeFileSync(config, stringify(doc));
     const { code } = await plan("dev", config);
     expect(code).toBe(0);
-    const report = JSON.parse(fs.readFileSync(path.join(out, "dev", "compliance.json"), "utf8")) as { violations: { ruleId: string; enforcementLevel: string; resourceName: string }[] };
-    // Every pool member: chat and embeddings in both regions, and their Responses API account twins,
-    // once per pool it is in (a deployment member is also in the two avoid twins of routing.avoidSlow).
+    const report = JSON.parse(fs.readFileSync(path.join(out, "dev", "compliance.json"), "utf8")) as { violations: { ruleId: string; enforcementLevel: string; resourceName: string; message: string }[] };
+    // Every pool member once: chat and embeddings in both regions, and their Responses API account twins.
     const deploymentMembers = ["chat-eastus2", "chat-swedencentral", "embeddings-eastus2", "embeddings-swedencentral"];
-    const expected = [...deploymentMembers.flatMap((id) => [id, id, id]), ...deploymentMembers.map((id) => `${id}-resp`)];
+    const expected = [...deploymentMembers, ...deploymentMembers.map((id) => `${id}-resp`)];
     expect(report.violations.map((v) => [v.ruleId, v.enforcementLevel, v.resourceName]).sort()).toEqual(
       expected.map((id) => ["aoai-backend-enforce-pool-resilience", "advisory", `contoso-ai-dev-gateway-${id}`]).sort(),
+    );
+    // A deployment member is in its route's stable pool and both avoid twins (routing.avoidSlow): one finding names all three.
+    expect(report.violations.find((v) => v.resourceName === "contoso-ai-dev-gateway-chat-eastus2")?.message).toBe(
+      'Backend "contoso-ai-dev-gateway-chat-eastus2" is a member of 3 pools: "contoso-ai-dev-gateway-chat-stable" (2 backends), "contoso-ai-dev-gateway-chat-stable-avoid-chat-eastus2" (2 backends), "contoso-ai-dev-gateway-chat-stable-avoid-chat-swedencentral" (2 backends) but has no circuit breaker, so none of them fails over away from it; add a circuitBreaker rule (for example 429 and 5xx with acceptRetryAfter: true).',
     );
   });
 });
