@@ -9,6 +9,7 @@ import { BackendRegistry } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import { jsonResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
+import { inboundCall, inboundEmulator } from "./support";
 
 const TENANT = "11111111-2222-3333-4444-555555555555";
 
@@ -25,27 +26,11 @@ const ECHO_LAST_ERROR: Statement = {
   ).map(([name, property]) => ({ kind: "set-header", name, existsAction: "override", values: [{ kind: "context", property }] })),
 };
 
-function emulatorFor(inbound: Statement[]): PolicyEmulator {
-  const doc: PolicyDocument = {
-    inbound: [{ kind: "base" }, ...inbound, { kind: "return-response", status: { code: 200 }, headers: [] }],
-    backend: [{ kind: "base" }],
-    outbound: [{ kind: "base" }],
-    onError: [{ kind: "base" }, ECHO_LAST_ERROR],
-  };
-  return new PolicyEmulator({
-    policyXml: renderPolicy(doc),
-    backends: new BackendRegistry(new Map(), new Rng(1)),
-    upstreams: new UpstreamDirectory(),
-    namedValues: new Map(),
-    clock: new VirtualClock(),
-    rng: new Rng(1),
-    apiPath: "openai",
-    region: "local",
-  });
-}
+/** An inbound-only emulator whose on-error echoes LastError (support.ts inboundEmulator). */
+const emulatorFor = (inbound: Statement[]): PolicyEmulator => inboundEmulator(inbound, [ECHO_LAST_ERROR]);
 
 async function lastError(e: PolicyEmulator, headers: Record<string, string>): Promise<[number, string | undefined, string | undefined, string | undefined]> {
-  const { response } = await e.handle({ request: { method: "POST", path: "/openai/deployments/chat/chat/completions", query: {}, headers, body: "{}" }, caller: { subscriptionId: "", userId: "", ip: "" } });
+  const response = await inboundCall(e, headers);
   return [response.status, response.headers["x-source"], response.headers["x-reason"], response.headers["x-message"]];
 }
 

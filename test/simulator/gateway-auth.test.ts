@@ -6,17 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AzureOpenAI } from "openai";
 import { afterEach, describe, expect, it } from "vitest";
-import { renderPolicy, type PolicyDocument, type Statement } from "../../gateway-policy/index";
+import type { Statement } from "../../gateway-policy/index";
 import { createLocalIdentity, entraToken, localIdentity } from "../../simulator/auth/local-identity";
-import { UpstreamDirectory } from "../../simulator/azure/account";
-import { VirtualClock } from "../../simulator/clock";
-import { BackendRegistry } from "../../simulator/emulator/backends";
-import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import { unsignedJwt } from "../../simulator/emulator/guards";
 import { INVALID_KEY_MESSAGE, MISSING_KEY_MESSAGE } from "../../simulator/emulator/subscription";
 import { startGateway, type RunningGateway } from "../../simulator/http/server";
-import { Rng } from "../../simulator/rng";
 import { loadStackSetup } from "../../simulator/stack";
+import { inboundCall, inboundEmulator } from "./support";
 
 const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
 const TODAY = new Date("2026-11-23");
@@ -147,28 +143,11 @@ describe("Entra stack with client apps and required claims: the printed local to
 
 describe("emulator: required claims, client applications, and on-error for the built-in key check", () => {
   const TENANT = "11111111-2222-3333-4444-555555555555";
-  function emulatorFor(inbound: Statement[], onError: Statement[] = [], subscription = false, globalOnError?: Statement[]): PolicyEmulator {
-    const doc: PolicyDocument = { inbound: [{ kind: "base" }, ...inbound, { kind: "return-response", status: { code: 200 }, headers: [] }], backend: [{ kind: "base" }], outbound: [{ kind: "base" }], onError: [{ kind: "base" }, ...onError] };
-    return new PolicyEmulator({
-      policyXml: renderPolicy(doc),
-      backends: new BackendRegistry(new Map(), new Rng(1)),
-      upstreams: new UpstreamDirectory(),
-      namedValues: new Map(),
-      clock: new VirtualClock(),
-      rng: new Rng(1),
-      apiPath: "openai",
-      region: "local",
-      ...(subscription ? { subscriptionKeys: { header: "api-key", query: "api-key", accepted: new Set(["k"]) } } : {}),
-      ...(globalOnError ? { parentsXml: [renderPolicy({ inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: globalOnError })] } : {}),
-    });
-  }
-  const call = async (e: PolicyEmulator, headers: Record<string, string>) =>
-    (await e.handle({ request: { method: "POST", path: "/openai/deployments/chat/chat/completions", query: {}, headers, body: "{}" }, caller: { subscriptionId: "", userId: "", ip: "" } })).response;
   const token = (extra: Record<string, unknown>, app?: string) =>
     `Bearer ${entraToken(localIdentity(), { tenantId: TENANT, audience: "api://x", claims: extra, ...(app ? { clientAppId: app } : {}) })}`;
 
   it("validate-jwt with required-claims (all / any / separator) survives render → parse and is enforced", async () => {
-    const e = emulatorFor([
+    const e = inboundEmulator([
       {
         kind: "validate-jwt",
         headerName: "Authorization",
@@ -186,17 +165,17 @@ describe("emulator: required claims, client applications, and on-error for the b
     expect(e.options.policyXml.replace(/\s+</g, "<")).toContain(
       '<required-claims><claim name="roles" match="any"><value>Gateway.Invoke</value><value>Gateway.Admin</value></claim><claim name="scp" match="all" separator=" "><value>inference</value></claim></required-claims>',
     );
-    expect((await call(e, { authorization: token({ roles: ["Gateway.Invoke"], scp: "read inference" }) })).status).toBe(200);
-    expect((await call(e, { authorization: token({ roles: ["Other"], scp: "inference" }) })).status).toBe(401);
-    expect((await call(e, { authorization: token({ roles: ["Gateway.Admin"], scp: "read" }) })).status).toBe(401);
-    expect((await call(e, { authorization: token({ scp: "inference" }) })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: token({ roles: ["Gateway.Invoke"], scp: "read inference" }) })).status).toBe(200);
+    expect((await inboundCall(e, { authorization: token({ roles: ["Other"], scp: "inference" }) })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: token({ roles: ["Gateway.Admin"], scp: "read" }) })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: token({ scp: "inference" }) })).status).toBe(401);
   });
 
   it("validate-azure-ad-token checks the tenant's issuers, the client application and the signature", async () => {
-    const e = emulatorFor([{ kind: "validate-azure-ad-token", tenantId: TENANT, clientApplicationIds: ["aaaaaaaa-0000-0000-0000-000000000001"], audiences: ["api://x"] }]);
-    expect((await call(e, { authorization: token({}, "aaaaaaaa-0000-0000-0000-000000000001") })).status).toBe(200);
-    expect((await call(e, { authorization: token({}, "aaaaaaaa-0000-0000-0000-000000000002") })).status).toBe(401);
-    expect((await call(e, { authorization: `Bearer ${unsignedJwt({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, aud: "api://x", azp: "aaaaaaaa-0000-0000-0000-000000000001", exp: 4_102_444_800 })}` })).status).toBe(401);
+    const e = inboundEmulator([{ kind: "validate-azure-ad-token", tenantId: TENANT, clientApplicationIds: ["aaaaaaaa-0000-0000-0000-000000000001"], audiences: ["api://x"] }]);
+    expect((await inboundCall(e, { authorization: token({}, "aaaaaaaa-0000-0000-0000-000000000001") })).status).toBe(200);
+    expect((await inboundCall(e, { authorization: token({}, "aaaaaaaa-0000-0000-0000-000000000002") })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: `Bearer ${unsignedJwt({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, aud: "api://x", azp: "aaaaaaaa-0000-0000-0000-000000000001", exp: 4_102_444_800 })}` })).status).toBe(401);
   });
 
   it("a refused subscription key skips the API's policy (on-error too): APIM's 401, or the global scope's on-error with LastError.Reason", async () => {
@@ -205,17 +184,17 @@ describe("emulator: required claims, client applications, and on-error for the b
     ];
     const inbound: Statement[] = [{ kind: "set-header", name: "x-inbound-ran", existsAction: "override", values: ["yes"] }];
     // Only the API's on-error: it does not run; the client gets APIM's own body.
-    const apiOnly = emulatorFor(inbound, tag("x-api-on-error"), true);
-    const plain = await call(apiOnly, {});
+    const apiOnly = inboundEmulator(inbound, tag("x-api-on-error"), true);
+    const plain = await inboundCall(apiOnly, {});
     expect([plain.status, plain.headers["x-api-on-error"], plain.headers["x-inbound-ran"], JSON.parse(String(plain.body))]).toEqual([401, undefined, undefined, { statusCode: 401, message: MISSING_KEY_MESSAGE }]);
     // A global on-error sees the built-in step's error.
-    const e = emulatorFor(inbound, tag("x-api-on-error"), true, tag("x-last-error"));
-    const missing = await call(e, {});
+    const e = inboundEmulator(inbound, tag("x-api-on-error"), true, tag("x-last-error"));
+    const missing = await inboundCall(e, {});
     expect(missing.status).toBe(401);
     expect(missing.headers["x-last-error"]).toBe("SubscriptionKeyNotFound");
     expect(missing.headers["x-api-on-error"]).toBeUndefined();
     expect(missing.headers["x-inbound-ran"]).toBeUndefined();
-    expect((await call(e, { "api-key": "bad" })).headers["x-last-error"]).toBe("SubscriptionKeyInvalid");
-    expect((await call(e, { "api-key": "k" })).status).toBe(200);
+    expect((await inboundCall(e, { "api-key": "bad" })).headers["x-last-error"]).toBe("SubscriptionKeyInvalid");
+    expect((await inboundCall(e, { "api-key": "k" })).status).toBe(200);
   });
 });

@@ -1,12 +1,13 @@
 // Shared fixtures for simulator tests: a small world (three regions, PTU + standard tiers), and an
 // emulator built from a policy document rendered to XML and parsed back.
-import { renderPolicy, type PolicyDocument } from "../../gateway-policy/index";
+import { renderPolicy, type PolicyDocument, type Statement } from "../../gateway-policy/index";
+import { UpstreamDirectory } from "../../simulator/azure/account";
 import type { FaultWindow } from "../../simulator/azure/faults";
 import { VirtualClock, type Clock } from "../../simulator/clock";
-import type { CircuitBreakerRule } from "../../simulator/emulator/backends";
+import { BackendRegistry, type CircuitBreakerRule } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import type { GatewayResult } from "../../simulator/gateway-types";
-import { completeBody, type SimBody, type SimRequest } from "../../simulator/http-types";
+import { completeBody, type SimBody, type SimRequest, type SimResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
 import { buildWorld, type World, type WorldBackend, type WorldPool } from "../../simulator/world";
 
@@ -168,4 +169,30 @@ export function lockstep(clock: ManualClock, allowed: (steps: number) => boolean
       return loop;
     },
   };
+}
+
+/**
+ * An emulator for checks of inbound policies alone: `inbound` runs, then a 200 is returned; `onError`
+ * runs after base on failure. No backends. `subscription` turns on the built-in key check (header and
+ * query `api-key`, accepted key "k"); `globalOnError` is a parent (global) scope's on-error.
+ */
+export function inboundEmulator(inbound: Statement[], onError: Statement[] = [], subscription = false, globalOnError?: Statement[]): PolicyEmulator {
+  const doc: PolicyDocument = { inbound: [{ kind: "base" }, ...inbound, { kind: "return-response", status: { code: 200 }, headers: [] }], backend: [{ kind: "base" }], outbound: [{ kind: "base" }], onError: [{ kind: "base" }, ...onError] };
+  return new PolicyEmulator({
+    policyXml: renderPolicy(doc),
+    backends: new BackendRegistry(new Map(), new Rng(1)),
+    upstreams: new UpstreamDirectory(),
+    namedValues: new Map(),
+    clock: new VirtualClock(),
+    rng: new Rng(1),
+    apiPath: "openai",
+    region: "local",
+    ...(subscription ? { subscriptionKeys: { header: "api-key", query: "api-key", accepted: new Set(["k"]) } } : {}),
+    ...(globalOnError ? { parentsXml: [renderPolicy({ inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: globalOnError })] } : {}),
+  });
+}
+
+/** The response to a chat completion with `headers` and body `{}`, from an anonymous caller. */
+export async function inboundCall(e: PolicyEmulator, headers: Record<string, string>): Promise<SimResponse> {
+  return (await e.handle({ request: { method: "POST", path: "/openai/deployments/chat/chat/completions", query: {}, headers, body: "{}" }, caller: { subscriptionId: "", userId: "", ip: "" } })).response;
 }
