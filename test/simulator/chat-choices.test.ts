@@ -3,15 +3,12 @@
 // per choice. Found by exploratory QA: `n: 2` was accepted but one choice came back.
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "../../simulator/http/server";
-import { loadStackSetup } from "../../simulator/stack";
+import { startDevSdkGateway, type SdkGateway } from "./sdk-gateway";
 
-const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
-let gateway: RunningGateway;
+let gateway: SdkGateway["gateway"];
 let v1: OpenAI;
 beforeAll(async () => {
-  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 6, subscriptionKeys: ["k"] });
-  v1 = new OpenAI({ baseURL: `${gateway.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
+  ({ gateway, v1 } = await startDevSdkGateway(6));
 });
 afterAll(() => gateway.close());
 

@@ -4,16 +4,13 @@
 import OpenAI, { APIError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestIds } from "../../simulator/azure/account";
-import { startGateway, type RunningGateway } from "../../simulator/http/server";
-import { loadStackSetup } from "../../simulator/stack";
+import { startDevSdkGateway, type SdkGateway } from "./sdk-gateway";
 
-const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/;
-let gateway: RunningGateway;
+let gateway: SdkGateway["gateway"];
 let v1: OpenAI;
 beforeAll(async () => {
-  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 4, subscriptionKeys: ["k"] });
-  v1 = new OpenAI({ baseURL: `${gateway.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
+  ({ gateway, v1 } = await startDevSdkGateway(4));
 });
 afterAll(() => gateway.close());
 

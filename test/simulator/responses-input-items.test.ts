@@ -3,16 +3,13 @@
 // `order: "asc"` listed a conversation newest first and `limit` never paged.
 import OpenAI, { APIError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type RunningGateway } from "../../simulator/http/server";
-import { loadStackSetup } from "../../simulator/stack";
+import { startDevSdkGateway, type SdkGateway } from "./sdk-gateway";
 
-const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
-let gateway: RunningGateway;
+let gateway: SdkGateway["gateway"];
 let v1: OpenAI;
 let id: string;
 beforeAll(async () => {
-  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 4, subscriptionKeys: ["k"] });
-  v1 = new OpenAI({ baseURL: `${gateway.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
+  ({ gateway, v1 } = await startDevSdkGateway(4));
   const input = ["one", "two", "three", "four", "five"].map((text, i) => ({ role: i % 2 === 0 ? ("user" as const) : ("assistant" as const), content: text }));
   id = (await v1.responses.create({ model: "chat", input })).id;
 });

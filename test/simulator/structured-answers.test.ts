@@ -5,17 +5,13 @@
 import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schemaInstance } from "../../simulator/azure/structured";
-import { startGateway, type RunningGateway } from "../../simulator/http/server";
-import { loadStackSetup } from "../../simulator/stack";
+import { startDevSdkGateway, type SdkGateway } from "./sdk-gateway";
 
-const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
-let gateway: RunningGateway;
+let gateway: SdkGateway["gateway"];
 let ai: AzureOpenAI;
 let v1: OpenAI;
 beforeAll(async () => {
-  gateway = await startGateway(loadStackSetup("dev", { today: new Date("2026-11-23") }), { latency: FAST, completionTokens: 12, subscriptionKeys: ["k"] });
-  ai = new AzureOpenAI({ endpoint: gateway.url, apiKey: "k", apiVersion: "2024-10-21", maxRetries: 0 });
-  v1 = new OpenAI({ baseURL: `${gateway.url}/openai/v1/`, apiKey: "k", defaultHeaders: { "api-key": "k" }, maxRetries: 0 });
+  ({ gateway, v1, azure: ai } = await startDevSdkGateway(12));
 });
 afterAll(() => gateway.close());
 
