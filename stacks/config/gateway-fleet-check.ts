@@ -77,6 +77,18 @@ export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDep
   if (problems.length > 0) throw new FleetConfigError(problems);
 }
 
+/** A route's first backend and each deployment it names whose `trait` differs from that backend's (deployments whose trait is unknown never count). */
+function otherKindRefs(route: GatewayRoute, facts: ReadonlyMap<string, DeploymentFacts>, trait: "embeddings" | "reasoning"): { first: string; firstFacts: DeploymentFacts; refs: { path: PropertyKey[]; deployment: string; facts: DeploymentFacts }[] } | undefined {
+  const first = route.backends[0]?.deployment;
+  const firstFacts = first === undefined ? undefined : facts.get(first);
+  if (first === undefined || firstFacts?.[trait] === undefined) return undefined;
+  const refs = routeDeploymentRefs(route).flatMap((ref) => {
+    const other = facts.get(ref.deployment);
+    return other?.[trait] === undefined || other[trait] === firstFacts[trait] ? [] : [{ ...ref, facts: other }];
+  });
+  return { first, firstFacts, refs };
+}
+
 /**
  * A route whose deployments mix an embeddings model with chat-style models: a client's call is one
  * operation, so whichever kind a pool member or the canary, a slot, a variant or the shadow serves,
@@ -84,43 +96,32 @@ export function checkGatewayAgainstFleet(gateway: GatewayConfig, fleet: FleetDep
  * the route's first backend.
  */
 function mixedOperationIssues(routeName: string, route: GatewayRoute, facts: ReadonlyMap<string, DeploymentFacts>): ConfigIssue[] {
-  const first = route.backends[0]?.deployment;
-  const firstKind = first === undefined ? undefined : facts.get(first)?.embeddings;
-  if (first === undefined || firstKind === undefined) return [];
+  const mixed = otherKindRefs(route, facts, "embeddings");
+  if (!mixed) return [];
+  const firstKind = mixed.firstFacts.embeddings === true;
   const kind = (embeddings: boolean) => (embeddings ? "embeddings" : "chat-style calls (chat completions, Responses)");
-  return routeDeploymentRefs(route)
-    .filter((ref) => {
-      const embeddings = facts.get(ref.deployment)?.embeddings;
-      return embeddings !== undefined && embeddings !== firstKind;
-    })
-    .map((ref) => ({
-      path: gatewayPath(["routes", routeName, ...ref.path]),
-      message: `deployment "${ref.deployment}" answers ${kind(!firstKind)} but the route's first backend "${first}" answers ${kind(firstKind)}; a call suits one kind only, so give ${ref.deployment} its own route`,
-    }));
+  return mixed.refs.map((ref) => ({
+    path: gatewayPath(["routes", routeName, ...ref.path]),
+    message: `deployment "${ref.deployment}" answers ${kind(!firstKind)} but the route's first backend "${mixed.first}" answers ${kind(firstKind)}; a call suits one kind only, so give ${ref.deployment} its own route`,
+  }));
 }
 
 /**
  * Warnings (the plan goes on) for a route that mixes reasoning and chat models: a reasoning model
  * refuses `max_tokens` (400 unsupported_parameter, "Use 'max_completion_tokens' instead") and a
  * temperature other than its default, so a request written for the route's first backend fails on
- * members, a canary, a slot or a variant of the other kind. A PTU reasoning model failing over to a pay-as-you-go chat model is a legitimate design, so
- * this warns with what clients must send rather than refusing.
+ * members, a canary, a slot or a variant of the other kind. A PTU reasoning model failing over to a
+ * pay-as-you-go chat model is a legitimate design, so this warns with what clients must send rather
+ * than refusing.
  */
 export function mixedReasoningWarnings(gateway: GatewayConfig, facts: ReadonlyMap<string, DeploymentFacts>): ConfigIssue[] {
+  const kind = (f: DeploymentFacts) => `${f.reasoning ? "a reasoning model" : "a chat model"}${f.model === undefined ? "" : ` (${f.model})`}`;
   return Object.entries(gateway.routes).flatMap(([routeName, route]) => {
-    const first = route.backends[0]?.deployment;
-    const firstFacts = first === undefined ? undefined : facts.get(first);
-    if (first === undefined || firstFacts?.reasoning === undefined) return [];
-    const kind = (f: DeploymentFacts) => `${f.reasoning ? "a reasoning model" : "a chat model"}${f.model === undefined ? "" : ` (${f.model})`}`;
-    return routeDeploymentRefs(route).flatMap((ref) => {
-      const other = facts.get(ref.deployment);
-      if (other?.reasoning === undefined || other.reasoning === firstFacts.reasoning) return [];
-      return [
-        {
-          path: gatewayPath(["routes", routeName, ...ref.path]),
-          message: `deployment "${ref.deployment}" is ${kind(other)} in a route whose first backend "${first}" is ${kind(firstFacts)}; reasoning models refuse what chat models take (max_tokens: 400 unsupported_parameter, "use max_completion_tokens"; a temperature other than the default), so a request written for one kind fails wherever the route sends it to the other: clients of this route must send only what both accept (max_completion_tokens, the default temperature), or give each kind its own route`,
-        },
-      ];
-    });
+    const mixed = otherKindRefs(route, facts, "reasoning");
+    if (!mixed) return [];
+    return mixed.refs.map((ref) => ({
+      path: gatewayPath(["routes", routeName, ...ref.path]),
+      message: `deployment "${ref.deployment}" is ${kind(ref.facts)} in a route whose first backend "${mixed.first}" is ${kind(mixed.firstFacts)}; reasoning models refuse what chat models take (max_tokens: 400 unsupported_parameter, "use max_completion_tokens"; a temperature other than the default), so a request written for one kind fails wherever the route sends it to the other: clients of this route must send only what both accept (max_completion_tokens, the default temperature), or give each kind its own route`,
+    }));
   });
 }
