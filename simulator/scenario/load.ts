@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
-import { isFractionIssue, wholeNumbersAllowed } from "../../stacks/config/whole-number";
+import { fractionMessage, valueAt } from "../../stacks/config/errors";
+import { isFractionIssue } from "../../stacks/config/whole-number";
 import type { FaultWindow } from "../azure/faults";
 import { scenarioSchema, type Scenario } from "./schema";
 
@@ -23,8 +24,8 @@ export function validateScenario(data: unknown, source: string): Scenario {
 
 /** zod's message, except that a fraction where a whole number belongs names the whole numbers allowed. */
 function issueMessage(issue: z.core.$ZodIssue, data: unknown): string {
-  const value = issue.path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), data);
-  return isFractionIssue(issue, value) ? `${String(value)} is not a whole number; allowed: ${wholeNumbersAllowed(scenarioSchema, issue.path)}` : issue.message;
+  const value = valueAt(data, issue.path);
+  return isFractionIssue(issue, value) ? fractionMessage(value, scenarioSchema, issue.path) : issue.message;
 }
 
 export function loadScenarioFile(file: string): Scenario {

@@ -96,7 +96,8 @@ function describeValue(value: unknown): string {
   return displayValue(value);
 }
 
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at a zod issue's `path` in the parsed input (undefined where the path leaves it). */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let node: unknown = root;
   for (const key of path) {
     if (node === null || typeof node !== "object") return undefined;

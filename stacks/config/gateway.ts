@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { effectiveBackendPriority } from "../../gateway-policy";
-import { configPath, displayValue, FleetConfigError, fractionMessage } from "./errors";
+import { configPath, displayValue, FleetConfigError, fractionMessage, valueAt } from "./errors";
 import { isFractionIssue } from "./whole-number";
 import { checkLimits, checkOverrides, checkShadowIsolation, entraSchema, exposeSchema, limitsSchema, overridesSchema } from "./gateway-access";
 import { GatewayNetworkSchema } from "./gateway-network";
@@ -234,7 +234,7 @@ export function gatewayPath(segments: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  const value = issue.path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
+  const value = valueAt(input, issue.path);
   switch (issue.code) {
     case "invalid_value":
       return value === undefined
