@@ -10,6 +10,7 @@ import stackProgram from "../../stacks/index";
 import { OFFLINE_ENV, TODAY_ENV, todayFromEnvironment } from "../../stacks/program";
 import { ResourceCapture, type PlannedResource } from "./capture";
 import { createOfflineMocks } from "./mocks";
+import { suspendPromiseLeakTracking } from "./promise-tracking";
 import { assertStackName, readStackConfigFile, stackConfigFile, toRuntimeConfig } from "./stack-config";
 
 export const PROJECT = "aoai-fleet";
@@ -67,11 +68,15 @@ export async function runOfflineProgram(
   // Pulumi parses back, about a tenth of a 900-resource plan's program time with its garbage. While
   // the engine runs, a stack is formatted as its first line only (`Error: message`, what the limit
   // of 0 gives any other error), so Pulumi finds no source position, as the mocks never need one.
+  // Pulumi's promise-leak tracking is off for the run too (promise-tracking.ts says why and what it
+  // cost); AOAI_FLEET_PLAN_STACKS=1 keeps it with the stacks.
   const stackTraceLimit = Error.stackTraceLimit;
   const sourceMaps = process.sourceMapsEnabled;
   const debugging = process.env.AOAI_FLEET_PLAN_STACKS === "1";
   const prepare = Error.prepareStackTrace;
+  let restoreTracking: (() => void) | undefined;
   if (!debugging) {
+    restoreTracking = suspendPromiseLeakTracking();
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
     Error.prepareStackTrace = framelessStack;
@@ -82,6 +87,7 @@ export async function runOfflineProgram(
     Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = stackTraceLimit;
     if (!debugging) process.setSourceMapsEnabled(sourceMaps);
+    restoreTracking?.();
   }
 }
 
