@@ -8,7 +8,7 @@ import { CliError } from "../registry";
 import { todayOption } from "../today";
 import { runOfflinePlan } from "./runner";
 import { REPO_ROOT } from "./stack-config";
-import { reportPlanTiming, runPlanSteps } from "./steps";
+import { planMark, PROCESS_START, reportPlanTiming, runPlanSteps } from "./steps";
 import "./steps/index";
 
 export interface PlanCommandOptions {
@@ -23,8 +23,8 @@ export interface PlanCommandOptions {
 export async function planCommand(stack: string, options: PlanCommandOptions, print: (line?: string) => void = (l = "") => process.stdout.write(`${l}\n`)): Promise<number> {
   const today = todayOption(options.today);
   let plan;
-  const started = performance.now();
-  reportPlanTiming("start (process up, modules loaded)", 0);
+  const started = planMark();
+  reportPlanTiming("start (process up, modules loaded)", PROCESS_START);
   try {
     plan = await runOfflinePlan(stack, { ...(options.config ? { configFile: path.resolve(options.config) } : {}), ...(today ? { today } : {}) });
   } catch (error) {

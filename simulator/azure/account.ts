@@ -3,6 +3,7 @@
 // body's `model`, and keeps the account's stored Responses (a response lives on the account that
 // created it; any other account answers "not found"). Every answer carries Azure's request ids.
 import { createHash } from "node:crypto";
+import { v4 as uuidV4 } from "uuid";
 import { openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { SimulatedDeployment } from "./deployment";
 import { parseAzureRequest } from "./request";
@@ -78,14 +79,12 @@ export class SimulatedAccount implements Upstream {
 }
 
 /**
- * The request ids of an account's n-th answer, UUID-shaped like Azure's. Derived from the account
- * and the count rather than drawn at random, so simulated runs repeat (no random draw moves).
+ * The request ids of an account's n-th answer, version-4 UUIDs like Azure's. Their "random" bytes
+ * are a hash of the account and the count rather than a random draw, so simulated runs repeat (no
+ * random draw moves); `uuid` sets the version and variant bits.
  */
 export function requestIds(origin: string, n: number): { apim: string; request: string } {
-  const uuid = (seed: string): string => {
-    const h = createHash("sha256").update(seed).digest("hex");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-  };
+  const uuid = (seed: string): string => uuidV4({ random: createHash("sha256").update(seed).digest().subarray(0, 16) });
   return { apim: uuid(`${origin}|${n}|apim`), request: uuid(`${origin}|${n}|request`) };
 }
 
