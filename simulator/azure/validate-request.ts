@@ -9,6 +9,7 @@ import type { RequestLimits } from "../../core/catalog/catalog";
 import { openAiError } from "../http-types";
 import { jsonDepth, MAX_JSON_DEPTH } from "../safe-json";
 import type { InferenceOperation } from "./request";
+import { backgroundProblem } from "./responses-lifecycle";
 import { shapeOfBody, type BodyShape } from "./sizing";
 
 const invalid = (code: string, message: string, param: string | null): BodyShape => ({
@@ -89,6 +90,8 @@ export function validateRequest(
   if (jsonDepth(rawBody, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     return invalid("json_too_deep", `The request body nests JSON more than ${MAX_JSON_DEPTH} levels deep; the limit is ${MAX_JSON_DEPTH}.`, null);
   }
+  const background = operation === "responses" ? backgroundProblem(body) : undefined;
+  if (background) return { ok: false, response: background };
   const prompt = PROMPT_FIELD[operation];
   if (prompt && body[prompt.name] === undefined) return invalid("missing_required_parameter", `Missing required parameter: '${prompt.name}'.`, prompt.name);
   if (prompt && !prompt.accepts(body[prompt.name])) return invalid("invalid_type", `Invalid type for '${prompt.name}': expected ${prompt.expected}.`, prompt.name);
