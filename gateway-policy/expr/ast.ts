@@ -86,6 +86,12 @@ export type Expr =
    */
   | { kind: "bodyField"; source: "request" | "response"; field: string }
   /**
+   * The JSON type of a top-level field of the request body as Newtonsoft names it (`String`,
+   * `Integer`, `Float`, `Boolean`, `Null`, `Array`, `Object`), "" when the body or the field is
+   * absent: `bodyField` reads `5` and `"5"` alike, so a type check needs the token's type.
+   */
+  | { kind: "bodyFieldType"; field: string }
+  /**
    * The request body's length in characters (0 without a body), read with preserveContent: the
    * service sizes a prompt from its characters, so this is a size estimate without parsing JSON.
    */

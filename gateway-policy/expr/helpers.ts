@@ -109,6 +109,7 @@ export const max = (left: Expr, right: Expr): Expr => ({ kind: "math", fn: "Max"
 export const nowMs = (): Expr => ({ kind: "nowMs" });
 export const requestBodyField = (field: string): Expr => ({ kind: "bodyField", source: "request", field });
 export const responseBodyField = (field: string): Expr => ({ kind: "bodyField", source: "response", field });
+export const requestBodyFieldType = (field: string): Expr => ({ kind: "bodyFieldType", field });
 export const bodyWithModel = (model: Expr): Expr => ({ kind: "bodyWithModel", model });
 export const jsonObject = (properties: Record<string, Expr>): Expr => ({ kind: "jsonObject", properties: Object.entries(properties).map(([name, value]) => ({ name, value })) });
 /** Compact JSON text of an object built with `jsonObject`; every value is escaped by the JSON writer. */

@@ -161,8 +161,11 @@ function liftJsonObject(args: Syn[]): Expr {
   return { kind: "jsonObject", properties };
 }
 
-/** `context.<Request|Response>.Body?.As<JObject>(preserveContent: true)?["field"]?.ToString()`. */
+/** `context.<Request|Response>.Body?.As<JObject>(preserveContent: true)?["field"]?.ToString()`, or `?.Type.ToString()` (its JSON type). */
 function liftBodyField(left: { shape: string; args: Syn[] }): Expr | undefined {
+  if (/^context\.Request\.Body\?\.As<JObject>\(\$\)\?\[\$\]\?\.Type\.ToString\(\)$/.test(left.shape) && isPreserveContent(left.args[0])) {
+    return { kind: "bodyFieldType", field: stringArg(left.args[1]) };
+  }
   const m = /^context\.(Request|Response)\.Body\?\.As<JObject>\(\$\)\?\[\$\]\?\.ToString\(\)$/.exec(left.shape);
   if (!m || !isPreserveContent(left.args[0])) return undefined;
   return { kind: "bodyField", source: m[1] === "Request" ? "request" : "response", field: stringArg(left.args[1]) };

@@ -129,6 +129,8 @@ class Renderer {
         return { code: "DateTime.UtcNow.Ticks / 10000", atomic: false };
       case "bodyField":
         return { code: `context.${e.source === "request" ? "Request" : "Response"}.Body?.As<JObject>(preserveContent: true)?[${csharpString(e.field)}]?.ToString() ?? ""`, atomic: false };
+      case "bodyFieldType":
+        return { code: `context.Request.Body?.As<JObject>(preserveContent: true)?[${csharpString(e.field)}]?.Type.ToString() ?? ""`, atomic: false };
       case "bodyWithModel":
         return { code: `new JObject(context.Request.Body.As<JObject>(preserveContent: true)) { ["model"] = ${this.render(e.model).code} }.ToString(${JSON_FORMATTING_NONE})`, atomic: true };
       case "jsonObject":

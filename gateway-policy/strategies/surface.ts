@@ -5,7 +5,7 @@
 // preserveContent so the body still reaches Azure.
 import type { SetHeader, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
-import { conditional, ctx, eq, matchedParameter, or, requestBodyField, str, variable } from "../expr/helpers";
+import { and, conditional, ctx, eq, matchedParameter, neq, or, requestBodyField, requestBodyFieldType, str, variable } from "../expr/helpers";
 import { operationIds, type OperationSurface } from "../operations";
 import { DEFAULT_API_VERSION, NAMES } from "./edge";
 import type { EdgeSpec } from "./types";
@@ -61,11 +61,14 @@ export function surfaceStatements(routes: readonly string[], edge: EdgeSpec): St
 }
 
 /**
- * Sets `aoai-model` (the route the client names) and answers 400 when a body-routed call has none.
- * The body read carries id `aoai-read-body`: a body that is not JSON fails there, and on-error
- * answers 400 (errors.ts).
+ * Sets `aoai-model` (the route the client names) and answers 400 when a body-routed call has none,
+ * or names it with something other than text: `model: 5` reads as the text "5", which no route has,
+ * so without the type check the caller got 404 DeploymentNotFound where Azure answers 400
+ * invalid_type (found by SDK QA). The body read carries id `aoai-read-body`: a body that is not JSON
+ * fails there, and on-error answers 400 (errors.ts).
  */
 export function modelStatements(routes: readonly string[]): Statement[] {
+  const modelType = variable(NAMES.modelTypeVar, "string");
   return [
     {
       kind: "set-variable",
@@ -73,9 +76,24 @@ export function modelStatements(routes: readonly string[]): Statement[] {
       id: NAMES.readBodyId,
       value: conditional(surfaceIs("deployment"), matchedParameter("deployment-id", ""), requestBodyField("model")),
     },
+    { kind: "set-variable", name: NAMES.modelTypeVar, value: conditional(surfaceIs("deployment"), str(""), requestBodyFieldType("model")) },
     {
       kind: "choose",
       when: [
+        {
+          // Absent and null are the missing parameter below; anything else that is not a string is a type error.
+          condition: and(neq(modelType, str("")), neq(modelType, str("String")), neq(modelType, str("Null"))),
+          policies: [
+            staticJsonResponse(400, "Bad Request", {
+              error: {
+                code: "invalid_type",
+                message: `Invalid type for 'model': expected a string naming a route: ${[...routes].sort().join(", ")}.`,
+                param: "model",
+                type: "invalid_request_error",
+              },
+            }),
+          ],
+        },
         {
           condition: eq(variable(NAMES.modelVar, "string"), str("")),
           policies: [

@@ -4,6 +4,7 @@
 // created it; any other account answers "not found"). Every answer carries Azure's request ids.
 import { createHash } from "node:crypto";
 import { v4 as uuidV4 } from "uuid";
+import type { Clock } from "../clock";
 import { openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { SimulatedDeployment } from "./deployment";
 import { parseAzureRequest } from "./request";
@@ -17,8 +18,8 @@ export class SimulatedAccount implements Upstream {
   readonly served = { inference: 0, byId: 0 };
   /** Requests answered, numbering the request ids. */
   private requests = 0;
-  /** Clock time source for response retention (set by the first deployment added). */
-  private now: () => number = () => 0;
+  /** The clock of the account's deployments (set by the first added): retention, and pacing a replayed stream. */
+  private clock: Clock = { now: () => 0, sleep: () => Promise.resolve() };
 
   constructor(
     /** Origin of the account, e.g. `https://contoso-eastus2.openai.azure.com`. */
@@ -28,7 +29,7 @@ export class SimulatedAccount implements Upstream {
 
   add(d: SimulatedDeployment): void {
     this.deployments.set(d.spec.deployment, d);
-    if (this.deployments.size === 1) this.now = () => d.now();
+    if (this.deployments.size === 1) this.clock = d.clock;
   }
 
   get(name: string): SimulatedDeployment | undefined {
@@ -57,7 +58,7 @@ export class SimulatedAccount implements Upstream {
     if (parsed.kind === "error") return Promise.resolve(parsed.response);
     if (parsed.kind === "response-id") {
       this.served.byId++;
-      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.now(), request.query));
+      return Promise.resolve(this.responses.answer(parsed.operation, parsed.id, this.clock, request.query));
     }
     this.served.inference++;
     const d = this.deployments.get(parsed.deployment);
@@ -69,7 +70,7 @@ export class SimulatedAccount implements Upstream {
     if (parsed.operation !== "responses") return d.serve(parsed, request, timeoutMs);
     const previousId = parsed.body.previous_response_id;
     if (typeof previousId === "string" && previousId !== "") {
-      const previous = this.responses.get(previousId, this.now());
+      const previous = this.responses.get(previousId, this.clock.now());
       if (!previous) return Promise.resolve(unknownPreviousResponse(previousId));
       const u = previous.response.usage;
       return d.serve(parsed, request, timeoutMs, { store: this.responses, previous, previousTokens: u ? u.input_tokens + u.output_tokens : 0 });

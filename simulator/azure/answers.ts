@@ -5,6 +5,7 @@ import { jsonResponse, type SimResponse } from "../http-types";
 import { answerTokens, chatCompletionBody, opaqueId, responseObject, textCompletionBody, type ResponseAnswer, type ToolCall, type Usage } from "./content";
 import type { InferenceCall, SimDeploymentSpec } from "./deployment";
 import { embeddingsBody } from "./embeddings";
+import { queuedResponse } from "./responses-lifecycle";
 import { normaliseInput, type ResponseStore, type StoredResponse } from "./responses-store";
 import type { BodyShape } from "./sizing";
 import { chatCompletionStream, responseStream, type StreamPacing } from "./sse";
@@ -59,8 +60,11 @@ export class DeploymentAnswers {
     return { promptTokens: shape.promptTokens, completionTokens: completion * choiceCount(call) };
   }
 
-  /** The whole answer at once (non-streaming). */
-  complete(call: InferenceCall, shape: Admitted, completion: number, headers: Record<string, string>, responses: ResponsesContext | undefined): SimResponse {
+  /**
+   * The whole answer at once (non-streaming). `backgroundDoneAt` (a background Responses create):
+   * the response is stored to complete then, and the create answers it `queued`.
+   */
+  complete(call: InferenceCall, shape: Admitted, completion: number, headers: Record<string, string>, responses: ResponsesContext | undefined, backgroundDoneAt?: number): SimResponse {
     this.served++;
     const created = createdSeconds(this.clock);
     const tokens = answerTokens(this.spec.model, this.spec.deployment, this.spec.region, completion);
@@ -75,8 +79,10 @@ export class DeploymentAnswers {
         const { id, form, toolCalls } = this.chatAnswer(call, text);
         return jsonResponse(200, chatCompletionBody(id, created, this.spec.model, form.kind === "json" ? form.json : text, usage, choiceCount(call), toolCalls), headers);
       }
-      case "responses":
-        return jsonResponse(200, this.storeResponse(call, created, this.responseAnswer(responseAnswerForm(call.body, text), text), usage, responses).response, headers);
+      case "responses": {
+        const stored = this.storeResponse(call, created, this.responseAnswer(responseAnswerForm(call.body, text), text), usage, responses, { completesAt: backgroundDoneAt ?? this.clock.now() });
+        return jsonResponse(200, backgroundDoneAt === undefined ? stored.response : queuedResponse(stored), headers);
+      }
     }
   }
 
@@ -90,8 +96,12 @@ export class DeploymentAnswers {
     if (call.operation === "responses") {
       const text = tokens.join("");
       const form = responseAnswerForm(call.body, text);
-      const stored = this.storeResponse(call, created, this.responseAnswer(form, text), usage, responses);
-      return { status: 200, headers: sse, body: responseStream({ pacing, response: stored.response, pieces: streamedPieces(form, tokens) }) };
+      const streamed = streamedPieces(form, tokens);
+      // Stored with what streams and when, so a later `?stream=true` replays the same events (responses-lifecycle.ts).
+      const startedAt = this.clock.now();
+      const timing = { completesAt: startedAt + Math.max(0, streamed.length - 1) * pacing.gapMs, stream: { startedAt, gapMs: pacing.gapMs, pieces: streamed } };
+      const stored = this.storeResponse(call, created, this.responseAnswer(form, text), usage, responses, timing);
+      return { status: 200, headers: sse, body: responseStream({ pacing, response: stored.response, pieces: streamed, startAt: startedAt }) };
     }
     const options = call.body.stream_options as { include_usage?: unknown } | undefined;
     const includeUsage = options?.include_usage === true;
@@ -108,8 +118,8 @@ export class DeploymentAnswers {
       : { kind: "text", messageId: opaqueId("msg_", `${seed}|out`), text: form.kind === "json" ? form.json : text };
   }
 
-  /** Builds the `response` object and stores it in the account unless `store: false`. */
-  private storeResponse(call: InferenceCall, created: number, answer: ResponseAnswer, usage: Usage, responses: ResponsesContext | undefined): StoredResponse {
+  /** Builds the `response` object and stores it in the account unless `store: false`; `timing` says when it completes and what streamed. */
+  private storeResponse(call: InferenceCall, created: number, answer: ResponseAnswer, usage: Usage, responses: ResponsesContext | undefined, timing: Pick<StoredResponse, "completesAt" | "stream">): StoredResponse {
     const seed = this.ids("resp");
     const store = call.body.store !== false;
     const text = call.body.text as { format?: unknown } | undefined;
@@ -121,9 +131,17 @@ export class DeploymentAnswers {
       usage,
       previous: responses?.previous?.response.id ?? null,
       store,
+      background: call.body.background === true,
       echo: { instructions: call.body.instructions, maxOutputTokens: call.body.max_output_tokens, tools: call.body.tools, toolChoice: call.body.tool_choice, textFormat: text?.format },
     });
-    const entry: StoredResponse = { response, inputItems: normaliseInput(call.body.input, (i) => opaqueId("msg_", `${seed}|in|${i}`)), deployment: this.spec.deployment, storedAt: this.clock.now() };
+    const entry: StoredResponse = {
+      response,
+      inputItems: normaliseInput(call.body.input, (i) => opaqueId("msg_", `${seed}|in|${i}`)),
+      deployment: this.spec.deployment,
+      storedAt: this.clock.now(),
+      background: call.body.background === true,
+      ...timing,
+    };
     if (store && responses) responses.store.put(entry);
     return entry;
   }

@@ -77,7 +77,7 @@ export interface ResponseObject {
   id: string;
   object: "response";
   created_at: number;
-  status: "completed" | "in_progress";
+  status: "completed" | "in_progress" | "queued" | "cancelled";
   model: string;
   output: ResponseOutputItem[];
   previous_response_id: string | null;
@@ -98,7 +98,7 @@ export interface ResponseEcho {
   textFormat: unknown;
 }
 
-export function responseObject(o: { id: string; created: number; model: string; answer: ResponseAnswer; usage: Usage; previous: string | null; store: boolean; echo: ResponseEcho; status?: "completed" | "in_progress" }): ResponseObject {
+export function responseObject(o: { id: string; created: number; model: string; answer: ResponseAnswer; usage: Usage; previous: string | null; store: boolean; background: boolean; echo: ResponseEcho; status?: "completed" | "in_progress" }): ResponseObject {
   const status = o.status ?? "completed";
   const a = o.answer;
   const item: ResponseOutputItem =
@@ -110,6 +110,7 @@ export function responseObject(o: { id: string; created: number; model: string; 
     object: "response",
     created_at: o.created,
     status,
+    background: o.background,
     error: null,
     incomplete_details: null,
     instructions: o.echo.instructions ?? null,

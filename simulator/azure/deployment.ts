@@ -96,7 +96,8 @@ export class SimulatedDeployment implements Upstream {
 
   constructor(
     readonly spec: SimDeploymentSpec,
-    private readonly clock: Clock,
+    /** The clock the deployment runs on (its account paces replayed streams with it). */
+    readonly clock: Clock,
     private readonly rng: Rng,
     faults: readonly FaultWindow[] = [],
   ) {
@@ -203,6 +204,11 @@ export class SimulatedDeployment implements Upstream {
     }
     const median = call.operation === "embeddings" ? this.latency.baseMs / 4 : this.latency.baseMs + prefill + completion * this.latency.perOutputTokenMs;
     const delayMs = this.latency.sigma > 0 ? this.rng.logNormal(median, this.latency.sigma) : median;
+    if (call.operation === "responses" && call.body.background === true) {
+      // Background: the create answers `queued` at once; the answer is ready when a synchronous
+      // call would have returned it (responses-lifecycle.ts).
+      return { delayMs: 2, response: () => this.answers.complete(call, shape, completion, headers, responses, t + delayMs) };
+    }
     return { delayMs, response: () => this.answers.complete(call, shape, completion, headers, responses) };
   }
 

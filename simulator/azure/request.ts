@@ -3,6 +3,7 @@
 // status and `{"error":…}` body Azure gives (shapes in openai-api-surface.md §5.1; where Azure's
 // exact text is unverified the message says what is wrong in the same shape).
 import { openAiError, type SimRequest, type SimResponse } from "../http-types";
+import { jsonTypeName } from "./validate-request";
 
 export type InferenceOperation = "chat" | "completions" | "embeddings" | "responses";
 
@@ -56,6 +57,10 @@ function inference(request: SimRequest, operation: InferenceOperation, surface: 
     return badRequest(`Invalid type for 'stream': expected a boolean, but got ${Array.isArray(body.stream) ? "an array" : `a ${typeof body.stream}`} instead.`, "stream", "invalid_type");
   let deployment = pathDeployment;
   if (deployment === undefined) {
+    // A model that is there but not text is a type error, as for every other field (found by SDK
+    // QA: `model: 5` was answered "missing"); absent, null or "" is the missing parameter.
+    if (body.model !== undefined && body.model !== null && typeof body.model !== "string")
+      return badRequest(`Invalid type for 'model': expected a string, but got ${jsonTypeName(body.model)} instead.`, "model", "invalid_type");
     if (typeof body.model !== "string" || body.model === "") return badRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
     deployment = body.model;
   }

@@ -3,9 +3,11 @@
 // status and body for an unknown id are unverified (openai-api-surface.md §3): we answer as OpenAI
 // does, 404 "Response with id … not found." for the `{id}` paths and 400
 // `previous_response_not_found` for `previous_response_id`, both in the `{"error":…}` shape.
+import type { Clock } from "../clock";
 import { openAiError, jsonResponse, type SimResponse } from "../http-types";
 import type { ResponseObject } from "./content";
 import type { ResponseIdOperation } from "./request";
+import { cancelResponse, replayResponse, responseAt } from "./responses-lifecycle";
 
 /** How long Azure keeps a stored response (Learn, "Use the Responses API": 30 days). */
 export const RESPONSE_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -17,6 +19,14 @@ export interface StoredResponse {
   /** Deployment that produced it. */
   deployment: string;
   storedAt: number;
+  /** When its answer is complete: a background or streamed response is in progress until then. */
+  completesAt: number;
+  /** Created with `background: true`: queued at first, polled, cancellable. */
+  background: boolean;
+  /** Created with `stream: true`: what streamed and when, so `?stream=true` can replay it. */
+  stream?: { startedAt: number; gapMs: number; pieces: readonly string[] };
+  /** When a background response was cancelled. */
+  cancelledAt?: number;
 }
 
 export function unknownResponse(id: string): SimResponse {
@@ -48,21 +58,24 @@ export class ResponseStore {
     return this.byId.size;
   }
 
-  /** GET, DELETE, input_items and cancel on `/responses/{id}`; `query` holds input_items' list parameters. */
-  answer(operation: ResponseIdOperation, id: string, now: number, query: Record<string, string> = {}): SimResponse {
+  /**
+   * GET (JSON, or the response's events with `stream=true`), DELETE, input_items and cancel on
+   * `/responses/{id}`; `query` holds the list and stream parameters. `clock` paces a replayed stream.
+   */
+  answer(operation: ResponseIdOperation, id: string, clock: Clock, query: Record<string, string> = {}): SimResponse {
+    const now = clock.now();
     const entry = this.get(id, now);
     if (!entry) return unknownResponse(id);
     switch (operation) {
       case "get":
-        return jsonResponse(200, entry.response);
+        return query.stream === "true" ? replayResponse(entry, clock, query) : jsonResponse(200, responseAt(entry, now));
       case "delete":
         this.byId.delete(id);
         return jsonResponse(200, { id, object: "response.deleted", deleted: true });
       case "input_items":
         return inputItemsPage(entry.inputItems, query);
       case "cancel":
-        // Only background responses can be cancelled; the simulator completes every response at once.
-        return openAiError(400, null, "Only responses created with background=true can be cancelled.", {}, { param: null, type: "invalid_request_error" });
+        return cancelResponse(entry, now);
     }
   }
 }

@@ -78,39 +78,52 @@ export function chatCompletionStream(o: { pacing: StreamPacing; id: string; crea
  * function_call_arguments.delta per piece and function_call_arguments.done; then output_item.done
  * and completed (with usage). Azure's event order is OpenAI's (unverified against Azure; the sheet
  * marks it so); no `[DONE]` follows. `pieces` join back to the item's text or arguments.
+ *
+ * The same function replays a stored response (`GET /responses/{id}?stream=true`): `startAt` is when
+ * the original stream started, so events already due come at once and the rest keep their pacing,
+ * and `startingAfter` drops the events the caller has seen (sequence numbers up to it), as OpenAI's
+ * `starting_after` does. A background response's first event says `queued`, as OpenAI's do.
  */
-export function responseStream(o: { pacing: StreamPacing; response: ResponseObject; pieces: string[] }): ChunkedBody {
+export function responseStream(o: { pacing: StreamPacing; response: ResponseObject; pieces: readonly string[]; startAt?: number; startingAfter?: number }): ChunkedBody {
   const { clock, gapMs } = o.pacing;
   const final = o.response;
   const item = final.output[0]!;
   const pending = { ...final, status: "in_progress", output: [], usage: null };
+  const skipThrough = o.startingAfter ?? -1;
   return new ChunkedBody(async function* () {
-    const start = clock.now();
+    const start = o.startAt ?? clock.now();
     let seq = 0;
-    const next = (type: string, payload: Record<string, unknown>) => event(type, { sequence_number: seq++, ...payload });
+    // Every event keeps its number; those at or before `starting_after` are framed as "" and dropped below.
+    const next = (type: string, payload: Record<string, unknown>) => {
+      const n = seq++;
+      return n <= skipThrough ? "" : event(type, { sequence_number: n, ...payload });
+    };
     const paced = async function* (frame: (piece: string) => string) {
       for (let i = 0; i < o.pieces.length; i++) {
         await sleepUntil(clock, start + i * gapMs);
         yield frame(o.pieces[i]!);
       }
     };
-    yield next("response.created", { response: pending });
-    yield next("response.in_progress", { response: pending });
-    if (item.type === "function_call") {
-      const at = { item_id: item.id, output_index: 0 };
-      yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", arguments: "" } });
-      yield* paced((delta) => next("response.function_call_arguments.delta", { ...at, delta }));
-      yield next("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.arguments });
-    } else {
-      const at = { item_id: item.id, output_index: 0, content_index: 0 };
-      yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", content: [] } });
-      yield next("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [] } });
-      yield* paced((delta) => next("response.output_text.delta", { ...at, delta, logprobs: [] }));
-      const text = item.content[0]!.text;
-      yield next("response.output_text.done", { ...at, text, logprobs: [] });
-      yield next("response.content_part.done", { ...at, part: { type: "output_text", text, annotations: [] } });
-    }
-    yield next("response.output_item.done", { output_index: 0, item });
-    yield next("response.completed", { response: final });
+    const events = async function* () {
+      yield next("response.created", { response: final.background === true ? { ...pending, status: "queued" } : pending });
+      yield next("response.in_progress", { response: pending });
+      if (item.type === "function_call") {
+        const at = { item_id: item.id, output_index: 0 };
+        yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", arguments: "" } });
+        yield* paced((delta) => next("response.function_call_arguments.delta", { ...at, delta }));
+        yield next("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.arguments });
+      } else {
+        const at = { item_id: item.id, output_index: 0, content_index: 0 };
+        yield next("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", content: [] } });
+        yield next("response.content_part.added", { ...at, part: { type: "output_text", text: "", annotations: [] } });
+        yield* paced((delta) => next("response.output_text.delta", { ...at, delta, logprobs: [] }));
+        const text = item.content[0]!.text;
+        yield next("response.output_text.done", { ...at, text, logprobs: [] });
+        yield next("response.content_part.done", { ...at, part: { type: "output_text", text, annotations: [] } });
+      }
+      yield next("response.output_item.done", { output_index: 0, item });
+      yield next("response.completed", { response: final });
+    };
+    for await (const frame of events()) if (frame !== "") yield frame;
   });
 }

@@ -9,6 +9,7 @@ import type { RequestLimits } from "../../core/catalog/catalog";
 import { openAiError } from "../http-types";
 import { jsonDepth, MAX_JSON_DEPTH } from "../safe-json";
 import type { InferenceOperation } from "./request";
+import { backgroundProblem } from "./responses-lifecycle";
 import { shapeOfBody, type BodyShape } from "./sizing";
 
 const invalid = (code: string, message: string, param: string | null): BodyShape => ({
@@ -17,7 +18,7 @@ const invalid = (code: string, message: string, param: string | null): BodyShape
 });
 
 /** JSON's name for a value, as the API words type errors ("expected an integer, but got a string"). */
-function typeName(value: unknown): string {
+export function jsonTypeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number") return Number.isInteger(value) ? "an integer" : "a decimal number";
@@ -44,7 +45,7 @@ function checkField(name: string, value: unknown, rule: FieldRule): BodyShape | 
   const fits = rule.type === "boolean" ? typeof value === "boolean" : typeof value === "number" && Number.isFinite(value) && (rule.type === "number" || Number.isInteger(value));
   if (!fits) {
     const expected = rule.type === "integer" ? "an integer" : rule.type === "number" ? "a number" : "a boolean";
-    return invalid("invalid_type", `Invalid type for '${name}': expected ${expected}, but got ${typeName(value)} instead.`, name);
+    return invalid("invalid_type", `Invalid type for '${name}': expected ${expected}, but got ${jsonTypeName(value)} instead.`, name);
   }
   if (typeof value === "number" && rule.min !== undefined && value < rule.min) {
     return invalid("integer_below_min_value", `Invalid '${name}': value below minimum. Expected a value >= ${rule.min}, but got ${value} instead.`, name);
@@ -89,6 +90,8 @@ export function validateRequest(
   if (jsonDepth(rawBody, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     return invalid("json_too_deep", `The request body nests JSON more than ${MAX_JSON_DEPTH} levels deep; the limit is ${MAX_JSON_DEPTH}.`, null);
   }
+  const background = operation === "responses" ? backgroundProblem(body) : undefined;
+  if (background) return { ok: false, response: background };
   const prompt = PROMPT_FIELD[operation];
   if (prompt && body[prompt.name] === undefined) return invalid("missing_required_parameter", `Missing required parameter: '${prompt.name}'.`, prompt.name);
   if (prompt && !prompt.accepts(body[prompt.name])) return invalid("invalid_type", `Invalid type for '${prompt.name}': expected ${prompt.expected}.`, prompt.name);

@@ -99,6 +99,17 @@ function jsonFieldText(v: unknown): string {
   return JSON.stringify(v, null, 2);
 }
 
+/** Newtonsoft's `JToken.Type` name of a parsed JSON value; "" for an absent field (the C# chain's null). */
+function jsonTokenType(v: unknown): string {
+  if (v === undefined) return "";
+  if (v === null) return "Null";
+  if (typeof v === "string") return "String";
+  if (typeof v === "boolean") return "Boolean";
+  // JSON.parse keeps no trace of `5.0`; Newtonsoft reads it as Float. Both are "not a string" to the policy.
+  if (typeof v === "number") return Number.isInteger(v) ? "Integer" : "Float";
+  return Array.isArray(v) ? "Array" : "Object";
+}
+
 /** The patterns .NET's Regex runs (no construct in them differs between the two engines). */
 const MAX_TOKENS = new RegExp(MAX_TOKENS_PATTERN);
 const UNICODE_ESCAPES = new RegExp(UNICODE_ESCAPE_PATTERN, "g");
@@ -219,6 +230,10 @@ export function evaluate(e: Expr, env: ExprEnv): PolicyValue {
       if (e.source === "response" && env.responseStatus === null) return fail("Object reference not set to an instance of an object (context.Response is null).");
       const body = bodyObject(e.source === "request" ? env.requestBody : env.responseBody, e.source);
       return body === null ? "" : jsonFieldText(body[e.field]);
+    }
+    case "bodyFieldType": {
+      const body = bodyObject(env.requestBody, "request");
+      return body === null ? "" : jsonTokenType(body[e.field]);
     }
     case "bodyWithModel": {
       const body = bodyObject(env.requestBody, "request");

@@ -16,7 +16,7 @@ const SUPPORTED = new Set<string>([
 const EXPR_KINDS = new Set<string>([
   "string", "int", "bool", "null", "namedValue", "requestHeader", "matchedParameter", "variable", "context", "statusCode",
   "hasResponse", "responseHeader", "hasResponseHeader", "tokenClaim", "hashBucket", "randomBelow", "parseInt", "pathAfterDeployment", "compare", "and", "or", "not",
-  "conditional", "concat", "contains", "arith", "math", "nowMs", "bodyField", "bodyWithModel", "jsonObject", "jsonText",
+  "conditional", "concat", "contains", "arith", "math", "nowMs", "bodyField", "bodyFieldType", "bodyWithModel", "jsonObject", "jsonText",
   "sentStatus", "urlEscape", "urlDeployment", "requestBodyLength", "requestMaxTokens", "requestTextLength", "requestUnicodeEscapes",
 ]);
 

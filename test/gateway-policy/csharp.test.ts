@@ -26,7 +26,7 @@ const everyKind: Expr[] = [
   x.concat(x.ctx("backendHost"), x.str(":"), x.ctx("backendPort")),
   x.tryParseLong(x.responseHeader("retry-after", ""), -1), x.minus(x.nowMs(), x.int(5)), x.times(x.int(2), x.int(3)), x.divide(x.plus(x.nowMs(), x.int(999)), x.int(1000)),
   x.min(x.nowMs(), x.tryParseLong(x.variable("free", "string"), 0)), x.max(x.int(1), x.int(2)),
-  x.requestBodyField("model"), x.responseBodyField("id"), x.bodyWithModel(x.variable("aoai-deployment", "string")),
+  x.requestBodyField("model"), x.requestBodyFieldType("model"), x.responseBodyField("id"), x.bodyWithModel(x.variable("aoai-deployment", "string")),
   x.jsonText({ error: x.jsonObject({ code: x.ctx("lastErrorReason"), message: x.concat(x.str("a "), x.ctx("lastErrorMessage")), retryAfterMs: x.nowMs() }) }),
   x.sentStatus("aoai-probe"), x.urlEscape(x.matchedParameter("response-id")), x.urlDeployment(), x.requestBodyLength(), x.requestMaxTokens(), x.requestUnicodeEscapes(), x.requestTextLength(),
   x.lt(x.minus(x.tryParseLong(x.str("5"), 0), x.nowMs()), x.int(0)),

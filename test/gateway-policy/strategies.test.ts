@@ -187,12 +187,16 @@ describe("target selection", () => {
     expect(evaluateInbound(doc, { namedValues: {}, deploymentId: "gpt-5" }).returned).toBe(404);
   });
 
-  it("on v1 the body's model names the route; a missing model is 400, an unknown one 404", () => {
+  it("on v1 the body's model names the route; a missing or non-text model is 400, an unknown one 404", () => {
     const doc = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory }).document;
     const v1 = (body: Record<string, unknown>) => evaluateInbound(doc, { namedValues: {}, operationId: "v1-embeddings", body });
     expect(v1({ model: "embeddings", input: "x" }).vars.get("aoai-target")).toBe("embeddings-stable");
     expect(v1({ model: "chat" }).vars.get("aoai-surface")).toBe("v1");
     expect(v1({ input: "x" }).returned).toBe(400);
+    expect(v1({ model: null }).returned).toBe(400);
+    // `5` reads as the text "5" (no route: 404) unless the model's JSON type is checked first.
+    expect(v1({ model: 5 }).returned).toBe(400);
+    expect(v1({ model: ["chat"] }).returned).toBe(400);
     expect(v1({ model: "gpt-5" }).returned).toBe(404);
   });
 

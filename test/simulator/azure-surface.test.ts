@@ -188,4 +188,12 @@ describe("simulated account: bad input", () => {
     expect(unknown.status).toBe(404);
     expect((json(unknown).error as { code: string }).code).toBe("DeploymentNotFound");
   });
+
+  it("a model that is not text is a 400 type error, not a missing model (found by SDK QA: model 5 read as missing)", async () => {
+    const a = account(new VirtualClock());
+    const error = (model: unknown, path = "/openai/v1/chat/completions") => a.send(post(path, { model, messages: [{ role: "user", content: "x" }], input: "x" }), 1000).then(json);
+    expect(await error(5)).toEqual({ error: { code: "invalid_type", message: "Invalid type for 'model': expected a string, but got an integer instead.", param: "model", type: "invalid_request_error" } });
+    expect(((await error(["chat"], "/openai/v1/responses")).error as { message: string }).message).toBe("Invalid type for 'model': expected a string, but got an array instead.");
+    expect(((await error(null)).error as { code: string }).code).toBe("missing_required_parameter");
+  });
 });

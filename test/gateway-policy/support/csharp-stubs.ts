@@ -13,7 +13,9 @@ namespace Newtonsoft.Json {
   public abstract class JsonConverter { }
 }
 namespace Newtonsoft.Json.Linq {
+  public enum JTokenType { None, Object, Array, Constructor, Property, Comment, Integer, Float, String, Boolean, Null, Undefined, Date, Raw, Bytes, Guid, Uri, TimeSpan }
   public abstract class JToken {
+    public JTokenType Type { get { return JTokenType.None; } }
     public override string ToString() { return ""; }
     public string ToString(Newtonsoft.Json.Formatting formatting, params Newtonsoft.Json.JsonConverter[] converters) { return ""; }
     public static implicit operator JToken(string value) { return new JValue(value); }

@@ -46,6 +46,14 @@ function evalExpr(e: Expr, req: EvalRequest, vars: Map<string, Scalar>): Scalar 
       const v = req.body?.[e.field];
       return v === undefined || v === null ? "" : typeof v === "string" ? v : JSON.stringify(v);
     }
+    case "bodyFieldType": {
+      const v = req.body?.[e.field];
+      if (v === undefined) return "";
+      if (v === null) return "Null";
+      if (typeof v === "string") return "String";
+      if (typeof v === "number") return Number.isInteger(v) ? "Integer" : "Float";
+      return typeof v === "boolean" ? "Boolean" : Array.isArray(v) ? "Array" : "Object";
+    }
     case "hashBucket": return hashBucketOf(String(ev(e.key)), e.buckets);
     case "randomBelow": return req.random ?? 0;
     case "parseInt": { const s = String(ev(e.value)); return /^-?\d+$/.test(s) ? Number(s) : e.fallback; }
