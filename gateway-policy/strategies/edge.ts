@@ -34,7 +34,6 @@ export const NAMES = {
   /** The route the client named (path deployment or body `model`). */
   modelVar: "aoai-model",
   /** JSON type of a body-routed request's `model` (Newtonsoft's name, "" on the deployment surface or when absent). */
-  modelTypeVar: "aoai-model-type",
   /** Deployment a Responses request's body must name (the chosen pool's or the stored response's). */
   deploymentVar: "aoai-deployment",
   /** The stored response a request names (`previous_response_id` or the `{response-id}` path). */

@@ -61,14 +61,11 @@ export function surfaceStatements(routes: readonly string[], edge: EdgeSpec): St
 }
 
 /**
- * Sets `aoai-model` (the route the client names) and answers 400 when a body-routed call has none,
- * or names it with something other than text: `model: 5` reads as the text "5", which no route has,
- * so without the type check the caller got 404 DeploymentNotFound where Azure answers 400
- * invalid_type (found by SDK QA). The body read carries id `aoai-read-body`: a body that is not JSON
- * fails there, and on-error answers 400 (errors.ts).
+ * Sets `aoai-model` (the route the client names) and answers 400 when a body-routed call has none.
+ * The body read carries id `aoai-read-body`: a body that is not JSON fails there, and on-error
+ * answers 400 (errors.ts).
  */
 export function modelStatements(routes: readonly string[]): Statement[] {
-  const modelType = variable(NAMES.modelTypeVar, "string");
   return [
     {
       kind: "set-variable",
@@ -76,24 +73,9 @@ export function modelStatements(routes: readonly string[]): Statement[] {
       id: NAMES.readBodyId,
       value: conditional(surfaceIs("deployment"), matchedParameter("deployment-id", ""), requestBodyField("model")),
     },
-    { kind: "set-variable", name: NAMES.modelTypeVar, value: conditional(surfaceIs("deployment"), str(""), requestBodyFieldType("model")) },
     {
       kind: "choose",
       when: [
-        {
-          // Absent and null are the missing parameter below; anything else that is not a string is a type error.
-          condition: and(neq(modelType, str("")), neq(modelType, str("String")), neq(modelType, str("Null"))),
-          policies: [
-            staticJsonResponse(400, "Bad Request", {
-              error: {
-                code: "invalid_type",
-                message: `Invalid type for 'model': expected a string naming a route: ${[...routes].sort().join(", ")}.`,
-                param: "model",
-                type: "invalid_request_error",
-              },
-            }),
-          ],
-        },
         {
           condition: eq(variable(NAMES.modelVar, "string"), str("")),
           policies: [
@@ -112,9 +94,32 @@ export function modelStatements(routes: readonly string[]): Statement[] {
   ];
 }
 
-/** The 404 for a model (or path deployment) that names no route: Azure's DeploymentNotFound, with the routes. */
+/**
+ * The answer for a model (or path deployment) that names no route: Azure's 404 DeploymentNotFound,
+ * with the routes. A body `model` that is not text (`model: 5` reads as the text "5", which no route
+ * has) is Azure's 400 invalid_type instead (found by SDK QA). The type is read here, where the call
+ * has already failed, rather than beside the model: every routed call would otherwise parse its body
+ * once more for a check only a broken client needs. (Absent and null `model` are the missing-parameter
+ * 400 above.)
+ */
 export function unknownRouteResponse(routes: readonly string[]): Statement {
-  return staticJsonResponse(404, "Not Found", {
-    error: { code: "DeploymentNotFound", message: `This gateway has no route for the requested deployment. Routes: ${[...routes].sort().join(", ")}` },
-  });
+  const listed = [...routes].sort().join(", ");
+  return {
+    kind: "choose",
+    when: [
+      {
+        condition: and(neq(variable(NAMES.surfaceVar, "string"), str("deployment")), neq(requestBodyFieldType("model"), str("String"))),
+        policies: [
+          staticJsonResponse(400, "Bad Request", {
+            error: { code: "invalid_type", message: `Invalid type for 'model': expected a string naming a route: ${listed}.`, param: "model", type: "invalid_request_error" },
+          }),
+        ],
+      },
+    ],
+    otherwise: [
+      staticJsonResponse(404, "Not Found", {
+        error: { code: "DeploymentNotFound", message: `This gateway has no route for the requested deployment. Routes: ${listed}` },
+      }),
+    ],
+  };
 }
