@@ -11,6 +11,13 @@ export interface RequestRecord {
   route: string;
   /** Fleet deployment that served the request (the canary, a slot's deployment, a variant's). */
   deployment: string;
+  /**
+   * The side the gateway's split assigned the request to (the policy's `aoai-target-label`:
+   * `stable`, `canary`, `blue`, `green`, `ab-<variant>`), whichever backend finally served it. With
+   * `canary.failover`, stable requests may be served by the canary deployment: canary statistics
+   * judge by this field, not by `deployment`. Absent when the source cannot tell.
+   */
+  arm?: string;
   /** HTTP status the backend answered; 0 when the request never got a response (transport error). */
   status: number;
   /** End-to-end latency in milliseconds. */
@@ -56,6 +63,7 @@ export const requestRecordSchema = z.object({
   timestamp: z.string().min(1),
   route: z.string().min(1),
   deployment: z.string().min(1),
+  arm: z.string().min(1).optional(),
   status: z.coerce.number().int().min(0).max(599),
   latencyMs: z.coerce.number().min(0),
   promptTokens: z.coerce.number().int().min(0).default(0),

@@ -129,8 +129,10 @@ export class SimulatorMetricSource implements MetricSource {
           const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId, caller };
           records.push(primary);
           for (const attempt of result.trace.attempts.slice(0, -1)) {
+            // A hidden retry belongs to the arm its request was assigned to, like the answer.
             records.push({
               timestamp: stamp(attempt.endMs), route: routeName, deployment: deploymentOf.get(attempt.backendId) ?? attempt.backendId, role: "retried",
+              ...(primary.arm !== undefined ? { arm: primary.arm } : {}),
               status: attempt.status ?? 0, latencyMs: attempt.endMs - attempt.startMs, promptTokens: 0, completionTokens: 0, correlationId,
             });
           }
@@ -162,8 +164,10 @@ export class SimulatorMetricSource implements MetricSource {
     outcomeRng: Rng,
   ): Omit<RequestRecord, "timestamp" | "correlationId"> {
     const last = result.trace.attempts[result.trace.attempts.length - 1];
-    const side = result.trace.variables[NAMES.labelVar] ?? "stable";
-    const deployment = last && !result.trace.gatewayGenerated ? (deploymentOf.get(last.backendId) ?? last.backendId) : sideDeployment(route, side);
+    // The split's assignment, as the policy recorded it: the arm a request is judged in, even when
+    // a stable request failed over into the canary deployment (`canary.failover`).
+    const arm = result.trace.variables[NAMES.labelVar];
+    const deployment = last && !result.trace.gatewayGenerated ? (deploymentOf.get(last.backendId) ?? last.backendId) : sideDeployment(route, arm ?? "stable");
     const variant = result.trace.variables[NAMES.variantVar];
     const usage = result.response.status === 200 ? usageOf(result.response.body) : undefined;
     const behaviour = this.scenario.deployments[deployment];
@@ -174,6 +178,7 @@ export class SimulatorMetricSource implements MetricSource {
     return {
       route: routeName,
       deployment,
+      ...(arm !== undefined && arm !== "" ? { arm } : {}),
       role: "primary",
       status: result.response.status,
       latencyMs,
