@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NAMES } from "../../gateway-policy/strategies/edge";
 
 /**
  * One request as the gateway saw it: the common currency of every metric source (Azure Monitor,
@@ -84,4 +85,14 @@ export function isShadow(record: RequestRecord): boolean {
 /** The answer a client got: what A/B, shadow and smoke reports judge (retries and copies excluded). */
 export function isClientAnswer(record: RequestRecord): boolean {
   return record.role === undefined || record.role === "primary";
+}
+
+const ARM_IN_TRACE = new RegExp(`^${NAMES.armTracePrefix}([a-z0-9-]+)$`);
+
+/**
+ * The arm a canary route's policy logged for a request (its `trace` record's message
+ * `aoai-arm=<side>`), or undefined for any other message: how every source learns the assignment.
+ */
+export function armOfTraceMessage(message: string): string | undefined {
+  return ARM_IN_TRACE.exec(message)?.[1];
 }

@@ -11,7 +11,7 @@ import { TransportError, completeBody, type SimBody, type SimRequest, type SimRe
 import { Rng } from "../../simulator/rng";
 import { loadStackSetup, type SimSetup } from "../../simulator/stack";
 import { buildWorld, type World } from "../../simulator/world";
-import type { RequestRecord } from "./records";
+import { armOfTraceMessage, type RequestRecord } from "./records";
 import { checkScenarioDeployments, type RolloutSimScenario } from "./simScenario";
 import type { MetricQuery, MetricSource } from "./source";
 import { RolloutError } from "../errors";
@@ -164,10 +164,12 @@ export class SimulatorMetricSource implements MetricSource {
     outcomeRng: Rng,
   ): Omit<RequestRecord, "timestamp" | "correlationId"> {
     const last = result.trace.attempts[result.trace.attempts.length - 1];
-    // The split's assignment, as the policy recorded it: the arm a request is judged in, even when
-    // a stable request failed over into the canary deployment (`canary.failover`).
-    const arm = result.trace.variables[NAMES.labelVar];
-    const deployment = last && !result.trace.gatewayGenerated ? (deploymentOf.get(last.backendId) ?? last.backendId) : sideDeployment(route, arm ?? "stable");
+    // The split's assignment as the policy logs it (its trace record, what the Azure source reads
+    // from TraceRecords): the arm a request is judged in, even when a stable request failed over
+    // into the canary deployment (`canary.failover`). Routes without a canary log none.
+    const arm = result.trace.logs.map((log) => armOfTraceMessage(log.message)).find((a) => a !== undefined);
+    const side = result.trace.variables[NAMES.labelVar] ?? "stable";
+    const deployment = last && !result.trace.gatewayGenerated ? (deploymentOf.get(last.backendId) ?? last.backendId) : sideDeployment(route, side);
     const variant = result.trace.variables[NAMES.variantVar];
     const usage = result.response.status === 200 ? usageOf(result.response.body) : undefined;
     const behaviour = this.scenario.deployments[deployment];
@@ -178,7 +180,7 @@ export class SimulatorMetricSource implements MetricSource {
     return {
       route: routeName,
       deployment,
-      ...(arm !== undefined && arm !== "" ? { arm } : {}),
+      ...(arm !== undefined ? { arm } : {}),
       role: "primary",
       status: result.response.status,
       latencyMs,
