@@ -12,7 +12,7 @@ export const MAX_ROWS = 50_000;
  * route (client path `/openai/deployments/<route>/…`), the deployment read from the backend URL,
  * tokens joined from the LLM log on CorrelationId. The route name is escaped as a KQL string.
  * `arm` is the side the canary split assigned, from the policy's `trace` record (`aoai-arm=<side>`
- * in TraceRecords; canary routes only): BackendUrl names only the backend that finally answered,
+ * in TraceRecords; written by canary routes with failover only): BackendUrl names only the backend that finally answered,
  * which with `canary.failover` can be the canary's deployment for a stable request.
  */
 export function buildRequestsKql(route: string, windowSeconds: number, limit = MAX_ROWS): string {

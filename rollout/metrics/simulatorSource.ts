@@ -166,7 +166,7 @@ export class SimulatorMetricSource implements MetricSource {
     const last = result.trace.attempts[result.trace.attempts.length - 1];
     // The split's assignment as the policy logs it (its trace record, what the Azure source reads
     // from TraceRecords): the arm a request is judged in, even when a stable request failed over
-    // into the canary deployment (`canary.failover`). Routes without a canary log none.
+    // into the canary deployment (`canary.failover`). Routes without failover log none.
     const arm = result.trace.logs.map((log) => armOfTraceMessage(log.message)).find((a) => a !== undefined);
     const side = result.trace.variables[NAMES.labelVar] ?? "stable";
     const deployment = last && !result.trace.gatewayGenerated ? (deploymentOf.get(last.backendId) ?? last.backendId) : sideDeployment(route, side);
