@@ -159,6 +159,19 @@ export interface EmitMetric {
   value?: Value;
   dimensions: MetricDimension[];
 }
+/**
+ * `trace`: a record in the request's log entry (resource logs: ApiManagementGatewayLogs'
+ * TraceRecords; Application Insights: a trace) when `severity` is at or above the diagnostic's
+ * verbosity. Not sampled. The policy uses it to log what only the policy knows (the split's arm).
+ */
+export interface Trace {
+  kind: "trace";
+  /** Literal source name (no expressions). */
+  source: string;
+  severity: "verbose" | "information" | "error";
+  message: Value;
+  metadata: Array<{ name: string; value: Value }>;
+}
 export interface RateLimitByKey {
   kind: "rate-limit-by-key";
   calls: number;
@@ -191,6 +204,7 @@ export type Statement =
   | TokenLimit
   | EmitTokenMetric
   | EmitMetric
+  | Trace
   | RateLimitByKey
   | CacheLookupValue
   | CacheStoreValue;

@@ -140,6 +140,14 @@ export const POLICY_SCHEMA: Record<string, ElementRule> = {
   dimension: { attrs: { name: s(true), value: s() } },
   "required-claims": { attrs: {}, children: ["claim"], requiredChildren: ["claim"] },
   claim: { attrs: { name: s(true, false), match: oneOf(["all", "any"]), separator: s(false, false) }, children: ["value"], requiredChildren: ["value"] },
+  trace: {
+    sections: ALL,
+    attrs: { source: s(true, false), severity: oneOf(["verbose", "information", "error"]) },
+    children: ["message", "metadata"],
+    requiredChildren: ["message"],
+  },
+  message: { attrs: {}, text: true },
+  metadata: { attrs: { name: s(true), value: s(true) } },
   "emit-metric": {
     sections: ALL,
     attrs: { name: s(true, false), namespace: s(false, false), value: s() },

@@ -48,6 +48,16 @@ export interface RequestTrace {
   oneWay: Array<{ url: string; atMs: number }>;
   /** Policy variables at the end of the pipeline (strings only, for reports). */
   variables: Record<string, string>;
+  /** What the policy's `trace` statements wrote into the request's log entry (APIM: TraceRecords), in order. */
+  logs: TraceRecord[];
+}
+
+/** One `trace` record as APIM logs it with the request (values evaluated). */
+export interface TraceRecord {
+  source: string;
+  severity: "verbose" | "information" | "error";
+  message: string;
+  metadata: Record<string, string>;
 }
 
 export interface GatewayResult {

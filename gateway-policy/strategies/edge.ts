@@ -42,6 +42,10 @@ export const NAMES = {
   streamVar: "aoai-stream",
   /** Policy id of the statements that read the JSON request body (LastError.PolicyId when it is not JSON). */
   readBodyId: "aoai-read-body",
+  /** `trace` source of the record that logs the assignment on a canary route with failover (`aoai-arm=<side>`). */
+  armTraceSource: "aoai-fleet",
+  /** Message prefix of that record: rollout's log query reads the arm after it. */
+  armTracePrefix: "aoai-arm=",
 } as const;
 
 export const COGNITIVE_SERVICES_RESOURCE = "https://cognitiveservices.azure.com";

@@ -78,7 +78,19 @@ function canary(route: RouteSpec, steering: boolean): Statement[] {
         },
       ],
     },
+    ...(c.failover ? [armTrace()] : []),
   ];
+}
+
+/**
+ * The assignment, into the request's log entry. The gateway log names only the backend that finally
+ * answered; with `canary.failover` a stable request can be answered by the canary's deployment, so
+ * rollout could not otherwise tell whose traffic it was. Without failover the serving deployment is
+ * the assignment, and the record (unsampled: one per request, in App Insights too) is not written.
+ * `information` passes the diagnostics' usual verbosity.
+ */
+function armTrace(): Statement {
+  return { kind: "trace", source: NAMES.armTraceSource, severity: "information", message: concat(str(NAMES.armTracePrefix), variable(NAMES.labelVar, "string")), metadata: [] };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { NAMES } from "../../gateway-policy/strategies/edge";
 import { detectApplyEnvironment } from "../apply/environment";
 import { RolloutError } from "../errors";
 import type { RequestRecord } from "./records";
@@ -10,6 +11,9 @@ export const MAX_ROWS = 50_000;
  * KQL over the APIM resource-specific tables in Log Analytics: one row per gateway request of the
  * route (client path `/openai/deployments/<route>/…`), the deployment read from the backend URL,
  * tokens joined from the LLM log on CorrelationId. The route name is escaped as a KQL string.
+ * `arm` is the side the canary split assigned, from the policy's `trace` record (`aoai-arm=<side>`
+ * in TraceRecords; written by canary routes with failover only): BackendUrl names only the backend that finally answered,
+ * which with `canary.failover` can be the canary's deployment for a stable request.
  */
 export function buildRequestsKql(route: string, windowSeconds: number, limit = MAX_ROWS): string {
   const window = `${Math.max(1, Math.round(windowSeconds))}s`;
@@ -19,13 +23,14 @@ export function buildRequestsKql(route: string, windowSeconds: number, limit = M
     `| where TimeGenerated > ago(${window})`,
     `| where Url has ${routeLiteral}`,
     '| extend deployment = extract(@"/openai/deployments/([^/?]+)", 1, BackendUrl)',
+    `| extend arm = extract(@"${NAMES.armTracePrefix}([a-z0-9-]+)", 1, tostring(column_ifexists("TraceRecords", "")))`,
     "| join kind=leftouter (",
     "    ApiManagementGatewayLlmLog",
     `    | where TimeGenerated > ago(${window}) and SequenceNumber == 0`,
     "    | project CorrelationId, PromptTokens, CompletionTokens",
     "  ) on CorrelationId",
     "| project TimeGenerated, deployment, status = iff(isnull(BackendResponseCode) or BackendResponseCode == 0, ResponseCode, BackendResponseCode),",
-    "    latencyMs = TotalTime, promptTokens = coalesce(PromptTokens, 0), completionTokens = coalesce(CompletionTokens, 0), CorrelationId",
+    "    latencyMs = TotalTime, promptTokens = coalesce(PromptTokens, 0), completionTokens = coalesce(CompletionTokens, 0), CorrelationId, arm",
     "| order by TimeGenerated asc",
     `| take ${limit + 1}`,
   ].join("\n");
@@ -38,8 +43,8 @@ export function rowsToRecords(route: string, columns: readonly string[], rows: r
     if (i < 0) throw new RolloutError(`Azure Monitor result has no column ${name}; columns: ${columns.join(", ")}`, 1);
     return i;
   };
-  const [time, deployment, status, latency, prompt, completion, correlation] = [
-    at("TimeGenerated"), at("deployment"), at("status"), at("latencyMs"), at("promptTokens"), at("completionTokens"), at("CorrelationId"),
+  const [time, deployment, status, latency, prompt, completion, correlation, arm] = [
+    at("TimeGenerated"), at("deployment"), at("status"), at("latencyMs"), at("promptTokens"), at("completionTokens"), at("CorrelationId"), at("arm"),
   ];
   return rows
     .filter((row) => typeof row[deployment] === "string" && row[deployment] !== "")
@@ -52,6 +57,7 @@ export function rowsToRecords(route: string, columns: readonly string[], rows: r
       promptTokens: Number(row[prompt] ?? 0),
       completionTokens: Number(row[completion] ?? 0),
       ...(row[correlation] ? { correlationId: String(row[correlation]) } : {}),
+      ...(row[arm] ? { arm: String(row[arm]) } : {}),
     }));
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { NAMES } from "../../gateway-policy/strategies/edge";
 
 /**
  * One request as the gateway saw it: the common currency of every metric source (Azure Monitor,
@@ -11,6 +12,13 @@ export interface RequestRecord {
   route: string;
   /** Fleet deployment that served the request (the canary, a slot's deployment, a variant's). */
   deployment: string;
+  /**
+   * The side the gateway's split assigned the request to (the policy's `aoai-target-label`:
+   * `stable`, `canary`, `blue`, `green`, `ab-<variant>`), whichever backend finally served it. With
+   * `canary.failover`, stable requests may be served by the canary deployment: canary statistics
+   * judge by this field, not by `deployment`. Absent when the source cannot tell.
+   */
+  arm?: string;
   /** HTTP status the backend answered; 0 when the request never got a response (transport error). */
   status: number;
   /** End-to-end latency in milliseconds. */
@@ -56,6 +64,7 @@ export const requestRecordSchema = z.object({
   timestamp: z.string().min(1),
   route: z.string().min(1),
   deployment: z.string().min(1),
+  arm: z.string().min(1).optional(),
   status: z.coerce.number().int().min(0).max(599),
   latencyMs: z.coerce.number().min(0),
   promptTokens: z.coerce.number().int().min(0).default(0),
@@ -76,4 +85,14 @@ export function isShadow(record: RequestRecord): boolean {
 /** The answer a client got: what A/B, shadow and smoke reports judge (retries and copies excluded). */
 export function isClientAnswer(record: RequestRecord): boolean {
   return record.role === undefined || record.role === "primary";
+}
+
+const ARM_IN_TRACE = new RegExp(`^${NAMES.armTracePrefix}([a-z0-9-]+)$`);
+
+/**
+ * The arm a canary route's policy logged for a request (its `trace` record's message
+ * `aoai-arm=<side>`), or undefined for any other message: how every source learns the assignment.
+ */
+export function armOfTraceMessage(message: string): string | undefined {
+  return ARM_IN_TRACE.exec(message)?.[1];
 }

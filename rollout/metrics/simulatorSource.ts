@@ -11,7 +11,7 @@ import { TransportError, completeBody, type SimBody, type SimRequest, type SimRe
 import { Rng } from "../../simulator/rng";
 import { loadStackSetup, type SimSetup } from "../../simulator/stack";
 import { buildWorld, type World } from "../../simulator/world";
-import type { RequestRecord } from "./records";
+import { armOfTraceMessage, type RequestRecord } from "./records";
 import { checkScenarioDeployments, type RolloutSimScenario } from "./simScenario";
 import type { MetricQuery, MetricSource } from "./source";
 import { RolloutError } from "../errors";
@@ -129,8 +129,10 @@ export class SimulatorMetricSource implements MetricSource {
           const primary: RequestRecord = { ...this.primaryRecord(routeName, route, result, deploymentOf, clock.now() - at, outcomeRng), timestamp: stamp(clock.now()), correlationId, caller };
           records.push(primary);
           for (const attempt of result.trace.attempts.slice(0, -1)) {
+            // A hidden retry belongs to the arm its request was assigned to, like the answer.
             records.push({
               timestamp: stamp(attempt.endMs), route: routeName, deployment: deploymentOf.get(attempt.backendId) ?? attempt.backendId, role: "retried",
+              ...(primary.arm !== undefined ? { arm: primary.arm } : {}),
               status: attempt.status ?? 0, latencyMs: attempt.endMs - attempt.startMs, promptTokens: 0, completionTokens: 0, correlationId,
             });
           }
@@ -162,6 +164,10 @@ export class SimulatorMetricSource implements MetricSource {
     outcomeRng: Rng,
   ): Omit<RequestRecord, "timestamp" | "correlationId"> {
     const last = result.trace.attempts[result.trace.attempts.length - 1];
+    // The split's assignment as the policy logs it (its trace record, what the Azure source reads
+    // from TraceRecords): the arm a request is judged in, even when a stable request failed over
+    // into the canary deployment (`canary.failover`). Routes without failover log none.
+    const arm = result.trace.logs.map((log) => armOfTraceMessage(log.message)).find((a) => a !== undefined);
     const side = result.trace.variables[NAMES.labelVar] ?? "stable";
     const deployment = last && !result.trace.gatewayGenerated ? (deploymentOf.get(last.backendId) ?? last.backendId) : sideDeployment(route, side);
     const variant = result.trace.variables[NAMES.variantVar];
@@ -174,6 +180,7 @@ export class SimulatorMetricSource implements MetricSource {
     return {
       route: routeName,
       deployment,
+      ...(arm !== undefined ? { arm } : {}),
       role: "primary",
       status: result.response.status,
       latencyMs,

@@ -176,7 +176,7 @@ export class PolicyEmulator implements Machine {
     const operation = this.operations?.match(call.request.method, below);
     if (this.operations && !operation) {
       this.answeredByStatus.set(404, (this.answeredByStatus.get(404) ?? 0) + 1);
-      return { response: operationNotFound(), trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: {} } };
+      return { response: operationNotFound(), trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], logs: [], variables: {} } };
     }
     const state: RequestState = {
       call,
@@ -188,7 +188,7 @@ export class PolicyEmulator implements Machine {
       lastError: undefined,
       backendHost: "",
       section: "inbound",
-      trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], variables: {} },
+      trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], logs: [], variables: {} },
       ended: false,
       forwardsInRetry: 0,
       inRetry: false,

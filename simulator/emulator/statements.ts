@@ -193,6 +193,15 @@ function runStatement(m: Machine, state: RequestState, s: Statement): Promise<vo
       return emitTokenMetric(m, state, s);
     case "emit-metric":
       return emitMetric(m, state, s);
+    case "trace":
+      // Kept with the request, as APIM adds it to the request's log entry (never sampled).
+      state.trace.logs.push({
+        source: s.source,
+        severity: s.severity,
+        message: textOf(m, state, s.message, "trace message"),
+        metadata: Object.fromEntries(s.metadata.map((d) => [textOf(m, state, d.name, "trace metadata name"), textOf(m, state, d.value, "trace metadata value")])),
+      });
+      return;
     case "rate-limit-by-key":
       return rateLimitByKey(m, state, s);
     case "cache-lookup-value": {

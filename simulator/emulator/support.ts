@@ -9,7 +9,7 @@ const SUPPORTED = new Set<string>([
   "base", "set-backend-service", "retry", "forward-request", "choose", "set-variable", "set-header", "set-query-parameter",
   "rewrite-uri", "return-response", "send-one-way-request", "authentication-managed-identity", "validate-azure-ad-token",
   "validate-jwt", "azure-openai-token-limit", "llm-token-limit", "azure-openai-emit-token-metric", "llm-emit-token-metric",
-  "rate-limit-by-key", "cache-lookup-value", "cache-store-value", "send-request", "set-body", "emit-metric",
+  "rate-limit-by-key", "cache-lookup-value", "cache-store-value", "send-request", "set-body", "emit-metric", "trace",
 ]);
 
 /** Expression node kinds expressions.ts evaluates; anything else is refused when the policy loads. */

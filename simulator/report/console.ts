@@ -23,9 +23,11 @@ export function formatSummary(s: RunSummary, label: string): string {
   );
   if (s.cost.ptuUtilization !== null) head.push(["PTU utilisation", pct(s.cost.ptuUtilization, 1)]);
   if (s.cost.unpriced.length > 0) head.push(["no price for", s.cost.unpriced.join(", ")]);
-  if (s.canaryShare !== null) head.push(["canary share", pct(s.canaryShare, 2)]);
+  // The denominator is said on the line: requests the gateway answered before the split (or outside
+  // it) are in "requests" but in neither arm, so the share is not canary ÷ requests.
+  if (s.canaryShare !== null) head.push(["canary share", `${pct(s.canaryShare, 2)} (${s.canaryAssigned} of ${s.splitAssigned} requests the split assigned to an arm)`]);
   if (s.stickyViolations !== null) head.push(["sticky callers that switched side", `${s.stickyViolations} of ${s.stickyCallers}`]);
-  if (s.abShares) head.push(["A/B split", Object.entries(s.abShares).map(([k, v]) => `${k} ${pct(v, 2)}`).join(", ")]);
+  if (s.abShares) head.push(["A/B split", `${Object.entries(s.abShares).map(([k, v]) => `${k} ${pct(v, 2)}`).join(", ")} of ${s.abAssigned} requests assigned to a variant`]);
   head.push(["unanswered / duplicated", `${s.unanswered} / ${s.duplicated}`], ["simulated in", `${Math.round(s.wallMs)} ms wall (${s.events} events)`]);
 
   const backends = new Table({ head: ["backend", "TPM limit", "utilization", "accepted", "429", "5xx", "refused"], style: { head: [], border: [] } });

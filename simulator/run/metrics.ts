@@ -1,5 +1,6 @@
 // Turns a run's records into the numbers the report and the benchmark show.
 import { quantileSorted } from "simple-statistics";
+import { NAMES } from "../../gateway-policy/strategies/edge";
 import type { FaultWindow } from "../azure/faults";
 import { costOf, type CostSummary } from "../cost/model";
 import { faultWindows } from "../scenario/load";
@@ -77,8 +78,19 @@ export interface RunSummary {
   backendAttemptsPerRequest: number;
   backends: BackendUse[];
   faults: FaultOutcome[];
+  /**
+   * Requests the split assigned to the canary ÷ requests it assigned to any arm (`canaryAssigned` ÷
+   * `splitAssigned`). The assignment is the policy's `aoai-target-label`, whichever backend served:
+   * a stable request that failed over into the canary stays stable, an exhausted arm's 429 counts
+   * on its arm, and requests answered before the split (auth, unknown route) count for neither.
+   */
   canaryShare: number | null;
+  canaryAssigned: number | null;
+  /** Requests the split assigned to an arm (stable, canary, a slot, a variant): the share's denominator. */
+  splitAssigned: number | null;
+  /** Per variant: requests assigned to it ÷ requests assigned to any variant (`abAssigned`). */
   abShares: Record<string, number> | null;
+  abAssigned: number | null;
   stickyCallers: number | null;
   stickyViolations: number | null;
   cost: CostSummary;
@@ -92,9 +104,16 @@ function q(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : quantileSorted(sorted, p);
 }
 
-function firstDeployment(r: RequestRecord): string | undefined {
-  const a = r.trace.attempts[0];
-  return a ? deploymentOfUrl(a.url) : undefined;
+/**
+ * The arm the policy's split assigned the request's final gateway call to (its `aoai-target-label`),
+ * not the deployment that answered: with `canary.failover` a stable request may be served by the
+ * canary deployment. Undefined when the gateway answered before the split, or outside it (a stored
+ * response's follow-up, labelled `affinity`).
+ */
+function armOf(r: RequestRecord): string | undefined {
+  const label = r.trace.variables[NAMES.labelVar];
+  if (label === undefined) return undefined;
+  return label === "stable" || label === "canary" || label === "blue" || label === "green" || label.startsWith("ab-") ? label : undefined;
 }
 
 function describeFault(w: FaultWindow): string {
@@ -156,28 +175,32 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
     };
   });
   let canaryShare: number | null = null;
+  let canaryAssigned: number | null = null;
+  let splitAssigned: number | null = null;
   let stickyCallers: number | null = null;
   let stickyViolations: number | null = null;
+  const assigned = run.requests.flatMap((r) => {
+    const arm = armOf(r);
+    return arm === undefined ? [] : [{ caller: r.caller, arm }];
+  });
   if (sides.canaryDeployment) {
-    const onCanary = run.requests.filter((r) => firstDeployment(r) === sides.canaryDeployment).length;
-    canaryShare = n ? onCanary / n : 0;
+    canaryAssigned = assigned.filter((a) => a.arm === "canary").length;
+    splitAssigned = assigned.length;
+    canaryShare = splitAssigned ? canaryAssigned / splitAssigned : 0;
     const seen = new Map<string, Set<boolean>>();
-    for (const r of run.requests) {
-      const d = firstDeployment(r);
-      if (d === undefined) continue;
-      const set = seen.get(r.caller) ?? new Set<boolean>();
-      set.add(d === sides.canaryDeployment);
-      seen.set(r.caller, set);
-    }
+    for (const a of assigned) seen.set(a.caller, (seen.get(a.caller) ?? new Set<boolean>()).add(a.arm === "canary"));
     if (sides.canarySticky !== false) {
       stickyCallers = seen.size;
       stickyViolations = [...seen.values()].filter((s) => s.size > 1).length;
     }
   }
   let abShares: Record<string, number> | null = null;
+  let abAssigned: number | null = null;
   if (sides.variants) {
+    const toVariants = assigned.filter((a) => a.arm.startsWith("ab-"));
+    abAssigned = toVariants.length;
     abShares = {};
-    for (const [name, v] of Object.entries(sides.variants)) abShares[name] = n ? run.requests.filter((r) => firstDeployment(r) === v.deployment).length / n : 0;
+    for (const name of Object.keys(sides.variants)) abShares[name] = abAssigned ? toVariants.filter((a) => a.arm === `ab-${name}`).length / abAssigned : 0;
   }
   return {
     scenario: run.scenario.name,
@@ -204,7 +227,10 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
     backends,
     faults: faultWindows(run.scenario).map((w) => faultOutcome(run, w)),
     canaryShare,
+    canaryAssigned,
+    splitAssigned,
     abShares,
+    abAssigned,
     stickyCallers,
     stickyViolations,
     cost: costOf(run, run.scenario.cost),

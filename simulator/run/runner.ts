@@ -159,7 +159,7 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
         }
         answered.set(id, (answered.get(id) ?? 0) + 1);
         const elapsed = clock.now() - t;
-        records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: elapsed, chargedTokens: charged, size, clientCalls: retriesMade + 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], variables: { clientTimeout: String(timeoutMs) } }, earlierTraces: earlier });
+        records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: elapsed, chargedTokens: charged, size, clientCalls: retriesMade + 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: false, oneWay: [], logs: [], variables: { clientTimeout: String(timeoutMs) } }, earlierTraces: earlier });
         return;
       }
       if (raced === "timeout") throw new Error("unreachable: a timeout without an SDK");
@@ -217,7 +217,7 @@ export async function runScenario(input: RunInput): Promise<RunRecord> {
       answered.set(id, (answered.get(id) ?? 0) - 1000);
       const charged = size.promptTokens + size.maxTokens;
       const elapsed = clock.now() - t;
-      records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: 0, chargedTokens: charged, size, clientCalls: 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], variables: { error: String(error) } }, earlierTraces: [] });
+      records.push({ id, atMs: t, caller, status: 0, latencyMs: elapsed, ttftMs: elapsed, ttltMs: elapsed, streamed: false, addedMs: 0, chargedTokens: charged, size, clientCalls: 1, trace: { requestId: "", attempts: [], forwards: 0, sent: [], gatewayGenerated: true, oneWay: [], logs: [], variables: { error: String(error) } }, earlierTraces: [] });
     });
     scheduleNext();
   };

@@ -42,8 +42,27 @@ describe("renderPolicy", () => {
     expect([...SUPPORTED_ELEMENTS].sort()).toEqual([
       "authentication-managed-identity", "azure-openai-emit-token-metric", "azure-openai-token-limit", "base", "cache-lookup-value", "cache-store-value", "choose",
       "emit-metric", "forward-request", "llm-emit-token-metric", "llm-token-limit", "rate-limit-by-key", "retry", "return-response", "rewrite-uri", "send-one-way-request",
-      "send-request", "set-backend-service", "set-body", "set-header", "set-query-parameter", "set-variable", "validate-azure-ad-token", "validate-jwt",
+      "send-request", "set-backend-service", "set-body", "set-header", "set-query-parameter", "set-variable", "trace", "validate-azure-ad-token", "validate-jwt",
     ]);
+  });
+
+  it("renders and parses trace: literal source, message and metadata values", () => {
+    const doc: PolicyDocument = {
+      inbound: [{ kind: "trace", source: "aoai-fleet", severity: "information", message: x.concat(x.str("aoai-arm="), x.variable("aoai-target-label", "string")), metadata: [{ name: "route", value: "chat" }] }],
+      backend: [],
+      outbound: [],
+      onError: [],
+    };
+    const xml = renderPolicy(doc);
+    expect(xml.split("\n").slice(1, 6)).toEqual([
+      "    <inbound>",
+      '        <trace source="aoai-fleet" severity="information">',
+      "            <message>@(&quot;aoai-arm=&quot; + context.Variables.GetValueOrDefault&lt;string&gt;(&quot;aoai-target-label&quot;, &quot;&quot;))</message>",
+      '            <metadata name="route" value="chat"/>',
+      "        </trace>",
+    ]);
+    expect(parsePolicy(xml)).toEqual(doc);
+    expect(() => parsePolicy(xml.replace(/<message>.*<\/message>\n\s*/, ""))).toThrow("<trace> needs a <message>");
   });
 });
 

@@ -55,17 +55,22 @@ describe("Azure Monitor source (offline parts)", () => {
       '| where Url has "/openai/deployments/chat\\"x/"',
       '| extend deployment = extract(@"/openai/deployments/([^/?]+)", 1, BackendUrl)',
     ]);
+    // The arm the canary split assigned, from the policy's trace record (absent column: no arm).
+    expect(kql.split("\n")[4]).toBe('| extend arm = extract(@"aoai-arm=([a-z0-9-]+)", 1, tostring(column_ifexists("TraceRecords", "")))');
+    expect(kql).toContain("CorrelationId, arm\n");
     expect(kql.endsWith("| take 11")).toBe(true);
   });
 
   it("maps result rows by column name", () => {
-    const columns = ["TimeGenerated", "deployment", "status", "latencyMs", "promptTokens", "completionTokens", "CorrelationId"];
+    const columns = ["TimeGenerated", "deployment", "status", "latencyMs", "promptTokens", "completionTokens", "CorrelationId", "arm"];
     const records = rowsToRecords("chat", columns, [
-      [new Date("2026-01-01T00:00:00Z"), "chat-next", 200, 812, 100, 40, "c1"],
-      [new Date("2026-01-01T00:00:01Z"), "", 503, 2, 0, 0, "c2"],
+      [new Date("2026-01-01T00:00:00Z"), "chat-next", 200, 812, 100, 40, "c1", "stable"],
+      [new Date("2026-01-01T00:00:01Z"), "", 503, 2, 0, 0, "c2", "stable"],
+      [new Date("2026-01-01T00:00:02Z"), "chat", 200, 700, 100, 40, "c3", ""],
     ]);
     expect(records).toEqual([
-      { timestamp: "2026-01-01T00:00:00.000Z", route: "chat", deployment: "chat-next", status: 200, latencyMs: 812, promptTokens: 100, completionTokens: 40, correlationId: "c1" },
+      { timestamp: "2026-01-01T00:00:00.000Z", route: "chat", deployment: "chat-next", arm: "stable", status: 200, latencyMs: 812, promptTokens: 100, completionTokens: 40, correlationId: "c1" },
+      { timestamp: "2026-01-01T00:00:02.000Z", route: "chat", deployment: "chat", status: 200, latencyMs: 700, promptTokens: 100, completionTokens: 40, correlationId: "c3" },
     ]);
   });
 });

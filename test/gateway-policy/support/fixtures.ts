@@ -62,6 +62,8 @@ export const routes: Record<string, RouteSpec> = {
   priority: { name: "chat", strategy: "priority", backends: tiers },
   weighted: { name: "chat", strategy: "weighted", backends: [{ deployment: "chat" }, { deployment: "chat-ptu" }] },
   canary: { name: "chat", strategy: "priority", backends: tiers, canary: { deployment: "chat-next", percent: 10, sticky: true } },
+  // Stable may fail over into the canary: the policy logs each request's assignment (select.ts armTrace).
+  "canary-failover": { name: "chat", strategy: "priority", backends: tiers, canary: { deployment: "chat-next", percent: 10, sticky: true, failover: true } },
   "blue-green": { name: "chat", strategy: "priority", backends: tiers, blueGreen: { blue: "chat", green: "chat-next", active: "blue" } },
   ab: {
     name: "chat",
