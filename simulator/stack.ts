@@ -3,7 +3,7 @@
 // component deploys, plus the circuit-breaker rule it puts on every backend).
 import { loadCatalog, type RequestLimits } from "../core/catalog/catalog";
 import { planFromRawConfig, plannedInventory } from "../core/plan/index";
-import { gatewayDeploymentFacts } from "../core/plan/types";
+import { embeddingsDeployments, gatewayDeploymentFacts } from "../core/plan/types";
 import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
 import { circuitBreakerRule } from "../components/gateway/backends";
 import { designGateway, type InventoryEntry } from "../components/gateway/design";
@@ -165,7 +165,8 @@ export function designStackFile(file: string, today: Date, accountOrigins?: Stac
     const origin = accountOrigins?.[deployment]?.[region];
     return origin !== undefined ? `${new URL(origin).origin}/openai` : `https://${plan.name}-${region}.openai.azure.com/openai`;
   };
-  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(d.name, d.region) }));
+  const embeddings = embeddingsDeployments(deployments, loadCatalog());
+  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.name, region: d.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, embeddings: embeddings.has(d.name), accountOpenAiUrl: accountUrl(d.name, d.region) }));
   return { plan, gateway, deployments, accountUrl, design: designGateway(gateway, inventory) };
 }
 

@@ -9,7 +9,7 @@ import type { AiGatewayArgs } from "../components/gateway/args";
 import { designGateway } from "../components/gateway/design";
 import type { AoaiFleet } from "../components/fleet";
 import { loadCatalog } from "../core/catalog/catalog";
-import { gatewayDeploymentFacts, plannedInventory, type FleetPlan } from "../core/plan/types";
+import { embeddingsDeployments, gatewayDeploymentFacts, plannedInventory, type FleetPlan } from "../core/plan/types";
 import { configIssuesOf, FleetConfigError, type ConfigIssue } from "./config/errors";
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
 import { checkGatewayAgainstFleet, mixedReasoningWarnings } from "./config/gateway-fleet-check";
@@ -33,6 +33,7 @@ export function gatewayFleetWarnings(config: GatewayConfig, plan: FleetPlan): Co
 
 /** Plain inventory entries (no endpoints) of every planned deployment × region, in plan order. */
 export function plannedTargets(plan: FleetPlan): Omit<AiGatewayArgs["backends"][number], "endpoint">[] {
+  const embeddings = embeddingsDeployments(plannedInventory(plan), loadCatalog());
   return plan.accounts.flatMap((account) =>
     account.deployments.map((deployment) => ({
       deployment: deployment.name,
@@ -40,6 +41,7 @@ export function plannedTargets(plan: FleetPlan): Omit<AiGatewayArgs["backends"][
       capacity: deployment.capacity,
       tokensPerMinute: deployment.tpm,
       sku: deployment.sku,
+      embeddings: embeddings.has(deployment.name),
     })),
   );
 }

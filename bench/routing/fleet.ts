@@ -49,6 +49,8 @@ export function ourSetup(withCanary: boolean, routing: RoutingConfig = {}): SimS
     capacity: b.capacity,
     tokensPerMinute: b.tpm,
     sku: b.sku ?? "GlobalStandard",
+    // The benchmark fleet is chat models only (its scenarios send chat completions and Responses).
+    embeddings: false,
     accountOpenAiUrl: account(b.region),
   }));
   const design = designGateway(config, inventory);

@@ -15,6 +15,8 @@ export interface GatewayBackendTarget {
   readonly tokensPerMinute: number | null;
   /** Deployment SKU (e.g. GlobalStandard, ProvisionedManaged). */
   readonly sku: string;
+  /** Its model answers embeddings (core/plan `embeddingsDeployments`): no Responses API account twin. */
+  readonly embeddings: boolean;
 }
 
 /** One Azure OpenAI account of the fleet; the gateway identity gets "Cognitive Services OpenAI User" on it. */

@@ -37,12 +37,14 @@ export interface InventoryEntry {
   readonly tokensPerMinute: number | null;
   /** Deployment SKU. */
   readonly sku: string;
+  /** Its model answers embeddings (core/plan `embeddingsDeployments`): then it gets no Responses account twin. Required, so no builder forgets it. */
+  readonly embeddings: boolean;
   /** Account OpenAI base, `https://<subdomain>.openai.azure.com/openai` (shadow copies are sent there). */
   readonly accountOpenAiUrl: string;
 }
 
 /** A `Single` APIM backend: one deployment × region. */
-export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAiUrl"> {
+export interface SingleBackendDesign extends Omit<InventoryEntry, "accountOpenAiUrl" | "embeddings"> {
   /** APIM backend id (`<deployment>-<region>`, `…-resp` for the account twin, `…-shadow` for the shadow twin; hashed when over 80 characters). */
   readonly id: string;
   /**
@@ -176,6 +178,7 @@ function backendInventory(inventory: readonly InventoryEntry[]): BackendInventor
       capacity: entry.capacity,
       // 0 marks "unknown": the simulator reads tpm, and the oversize guard skips pools with such a member.
       tpm: entry.tokensPerMinute ?? 0,
+      embeddings: entry.embeddings,
       ...((PROVISIONED_SKUS as readonly string[]).includes(entry.sku) ? { provisioned: true } : {}),
       url: entry.accountOpenAiUrl,
     })),
@@ -269,10 +272,12 @@ export function computeGatewayDesign(config: GatewayConfig, inventory: readonly 
   // The engine's rendering (gateway.xml) is renderPolicy(document), i.e. deployedPolicyXml(document).
   const apiPolicy = { scope: "api", xml: gateway.xml };
   checkTierPolicySize(config, apiPolicy, "aoai-fleet:gateway.routes");
-  // Every deployment × region has its account twin, used or not: a rollout step that moves a pool to
-  // another deployment then only updates pools (rollout apply allows updates, never creates).
-  const singles: SingleBackendDesign[] = inventory.map(({ accountOpenAiUrl: _url, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region), family: "deployment" as const }));
-  const accountTwins: SingleBackendDesign[] = edge.responsesApi ? [] : singles.map((single) => ({ ...single, id: accountBackendId(single.id), family: "account" as const }));
+  // Every chat-style deployment × region has its account twin, used or not: a rollout step that moves a pool
+  // to another deployment then only updates pools (rollout apply allows updates, never creates). Embeddings
+  // deployments have none: no rollout moves a route between kinds (the fleet check refuses it).
+  const singles: SingleBackendDesign[] = inventory.map(({ accountOpenAiUrl: _url, embeddings: _kind, ...entry }) => ({ ...entry, id: singleBackendId(entry.deployment, entry.region), family: "deployment" as const }));
+  const chatStyle = new Set(inventory.filter((entry) => !entry.embeddings).map((entry) => singleBackendId(entry.deployment, entry.region)));
+  const accountTwins: SingleBackendDesign[] = edge.responsesApi ? [] : singles.filter((s) => chatStyle.has(s.id)).map((s) => ({ ...s, id: accountBackendId(s.id), family: "account" as const }));
   const byId = new Map(singles.map((single) => [single.id, single]));
   const shadowSingles: SingleBackendDesign[] = (gateway.shadow?.backends ?? []).map((twin) => {
     const production = byId.get(twin.of);

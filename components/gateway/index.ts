@@ -60,10 +60,10 @@ export class AiGateway extends pulumi.ComponentResource {
   constructor(name: string, args: AiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     const { config } = args;
     const entries = (urls: readonly string[]): InventoryEntry[] =>
-      args.backends.map(({ deployment, region, capacity, tokensPerMinute, sku }, index) => {
+      args.backends.map(({ deployment, region, capacity, tokensPerMinute, sku, embeddings }, index) => {
         const accountOpenAiUrl = urls[index];
         if (accountOpenAiUrl === undefined) throw new Error(`AiGateway ${name}: no endpoint for ${deployment} in ${region}`);
-        return { deployment, region, capacity, tokensPerMinute, sku, accountOpenAiUrl };
+        return { deployment, region, capacity, tokensPerMinute, sku, embeddings, accountOpenAiUrl };
       });
     // Pass 1, before anything is declared (the component included): the structure (backends, pools,
     // named values) and every config/limit check. Account endpoints are not known yet (random

@@ -104,3 +104,12 @@ export function gatewayDeploymentFacts(deployments: readonly { readonly name: st
     }),
   );
 }
+
+/**
+ * Names of the deployments whose model answers embeddings, by the same facts the gateway's fleet
+ * check uses: every builder of the gateway's backend inventory takes the flag from here, so the
+ * design (no Responses twins for them) and the check (no route mixing kinds) agree.
+ */
+export function embeddingsDeployments(deployments: readonly { readonly name: string; readonly sku: string; readonly model: string }[], catalog: ModelCatalog): ReadonlySet<string> {
+  return new Set([...gatewayDeploymentFacts(deployments, catalog)].filter(([, facts]) => facts.embeddings === true).map(([name]) => name));
+}

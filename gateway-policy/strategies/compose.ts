@@ -3,7 +3,8 @@
 //   auth → caller → surface (and its api-version) → [override inputs] → route from the path or the
 //   body's model, its selection and retry count (404 for unknown routes) → token limit → overrides
 //   counted and stripped → credentials → Responses (affinity to a stored response, or the pool's
-//   account twin) → shadow copy → token metrics → set-backend-service.
+//   account twin) → shadow copy → token metrics → set-backend-service. A Responses create on an
+//   embeddings route is refused right after route selection (responses-refusals.ts).
 import type { PolicyDocument, Statement } from "../ast";
 import type { Expr } from "../expr/ast";
 import { concat, ctx, eq, matchedParameter, or, pathAfterDeployment, requestBodyField, str, variable } from "../expr/helpers";
@@ -21,13 +22,14 @@ import { planPools } from "./pools";
 import { oversizeStatements, planOversize, type OversizeLimit } from "./oversize";
 import { avoidSelectionStatements, latencyAfterForward, latencyBeforeForward, planAvoidance, type AvoidPlan } from "./latency";
 import { accountBackendId, responsesPools, responsesTargetStatements } from "./responses";
+import { embeddingsOnly, embeddingsRouteRefusals, responsesRefused } from "./responses-refusals";
 import { groupForwardBranches } from "./responses-failover";
 import { followupForwardBranches, followupStatements } from "./responses-followup";
 import { DEFAULT_TIMEOUT_SECONDS, forwardOnce, forwardWithRetry, retryCountFor, retryCountStatements, type AttemptHooks, type WaitingLoop } from "./retry";
 import { routeNamedValues, selectionStatements } from "./select";
 import { planSpill, spillSelectionStatements, type SpillPlan } from "./spill";
 import { composeShadowRelayPolicy, planShadow, shadowCopyStatements, type PlannedShadow } from "./shadow";
-import { modelStatements, staticJsonResponse, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
+import { modelStatements, surfaceIs, surfaceStatements, unknownRouteResponse } from "./surface";
 import { tokenLimitStatements } from "./token-limit";
 import type { BackendInventory, EdgeSpec, PoolDefinition, RouteSpec, StrategyResult } from "./types";
 import { validateEdge, validateRoute } from "./validate";
@@ -41,8 +43,10 @@ interface PlannedRoute {
   route: RouteSpec;
   /** Deployment-path pools the route's selection picks from. */
   pools: PoolDefinition[];
-  /** Account-level twins of the single-named pools and the per-name groups of mixed ones (Responses API). */
+  /** Account-level twins of the single-named pools and the per-name groups of mixed ones (Responses API); none for an embeddings route. */
   responsesPools: PoolDefinition[];
+  /** Every member answers embeddings: the route never serves the Responses API (its creates get 400). */
+  embeddingsOnly: boolean;
   shadow: PlannedShadow | undefined;
   /** Twin pools that avoid a slow member, and how (latency.ts). */
   avoid: AvoidPlan | undefined;
@@ -62,7 +66,8 @@ function planRoute(route: RouteSpec, inventory: BackendInventory, edge: EdgeSpec
   if (waitBudgetOf(route) > 0 && !edge.circuitBreaker)
     throw new PolicyLimitError(gatewayPath("routes", route.name, "routing", "waitBudgetSeconds"), "waiting for a busy pool needs the circuit breaker's reopening times; configure aoai-fleet:gateway.circuitBreaker or set 0");
   const pools = planPools(route, inventory);
-  return { route, pools, responsesPools: edge.responsesApi ? [] : responsesPools(pools), shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory), spill: edge.circuitBreaker ? planSpill(route, pools, inventory) : undefined, oversize: planOversize(route, pools, inventory) };
+  const embeddings = embeddingsOnly(pools, inventory);
+  return { route, pools, responsesPools: edge.responsesApi || embeddings ? [] : responsesPools(pools), embeddingsOnly: embeddings, shadow: planShadow(route, inventory, pools), avoid: planAvoidance(route, pools, inventory), spill: edge.circuitBreaker ? planSpill(route, pools, inventory) : undefined, oversize: planOversize(route, pools, inventory) };
 }
 
 const timeoutOf = (route: RouteSpec): number => route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -92,7 +97,7 @@ function finish(document: PolicyDocument, planned: PlannedRoute[], edge: EdgeSpe
   // Pools, shadow twins, account twins and the deployments' own backends share APIM's backend namespace.
   const backendIds = [
     ...inventory.backends.map((b) => b.backendId),
-    ...(edge.responsesApi ? [] : inventory.backends.map((b) => accountBackendId(b.backendId))),
+    ...(edge.responsesApi ? [] : inventory.backends.filter((b) => !b.embeddings).map((b) => accountBackendId(b.backendId))),
     ...[...pools, ...(shadow?.pools ?? [])].map((p) => p.poolId),
     ...(shadow?.backends.map((b) => b.backendId) ?? []),
   ];
@@ -131,6 +136,8 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
   const withVariant = planned.some((p) => p.route.abTest);
   const steering = steeringEnabled(edge);
   const served = !edge.responsesApi;
+  // Routes whose Responses calls are forwarded (an embeddings route's are refused after selection).
+  const responsive = planned.filter((p) => !p.embeddingsOnly);
   const accounts = accountsOf(inventory);
   const readBody = (name: string, field: string): Statement => ({ kind: "set-variable", name, id: NAMES.readBodyId, value: requestBodyField(field) });
   const target = (): Statement => ({ kind: "set-backend-service", backendId: variable(NAMES.targetVar, "string", "") });
@@ -141,7 +148,9 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools), ...waitBudgetStatements(p.route)] })),
       otherwise: [unknownRouteResponse(names)],
     },
-    // Before the caller's token limit counts it: a request no member of its pool can admit is refused.
+    // Before the caller's token limit counts them: a Responses create on an embeddings route, and a
+    // request no member of its pool can admit, are refused.
+    ...(served ? embeddingsRouteRefusals(planned.filter((p) => p.embeddingsOnly).map((p) => p.route.name), responsive.map((p) => p.route.name)) : []),
     ...oversizeStatements(planned.flatMap((p) => p.oversize)),
   ];
   const inbound: Statement[] = [
@@ -168,7 +177,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     ...tokenLimitStatements(edge),
     ...overrideCleanupStatements(edge),
     ...credentialStatements(),
-    ...(served ? responsesInbound(planned, accounts, inventory) : []),
+    ...(served ? responsesInbound(responsive, accounts, inventory) : []),
     // After the Responses step (which never uses these twins), before the backend is set: large prompts
     // spill first while the first tier is full; a request left on the stable pool avoids a slow member.
     ...wrapWhen(or(surfaceIs("deployment"), surfaceIs("v1")), planned.flatMap((p) => (p.spill ? wrapForRoute(p.route.name, spillSelectionStatements(p.spill)) : []))),
@@ -208,10 +217,10 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       when: [
         // A follow-up whose owner's account has other names of the route's pool: those, on that account only
         // (responses-followup.ts); any other request bound to a stored response: its account once, never elsewhere.
-        ...(served ? followupForwardBranches(planned, inventory, Math.max(...planned.map((p) => timeoutOf(p.route)))) : []),
+        ...(served ? followupForwardBranches(responsive, inventory, Math.max(...planned.map((p) => timeoutOf(p.route)))) : []),
         ...(served ? [{ condition: hasAffinity(), policies: [forwardOnce(Math.max(...planned.map((p) => timeoutOf(p.route))))] }] : []),
         // A Responses create on a pool that mixes deployment names: its groups in turn (responses-failover.ts).
-        ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes, waitsWith: waitingBreaker(routes, breaker) })), hooks, (pool) => trackedPool(pool, inventory)) : []),
+        ...(served ? groupForwardBranches([...classes.entries()].map(([timeout, routes]) => ({ timeout, routes: routes.filter((p) => !p.embeddingsOnly), waitsWith: waitingBreaker(routes, breaker) })), hooks, (pool) => trackedPool(pool, inventory)) : []),
         ...[...classes.entries()].map(([timeout, group]) => ({ condition: or(...group.map((p) => onRoute(p.route.name))), policies: [forwardWithRetry(timeout, loopHooks(hooks, group), waitingLoop(group, breaker, inventory))] })),
       ],
     },
@@ -270,21 +279,6 @@ function responsesInbound(planned: PlannedRoute[], accounts: Account[], inventor
           ],
         },
         { condition: surfaceIs("responses"), policies: responsesTargetStatements(planned) },
-      ],
-    },
-  ];
-}
-
-/** Where the Responses API is not served: every Responses call gets 400 with the reason. */
-function responsesRefused(reason: string): Statement[] {
-  return [
-    {
-      kind: "choose",
-      when: [
-        {
-          condition: or(surfaceIs("responses"), surfaceIs("response")),
-          policies: [staticJsonResponse(400, "Bad Request", { error: { code: "OperationNotSupported", message: `This gateway does not serve the Responses API: ${reason}` } })],
-        },
       ],
     },
   ];

@@ -184,6 +184,13 @@ export interface InventoryBackend {
   region: string;
   /** Provisioned capacity units; weights are proportional to it. */
   capacity: number;
+  /**
+   * The deployment's model answers embeddings (the catalog's `embeddings` family), not chat-style
+   * calls. A route is one kind only (the fleet check refuses mixes), so an embeddings route never
+   * serves the Responses API: it gets no account twins or `-resp` pools, and its Responses creates
+   * are refused (responses-refusals.ts).
+   */
+  embeddings: boolean;
   /** Tokens per minute the deployment allows. */
   tpm: number;
   /**

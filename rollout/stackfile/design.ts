@@ -1,7 +1,8 @@
 import { parse } from "yaml";
 import { designGateway, type GatewayDesign, type InventoryEntry } from "../../components/gateway/design";
 import { loadCatalog } from "../../core/catalog/catalog";
-import { planFromRawConfig, type FleetPlan } from "../../core/plan/index";
+import { planFromRawConfig, plannedInventory, type FleetPlan } from "../../core/plan/index";
+import { embeddingsDeployments } from "../../core/plan/types";
 import { parseGatewayConfig, type GatewayConfig } from "../../stacks/config/gateway";
 import { RolloutError } from "../errors";
 import { STACK_FILE_YAML } from "../../stacks/config/yaml";
@@ -27,8 +28,9 @@ export function designStack(text: string, today: Date = new Date()): StackDesign
     throw new RolloutError(`the stack does not plan:\n${error instanceof Error ? error.message : String(error)}`, 2);
   }
   const accountUrl = (region: string): string => `https://${plan.name}-${region}.openai.azure.com/openai`;
+  const embeddings = embeddingsDeployments(plannedInventory(plan), loadCatalog());
   const inventory: InventoryEntry[] = plan.accounts.flatMap((account) =>
-    account.deployments.map((d) => ({ deployment: d.name, region: account.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, accountOpenAiUrl: accountUrl(account.region) })),
+    account.deployments.map((d) => ({ deployment: d.name, region: account.region, capacity: d.capacity, tokensPerMinute: d.tpm, sku: d.sku, embeddings: embeddings.has(d.name), accountOpenAiUrl: accountUrl(account.region) })),
   );
   try {
     return { plan, gateway, design: designGateway(gateway, inventory), accountUrl };

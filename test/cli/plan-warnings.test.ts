@@ -15,7 +15,7 @@ describe("plan warnings", () => {
       auth: { entra: { tenantId: "5f1c7e2a-9d4b-4c3e-8a61-2b7f0d9e4c18", audiences: ["api://contoso-ai"] } },
       routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }] } },
     });
-    const inventory = [{ deployment: "chat", region: "eastus2", capacity: 10, tokensPerMinute: 10_000, sku: "GlobalStandard", accountOpenAiUrl: "https://a.openai.azure.com/openai" }];
+    const inventory = [{ deployment: "chat", region: "eastus2", capacity: 10, tokensPerMinute: 10_000, sku: "GlobalStandard", embeddings: false, accountOpenAiUrl: "https://a.openai.azure.com/openai" }];
     expect(designGateway(config, inventory).warnings).toEqual([
       {
         path: "aoai-fleet:gateway.auth.entra.audiences",

@@ -10,6 +10,7 @@ const entry = (deployment: string, region: string, capacity: number): InventoryE
   capacity,
   tokensPerMinute: capacity * 1000,
   sku: "GlobalStandard",
+  embeddings: false,
   accountOpenAiUrl: `https://acct-${region}.openai.azure.com/openai`,
 });
 const inventory = [entry("chat", "eastus2", 300), entry("chat", "westus3", 100), entry("chat-next", "eastus2", 40)];
@@ -148,6 +149,21 @@ describe("designGateway", () => {
       ["chat-westus3-resp", "account"],
       ["chat-next-eastus2-resp", "account"],
     ]);
+  });
+
+  it("gives embeddings deployments no account twin and an embeddings route no Responses pools", () => {
+    const embeddings = { ...entry("embeddings", "eastus2", 30), embeddings: true };
+    const withEmbeddings = parseGatewayConfig({ ...config, routes: { ...config.routes, embeddings: { strategy: "weighted", backends: [{ deployment: "embeddings" }] } } });
+    const design = designGateway(withEmbeddings, [...inventory, embeddings]);
+    // A route is one kind only (fleet check), so no rollout step can move an embeddings deployment
+    // into a route that forwards Responses calls: its twin could never be used.
+    expect(design.singles.map((single) => single.id)).toEqual(["chat-eastus2", "chat-westus3", "chat-next-eastus2", "embeddings-eastus2", "chat-eastus2-resp", "chat-westus3-resp", "chat-next-eastus2-resp"]);
+    expect(design.pools.filter((pool) => pool.route === "embeddings")).toEqual([
+      { id: "embeddings-stable", route: "embeddings", role: "stable", family: "deployment", members: [{ backendId: "embeddings-eastus2", priority: 1, weight: 100 }] },
+    ]);
+    // The chat route keeps its twins; the embeddings route's Responses creates are answered by the policy.
+    expect(design.pools.filter((pool) => pool.family === "account").map((pool) => pool.id)).toEqual(["chat-stable-chat-resp", "chat-stable-chat-next-resp", "chat-canary-resp"]);
+    expect(design.apiPolicy.xml).toContain("The responses operation does not work with route \\&quot;embeddings\\&quot;: it serves embeddings only; send Responses calls to a chat route (chat).");
   });
 
   it("keeps generated backend ids within ARM's 80 characters with a stable hash tail", () => {

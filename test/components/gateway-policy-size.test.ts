@@ -11,7 +11,7 @@ const DEPLOYMENTS = Array.from({ length: 20 }, (_, i) => `d${String(i + 1).padSt
 
 // Account names as the fleet names them (`<fleet>-<region>-<6-character suffix>`).
 const inventory: InventoryEntry[] = DEPLOYMENTS.flatMap((deployment) =>
-  REGIONS.map((region) => ({ deployment, region, capacity: 10, tokensPerMinute: 10_000, sku: "DataZoneStandard", accountOpenAiUrl: `https://bench-fleet-${region}-x7k2qp.openai.azure.com/openai` })),
+  REGIONS.map((region) => ({ deployment, region, capacity: 10, tokensPerMinute: 10_000, sku: "DataZoneStandard", embeddings: false, accountOpenAiUrl: `https://bench-fleet-${region}-x7k2qp.openai.azure.com/openai` })),
 );
 
 const config = parseGatewayConfig({

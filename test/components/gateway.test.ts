@@ -8,7 +8,7 @@ import { parseGatewayConfig } from "../../stacks/config/gateway";
 const APIM = "azure-native:apimanagement";
 const endpoint = (region: string) => `https://acct-${region}-abc123.openai.azure.com/`;
 const accountId = (region: string) => `/subscriptions/1111/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct-${region}`;
-const target = (deployment: string, region: string, capacity: number) => ({ deployment, region, capacity, tokensPerMinute: capacity * 1000, sku: "GlobalStandard", endpoint: endpoint(region) });
+const target = (deployment: string, region: string, capacity: number) => ({ deployment, region, capacity, tokensPerMinute: capacity * 1000, sku: "GlobalStandard", embeddings: false, endpoint: endpoint(region) });
 
 const backends = [
   target("chat", "eastus2", 300),

@@ -44,7 +44,7 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 function build(s: Scenario): { routes: RouteSpec[]; edge: EdgeSpec; inventory: BackendInventory } {
   const [stable, canary, green, variantB, shadow] = s.deployments as [string, string, string, string, string];
   const inventory: BackendInventory = {
-    backends: s.deployments.flatMap((deployment) => s.regions.map((r, i) => ({ backendId: `${deployment}-${r}`, deployment, region: r, capacity: 10 * (i + 1), tpm: 10_000 }))),
+    backends: s.deployments.flatMap((deployment) => s.regions.map((r, i) => ({ backendId: `${deployment}-${r}`, deployment, region: r, capacity: 10 * (i + 1), tpm: 10_000, embeddings: false }))),
   };
   const variants = Object.fromEntries(s.variants.map((v, i) => [v, { deployment: i === 0 ? stable : variantB, percent: i === 0 ? 100 - 10 * (s.variants.length - 1) : 10 }]));
   const routes = s.routes.map((name): RouteSpec => ({

@@ -11,7 +11,7 @@ const priority = routes.priority as RouteSpec;
 describe("limits", () => {
   it("pool over 30 members", () => {
     const big: BackendInventory = {
-      backends: Array.from({ length: 31 }, (_, i) => ({ backendId: `chat-r${String(i).padStart(2, "0")}`, deployment: "chat", region: `r${i}`, capacity: 10, tpm: 10000 })),
+      backends: Array.from({ length: 31 }, (_, i) => ({ backendId: `chat-r${String(i).padStart(2, "0")}`, deployment: "chat", region: `r${i}`, capacity: 10, tpm: 10000, embeddings: false })),
     };
     expect(compose({ name: "chat", strategy: "weighted", backends: [{ deployment: "chat" }] }, subscriptionEdge, big)).toThrow(
       new PolicyLimitError("aoai-fleet:gateway.routes.chat.backends", "pool chat-stable would have 31 members; APIM backend pools hold at most 30; remove regions or deployments from this route"),

@@ -200,12 +200,16 @@ describe("target selection", () => {
     expect(v1({ model: "gpt-5" }).returned).toBe(404);
   });
 
-  it("a Responses create goes to the single-named pool's account twin with the pool's deployment as model; on a mixed pool, to its first group", () => {
-    const doc = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory }).document;
+  it("a Responses create goes to the mixed pool's first group with its deployment as model; on an embeddings route it is answered 400 before any target", () => {
+    const composed = composeGatewayPolicy({ routes: [r("priority"), embeddingsRoute], edge: subscriptionEdge, inventory });
+    const doc = composed.document;
     const create = (model: string) => evaluateInbound(doc, { namedValues: {}, operationId: "v1-responses-create", body: { model, input: "hi" } });
-    expect(create("embeddings").vars.get("aoai-target")).toBe("embeddings-stable-resp");
-    expect(create("embeddings").vars.get("aoai-deployment")).toBe("embed");
-    expect(create("embeddings").vars.get("aoai-resp-pool")).toBeUndefined();
+    // The embeddings route (deployment `embed` answers embeddings) has no Responses twin pool.
+    expect(create("embeddings").returned).toBe(400);
+    expect(create("embeddings").vars.get("aoai-deployment")).toBeUndefined();
+    expect(composed.pools.map((p) => p.poolId).filter((id) => id.startsWith("embeddings-"))).toEqual(["embeddings-stable"]);
+    // Its embeddings calls still go to its pool.
+    expect(evaluateInbound(doc, { namedValues: {}, operationId: "v1-embeddings", body: { model: "embeddings", input: "x" } }).returned).toBeUndefined();
     // chat-stable: chat-ptu (priority 1, 2 members) then chat (priority 2, 3 members).
     const chat = create("chat");
     expect(chat.returned).toBeUndefined();

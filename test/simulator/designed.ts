@@ -61,7 +61,7 @@ export function designedGateway(
   opts: { faults?: FaultWindow[]; latencyMs?: number; seed?: number } = {},
 ): DesignedGateway {
   const config = parseGatewayConfig({ sku: "StandardV2", capacity: 1, publisher: { name: "t", email: "t@example.com" }, circuitBreaker: BREAKER, ...rawGateway });
-  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.deployment, region: d.region, capacity: d.capacity, tokensPerMinute: d.capacity * 1000, sku: "GlobalStandard", accountOpenAiUrl: account(d.region) }));
+  const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.deployment, region: d.region, capacity: d.capacity, tokensPerMinute: d.capacity * 1000, sku: "GlobalStandard", embeddings: false, accountOpenAiUrl: account(d.region) }));
   const design = designGateway(config, inventory);
   const clock = new VirtualClock();
   const rng = new Rng(opts.seed ?? 5);

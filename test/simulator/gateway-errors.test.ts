@@ -121,7 +121,7 @@ describe("gateway errors in Azure OpenAI's shape", () => {
 describe("the Responses API on the Consumption tier", () => {
   it("is answered 400 with the reason: affinity does not fit the 16 KiB policy", async () => {
     const config = parseGatewayConfig({ sku: "Consumption", capacity: 0, publisher: { name: "t", email: "t@example.com" }, auth: { subscriptionKeys: true }, routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }] } } });
-    const design = designGateway(config, [{ deployment: "chat", region: "eastus2", capacity: 10, tokensPerMinute: 10_000, sku: "GlobalStandard", accountOpenAiUrl: "https://a.openai.azure.com/openai" }]);
+    const design = designGateway(config, [{ deployment: "chat", region: "eastus2", capacity: 10, tokensPerMinute: 10_000, sku: "GlobalStandard", embeddings: false, accountOpenAiUrl: "https://a.openai.azure.com/openai" }]);
     expect(Buffer.byteLength(design.apiPolicy.xml)).toBeLessThanOrEqual(16 * 1024);
     const emulator = new PolicyEmulator({
       policyXml: design.apiPolicy.xml,

@@ -103,7 +103,7 @@ describe("refuseOversized: a request no member can admit is answered by the gate
     const spec = { name: "chat", strategy: "priority", backends: [], routing: { refuseOversized: true } } as unknown as RouteSpec;
     const pool = (poolId: string, ids: string[]): PoolDefinition => ({ poolId, route: "chat", side: "stable", members: ids.map((backendId) => ({ backendId, deployment: "chat", region: "r", priority: 1, weight: 50 })) });
     // A PTU's tokens per minute are its throughput, not a cap on one request; 0 is "no figure".
-    const inventory = { backends: [{ backendId: "ptu", tpm: 125_000, provisioned: true }, { backendId: "a", tpm: 30_000 }, { backendId: "b", tpm: 50_000 }, { backendId: "unknown", tpm: 0 }].map((b) => ({ ...b, deployment: "chat", region: "r", capacity: 1 })) };
+    const inventory = { backends: [{ backendId: "ptu", tpm: 125_000, provisioned: true }, { backendId: "a", tpm: 30_000 }, { backendId: "b", tpm: 50_000 }, { backendId: "unknown", tpm: 0 }].map((b) => ({ ...b, deployment: "chat", region: "r", capacity: 1, embeddings: false })) };
     expect(planOversize(spec, [pool("with-ptu", ["ptu", "a"]), pool("standard", ["a", "b"]), pool("unknown", ["unknown", "b"])], inventory)).toEqual([{ poolId: "standard", tokensPerMinute: 50_000 }]);
     expect(planOversize({ ...spec, routing: { refuseOversized: false } }, [pool("standard", ["a", "b"])], inventory)).toEqual([]);
   });

@@ -24,7 +24,7 @@ function gatewayFor(route: Record<string, unknown>, namedValueOverrides: Record<
     sku: "StandardV2", capacity: 1, publisher: { name: "t", email: "t@example.com" }, auth: { subscriptionKeys: true }, circuitBreaker: BREAKER,
     overrides: { subscriptionIds: ["smoke"] }, expose: { target: true }, routes: { chat: route },
   });
-  const inventory: InventoryEntry[] = BACKENDS.map((b) => ({ deployment: b.deployment, region: b.region, capacity: b.capacity, tokensPerMinute: b.tpm, sku: "GlobalStandard", accountOpenAiUrl: account(b.region) }));
+  const inventory: InventoryEntry[] = BACKENDS.map((b) => ({ deployment: b.deployment, region: b.region, capacity: b.capacity, tokensPerMinute: b.tpm, sku: "GlobalStandard", embeddings: false, accountOpenAiUrl: account(b.region) }));
   const design = designGateway(config, inventory);
   const clock = new VirtualClock();
   const rng = new Rng(3);

@@ -65,10 +65,12 @@ describe("prod gateway plan", () => {
       "aoai-fleet:gateway:AiGateway": 1,
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 4,
-      // 11 deployment Singles + 4 pools; their 11 account twins + 3 twin pools (the single-named ones)
-      // + 2 per-name groups of chat-stable (chat, chat-std) for the Responses API;
+      // 11 deployment Singles + 4 pools; for the Responses API the 8 account twins of the chat-style
+      // deployments (the 3 embeddings Singles have none: an embeddings route never forwards a Responses
+      // call), 2 twin pools (chat-canary, chat-mini-stable; none for embeddings-stable) and 2 per-name
+      // groups of chat-stable (chat, chat-std);
       // the routing defaults' twin pools: chat's spill pool and 11 avoid twins (one per member with tier peers).
-      [`${APIM}:Backend`]: 11 + 4 + 11 + 3 + 2 + 1 + 11,
+      [`${APIM}:Backend`]: 11 + 4 + 8 + 2 + 2 + 1 + 11,
       [`${APIM}:NamedValue`]: 1,
       [`${APIM}:Api`]: 1,
       [`${APIM}:ApiOperation`]: 22,
@@ -111,9 +113,10 @@ describe("prod gateway plan", () => {
       url: `${b.endpoint}openai/deployments/${b.name}`,
     }));
     expect(singles(plan).map((b) => ({ backendId: b.inputs.backendId, url: b.inputs.url }))).toEqual(expected);
-    // The Responses API's account twins, one per deployment × region: the account URL, the same breaker.
+    // The Responses API's account twins, one per chat-style deployment × region (none for embeddings):
+    // the account URL, the same breaker.
     expect(twins(plan).map((b) => ({ backendId: b.inputs.backendId, url: b.inputs.url }))).toEqual(
-      plan.outputs.backends.map((b) => ({ backendId: `${b.name}-${b.region}-resp`, url: `${b.endpoint}openai` })),
+      plan.outputs.backends.filter((b) => b.name !== "embeddings").map((b) => ({ backendId: `${b.name}-${b.region}-resp`, url: `${b.endpoint}openai` })),
     );
     for (const backend of [...singles(plan), ...twins(plan)]) {
       expect(backend.inputs.protocol).toBe("http");
@@ -171,11 +174,7 @@ describe("prod gateway plan", () => {
         ["chat-mini-eastus2-resp", 1, 33],
         ["chat-mini-westus3-resp", 1, 33],
       ],
-      "embeddings-stable-resp": [
-        ["embeddings-eastus-resp", 1, 34],
-        ["embeddings-eastus2-resp", 1, 33],
-        ["embeddings-westus3-resp", 1, 33],
-      ],
+      // embeddings-stable has no twin pool: the embeddings route answers Responses creates with 400.
     });
     // The routing defaults' twins (routes.<r>.routing): chat's spill pool (its first two tiers swapped)
     // and one avoid twin per member that has tier peers, that member right after them.
@@ -329,9 +328,10 @@ describe("prod gateway plan", () => {
     // The policy waits for what it references: pools, named values, role assignments, the diagnostic.
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r] as [string, PlannedResource]));
     const dependsOnTypes = (policy?.dependsOn ?? []).map((urn) => byUrn.get(urn)?.type);
-    // 4 pools, the 3 account twins of the single-named ones and the 2 per-name groups of chat-stable
-    // (the Responses API), and the routing defaults' 12 twin pools (a spill pool and 11 avoid twins).
-    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4 + 3 + 2 + 12);
+    // 4 pools, the 2 account twins of the single-named chat-style ones (embeddings-stable has none) and
+    // the 2 per-name groups of chat-stable (the Responses API), and the routing defaults' 12 twin pools
+    // (a spill pool and 11 avoid twins).
+    expect(dependsOnTypes.filter((t) => t === `${APIM}:Backend`)).toHaveLength(4 + 2 + 2 + 12);
     expect(dependsOnTypes).toContain(`${APIM}:NamedValue`);
     expect(dependsOnTypes).toContain(`${APIM}:ApiDiagnostic`);
     expect(dependsOnTypes.filter((t) => t === "azure-native:authorization:RoleAssignment")).toHaveLength(3);
@@ -417,9 +417,10 @@ describe("dev gateway plan", () => {
       "aoai-fleet:gateway:AiGateway": 1,
       [`${APIM}:ApiManagementService`]: 1,
       "azure-native:authorization:RoleAssignment": 2,
-      // 4 deployment Singles + 2 pools, and their 4 account twins + 2 twin pools (Responses API).
+      // 4 deployment Singles + 2 pools, and chat's 2 account twins + 1 twin pool (Responses API; the
+      // embeddings deployments and route get none, their Responses creates are answered 400)…
       // …and an avoid twin per member of chat's and embeddings' two-region pools (routing.avoidSlow).
-      [`${APIM}:Backend`]: 4 + 2 + 4 + 2 + 4,
+      [`${APIM}:Backend`]: 4 + 2 + 2 + 1 + 4,
       [`${APIM}:Api`]: 1,
       [`${APIM}:ApiOperation`]: 22,
       [`${APIM}:ApiPolicy`]: 1,
@@ -436,7 +437,6 @@ describe("dev gateway plan", () => {
       "chat-stable": [["chat-eastus2", 1, 50], ["chat-swedencentral", 1, 50]],
       "embeddings-stable": [["embeddings-eastus2", 1, 50], ["embeddings-swedencentral", 1, 50]],
       "chat-stable-resp": [["chat-eastus2-resp", 1, 50], ["chat-swedencentral-resp", 1, 50]],
-      "embeddings-stable-resp": [["embeddings-eastus2-resp", 1, 50], ["embeddings-swedencentral-resp", 1, 50]],
       // routing.avoidSlow: each region behind the other while it is slow.
       "chat-stable-avoid-chat-eastus2": [["chat-swedencentral", 1, 100], ["chat-eastus2", 2, 100]],
       "chat-stable-avoid-chat-swedencentral": [["chat-eastus2", 1, 100], ["chat-swedencentral", 2, 100]],

@@ -2,7 +2,9 @@ import { relative } from "node:path";
 import { openAiBaseUrl } from "../../../components/gateway/backends";
 import { designGateway, designRoutePolicies } from "../../../components/gateway/design";
 import { topologyNotes } from "../../../components/gateway/topology";
+import { loadCatalog } from "../../../core/catalog/catalog";
 import { networkPlanOfConfig } from "../../../core/plan/network";
+import { embeddingsDeployments } from "../../../core/plan/types";
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig } from "../../../stacks/config/gateway";
 import { routeTable, writeGatewayArtifacts } from "../gateway-artifacts";
 import { definePlanStep } from "../steps";
@@ -23,12 +25,14 @@ export const gatewayStep = definePlanStep({
       return;
     }
     const config = parseGatewayConfig(raw);
+    const embeddings = embeddingsDeployments(plan.outputs.backends, loadCatalog());
     const inventory = plan.outputs.backends.map((backend) => ({
       deployment: backend.name,
       region: backend.region,
       capacity: backend.capacity,
       tokensPerMinute: backend.tpm,
       sku: backend.sku,
+      embeddings: embeddings.has(backend.name),
       accountOpenAiUrl: openAiBaseUrl(backend.endpoint),
     }));
     const design = designGateway(config, inventory);

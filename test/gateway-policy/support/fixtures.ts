@@ -13,6 +13,8 @@ const backend = (deployment: string, region: string, capacity: number, account: 
   region,
   capacity,
   tpm: capacity * 1000,
+  // Only `embed` answers embeddings (the gateway golden's embeddings route): it gets no Responses twin.
+  embeddings: deployment === "embed",
   url: `https://${account}.openai.azure.com/openai`,
 });
 
