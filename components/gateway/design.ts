@@ -155,8 +155,12 @@ export function edgeSpec(config: GatewayConfig): EdgeSpec {
     ...(config.circuitBreaker ? { circuitBreaker: breakerSpec(config.circuitBreaker) } : {}),
     // Affinity to stored responses does not fit the Consumption tier's 16 KiB policy (nor has it a
     // cache): Responses calls are answered 400 with this reason instead.
+    // The model type check (400 for `model: 5` instead of 404) is left out there too, for room.
     ...(config.sku === "Consumption"
-      ? { responsesApi: { served: false as const, reason: "the Consumption tier's 16 KiB policy limit leaves no room for affinity to stored responses (aoai-fleet:gateway.sku); choose another sku (e.g. BasicV2) to use it" } }
+      ? {
+          responsesApi: { served: false as const, reason: "the Consumption tier's 16 KiB policy limit leaves no room for affinity to stored responses (aoai-fleet:gateway.sku); choose another sku (e.g. BasicV2) to use it" },
+          modelTypeCheck: false as const,
+        }
       : {}),
   };
 }

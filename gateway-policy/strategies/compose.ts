@@ -146,7 +146,7 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
     {
       kind: "choose",
       when: planned.map((p) => ({ condition: eq(variable(NAMES.modelVar, "string"), str(p.route.name)), policies: [...selectionStatements(p.route, steering), ...retryCountStatements(p.route, p.pools), ...waitBudgetStatements(p.route)] })),
-      otherwise: [unknownRouteResponse(names)],
+      otherwise: [unknownRouteResponse(names, edge.modelTypeCheck !== false)],
     },
     // Before the caller's token limit counts them: a Responses create on an embeddings route, and a
     // request no member of its pool can admit, are refused.

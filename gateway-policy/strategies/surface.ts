@@ -100,10 +100,14 @@ export function modelStatements(routes: readonly string[]): Statement[] {
  * has) is Azure's 400 invalid_type instead (found by SDK QA). The type is read here, where the call
  * has already failed, rather than beside the model: every routed call would otherwise parse its body
  * once more for a check only a broken client needs. (Absent and null `model` are the missing-parameter
- * 400 above.)
+ * 400 above.) Without `typeCheck` (EdgeSpec.modelTypeCheck) every such call gets the 404.
  */
-export function unknownRouteResponse(routes: readonly string[]): Statement {
+export function unknownRouteResponse(routes: readonly string[], typeCheck = true): Statement {
   const listed = [...routes].sort().join(", ");
+  const notFound = staticJsonResponse(404, "Not Found", {
+    error: { code: "DeploymentNotFound", message: `This gateway has no route for the requested deployment. Routes: ${listed}` },
+  });
+  if (!typeCheck) return notFound;
   return {
     kind: "choose",
     when: [
@@ -116,10 +120,6 @@ export function unknownRouteResponse(routes: readonly string[]): Statement {
         ],
       },
     ],
-    otherwise: [
-      staticJsonResponse(404, "Not Found", {
-        error: { code: "DeploymentNotFound", message: `This gateway has no route for the requested deployment. Routes: ${listed}` },
-      }),
-    ],
+    otherwise: [notFound],
   };
 }

@@ -161,6 +161,12 @@ export interface EdgeSpec {
    * (e.g. the Consumption tier's 16 KiB policy limit).
    */
   responsesApi?: { served: false; reason: string };
+  /**
+   * Whether a body `model` that is not text (`model: 5`) gets Azure's 400 invalid_type. Absent: it
+   * does. `false` (the Consumption tier, whose 16 KiB must hold three plain routes) leaves the check
+   * out, and such a model gets the 404 its text form gets.
+   */
+  modelTypeCheck?: false;
   /** Entra token validation or APIM subscription keys. */
   auth?: { entra: EntraAuthSpec } | { subscriptionKeys: true };
   /** Per-consumer token limit and quota. */

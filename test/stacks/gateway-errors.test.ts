@@ -92,6 +92,9 @@ describe("gateway config errors through the offline plan", () => {
     expect(Buffer.byteLength(policy, "utf8")).toBeLessThanOrEqual(16 * 1024);
     expect(policy).toContain("This gateway does not serve the Responses API");
     expect(policy).not.toContain("previous_response_id");
+    // Nor the model type check: on Consumption `model: 5` gets the unknown route's 404.
+    expect(policy).not.toContain("invalid_type");
+    expect(policy).toContain("DeploymentNotFound");
     const four = await issuesOf({ ...consumptionBare, routes: plain(4) }, publicFleet);
     expect(four.map((i) => i.path)).toEqual(["aoai-fleet:gateway.routes"]);
     expect(four[0]?.message).toMatch(/about three plain routes; use fewer routes \(this gateway has 4\) or choose another sku/);
