@@ -5,8 +5,9 @@ import { createHash } from "node:crypto";
 import type { ContextProperty, Expr, RawExpression, Value } from "../../gateway-policy/expr/ast";
 import { DEPLOYMENT_PREFIX_PATTERN, INLINE_DATA_PATTERN, MAX_TOKENS_PATTERN, UNICODE_ESCAPE_PATTERN } from "../../gateway-policy/expr/render";
 import type { Rng } from "../rng";
-import { PolicyRuntimeError, UnsupportedPolicyError } from "./errors";
+import { UnsupportedPolicyError } from "./errors";
 import { evaluateTable } from "./tables";
+import { bodyObject, failExpression, jsonFieldText, jsonTokenType } from "./json-body";
 
 /**
  * Values a policy variable or expression can hold in the emulator: C# string, int/long, bool, a
@@ -60,9 +61,7 @@ export interface ExprEnv {
   nowMs(): number;
 }
 
-const fail = (message: string): never => {
-  throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", `Expression evaluation failed. ${message}`, "expression");
-};
+const fail = failExpression;
 
 function typeName(v: PolicyValue): string {
   if (v === null) return "null";
@@ -90,26 +89,6 @@ export function escapeDataString(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Newtonsoft's JToken.ToString() of a top-level field value (strings bare, objects as indented JSON). */
-function jsonFieldText(v: unknown): string {
-  if (v === undefined || v === null) return "";
-  if (typeof v === "string") return v;
-  if (typeof v === "boolean") return v ? "True" : "False";
-  if (typeof v === "number") return String(v);
-  return JSON.stringify(v, null, 2);
-}
-
-/** Newtonsoft's `JToken.Type` name of a parsed JSON value; "" for an absent field (the C# chain's null). */
-function jsonTokenType(v: unknown): string {
-  if (v === undefined) return "";
-  if (v === null) return "Null";
-  if (typeof v === "string") return "String";
-  if (typeof v === "boolean") return "Boolean";
-  // JSON.parse keeps no trace of `5.0`; Newtonsoft reads it as Float. Both are "not a string" to the policy.
-  if (typeof v === "number") return Number.isInteger(v) ? "Integer" : "Float";
-  return Array.isArray(v) ? "Array" : "Object";
-}
-
 /** The patterns .NET's Regex runs (no construct in them differs between the two engines). */
 const MAX_TOKENS = new RegExp(MAX_TOKENS_PATTERN);
 const UNICODE_ESCAPES = new RegExp(UNICODE_ESCAPE_PATTERN, "g");
@@ -119,20 +98,6 @@ const INLINE_DATA = new RegExp(INLINE_DATA_PATTERN, "g");
 function requestBodyText(env: ExprEnv): string {
   if (env.requestBody === "") return fail("Object reference not set to an instance of an object (context.Request.Body is null).");
   return env.requestBody;
-}
-
-/** `Body.As<JObject>()`: the body as a JSON object, null when there is no body, an error when it is not a JSON object. */
-function bodyObject(text: string | undefined, which: string): Record<string, unknown> | null {
-  if (text === undefined) return fail(`the emulator does not read a streamed ${which} body (APIM would buffer the whole stream).`);
-  if (text === "") return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return fail(`${which} body is not JSON: ${(error as Error).message}`);
-  }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return fail(`${which} body is not a JSON object.`);
-  return parsed as Record<string, unknown>;
 }
 
 function jsonPlain(v: PolicyValue): unknown {
