@@ -78,16 +78,18 @@ function canary(route: RouteSpec, steering: boolean): Statement[] {
         },
       ],
     },
-    ...(c.failover ? [armTrace()] : []),
+    armTrace(),
   ];
 }
 
 /**
- * The assignment, into the request's log entry. The gateway log names only the backend that finally
- * answered; with `canary.failover` a stable request can be answered by the canary's deployment, so
- * rollout could not otherwise tell whose traffic it was. Without failover the serving deployment is
- * the assignment, and the record (unsampled: one per request, in App Insights too) is not written.
- * `information` passes the diagnostics' usual verbosity.
+ * The assignment, into the request's log entry, on every canary route. The gateway log names only
+ * the backend that finally answered: with `canary.failover` a stable request can be answered by the
+ * canary's deployment, and a request the gateway answers itself (the pool exhausted: 429) names no
+ * backend at all, so without the record rollout could not tell whose traffic either was — and a
+ * canary whose pool is exhausted would vanish from its own statistics. The record is unsampled (one
+ * per request, in App Insights too) and exists only while a canary does. `information` passes the
+ * diagnostics' usual verbosity.
  */
 function armTrace(): Statement {
   return { kind: "trace", source: NAMES.armTraceSource, severity: "information", message: concat(str(NAMES.armTracePrefix), variable(NAMES.labelVar, "string")), metadata: [] };

@@ -12,8 +12,9 @@ export const MAX_ROWS = 50_000;
  * route (client path `/openai/deployments/<route>/…`), the deployment read from the backend URL,
  * tokens joined from the LLM log on CorrelationId. The route name is escaped as a KQL string.
  * `arm` is the side the canary split assigned, from the policy's `trace` record (`aoai-arm=<side>`
- * in TraceRecords; written by canary routes with failover only): BackendUrl names only the backend that finally answered,
- * which with `canary.failover` can be the canary's deployment for a stable request.
+ * in TraceRecords; written by every canary route): BackendUrl names only the backend that finally
+ * answered, which with `canary.failover` can be the canary's deployment for a stable request, and
+ * is empty when the gateway answered itself (an exhausted pool's 429).
  */
 export function buildRequestsKql(route: string, windowSeconds: number, limit = MAX_ROWS): string {
   const window = `${Math.max(1, Math.round(windowSeconds))}s`;
@@ -36,7 +37,14 @@ export function buildRequestsKql(route: string, windowSeconds: number, limit = M
   ].join("\n");
 }
 
-/** Maps query rows (by column name) to records; rows without a backend deployment are skipped. */
+/** `RequestRecord.deployment` of a request the gateway answered itself (no backend URL in the log). */
+export const GATEWAY_ANSWERED = "(gateway)";
+
+/**
+ * Maps query rows (by column name) to records. A row without a backend deployment is a request the
+ * gateway answered itself: kept, as GATEWAY_ANSWERED, when the canary split logged its arm (it is
+ * that arm's failure, e.g. its exhausted pool's 429), skipped otherwise (no route side to judge).
+ */
 export function rowsToRecords(route: string, columns: readonly string[], rows: readonly unknown[][]): RequestRecord[] {
   const at = (name: string): number => {
     const i = columns.indexOf(name);
@@ -46,12 +54,13 @@ export function rowsToRecords(route: string, columns: readonly string[], rows: r
   const [time, deployment, status, latency, prompt, completion, correlation, arm] = [
     at("TimeGenerated"), at("deployment"), at("status"), at("latencyMs"), at("promptTokens"), at("completionTokens"), at("CorrelationId"), at("arm"),
   ];
+  const served = (row: readonly unknown[]): boolean => typeof row[deployment] === "string" && row[deployment] !== "";
   return rows
-    .filter((row) => typeof row[deployment] === "string" && row[deployment] !== "")
+    .filter((row) => served(row) || (typeof row[arm] === "string" && row[arm] !== ""))
     .map((row) => ({
       timestamp: row[time] instanceof Date ? (row[time] as Date).toISOString() : String(row[time]),
       route,
-      deployment: String(row[deployment]),
+      deployment: served(row) ? String(row[deployment]) : GATEWAY_ANSWERED,
       status: Number(row[status] ?? 0),
       latencyMs: Number(row[latency] ?? 0),
       promptTokens: Number(row[prompt] ?? 0),

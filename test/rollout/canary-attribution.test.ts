@@ -85,4 +85,31 @@ describe("simulator source: records carry the split's assignment", () => {
     // By serving deployment the canary had 282 requests (65 + 217 of stable's) and stable 45.
     expect([ev.stable.requests, ev.stable.failures, ev.canary.requests, ev.canary.failures]).toEqual([262, 15, 65, 0]);
   });
+
+  it("without failover every request also carries its arm (the policy logs it on every canary route), so the gateway's own answers stay in their arm", async () => {
+    const text = readFileSync(FIXTURE, "utf8");
+    const file = join(mkdtempSync(join(tmpdir(), "canary-arm-")), "Pulumi.demo.yaml");
+    // A canary that fails every call, behind a breaker: once its pool trips, the gateway answers the
+    // canary's requests itself (no backend URL in APIM's log; only the arm record says whose they were).
+    writeFileSync(
+      file,
+      text
+        .replace(CANARY_LINE, "canary: { deployment: chat-next, percent: 20, sticky: true }")
+        .replace("    routes:\n", "    circuitBreaker: { failures: 1, interval: PT10S, trip: PT10S, acceptRetryAfter: true }\n    routes:\n"),
+    );
+    const scenario = rolloutSimScenarioSchema.parse({ seed: 7, requestsPerSecond: 5, callers: 200, deployments: { "chat-next": { errorRate: 1 } } });
+    const window = await new SimulatorMetricSource(scenario, "no-failover", file).simulate("chat", 60, {});
+    const counts = new Map<string, number>();
+    for (const r of window) counts.set(`${r.role} ${r.deployment} ${r.status} ${r.arm}`, (counts.get(`${r.role} ${r.deployment} ${r.status} ${r.arm}`) ?? 0) + 1);
+    // 51 of the canary's 65 requests were the gateway's own 429 (its pool tripped), logged with their arm.
+    expect(Object.fromEntries(counts)).toEqual({
+      "primary chat 200 stable": 247,
+      "primary chat-next 429 canary": 51,
+      "primary chat-next 500 canary": 14,
+      "retried chat-next 500 canary": 6,
+    });
+    const ev = evaluateCanaryRecords(window, validatedGateway(readStackText(file), file).routes.chat as GatewayRoute, policy);
+    // Evaluate counts the hidden retries too, as in the failover case above (65 + 6).
+    expect([ev.stable.requests, ev.stable.failures, ev.canary.requests, ev.canary.failures]).toEqual([247, 0, 71, 71]);
+  });
 });

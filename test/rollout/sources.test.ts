@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { WriteOnlyApplier, defaultApplier, AutomationApplier } from "../../rollout/apply/applier";
 import { detectApplyEnvironment, missingForApply } from "../../rollout/apply/environment";
-import { buildRequestsKql, rowsToRecords } from "../../rollout/metrics/azureMonitorSource";
+import { buildRequestsKql, GATEWAY_ANSWERED, rowsToRecords } from "../../rollout/metrics/azureMonitorSource";
 import { FileMetricSource, loadRecordsFile } from "../../rollout/metrics/fileSource";
 
 const fixtures = join(__dirname, "fixtures");
@@ -67,9 +67,13 @@ describe("Azure Monitor source (offline parts)", () => {
       [new Date("2026-01-01T00:00:00Z"), "chat-next", 200, 812, 100, 40, "c1", "stable"],
       [new Date("2026-01-01T00:00:01Z"), "", 503, 2, 0, 0, "c2", "stable"],
       [new Date("2026-01-01T00:00:02Z"), "chat", 200, 700, 100, 40, "c3", ""],
+      // The gateway answered itself (no backend URL) and no arm was logged: nothing to judge it by.
+      [new Date("2026-01-01T00:00:03Z"), "", 404, 1, 0, 0, "c4", ""],
     ]);
     expect(records).toEqual([
       { timestamp: "2026-01-01T00:00:00.000Z", route: "chat", deployment: "chat-next", arm: "stable", status: 200, latencyMs: 812, promptTokens: 100, completionTokens: 40, correlationId: "c1" },
+      // The gateway's own answer to a request the split assigned (an exhausted pool's 503/429) counts for that arm.
+      { timestamp: "2026-01-01T00:00:01.000Z", route: "chat", deployment: GATEWAY_ANSWERED, arm: "stable", status: 503, latencyMs: 2, promptTokens: 0, completionTokens: 0, correlationId: "c2" },
       { timestamp: "2026-01-01T00:00:02.000Z", route: "chat", deployment: "chat", status: 200, latencyMs: 700, promptTokens: 100, completionTokens: 40, correlationId: "c3" },
     ]);
   });
