@@ -1,6 +1,3 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateCanaryRecords } from "../../rollout/canary/evaluate";
 import type { CanaryPolicy } from "../../rollout/canary/decision";
@@ -9,18 +6,28 @@ import { rolloutSimScenarioSchema } from "../../rollout/metrics/simScenario";
 import { SimulatorMetricSource } from "../../rollout/metrics/simulatorSource";
 import { readStackText, validatedGateway } from "../../rollout/stackfile/stackFile";
 import type { GatewayRoute } from "../../stacks/config/gateway";
+import { demoStackWith } from "./support";
 
 // Found by QA: with `canary.failover`, the canary deployment is the stable pool's last tier, and
 // stable requests that failed over into it were counted as canary traffic (attribution by the
 // deployment that served). The canary was judged on traffic the split never gave it, and stable's
 // failures were hidden. Records now carry the arm the split assigned (`arm`) and are judged by it.
 
-const FIXTURE = join(__dirname, "fixtures", "Pulumi.demo.yaml");
-const CANARY_LINE = "canary: { deployment: chat-next, percent: 0, sticky: true }";
+const BREAKER_10S = "{ failures: 1, interval: PT10S, trip: PT10S, acceptRetryAfter: true }";
 const policy: CanaryPolicy = { maxErrorRateIncreasePoints: 2, maxP95LatencyRatio: 1.5, minSamplesPerSide: 10 };
 
 const route = (failover: boolean): GatewayRoute =>
   ({ strategy: "priority", backends: [{ deployment: "chat", priority: 1 }], canary: { deployment: "chat-next", percent: 20, sticky: true, failover } }) as GatewayRoute;
+
+/** Records counted by `role deployment status arm`. */
+function recordCounts(window: readonly RequestRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of window) {
+    const key = `${r.role} ${r.deployment} ${r.status} ${r.arm}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
 
 function records(count: number, fields: Partial<RequestRecord>): RequestRecord[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -62,20 +69,10 @@ describe("simulator source: records carry the split's assignment", () => {
   it("stable requests failing over into chat-next are stable records, and the canary is judged on its own 65", async () => {
     // The demo stack with a 20% sticky canary that stable may fail over into, and a breaker so
     // APIM's priority failover reaches the last tier (it does only when the tiers above tripped).
-    const text = readFileSync(FIXTURE, "utf8");
-    expect(text.split(CANARY_LINE)).toHaveLength(2);
-    const file = join(mkdtempSync(join(tmpdir(), "canary-attr-")), "Pulumi.demo.yaml");
-    writeFileSync(
-      file,
-      text
-        .replace(CANARY_LINE, "canary: { deployment: chat-next, percent: 20, sticky: true, failover: true }")
-        .replace("    routes:\n", "    circuitBreaker: { failures: 1, interval: PT10S, trip: PT10S, acceptRetryAfter: true }\n    routes:\n"),
-    );
+    const file = demoStackWith({ canary: "{ deployment: chat-next, percent: 20, sticky: true, failover: true }", circuitBreaker: BREAKER_10S });
     const scenario = rolloutSimScenarioSchema.parse({ seed: 7, requestsPerSecond: 5, callers: 200, deployments: { chat: { errorRate: 0.3 } } });
     const window = await new SimulatorMetricSource(scenario, "failover", file).simulate("chat", 60, {});
-    const counts = new Map<string, number>();
-    for (const r of window) counts.set(`${r.role} ${r.deployment} ${r.status} ${r.arm}`, (counts.get(`${r.role} ${r.deployment} ${r.status} ${r.arm}`) ?? 0) + 1);
-    expect(Object.fromEntries(counts)).toEqual({
+    expect(recordCounts(window)).toEqual({
       "retried chat 500 stable": 15,
       "primary chat 200 stable": 30,
       "primary chat-next 200 stable": 217,
@@ -87,22 +84,13 @@ describe("simulator source: records carry the split's assignment", () => {
   });
 
   it("without failover every request also carries its arm (the policy logs it on every canary route), so the gateway's own answers stay in their arm", async () => {
-    const text = readFileSync(FIXTURE, "utf8");
-    const file = join(mkdtempSync(join(tmpdir(), "canary-arm-")), "Pulumi.demo.yaml");
     // A canary that fails every call, behind a breaker: once its pool trips, the gateway answers the
     // canary's requests itself (no backend URL in APIM's log; only the arm record says whose they were).
-    writeFileSync(
-      file,
-      text
-        .replace(CANARY_LINE, "canary: { deployment: chat-next, percent: 20, sticky: true }")
-        .replace("    routes:\n", "    circuitBreaker: { failures: 1, interval: PT10S, trip: PT10S, acceptRetryAfter: true }\n    routes:\n"),
-    );
+    const file = demoStackWith({ canary: "{ deployment: chat-next, percent: 20, sticky: true }", circuitBreaker: BREAKER_10S });
     const scenario = rolloutSimScenarioSchema.parse({ seed: 7, requestsPerSecond: 5, callers: 200, deployments: { "chat-next": { errorRate: 1 } } });
     const window = await new SimulatorMetricSource(scenario, "no-failover", file).simulate("chat", 60, {});
-    const counts = new Map<string, number>();
-    for (const r of window) counts.set(`${r.role} ${r.deployment} ${r.status} ${r.arm}`, (counts.get(`${r.role} ${r.deployment} ${r.status} ${r.arm}`) ?? 0) + 1);
     // 51 of the canary's 65 requests were the gateway's own 429 (its pool tripped), logged with their arm.
-    expect(Object.fromEntries(counts)).toEqual({
+    expect(recordCounts(window)).toEqual({
       "primary chat 200 stable": 247,
       "primary chat-next 429 canary": 51,
       "primary chat-next 500 canary": 14,

@@ -1,12 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NAMES } from "../../gateway-policy/strategies/edge";
 import { formatSummary } from "../../simulator/report/console";
 import { simulate } from "../../simulator/run/simulate";
 import { validateScenario } from "../../simulator/scenario/load";
 import { loadStackSetup } from "../../simulator/stack";
+import { demoStackWith } from "../rollout/support";
 
 // Found by QA: `npm run simulate`'s "canary share" was (requests whose first backend call went to
 // the canary deployment) ÷ (all requests). Requests the gateway answered 429 itself (an exhausted
@@ -14,22 +12,9 @@ import { loadStackSetup } from "../../simulator/stack";
 // the canary; and a stable request failing over into the canary would have counted as canary.
 // The share is now canary-assigned ÷ assigned to any arm, by the policy's own assignment label.
 
-const FIXTURE = join(__dirname, "..", "rollout", "fixtures", "Pulumi.demo.yaml");
-const CANARY_LINE = "canary: { deployment: chat-next, percent: 0, sticky: true }";
-
-function demoWithCanary(): string {
-  const text = readFileSync(FIXTURE, "utf8");
-  expect(text.split(CANARY_LINE)).toHaveLength(2);
-  const file = join(mkdtempSync(join(tmpdir(), "canary-share-")), "Pulumi.demo.yaml");
-  // A breaker makes the gateway answer an exhausted pool's 429 itself, without a backend call.
-  writeFileSync(
-    file,
-    text
-      .replace(CANARY_LINE, "canary: { deployment: chat-next, percent: 20, sticky: true }")
-      .replace("    routes:\n", "    circuitBreaker: { failures: 1, interval: PT1M, trip: PT1M, acceptRetryAfter: true }\n    routes:\n"),
-  );
-  return file;
-}
+// A breaker makes the gateway answer an exhausted pool's 429 itself, without a backend call.
+const demoWithCanary = (): string =>
+  demoStackWith({ canary: "{ deployment: chat-next, percent: 20, sticky: true }", circuitBreaker: "{ failures: 1, interval: PT1M, trip: PT1M, acceptRetryAfter: true }" });
 
 // Three times the route's capacity: both pools run dry and the gateway answers many requests 429.
 const overload = validateScenario(

@@ -1,24 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../../simulator/run/simulate";
 import { validateScenario } from "../../simulator/scenario/load";
 import { loadStackSetup } from "../../simulator/stack";
+import { demoStackWith } from "../rollout/support";
 
 // Found by exploratory QA: `npm run simulate` on a stack whose canary is not sticky printed
 // "sticky callers that switched side: 216 of 500", as if stickiness were broken, although a caller of
 // a non-sticky canary changes side by design. The count is kept for sticky canaries only.
-const FIXTURE = join(__dirname, "..", "rollout", "fixtures", "Pulumi.demo.yaml");
-const STICKY_LINE = "        canary: { deployment: chat-next, percent: 0, sticky: true }\n";
-
-function stackWithCanary(canary: string): string {
-  const text = readFileSync(FIXTURE, "utf8");
-  expect(text.split(STICKY_LINE)).toHaveLength(2);
-  const file = join(mkdtempSync(join(tmpdir(), "sticky-")), "Pulumi.demo.yaml");
-  writeFileSync(file, text.replace(STICKY_LINE, `        canary: ${canary}\n`));
-  return file;
-}
+const stackWithCanary = (canary: string): string => demoStackWith({ canary });
 
 const scenario = validateScenario(
   { name: "split", seed: 3, duration: "30s", route: "chat", load: [{ at: 0, requestsPerSecond: 4 }], callers: { count: 6 }, request: { promptTokens: 100, maxTokens: 50, completionTokens: 20 } },
