@@ -9,9 +9,8 @@ import { BackendRegistry } from "../../simulator/emulator/backends";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
 import { jsonResponse } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
-import { inboundCall, inboundEmulator } from "./support";
+import { inboundCall, inboundEmulator, TEST_TENANT, testBearer, testValidateJwt } from "./support";
 
-const TENANT = "11111111-2222-3333-4444-555555555555";
 
 /** on-error echoes LastError's source, reason and message in headers, so a test reads what the policy would. */
 const ECHO_LAST_ERROR: Statement = {
@@ -34,29 +33,19 @@ async function lastError(e: PolicyEmulator, headers: Record<string, string>): Pr
   return [response.status, response.headers["x-source"], response.headers["x-reason"], response.headers["x-message"]];
 }
 
-const bearer = (claims: Record<string, unknown>, app?: string): string =>
-  `Bearer ${entraToken(localIdentity(), { tenantId: TENANT, audience: "api://x", claims, ...(app ? { clientAppId: app } : {}) })}`;
 
 describe("validate-jwt failures: Learn's 'Predefined errors for policies' (api-management-error-handling-policies)", () => {
-  const jwt: Statement = {
-    kind: "validate-jwt",
-    headerName: "Authorization",
-    requireScheme: "Bearer",
-    openidConfigUrls: [`https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`],
-    audiences: ["api://x"],
-    issuers: [`https://login.microsoftonline.com/${TENANT}/v2.0`],
-    requiredClaims: [
-      { name: "roles", match: "any", values: ["Gateway.Invoke"] },
-      { name: "scp", match: "all", separator: " ", values: ["inference"] },
-    ],
-  };
+  const jwt = testValidateJwt([
+    { name: "roles", match: "any", values: ["Gateway.Invoke"] },
+    { name: "scp", match: "all", separator: " ", values: ["inference"] },
+  ]);
 
   it("no token: TokenNotPresent, 'JWT not present.'", async () => {
     expect(await lastError(emulatorFor([jwt]), {})).toEqual([401, "validate-jwt", "TokenNotPresent", "JWT not present."]);
   });
 
   it("required claims missing: TokenClaimNotFound naming every missing claim, then 'Access denied.'", async () => {
-    expect(await lastError(emulatorFor([jwt]), { authorization: bearer({}) })).toEqual([
+    expect(await lastError(emulatorFor([jwt]), { authorization: testBearer({}) })).toEqual([
       401,
       "validate-jwt",
       "TokenClaimNotFound",
@@ -65,7 +54,7 @@ describe("validate-jwt failures: Learn's 'Predefined errors for policies' (api-m
   });
 
   it("a claim value not allowed: TokenClaimValueNotAllowed, 'Claim <name> value of <value> is not allowed. Access denied.'", async () => {
-    expect(await lastError(emulatorFor([jwt]), { authorization: bearer({ roles: ["Other"], scp: "inference" }) })).toEqual([
+    expect(await lastError(emulatorFor([jwt]), { authorization: testBearer({ roles: ["Other"], scp: "inference" }) })).toEqual([
       401,
       "validate-jwt",
       "TokenClaimValueNotAllowed",
@@ -74,14 +63,14 @@ describe("validate-jwt failures: Learn's 'Predefined errors for policies' (api-m
   });
 
   it("a wrong audience: TokenAudienceNotAllowed with the library's message and APIM's 'Access denied.'", async () => {
-    const token = `Bearer ${entraToken(localIdentity(), { tenantId: TENANT, audience: "api://other", claims: { roles: ["Gateway.Invoke"], scp: "inference" } })}`;
+    const token = `Bearer ${entraToken(localIdentity(), { tenantId: TEST_TENANT, audience: "api://other", claims: { roles: ["Gateway.Invoke"], scp: "inference" } })}`;
     expect(await lastError(emulatorFor([jwt]), { authorization: token })).toEqual([401, "validate-jwt", "TokenAudienceNotAllowed", "Token audience is not allowed. Access denied."]);
   });
 
   it("validate-azure-ad-token: an application not listed is a claim value not allowed, in the same message form", async () => {
-    const e = emulatorFor([{ kind: "validate-azure-ad-token", tenantId: TENANT, clientApplicationIds: ["aaaaaaaa-0000-0000-0000-000000000001"], audiences: ["api://x"] }]);
+    const e = emulatorFor([{ kind: "validate-azure-ad-token", tenantId: TEST_TENANT, clientApplicationIds: ["aaaaaaaa-0000-0000-0000-000000000001"], audiences: ["api://x"] }]);
     expect(await lastError(e, {})).toEqual([401, "validate-azure-ad-token", "TokenNotPresent", "JWT not present."]);
-    expect(await lastError(e, { authorization: bearer({}, "aaaaaaaa-0000-0000-0000-000000000002") })).toEqual([
+    expect(await lastError(e, { authorization: testBearer({}, "aaaaaaaa-0000-0000-0000-000000000002") })).toEqual([
       401,
       "validate-azure-ad-token",
       "TokenClaimValueNotAllowed",

@@ -12,7 +12,7 @@ import { unsignedJwt } from "../../simulator/emulator/guards";
 import { INVALID_KEY_MESSAGE, MISSING_KEY_MESSAGE } from "../../simulator/emulator/subscription";
 import { startGateway, type RunningGateway } from "../../simulator/http/server";
 import { loadStackSetup } from "../../simulator/stack";
-import { inboundCall, inboundEmulator } from "./support";
+import { inboundCall, inboundEmulator, TEST_TENANT, testBearer, testValidateJwt } from "./support";
 
 const FAST = { baseMs: 2, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 };
 const TODAY = new Date("2026-11-23");
@@ -142,40 +142,29 @@ describe("Entra stack with client apps and required claims: the printed local to
 });
 
 describe("emulator: required claims, client applications, and on-error for the built-in key check", () => {
-  const TENANT = "11111111-2222-3333-4444-555555555555";
-  const token = (extra: Record<string, unknown>, app?: string) =>
-    `Bearer ${entraToken(localIdentity(), { tenantId: TENANT, audience: "api://x", claims: extra, ...(app ? { clientAppId: app } : {}) })}`;
 
   it("validate-jwt with required-claims (all / any / separator) survives render → parse and is enforced", async () => {
     const e = inboundEmulator([
-      {
-        kind: "validate-jwt",
-        headerName: "Authorization",
-        requireScheme: "Bearer",
-        openidConfigUrls: [`https://login.microsoftonline.com/${TENANT}/v2.0/.well-known/openid-configuration`],
-        audiences: ["api://x"],
-        issuers: [`https://login.microsoftonline.com/${TENANT}/v2.0`],
-        requiredClaims: [
-          { name: "roles", match: "any", values: ["Gateway.Invoke", "Gateway.Admin"] },
-          { name: "scp", match: "all", separator: " ", values: ["inference"] },
-        ],
-      },
+      testValidateJwt([
+        { name: "roles", match: "any", values: ["Gateway.Invoke", "Gateway.Admin"] },
+        { name: "scp", match: "all", separator: " ", values: ["inference"] },
+      ]),
     ]);
     // The emulator ran the XML: the claims went through the one renderer and parser.
     expect(e.options.policyXml.replace(/\s+</g, "<")).toContain(
       '<required-claims><claim name="roles" match="any"><value>Gateway.Invoke</value><value>Gateway.Admin</value></claim><claim name="scp" match="all" separator=" "><value>inference</value></claim></required-claims>',
     );
-    expect((await inboundCall(e, { authorization: token({ roles: ["Gateway.Invoke"], scp: "read inference" }) })).status).toBe(200);
-    expect((await inboundCall(e, { authorization: token({ roles: ["Other"], scp: "inference" }) })).status).toBe(401);
-    expect((await inboundCall(e, { authorization: token({ roles: ["Gateway.Admin"], scp: "read" }) })).status).toBe(401);
-    expect((await inboundCall(e, { authorization: token({ scp: "inference" }) })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: testBearer({ roles: ["Gateway.Invoke"], scp: "read inference" }) })).status).toBe(200);
+    expect((await inboundCall(e, { authorization: testBearer({ roles: ["Other"], scp: "inference" }) })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: testBearer({ roles: ["Gateway.Admin"], scp: "read" }) })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: testBearer({ scp: "inference" }) })).status).toBe(401);
   });
 
   it("validate-azure-ad-token checks the tenant's issuers, the client application and the signature", async () => {
-    const e = inboundEmulator([{ kind: "validate-azure-ad-token", tenantId: TENANT, clientApplicationIds: ["aaaaaaaa-0000-0000-0000-000000000001"], audiences: ["api://x"] }]);
-    expect((await inboundCall(e, { authorization: token({}, "aaaaaaaa-0000-0000-0000-000000000001") })).status).toBe(200);
-    expect((await inboundCall(e, { authorization: token({}, "aaaaaaaa-0000-0000-0000-000000000002") })).status).toBe(401);
-    expect((await inboundCall(e, { authorization: `Bearer ${unsignedJwt({ iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, aud: "api://x", azp: "aaaaaaaa-0000-0000-0000-000000000001", exp: 4_102_444_800 })}` })).status).toBe(401);
+    const e = inboundEmulator([{ kind: "validate-azure-ad-token", tenantId: TEST_TENANT, clientApplicationIds: ["aaaaaaaa-0000-0000-0000-000000000001"], audiences: ["api://x"] }]);
+    expect((await inboundCall(e, { authorization: testBearer({}, "aaaaaaaa-0000-0000-0000-000000000001") })).status).toBe(200);
+    expect((await inboundCall(e, { authorization: testBearer({}, "aaaaaaaa-0000-0000-0000-000000000002") })).status).toBe(401);
+    expect((await inboundCall(e, { authorization: `Bearer ${unsignedJwt({ iss: `https://login.microsoftonline.com/${TEST_TENANT}/v2.0`, aud: "api://x", azp: "aaaaaaaa-0000-0000-0000-000000000001", exp: 4_102_444_800 })}` })).status).toBe(401);
   });
 
   it("a refused subscription key skips the API's policy (on-error too): APIM's 401, or the global scope's on-error with LastError.Reason", async () => {

@@ -1,6 +1,7 @@
 // Shared fixtures for simulator tests: a small world (three regions, PTU + standard tiers), and an
 // emulator built from a policy document rendered to XML and parsed back.
-import { renderPolicy, type PolicyDocument, type Statement } from "../../gateway-policy/index";
+import { renderPolicy, type PolicyDocument, type RequiredClaim, type Statement } from "../../gateway-policy/index";
+import { entraToken, localIdentity } from "../../simulator/auth/local-identity";
 import { UpstreamDirectory } from "../../simulator/azure/account";
 import type { FaultWindow } from "../../simulator/azure/faults";
 import { VirtualClock, type Clock } from "../../simulator/clock";
@@ -190,6 +191,27 @@ export function inboundEmulator(inbound: Statement[], onError: Statement[] = [],
     ...(subscription ? { subscriptionKeys: { header: "api-key", query: "api-key", accepted: new Set(["k"]) } } : {}),
     ...(globalOnError ? { parentsXml: [renderPolicy({ inbound: [], backend: [{ kind: "forward-request" }], outbound: [], onError: globalOnError })] } : {}),
   });
+}
+
+/** The Entra tenant of the inbound token tests (tokens signed by the local identity, audience api://x). */
+export const TEST_TENANT = "11111111-2222-3333-4444-555555555555";
+
+/** An `Authorization` value: a local-identity token of TEST_TENANT for api://x with these claims (and client app). */
+export function testBearer(claims: Record<string, unknown>, app?: string): string {
+  return `Bearer ${entraToken(localIdentity(), { tenantId: TEST_TENANT, audience: "api://x", claims, ...(app ? { clientAppId: app } : {}) })}`;
+}
+
+/** validate-jwt of TEST_TENANT's v2.0 issuer for api://x, with these required claims. */
+export function testValidateJwt(requiredClaims: RequiredClaim[]): Statement {
+  return {
+    kind: "validate-jwt",
+    headerName: "Authorization",
+    requireScheme: "Bearer",
+    openidConfigUrls: [`https://login.microsoftonline.com/${TEST_TENANT}/v2.0/.well-known/openid-configuration`],
+    audiences: ["api://x"],
+    issuers: [`https://login.microsoftonline.com/${TEST_TENANT}/v2.0`],
+    requiredClaims,
+  };
 }
 
 /** The response to a chat completion with `headers` and body `{}`, from an anonymous caller. */
