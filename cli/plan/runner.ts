@@ -11,6 +11,7 @@ import { OFFLINE_ENV, TODAY_ENV, todayFromEnvironment } from "../../stacks/progr
 import { ResourceCapture, type PlannedResource } from "./capture";
 import { createOfflineMocks } from "./mocks";
 import { suspendPromiseLeakTracking } from "./promise-tracking";
+import { suspendStructConversions } from "./struct-passthrough";
 import { assertStackName, readStackConfigFile, stackConfigFile, toRuntimeConfig } from "./stack-config";
 
 export const PROJECT = "aoai-fleet";
@@ -68,15 +69,18 @@ export async function runOfflineProgram(
   // Pulumi parses back, about a tenth of a 900-resource plan's program time with its garbage. While
   // the engine runs, a stack is formatted as its first line only (`Error: message`, what the limit
   // of 0 gives any other error), so Pulumi finds no source position, as the mocks never need one.
-  // Pulumi's promise-leak tracking is off for the run too (promise-tracking.ts says why and what it
-  // cost); AOAI_FLEET_PLAN_STACKS=1 keeps it with the stacks.
+  // Pulumi's promise-leak tracking is off for the run too, and google-protobuf's Struct conversions
+  // between the runtime and the mock monitor become plain snapshots (promise-tracking.ts and
+  // struct-passthrough.ts say why and what each cost); AOAI_FLEET_PLAN_STACKS=1 keeps both, with the stacks.
   const stackTraceLimit = Error.stackTraceLimit;
   const sourceMaps = process.sourceMapsEnabled;
   const debugging = process.env.AOAI_FLEET_PLAN_STACKS === "1";
   const prepare = Error.prepareStackTrace;
   let restoreTracking: (() => void) | undefined;
+  let restoreStructs: (() => void) | undefined;
   if (!debugging) {
     restoreTracking = suspendPromiseLeakTracking();
+    restoreStructs = suspendStructConversions();
     Error.stackTraceLimit = 0;
     process.setSourceMapsEnabled(false);
     Error.prepareStackTrace = framelessStack;
@@ -88,6 +92,7 @@ export async function runOfflineProgram(
     Error.stackTraceLimit = stackTraceLimit;
     if (!debugging) process.setSourceMapsEnabled(sourceMaps);
     restoreTracking?.();
+    restoreStructs?.();
   }
 }
 
