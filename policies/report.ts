@@ -1,5 +1,5 @@
 // Presents a compliance report: a console table and a Markdown section (for $GITHUB_STEP_SUMMARY).
-import Table from "cli-table3";
+import { consoleTable } from "../core/console/table";
 import type { ComplianceReport } from "./evaluate";
 
 export function summaryLine(report: ComplianceReport): string {
@@ -25,13 +25,7 @@ export function wrapName(name: string, width: number): string {
 
 /** Console table: rule id, level, resource, message (wrapped). */
 export function violationsTable(report: ComplianceReport): string {
-  const table = new Table({
-    head: ["rule", "level", "resource", "violation"],
-    colWidths: [44, 11, 32, 72],
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: [], border: [] },
-  });
+  const table = consoleTable(["rule", "level", "resource", "violation"], { widths: [42, 9, 30, 70], lines: "rows" });
   for (const v of report.violations) {
     table.push([v.ruleId, v.enforcementLevel, `${wrapName(v.resourceName, 30)}\n(${v.resourceType.split(":").pop()})`, v.message]);
   }

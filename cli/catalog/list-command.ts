@@ -1,7 +1,7 @@
 /** `catalog list`: the catalog as a table, with each version's retirement status as of today. */
 import type { ModelCatalog } from "../../core/catalog/catalog";
 import { daysBetween, isoDate } from "../../core/plan/dates";
-import { compactTable } from "../plan/table";
+import { compactTable } from "../../core/console/table";
 import { CliError } from "../registry";
 
 /** Short SKU codes, as in the reference sheet: keeps the table narrow enough for a terminal. */

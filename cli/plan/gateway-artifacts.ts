@@ -11,7 +11,7 @@ import type { GatewayDesign, PolicyDocumentDesign } from "../../components/gatew
 import type { NetworkPlan } from "../../core/plan/network/types";
 import { topologyDot } from "../../components/gateway/topology-dot";
 import { routeTableRows, topologyMermaid, type TopologyNotes } from "../../components/gateway/topology";
-import { compactTable } from "./table";
+import { compactTable } from "../../core/console/table";
 
 /** File name of the API-level policy next to the route policies (a leading `_` is not a valid route name, so it never collides). */
 export const API_POLICY_FILE = "_api.xml";

@@ -1,10 +1,10 @@
-import Table from "cli-table3";
+import { consoleTable } from "../../core/console/table";
 import type { GatewayRoute } from "../../stacks/config/gateway";
 import type { RouteState } from "../state";
 
 /** `rollout status`: what the stack file says the route does, and what rollout remembers. */
 export function renderStatus(stack: string, routeName: string, route: GatewayRoute, state: RouteState, historyLimit = 10): string {
-  const config = new Table({ head: ["pattern", "config (aoai-fleet:gateway.routes." + routeName + ")", "rollout state"], style: { head: [], border: [] } });
+  const config = consoleTable(["pattern", "config (aoai-fleet:gateway.routes." + routeName + ")", "rollout state"], { lines: "rows" });
   config.push(["backends", route.backends.map((b) => `${b.deployment}${b.priority !== undefined ? ` p${b.priority}` : ""}`).join(", "), ""]);
   if (route.canary) {
     const c = state.canary;
@@ -23,7 +23,7 @@ export function renderStatus(stack: string, routeName: string, route: GatewayRou
     config.push(["A/B", `${route.abTest.id}: ${Object.entries(route.abTest.variants).map(([k, v]) => `${k}=${v.deployment} ${v.percent}%`).join(", ")}`, ""]);
   }
   if (route.shadow) config.push(["shadow", `${route.shadow.percent}% copied to ${route.shadow.deployment}`, ""]);
-  const history = new Table({ head: ["at", "action", "changes", "applied", "note"], style: { head: [], border: [] } });
+  const history = consoleTable(["at", "action", "changes", "applied", "note"], { lines: "rows" });
   for (const h of state.history.slice(-historyLimit)) {
     history.push([h.at, h.action, h.changes.map((c) => `${c.path.split(".").slice(-2).join(".")}: ${JSON.stringify(c.from) ?? "(absent)"} → ${JSON.stringify(c.to) ?? "(absent)"}`).join("\n"), h.applied, h.note ?? ""]);
   }

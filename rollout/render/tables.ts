@@ -1,4 +1,4 @@
-import Table from "cli-table3";
+import { consoleTable, type ConsoleTable } from "../../core/console/table";
 import { decidingTest, fmt, fmtP, type AbReport, type UnitTest } from "../ab/report";
 import type { SmokeVerdict } from "../bluegreen/smoke";
 import type { CanaryEvaluation } from "../canary/evaluate";
@@ -6,9 +6,8 @@ import type { ActionResult } from "../engine";
 import type { ShadowReport } from "../shadow/report";
 import type { ArmSummary } from "../stats/summary";
 
-// Plain tables (no ANSI colour) so output reads the same in a terminal, a CI log and a test.
-function table(head: string[]): Table.Table {
-  return new Table({ head, style: { head: [], border: [], compact: false } });
+function table(head: string[]): ConsoleTable {
+  return consoleTable(head, { lines: "rows" });
 }
 
 const pct = (rate: number): string => `${(rate * 100).toFixed(2)}%`;

@@ -1,12 +1,12 @@
-// Console tables for a run summary (cli-table3).
-import Table from "cli-table3";
+// Console tables for a run summary.
+import { consoleTable } from "../../core/console/table";
 import type { RunSummary } from "../run/metrics";
 
 const pct = (x: number, digits = 2): string => `${(100 * x).toFixed(digits)}%`;
 const ms = (x: number): string => `${x < 10 ? x.toFixed(2) : Math.round(x)} ms`;
 
 export function formatSummary(s: RunSummary, label: string): string {
-  const head = new Table({ head: [label, "value"], style: { head: [], border: [] } });
+  const head = consoleTable([label, "value"], { lines: "rows" });
   head.push(
     ["requests", String(s.requests)],
     ["offered load / aggregate capacity", pct(s.offeredRatio, 1)],
@@ -30,12 +30,12 @@ export function formatSummary(s: RunSummary, label: string): string {
   if (s.abShares) head.push(["A/B split", `${Object.entries(s.abShares).map(([k, v]) => `${k} ${pct(v, 2)}`).join(", ")} of ${s.abAssigned} requests assigned to a variant`]);
   head.push(["unanswered / duplicated", `${s.unanswered} / ${s.duplicated}`], ["simulated in", `${Math.round(s.wallMs)} ms wall (${s.events} events)`]);
 
-  const backends = new Table({ head: ["backend", "TPM limit", "utilization", "accepted", "429", "5xx", "refused"], style: { head: [], border: [] } });
+  const backends = consoleTable(["backend", "TPM limit", "utilization", "accepted", "429", "5xx", "refused"], { lines: "rows" });
   for (const b of s.backends) backends.push([`${b.deployment}@${b.region}`, String(b.capacityTpm), pct(b.utilization, 1), String(b.accepted), String(b.throttled), String(b.serverErrors), String(b.refused)]);
 
   let out = `${head.toString()}\n${backends.toString()}\n`;
   if (s.faults.length > 0) {
-    const faults = new Table({ head: ["fault", "time to fail over", "time to recover"], style: { head: [], border: [] } });
+    const faults = consoleTable(["fault", "time to fail over", "time to recover"], { lines: "rows" });
     for (const f of s.faults) faults.push([f.fault, f.failoverMs === null ? "never" : ms(f.failoverMs), f.recoverMs === null ? "never" : ms(f.recoverMs)]);
     out += `${faults.toString()}\n`;
   }

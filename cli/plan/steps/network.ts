@@ -1,5 +1,5 @@
 import { networkPlanOfConfig, TIER_NETWORKING, type NetworkPlan } from "../../../core/plan/network";
-import { compactTable } from "../table";
+import { compactTable } from "../../../core/console/table";
 import { definePlanStep } from "../steps";
 
 const MODE_TEXT = { integration: "outbound VNet integration", external: "VNet injection, external mode", internal: "VNet injection, internal mode" } as const;

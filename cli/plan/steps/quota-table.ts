@@ -1,4 +1,4 @@
-import { compactTable } from "../table";
+import { compactTable } from "../../../core/console/table";
 import { definePlanStep } from "../steps";
 
 /** Prints capacity used per region and quota key against the declared quota. */

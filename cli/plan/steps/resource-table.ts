@@ -1,4 +1,4 @@
-import { compactTable } from "../table";
+import { compactTable } from "../../../core/console/table";
 import { definePlanStep } from "../steps";
 
 /** Network resources counted on the summary line (created ones; existing subnets and zones are not resources). */

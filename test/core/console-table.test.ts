@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compactTable } from "../../cli/plan/table";
+import { compactTable, consoleTable } from "../../core/console/table";
 
 describe("compactTable", () => {
   it("draws a box with no line under the header or between rows, aligned per column", () => {
@@ -30,5 +30,30 @@ describe("compactTable", () => {
     const table = compactTable(["x"], ["left"]);
     table.push(["漢字"]);
     expect(table.toString().split("\n")).toEqual(["┌──────┐", "│ x    │", "│ 漢字 │", "└──────┘"]);
+  });
+});
+
+describe("consoleTable with lines between rows", () => {
+  it("draws a line under the header and between rows, and wraps at word boundaries within the widths", () => {
+    const table = consoleTable(["rule", "message"], { widths: [4, 12], lines: "rows" });
+    table.push(["a", "one two three four"], ["b", "x"]);
+    expect(table.toString()).toBe(
+      [
+        "┌──────┬──────────────┐",
+        "│ rule │ message      │",
+        "├──────┼──────────────┤",
+        "│ a    │ one two      │",
+        "│      │ three four   │",
+        "├──────┼──────────────┤",
+        "│ b    │ x            │",
+        "└──────┴──────────────┘",
+      ].join("\n"),
+    );
+  });
+
+  it("breaks a word longer than its column across lines instead of cutting it off", () => {
+    const table = consoleTable(["name"], { widths: [5], lines: "rows" });
+    table.push(["abcdefghijkl"]);
+    expect(table.toString().split("\n").slice(3, 6)).toEqual(["│ abcde │", "│ fghij │", "│ kl    │"]);
   });
 });
