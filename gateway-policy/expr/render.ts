@@ -1,12 +1,17 @@
 // Expr → C# source. Each node kind has exactly one rendering; lift.ts recognises exactly these.
 import type { ContextProperty, Expr } from "./ast";
 
+/** What csharpString escapes: backslash, quote, anything outside printable ASCII, and `{}()@`. */
+const NEEDS_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff{}()@]/;
+
 /**
  * C# string literal for any JS string. Besides `\` and `"`, every character outside printable ASCII
  * and the characters `{ } ( ) @` are written as \uXXXX: that keeps APIM's textual `{{named value}}`
  * substitution and its `@( … )` span detection from ever seeing user data.
  */
 export function csharpString(value: string): string {
+  // Most literals (names, URLs, JSON keys) need no escape: they are copied whole.
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   let out = '"';
   for (let i = 0; i < value.length; i += 1) {
     const code = value.charCodeAt(i);

@@ -51,10 +51,20 @@ export interface Account {
   authority: string;
 }
 
+// Every route's policy asks for the authority of every backend of the fleet (a 20-route, 200-backend
+// gateway parsed the same 200 URLs thousands of times); the answer depends on the text alone, so it is remembered.
+const authorities = new Map<string, string>();
+const AUTHORITIES_KEPT = 4096;
+
 /** `host:port` of a URL, with the scheme's default port spelled out (as C#'s Uri.Port gives it). */
 export function authorityOf(url: string): string {
+  const known = authorities.get(url);
+  if (known !== undefined) return known;
   const u = new URL(url);
-  return `${u.hostname}:${u.port !== "" ? u.port : u.protocol === "https:" ? "443" : "80"}`;
+  const authority = `${u.hostname}:${u.port !== "" ? u.port : u.protocol === "https:" ? "443" : "80"}`;
+  if (authorities.size >= AUTHORITIES_KEPT) authorities.clear();
+  authorities.set(url, authority);
+  return authority;
 }
 
 /** Every account of the inventory, once, in a stable order. */

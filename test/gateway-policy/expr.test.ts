@@ -1,4 +1,5 @@
 // Exact C# for every expression kind, the escape hatch, and string-literal escaping.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { csharpString, expr as x, parseExpr, parseValue, renderExpr, renderValue, type Expr } from "../../gateway-policy/index";
 
@@ -95,6 +96,17 @@ describe("renderExpr", () => {
 describe("csharpString", () => {
   it("escapes quotes, backslashes, braces, parentheses, @ and everything outside printable ASCII", () => {
     expect(csharpString('{{x}} @(y) "q" \\ é\n🙂')).toBe('"\\u007B\\u007Bx\\u007D\\u007D \\u0040\\u0028y\\u0029 \\"q\\" \\\\ \\u00E9\\u000A\\uD83D\\uDE42"');
+  });
+
+  it("writes any string as printable ASCII without braces, parentheses or @, and reads back as the same string", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: fc.constantFrom(..."az09-_./:{}()@\\\"é\n") })), (text) => {
+        const literal = csharpString(text);
+        expect(literal.slice(1, -1)).toMatch(/^(?:[^\\"{}()@\u0000-\u001f\u007f-\uffff]|\\\\|\\"|\\u[0-9A-F]{4})*$/);
+        expect(parseExpr(literal)).toEqual({ ok: true, expr: x.str(text) });
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

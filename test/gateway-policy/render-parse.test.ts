@@ -1,6 +1,6 @@
 // Exact XML for a small document, and parse errors with positions and element paths.
 import { describe, expect, it } from "vitest";
-import { expr as x, parsePolicy, PolicyModelError, PolicyXmlError, renderPolicy, SUPPORTED_ELEMENTS, type PolicyDocument } from "../../gateway-policy/index";
+import { expr as x, parsePolicy, PolicyModelError, PolicyXmlError, printXml, renderPolicy, SUPPORTED_ELEMENTS, type PolicyDocument, type XmlElement } from "../../gateway-policy/index";
 
 describe("renderPolicy", () => {
   it("renders all four sections, fixed attribute order, XML-escaped expressions", () => {
@@ -63,6 +63,24 @@ describe("renderPolicy", () => {
     ]);
     expect(parsePolicy(xml)).toEqual(doc);
     expect(() => parsePolicy(xml.replace(/<message>.*<\/message>\n\s*/, ""))).toThrow("<trace> needs a <message>");
+  });
+});
+
+describe("printXml", () => {
+  const tree = (first: string, second: string): XmlElement => ({
+    name: "policies",
+    attributes: [],
+    children: [
+      { name: "inbound", attributes: [["note", "fine"]], children: [{ name: "set-variable", attributes: [["value", first]], children: [] }] },
+      { name: "outbound", attributes: [], children: [{ text: second }] },
+    ],
+  });
+
+  it("refuses a value XML 1.0 cannot carry, naming the first in document order (attribute or text)", () => {
+    expect(() => printXml(tree("a\u0001", "b\uFFFF"))).toThrow(new PolicyXmlError('attribute value "a\\u0001" contains characters XML cannot represent'));
+    expect(() => printXml(tree("a", "b\uFFFF"))).toThrow(PolicyXmlError);
+    expect(() => printXml(tree("a", "b\uFFFF"))).toThrow('"b\uFFFF" contains characters XML cannot represent');
+    expect(printXml(tree("tab\there", "line\nfeed"))).toContain('value="tab\there"');
   });
 });
 
