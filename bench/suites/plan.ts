@@ -19,7 +19,9 @@ import { BenchFailure, defineBenchSuite } from "../registry";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const REGIONS = ["eastus", "eastus2", "westus", "westus3", "northcentralus", "southcentralus", "swedencentral", "francecentral", "germanywestcentral", "polandcentral"];
-const PAIRS = 6;
+// Ten rounds: on this 2-core machine one plan's time moves by up to a fifth from run to run, and the
+// ratio of medians of six moved by about 0.1 between otherwise identical runs.
+const PAIRS = 10;
 const TARGET = 1.5;
 
 /** The routing options that grow with a route's members, off (a fresh object per route, so the YAML has no aliases). */
@@ -117,6 +119,13 @@ defineBenchSuite({
     const resources = (c: CaseName) => planJson(out(c), `bench-${c}`).resources.length;
     const med = (c: CaseName, k: "wallMs" | "cpuMs") => median(runs[c].map((r) => r[k]));
     const ratios = (c: CaseName) => ({ wall: ratio(med(c, "wallMs"), med("small", "wallMs")), cpu: ratio(med(c, "cpuMs"), med("small", "cpuMs")) });
+    // Each round's own ratio (its large run ÷ the same round's small run): the spread shows how far one
+    // measurement can stray from the ratio of the medians.
+    const roundRatios = (c: CaseName, k: "wallMs" | "cpuMs") => runs[c].map((r, i) => r[k] / runs.small[i]![k]);
+    const spread = (c: CaseName) => {
+      const range = (values: number[]) => [ratio(Math.min(...values), 1), ratio(Math.max(...values), 1)];
+      return { wall: range(roundRatios(c, "wallMs")), cpu: range(roundRatios(c, "cpuMs")) };
+    };
     const result = {
       machine: { cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) },
       cases: Object.fromEntries(
@@ -127,13 +136,15 @@ defineBenchSuite({
       ),
       largeResources: resources("large"),
       ratio: { ...ratios("large"), target: TARGET },
+      roundRatioRange: spread("large"),
       ratioOptionsOff: ratios("largeOptionsOff"),
+      roundRatioRangeOptionsOff: spread("largeOptionsOff"),
       withAliases: { wallMs: round(withAliases.wallMs), cpuMs: round(withAliases.cpuMs), cpuRatio: ratio(withAliases.cpuMs, med("small", "cpuMs")), planJsonIdentical: identical },
       met: ratios("large").wall <= TARGET && ratios("large").cpu <= TARGET,
       metOptionsOff: ratios("largeOptionsOff").wall <= TARGET && ratios("largeOptionsOff").cpu <= TARGET,
     };
     print(
-      `large (${resources("large")} resources) / small, medians of ${PAIRS} interleaved runs each: wall ${result.ratio.wall}×, CPU ${result.ratio.cpu}× (target ≤ ${TARGET}×: ${result.met ? "met" : "NOT met"}); ` +
+      `large (${resources("large")} resources) / small, medians of ${PAIRS} interleaved runs each: wall ${result.ratio.wall}×, CPU ${result.ratio.cpu}× (target ≤ ${TARGET}×: ${result.met ? "met" : "NOT met"}; single rounds ${result.roundRatioRange.wall.join("–")}× wall, ${result.roundRatioRange.cpu.join("–")}× CPU); ` +
         `options off (${resources("largeOptionsOff")} resources): wall ${result.ratioOptionsOff.wall}×, CPU ${result.ratioOptionsOff.cpu}× (${result.metOptionsOff ? "met" : "NOT met"}); ` +
         `with aliases the large plan's CPU is ${result.withAliases.cpuRatio}× the small one; plan.json resources identical with and without aliases: ${identical}`,
     );
