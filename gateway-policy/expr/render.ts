@@ -1,27 +1,20 @@
 // Expr → C# source. Each node kind has exactly one rendering; lift.ts recognises exactly these.
 import type { ContextProperty, Expr } from "./ast";
 
-/** What csharpString escapes: backslash, quote, anything outside printable ASCII, and `{}()@`. */
-const NEEDS_ESCAPE = /[\\"\u0000-\u001f\u007f-\uffff{}()@]/;
+/** What csharpString escapes: backslash, quote, every UTF-16 unit outside printable ASCII, and `{}()@`. */
+const ESCAPED = /[\\"\u0000-\u001f\u007f-\uffff{}()@]/g;
+
+const escapeUnit = (unit: string): string =>
+  unit === "\\" ? "\\\\" : unit === '"' ? '\\"' : `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
 
 /**
  * C# string literal for any JS string. Besides `\` and `"`, every character outside printable ASCII
  * and the characters `{ } ( ) @` are written as \uXXXX: that keeps APIM's textual `{{named value}}`
- * substitution and its `@( … )` span detection from ever seeing user data.
+ * substitution and its `@( … )` span detection from ever seeing user data. Most literals (names,
+ * URLs, JSON keys) match nothing and come back whole.
  */
 export function csharpString(value: string): string {
-  // Most literals (names, URLs, JSON keys) need no escape: they are copied whole.
-  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
-  let out = '"';
-  for (let i = 0; i < value.length; i += 1) {
-    const code = value.charCodeAt(i);
-    const ch = value[i] as string;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === '"') out += '\\"';
-    else if (code < 0x20 || code > 0x7e || "{}()@".includes(ch)) out += `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
-    else out += ch;
-  }
-  return `${out}"`;
+  return `"${value.replace(ESCAPED, escapeUnit)}"`;
 }
 
 /** Display names of named values: letters, digits, `.`, `-`, `_` (APIM rule). */

@@ -73,7 +73,8 @@ export function accountsOf(inventory: BackendInventory): Account[] {
   for (const b of inventory.backends) {
     if (!b.url) continue;
     const base = b.url.replace(/\/+$/, "");
-    byAuthority.set(authorityOf(base), { base, authority: authorityOf(base) });
+    const authority = authorityOf(base);
+    byAuthority.set(authority, { base, authority });
   }
   return [...byAuthority.values()].sort((a, b) => a.authority.localeCompare(b.authority));
 }
