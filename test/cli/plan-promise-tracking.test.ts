@@ -1,10 +1,10 @@
 // The offline plan switches Pulumi's promise-leak tracking off while the program runs (it was a
 // quarter of a large plan's CPU): every Pulumi call must really bypass it, the original must come
 // back afterwards, and the plan must be exactly the one made with tracking on.
-import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it } from "vitest";
 import { pulumiDebuggableModule } from "../../cli/plan/promise-tracking";
-import { runOfflinePlan, runOfflineProgram } from "../../cli/plan/runner";
+import { runOfflinePlan } from "../../cli/plan/runner";
+import { callsDuringOfflineRun } from "../support/offline-run";
 import { TODAY } from "../support/plan";
 
 const STACKS_ENV = "AOAI_FLEET_PLAN_STACKS";
@@ -13,26 +13,10 @@ afterEach(() => {
   delete process.env[STACKS_ENV];
 });
 
-/** Runs a two-resource program with a counting debuggablePromise installed as Pulumi's own. */
-async function trackedCalls(): Promise<{ calls: number; restored: boolean }> {
+/** Counts Pulumi's calls of debuggablePromise during a two-resource offline run. */
+function trackedCalls(): Promise<{ calls: number; restored: boolean }> {
   const debuggable = pulumiDebuggableModule();
-  const original = debuggable.debuggablePromise;
-  let calls = 0;
-  const counting: typeof original = (promise, context) => {
-    calls++;
-    return original(promise, context);
-  };
-  debuggable.debuggablePromise = counting;
-  try {
-    await runOfflineProgram("t", async () => {
-      const parent = new pulumi.ComponentResource("test:index:Thing", "thing", {});
-      new pulumi.ComponentResource("test:index:Leaf", "leaf", { size: 1 }, { parent });
-      return {};
-    });
-    return { calls, restored: pulumiDebuggableModule().debuggablePromise === counting };
-  } finally {
-    debuggable.debuggablePromise = original;
-  }
+  return callsDuringOfflineRun({ get: () => debuggable.debuggablePromise, set: (f) => (debuggable.debuggablePromise = f) });
 }
 
 describe("Pulumi's promise-leak tracking in offline runs", () => {

@@ -2,11 +2,11 @@
 // program runs (they were about a fifth of a large plan's program time). The snapshot must give
 // exactly what protobuf's round trip gives (key order included, since plan.json keeps it), every
 // Pulumi registration must take it, and the original must come back.
-import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { runOfflinePlan, runOfflineProgram } from "../../cli/plan/runner";
+import { runOfflinePlan } from "../../cli/plan/runner";
 import { pulumiStructClass, structRoundTrip, suspendStructConversions } from "../../cli/plan/struct-passthrough";
+import { callsDuringOfflineRun } from "../support/offline-run";
 import { TODAY } from "../support/plan";
 
 const STACKS_ENV = "AOAI_FLEET_PLAN_STACKS";
@@ -77,26 +77,10 @@ describe("the snapshot that stands in for a protobuf Struct", () => {
   });
 });
 
-/** Runs a two-resource program with a counting Struct.fromJavaScript installed as google-protobuf's own. */
-async function conversions(): Promise<{ calls: number; restored: boolean }> {
+/** Counts Pulumi's calls of google-protobuf's Struct.fromJavaScript during a two-resource offline run. */
+function conversions(): Promise<{ calls: number; restored: boolean }> {
   const Struct = pulumiStructClass();
-  const original = Struct.fromJavaScript;
-  let calls = 0;
-  const counting: typeof original = (value) => {
-    calls++;
-    return original.call(Struct, value);
-  };
-  Struct.fromJavaScript = counting;
-  try {
-    await runOfflineProgram("t", async () => {
-      const parent = new pulumi.ComponentResource("test:index:Thing", "thing", {});
-      new pulumi.ComponentResource("test:index:Leaf", "leaf", { size: 1 }, { parent });
-      return {};
-    });
-    return { calls, restored: pulumiStructClass().fromJavaScript === counting };
-  } finally {
-    Struct.fromJavaScript = original;
-  }
+  return callsDuringOfflineRun({ get: () => Struct.fromJavaScript, set: (f) => (Struct.fromJavaScript = f) });
 }
 
 describe("google-protobuf's Struct conversions in offline runs", () => {

@@ -19,6 +19,19 @@ const policy: CanaryPolicy = { maxErrorRateIncreasePoints: 2, maxP95LatencyRatio
 const route = (failover: boolean): GatewayRoute =>
   ({ strategy: "priority", backends: [{ deployment: "chat", priority: 1 }], canary: { deployment: "chat-next", percent: 20, sticky: true, failover } }) as GatewayRoute;
 
+/**
+ * The demo stack's chat route with this canary behind a 10-s breaker, simulated for 60 s (seed 7,
+ * 5 requests/s, 200 callers) with these per-deployment faults: the records, counted by
+ * `role deployment status arm`, and the canary evaluation of the route as the stack file declares it.
+ */
+async function simulatedCanary(canary: string, deployments: Record<string, { errorRate: number }>, label: string) {
+  const file = demoStackWith({ canary, circuitBreaker: BREAKER_10S });
+  const scenario = rolloutSimScenarioSchema.parse({ seed: 7, requestsPerSecond: 5, callers: 200, deployments });
+  const window = await new SimulatorMetricSource(scenario, label, file).simulate("chat", 60, {});
+  const ev = evaluateCanaryRecords(window, validatedGateway(readStackText(file), file).routes.chat as GatewayRoute, policy);
+  return { counts: recordCounts(window), ev };
+}
+
 /** Records counted by `role deployment status arm`. */
 function recordCounts(window: readonly RequestRecord[]): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -69,16 +82,13 @@ describe("simulator source: records carry the split's assignment", () => {
   it("stable requests failing over into chat-next are stable records, and the canary is judged on its own 65", async () => {
     // The demo stack with a 20% sticky canary that stable may fail over into, and a breaker so
     // APIM's priority failover reaches the last tier (it does only when the tiers above tripped).
-    const file = demoStackWith({ canary: "{ deployment: chat-next, percent: 20, sticky: true, failover: true }", circuitBreaker: BREAKER_10S });
-    const scenario = rolloutSimScenarioSchema.parse({ seed: 7, requestsPerSecond: 5, callers: 200, deployments: { chat: { errorRate: 0.3 } } });
-    const window = await new SimulatorMetricSource(scenario, "failover", file).simulate("chat", 60, {});
-    expect(recordCounts(window)).toEqual({
+    const { counts, ev } = await simulatedCanary("{ deployment: chat-next, percent: 20, sticky: true, failover: true }", { chat: { errorRate: 0.3 } }, "failover");
+    expect(counts).toEqual({
       "retried chat 500 stable": 15,
       "primary chat 200 stable": 30,
       "primary chat-next 200 stable": 217,
       "primary chat-next 200 canary": 65,
     });
-    const ev = evaluateCanaryRecords(window, validatedGateway(readStackText(file), file).routes.chat as GatewayRoute, policy);
     // By serving deployment the canary had 282 requests (65 + 217 of stable's) and stable 45.
     expect([ev.stable.requests, ev.stable.failures, ev.canary.requests, ev.canary.failures]).toEqual([262, 15, 65, 0]);
   });
@@ -86,17 +96,14 @@ describe("simulator source: records carry the split's assignment", () => {
   it("without failover every request also carries its arm (the policy logs it on every canary route), so the gateway's own answers stay in their arm", async () => {
     // A canary that fails every call, behind a breaker: once its pool trips, the gateway answers the
     // canary's requests itself (no backend URL in APIM's log; only the arm record says whose they were).
-    const file = demoStackWith({ canary: "{ deployment: chat-next, percent: 20, sticky: true }", circuitBreaker: BREAKER_10S });
-    const scenario = rolloutSimScenarioSchema.parse({ seed: 7, requestsPerSecond: 5, callers: 200, deployments: { "chat-next": { errorRate: 1 } } });
-    const window = await new SimulatorMetricSource(scenario, "no-failover", file).simulate("chat", 60, {});
+    const { counts, ev } = await simulatedCanary("{ deployment: chat-next, percent: 20, sticky: true }", { "chat-next": { errorRate: 1 } }, "no-failover");
     // 51 of the canary's 65 requests were the gateway's own 429 (its pool tripped), logged with their arm.
-    expect(recordCounts(window)).toEqual({
+    expect(counts).toEqual({
       "primary chat 200 stable": 247,
       "primary chat-next 429 canary": 51,
       "primary chat-next 500 canary": 14,
       "retried chat-next 500 canary": 6,
     });
-    const ev = evaluateCanaryRecords(window, validatedGateway(readStackText(file), file).routes.chat as GatewayRoute, policy);
     // Evaluate counts the hidden retries too, as in the failover case above (65 + 6).
     expect([ev.stable.requests, ev.stable.failures, ev.canary.requests, ev.canary.failures]).toEqual([247, 0, 71, 71]);
   });
