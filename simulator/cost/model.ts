@@ -22,6 +22,8 @@ export interface CostSummary {
   ptuUtilization: number | null;
   /** Deployments without a known price (their tokens cost nothing here): `<model>/<sku>`. */
   unpriced: string[];
+  /** Served tokens answered by pay-as-you-go deployments without a known price (in no dollar figure). */
+  unpricedTokens: number;
 }
 
 export function costOf(run: RunRecord, spec: CostSpec): CostSummary {
@@ -30,6 +32,7 @@ export function costOf(run: RunRecord, spec: CostSpec): CostSummary {
   let served = 0;
   let paygTokens = 0;
   let paygDollars = 0;
+  let unpricedTokens = 0;
   for (const r of run.requests) {
     if (!r.usage) continue;
     const tokens = r.usage.promptTokens + r.usage.completionTokens;
@@ -45,6 +48,7 @@ export function costOf(run: RunRecord, spec: CostSpec): CostSummary {
     const price = paygPrice(spec, backend.model, backend.sku ?? "GlobalStandard");
     if (!price) {
       unpriced.add(`${backend.model}/${backend.sku ?? "?"}`);
+      unpricedTokens += tokens;
       continue;
     }
     paygDollars += (r.usage.promptTokens / 1000) * price.inputPer1K + (r.usage.completionTokens / 1000) * price.outputPer1K;
@@ -72,5 +76,6 @@ export function costOf(run: RunRecord, spec: CostSpec): CostSummary {
     totalCostPerMillionTokens: perMillion(paygDollars + ptuDollars),
     ptuUtilization: ptuCapacity > 0 ? ptuAdmitted / ptuCapacity : null,
     unpriced: [...unpriced].sort(),
+    unpricedTokens,
   };
 }

@@ -34,15 +34,40 @@ export interface PriceEntry {
 
 const PRICING_PAGE = "https://azure.microsoft.com/pricing/details/cognitive-services/openai-service/";
 
+/** Data Zone and regional Standard are listed about 10% above Global on the pricing page. */
+const REGIONAL_MARKUP = 1.1;
+
 /**
- * gpt-4o (2024-08-06 and later) pay-as-you-go: $2.50 / 1M input, $10 / 1M output for Global; Data
- * Zone and regional Standard are listed about 10% higher. PTU: the pricing page lists PTUs per hour
- * and monthly / yearly reservations by deployment type, not by model.
+ * A model's pay-as-you-go price on the three per-token SKUs, from its Global price in dollars per
+ * million tokens (the way the pricing page and its copies quote it). Rounded to a millionth of a
+ * dollar per 1K so that 1.1 × 0.0025 reads 0.00275, not 0.0027500000000000002.
+ */
+function perTokenSkus(model: string, inputPerMillion: number, outputPerMillion: number): PriceEntry[] {
+  const per1K = (perMillion: number, factor: number) => Math.round(perMillion * factor * 1000) / 1_000_000;
+  return PAYG_SKUS.map((sku) => {
+    const factor = sku === "GlobalStandard" ? 1 : REGIONAL_MARKUP;
+    return { model, sku, payg: { inputPer1K: per1K(inputPerMillion, factor), outputPer1K: per1K(outputPerMillion, factor) }, source: PRICING_PAGE, uncertain: true };
+  });
+}
+
+/**
+ * Global list prices per million tokens (input, output) of the models the shipped stacks, the
+ * scenarios and the benchmark use, with Data Zone and regional Standard 10% above. PTU: the pricing
+ * page lists PTUs per hour and monthly / yearly reservations by deployment type, not by model. Every
+ * figure is marked uncertain: the pricing page itself was not readable offline, only 2026 copies
+ * (docs/simulator.md, "Cost model", names them).
  */
 export const DEFAULT_PRICES: PriceEntry[] = [
-  { model: "gpt-4o", sku: "GlobalStandard", payg: { inputPer1K: 0.0025, outputPer1K: 0.01 }, source: PRICING_PAGE, uncertain: true },
-  { model: "gpt-4o", sku: "DataZoneStandard", payg: { inputPer1K: 0.00275, outputPer1K: 0.011 }, source: PRICING_PAGE, uncertain: true },
-  { model: "gpt-4o", sku: "Standard", payg: { inputPer1K: 0.00275, outputPer1K: 0.011 }, source: PRICING_PAGE, uncertain: true },
+  ...perTokenSkus("gpt-4o", 2.5, 10),
+  ...perTokenSkus("gpt-4.1", 2, 8),
+  ...perTokenSkus("gpt-4.1-mini", 0.4, 1.6),
+  ...perTokenSkus("gpt-4.1-nano", 0.1, 0.4),
+  ...perTokenSkus("gpt-5.4", 2.5, 15),
+  ...perTokenSkus("gpt-5.4-mini", 0.75, 4.5),
+  ...perTokenSkus("gpt-5.4-nano", 0.2, 1.25),
+  // Embeddings bill input only; their answers carry no completion tokens.
+  ...perTokenSkus("text-embedding-3-small", 0.02, 0),
+  ...perTokenSkus("text-embedding-3-large", 0.13, 0),
   { model: "*", sku: "GlobalProvisionedManaged", ptu: { perPtuHour: 1, perPtuMonth: 260, perPtuYear: 2652 }, source: PRICING_PAGE, uncertain: true },
   { model: "*", sku: "DataZoneProvisionedManaged", ptu: { perPtuHour: 1.1, perPtuMonth: 260, perPtuYear: 2652 }, source: PRICING_PAGE, uncertain: true },
   { model: "*", sku: "ProvisionedManaged", ptu: { perPtuHour: 2, perPtuMonth: 260, perPtuYear: 2652 }, source: PRICING_PAGE, uncertain: true },

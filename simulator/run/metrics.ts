@@ -28,6 +28,8 @@ export interface BackendUse {
   deployment: string;
   region: string;
   capacityTpm: number;
+  /** Request limit per minute (null: provisioned, which has none). */
+  capacityRpm: number | null;
   /** Charged tokens ÷ (token limit × minutes). */
   utilization: number;
   accepted: number;
@@ -53,7 +55,16 @@ export interface RunSummary {
   requests: number;
   durationMin: number;
   capacityTpm: number;
+  /** Charged tokens offered ÷ the route's token limits over the run. */
   offeredRatio: number;
+  /** Sum of the route's request limits, per minute (null: some member is provisioned, which has none). */
+  capacityRpm: number | null;
+  /**
+   * Requests offered ÷ the route's request limits over the run (null with capacityRpm). Scenarios set
+   * their load in tokens, so a fleet of small-request deployments can be far over its request limits
+   * at a token load under 100%: then requests, not tokens, are what Azure refuses.
+   */
+  offeredRequestRatio: number | null;
   goodputRatio: number;
   successRate: number;
   /** Share of requests whose final answer (after the client's own retries) was 429, 5xx or none. */
@@ -163,10 +174,12 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
   const capacityTokens = run.capacityTpm * minutes;
   const backends: BackendUse[] = run.deployments.map((d) => {
     const tpm = d.spec.capacity * d.spec.tpmPerUnit;
+    const member = run.backends.find((b) => b.deployment === d.spec.deployment && b.region === d.spec.region);
     return {
       deployment: d.spec.deployment,
       region: d.spec.region,
       capacityTpm: tpm,
+      capacityRpm: member?.rpm ?? null,
       utilization: tpm > 0 ? d.stats.acceptedTokens / (tpm * minutes) : 0,
       accepted: d.stats.accepted,
       throttled: d.stats.throttled,
@@ -202,12 +215,15 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
     abShares = {};
     for (const name of Object.keys(sides.variants)) abShares[name] = abAssigned ? toVariants.filter((a) => a.arm === `ab-${name}`).length / abAssigned : 0;
   }
+  const capacityRpm = run.backends.length > 0 && run.backends.every((b) => b.rpm !== null) ? run.backends.reduce((sum, b) => sum + (b.rpm ?? 0), 0) : null;
   return {
     scenario: run.scenario.name,
     requests: n,
     durationMin: minutes,
     capacityTpm: run.capacityTpm,
     offeredRatio: capacityTokens ? run.requests.reduce((s, r) => s + r.chargedTokens, 0) / capacityTokens : 0,
+    capacityRpm,
+    offeredRequestRatio: capacityRpm ? n / (capacityRpm * minutes) : null,
     goodputRatio: capacityTokens ? ok.reduce((s, r) => s + r.chargedTokens, 0) / capacityTokens : 0,
     successRate: n ? ok.length / n : 0,
     clientErrorRate: n ? (e429 + e5xx) / n : 0,
