@@ -44,6 +44,10 @@ const fault = z.discriminatedUnion("kind", [
   z.object({ ...faultBase, kind: z.literal("capacity"), factor: z.number().min(0).max(1) }).strict(),
 ]);
 
+/** The fixed-size shorthand's defaults: max_tokens sent, and tokens the simulated model writes. */
+const DEFAULT_MAX_TOKENS = 500;
+const DEFAULT_COMPLETION_TOKENS = 300;
+
 export const scenarioSchema = z
   .object({
     /** Short name used in reports and file names. */
@@ -64,7 +68,7 @@ export const scenarioSchema = z
         promptTokens: z.number().int().min(1).optional(),
         /** max_tokens sent by the caller (charged to the token limit on arrival); fixed-size shorthand. */
         maxTokens: z.number().int().min(1).optional(),
-        /** Tokens the simulated model generates (≤ maxTokens); fixed-size shorthand. */
+        /** Tokens the simulated model generates (≤ maxTokens; default 300, or maxTokens when smaller); fixed-size shorthand. */
         completionTokens: z.number().int().min(0).optional(),
         /** Request sizes: fixed, a weighted mix of classes, or log-normal (sizes.ts). */
         size: sizeSchema.optional(),
@@ -78,12 +82,19 @@ export const scenarioSchema = z
       .superRefine((r, ctx) => {
         const shorthand = (["promptTokens", "maxTokens", "completionTokens"] as const).filter((k) => r[k] !== undefined);
         if (r.size && shorthand.length > 0) ctx.addIssue({ code: "custom", path: [shorthand[0]!], message: "give either request.size or the fixed-size shorthand (promptTokens, maxTokens, completionTokens), not both" });
-        const max = r.maxTokens ?? 500;
-        if (!r.size && (r.completionTokens ?? 300) > max) ctx.addIssue({ code: "custom", path: ["completionTokens"], message: "completionTokens must be ≤ maxTokens" });
+        const max = r.maxTokens ?? DEFAULT_MAX_TOKENS;
+        if (!r.size && r.completionTokens !== undefined && r.completionTokens > max)
+          ctx.addIssue({ code: "custom", path: ["completionTokens"], message: `completionTokens (${r.completionTokens}) must be ≤ maxTokens (${max}${r.maxTokens === undefined ? ", the default" : ""})` });
       })
       .transform(({ promptTokens, maxTokens, completionTokens, size, ...rest }) => ({
         ...rest,
-        size: size ?? { distribution: "fixed" as const, promptTokens: promptTokens ?? 500, maxTokens: maxTokens ?? 500, completionTokens: completionTokens ?? 300 },
+        // A model never writes more than max_tokens: a small maxTokens caps the default completion.
+        size: size ?? {
+          distribution: "fixed" as const,
+          promptTokens: promptTokens ?? 500,
+          maxTokens: maxTokens ?? DEFAULT_MAX_TOKENS,
+          completionTokens: completionTokens ?? Math.min(DEFAULT_COMPLETION_TOKENS, maxTokens ?? DEFAULT_MAX_TOKENS),
+        },
       }))
       .prefault({}),
     callers: z

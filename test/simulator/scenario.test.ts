@@ -87,6 +87,11 @@ describe("scenario files", () => {
     const base = { name: "s", duration: "1m", load: [{ at: 0, percentOfCapacity: 50 }] };
     expect(validateScenario({ ...base, request: { promptTokens: 100, maxTokens: 200, completionTokens: 50 } }, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 100, maxTokens: 200, completionTokens: 50 });
     expect(validateScenario(base, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 500, maxTokens: 500, completionTokens: 300 });
+    // Found by QA: `request: { promptTokens: 10, maxTokens: 10 }` was refused for a completionTokens
+    // the file never set (the default 300). A small maxTokens now caps the default completion.
+    expect(validateScenario({ ...base, request: { promptTokens: 10, maxTokens: 10 } }, "s.yaml").request.size).toEqual({ distribution: "fixed", promptTokens: 10, maxTokens: 10, completionTokens: 10 });
+    expect(scenarioErrorLines({ ...base, request: { maxTokens: 100, completionTokens: 400 } })).toEqual(["Invalid scenario:", "  bad.yaml: request.completionTokens: completionTokens (400) must be ≤ maxTokens (100)"]);
+    expect(scenarioErrorLines({ ...base, request: { completionTokens: 600 } })).toEqual(["Invalid scenario:", "  bad.yaml: request.completionTokens: completionTokens (600) must be ≤ maxTokens (500, the default)"]);
     expect(() => validateScenario({ ...base, request: { maxTokens: 200, size: { distribution: "fixed", promptTokens: 1, maxTokens: 1, completionTokens: 1 } } }, "s.yaml")).toThrow(
       "s.yaml: request.maxTokens: give either request.size or the fixed-size shorthand (promptTokens, maxTokens, completionTokens), not both",
     );
