@@ -95,6 +95,8 @@ export interface GatewayStackOutputs {
   subscriptionKey?: pulumi.Output<string>;
   /** With `appInsights`: the Application Insights component (the deploy workflow turns on metric dimensions there). */
   appInsightsId?: pulumi.Output<string>;
+  /** With `appInsights.resourceLogs`: the Log Analytics workspace id (GUID) for `rollout --source azure --workspace`. */
+  logWorkspaceId?: pulumi.Output<string>;
 }
 
 /**
@@ -128,5 +130,6 @@ export function createGateway(config: GatewayConfig, plan: FleetPlan, fleet: Aoa
     routes: Object.keys(config.routes).sort(),
     ...(gateway.subscriptionKey === undefined ? {} : { subscriptionKey: gateway.subscriptionKey }),
     ...(gateway.appInsightsId === undefined ? {} : { appInsightsId: gateway.appInsightsId }),
+    ...(gateway.logWorkspaceId === undefined ? {} : { logWorkspaceId: gateway.logWorkspaceId }),
   };
 }

@@ -88,6 +88,12 @@ export function createOfflineMocks(stack: string, onResource: (captured: Capture
           const id = `${rgId(str(inputs.resourceGroupName, "unknown-rg"))}/providers/Microsoft.ApiManagement/service/${name}`;
           return { id, state: { name, identity, gatewayUrl: `https://${name}.azure-api.net` } };
         }
+        case "azure-native:operationalinsights:Workspace": {
+          // The stack exports the workspace's customer id (a GUID): rollout --source azure queries by it.
+          const guid = createHash("sha256").update(`${stack}/${args.name}/customer`).digest("hex");
+          const customerId = `${guid.slice(0, 8)}-${guid.slice(8, 12)}-${guid.slice(12, 16)}-${guid.slice(16, 20)}-${guid.slice(20, 32)}`;
+          return { id: `${args.name}-id`, state: { name: str(inputs.workspaceName, args.name), customerId } };
+        }
         case "azure-native:apimanagement:Backend": {
           // Pool members reference backends by ARM id.
           const name = str(inputs.backendId, args.name);

@@ -13,6 +13,7 @@ import { COGNITIVE_SERVICES_OPENAI_USER_ROLE, roleDefinitionIdFor } from "./iden
 import { API_VERSION_PARAMETER, INFERENCE_OPERATIONS, type InferenceOperation } from "./operations";
 import { roleAssignmentIdentity } from "./role-assignment";
 import { createShadowRelay } from "./shadow-relay";
+import { createResourceLogs } from "./resource-logs";
 import { createTelemetry } from "./telemetry";
 
 export type * from "./args";
@@ -56,6 +57,8 @@ export class AiGateway extends pulumi.ComponentResource {
   public readonly subscriptionKey: pulumi.Output<string> | undefined;
   /** With `appInsights`: ARM id of the Application Insights component; undefined otherwise. */
   public readonly appInsightsId: pulumi.Output<string> | undefined;
+  /** With `appInsights.resourceLogs`: the Log Analytics workspace's customer id (GUID), what `rollout --source azure --workspace` takes; undefined otherwise. */
+  public readonly logWorkspaceId: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: AiGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     const { config } = args;
@@ -245,6 +248,10 @@ export class AiGateway extends pulumi.ComponentResource {
       ? createTelemetry(name, { ...scope, protect, location: args.location, principalId: this.principalId, subscriptionResourceId: firstAccount.accountId, api: this.api, ...(relay && design.shadowRelay ? { shadowApi: { apiId: design.shadowRelay.apiPath, api: relay.api } } : {}), samplingPercentage: config.appInsights.samplingPercentage, tags: args.tags }, this)
       : undefined;
 
+    const resourceLogs = telemetry && config.appInsights?.resourceLogs;
+    if (resourceLogs) createResourceLogs(name, { ...scope, serviceId: this.service.id, workspaceId: telemetry.workspace.id, apiId: GATEWAY_API_PATH, api: this.api, protect }, this);
+    this.logWorkspaceId = resourceLogs ? telemetry.workspace.customerId : undefined;
+
     this.subscriptionKey = subscriptionKeys ? createAccess(name, { ...scope, apiId: GATEWAY_API_PATH, api: this.api, protect }, this).subscriptionKey : undefined;
     this.appInsightsId = telemetry?.appInsights.id;
 
@@ -278,6 +285,7 @@ export class AiGateway extends pulumi.ComponentResource {
       design: this.design,
       subscriptionKey: this.subscriptionKey,
       appInsightsId: this.appInsightsId,
+      logWorkspaceId: this.logWorkspaceId,
     });
   }
 }

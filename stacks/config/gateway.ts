@@ -170,8 +170,12 @@ const gatewaySchemaShape = z.strictObject({
       .optional(),
     /** Extension: `api-version` added when a client sends none (clients' own value always wins). */
     defaultApiVersion: z.string().regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: "an Azure OpenAI api-version such as 2024-10-21" }).optional(),
-    /** Extension: Application Insights + APIM logger + diagnostic so token metrics land somewhere. */
-    appInsights: z.strictObject({ samplingPercentage: percent.default(100) }).optional(),
+    /**
+     * Extension: Application Insights + APIM logger + diagnostic so token metrics land somewhere;
+     * `resourceLogs` also sends APIM's gateway and LLM resource logs to the same workspace (what
+     * `rollout --source azure` queries).
+     */
+    appInsights: z.strictObject({ samplingPercentage: percent.default(100), resourceLogs: z.boolean().default(true) }).optional(),
     /** Extension (issue 13): how the gateway joins aoai-fleet:fleet.network; see gateway-network.ts. */
     network: GatewayNetworkSchema.optional(),
     routes: z.record(

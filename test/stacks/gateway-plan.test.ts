@@ -76,9 +76,14 @@ describe("prod gateway plan", () => {
       [`${APIM}:ApiOperation`]: 22,
       "azure-native:operationalinsights:Workspace": 1,
       "azure-native:applicationinsights:Component": 1,
-      [`${APIM}:Logger`]: 1,
+      // Application Insights' logger, and APIM's azuremonitor logger for the resource logs.
+      [`${APIM}:Logger`]: 2,
       [`${APIM}:ApiDiagnostic`]: 1,
       [`${APIM}:ApiPolicy`]: 1,
+      // Resource logs (appInsights.resourceLogs, default on): the service's diagnostic setting and the
+      // API's azuremonitor diagnostic (a generic resource: azure-native's type has no LLM-log block).
+      "azure-native:monitor:DiagnosticSetting": 1,
+      "azure-native:resources:Resource": 1,
     });
     // prod protects everything, the gateway included.
     for (const resource of plan.resources.filter((r) => r.urn.includes("AiGateway$"))) expect(resource.protect, resource.name).toBe(true);
@@ -350,6 +355,52 @@ describe("prod gateway plan", () => {
     expect(publisher?.inputs.roleDefinitionId).toBe(`${OFFLINE_SUB}/providers/Microsoft.Authorization/roleDefinitions/3913510d-42f4-4e42-8a64-420c390055eb`);
   });
 
+  it("sends gateway and LLM resource logs to the workspace, resource-specific, every request, no message text", async () => {
+    const plan = prod;
+    const [setting] = ofType(plan, "azure-native:monitor:DiagnosticSetting");
+    const [workspace] = ofType(plan, "azure-native:operationalinsights:Workspace");
+    expect(setting?.inputs).toEqual({
+      name: "aoai-fleet-gateway-logs",
+      resourceUri: `${OFFLINE_SUB}/resourceGroups/rg-contoso-ai-prod/providers/Microsoft.ApiManagement/service/contoso-ai-gateway`,
+      workspaceId: `${workspace?.name}-id`,
+      logAnalyticsDestinationType: "Dedicated",
+      logs: [
+        { category: "GatewayLogs", enabled: true },
+        { category: "GatewayLlmLogs", enabled: true },
+      ],
+    });
+    const logger = ofType(plan, `${APIM}:Logger`).find((l) => l.inputs.loggerId === "azuremonitor");
+    expect(logger?.inputs).toEqual({ resourceGroupName: "rg-contoso-ai-prod", serviceName: "contoso-ai-gateway", loggerId: "azuremonitor", loggerType: "azureMonitor", isBuffered: true });
+    const [diagnostic] = ofType(plan, "azure-native:resources:Resource");
+    expect(diagnostic?.inputs).toEqual({
+      resourceGroupName: "rg-contoso-ai-prod",
+      resourceProviderNamespace: "Microsoft.ApiManagement",
+      parentResourcePath: "service/contoso-ai-gateway/apis/openai",
+      resourceType: "diagnostics",
+      resourceName: "azuremonitor",
+      apiVersion: "2024-10-01-preview",
+      properties: {
+        loggerId: `${logger?.name}-id`,
+        alwaysLog: "allErrors",
+        // information: the canary split's trace record (severity information) reaches TraceRecords.
+        verbosity: "information",
+        logClientIp: false,
+        sampling: { samplingType: "fixed", percentage: 100 },
+        largeLanguageModel: { logs: "enabled" },
+      },
+    });
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r.type]));
+    expect(diagnostic?.dependsOn.map((urn) => byUrn.get(urn)).sort()).toEqual([`${APIM}:Api`, "azure-native:monitor:DiagnosticSetting"]);
+  });
+
+  it("leaves the resource logs out with appInsights.resourceLogs: false, App Insights kept", async () => {
+    const config = readStackConfigFile(path.join(__dirname, "..", "..", "Pulumi.prod.yaml"));
+    const gateway = config["aoai-fleet:gateway"] as Record<string, unknown>;
+    const plan = await runOfflinePlan("prod", { today: TODAY, configOverride: { "aoai-fleet:gateway": { ...gateway, appInsights: { samplingPercentage: 25, resourceLogs: false } } } });
+    const counts = gatewayCounts(plan);
+    expect([counts["azure-native:monitor:DiagnosticSetting"], counts["azure-native:resources:Resource"], counts[`${APIM}:Logger`], counts[`${APIM}:ApiDiagnostic`]]).toEqual([undefined, undefined, 1, 1]);
+  });
+
   it("carries no account key anywhere: no key-bearing inputs, no credentials, no secret named values", async () => {
     const plan = prod;
     const gatewayAndFleet = plan.resources.filter((r) => r.type.startsWith("azure-native:"));
@@ -380,6 +431,8 @@ describe("prod stack outputs", () => {
       gatewayUrl: "https://contoso-ai-gateway.azure-api.net",
       routes: ["chat", "chat-mini", "embeddings"],
       appInsightsId: "contoso-ai-gateway-insights-id",
+      // The mocks' customer id for the workspace: a GUID derived from stack and resource name.
+      logWorkspaceId: "c77952b1-8478-e932-cc85-519f4b744283",
     });
     expect(JSON.stringify(run.outputs)).not.toMatch(/key1|key2|listKeys|accountKey|primaryKey|secondaryKey|instrumentationKey/i);
   });
