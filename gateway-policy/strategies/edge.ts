@@ -46,6 +46,11 @@ export const NAMES = {
   armTraceSource: "aoai-fleet",
   /** Message prefix of that record: rollout's log query reads the arm after it. */
   armTracePrefix: "aoai-arm=",
+  /**
+   * What follows the arm in that record: ` aoai-route=<route>`. A v1-surface request's URL names no
+   * route (the body's `model` does), so the log query finds the route's v1 traffic by this.
+   */
+  routeTracePrefix: " aoai-route=",
 } as const;
 
 export const COGNITIVE_SERVICES_RESOURCE = "https://cognitiveservices.azure.com";

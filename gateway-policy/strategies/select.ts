@@ -78,7 +78,7 @@ function canary(route: RouteSpec, steering: boolean): Statement[] {
         },
       ],
     },
-    armTrace(),
+    armTrace(route.name),
   ];
 }
 
@@ -89,10 +89,11 @@ function canary(route: RouteSpec, steering: boolean): Statement[] {
  * backend at all, so without the record rollout could not tell whose traffic either was — and a
  * canary whose pool is exhausted would vanish from its own statistics. The record is unsampled (one
  * per request, in App Insights too) and exists only while a canary does. `information` passes the
- * diagnostics' usual verbosity.
+ * diagnostics' usual verbosity. The route follows the arm (`aoai-arm=<side> aoai-route=<route>`):
+ * a v1-surface request's URL does not name it.
  */
-function armTrace(): Statement {
-  return { kind: "trace", source: NAMES.armTraceSource, severity: "information", message: concat(str(NAMES.armTracePrefix), variable(NAMES.labelVar, "string")), metadata: [] };
+function armTrace(route: string): Statement {
+  return { kind: "trace", source: NAMES.armTraceSource, severity: "information", message: concat(str(NAMES.armTracePrefix), variable(NAMES.labelVar, "string"), str(`${NAMES.routeTracePrefix}${route}`)), metadata: [] };
 }
 
 /**

@@ -14,7 +14,10 @@ export const MAX_ROWS = 50_000;
  * `arm` is the side the canary split assigned, from the policy's `trace` record (`aoai-arm=<side>`
  * in TraceRecords; written by every canary route): BackendUrl names only the backend that finally
  * answered, which with `canary.failover` can be the canary's deployment for a stable request, and
- * is empty when the gateway answered itself (an exhausted pool's 429).
+ * is empty when the gateway answered itself (an exhausted pool's 429). The same record names the
+ * route (`aoai-route=<route>`), which is how a canary route's v1-surface requests
+ * (`/openai/v1/...`, the route in the body's `model`) are found; on a route without a canary only
+ * deployment-path requests are (their log has no record naming the route).
  */
 export function buildRequestsKql(route: string, windowSeconds: number, limit = MAX_ROWS): string {
   const window = `${Math.max(1, Math.round(windowSeconds))}s`;
@@ -22,9 +25,10 @@ export function buildRequestsKql(route: string, windowSeconds: number, limit = M
   return [
     "ApiManagementGatewayLogs",
     `| where TimeGenerated > ago(${window})`,
-    `| where Url has ${routeLiteral}`,
+    '| extend traced = tostring(column_ifexists("TraceRecords", ""))',
+    `| where Url has ${routeLiteral} or extract(@"${NAMES.routeTracePrefix.trim()}([A-Za-z0-9._-]+)", 1, traced) == ${JSON.stringify(route)}`,
     '| extend deployment = extract(@"/openai/deployments/([^/?]+)", 1, BackendUrl)',
-    `| extend arm = extract(@"${NAMES.armTracePrefix}([a-z0-9-]+)", 1, tostring(column_ifexists("TraceRecords", "")))`,
+    `| extend arm = extract(@"${NAMES.armTracePrefix}([a-z0-9-]+)", 1, traced)`,
     "| join kind=leftouter (",
     "    ApiManagementGatewayLlmLog",
     `    | where TimeGenerated > ago(${window}) and SequenceNumber == 0`,

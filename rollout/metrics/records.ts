@@ -87,11 +87,13 @@ export function isClientAnswer(record: RequestRecord): boolean {
   return record.role === undefined || record.role === "primary";
 }
 
-const ARM_IN_TRACE = new RegExp(`^${NAMES.armTracePrefix}([a-z0-9-]+)$`);
+// Route names: Azure OpenAI's deployment-name characters (stacks/config/gateway.ts ROUTE_NAME).
+const ARM_IN_TRACE = new RegExp(`^${NAMES.armTracePrefix}([a-z0-9-]+)(?:${NAMES.routeTracePrefix}[A-Za-z0-9._-]+)?$`);
 
 /**
  * The arm a canary route's policy logged for a request (its `trace` record's message
- * `aoai-arm=<side>`), or undefined for any other message: how every source learns the assignment.
+ * `aoai-arm=<side> aoai-route=<route>`; records written before the route was added end after the
+ * side), or undefined for any other message: how every source learns the assignment.
  */
 export function armOfTraceMessage(message: string): string | undefined {
   return ARM_IN_TRACE.exec(message)?.[1];

@@ -49,14 +49,16 @@ describe("file metric source", () => {
 describe("Azure Monitor source (offline parts)", () => {
   it("builds the KQL with the route escaped as a string literal", () => {
     const kql = buildRequestsKql('chat"x', 300, 10);
-    expect(kql.split("\n").slice(0, 4)).toEqual([
+    expect(kql.split("\n").slice(0, 5)).toEqual([
       "ApiManagementGatewayLogs",
       "| where TimeGenerated > ago(300s)",
-      '| where Url has "/openai/deployments/chat\\"x/"',
+      '| extend traced = tostring(column_ifexists("TraceRecords", ""))',
+      // Deployment-path requests by URL; a canary route's v1-surface requests by the route its trace record names.
+      '| where Url has "/openai/deployments/chat\\"x/" or extract(@"aoai-route=([A-Za-z0-9._-]+)", 1, traced) == "chat\\"x"',
       '| extend deployment = extract(@"/openai/deployments/([^/?]+)", 1, BackendUrl)',
     ]);
     // The arm the canary split assigned, from the policy's trace record (absent column: no arm).
-    expect(kql.split("\n")[4]).toBe('| extend arm = extract(@"aoai-arm=([a-z0-9-]+)", 1, tostring(column_ifexists("TraceRecords", "")))');
+    expect(kql.split("\n")[5]).toBe('| extend arm = extract(@"aoai-arm=([a-z0-9-]+)", 1, traced)');
     expect(kql).toContain("CorrelationId, arm\n");
     expect(kql.endsWith("| take 11")).toBe(true);
   });

@@ -1,6 +1,7 @@
 // Blue-green and A/B selection of the real generated policy (gateway design → XML → emulator).
 import { describe, expect, it } from "vitest";
 import { designGateway, type InventoryEntry } from "../../components/gateway/design";
+import { INFERENCE_OPERATIONS } from "../../gateway-policy/operations";
 import { abBucket, variantForBucket } from "../../gateway-policy/index";
 import { VirtualClock } from "../../simulator/clock";
 import { PolicyEmulator } from "../../simulator/emulator/emulator";
@@ -8,6 +9,7 @@ import { Rng } from "../../simulator/rng";
 import { breakerFromConfig } from "../../simulator/stack";
 import { buildWorld, type WorldBackend } from "../../simulator/world";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
+import { armOfTraceMessage } from "../../rollout/metrics/records";
 import { designedGateway } from "./designed";
 import { chatRequest } from "./support";
 
@@ -35,7 +37,7 @@ function gatewayFor(route: Record<string, unknown>, namedValueOverrides: Record<
   });
   const world = buildWorld({ backends, pools: design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, priority: m.priority, weight: m.weight })) })), breaker: breakerFromConfig(BREAKER), clock, rng, latency: { baseMs: 10, perOutputTokenMs: 0, sigma: 0, rejectMs: 1 } });
   const namedValues = new Map([...design.namedValues.map((v) => [v.id, v.value] as [string, string]), ...Object.entries(namedValueOverrides)]);
-  const emulator = new PolicyEmulator({ policyXml: design.apiPolicy.xml, backends: world.registry, upstreams: world.directory, namedValues, clock, rng: rng.fork("gw"), apiPath: "openai", region: "eastus2" });
+  const emulator = new PolicyEmulator({ policyXml: design.apiPolicy.xml, backends: world.registry, upstreams: world.directory, namedValues, clock, rng: rng.fork("gw"), apiPath: "openai", region: "eastus2", operations: INFERENCE_OPERATIONS });
   const served = async (subscription: string, headers: Record<string, string> = {}) => {
     const request = chatRequest("chat");
     const p = emulator.handle({ request: { ...request, headers: { ...request.headers, ...headers } }, caller: { subscriptionId: subscription, userId: "", ip: "10.0.0.1" } });
@@ -44,8 +46,33 @@ function gatewayFor(route: Record<string, unknown>, namedValueOverrides: Record<
     expect(r.response.status).toBe(200);
     return { deployment: /\/deployments\/([^/]+)\//.exec(new URL(r.trace.attempts[0]!.url).pathname)![1], headers: r.response.headers };
   };
-  return { design, served };
+  /** The `trace` messages the policy logged for one request (deployment path, or v1 with the route in `model`). */
+  const traced = async (surface: "deployment" | "v1"): Promise<string[]> => {
+    const base = chatRequest("chat");
+    const request = surface === "deployment" ? base : { ...base, path: "/openai/v1/chat/completions", query: {}, body: JSON.stringify({ model: "chat", messages: [{ role: "user", content: "hi" }], max_tokens: 10 }) };
+    const p = emulator.handle({ request, caller: { subscriptionId: "s1", userId: "", ip: "10.0.0.1" } });
+    await clock.run();
+    const r = await p;
+    expect(r.response.status).toBe(200);
+    return r.trace.logs.map((log) => log.message);
+  };
+  return { design, served, traced };
 }
+
+describe("the canary's assignment record", () => {
+  // Found in review: rollout's Azure query found a route's requests by URL only, so a canary judged
+  // from Log Analytics never saw v1-surface traffic (`/openai/v1/...`, the route in the body). The
+  // record now names the route, on both surfaces, and the query matches on it (rollout/metrics).
+  it("names the arm and the route on both surfaces, and rollout reads the arm from either form", async () => {
+    const gateway = gatewayFor({ strategy: "priority", backends: [{ deployment: "chat" }], canary: { deployment: "chat-next", percent: 100 } });
+    expect(await gateway.traced("deployment")).toEqual(["aoai-arm=canary aoai-route=chat"]);
+    expect(await gateway.traced("v1")).toEqual(["aoai-arm=canary aoai-route=chat"]);
+    expect(armOfTraceMessage("aoai-arm=canary aoai-route=chat")).toBe("canary");
+    // Records logged before the route was added.
+    expect(armOfTraceMessage("aoai-arm=stable")).toBe("stable");
+    expect([armOfTraceMessage("aoai-arm=stable aoai-route="), armOfTraceMessage("aoai-arm=canary route=chat"), armOfTraceMessage("something else")]).toEqual([undefined, undefined, undefined]);
+  });
+});
 
 describe("blue-green and A/B in the generated policy", () => {
   it("serves the active slot from the named value, switches with a one-value update, and reaches the inactive slot by an allowed caller's header", async () => {
