@@ -43,7 +43,14 @@ export function assertStackFileWritable(file: string): void {
 
 /** The validated gateway config of a stack file's text (zod schema + fleet cross-checks). */
 export function validatedGateway(text: string, file: string): GatewayConfig {
-  const config = (parseStackDocument(text).toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
+  let document;
+  try {
+    document = parseStackDocument(text);
+  } catch (error) {
+    // The parse error says where in the file, not which file.
+    throw error instanceof RolloutError ? new RolloutError(`${file}: ${error.message}`, error.exitCode) : error;
+  }
+  const config = (document.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
   if (config[GATEWAY_KEY] === undefined) throw new RolloutError(`${file}: ${GATEWAY_KEY} is not set; rollout needs a gateway route`, 2);
   try {
     const gateway = parseGatewayConfig(config[GATEWAY_KEY]);
