@@ -4,7 +4,7 @@ import { crashPoint } from "./crash";
 import { RolloutError } from "./errors";
 import { recoverInterrupted, removeJournal, writeJournal } from "./journal";
 import { tryStackLock, withStackLock } from "./lock";
-import { prepareStackEdits, readStackText, routeOf, stackFilePath, validatedGateway, writeFileAtomic } from "./stackfile/stackFile";
+import { assertStackFileWritable, prepareStackEdits, readStackText, routeOf, stackFilePath, validatedGateway, writeFileAtomic } from "./stackfile/stackFile";
 import type { ConfigChange, ConfigEdit } from "./stackfile/textEdit";
 import { readRouteState, writeRouteState, type HistoryEntry, type RouteState } from "./state";
 
@@ -126,6 +126,7 @@ export async function transact(ctx: RolloutContext, route: string, action: strin
       return { action, route, changes: [], applied: undefined, message: decision.messageIfUnchanged ?? decision.message, ...warnings };
     }
 
+    assertStackFileWritable(file);
     const planned = entry("written");
     writeJournal(ctx.dir, ctx.stack, {
       version: 1,
@@ -138,7 +139,13 @@ export async function transact(ctx: RolloutContext, route: string, action: strin
       after: prepared.text,
       state: { ...next, history: [...next.history, planned] },
     });
-    writeFileAtomic(file, prepared.text, "stack");
+    try {
+      writeFileAtomic(file, prepared.text, "stack");
+    } catch (error) {
+      // Nothing was renamed over the file (writeFileAtomic removed its temp file): no step to recover.
+      removeJournal(ctx.dir, ctx.stack);
+      throw error;
+    }
     let applied: ApplyOutcome;
     try {
       applied = await ctx.applier.apply(ctx.stack, ctx.dir, { before: text });

@@ -9,12 +9,13 @@ type Handlers = typeof import("../../rollout/cli/handlers");
 
 async function run(action: (h: Handlers) => Promise<number>): Promise<void> {
   const handlers = await import("../../rollout/cli/handlers.js");
-  const { RolloutError } = await import("../../rollout/errors.js");
+  const { RolloutError, fileSystemProblem } = await import("../../rollout/errors.js");
   try {
     const code = await action(handlers);
     if (code !== 0) process.exitCode = code;
   } catch (error) {
-    if (error instanceof RolloutError) throw new CliError(`rollout: ${error.message}`, error.exitCode);
+    const known = error instanceof RolloutError ? error : fileSystemProblem(error);
+    if (known) throw new CliError(`rollout: ${known.message}`, known.exitCode);
     throw error;
   }
 }

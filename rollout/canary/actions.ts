@@ -7,17 +7,17 @@ import { defaultSchedule, nextStep } from "./schedule";
 
 const canaryPath = (route: string, key?: string): string[] => ["routes", route, "canary", ...(key ? [key] : [])];
 
-function requireCanary(route: string, config: GatewayRoute): NonNullable<GatewayRoute["canary"]> {
+function requireCanary(stack: string, route: string, config: GatewayRoute): NonNullable<GatewayRoute["canary"]> {
   if (!config.canary) {
-    throw new RolloutError(`aoai-fleet:gateway.routes.${route}.canary is not set; start one with: canary start <stack> ${route} --deployment <name>`, 2);
+    throw new RolloutError(`aoai-fleet:gateway.routes.${route}.canary is not set; start one with: canary start ${stack} ${route} --deployment <name>`, 2);
   }
   return config.canary;
 }
 
-function requireRunning(route: string, state: RouteState, deployment: string): NonNullable<RouteState["canary"]> {
+function requireRunning(stack: string, route: string, state: RouteState, deployment: string): NonNullable<RouteState["canary"]> {
   const canary = state.canary;
   if (!canary || canary.status !== "running") {
-    throw new RolloutError(`no canary is running on route ${route} (status: ${canary?.status ?? "none"}); start one with: canary start <stack> ${route} --deployment <name>`, 2);
+    throw new RolloutError(`no canary is running on route ${route} (status: ${canary?.status ?? "none"}); start one with: canary start ${stack} ${route} --deployment <name>`, 2);
   }
   if (canary.deployment !== deployment) {
     throw new RolloutError(
@@ -63,8 +63,8 @@ export async function canaryStart(ctx: RolloutContext, route: string, deployment
 /** `canary step`: advance to the next percent of the schedule, from the percent read under the lock. At 100% it changes nothing. */
 export async function canaryStep(ctx: RolloutContext, route: string): Promise<ActionResult> {
   return transact(ctx, route, "canary step", ({ route: config, state }): StepDecision => {
-    const canary = requireCanary(route, config);
-    const tracked = requireRunning(route, state, canary.deployment);
+    const canary = requireCanary(ctx.stack, route, config);
+    const tracked = requireRunning(ctx.stack, route, state, canary.deployment);
     if (canary.percent >= 100) return { kind: "nothing-to-do", message: `canary ${canary.deployment} is at 100%; run canary promote to finish` };
     const next = nextStep(tracked.schedule, canary.percent);
     return { kind: "change", edits: [{ path: canaryPath(route, "percent"), value: next }], message: `canary ${canary.deployment} stepped ${canary.percent}% → ${next}%` };
@@ -74,8 +74,17 @@ export async function canaryStep(ctx: RolloutContext, route: string): Promise<Ac
 /** `canary promote`: all traffic to the canary and the rollout marked done. */
 export async function canaryPromote(ctx: RolloutContext, route: string): Promise<ActionResult> {
   return transact(ctx, route, "canary promote", ({ route: config, state }): StepDecision => {
-    const canary = requireCanary(route, config);
+    const canary = requireCanary(ctx.stack, route, config);
     if (state.canary?.status === "promoted" && canary.percent === 100) return { kind: "nothing-to-do", message: `canary ${canary.deployment} is already promoted at 100%` };
+    // `step` refuses a canary that is not running; promote (0 → 100% at once) must not be the way
+    // around it: a canary rolled back for its errors, or one that never took traffic, starts again.
+    const restart = `start it again with: canary start ${ctx.stack} ${route} --deployment ${canary.deployment}, then step or run`;
+    if (state.canary?.status === "rolled-back" && state.canary.deployment === canary.deployment) {
+      throw new RolloutError(`canary ${canary.deployment} on route ${route} was rolled back (now ${canary.percent}%); promote sends 100% only to a canary that is running — ${restart}`, 2);
+    }
+    if (canary.percent === 0) {
+      throw new RolloutError(`canary ${canary.deployment} on route ${route} takes 0% of the traffic (status: ${state.canary?.status ?? "none"}); promote sends 100% only to a canary that is running — ${restart.replace("start it again", "start it")}`, 2);
+    }
     return {
       kind: "change",
       edits: [{ path: canaryPath(route, "percent"), value: 100 }],
@@ -90,7 +99,7 @@ export async function canaryPromote(ctx: RolloutContext, route: string): Promise
 /** `canary rollback`: no traffic to the canary (the block stays, at 0%, as a record). */
 export async function canaryRollback(ctx: RolloutContext, route: string, reason?: string): Promise<ActionResult> {
   return transact(ctx, route, "canary rollback", ({ route: config }): StepDecision => {
-    const canary = requireCanary(route, config);
+    const canary = requireCanary(ctx.stack, route, config);
     return {
       kind: "change",
       edits: [{ path: canaryPath(route, "percent"), value: 0 }],

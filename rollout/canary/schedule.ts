@@ -12,7 +12,8 @@ export function parseSchedule(text: string): number[] {
   const steps = parts.map((p) => Number(p));
   const fix = "use whole percents, strictly increasing, ending at 100, e.g. --schedule 5,25,50,100";
   steps.forEach((s, i) => {
-    if (parts[i] === "" || !Number.isInteger(s) || s < 1 || s > 100) {
+    // Digits only: Number() also reads "0x10", "1e1" and " " (16, 10, 0) as whole numbers.
+    if (!/^\d+$/.test(parts[i] ?? "") || s < 1 || s > 100) {
       throw new RolloutError(`--schedule: "${parts[i]}" is not a whole percent between 1 and 100; ${fix}`, 2);
     }
     const previous = steps[i - 1];

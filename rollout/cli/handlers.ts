@@ -33,7 +33,7 @@ export async function canaryCommand(
   const show = actionPrinter(ctx, print);
   if (action === "start") {
     if (!options.deployment) throw new RolloutError("canary start needs --deployment <fleet deployment name>", 2);
-    show(await canaryStart(ctx, route, options.deployment, options.schedule ? parseSchedule(options.schedule) : defaultSchedule));
+    show(await canaryStart(ctx, route, options.deployment, options.schedule === undefined ? defaultSchedule : parseSchedule(options.schedule)));
   } else if (action === "step") show(await canaryStep(ctx, route));
   else if (action === "promote") show(await canaryPromote(ctx, route));
   else show(await canaryRollback(ctx, route, "manual rollback"));

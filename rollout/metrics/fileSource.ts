@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from "node:fs";
 import { extname } from "node:path";
-import { csvParse } from "d3-dsv";
+import { csvParse, csvParseRows } from "d3-dsv";
 import { RolloutError } from "../errors";
 import { requestRecordSchema, type RequestRecord } from "./records";
 import type { MetricQuery, MetricSource } from "./source";
@@ -37,7 +37,7 @@ const REQUIRED_FIELDS = Object.entries(requestRecordSchema.shape)
 
 export function loadRecordsFile(file: string): RequestRecord[] {
   if (!existsSync(file)) throw new RolloutError(`metrics file ${file} not found`, 2);
-  const text = readFileSync(file, "utf8");
+  const text = readExport(file);
   const ext = extname(file).toLowerCase();
   let rows: unknown[];
   if (ext === ".json") {
@@ -52,6 +52,7 @@ export function loadRecordsFile(file: string): RequestRecord[] {
     rows = list;
   } else if (ext === ".csv") {
     const parsed = csvParse(text);
+    checkRowLengths(file, text, parsed.columns.length);
     // Checked on the header, not per row: a header-only export with a wrong header would otherwise pass as "no data".
     const missing = REQUIRED_FIELDS.filter((field) => !parsed.columns.includes(field));
     if (missing.length > 0) throw new RolloutError(`${file}: the header has no ${missing.join(", ")} column${missing.length > 1 ? "s" : ""}; required: ${REQUIRED_FIELDS.join(", ")}`, 2);
@@ -67,6 +68,31 @@ export function loadRecordsFile(file: string): RequestRecord[] {
       throw new RolloutError(`${file} ${at}.${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid record"}`, 2);
     }
     return result.data as RequestRecord;
+  });
+}
+
+/** The export's text without a UTF-8 byte-order mark (Excel's "CSV UTF-8" writes one); unreadable → exit 2. */
+function readExport(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "EISDIR" ? "is a folder, not an export file" : `cannot be read (${code ?? (error as Error).message})`;
+    throw new RolloutError(`metrics file ${file} ${why}; pass --source file:<export.json|.csv>`, 2);
+  }
+  return text.replace(/^\uFEFF/, "");
+}
+
+/**
+ * d3-dsv fills a short row's missing cells with undefined (so a truncated line read as defaults:
+ * tokens 0, no outcome) and drops a long row's extra cells: a row must have the header's cell count.
+ */
+function checkRowLengths(file: string, text: string, columns: number): void {
+  csvParseRows(text).forEach((cells, index) => {
+    if (index > 0 && cells.length !== columns) {
+      throw new RolloutError(`${file} row ${index + 1}: ${cells.length} cell${cells.length === 1 ? "" : "s"}, but the header names ${columns} columns; every row needs one cell per column (empty cells for absent values)`, 2);
+    }
   });
 }
 

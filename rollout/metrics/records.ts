@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NAMES } from "../../gateway-policy/strategies/edge";
+import { numberField, timestampField } from "./recordFields";
 
 /**
  * One request as the gateway saw it: the common currency of every metric source (Azure Monitor,
@@ -59,23 +60,23 @@ export function isFailure(record: Pick<RequestRecord, "status">): boolean {
   return s === 0 || s === 408 || s === 429 || s >= 500;
 }
 
-/** zod schema for one record in a file export; numbers may arrive as strings from CSV. */
+/** zod schema for one record in a file export; numbers may arrive as decimal text from CSV. */
 export const requestRecordSchema = z.object({
-  timestamp: z.string().min(1),
+  timestamp: timestampField,
   route: z.string().min(1),
   deployment: z.string().min(1),
   arm: z.string().min(1).optional(),
-  status: z.coerce.number().int().min(0).max(599),
-  latencyMs: z.coerce.number().min(0),
-  promptTokens: z.coerce.number().int().min(0).default(0),
-  completionTokens: z.coerce.number().int().min(0).default(0),
+  status: numberField("a whole number 0–599 (0 = no response)", (n) => Number.isInteger(n) && n >= 0 && n <= 599),
+  latencyMs: numberField("a number of milliseconds ≥ 0", (n) => n >= 0),
+  promptTokens: numberField("a whole number ≥ 0", (n) => Number.isInteger(n) && n >= 0).default(0),
+  completionTokens: numberField("a whole number ≥ 0", (n) => Number.isInteger(n) && n >= 0).default(0),
   experiment: z.string().min(1).optional(),
   variant: z.string().min(1).optional(),
   role: z.enum(["primary", "retried", "shadow"]).optional(),
   correlationId: z.string().min(1).optional(),
   caller: z.string().min(1).optional(),
   responseHash: z.string().optional(),
-  outcomes: z.record(z.string(), z.coerce.number()).optional(),
+  outcomes: z.record(z.string(), numberField("a number")).optional(),
 });
 
 export function isShadow(record: RequestRecord): boolean {

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { accessSync, closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { parseGatewayConfig, type GatewayConfig, type GatewayRoute } from "../../stacks/config/gateway";
 import { checkGatewayAgainstFleet, type DeploymentFacts, type FleetDeploymentRegions } from "../../stacks/config/gateway-fleet-check";
@@ -19,12 +19,38 @@ export function stackFilePath(dir: string, stack: string): string {
 
 export function readStackText(file: string): string {
   if (!existsSync(file)) throw new RolloutError(`stack file ${file} not found; pass --dir <folder with Pulumi.<stack>.yaml>`, 2);
+  if (statSync(file).isDirectory()) throw new RolloutError(`stack file ${file} is a folder; pass --dir <folder with Pulumi.<stack>.yaml>`, 2);
   return readFileSync(file, "utf8");
+}
+
+/**
+ * A read-only stack file is a request not to edit it, but the atomic write (temp file + rename)
+ * would replace it anyway — for root, and for any user who may write the folder. Checked on the
+ * mode bits (root passes every access check) and then with access() for the folder.
+ */
+export function assertStackFileWritable(file: string): void {
+  const mode = statSync(file).mode;
+  if ((mode & 0o222) === 0) {
+    throw new RolloutError(`${file} is read-only (mode ${(mode & 0o777).toString(8).padStart(4, "0")}); make it writable (chmod u+w) to let rollout edit it, or work on a copy with --dir; nothing was changed`, 2);
+  }
+  try {
+    accessSync(file, constants.W_OK);
+    accessSync(dirname(file), constants.W_OK);
+  } catch {
+    throw new RolloutError(`${file} or its folder is not writable by this user; rollout replaces the file through a temp file in the same folder — fix the permissions or work on a copy with --dir; nothing was changed`, 2);
+  }
 }
 
 /** The validated gateway config of a stack file's text (zod schema + fleet cross-checks). */
 export function validatedGateway(text: string, file: string): GatewayConfig {
-  const config = (parseStackDocument(text).toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
+  let document;
+  try {
+    document = parseStackDocument(text);
+  } catch (error) {
+    // The parse error says where in the file, not which file.
+    throw error instanceof RolloutError ? new RolloutError(`${file}: ${error.message}`, error.exitCode) : error;
+  }
+  const config = (document.toJS() as { config?: Record<string, unknown> } | null)?.config ?? {};
   if (config[GATEWAY_KEY] === undefined) throw new RolloutError(`${file}: ${GATEWAY_KEY} is not set; rollout needs a gateway route`, 2);
   try {
     const gateway = parseGatewayConfig(config[GATEWAY_KEY]);

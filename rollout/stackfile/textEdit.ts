@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { isMap, isScalar, parse, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, parse, parseDocument, visit, type Document, type Node } from "yaml";
 import { RolloutError } from "../errors";
 import { STACK_FILE_YAML } from "../../stacks/config/yaml";
 
@@ -57,9 +57,32 @@ export function parseStackDocument(text: string): Document {
   return doc;
 }
 
+/**
+ * A value reached through a YAML alias (`canary: *c`), or inside an anchor (`&c`) that an alias
+ * reuses, is shared: splicing it would change every use, and inserting into an alias is impossible.
+ * Refused with the anchor's name instead of the final check's bare "would differ" (or a wrong
+ * "does not exist").
+ */
+function refuseSharedValue(doc: Document, fullPath: readonly string[], where: string): void {
+  const aliased = new Set<string>();
+  visit(doc, { Alias: (_key, alias) => void aliased.add(alias.source) });
+  for (let i = 3; i <= fullPath.length; i++) {
+    const node = doc.getIn(fullPath.slice(0, i), true) as Node | undefined;
+    const at = configPath(fullPath.slice(2, i));
+    if (isAlias(node)) {
+      throw new RolloutError(`${where}: ${at} is the YAML alias *${node.source}, shared with the anchor &${node.source}; rollout edits one value only — write ${at} out in full (without the alias) and retry`, 2);
+    }
+    const anchor = (node as { anchor?: string } | undefined)?.anchor;
+    if (anchor !== undefined && aliased.has(anchor)) {
+      throw new RolloutError(`${where}: ${at} is the YAML anchor &${anchor}, which *${anchor} reuses elsewhere in the file; editing it would change both — write the value out in full where *${anchor} is used (or drop the anchor) and retry`, 2);
+    }
+  }
+}
+
 function spliceEdit(text: string, doc: Document, fullPath: readonly string[], edit: ConfigEdit): string {
-  const node = doc.getIn(fullPath, true) as Node | undefined;
   const where = configPath(edit.path);
+  refuseSharedValue(doc, fullPath, where);
+  const node = doc.getIn(fullPath, true) as Node | undefined;
   if (node !== undefined) {
     if (!isScalar(node) || typeof edit.value === "object" || !node.range) {
       throw new RolloutError(`${where}: rollout only rewrites scalar values, and this one is a ${typeof node}; edit it by hand`, 2);

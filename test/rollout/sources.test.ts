@@ -40,7 +40,7 @@ describe("file metric source", () => {
     const dir = mkdtempSync(join(tmpdir(), "rollout-src-"));
     writeFileSync(join(dir, "bad.csv"), "timestamp,route,deployment,status,latencyMs\n2026-01-01T00:00:01Z,chat,chat,abc,10\n");
     expect(() => loadRecordsFile(join(dir, "bad.csv"))).toThrow(/bad\.csv row 2\.status: /);
-    writeFileSync(join(dir, "bad.json"), '[{"timestamp":"t","route":"chat","deployment":"chat","status":200}]');
+    writeFileSync(join(dir, "bad.json"), '[{"timestamp":"2026-01-01T00:00:01Z","route":"chat","deployment":"chat","status":200}]');
     expect(() => loadRecordsFile(join(dir, "bad.json"))).toThrow(/bad\.json records\[0\]\.latencyMs: /);
     expect(() => loadRecordsFile(join(dir, "x.txt"))).toThrow(`metrics file ${join(dir, "x.txt")} not found`);
   });
