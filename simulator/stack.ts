@@ -185,6 +185,11 @@ export function servingPools(pools: readonly PoolDesign[], routeName: string, ro
   return routePools.filter((p) => roles.includes(p.role));
 }
 
+/** Deployment × region pairs the setup simulates: a shadow's or a Responses twin's backend reaches one another backend also does. */
+export function simulatedDeploymentCount(setup: Pick<SimSetup, "backends">): number {
+  return new Set(setup.backends.map((b) => `${b.deployment}@${b.region}`)).size;
+}
+
 /** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
 export function loadStackSetup(stack: string, options: StackSetupOptions = {}): SimSetup {
   assertStackName(stack);
