@@ -6,7 +6,7 @@ import { planFromRawConfig, plannedInventory } from "../core/plan/index";
 import { embeddingsDeployments, gatewayDeploymentFacts } from "../core/plan/types";
 import { readStackConfigFile, stackConfigFile, assertStackName } from "../cli/plan/stack-config";
 import { circuitBreakerRule } from "../components/gateway/backends";
-import { designGateway, type InventoryEntry } from "../components/gateway/design";
+import { designGateway, type InventoryEntry, type PoolDesign } from "../components/gateway/design";
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "../stacks/config/gateway";
 import { checkGatewayAgainstFleet } from "../stacks/config/gateway-fleet-check";
 import { FleetConfigError } from "../stacks/config/errors";
@@ -20,9 +20,11 @@ import type { WorldBackend, WorldPool } from "./world";
 import type { SideSpec } from "./run/metrics";
 
 export interface RouteSetup {
-  /** Single backend ids the route's pools can reach. */
+  /** Single backend ids of the pools that serve the route's requests (its aggregate capacity). */
   backendIds: string[];
   sides: SideSpec;
+  /** The route serves embeddings only (routes are one kind); absent: chat-style calls. */
+  embeddings?: boolean;
 }
 
 export interface SimSetup {
@@ -170,12 +172,31 @@ export function designStackFile(file: string, today: Date, accountOrigins?: Stac
   return { plan, gateway, deployments, accountUrl, design: designGateway(gateway, inventory) };
 }
 
+/**
+ * The pools that serve a route's requests, whose members make its aggregate capacity. Selection
+ * overrides in order stable → blue-green → A/B → canary (gateway-policy select.ts): with an A/B test
+ * every request goes to a variant, with blue-green to the active slot, so the stable pool serves none
+ * and the idle slot none. Canary and shadow pools get only the share the policy sends them, so
+ * counting them would overstate what the route can serve.
+ */
+export function servingPools(pools: readonly PoolDesign[], routeName: string, route: GatewayConfig["routes"][string]): PoolDesign[] {
+  const routePools = pools.filter((p) => p.route === routeName && p.family !== "account");
+  const roles = route.abTest ? Object.keys(route.abTest.variants).map((v) => `ab-${v}`) : route.blueGreen ? [route.blueGreen.active] : ["stable"];
+  return routePools.filter((p) => roles.includes(p.role));
+}
+
+/** Deployment × region pairs the setup simulates: a shadow's or a Responses twin's backend reaches one another backend also does. */
+export function simulatedDeploymentCount(setup: Pick<SimSetup, "backends">): number {
+  return new Set(setup.backends.map((b) => `${b.deployment}@${b.region}`)).size;
+}
+
 /** Reads `Pulumi.<stack>.yaml`, plans the fleet and designs the gateway exactly as `plan` does. */
 export function loadStackSetup(stack: string, options: StackSetupOptions = {}): SimSetup {
   assertStackName(stack);
   const file = options.configFile ?? stackConfigFile(stack);
   const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date(), options.accountOrigins);
   const catalog = loadCatalog();
+  const embeddings = embeddingsDeployments(deployments, catalog);
   const deploymentOf = new Map(deployments.map((d) => [`${d.name}@${d.region}`, d]));
   // Every Single the design creates: deployment-path ones, the Responses API's account twins and the
   // shadow-only twins (same URL, their own breaker).
@@ -200,11 +221,7 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));
   const routes: Record<string, RouteSetup> = {};
   for (const [name, route] of Object.entries(gateway.routes)) {
-    // Aggregate capacity is the stable side's: canary / A/B / shadow pools add capacity only for
-    // the share the policy sends them, so counting them would overstate what the route can serve.
-    const routePools = design.pools.filter((p) => p.route === name && p.family !== "account");
-    const stable = routePools.filter((p) => p.role === "stable");
-    const ids = new Set((stable.length > 0 ? stable : routePools).flatMap((p) => p.members.map((m) => m.backendId)));
+    const ids = new Set(servingPools(design.pools, name, route).flatMap((p) => p.members.map((m) => m.backendId)));
     const sides: SideSpec = {};
     if (route.canary) {
       sides.canaryDeployment = route.canary.deployment;
@@ -212,7 +229,8 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
       sides.canarySticky = route.canary.sticky === true;
     }
     if (route.abTest) sides.variants = route.abTest.variants;
-    routes[name] = { backendIds: [...ids], sides };
+    const first = route.backends[0]?.deployment;
+    routes[name] = { backendIds: [...ids], sides, embeddings: first !== undefined && embeddings.has(first) };
   }
   return {
     label: stack,

@@ -14,6 +14,7 @@ import { configIssuesOf, FleetConfigError, type ConfigIssue } from "./config/err
 import { GATEWAY_CONFIG_KEY, parseGatewayConfig, type GatewayConfig } from "./config/gateway";
 import { checkGatewayAgainstFleet, mixedReasoningWarnings } from "./config/gateway-fleet-check";
 import { apimBackendIdCollisions } from "./config/naming";
+import { abBypassedBackendWarnings } from "./config/gateway-route-warnings";
 
 /** Deployment → regions it is planned in. */
 export function fleetDeploymentRegions(plan: FleetPlan): Map<string, string[]> {
@@ -26,9 +27,9 @@ export function fleetDeploymentRegions(plan: FleetPlan): Map<string, string[]> {
 
 const fleetFacts = (plan: FleetPlan) => gatewayDeploymentFacts(plannedInventory(plan), loadCatalog());
 
-/** Warnings of a valid gateway config against the fleet (a route mixing reasoning and chat models). */
+/** Warnings of a valid gateway config against the fleet (a route mixing reasoning and chat models, backends an A/B test bypasses). */
 export function gatewayFleetWarnings(config: GatewayConfig, plan: FleetPlan): ConfigIssue[] {
-  return mixedReasoningWarnings(config, fleetFacts(plan));
+  return [...mixedReasoningWarnings(config, fleetFacts(plan)), ...abBypassedBackendWarnings(config)];
 }
 
 /** Plain inventory entries (no endpoints) of every planned deployment × region, in plan order. */

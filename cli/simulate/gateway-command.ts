@@ -4,7 +4,7 @@ import { loadBackendsFile, resolveBackends } from "../../simulator/http/backends
 import { startGateway, type GatewayServerOptions } from "../../simulator/http/server";
 import { ScenarioError } from "../../simulator/scenario/load";
 import { UnsupportedPolicyError } from "../../simulator/emulator/errors";
-import { loadStackSetup, routedBackends, type GatewayAuth } from "../../simulator/stack";
+import { loadStackSetup, routedBackends, simulatedDeploymentCount, type GatewayAuth } from "../../simulator/stack";
 import { configIssuesOf, formatIssues } from "../../stacks/config/errors";
 import { CliError } from "../registry";
 
@@ -71,7 +71,7 @@ export async function gatewayCommand(stack: string, options: GatewayCommandOptio
   process.stdout.write(
     [
       `aoai-fleet gateway for stack ${stack} listening on ${gateway.url}`,
-      `  backends: ${options.backends ? `real endpoints from ${options.backends}` : `${setup.backends.filter((b) => b.family !== "account").length} simulated deployments`}`,
+      `  backends: ${options.backends ? `real endpoints from ${options.backends}` : `${simulatedDeploymentCount(setup)} simulated deployments`}`,
       `  routes:   ${routes.join(", ")} (the deployment in the path, or the body's model on v1)`,
       `  dated:    ${gateway.url}/openai/deployments/${routes[0] ?? "chat"}/chat/completions?api-version=2024-10-21`,
       `  v1:       ${gateway.url}/openai/v1/  (chat/completions, embeddings, responses, models)`,

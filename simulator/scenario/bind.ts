@@ -24,6 +24,18 @@ export function scenarioProblems(scenario: Scenario, setup: SimSetup, source: st
   const add = (path: string, message: string) => problems.push(`${source}: ${path}: ${message}`);
   const route = scenario.route === undefined ? undefined : unknownRouteMessage(setup, scenario.route);
   if (route !== undefined) add("route", route);
+  const routeName = scenario.route ?? Object.keys(setup.routes)[0];
+  const served = routeName === undefined ? undefined : setup.routes[routeName];
+  // A call of the other kind is answered 400 OperationNotSupported every time: the run would report
+  // no 429 and no 5xx while serving nothing.
+  if (served !== undefined && (served.embeddings === true) !== (scenario.request.operation === "embeddings")) {
+    const kind = (embeddings: boolean) => (embeddings ? "embeddings" : "chat");
+    const others = Object.entries(setup.routes).filter(([, r]) => (r.embeddings === true) === (scenario.request.operation === "embeddings")).map(([name]) => name);
+    add(
+      "request.operation",
+      `"${scenario.request.operation}" does not suit route "${routeName}"${scenario.route === undefined ? " (the first route: the scenario names none)" : ""}, which serves ${kind(served.embeddings === true)} only, so every request would be answered 400 OperationNotSupported; set request.operation: ${kind(served.embeddings === true)}${others.length > 0 ? `, or route: one of ${others.join(", ")}` : ""}`,
+    );
+  }
   scenario.faults.forEach((fault, i) => {
     if (fault.region !== undefined && !regions.has(fault.region)) add(`faults.${i}.region`, `"${fault.region}" has no deployment of this stack, so the fault would never fire; regions: ${listOf(regions)}`);
     if (fault.deployment !== undefined && !deployments.has(fault.deployment)) add(`faults.${i}.deployment`, `"${fault.deployment}" is not a deployment of this stack, so the fault would never fire; deployments: ${listOf(deployments)}`);
