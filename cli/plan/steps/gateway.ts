@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { countOf } from "../../../core/console/count";
 import { openAiBaseUrl } from "../../../components/gateway/backends";
 import { designGateway, designRoutePolicies } from "../../../components/gateway/design";
 import { topologyNotes } from "../../../components/gateway/topology";
@@ -39,7 +40,7 @@ export const gatewayStep = definePlanStep({
     const network = networkPlanOfConfig(plan.config, [...new Set(plan.outputs.backends.map((backend) => backend.region))]);
     const files = await writeGatewayArtifacts(outDir, design, designRoutePolicies(config, inventory), topologyNotes(config, design), network);
     const auth = "entra" in config.auth ? "Entra ID tokens" : "subscription keys";
-    print(`Gateway: API Management ${config.sku} × ${config.capacity}, ${auth}, ${design.singles.length} backends, ${design.pools.length} pools, ${Object.keys(config.routes).length} routes:`);
+    print(`Gateway: API Management ${config.sku} × ${config.capacity}, ${auth}, ${countOf(design.singles.length, "backend")}, ${countOf(design.pools.length, "pool")}, ${countOf(Object.keys(config.routes).length, "route")}:`);
     print(routeTable(design));
     for (const value of design.namedValues) print(`  named value ${value.id} = ${value.value} (${value.purpose})`);
     const relay = design.shadowRelay;

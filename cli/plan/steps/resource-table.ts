@@ -1,4 +1,5 @@
 import { compactTable } from "../../../core/console/table";
+import { countOf } from "../../../core/console/count";
 import { definePlanStep } from "../steps";
 
 /** Network resources counted on the summary line (created ones; existing subnets and zones are not resources). */
@@ -21,8 +22,8 @@ export const resourceTableStep = definePlanStep({
     const accounts = counts.get("azure-native:cognitiveservices:Account") ?? 0;
     const deployments = counts.get("azure-native:cognitiveservices:Deployment") ?? 0;
     const network = NETWORK_COUNTS.map(([type, label]) => [counts.get(type) ?? 0, label] as const).filter(([count]) => count > 0);
-    const networkText = network.map(([count, label]) => `, ${count} ${label}${count === 1 ? "" : "s"}`).join("");
-    print(`Offline plan of stack "${plan.stack}" (Pulumi mocks; nothing was created): ${plan.resources.length} resources, ${accounts} accounts, ${deployments} deployments${networkText}, resource group ${plan.outputs.resourceGroupName}`);
+    const networkText = network.map(([count, label]) => `, ${countOf(count, label)}`).join("");
+    print(`Offline plan of stack "${plan.stack}" (Pulumi mocks; nothing was created): ${countOf(plan.resources.length, "resource")}, ${countOf(accounts, "account")}, ${countOf(deployments, "deployment")}${networkText}, resource group ${plan.outputs.resourceGroupName}`);
     const table = compactTable(["region", "deployment", "model@version", "SKU", "capacity", "TPM", "RPM", "upgrade policy", "spillover"], ["left", "left", "left", "left", "right", "right", "right", "left", "left"]);
     for (const b of plan.outputs.backends) {
       table.push([b.region, b.name, `${b.model}@${b.version}`, b.sku, `${fmt(b.capacity)}${b.sku.includes("Provisioned") ? " PTU" : ""}`, fmt(b.tpm), fmt(b.rpm), b.upgrade, b.spillover ?? ""]);
