@@ -151,6 +151,20 @@ describe("rollout status", () => {
     expect(status.out).toMatch(/│ canary start │ canary\.percent: 0 → 5 │ written │/);
   });
 
+  it("canary start with another --schedule on the running canary: the new schedule in status and history", async () => {
+    const stack = tempStack();
+    await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--dir", stack.dir]);
+    const again = await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--schedule", "5,50,100", "--dir", stack.dir]);
+    expect(again).toEqual({
+      code: 0,
+      out: `canary chat-next is already running at 5%; schedule changed from 5 → 25 → 50 → 100 to 5 → 50 → 100 (traffic stays at 5%, next step 50%)\nno change: ${stack.file} already has this state\n`,
+      err: "",
+    });
+    const status = await cli(["status", "demo", "chat", "--dir", stack.dir]);
+    expect(status.out).toContain("│ canary   │ chat-next at 5% (sticky)                │ running, schedule 5 → 50 → 100 │");
+    expect(status.out).toMatch(/│ canary start │\s+│ unchanged │ schedule 5,25,50,100 replaced by 5,50,100 at 5% +│/);
+  });
+
   it("a canary started on a route without a canary block (the block inserted) can be read back, stepped and rolled back", async () => {
     const stack = tempStack();
     const start = await cli(["canary", "start", "demo", "chat-ab", "--deployment", "chat-v2", "--dir", stack.dir]);
