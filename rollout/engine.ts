@@ -43,6 +43,8 @@ export interface LoadedRoute {
 /** What a step decided after reading the route under the lock. */
 export type StepDecision =
   | { kind: "nothing-to-do"; message: string }
+  /** Only the tracked state changes (e.g. a running canary's schedule): no stack edit, no apply. */
+  | { kind: "state-only"; updateState: (state: RouteState) => void; message: string; note?: string }
   | {
       kind: "change";
       edits: readonly ConfigEdit[];
@@ -107,6 +109,13 @@ export async function transact(ctx: RolloutContext, route: string, action: strin
     const state = readRouteState(ctx.dir, ctx.stack, route);
     const decision = decide({ gateway, route: routeOf(gateway, route, file), state });
     if (decision.kind === "nothing-to-do") return { action, route, changes: [], applied: undefined, message: decision.message };
+    if (decision.kind === "state-only") {
+      const next = structuredClone(state);
+      decision.updateState(next);
+      next.history.push({ at: ctx.now().toISOString(), action, changes: [], applied: "unchanged", ...(decision.note ? { note: decision.note } : {}) });
+      writeRouteState(ctx.dir, next);
+      return { action, route, changes: [], applied: undefined, message: decision.message };
+    }
 
     const prepared = prepareStackEdits(file, decision.edits, text);
     const warnings = prepared.warnings.length > 0 ? { warnings: prepared.warnings } : {};

@@ -198,17 +198,39 @@ function conclude(comparisons: Comparison[], hasCallers: boolean, options: AbOpt
   const significant = comparisons.filter((c) => c.significant);
   const tooSmall = comparisons.filter((c) => decidingTest(c).tooSmall);
   if (significant.length > 0) {
-    return `significant at ${level} ${basis}: ${significant.map((c) => `${c.metric} (${c.variant} − ${c.baseline} = ${fmt(decidingTest(c).result!.difference)}, p = ${fmtP(decidingTest(c).result!.pValue)})`).join("; ")}`;
+    return `significant at ${level} ${basis}: ${significant.map((c) => `${c.metric} (${c.variant} − ${c.baseline} = ${fmt(decidingTest(c).result!.difference)}, ${pClause(decidingTest(c).result!.pValue)})`).join("; ")}`;
   }
   if (tooSmall.length === comparisons.length) return `sample too small to conclude ${basis}: ${decidingTest(tooSmall[0]!).tooSmall}`;
   const small = tooSmall.length > 0 ? `; too small to test: ${tooSmall.map((c) => c.metric).join(", ")}` : "";
   return `no significant difference at ${level} ${basis}${small}`;
 }
 
-export function fmt(value: number): string {
-  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(2) : value.toFixed(4);
+/** Decimals for a number shown alone: 0 from 100 up, 2 from 1 up, 4 below. */
+function decimalsFor(value: number): number {
+  return Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 1 ? 2 : 4;
 }
 
+export function fmt(value: number): string {
+  return value.toFixed(decimalsFor(value));
+}
+
+/**
+ * A confidence interval: both bounds with the same decimals, the finer of what each would get
+ * alone, so `[-144.00, -61.41]` rather than `[-144, -61.41]`, and no bound loses a digit (a bound
+ * near zero keeps showing which side of zero it is on). Negative numbers use "-", as everywhere else
+ * in the report.
+ */
+export function fmtInterval(low: number, high: number): string {
+  const decimals = Math.max(decimalsFor(low), decimalsFor(high));
+  return `[${low.toFixed(decimals)}, ${high.toFixed(decimals)}]`;
+}
+
+/** A p-value on its own (a table's p-value column): `0.0123` or `<0.0001`. */
 export function fmtP(p: number): string {
   return p < 0.0001 ? "<0.0001" : p.toFixed(4);
+}
+
+/** A p-value in a sentence: `p = 0.0123` or `p < 0.0001` (never "p = <0.0001"). */
+export function pClause(p: number): string {
+  return p < 0.0001 ? "p < 0.0001" : `p = ${p.toFixed(4)}`;
 }

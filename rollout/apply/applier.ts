@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { RolloutError } from "../errors";
 import { detectApplyEnvironment, missingForApply, type ApplyEnvironment } from "./environment";
 import { classifyPreview, describeSteps, expectedChanges, type PreviewStep } from "./expected";
+import { pulumiFailure } from "./failure";
 
 /** How a written config change reached (or will reach) Azure. */
 export type ApplyOutcome =
@@ -68,6 +69,7 @@ export class AutomationApplier implements Applier {
   constructor(
     private readonly log: (line: string) => void,
     private readonly open: StackOpener = automationStack,
+    /** The date the catalog checks use, and the time stamp of a failure's log entry. */
     private readonly today: () => Date = () => new Date(),
   ) {}
 
@@ -75,15 +77,19 @@ export class AutomationApplier implements Applier {
     const file = path.join(dir, `Pulumi.${stack}.yaml`);
     const expected = expectedChanges(change.before, fs.readFileSync(file, "utf8"), this.today());
     const pack = policyPack(dir, stack);
-    const selected = await this.open(stack, dir);
+    // A failing CLI call becomes its engine error lines; the whole output goes to a log file.
+    const failed = (what: string) => (error: unknown): never => pulumiFailure(error, { what, stack, dir, at: this.today() });
+    const selected = await this.open(stack, dir).catch(failed("pulumi stack select"));
     const steps: PreviewStep[] = [];
-    await selected.preview({
-      ...pack,
-      onEvent: (event) => {
-        const step = event.resourcePreEvent?.metadata;
-        if (step) steps.push({ op: step.op, urn: step.urn, type: step.type, ...(step.new?.inputs ? { inputs: step.new.inputs } : {}) });
-      },
-    });
+    await selected
+      .preview({
+        ...pack,
+        onEvent: (event) => {
+          const step = event.resourcePreEvent?.metadata;
+          if (step) steps.push({ op: step.op, urn: step.urn, type: step.type, ...(step.new?.inputs ? { inputs: step.new.inputs } : {}) });
+        },
+      })
+      .catch(failed("pulumi preview"));
     const { allowed, unexpected } = classifyPreview(steps, expected);
     if (unexpected.length > 0) {
       throw new RolloutError(
@@ -93,7 +99,7 @@ export class AutomationApplier implements Applier {
       );
     }
     if (allowed.length === 0) return { kind: "pulumi-up", summary: "pulumi preview shows the change already in place; nothing to update" };
-    const result = await selected.up({ ...pack, target: allowed.map((s) => s.urn), onOutput: (out) => this.log(out.trimEnd()) });
+    const result = await selected.up({ ...pack, target: allowed.map((s) => s.urn), onOutput: (out) => this.log(out.trimEnd()) }).catch(failed("pulumi up"));
     const changes = Object.entries(result.summary.resourceChanges ?? {})
       .map(([op, n]) => `${op} ${n}`)
       .join(", ");

@@ -28,8 +28,15 @@ function requireRunning(stack: string, route: string, state: RouteState, deploym
   return canary;
 }
 
-/** `canary start`: route `schedule[0]`% to the deployment. Re-running on a running canary changes nothing. */
-export async function canaryStart(ctx: RolloutContext, route: string, deployment: string, schedule: readonly number[] = defaultSchedule): Promise<ActionResult> {
+/**
+ * `canary start`: route `schedule[0]`% to the deployment (default schedule when none is given).
+ * Re-running it on the running canary of the same deployment moves no traffic: without a schedule,
+ * or with the one it runs, it changes nothing; with another schedule, that schedule replaces the
+ * tracked one (the state file holds the schedule, the stack file the percent; the next step is
+ * derived from both, so the canary continues from where it is along the new steps).
+ */
+export async function canaryStart(ctx: RolloutContext, route: string, deployment: string, requested?: readonly number[]): Promise<ActionResult> {
+  const schedule = requested ?? defaultSchedule;
   const first = schedule[0] as number;
   return transact(ctx, route, "canary start", ({ route: config, state }): StepDecision => {
     const current = config.canary;
@@ -39,8 +46,21 @@ export async function canaryStart(ctx: RolloutContext, route: string, deployment
         2,
       );
     }
-    if (current?.deployment === deployment && current.percent > 0 && state.canary?.status === "running" && state.canary.deployment === deployment) {
-      return { kind: "nothing-to-do", message: `canary ${deployment} is already running at ${current.percent}%; nothing to do` };
+    const tracked = state.canary;
+    if (current?.deployment === deployment && current.percent > 0 && tracked?.status === "running" && tracked.deployment === deployment) {
+      const running = `canary ${deployment} is already running at ${current.percent}%`;
+      if (requested === undefined || sameSteps(requested, tracked.schedule)) {
+        return { kind: "nothing-to-do", message: `${running} (schedule ${tracked.schedule.join(" → ")}); nothing to do` };
+      }
+      const next = current.percent >= 100 ? "at 100% the next command is canary promote" : `next step ${nextStep(requested, current.percent)}%`;
+      return {
+        kind: "state-only",
+        updateState: (s) => {
+          s.canary = { ...tracked, schedule: [...requested] };
+        },
+        message: `${running}; schedule changed from ${tracked.schedule.join(" → ")} to ${requested.join(" → ")} (traffic stays at ${current.percent}%, ${next})`,
+        note: `schedule ${tracked.schedule.join(",")} replaced by ${requested.join(",")} at ${current.percent}%`,
+      };
     }
     const edits: ConfigEdit[] = current
       ? [
@@ -58,6 +78,10 @@ export async function canaryStart(ctx: RolloutContext, route: string, deployment
       messageIfUnchanged: `canary ${deployment} is already at ${first}% in the stack file; now tracked as running (schedule ${schedule.join(" → ")})`,
     };
   });
+}
+
+function sameSteps(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((step, i) => step === b[i]);
 }
 
 /** `canary step`: advance to the next percent of the schedule, from the percent read under the lock. At 100% it changes nothing. */

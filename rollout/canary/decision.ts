@@ -51,10 +51,12 @@ export function decideCanary(stable: ArmSummary, canary: ArmSummary, policy: Can
   }
   const errors = `canary error rate ${pct(canary.errorRate)} vs stable ${pct(stable.errorRate)}`;
   if (errorRateDeltaPoints > policy.maxErrorRateIncreasePoints) {
+    // The rates get the points' digits, so the two rates visibly differ by the points shown.
+    const d = decimalsAgainst(errorRateDeltaPoints, policy.maxErrorRateIncreasePoints, true);
     return {
       ...base,
       verdict: "rollback",
-      reason: `${errors} (+${errorRateDeltaPoints.toFixed(2)} points > ${policy.maxErrorRateIncreasePoints} allowed)`,
+      reason: `canary error rate ${pct(canary.errorRate, d)} vs stable ${pct(stable.errorRate, d)} (+${errorRateDeltaPoints.toFixed(d)} points > ${policy.maxErrorRateIncreasePoints} allowed)`,
     };
   }
   if (p95Ratio === undefined) {
@@ -62,8 +64,9 @@ export function decideCanary(stable: ArmSummary, canary: ArmSummary, policy: Can
     // failing canary; a failing stable side leaves nothing to compare latency with.
     return { ...base, verdict: "hold", reason: `${errors}; no successful request on one side to compare p95 latency` };
   }
-  const latency = `canary p95 ${ms(canary.latencyP95Ms)} vs stable ${ms(stable.latencyP95Ms)} (×${p95Ratio.toFixed(2)})`;
-  if (p95Ratio > policy.maxP95LatencyRatio) {
+  const over = p95Ratio > policy.maxP95LatencyRatio;
+  const latency = `canary p95 ${ms(canary.latencyP95Ms)} vs stable ${ms(stable.latencyP95Ms)} (×${p95Ratio.toFixed(decimalsAgainst(p95Ratio, policy.maxP95LatencyRatio, over))})`;
+  if (over) {
     return { ...base, verdict: "rollback", reason: `${latency} > ×${policy.maxP95LatencyRatio} allowed` };
   }
   return {
@@ -73,13 +76,25 @@ export function decideCanary(stable: ArmSummary, canary: ArmSummary, policy: Can
   };
 }
 
+/**
+ * Decimals to print `value` with: two, or more when two would hide the comparison printed next to
+ * it: a ratio of 1.024 over a limit of 1.02 shows as 1.024 (not "1.02 > 1.02"). `over` is the real
+ * comparison's result (value > limit); the digits grow until the shown number agrees with it.
+ */
+export function decimalsAgainst(value: number, limit: number, over: boolean): number {
+  let decimals = 2;
+  // 17 significant digits identify any double, so 20 decimals always show the real relation.
+  while (decimals < 20 && Number(value.toFixed(decimals)) > limit !== over) decimals++;
+  return decimals;
+}
+
 /** Percentage points rounded to 1e-9 so 7.000000000000001 − 2 compares as the 5 a human reads. */
 function roundPoints(points: number): number {
   return Math.round(points * 1e9) / 1e9;
 }
 
-function pct(rate: number): string {
-  return `${(rate * 100).toFixed(2)}%`;
+function pct(rate: number, decimals = 2): string {
+  return `${(rate * 100).toFixed(decimals)}%`;
 }
 
 function ms(value: number | undefined): string {

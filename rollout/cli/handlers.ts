@@ -3,7 +3,7 @@ import { blueGreenDeploy, blueGreenRollback, blueGreenSmoke, blueGreenSwitch } f
 import { HttpSmokeTarget, SimulatorSmokeTarget } from "../bluegreen/targets";
 import { canaryPromote, canaryRollback, canaryStart, canaryStep } from "../canary/actions";
 import { canaryEvaluate, canaryRun } from "../canary/run";
-import { defaultSchedule, parseSchedule } from "../canary/schedule";
+import { parseSchedule } from "../canary/schedule";
 import { loadGateway, loadRoute, loadRouteAfterRecovery, type ActionResult, type RolloutContext } from "../engine";
 import { RolloutError } from "../errors";
 import { loadRolloutScenario } from "../metrics/simScenario";
@@ -13,7 +13,7 @@ import { renderAbReport, renderAction, renderCanaryEvaluation, renderShadowRepor
 import { renderStatus } from "../render/status";
 import { shadowReport } from "../shadow/report";
 import { stackFilePath } from "../stackfile/stackFile";
-import { canaryPolicyFrom, contextFor, integer, metricSourceFor, number, windowSeconds, type CommonOptions, type PolicyOptions, type SourceOptions } from "./options";
+import { canaryPolicyFrom, contextFor, integer, metricSourceFor, number, readOnlyContextFor, windowSeconds, type ChangeOptions, type CommonOptions, type PolicyOptions, type SourceOptions } from "./options";
 
 /** Where command output goes; returns the exit code. */
 export type Print = (text: string) => void;
@@ -26,14 +26,16 @@ export async function canaryCommand(
   action: "start" | "step" | "promote" | "rollback",
   stack: string,
   route: string,
-  options: CommonOptions & { deployment?: string; schedule?: string },
+  options: ChangeOptions & { deployment?: string; schedule?: string },
   print: Print,
 ): Promise<number> {
+  // Bad input is exit 2 before --apply looks for the pulumi CLI (exit 3).
+  const schedule = options.schedule === undefined ? undefined : parseSchedule(options.schedule);
   const ctx = contextFor(stack, options, print);
   const show = actionPrinter(ctx, print);
   if (action === "start") {
     if (!options.deployment) throw new RolloutError("canary start needs --deployment <fleet deployment name>", 2);
-    show(await canaryStart(ctx, route, options.deployment, options.schedule === undefined ? defaultSchedule : parseSchedule(options.schedule)));
+    show(await canaryStart(ctx, route, options.deployment, schedule));
   } else if (action === "step") show(await canaryStep(ctx, route));
   else if (action === "promote") show(await canaryPromote(ctx, route));
   else show(await canaryRollback(ctx, route, "manual rollback"));
@@ -41,16 +43,22 @@ export async function canaryCommand(
 }
 
 export async function canaryEvaluateCommand(stack: string, route: string, options: SourceOptions & PolicyOptions, print: Print): Promise<number> {
-  const ctx = contextFor(stack, options, print);
+  // Options first: a bad one prints only its error (exit 2), no header, and touches no source.
+  const policy = canaryPolicyFrom(options);
+  const window = windowSeconds(options);
+  const ctx = readOnlyContextFor(stack, options, print);
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const { route: config } = loadRoute(ctx, route);
   print(`evaluating route ${route} over ${spanOf(source, options.window)} from ${source.description}`);
-  const ev = await canaryEvaluate(ctx, route, { source, policy: canaryPolicyFrom(options), windowSeconds: windowSeconds(options) });
+  const ev = await canaryEvaluate(ctx, route, { source, policy, windowSeconds: window });
   print(renderCanaryEvaluation(ev, ev.percent, config.backends.map((b) => b.deployment).join(", "), config.canary?.deployment ?? ""));
   return 0;
 }
 
-export async function canaryRunCommand(stack: string, route: string, options: SourceOptions & PolicyOptions & { maxEvaluations: string }, print: Print): Promise<number> {
+export async function canaryRunCommand(stack: string, route: string, options: SourceOptions & ChangeOptions & PolicyOptions & { maxEvaluations: string }, print: Print): Promise<number> {
+  const policy = canaryPolicyFrom(options);
+  const window = windowSeconds(options);
+  const maxEvaluations = integer("--max-evaluations", options.maxEvaluations, 1, 10_000);
   const ctx = contextFor(stack, options, print);
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
   const { route: config } = loadRoute(ctx, route);
@@ -58,9 +66,9 @@ export async function canaryRunCommand(stack: string, route: string, options: So
   print(`canary run on route ${route}: ${source.span ? `one window, ${source.span},` : `windows of ${options.window} s`} from ${source.description}`);
   const result = await canaryRun(ctx, route, {
     source,
-    policy: canaryPolicyFrom(options),
-    windowSeconds: windowSeconds(options),
-    maxEvaluations: integer("--max-evaluations", options.maxEvaluations, 1, 10_000),
+    policy,
+    windowSeconds: window,
+    maxEvaluations,
     onEvaluation: (ev, percent, round) => print(`\nevaluation ${round} at ${percent}%\n${renderCanaryEvaluation(ev, percent, stable, config.canary?.deployment ?? "")}`),
     onAction: actionPrinter(ctx, print),
   });
@@ -83,7 +91,7 @@ export async function blueGreenCommand(
   action: "deploy" | "switch" | "rollback",
   stack: string,
   route: string,
-  options: CommonOptions & { deployment?: string },
+  options: ChangeOptions & { deployment?: string },
   print: Print,
 ): Promise<number> {
   const ctx = contextFor(stack, options, print);
@@ -107,12 +115,12 @@ function isHttpUrl(text: string): boolean {
 }
 
 export async function blueGreenSmokeCommand(stack: string, route: string, options: SmokeOptions, print: Print): Promise<number> {
-  const ctx = contextFor(stack, options, print);
   const criteria = {
     requests: integer("--requests", options.requests, 1, 100_000),
     minSuccessRate: number("--min-success", options.minSuccess, 0, 1),
     maxP95Ms: number("--max-p95-ms", options.maxP95Ms, 1, 3_600_000),
   };
+  const ctx = readOnlyContextFor(stack, options, print);
   let target;
   if (options.target === "sim") {
     const { name, scenario, file: scenarioFile } = loadRolloutScenario(options.scenario);
@@ -136,7 +144,13 @@ export async function blueGreenSmokeCommand(stack: string, route: string, option
 }
 
 export async function abReportCommand(stack: string, experiment: string, options: SourceOptions & { confidence: string; minSamples: string; minCallers: string }, print: Print): Promise<number> {
-  const ctx = contextFor(stack, options, print);
+  const settings = {
+    confidence: number("--confidence", options.confidence, 0.5, 0.9999),
+    minSamplesPerVariant: integer("--min-samples", options.minSamples, 2, 10_000_000),
+    minCallersPerVariant: integer("--min-callers", options.minCallers, 2, 10_000_000),
+  };
+  const window = windowSeconds(options);
+  const ctx = readOnlyContextFor(stack, options, print);
   const gateway = loadGateway(ctx);
   const routeName = Object.entries(gateway.routes).find(([, r]) => r.abTest?.id === experiment)?.[0];
   if (!routeName) {
@@ -144,33 +158,26 @@ export async function abReportCommand(stack: string, experiment: string, options
     throw new RolloutError(`no route of stack ${stack} runs experiment ${experiment}; experiments: ${known.join(", ") || "none"}`, 2);
   }
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
-  const records = await source.fetch({ stack, route: routeName, windowSeconds: windowSeconds(options) });
+  const records = await source.fetch({ stack, route: routeName, windowSeconds: window });
   print(`A/B report for route ${routeName} over ${spanOf(source, options.window)} from ${source.description}`);
-  print(
-    renderAbReport(
-      abReport(records, experiment, {
-        confidence: number("--confidence", options.confidence, 0.5, 0.9999),
-        minSamplesPerVariant: integer("--min-samples", options.minSamples, 2, 10_000_000),
-        minCallersPerVariant: integer("--min-callers", options.minCallers, 2, 10_000_000),
-      }),
-    ),
-  );
+  print(renderAbReport(abReport(records, experiment, settings)));
   return 0;
 }
 
 export async function shadowReportCommand(stack: string, route: string, options: SourceOptions, print: Print): Promise<number> {
-  const ctx = contextFor(stack, options, print);
+  const window = windowSeconds(options);
+  const ctx = readOnlyContextFor(stack, options, print);
   const { route: config } = loadRoute(ctx, route);
   if (!config.shadow) throw new RolloutError(`aoai-fleet:gateway.routes.${route}.shadow is not set; nothing to report`, 2);
   const source = metricSourceFor(options, stackFilePath(ctx.dir, ctx.stack));
-  const records = await source.fetch({ stack, route, windowSeconds: windowSeconds(options) });
+  const records = await source.fetch({ stack, route, windowSeconds: window });
   print(`shadow report for route ${route} (${config.shadow.percent}% copied to ${config.shadow.deployment}) over ${spanOf(source, options.window)} from ${source.description}`);
   print(renderShadowReport(shadowReport(records)));
   return 0;
 }
 
 export async function statusCommand(stack: string, route: string, options: CommonOptions, print: Print): Promise<number> {
-  const ctx = contextFor(stack, options, print);
+  const ctx = readOnlyContextFor(stack, options, print);
   const { route: config, state } = loadRouteAfterRecovery(ctx, route);
   print(renderStatus(stack, route, config, state));
   return 0;

@@ -13,6 +13,10 @@ import type { MetricSource } from "../metrics/source";
 /** Options every rollout command accepts. */
 export interface CommonOptions {
   dir: string;
+}
+
+/** Options of commands that change config (and so can apply it). */
+export interface ChangeOptions extends CommonOptions {
   /** `--apply`: apply or fail (exit 3 when the pulumi CLI or Azure credentials are missing). */
   apply?: boolean;
 }
@@ -25,8 +29,22 @@ export interface SourceOptions extends CommonOptions {
   window: string;
 }
 
-export function contextFor(stack: string, options: CommonOptions, log: (line: string) => void): RolloutContext {
+/** Context of a command that changes config: `--apply` decides whether a missing environment is an error. */
+export function contextFor(stack: string, options: ChangeOptions, log: (line: string) => void): RolloutContext {
   return { dir: resolve(options.dir), stack, applier: defaultApplier(log, undefined, options.apply === true), now: () => new Date(), log };
+}
+
+/**
+ * Context of a command that changes no config (status, evaluate, smoke, reports): it has no
+ * `--apply` and never looks for the pulumi CLI or credentials; an apply would be a bug.
+ */
+export function readOnlyContextFor(stack: string, options: CommonOptions, log: (line: string) => void): RolloutContext {
+  const applier = {
+    apply: async (): Promise<never> => {
+      throw new Error(`a read-only rollout command tried to apply stack ${stack}`);
+    },
+  };
+  return { dir: resolve(options.dir), stack, applier, now: () => new Date(), log };
 }
 
 /** `--source sim | file:<path> | azure`. */

@@ -1,5 +1,5 @@
 import { consoleTable, type ConsoleTable } from "../../core/console/table";
-import { decidingTest, fmt, fmtP, type AbReport, type UnitTest } from "../ab/report";
+import { decidingTest, fmt, fmtInterval, fmtP, pClause, type AbReport, type UnitTest } from "../ab/report";
 import type { SmokeVerdict } from "../bluegreen/smoke";
 import type { CanaryEvaluation } from "../canary/evaluate";
 import type { ActionResult } from "../engine";
@@ -68,7 +68,7 @@ export function renderAbReport(r: AbReport): string {
     const cells = [`${deciding.n[0]} / ${deciding.n[1]}`, ...resultCells(deciding), deciding.tooSmall ? `too small: ${deciding.tooSmall}` : deciding.significant ? "significant" : "not significant"];
     if (withCallers) {
       const req = c.perRequest;
-      const beside = req.result ? `${req.test}, ${fmt(req.result.difference)}, p ${fmtP(req.result.pValue)}` : `${req.test}, too small`;
+      const beside = req.result ? `${req.test}, ${fmt(req.result.difference)}, ${pClause(req.result.pValue)}` : `${req.test}, too small`;
       tests.push([name, ...cells, beside]);
     } else {
       tests.push([name, deciding.test, ...cells]);
@@ -80,11 +80,11 @@ export function renderAbReport(r: AbReport): string {
 function resultCells(t: UnitTest): string[] {
   const res = t.result;
   if (!res) return ["–", "–", "–", "–"];
-  return [fmt(res.difference), `[${fmt(res.ciLow)}, ${fmt(res.ciHigh)}]`, statistic(res.statistic, res.degreesOfFreedom), fmtP(res.pValue)];
+  return [fmt(res.difference), fmtInterval(res.ciLow, res.ciHigh), statistic(res.statistic, res.degreesOfFreedom), fmtP(res.pValue)];
 }
 
 function statistic(value: number, df: number | undefined): string {
-  const shown = Number.isFinite(value) ? value.toFixed(2) : `${value < 0 ? "−" : ""}∞ (no variance)`;
+  const shown = Number.isFinite(value) ? value.toFixed(2) : `${value < 0 ? "-" : ""}∞ (no variance)`;
   return df === undefined ? shown : `${shown} (df ${df.toFixed(0)})`;
 }
 

@@ -19,10 +19,34 @@ describe("canary actions", () => {
     expect((await canaryStart(stack.ctx, "chat", "chat-next", [10, 100])).changes).toHaveLength(1);
     const again = await canaryStart(stack.ctx, "chat", "chat-next", [10, 100]);
     expect(again.changes).toEqual([]);
-    expect(again.message).toBe("canary chat-next is already running at 10%; nothing to do");
+    expect(again.message).toBe("canary chat-next is already running at 10% (schedule 10 → 100); nothing to do");
     await expect(canaryStart(stack.ctx, "chat", "chat-v2")).rejects.toThrow(
       "a canary of chat-next is at 10% on route chat; promote it (and make it a backend) or roll it back before starting chat-v2",
     );
+  });
+
+  it("start again with another --schedule replaces the running canary's schedule, traffic stays (found by QA)", async () => {
+    // It said "nothing to do" and kept the old schedule.
+    const stack = tempStack();
+    await canaryStart(stack.ctx, "chat", "chat-next", [10, 25, 50, 100]);
+    await canaryStep(stack.ctx, "chat");
+    const file = stack.read();
+    const changed = await canaryStart(stack.ctx, "chat", "chat-next", [5, 40, 100]);
+    expect(changed).toEqual({
+      action: "canary start",
+      route: "chat",
+      changes: [],
+      applied: undefined,
+      message: "canary chat-next is already running at 25%; schedule changed from 10 → 25 → 50 → 100 to 5 → 40 → 100 (traffic stays at 25%, next step 40%)",
+    });
+    expect(stack.read()).toBe(file);
+    const state = readRouteState(stack.dir, "demo", "chat");
+    expect(state.canary).toMatchObject({ deployment: "chat-next", status: "running", schedule: [5, 40, 100] });
+    expect(state.history.at(-1)).toMatchObject({ action: "canary start", changes: [], applied: "unchanged", note: "schedule 10,25,50,100 replaced by 5,40,100 at 25%" });
+    expect((await canaryStep(stack.ctx, "chat")).message).toBe("canary chat-next stepped 25% → 40%");
+    // Without --schedule (or with the same one) a re-run keeps the schedule it runs.
+    expect((await canaryStart(stack.ctx, "chat", "chat-next")).message).toBe("canary chat-next is already running at 40% (schedule 5 → 40 → 100); nothing to do");
+    expect(readRouteState(stack.dir, "demo", "chat").canary?.schedule).toEqual([5, 40, 100]);
   });
 
   it("steps through a custom schedule, stops at 100, and rollback goes to 0", async () => {

@@ -84,6 +84,52 @@ describe("rollout CLI", () => {
     });
   });
 
+  it("commands that change no config take no --apply: exit 2 saying why, nothing looked up or written (found by QA)", async () => {
+    // They offered --apply and, without the pulumi CLI, exited 3 though nothing would be applied.
+    const stack = tempStack();
+    const before = stack.read();
+    const commands = [
+      ["status", "demo", "chat"],
+      ["canary", "evaluate", "demo", "chat", "--source", "sim"],
+      ["bluegreen", "smoke", "demo", "chat-bg"],
+      ["ab", "report", "demo", "prompt-v2", "--source", "sim"],
+      ["shadow", "report", "demo", "chat-ab", "--source", "sim"],
+    ];
+    for (const command of commands) {
+      const result = await cli([...command, "--apply", "--dir", stack.dir]);
+      const name = command.filter((word) => !["demo", "chat", "chat-bg", "chat-ab", "prompt-v2", "--source", "sim"].includes(word)).join(" ");
+      expect([result.code, result.out]).toEqual([2, ""]);
+      expect(result.err.split("\n")[0]).toBe(`error: unknown option '--apply': rollout ${name} changes no config, so there is nothing to apply`);
+      expect(result.err).toContain(`Usage: aoai-fleet rollout ${name} [options]`);
+      expect(result.err).not.toContain("--apply ");
+    }
+    expect(stack.read()).toBe(before);
+    // Commands that change config keep it: without the pulumi CLI it is exit 3 before anything is written.
+    const start = await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--apply", "--dir", stack.dir]);
+    expect(start).toMatchObject({ code: 3, err: "rollout: --apply: cannot apply, the pulumi CLI is not on PATH and no Azure credentials were found (ARM_*/AZURE_* variables or `az login`); nothing was changed\n" });
+    expect(stack.read()).toBe(before);
+  });
+
+  it("a bad decision or window option is the only output (exit 2): no header first, checked before the source (found by QA)", async () => {
+    const stack = tempStack();
+    const bad: [string[], string][] = [
+      [["--max-error-points", "-1"], "--max-error-points -1: expected a number between 0 and 100"],
+      [["--min-samples", "2.5"], "--min-samples 2.5: expected a whole number between 1 and 10000000"],
+      [["--window", "0"], "--window 0: expected a number between 1 and 604800"],
+    ];
+    for (const [options, message] of bad) {
+      for (const source of [["--source", "sim"], []]) {
+        // Without --source: the default azure source, which without credentials is exit 3; the bad option comes first.
+        const evaluate = await cli(["canary", "evaluate", "demo", "chat", ...source, ...options, "--dir", stack.dir]);
+        expect(evaluate).toEqual({ code: 2, out: "", err: `rollout: ${message}\n` });
+      }
+      const run = await cli(["canary", "run", "demo", "chat", "--source", "sim", ...options, "--dir", stack.dir]);
+      expect(run).toEqual({ code: 2, out: "", err: `rollout: ${message}\n` });
+    }
+    const ab = await cli(["ab", "report", "demo", "prompt-v2", "--source", "sim", "--confidence", "2", "--dir", stack.dir]);
+    expect(ab).toEqual({ code: 2, out: "", err: "rollout: --confidence 2: expected a number between 0.5 and 0.9999\n" });
+  });
+
   it("a failed smoke exits 1 and the switch is refused", async () => {
     const stack = tempStack();
     const smoke = await cli(["bluegreen", "smoke", "demo", "chat-bg", "--scenario", "green-broken", "--dir", stack.dir]);
@@ -103,6 +149,20 @@ describe("rollout status", () => {
     expect(status.code).toBe(0);
     expect(status.out).toContain("│ canary   │ chat-next at 5% (sticky)                │ running, schedule 5 → 25 → 50 → 100 │");
     expect(status.out).toMatch(/│ canary start │ canary\.percent: 0 → 5 │ written │/);
+  });
+
+  it("canary start with another --schedule on the running canary: the new schedule in status and history", async () => {
+    const stack = tempStack();
+    await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--dir", stack.dir]);
+    const again = await cli(["canary", "start", "demo", "chat", "--deployment", "chat-next", "--schedule", "5,50,100", "--dir", stack.dir]);
+    expect(again).toEqual({
+      code: 0,
+      out: `canary chat-next is already running at 5%; schedule changed from 5 → 25 → 50 → 100 to 5 → 50 → 100 (traffic stays at 5%, next step 50%)\nno change: ${stack.file} already has this state\n`,
+      err: "",
+    });
+    const status = await cli(["status", "demo", "chat", "--dir", stack.dir]);
+    expect(status.out).toContain("│ canary   │ chat-next at 5% (sticky)                │ running, schedule 5 → 50 → 100 │");
+    expect(status.out).toMatch(/│ canary start │\s+│ unchanged │ schedule 5,25,50,100 replaced by 5,50,100 at 5% +│/);
   });
 
   it("a canary started on a route without a canary block (the block inserted) can be read back, stepped and rolled back", async () => {
@@ -125,7 +185,7 @@ describe("rollout status", () => {
     expect(code).toBe(0);
     expect(out).toMatch(/│ a\s+│ chat\s+│ 200\s+│ 30\s+│ 98\.00%\s+│/);
     expect(out).toMatch(/│ b\s+│ chat-v2\s+│ 200\s+│ 30\s+│ 0\.00%\s+│ –\s+│ –\s+│ –\s+│/);
-    expect(out).toMatch(/│ success rate \(b − a\)\s+│ 30 \/ 30\s+│ -0\.9802\s+│ .* │ <0\.0001\s+│ significant\s+│ two-proportion z, -0\.9800, p <0\.0001 │/);
-    expect(out).toContain("conclusion: significant at 95% per caller: success rate (b − a = -0.9802, p = <0.0001)");
+    expect(out).toMatch(/│ success rate \(b − a\)\s+│ 30 \/ 30\s+│ -0\.9802\s+│ .* │ <0\.0001\s+│ significant\s+│ two-proportion z, -0\.9800, p < 0\.0001 │/);
+    expect(out).toContain("conclusion: significant at 95% per caller: success rate (b − a = -0.9802, p < 0.0001)");
   });
 });

@@ -37,7 +37,22 @@ describe("decideCanary boundaries", () => {
     expect(decideCanary(arm(1000, 0, 1000), arm(1000, 0, 1500), policy).verdict).toBe("promote");
     const d = decideCanary(arm(1000, 0, 1000), arm(1000, 0, 1501), policy);
     expect(d.verdict).toBe("rollback");
-    expect(d.reason).toBe("canary p95 1501 ms vs stable 1000 ms (×1.50) > ×1.5 allowed");
+    // Two decimals would print "×1.50 > ×1.5": the shown ratio gets the digits that make it differ.
+    expect(d.reason).toBe("canary p95 1501 ms vs stable 1000 ms (×1.501) > ×1.5 allowed");
+  });
+
+  it("a value just over its limit is printed with enough digits to differ from it; the comparison is unchanged (found by QA)", () => {
+    // p95 ratio 1.024 against 1.02 printed as "×1.02 > ×1.02 allowed".
+    const tight: CanaryPolicy = { ...policy, maxP95LatencyRatio: 1.02 };
+    const slow = decideCanary(arm(1000, 0, 1000), arm(1000, 0, 1024), tight);
+    expect(slow).toMatchObject({ verdict: "rollback", p95Ratio: 1.024, reason: "canary p95 1024 ms vs stable 1000 ms (×1.024) > ×1.02 allowed" });
+    // At the limit it still promotes, with the usual two decimals.
+    expect(decideCanary(arm(1000, 0, 1000), arm(1000, 0, 1020), tight).reason).toBe(
+      "canary error rate 0.00% vs stable 0.00% (+0.00 points ≤ 2); canary p95 1020 ms vs stable 1000 ms (×1.02) ≤ ×1.02",
+    );
+    // Error points alike: 501 of 25,000 is +2.004 points, not "+2.00 points > 2 allowed".
+    const errors = decideCanary(arm(1000, 0), arm(25_000, 501), policy);
+    expect(errors).toMatchObject({ verdict: "rollback", reason: "canary error rate 2.004% vs stable 0.000% (+2.004 points > 2 allowed)" });
   });
 
   it("holds below the minimum sample on either side, and decides exactly at it", () => {
