@@ -25,6 +25,12 @@ export interface Attempt {
   status?: number;
   /** Set when no response came back (BackendConnectionFailure, Timeout). */
   transportReason?: string;
+  /**
+   * The standard deployment that served the answer when Azure spilled the request over from the
+   * provisioned deployment the gateway called (the answer's `x-ms-spillover-from-*` header); absent
+   * otherwise. What was billed, and where, follows it.
+   */
+  spilledTo?: string;
 }
 
 /** One request the gateway sent upstream, exactly as it left (URL with query, headers). */

@@ -216,6 +216,9 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
       sku: d.sku,
       ...(single.family === "account" ? { family: "account" as const } : {}),
       ...optionalLimits(catalog.requestLimits(d.model, d.version, d.sku)),
+      // spilloverDeploymentName as the fleet component deploys it. Its target has a Single of its
+      // own (the design makes one per deployment × region, routed or not), so the world has it.
+      ...(d.spillover !== undefined ? { spillover: d.spillover } : {}),
     };
   });
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));

@@ -30,6 +30,8 @@ export interface WorldBackend {
   sku?: string;
   /** `account`: the Responses API's account-level twin of a deployment backend (URL without `/deployments/…`). */
   family?: "deployment" | "account";
+  /** Provisioned only: the standard deployment of the same account Azure spills over to (`spilloverDeploymentName`). */
+  spillover?: string;
 }
 
 export interface WorldPool {
@@ -102,6 +104,7 @@ export function buildWorld(o: WorldOptions): World {
           ...(o.completionFor ? { completionFor: o.completionFor } : {}),
           provisioned: b.rpm === null,
           ...(b.limits ? { requestLimits: b.limits } : {}),
+          ...(b.spillover !== undefined ? { spillover: b.spillover } : {}),
         },
         o.clock,
         o.rng.fork(`deployment:${b.deployment}@${b.region}`),
@@ -112,6 +115,8 @@ export function buildWorld(o: WorldOptions): World {
     }
     entities.set(b.backendId, { type: "Single", url: b.url, ...(o.breaker ? { circuitBreaker: o.breaker } : {}) });
   }
+  // Every deployment is in its account by now, so each spillover target can be checked.
+  for (const account of accounts.values()) account.checkSpillover();
   for (const p of o.pools) {
     entities.set(p.poolId, { type: "Pool", members: p.members.map((m) => ({ id: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) });
   }

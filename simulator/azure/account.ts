@@ -2,6 +2,8 @@
 // It routes `/openai/deployments/{name}/...` by the path and the v1 and Responses surfaces by the
 // body's `model`, and keeps the account's stored Responses (a response lives on the account that
 // created it; any other account answers "not found"). Every answer carries Azure's request ids.
+// Spillover happens here, in the service: a provisioned deployment's trigger answer is followed by a
+// call to the standard deployment of this account it names (spillover.ts).
 import { createHash } from "node:crypto";
 import { v4 as uuidV4 } from "uuid";
 import type { Clock } from "../clock";
@@ -9,6 +11,7 @@ import { openAiError, type SimRequest, type SimResponse, type Upstream } from ".
 import type { SimulatedDeployment } from "./deployment";
 import { parseAzureRequest } from "./request";
 import { ResponseStore, unknownPreviousResponse } from "./responses-store";
+import { serveWithSpillover, spilloverTarget } from "./spillover";
 
 export class SimulatedAccount implements Upstream {
   private readonly deployments = new Map<string, SimulatedDeployment>();
@@ -67,7 +70,11 @@ export class SimulatedAccount implements Upstream {
         openAiError(404, "DeploymentNotFound", "The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again."),
       );
     }
-    if (parsed.operation !== "responses") return d.serve(parsed, request, timeoutMs);
+    if (parsed.operation !== "responses") {
+      // Spillover (spillover.ts) is for these operations; Responses calls never spill.
+      const target = spilloverTarget(d, parsed, request, (name) => this.deployments.get(name));
+      return target ? serveWithSpillover(d, target, this.clock, parsed, request, timeoutMs) : d.serve(parsed, request, timeoutMs);
+    }
     const previousId = parsed.body.previous_response_id;
     if (typeof previousId === "string" && previousId !== "") {
       const previous = this.responses.get(previousId, this.clock.now());
@@ -76,6 +83,22 @@ export class SimulatedAccount implements Upstream {
       return d.serve(parsed, request, timeoutMs, { store: this.responses, previous, previousTokens: u ? u.input_tokens + u.output_tokens : 0 });
     }
     return d.serve(parsed, request, timeoutMs, { store: this.responses, previousTokens: 0 });
+  }
+
+  /**
+   * Checks the spillover properties of the account's deployments, as ARM does when one is set: the
+   * target must be a standard deployment of this account, and only a provisioned deployment spills.
+   */
+  checkSpillover(): void {
+    for (const d of this.deployments.values()) {
+      const name = d.spec.spillover;
+      if (name === undefined) continue;
+      const target = this.deployments.get(name);
+      if (d.spec.provisioned !== true) throw new Error(`simulator: ${d.name} has spillover to ${name}, but spillover is set on provisioned deployments only`);
+      if (!target || target.spec.provisioned === true) {
+        throw new Error(`simulator: ${d.name} spills over to "${name}", which is not a standard deployment of its account ${this.origin} (standard deployments there: ${this.all().filter((x) => x.spec.provisioned !== true).map((x) => x.spec.deployment).join(", ") || "none"})`);
+      }
+    }
   }
 }
 

@@ -56,6 +56,12 @@ export interface SimDeploymentSpec {
   provisioned?: boolean;
   /** Per-request token limits of the model version and deployment type (catalog); absent: types only. */
   requestLimits?: RequestLimits;
+  /**
+   * `spilloverDeploymentName` (provisioned only): the standard deployment of the same account the
+   * service calls when this one answers 429, 500, 503 or a long-context 400 (spillover.ts). The
+   * account does the spilling; `send` on the deployment itself never spills.
+   */
+  spillover?: string;
 }
 
 export interface DeploymentStats {
@@ -64,6 +70,12 @@ export interface DeploymentStats {
   throttled: number;
   serverErrors: number;
   refused: number;
+  /** Requests whose answer here started spillover (a provisioned deployment handed them to its target). */
+  spilledOut: number;
+  /** Of those, the ones the target failed too: this deployment's answer went back with `x-ms-spillover-error`. */
+  spilloverFailed: number;
+  /** Spilled requests this (standard) deployment served. */
+  spilledIn: number;
   /** Accepted (charged) tokens per 10-second bucket of run time. */
   tokensByBucket: Map<number, number>;
 }
@@ -89,7 +101,7 @@ export class SimulatedDeployment implements Upstream {
   readonly limits = new StandardLimiter();
   readonly faults: FaultSchedule;
   readonly utilisation: LeakyBucket;
-  readonly stats: DeploymentStats = { accepted: 0, acceptedTokens: 0, throttled: 0, serverErrors: 0, refused: 0, tokensByBucket: new Map() };
+  readonly stats: DeploymentStats = { accepted: 0, acceptedTokens: 0, throttled: 0, serverErrors: 0, refused: 0, spilledOut: 0, spilloverFailed: 0, spilledIn: 0, tokensByBucket: new Map() };
   private readonly latency: LatencySpec;
   private readonly answers: DeploymentAnswers;
   readonly family: string;

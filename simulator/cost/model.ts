@@ -1,5 +1,7 @@
 // What a run cost: pay-as-you-go tokens billed at the model's price on the SKU that served them,
-// provisioned deployments billed for their PTUs over the run whatever they served.
+// provisioned deployments billed for their PTUs over the run whatever they served. A request Azure
+// spilled over from a PTU to a standard deployment was served (and is billed) by the standard one,
+// though the gateway called the PTU: the attempt's `spilledTo` says which.
 import type { RunRecord } from "../run/runner";
 import { deploymentOfUrl } from "../run/urls";
 import { paygPrice, ptuHourlyRate, type CostSpec } from "./prices";
@@ -7,7 +9,7 @@ import { paygPrice, ptuHourlyRate, type CostSpec } from "./prices";
 export interface CostSummary {
   /** Tokens (prompt + completion, as billed) of every successful answer. */
   servedTokens: number;
-  /** Share of the served tokens answered by pay-as-you-go deployments. */
+  /** Share of the served tokens answered by pay-as-you-go deployments (spilled-over answers included). */
   paygTokenShare: number;
   /** Dollars billed for pay-as-you-go tokens during the run. */
   paygDollars: number;
@@ -17,7 +19,8 @@ export interface CostSummary {
   totalCostPerMillionTokens: number;
   /**
    * Tokens the provisioned deployments worked off during the run (admitted minus what was still in
-   * their utilisation bucket at the end) ÷ their capacity over the run (null: no PTU).
+   * their utilisation bucket at the end) ÷ their capacity over the run (null: no PTU). A request a PTU
+   * refused and spilled over was never admitted there, so it is not in this figure.
    */
   ptuUtilization: number | null;
   /** Deployments without a known price (their tokens cost nothing here): `<model>/<sku>`. */
@@ -39,10 +42,17 @@ export function costOf(run: RunRecord, spec: CostSpec): CostSummary {
     served += tokens;
     const last = r.trace.attempts[r.trace.attempts.length - 1];
     if (!last) continue;
-    const dep = deploymentOfUrl(last.url);
-    // Pool members are recorded by backend id; a base-url backend only by its URL.
     const host = new URL(last.url).host;
-    const backend = run.backends.find((b) => b.backendId === last.backendId) ?? run.backends.find((b) => b.deployment === dep && new URL(b.url).host === host);
+    const inAccount = (deployment: string | undefined) => run.backends.find((b) => b.deployment === deployment && new URL(b.url).host === host);
+    // Pool members are recorded by backend id; a base-url backend only by its URL.
+    const backend = last.spilledTo !== undefined ? inAccount(last.spilledTo) : (run.backends.find((b) => b.backendId === last.backendId) ?? inAccount(deploymentOfUrl(last.url)));
+    if (!backend && last.spilledTo !== undefined) {
+      // Spillover targets are standard deployments: pay-as-you-go, at a price this run cannot name.
+      paygTokens += tokens;
+      unpriced.add(`${last.spilledTo} at ${host} (spillover target outside the run)`);
+      unpricedTokens += tokens;
+      continue;
+    }
     if (!backend || backend.rpm === null) continue;
     paygTokens += tokens;
     const price = paygPrice(spec, backend.model, backend.sku ?? "GlobalStandard");

@@ -3,6 +3,7 @@
 // the condition decides; outside they send the request to on-error.
 import type { ForwardRequest, Retry, SendOneWayRequest, SendRequest, Statement } from "../../gateway-policy/ast";
 import { TransportError, readBody, type SimRequest, type SimResponse } from "../http-types";
+import { spilledTo } from "../azure/spillover";
 import { PolicyRuntimeError, gatewayError } from "./errors";
 import { applySetHeader, boolOf, textOf, valueOf, type Machine } from "./statements";
 import type { RequestState } from "./state";
@@ -66,6 +67,8 @@ export async function forwardRequest(m: Machine, state: RequestState, s: Forward
     const response = await upstream.send(request, (s.timeout ?? DEFAULT_FORWARD_TIMEOUT_S) * 1000);
     attempt.endMs = m.clock.now();
     attempt.status = response.status;
+    const spilled = spilledTo(response.headers);
+    if (spilled !== undefined) attempt.spilledTo = spilled;
     state.response = { status: response.status, headers: { ...response.headers }, body: response.body };
     const ra = retryAfterSeconds(response);
     if (memberId) m.options.backends.record(memberId, attempt.endMs, ra === undefined ? { status: response.status } : { status: response.status, retryAfterSeconds: ra });

@@ -18,6 +18,14 @@ function offeredLoad(s: RunSummary): string {
   return `${tokens} of ${s.capacityTpm} TPM, ${requests} of ${s.capacityRpm} RPM${binding}`;
 }
 
+/** `out 12 (2 failed)` on a PTU that spilled, `in 10` on the standard deployment that served them. */
+function spilloverCell(b: RunSummary["backends"][number]): string {
+  const parts: string[] = [];
+  if (b.spilledOut > 0) parts.push(`out ${b.spilledOut}${b.spilloverFailed > 0 ? ` (${b.spilloverFailed} failed)` : ""}`);
+  if (b.spilledIn > 0) parts.push(`in ${b.spilledIn}`);
+  return parts.join(", ") || "-";
+}
+
 export function formatSummary(s: RunSummary, label: string): string {
   const head = consoleTable([label, "value"], { lines: "rows" });
   head.push(
@@ -47,8 +55,14 @@ export function formatSummary(s: RunSummary, label: string): string {
   if (s.abShares) head.push(["A/B split", `${Object.entries(s.abShares).map(([k, v]) => `${k} ${pct(v, 2)}`).join(", ")} of ${s.abAssigned} requests assigned to a variant`]);
   head.push(["unanswered / duplicated", `${s.unanswered} / ${s.duplicated}`], ["simulated in", `${Math.round(s.wallMs)} ms wall (${s.events} events)`]);
 
-  const backends = consoleTable(["backend", "TPM limit", "RPM limit", "utilization", "accepted", "429", "5xx", "refused"], { lines: "rows" });
-  for (const b of s.backends) backends.push([`${b.deployment}@${b.region}`, String(b.capacityTpm), b.capacityRpm === null ? "none (PTU)" : String(b.capacityRpm), pct(b.utilization, 1), String(b.accepted), String(b.throttled), String(b.serverErrors), String(b.refused)]);
+  // Azure's spillover (only when some request spilled): a PTU's 429s and 5xx include the requests it
+  // handed to its standard deployment, so the column says how many callers were served elsewhere.
+  const spilled = s.backends.some((b) => b.spilledOut > 0 || b.spilledIn > 0);
+  const backends = consoleTable(["backend", "TPM limit", "RPM limit", "utilization", "accepted", "429", "5xx", "refused", ...(spilled ? ["spillover"] : [])], { lines: "rows" });
+  for (const b of s.backends) {
+    const row = [`${b.deployment}@${b.region}`, String(b.capacityTpm), b.capacityRpm === null ? "none (PTU)" : String(b.capacityRpm), pct(b.utilization, 1), String(b.accepted), String(b.throttled), String(b.serverErrors), String(b.refused)];
+    backends.push(spilled ? [...row, spilloverCell(b)] : row);
+  }
 
   let out = `${head.toString()}\n${backends.toString()}\n`;
   if (s.faults.length > 0) {

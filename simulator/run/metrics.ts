@@ -36,6 +36,16 @@ export interface BackendUse {
   throttled: number;
   serverErrors: number;
   refused: number;
+  /**
+   * Requests Azure spilled over from this provisioned deployment (its 429, 5xx or long-context 400
+   * started the call to its standard target); they are also in its `throttled` / `serverErrors`,
+   * as in Azure's metrics, though the caller may have been served.
+   */
+  spilledOut: number;
+  /** Of `spilledOut`, those the target failed too (the PTU's answer went back with `x-ms-spillover-error`). */
+  spilloverFailed: number;
+  /** Spilled-over requests this standard deployment served (also in its `accepted`). */
+  spilledIn: number;
 }
 
 export interface FaultOutcome {
@@ -185,6 +195,9 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
       throttled: d.stats.throttled,
       serverErrors: d.stats.serverErrors,
       refused: d.stats.refused,
+      spilledOut: d.stats.spilledOut,
+      spilloverFailed: d.stats.spilloverFailed,
+      spilledIn: d.stats.spilledIn,
     };
   });
   let canaryShare: number | null = null;

@@ -48,7 +48,7 @@ export interface RunRecord {
   capacityTpm: number;
   requests: RequestRecord[];
   deployments: SimulatedDeployment[];
-  /** The route's backends (model, SKU, capacity) for the cost model. */
+  /** The route's backends, and the standard deployments its PTUs spill over to (model, SKU, capacity), for the cost model. */
   backends: WorldBackend[];
   /** Requests that never got an answer (must be zero). */
   unanswered: number;

@@ -8,7 +8,7 @@ import { faultWindows } from "../scenario/load";
 import type { Scenario } from "../scenario/schema";
 import { SizeModel } from "../scenario/sizes";
 import type { SimSetup } from "../stack";
-import { buildWorld } from "../world";
+import { buildWorld, type WorldBackend } from "../world";
 import { summarize, type RunSummary } from "./metrics";
 import { runScenario, type RunRecord } from "./runner";
 import { ScenarioError } from "../scenario/load";
@@ -66,7 +66,10 @@ export async function simulate(setup: SimSetup, scenario: Scenario, options: { s
   const ids = new Set(setup.routes[route]!.backendIds);
   const routeBackends = setup.backends.filter((b) => ids.has(b.backendId));
   const capacityTpm = routeBackends.reduce((s, b) => s + b.tpm, 0);
-  const routeDeployments = world.deployments.filter((d) => routeBackends.some((b) => b.deployment === d.spec.deployment && b.region === d.spec.region));
+  // The standard deployments the route's PTUs spill over to serve some of its requests: the cost
+  // model bills them and the report shows them, but they are not the route's capacity.
+  const runBackends = [...routeBackends, ...spilloverTargetsOf(setup.backends, routeBackends)];
+  const routeDeployments = world.deployments.filter((d) => runBackends.some((b) => b.deployment === d.spec.deployment && b.region === d.spec.region));
   const run = await runScenario({
     scenario,
     route,
@@ -74,9 +77,25 @@ export async function simulate(setup: SimSetup, scenario: Scenario, options: { s
     rng: rng.fork("load"),
     handler: (call) => emulator.handle({ ...call, request: { ...call.request, headers: { ...call.request.headers, ...setup.callerHeaders(call.caller) } } }),
     deployments: routeDeployments,
-    backends: routeBackends,
+    backends: runBackends,
     capacityTpm,
     sizes,
   });
   return { run, summary: summarize(run, setup.routes[route]!.sides), emulator };
+}
+
+/** One backend per deployment × region the members' spillover names that no member already is. */
+export function spilloverTargetsOf(all: readonly WorldBackend[], members: readonly WorldBackend[]): WorldBackend[] {
+  const seen = new Set(members.map((b) => `${b.deployment}@${b.region}`));
+  const out: WorldBackend[] = [];
+  for (const m of members) {
+    if (m.spillover === undefined || seen.has(`${m.spillover}@${m.region}`)) continue;
+    const named = all.filter((b) => b.deployment === m.spillover && b.region === m.region);
+    const target = named.find((b) => b.family !== "account") ?? named[0];
+    // buildWorld has refused a spillover to a deployment its account does not have.
+    if (!target) throw new Error(`simulator: ${m.deployment} in ${m.region} spills over to ${m.spillover}, which the setup does not have there`);
+    seen.add(`${m.spillover}@${m.region}`);
+    out.push(target);
+  }
+  return out;
 }
