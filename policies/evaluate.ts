@@ -1,7 +1,7 @@
 // Offline compliance: evaluates the guardrail rules over a planned stack (plan.json's resources)
 // with a stack's pack config, the same pure functions the CrossGuard pack runs.
 import type { ConfiguredRule } from "./pack-config";
-import type { EnforcementLevel, PlannedResource, RuleContext } from "./rules/types";
+import type { EnforcementLevel, PlannedResource, RuleContext, Severity } from "./rules/types";
 
 /** The plan.json shape this step reads (other fields are ignored). */
 export interface PlanDocument {
@@ -19,6 +19,8 @@ export interface PlanDocument {
 export interface Violation {
   ruleId: string;
   enforcementLevel: Exclude<EnforcementLevel, "disabled">;
+  /** The rule's severity, as CrossGuard reports it. */
+  severity: Severity;
   resourceType: string;
   resourceName: string;
   urn: string | undefined;
@@ -64,6 +66,7 @@ export function evaluateCompliance(plan: PlanDocument, rules: readonly Configure
       violations.push({
         ruleId: rule.name,
         enforcementLevel,
+        severity: rule.severity,
         resourceType: finding.resource.type,
         resourceName: finding.resource.name,
         urn: finding.resource.urn,

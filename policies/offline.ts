@@ -7,6 +7,7 @@ import { evaluateCompliance, type ComplianceReport, type PlanDocument } from "./
 import { quotasFromFleetConfig, type QuotaDeclaration } from "./fleet-quotas";
 import { PackConfigError, resolvePackConfig, type ConfiguredRule } from "./pack-config";
 import { aoaiDeploymentEnforceCapacityQuota } from "./rules/aoai-deployment-enforce-capacity-quota";
+import { normalizeRegion } from "./rules/inputs";
 
 /** `policies/config/<stack>.json` under a repository root. */
 export function packConfigFile(root: string, stack: string): string {
@@ -25,7 +26,7 @@ export function loadPackConfig(file: string): { rules: ConfiguredRule[]; found: 
   return { rules: resolvePackConfig(parsed, file), found: true };
 }
 
-const quotaKey = (q: QuotaDeclaration) => `${q.region.toLowerCase()}|${q.model ?? "*"}|${q.sku}`;
+const quotaKey = (q: QuotaDeclaration) => `${normalizeRegion(q.region)}|${q.model ?? "*"}|${q.sku}`;
 
 /**
  * Lays the fleet config's quota declarations over the capacity rule's configured quotas: the stack

@@ -48,7 +48,13 @@ export function resolvePackConfig(config: unknown, source: string, rules: readon
     }
   }
   const allValue = raw.all;
-  const allLevel = readLevel(isRecord(allValue) ? allValue.enforcementLevel : allValue, "all", issues);
+  if (isRecord(allValue)) {
+    // Options belong to one rule; under "all" they were silently dropped.
+    for (const key of Object.keys(allValue).filter((k) => k !== "enforcementLevel")) {
+      issues.push(`all.${key}: "all" takes only enforcementLevel; set options in the rule's own entry ({ "<rule>": { "enforcementLevel": …, "${key}": … } })`);
+    }
+  }
+  const allLevel = readLevel(isRecord(allValue) ? allValue.enforcementLevel : allValue, isRecord(allValue) ? "all.enforcementLevel" : "all", issues);
   const configured = rules.map((rule): ConfiguredRule => {
     const entry = raw[rule.name];
     let level: EnforcementLevel | undefined;

@@ -36,14 +36,23 @@ function cell(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
-/** A Markdown section for CI job summaries. */
-export function markdownReport(report: ComplianceReport, configLabel: string): string {
+/**
+ * A Markdown section for CI job summaries. `configFile` is shown as code and `note` after it; a
+ * reviewer sees the blocking (mandatory) rows first, each rule's severity, and which rules the
+ * pack config switched off.
+ */
+export function markdownReport(report: ComplianceReport, configFile: string, note?: string): string {
   const status = report.mandatoryCount > 0 ? "❌ failed" : "✅ passed";
-  const lines = [`### Guardrails for stack \`${report.stack}\`: ${status}`, "", `Pack config: \`${configLabel}\`. ${summaryLine(report)}`, ""];
+  const config = `\`${configFile}\`${note ? ` (${note})` : ""}`;
+  const lines = [`### Guardrails for stack \`${report.stack}\`: ${status}`, "", `Pack config: ${config}. ${summaryLine(report)}`, ""];
+  if (report.rulesDisabled.length > 0) {
+    lines.push(`Disabled by the pack config: ${report.rulesDisabled.map((r) => `\`${cell(r)}\``).join(", ")}.`, "");
+  }
   if (report.violations.length > 0) {
-    lines.push("| rule | level | resource | violation |", "| --- | --- | --- | --- |");
-    for (const v of report.violations) {
-      lines.push(`| \`${cell(v.ruleId)}\` | ${v.enforcementLevel} | \`${cell(v.resourceName)}\` | ${cell(v.message)} |`);
+    const rows = [...report.violations].sort((a, b) => Number(b.enforcementLevel === "mandatory") - Number(a.enforcementLevel === "mandatory"));
+    lines.push("| rule | level | severity | resource | violation |", "| --- | --- | --- | --- | --- |");
+    for (const v of rows) {
+      lines.push(`| \`${cell(v.ruleId)}\` | ${v.enforcementLevel} | ${v.severity} | \`${cell(v.resourceName)}\` | ${cell(v.message)} |`);
     }
     lines.push("");
   }

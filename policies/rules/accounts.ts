@@ -9,7 +9,15 @@ export const accountKindsOption = z
   .default(["OpenAI", "AIServices"])
   .describe("Account kinds the rule applies to.");
 
+// Kinds are compared without case: with an exact comparison an account written `kind: "openai"`
+// skipped every account rule, and a guardrail must not be bypassed by spelling.
 export function isGovernedAccount(resource: PlannedResource, kinds: readonly string[]): boolean {
-  const kind = stringAt(resource, "kind");
-  return kind !== undefined && kinds.includes(kind);
+  const kind = stringAt(resource, "kind")?.toLowerCase();
+  return kind !== undefined && kinds.some((k) => k.toLowerCase() === kind);
+}
+
+/** The account's kind as the pack spells it (`OpenAI`, `AIServices`), whatever its case; undefined for other kinds. */
+export function knownAccountKind(resource: PlannedResource): "OpenAI" | "AIServices" | undefined {
+  const kind = stringAt(resource, "kind")?.toLowerCase();
+  return kind === "openai" ? "OpenAI" : kind === "aiservices" ? "AIServices" : undefined;
 }

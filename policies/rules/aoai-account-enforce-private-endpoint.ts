@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ACCOUNT_ZONES } from "../../core/plan/network/zones";
-import { accountKindsOption, isGovernedAccount } from "./accounts";
+import { accountKindsOption, isGovernedAccount, knownAccountKind } from "./accounts";
 import { listOf, stringAt, types } from "./inputs";
 import { endpointTargetsAccount, hasUnknownZoneIds, zoneGroupsOf, zoneNamesOf } from "./private-endpoints";
 import { defineStackRule, type Finding } from "./types";
@@ -38,8 +38,8 @@ export const aoaiAccountEnforcePrivateEndpoint = defineStackRule({
         problems.push('has no private endpoint (an azure-native network PrivateEndpoint with groupIds ["account"] whose privateLinkServiceId is this account)');
       } else if (options.requireDnsZoneGroup) {
         const groups = zoneGroupsOf(endpoint, resources);
-        const kind = stringAt(account, "kind");
-        const wanted = kind === "OpenAI" || kind === "AIServices" ? ACCOUNT_ZONES[kind] : [];
+        const kind = knownAccountKind(account);
+        const wanted = kind === undefined ? [] : ACCOUNT_ZONES[kind];
         const registered = new Set(groups.flatMap(zoneNamesOf));
         const missing = wanted.filter((zone) => !registered.has(zone));
         if (groups.length === 0) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { policiesOfApi } from "./gateway-links";
 import { inputAt, listOf, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
-import { defineStackRule, type Finding } from "./types";
+import { defineStackRule, type Finding, type PlannedResource } from "./types";
 import { isType } from "./resource-kinds";
 
 /**
@@ -33,12 +33,16 @@ export const aoaiApiEnforceAuthentication = defineStackRule({
     const checks = listOf(options.tokenValidationElements);
     for (const api of resources.filter((r) => isType(r, types.api))) {
       const subscriptionRequired = inputAt(api, "subscriptionRequired") !== false; // APIM defaults to true
-      const validatesToken = policiesOfApi(api, resources).some((doc) => {
-        const xml = stringAt(doc, "value");
-        const parsed = xml === undefined ? undefined : parsePolicyXml(xml);
-        return parsed !== undefined && !("error" in parsed) &&
-          allElements(parsed.root).some((e) => options.tokenValidationElements.includes(e.name));
-      });
+      // Only the API's own policy and the service-wide policy it inherits (<base /> in inbound) guard
+      // every operation; an operation policy guards one operation, and a check outside inbound runs
+      // after the backend already answered.
+      const apiPolicies = policiesOfApi(api, resources).filter((doc) => isType(doc, types.apiPolicy));
+      const serviceName = stringAt(api, "serviceName");
+      const inherits = apiPolicies.length === 0 || apiPolicies.some((doc) => inInbound(doc, ["base"]));
+      const servicePolicies = inherits
+        ? resources.filter((r) => isType(r, types.servicePolicy) && (serviceName === undefined || stringAt(r, "serviceName") === undefined || stringAt(r, "serviceName") === serviceName))
+        : [];
+      const validatesToken = [...apiPolicies, ...servicePolicies].some((doc) => inInbound(doc, options.tokenValidationElements));
       if (validatesToken) continue;
       if (!subscriptionRequired) {
         findings.push({ resource: api, message: `API "${api.name}" sets subscriptionRequired: false and its policy has no ${checks}, so anyone who finds the URL can call it; require a subscription key or add ${checks} to the API policy.` });
@@ -49,3 +53,11 @@ export const aoaiApiEnforceAuthentication = defineStackRule({
     return findings;
   },
 });
+
+/** Whether one of the elements sits in the document's inbound section (at any depth). */
+function inInbound(doc: PlannedResource, names: readonly string[]): boolean {
+  const xml = stringAt(doc, "value");
+  const parsed = xml === undefined ? undefined : parsePolicyXml(xml);
+  if (parsed === undefined || "error" in parsed) return false;
+  return allElements(parsed.root).some((e) => names.includes(e.name) && e.path.startsWith("policies/inbound/"));
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { allDeploymentSkus } from "./azure-facts";
+import { knownDeploymentSkus } from "./azure-facts";
+import { DEPLOYMENT_SKUS } from "../../stacks/config/fleet";
 import { deploymentFacts, listOf, types } from "./inputs";
 import { defineResourceRule } from "./types";
 
@@ -16,9 +17,9 @@ export const aoaiDeploymentEnforceAllowedSku = defineResourceRule({
   options: z
     .object({
       allowedSkus: z
-        .array(z.string().min(1))
+        .array(z.enum(knownDeploymentSkus))
         .min(1)
-        .default([...allDeploymentSkus])
+        .default([...DEPLOYMENT_SKUS])
         .describe("Deployment SKU names this environment accepts."),
     })
     .strict(),
@@ -29,7 +30,7 @@ export const aoaiDeploymentEnforceAllowedSku = defineResourceRule({
       return [`Deployment "${resource.name}" does not set sku.name, so Azure assumes Standard (unsupported by many models) and every refresh shows drift; set sku.name to ${listOf(options.allowedSkus)} and sku.capacity.`];
     }
     const problems: string[] = [];
-    if (!options.allowedSkus.includes(skuName)) {
+    if (!(options.allowedSkus as readonly string[]).includes(skuName)) {
       problems.push(`Deployment "${resource.name}" uses SKU ${skuName}, which this environment does not allow; use ${listOf(options.allowedSkus)}.`);
     }
     if (capacity === undefined || !Number.isInteger(capacity) || capacity <= 0) {

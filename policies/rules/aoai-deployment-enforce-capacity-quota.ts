@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { deploymentFacts, regionOf, types } from "./inputs";
+import { deploymentFacts, normalizeRegion, regionOf, types } from "./inputs";
 import { defineStackRule, type Finding, type PlannedResource } from "./types";
 import { isType } from "./resource-kinds";
 
@@ -61,7 +61,8 @@ export const aoaiDeploymentEnforceCapacityQuota = defineStackRule({
       }
     }
     for (const quota of options.quotas) {
-      const region = quota.region.toLowerCase();
+      // Compared like account locations ("East US 2" is eastus2), so a declaration in either spelling counts.
+      const region = normalizeRegion(quota.region);
       const counted = planned.filter(
         (p) => p.region === region && p.sku === quota.sku && (quota.model === undefined || p.model === quota.model),
       );
@@ -79,7 +80,7 @@ export const aoaiDeploymentEnforceCapacityQuota = defineStackRule({
       const reported = new Set<string>();
       for (const p of planned) {
         const declared = options.quotas.some(
-          (q) => q.region.toLowerCase() === p.region && q.sku === p.sku && (q.model === undefined || q.model === p.model),
+          (q) => normalizeRegion(q.region) === p.region && q.sku === p.sku && (q.model === undefined || q.model === p.model),
         );
         const key = `${p.region}|${p.model}|${p.sku}`;
         if (declared || reported.has(key)) continue;

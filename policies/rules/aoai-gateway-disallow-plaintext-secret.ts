@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { inputAt, policyDocumentTypes, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
-import { isReference, secretKinds } from "./secrets";
+import { isNamedValueReference, isReference, secretKinds } from "./secrets";
 import { defineResourceRule, type PlannedResource } from "./types";
 import { isType } from "./resource-kinds";
 
@@ -69,7 +69,19 @@ function checkPolicyDocument(resource: PlannedResource, options: Options): strin
         continue;
       }
     }
-    const texts = [element.text, ...Object.values(element.attributes)].filter((t) => !isReference(t));
+    // Credentials that policies take as attributes or key elements rather than headers:
+    // authentication-basic/-certificate password="…", validate-jwt's symmetric <key>s.
+    const password = element.attributes.password;
+    if (password !== undefined && password !== "" && !isReference(password)) {
+      problems.push(`${label} sets ${element.name} password to a literal value at ${element.path}; reference a secret named value ({{name}}) or use authentication-managed-identity instead of embedding the credential.`);
+      continue;
+    }
+    if (element.name === "key" && /\/(issuer-signing-keys|decryption-keys)\/key$/.test(element.path) && element.text !== "" && !isReference(element.text)) {
+      problems.push(`${label} embeds a literal signing or decryption key at ${element.path}; reference a secret named value ({{name}}) or use openid-config / certificate-id instead.`);
+      continue;
+    }
+    // Expressions are scanned too: a key inside @("…") or @{ return "Bearer …"; } is still in plain text.
+    const texts = [element.text, ...Object.values(element.attributes)].filter((t) => !isNamedValueReference(t));
     const kinds = [...new Set(texts.flatMap((t) => secretKinds(t, options.extraPatterns)))];
     if (kinds.length > 0) {
       problems.push(`${label} contains what looks like ${kinds.join(" and ")} in plain text at ${element.path}; move it to a secret or Key Vault named value and reference it as {{name}}.`);
@@ -80,13 +92,15 @@ function checkPolicyDocument(resource: PlannedResource, options: Options): strin
 
 function checkNamedValue(resource: PlannedResource, options: Options): string[] {
   if (inputAt(resource, "secret") === true || inputAt(resource, "keyVault") !== undefined) return [];
-  const name = [stringAt(resource, "displayName"), stringAt(resource, "namedValueId"), resource.name]
-    .filter((n): n is string => n !== undefined)
-    .join(" ");
+  // Each name is tested on its own (joined, "openai-key" followed by " " missed the pattern's end
+  // anchor), and also with camelCase humps as '-' ("openaiApiKey" → "openai-Api-Key").
+  const names = [stringAt(resource, "displayName"), stringAt(resource, "namedValueId"), resource.name].filter((n): n is string => n !== undefined);
+  const namePattern = new RegExp(options.sensitiveNamePattern, "i");
+  const sensitiveName = names.some((n) => namePattern.test(n) || namePattern.test(n.replace(/([a-z0-9])(?=[A-Z])/g, "$1-")));
   const value = stringAt(resource, "value") ?? "";
   const kinds = secretKinds(value, options.extraPatterns);
   const reasons = [
-    ...(new RegExp(options.sensitiveNamePattern, "i").test(name) ? ["its name suggests a credential"] : []),
+    ...(sensitiveName ? ["its name suggests a credential"] : []),
     ...(kinds.length > 0 ? [`its value looks like ${kinds.join(" and ")}`] : []),
   ];
   if (reasons.length === 0) return [];

@@ -1,7 +1,7 @@
 // Azure OpenAI facts the rules enforce against. Data zones and SKU names come from the project's
 // model catalog and config contract, so the pack and the planner agree on them.
 import { loadCatalog } from "../../core/catalog/catalog";
-import { DEPLOYMENT_SKUS, UPGRADE_OPTIONS } from "../../stacks/config/fleet";
+import { UPGRADE_OPTIONS } from "../../stacks/config/fleet";
 
 /** Deployment SKU names grouped by where inference may run (Microsoft Learn, deployment types). */
 export const skusByProcessing = {
@@ -10,8 +10,9 @@ export const skusByProcessing = {
   regional: ["Standard", "ProvisionedManaged"],
 } as const;
 
-/** Every SKU a deployment may name (DeveloperTier is for fine-tuned model evaluation only). */
-export const allDeploymentSkus: readonly string[] = [...DEPLOYMENT_SKUS];
+/** Every SKU name the pack knows (DeveloperTier is for fine-tuned model evaluation only), so an allow-list with a misspelled SKU is refused. */
+export const knownDeploymentSkus = [...skusByProcessing.global, ...skusByProcessing.dataZone, ...skusByProcessing.regional] as const;
+
 
 /** The closest SKU that keeps data inside the required boundary (used to suggest a fix). */
 export const residentAlternative: Record<string, { dataZone: string; regional: string | undefined }> = {

@@ -21,9 +21,9 @@ export function policiesOfApi(api: PlannedResource, resources: readonly PlannedR
   });
 }
 
-/** All policy documents in the stack. */
+/** All policy documents in the stack, whatever token spells their type (API-version tokens too). */
 export function policyDocuments(resources: readonly PlannedResource[]): PlannedResource[] {
-  return resources.filter((r) => policyDocumentTypes.includes(r.type));
+  return resources.filter((r) => policyDocumentTypes.some((type) => isType(r, type)));
 }
 
 /**

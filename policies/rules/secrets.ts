@@ -21,8 +21,20 @@ export function secretKinds(text: string, extraPatterns: readonly string[]): str
   return [...secretPatterns, ...extra].filter((p) => p.pattern.test(text)).map((p) => p.label);
 }
 
-/** A named-value reference (`{{name}}`) or a policy expression is not a literal secret. */
+/** A named-value reference (`{{name}}`): the value is stored elsewhere, nothing to scan. */
+export function isNamedValueReference(value: string): boolean {
+  return /^\{\{[A-Za-z0-9._-]+\}\}$/.test(value.trim());
+}
+
+/**
+ * A named-value reference or a policy expression that computes the value is not a literal secret.
+ * An expression that is only a string literal (`@("…")`) is the literal written another way.
+ */
 export function isReference(value: string): boolean {
   const trimmed = value.trim();
-  return /^\{\{[A-Za-z0-9._-]+\}\}$/.test(trimmed) || trimmed.startsWith("@(") || trimmed.startsWith("@{");
+  if (isNamedValueReference(trimmed)) return true;
+  // Named values are substituted before expressions run, so @("{{name}}") is still a reference.
+  const literal = /^@\(\s*@?"((?:[^"\\]|\\.|"")*)"\s*\)$/.exec(trimmed);
+  if (literal) return isNamedValueReference(literal[1] ?? "");
+  return trimmed.startsWith("@(") || trimmed.startsWith("@{");
 }

@@ -134,8 +134,12 @@ export class RuleOptionsError extends Error {
 export function parseRuleOptions<S extends z.ZodObject>(ruleName: string, schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
+  // A misspelled option should say what the rule does take, not only what it does not.
+  const known = Object.keys(schema.shape);
+  const hint = (issue: z.core.$ZodIssue) =>
+    issue.code === "unrecognized_keys" && issue.path.length === 0 ? `; this rule's options: ${known.length > 0 ? known.join(", ") : "none"} (besides enforcementLevel)` : "";
   throw new RuleOptionsError(
     ruleName,
-    result.error.issues.map((issue) => `${[ruleName, ...issue.path.map(String)].join(".")}: ${issue.message}`),
+    result.error.issues.map((issue) => `${[ruleName, ...issue.path.map(String)].join(".")}: ${issue.message}${hint(issue)}`),
   );
 }

@@ -50,6 +50,19 @@ describe("resolvePackConfig", () => {
     }
   });
 
+  // A misspelled option named only itself, and options under "all" were dropped without a word.
+  it("names the rule's options for a misspelled one, and refuses options under all", () => {
+    const bad = { all: { enforcementLevel: "advisory", withinDays: 30 }, "aoai-deployment-disallow-retiring-version": { withinDay: 30 } };
+    expect(() => resolvePackConfig(bad, "policies/config/qa.json")).toThrow(
+      [
+        "policies/config/qa.json: 2 problems:",
+        '  - all.withinDays: "all" takes only enforcementLevel; set options in the rule\'s own entry ({ "<rule>": { "enforcementLevel": …, "withinDays": … } })',
+        '  - aoai-deployment-disallow-retiring-version: Unrecognized key: "withinDay"; this rule\'s options: withinDays (besides enforcementLevel)',
+      ].join("\n"),
+    );
+    expect(resolvePackConfig({ all: { enforcementLevel: "disabled" } }, "x.json").every((r) => r.enforcementLevel === "disabled")).toBe(true);
+  });
+
   it("rejects a config that is not an object", () => {
     expect(() => resolvePackConfig(["mandatory"], "x.json")).toThrow("x.json: the file must hold a JSON object keyed by policy name");
   });

@@ -42,7 +42,7 @@ describe("plan compliance step", () => {
     const report = JSON.parse(fs.readFileSync(path.join(out, "dev", "compliance.json"), "utf8")) as { config: string; violations: unknown[]; mandatoryCount: number };
     expect(report).toMatchObject({ config: "policies/config/dev.json", violations: [], mandatoryCount: 0 });
     expect(fs.readFileSync(path.join(out, "dev", "compliance.md"), "utf8")).toBe(
-      "### Guardrails for stack `dev`: ✅ passed\n\nPack config: `policies/config/dev.json`. 14 rules evaluated, 1 disabled: 0 mandatory violations, 0 advisory violations.\n",
+      "### Guardrails for stack `dev`: ✅ passed\n\nPack config: `policies/config/dev.json`. 14 rules evaluated, 1 disabled: 0 mandatory violations, 0 advisory violations.\n\nDisabled by the pack config: `aoai-account-enforce-private-endpoint`.\n",
     );
   });
 
@@ -69,6 +69,7 @@ describe("plan compliance step", () => {
       ["eastus2", "eastus", "westus3"].map((region) => ({
         ruleId: "aoai-deployment-enforce-upgrade-option",
         enforcementLevel: "mandatory",
+        severity: "high",
         resourceType: "azure-native:cognitiveservices:Deployment",
         resourceName: `contoso-ai-${region}-chat-mini`,
         urn: expect.stringMatching(new RegExp(`::contoso-ai-${region}-chat-mini$`)),

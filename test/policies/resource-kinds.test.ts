@@ -8,7 +8,9 @@ import { aoaiAccountConfigurePublicNetwork } from "../../policies/rules/aoai-acc
 import { aoaiDeploymentEnforceCapacityQuota } from "../../policies/rules/aoai-deployment-enforce-capacity-quota";
 import { aoaiDeploymentMissingModelVersion } from "../../policies/rules/aoai-deployment-missing-model-version";
 import { canonicalResource, canonicalType, isType, types } from "../../policies/rules/resource-kinds";
-import { account, deployment, messagesOf, testContext } from "./support/resources";
+import { aoaiApiEnforceAuthentication } from "../../policies/rules/aoai-api-enforce-authentication";
+import { aoaiBackendEnforcePoolResilience } from "../../policies/rules/aoai-backend-enforce-pool-resilience";
+import { account, api, apiPolicy, backend, compliantPolicyXml, deployment, gateway, messagesOf, pool, testContext, withInput } from "./support/resources";
 
 const classicAccountId = "/subscriptions/0000/resourceGroups/rg-fleet/providers/Microsoft.CognitiveServices/accounts/legacy-eastus2";
 const classicAccount = (inputs: Record<string, unknown> = {}): PlannedResource => ({
@@ -83,5 +85,35 @@ describe("rules over every spelling", () => {
 
   it("every resource rule declares default tokens only (aliases are matched by the helpers)", () => {
     for (const rule of allRules) for (const type of rule.resourceTypes) expect(canonicalType(type)).toBe(type);
+  });
+});
+
+describe("gateway rules over API-version tokens", () => {
+  // policyDocuments compared the raw type, so a versioned ApiPolicy routing to a pool was never
+  // checked for its retry (the secret rule, which canonicalizes, did see it).
+  it("the pool rule reads a versioned ApiPolicy and reports its missing retry", () => {
+    const noRetry = compliantPolicyXml.replace(/<backend>.*<\/backend>/, "<backend><forward-request /></backend>");
+    const versioned = { ...apiPolicy("openai-policy", noRetry), type: "azure-native:apimanagement/v20240601preview:ApiPolicy" };
+    const resources = [...gateway().filter((r) => r.name !== "openai-policy"), versioned];
+    expect(messagesOf(aoaiBackendEnforcePoolResilience, resources)).toEqual([
+      'Policy document "openai-policy" sends requests to backend pool "openai-pool" (2 backends) without a retry around forward-request, so a throttled member\'s 429 reaches the caller; wrap forward-request in <retry> (with buffer-request-body="true").',
+    ]);
+  });
+
+  it("the pool rule checks breakers of versioned Backends and the tier of a versioned service", () => {
+    const member = { ...withInput(backend("swedencentral"), "circuitBreaker", undefined), type: "azure-native:apimanagement/v20240501:Backend" };
+    expect(messagesOf(aoaiBackendEnforcePoolResilience, [backend("eastus2"), member, pool(), apiPolicy()])).toEqual([
+      'Backend "swedencentral" is a member of pool "openai-pool" (2 backends) but has no circuit breaker, so the pool never fails over away from it; add a circuitBreaker rule (for example 429 and 5xx with acceptRetryAfter: true).',
+    ]);
+    const consumption = { type: "azure-native:apimanagement/v20240501:ApiManagementService", name: "apim", urn: "urn:apim", inputs: { serviceName: "apim-fleet", sku: { name: "Consumption", capacity: 0 } } };
+    expect(messagesOf(aoaiBackendEnforcePoolResilience, [...gateway(), consumption])).toHaveLength(1);
+  });
+
+  it("the authentication rule credits a versioned ApiPolicy's token check to its API", () => {
+    const jwt = compliantPolicyXml.replace("<inbound><base />", '<inbound><base /><validate-jwt header-name="Authorization" />');
+    const anonymousApi = { ...withInput(api(), "subscriptionRequired", false), type: "azure-native:apimanagement/v20240601preview:Api" };
+    const versioned = { ...apiPolicy("openai-policy", jwt), type: "azure-native:apimanagement/v20240601preview:ApiPolicy" };
+    expect(messagesOf(aoaiApiEnforceAuthentication, [anonymousApi, versioned])).toEqual([]);
+    expect(messagesOf(aoaiApiEnforceAuthentication, [anonymousApi])).toHaveLength(1);
   });
 });

@@ -25,7 +25,8 @@ export const complianceStep = definePlanStep({
       if (error instanceof PackConfigError) throw new CliError(`${error.message}\nFix the policy pack config and run the plan again.`, 2);
       throw error;
     }
-    const configLabel = loaded.found ? label : `${label} (absent: every rule at its default level and options)`;
+    const note = loaded.found ? undefined : "absent: every rule at its default level and options";
+    const configLabel = note === undefined ? label : `${label} (${note})`;
     const report = evaluateOffline({
       plan: { stack: plan.stack, resources: plan.resources },
       fleet: plan.config["aoai-fleet:fleet"],
@@ -34,7 +35,7 @@ export const complianceStep = definePlanStep({
     });
     print(`Guardrails (${configLabel}): ${summaryLine(report)}`);
     if (report.violations.length > 0) print(violationsTable(report));
-    fs.writeFileSync(path.join(outDir, "compliance.md"), markdownReport(report, configLabel));
+    fs.writeFileSync(path.join(outDir, "compliance.md"), markdownReport(report, label, note));
     fs.writeFileSync(path.join(outDir, "compliance.json"), `${JSON.stringify({ config: label, ...report }, null, 2)}\n`);
     if (report.mandatoryCount === 0) return;
     print(`Guardrails failed: ${report.mandatoryCount} mandatory violation${report.mandatoryCount === 1 ? "" : "s"}; the plan exits 1.`);

@@ -24,3 +24,13 @@ describe("aoai-account-disable-local-auth", () => {
     expect(messagesOf(rule, [aiServices], { accountKinds: ["OpenAI"] })).toEqual([]);
   });
 });
+
+describe("aoai-account-disable-local-auth: kind spellings", () => {
+  // The kind was compared exactly, so `kind: "openai"` skipped every account rule.
+  it("governs an account whose kind is spelled in another case", () => {
+    const lower = withInput(withInput(account(), "kind", "openai"), "properties.disableLocalAuth", false);
+    expect(messagesOf(rule, [lower])).toEqual([message]);
+    expect(messagesOf(rule, [withInput(lower, "kind", "aiservices")])).toEqual([message]);
+    expect(messagesOf(rule, [withInput(lower, "kind", "TextAnalytics")])).toEqual([]);
+  });
+});

@@ -63,6 +63,14 @@ describe("aoai-account-enforce-private-endpoint", () => {
     expect(messagesOf(rule, full)).toEqual([]);
   });
 
+  it("reads the zones an account needs from its kind in any case (\"aiservices\" needs all three)", () => {
+    const foundry = withInput(account(), "kind", "aiservices");
+    const partial = [foundry, endpoint("pe-aoai-eastus2", accountId), zoneGroup("pe-aoai-eastus2", ["privatelink.openai.azure.com"])];
+    expect(messagesOf(rule, partial)).toEqual([
+      'Account "aoai-eastus2" has private endpoint "pe-aoai-eastus2" whose DNS zone group lacks privatelink.cognitiveservices.azure.com and privatelink.services.ai.azure.com, which AIServices accounts need; set properties.publicNetworkAccess: "Disabled" and create a private endpoint with a DNS zone group (stack config: aoai-fleet:fleet.network).',
+    ]);
+  });
+
   it("during a preview, matches the endpoint and zone group by dependency when ids and names are unknown", () => {
     const acct = account();
     const pe = endpoint("pe-new", undefined, ["account"], [acct.urn as string]);

@@ -42,3 +42,39 @@ describe("aoai-api-enforce-authentication", () => {
     ]);
   });
 });
+
+describe("aoai-api-enforce-authentication: where the token check sits", () => {
+  const operationPolicy = (xml: string) => ({
+    type: "azure-native:apimanagement:ApiOperationPolicy",
+    name: "chat-op-policy",
+    urn: "urn:pulumi:test::aoai-fleet::azure-native:apimanagement:ApiOperationPolicy::chat-op-policy",
+    inputs: { apiId: "openai", operationId: "chat", serviceName: "apim-fleet", policyId: "policy", format: "rawxml", value: xml },
+  });
+  const servicePolicy = (xml: string) => ({
+    type: "azure-native:apimanagement:Policy",
+    name: "global-policy",
+    urn: "urn:pulumi:test::aoai-fleet::azure-native:apimanagement:Policy::global-policy",
+    inputs: { serviceName: "apim-fleet", policyId: "policy", format: "rawxml", value: xml },
+  });
+  const anonymousMessage =
+    'API "openai" sets subscriptionRequired: false and its policy has no validate-azure-ad-token or validate-jwt, so anyone who finds the URL can call it; require a subscription key or add validate-azure-ad-token or validate-jwt to the API policy.';
+
+  // An operation policy guards one operation: it made the whole anonymous API count as authenticated.
+  it("does not credit a token check in one operation's policy to the whole API", () => {
+    expect(messagesOf(rule, [...anonymous(), operationPolicy(jwtXml)])).toEqual([anonymousMessage]);
+  });
+
+  it("does not credit a token check outside the inbound section", () => {
+    const outbound = compliantPolicyXml.replace("<outbound><base />", '<outbound><base /><validate-jwt header-name="Authorization" />');
+    const resources = anonymous().map((r) => (r.name === "openai-policy" ? apiPolicy("openai-policy", outbound) : r));
+    expect(messagesOf(rule, resources)).toEqual([anonymousMessage]);
+  });
+
+  it("credits the service-wide policy's token check when the API policy inherits it with <base />", () => {
+    const global = servicePolicy('<policies><inbound><validate-azure-ad-token tenant-id="{{tenant-id}}" /></inbound><backend><forward-request /></backend><outbound /><on-error /></policies>');
+    expect(messagesOf(rule, [...anonymous(), global])).toEqual([]);
+    const noBase = compliantPolicyXml.replace("<inbound><base />", "<inbound>");
+    const resources = anonymous().map((r) => (r.name === "openai-policy" ? apiPolicy("openai-policy", noBase) : r));
+    expect(messagesOf(rule, [...resources, global])).toEqual([anonymousMessage]);
+  });
+});

@@ -33,3 +33,13 @@ describe("aoai-deployment-enforce-allowed-sku", () => {
     expect(messagesOf(rule, [withInput(deployment(), "sku.capacity", 2.5)])).toEqual([message("2.5")]);
   });
 });
+
+describe("aoai-deployment-enforce-allowed-sku options", () => {
+  // A misspelled SKU in the allow-list was accepted silently (and then refused every real deployment of it).
+  it("refuses a SKU name it does not know, naming the path and the allowed names", () => {
+    expect(() => messagesOf(rule, [deployment()], { allowedSkus: ["DataZoneStandard", "GlobalStandrad"] })).toThrow(
+      'Invalid policy options: aoai-deployment-enforce-allowed-sku.allowedSkus.1: Invalid option: expected one of "GlobalStandard"|"GlobalProvisionedManaged"|"GlobalBatch"|"DeveloperTier"|"DataZoneStandard"|"DataZoneProvisionedManaged"|"DataZoneBatch"|"Standard"|"ProvisionedManaged".',
+    );
+    expect(messagesOf(rule, [withInput(deployment(), "sku.name", "DeveloperTier")], { allowedSkus: ["DeveloperTier"] })).toEqual([]);
+  });
+});

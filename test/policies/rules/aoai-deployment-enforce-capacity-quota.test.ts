@@ -77,3 +77,19 @@ describe("aoai-deployment-enforce-capacity-quota account resolution", () => {
     ]);
   });
 });
+
+describe("aoai-deployment-enforce-capacity-quota: region spellings", () => {
+  // Account locations were normalized ("East US 2" → eastus2) but declared quotas only lower-cased,
+  // so a declaration written "East US 2" matched nothing and an over-quota plan passed.
+  it("counts a quota declared as \"East US 2\" against eastus2 deployments", () => {
+    const options = { quotas: [{ region: "East US 2", model: "gpt-4o", sku: "DataZoneStandard", capacity: 200 }] };
+    expect(messagesOf(rule, stack(), options)).toEqual([
+      "Deployments of gpt-4o DataZoneStandard in eastus2 request 250 capacity units (chat-a: 100, chat-b: 150), above the declared quota of 200; lower sku.capacity or raise the declared quota after Azure grants it.",
+    ]);
+  });
+
+  it("treats that declaration as declared under requireDeclaredQuota", () => {
+    const options = { requireDeclaredQuota: true, quotas: [{ region: "East US 2", model: "gpt-4o", sku: "DataZoneStandard", capacity: 300 }, { region: "Sweden Central", model: "gpt-4o", sku: "DataZoneStandard", capacity: 100 }] };
+    expect(messagesOf(rule, stack(), options)).toEqual([]);
+  });
+});

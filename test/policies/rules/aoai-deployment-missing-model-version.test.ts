@@ -48,7 +48,7 @@ describe("aoai-deployment-missing-model-version", () => {
 
   it("rejects unknown options with the option path", () => {
     expect(() => messagesOf(rule, [deployment()], { floating: ["x"] })).toThrow(
-      'Invalid policy options: aoai-deployment-missing-model-version: Unrecognized key: "floating".',
+      'Invalid policy options: aoai-deployment-missing-model-version: Unrecognized key: "floating"; this rule\'s options: floatingVersions (besides enforcementLevel).',
     );
   });
 });

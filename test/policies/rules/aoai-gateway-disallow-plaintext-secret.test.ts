@@ -95,3 +95,58 @@ describe("aoai-gateway-disallow-plaintext-secret options", () => {
     );
   });
 });
+
+describe("aoai-gateway-disallow-plaintext-secret: credentials in other spellings", () => {
+  // The names were joined with spaces, so "openai-key" followed by " " missed the pattern's end anchor
+  // whenever the logical name differed; camelCase names had no separator at all.
+  it("tests display name, id and logical name each on its own", () => {
+    const value = { ...namedValue("openai-key", { value: "x" }), name: "gw-named-value-1" };
+    expect(messagesOf(rule, [value])).toEqual([
+      'Named value "gw-named-value-1" is stored in plain text (secret is not true and there is no keyVault reference) but its name suggests a credential; set keyVault.secretIdentifier, or at least secret: true.',
+    ]);
+  });
+
+  it.each(["openaiApiKey", "backendSecret", "storageConnectionString"])("treats camelCase %s as a credential name", (name) => {
+    expect(messagesOf(rule, [namedValue(name, { value: "x" })])).toHaveLength(1);
+  });
+
+  it.each(["chatMaxTokens", "keywordList", "tenantId"])("does not treat camelCase %s as a credential name", (name) => {
+    expect(messagesOf(rule, [namedValue(name, { value: "42" })])).toEqual([]);
+  });
+
+  it("reports a key inside a policy expression (expressions were not scanned at all)", () => {
+    const xml = withInbound(`<set-header name="x-backend" exists-action="override"><value>@("${key}")</value></set-header>`);
+    expect(messagesOf(rule, [apiPolicy("p", xml)])).toEqual([
+      'Policy document "p" contains what looks like an Azure AI services key (32 hex characters) in plain text at policies/inbound/set-header/value; move it to a secret or Key Vault named value and reference it as {{name}}.',
+    ]);
+    const bearer = withInbound('<set-variable name="auth" value="@{ return &quot;Bearer abcdefghijklmnopqrstuvwxyz012345&quot;; }" />');
+    expect(messagesOf(rule, [apiPolicy("p", bearer)])).toEqual([
+      'Policy document "p" contains what looks like a bearer token in plain text at policies/inbound/set-variable; move it to a secret or Key Vault named value and reference it as {{name}}.',
+    ]);
+  });
+
+  it("treats a sensitive header set from a string-literal expression as a literal, and a computed one as not", () => {
+    const literal = withInbound('<set-header name="api-key" exists-action="override"><value>@("not-a-pattern")</value></set-header>');
+    expect(messagesOf(rule, [apiPolicy("p", literal)])).toEqual([
+      'Policy document "p" sets header "api-key" to a literal value at policies/inbound/set-header; reference a secret named value ({{name}}) or use authentication-managed-identity instead of embedding the credential.',
+    ]);
+    const computed = withInbound('<set-header name="api-key" exists-action="override"><value>@((string)context.Variables["k"])</value></set-header>');
+    expect(messagesOf(rule, [apiPolicy("p", computed)])).toEqual([]);
+    // The shadow relay's key is written @("{{aoai-shadow-relay-key}}"): a reference, substituted before the expression runs.
+    const reference = withInbound('<set-header name="Ocp-Apim-Subscription-Key" exists-action="override"><value>@(&quot;{{aoai-shadow-relay-key}}&quot;)</value></set-header>');
+    expect(messagesOf(rule, [apiPolicy("p", reference)])).toEqual([]);
+  });
+
+  it("reports a literal password attribute and a literal validate-jwt signing key", () => {
+    const basic = withInbound('<authentication-basic username="svc" password="hunter2-hunter2" />');
+    expect(messagesOf(rule, [apiPolicy("p", basic)])).toEqual([
+      'Policy document "p" sets authentication-basic password to a literal value at policies/inbound/authentication-basic; reference a secret named value ({{name}}) or use authentication-managed-identity instead of embedding the credential.',
+    ]);
+    expect(messagesOf(rule, [apiPolicy("p", withInbound('<authentication-basic username="svc" password="{{svc-password}}" />'))])).toEqual([]);
+    const jwt = withInbound('<validate-jwt header-name="Authorization"><issuer-signing-keys><key>c2VjcmV0LXNpZ25pbmcta2V5</key></issuer-signing-keys></validate-jwt>');
+    expect(messagesOf(rule, [apiPolicy("p", jwt)])).toEqual([
+      'Policy document "p" embeds a literal signing or decryption key at policies/inbound/validate-jwt/issuer-signing-keys/key; reference a secret named value ({{name}}) or use openid-config / certificate-id instead.',
+    ]);
+    expect(messagesOf(rule, [apiPolicy("p", jwt.replace("c2VjcmV0LXNpZ25pbmcta2V5", "{{jwt-key}}"))])).toEqual([]);
+  });
+});
