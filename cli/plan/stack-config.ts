@@ -26,9 +26,12 @@ export function assertStackName(stack: string): void {
 export function readStackConfigFile(file: string): Record<string, unknown> {
   if (!fs.existsSync(file)) {
     const dir = path.dirname(file);
+    // A --config naming a missing folder: say so rather than fail listing it.
+    if (!fs.existsSync(dir)) throw new FleetConfigError([{ path: path.basename(file), message: `not found: the folder ${dir} does not exist` }]);
     const stacks = fs.readdirSync(dir).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
     throw new FleetConfigError([{ path: path.basename(file), message: `not found in ${dir}; stacks here: ${stacks.join(", ") || "none"}` }]);
   }
+  if (fs.statSync(file).isDirectory()) throw new FleetConfigError([{ path: path.basename(file), message: `${file} is a folder; give the stack config file (Pulumi.<stack>.yaml)` }]);
   return parseStackConfigText(fs.readFileSync(file, "utf8"), path.basename(file));
 }
 

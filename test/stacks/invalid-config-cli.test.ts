@@ -54,6 +54,18 @@ describe("npm run plan on invalid configs", () => {
     expect(stderr).toMatch(/Pulumi\.nope\.yaml: not found in .*; stacks here: .*dev.*prod/);
   });
 
+  // Found by QA: --config naming a missing folder exited 70 with a stack trace (the folder was listed unchecked).
+  it("a --config in a missing folder, or naming a folder, exits 2 saying which", async () => {
+    const missing = await runCliCaptured(["plan", "dev", "--config", path.join(os.tmpdir(), "aoai-no-such-folder", "Pulumi.dev.yaml")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`Pulumi.dev.yaml: not found: the folder ${path.join(os.tmpdir(), "aoai-no-such-folder")} does not exist`);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-folder-"));
+    const asFolder = await runCliCaptured(["plan", "dev", "--config", folder]);
+    expect(asFolder.code).toBe(2);
+    expect(asFolder.stderr).toContain(`${folder} is a folder; give the stack config file (Pulumi.<stack>.yaml)`);
+  });
+
   it("a valid stack exits 0", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "aoai-ok-"));
     const { code, stdout } = await runCliCaptured(["plan", "dev", "--out", out, "--today", "2026-11-23"]);
