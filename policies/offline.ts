@@ -14,16 +14,20 @@ export function packConfigFile(root: string, stack: string): string {
   return path.join(root, "policies", "config", `${stack}.json`);
 }
 
-/** Reads and resolves a pack config file; undefined file content (missing file) means pack defaults. */
-export function loadPackConfig(file: string): { rules: ConfiguredRule[]; found: boolean } {
-  if (!fs.existsSync(file)) return { rules: resolvePackConfig(undefined, file), found: false };
+/**
+ * Reads and resolves a pack config file; a missing file means pack defaults. `source` names the file
+ * in errors (default: `file`); the plan passes the path as the docs and the user write it
+ * (`policies/config/<stack>.json`), not the absolute one.
+ */
+export function loadPackConfig(file: string, source = file): { rules: ConfiguredRule[]; found: boolean } {
+  if (!fs.existsSync(file)) return { rules: resolvePackConfig(undefined, source), found: false };
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new PackConfigError(file, [`not valid JSON (${(error as Error).message})`]);
+    throw new PackConfigError(source, [`not valid JSON (${(error as Error).message})`]);
   }
-  return { rules: resolvePackConfig(parsed, file), found: true };
+  return { rules: resolvePackConfig(parsed, source), found: true };
 }
 
 const quotaKey = (q: QuotaDeclaration) => `${normalizeRegion(q.region)}|${q.model ?? "*"}|${q.sku}`;

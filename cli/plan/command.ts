@@ -1,5 +1,5 @@
 /**
- * `plan <stack>`: offline plan → plan steps → exit code (0 valid, 2 invalid config, or a step's code).
+ * `plan <stack>`: steps' input checks → offline plan → plan steps → exit code (0 valid, 2 invalid config, or a step's code).
  */
 import * as path from "node:path";
 import { FleetConfigError } from "../../stacks/config/errors";
@@ -8,7 +8,7 @@ import { CliError } from "../registry";
 import { todayOption } from "../today";
 import { runOfflinePlan } from "./runner";
 import { REPO_ROOT } from "./stack-config";
-import { planMark, PROCESS_START, reportPlanTiming, runPlanSteps } from "./steps";
+import { checkPlanSteps, planMark, PROCESS_START, reportPlanTiming, runPlanSteps } from "./steps";
 import "./steps/index";
 
 export interface PlanCommandOptions {
@@ -25,6 +25,8 @@ export async function planCommand(stack: string, options: PlanCommandOptions, pr
   let plan;
   const started = planMark();
   reportPlanTiming("start (process up, modules loaded)", PROCESS_START);
+  // The steps' own inputs (the pack config) first: a typo there should not cost a whole plan.
+  checkPlanSteps({ stack });
   try {
     plan = await runOfflinePlan(stack, { ...(options.config ? { configFile: path.resolve(options.config) } : {}), ...(today ? { today } : {}) });
   } catch (error) {

@@ -32,11 +32,23 @@ export interface PlanStepOutcome {
   readonly exitCode?: number;
 }
 
+/** What a step may check before the program runs: the plan's own input, not its result. */
+export interface PlanStepInput {
+  /** The stack being planned (its name, also when `--config` gives another YAML file). */
+  readonly stack: string;
+}
+
 export interface PlanStep {
   /** Unique, kebab-case, shown on failure. */
   readonly name: string;
   /** Steps run in ascending order: tables ~10-90, artifacts ~100-900, write-plan-json 1000. */
   readonly order: number;
+  /**
+   * Validates the step's own input (e.g. the compliance step's pack config) before the program runs,
+   * throwing `CliError` exit 2: a bad file then fails in a moment with nothing printed or written,
+   * not after the whole plan and its tables and files.
+   */
+  check?(input: PlanStepInput): void;
   run(context: PlanStepContext): Promise<PlanStepOutcome | void> | PlanStepOutcome | void;
 }
 
@@ -80,6 +92,11 @@ export function reportPlanTiming(what: string, since: PlanMark): void {
   if (process.env[PLAN_TIMINGS_ENV] !== "1") return;
   const now = planMark();
   process.stderr.write(`plan timing: ${what} ${Math.round(now.wallMs - since.wallMs)} ms wall, ${Math.round(now.cpuMs - since.cpuMs)} ms CPU\n`);
+}
+
+/** Runs every step's `check` (in run order) before the program; the first bad input throws. */
+export function checkPlanSteps(input: PlanStepInput, only: readonly PlanStep[] = planSteps()): void {
+  for (const step of only) step.check?.(input);
 }
 
 /** Runs every step; returns the highest exit code any step asked for (0 when none). */

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { planCommand } from "../../cli/plan/command";
+import { allRules } from "../../policies/rules";
 import type { FleetConfigInput } from "../../stacks/config/fleet";
 import { TODAY_ENV } from "../../stacks/program";
 
@@ -163,17 +164,42 @@ describe("plan compliance step", () => {
     expect(text).toContain("Guardrails (policies/config/dev.json): 14 rules evaluated, 1 disabled: 0 mandatory violations, 2 advisory violations.");
   });
 
-  it("stops with exit code 2 naming the file when the pack config is invalid", async () => {
+  // It used to run the whole program first, print the tables, write the policy XML under out/ and only
+  // then fail, naming the absolute path where the docs write policies/config/<stack>.json.
+  it("stops with exit code 2 before the program runs, naming the file as the docs do, when the pack config is invalid", async () => {
     const configDir = path.join(root, "policies", "config");
     const file = path.join(configDir, "compliance-test-bad.json");
-    fs.writeFileSync(file, JSON.stringify({ "aoai-deployment-disallow-retiring-version": { withinDays: 0 } }));
+    fs.writeFileSync(file, JSON.stringify({ "aoai-deployment-disallow-retiring-version": { withinDays: 0 }, "aoai-no-such-rule": "mandatory" }));
     try {
       const yaml = path.join(out, "bad.yaml");
       fs.copyFileSync(path.join(root, "Pulumi.dev.yaml"), yaml);
-      await expect(plan("compliance-test-bad", yaml)).rejects.toMatchObject({
+      const lines: string[] = [];
+      await expect(planCommand("compliance-test-bad", { out, config: yaml }, (l = "") => lines.push(l))).rejects.toMatchObject({
         exitCode: 2,
-        message: `${file}: aoai-deployment-disallow-retiring-version.withinDays: Too small: expected number to be >=1\nFix the policy pack config and run the plan again.`,
+        message: [
+          "policies/config/compliance-test-bad.json: 2 problems:",
+          `  - "aoai-no-such-rule" is not a policy in this pack; known policies: all, ${allRules.map((r) => r.name).join(", ")}`,
+          "  - aoai-deployment-disallow-retiring-version.withinDays: Too small: expected number to be >=1",
+          "Fix the policy pack config and run the plan again.",
+        ].join("\n"),
       });
+      expect(lines).toEqual([]);
+      expect(fs.readdirSync(out)).toEqual(["bad.yaml"]);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+
+  it("stops with exit code 2 before the program runs when the pack config is not JSON", async () => {
+    const file = path.join(root, "policies", "config", "compliance-test-json.json");
+    fs.writeFileSync(file, "{ \"all\": ");
+    try {
+      const yaml = path.join(out, "bad.yaml");
+      fs.copyFileSync(path.join(root, "Pulumi.dev.yaml"), yaml);
+      const failure = planCommand("compliance-test-json", { out, config: yaml }, () => undefined);
+      await expect(failure).rejects.toMatchObject({ exitCode: 2 });
+      await expect(failure).rejects.toThrow(/^policies\/config\/compliance-test-json\.json: not valid JSON \(/);
+      expect(fs.readdirSync(out)).toEqual(["bad.yaml"]);
     } finally {
       fs.rmSync(file);
     }
