@@ -38,7 +38,22 @@ describe("aoai-deployment-missing-model-version", () => {
   it("takes extra floating values from options", () => {
     const r = withInput(deployment(), "properties.model.version", "default");
     expect(messagesOf(rule, [r])).toEqual([]);
-    expect(messagesOf(rule, [r], { floatingVersions: ["latest", "default"] })).toHaveLength(1);
+    expect(messagesOf(rule, [r], { floatingVersions: ["latest", "default"] })).toEqual([
+      `Deployment "chat" sets properties.model.version to "default", which floats to whatever version Azure ships next; ${fix}`,
+    ]);
+  });
+
+  // `floatingVersions: []` (or a list without "latest") used to let "latest" through: the option
+  // replaced the marker instead of adding to it.
+  it('blocks "latest" whatever floatingVersions lists: the option only adds markers', () => {
+    const latest = withInput(deployment(), "properties.model.version", "LATEST");
+    const message = `Deployment "chat" sets properties.model.version to "LATEST", which floats to whatever version Azure ships next; ${fix}`;
+    expect(messagesOf(rule, [latest], { floatingVersions: [] })).toEqual([message]);
+    const byDefault = withInput(deployment("other"), "properties.model.version", "Default");
+    expect(messagesOf(rule, [latest, byDefault], { floatingVersions: ["default"] })).toEqual([
+      message,
+      `Deployment "other" sets properties.model.version to "Default", which floats to whatever version Azure ships next; ${fix}`,
+    ]);
   });
 
   it("ignores other resource types", () => {
