@@ -2,6 +2,7 @@ import { z } from "zod";
 import { dataZoneRegions, dataZones } from "./azure-facts";
 import { accountKindsOption, isGovernedAccount } from "./accounts";
 import { normalizeRegion, stringAt, types } from "./inputs";
+import { regionNameOption } from "./region-names";
 import { defineResourceRule } from "./types";
 
 /**
@@ -16,7 +17,10 @@ export const aoaiAccountEnforceRegionResidency = defineResourceRule({
   enforcementLevel: "mandatory",
   options: z
     .object({
-      allowedRegions: z.array(z.string().min(1)).default([]).describe("Allowed regions (ARM short names, e.g. swedencentral)."),
+      allowedRegions: z
+        .array(regionNameOption)
+        .default([])
+        .describe("Allowed regions: Azure region names the model catalog knows, ARM (swedencentral) or display (Sweden Central) spelling."),
       allowedDataZones: z
         .array(z.string().refine((zone) => dataZones.includes(zone), { error: `must be a data zone of the model catalog: ${dataZones.join(", ")}` }))
         .default([])
@@ -28,7 +32,7 @@ export const aoaiAccountEnforceRegionResidency = defineResourceRule({
   validate(resource, options) {
     if (!isGovernedAccount(resource, options.accountKinds)) return [];
     const allowed = [
-      ...options.allowedRegions.map(normalizeRegion),
+      ...options.allowedRegions,
       ...options.allowedDataZones.flatMap((zone) => dataZoneRegions[zone] ?? []),
     ];
     if (allowed.length === 0) return [];

@@ -38,6 +38,28 @@ describe("aoai-account-enforce-region-residency", () => {
     expect(messagesOf(rule, [withInput(account("a", "eastus2"), "kind", "TextAnalytics")], eu)).toEqual([]);
   });
 
+  // Entries were never checked: "swedencentrl" silently matched no account, so every account was
+  // reported while the config looked right.
+  it("rejects an allowed region the catalog does not know, naming the entry, the value and the closest known names", () => {
+    expect(() => messagesOf(rule, [account()], { allowedRegions: ["eastus2", "swedencentrl", "Sweden Centrall"] })).toThrow(
+      [
+        "Invalid policy options: ",
+        'aoai-account-enforce-region-residency.allowedRegions.1: "swedencentrl" is not an Azure region the model catalog knows; closest known names: swedencentral ',
+        '(an ARM name such as swedencentral or a display name such as "Sweden Central"; if it is a new region, refresh the catalog: npm run catalog -- refresh); ',
+        'aoai-account-enforce-region-residency.allowedRegions.2: "Sweden Centrall" is not an Azure region the model catalog knows; closest known names: swedencentral ',
+        '(an ARM name such as swedencentral or a display name such as "Sweden Central"; if it is a new region, refresh the catalog: npm run catalog -- refresh).',
+      ].join(""),
+    );
+  });
+
+  it("takes display names for allowed regions and reports them as ARM names", () => {
+    const options = { allowedRegions: ["Sweden Central", "West  Europe"] };
+    expect(messagesOf(rule, [account("a", "swedencentral"), account("b", "westeurope")], options)).toEqual([]);
+    expect(messagesOf(rule, [account("c", "eastus2")], options)).toEqual([
+      'Account "c" is in region "eastus2", outside the allowed residency (regions swedencentral, westeurope); move it to one of: swedencentral, westeurope.',
+    ]);
+  });
+
   it("rejects a data zone the catalog does not know", () => {
     expect(() => messagesOf(rule, [account()], { allowedDataZones: ["MARS"] })).toThrow(
       "Invalid policy options: aoai-account-enforce-region-residency.allowedDataZones.0: must be a data zone of the model catalog: EU, US.",
