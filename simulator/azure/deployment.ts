@@ -132,6 +132,17 @@ export class SimulatedDeployment implements Upstream {
     return this.clock.now();
   }
 
+  /**
+   * Tokens a provisioned deployment worked off by `t`: admitted minus what its utilisation bucket
+   * still holds. The summary's PTU utilisation and the per-backend table's PTU rows both use it, so
+   * the two read the same. The bucket never moves back in time: after admissions later than `t`
+   * (the gateway still retrying requests that arrived before the run's end) it holds less, and the
+   * figure includes what was worked off after `t`.
+   */
+  workedOffTokens(t: number): number {
+    return this.stats.acceptedTokens - this.utilisation.tokensAt(t);
+  }
+
   get name(): string {
     return `${this.spec.deployment}@${this.spec.region}`;
   }
