@@ -194,7 +194,7 @@ export function simulatedDeploymentCount(setup: Pick<SimSetup, "backends">): num
 export function loadStackSetup(stack: string, options: StackSetupOptions = {}): SimSetup {
   assertStackName(stack);
   const file = options.configFile ?? stackConfigFile(stack);
-  const { gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date(), options.accountOrigins);
+  const { plan, gateway, deployments, accountUrl, design } = designStackFile(file, options.today ?? new Date(), options.accountOrigins);
   const catalog = loadCatalog();
   const embeddings = embeddingsDeployments(deployments, catalog);
   const deploymentOf = new Map(deployments.map((d) => [`${d.name}@${d.region}`, d]));
@@ -219,6 +219,8 @@ export function loadStackSetup(stack: string, options: StackSetupOptions = {}): 
       // spilloverDeploymentName as the fleet component deploys it. Its target has a Single of its
       // own (the design makes one per deployment × region, routed or not), so the world has it.
       ...(d.spillover !== undefined ? { spillover: d.spillover } : {}),
+      // Every account of the fleet is of the fleet's kind; the 429 body names its pricing tier.
+      accountKind: plan.kind,
     };
   });
   const pools: WorldPool[] = design.pools.map((p) => ({ poolId: p.id, members: p.members.map((m) => ({ backendId: m.backendId, ...(m.priority !== undefined ? { priority: m.priority } : {}), ...(m.weight !== undefined ? { weight: m.weight } : {}) })) }));

@@ -2,6 +2,7 @@
 // (one per region), its deployments with their limits, APIM backend entities (Singles with the
 // circuit-breaker rule, pools from the strategy's pool definitions) and the URL directory.
 import type { RequestLimits } from "../core/catalog/catalog";
+import type { FleetPlan } from "../core/plan/types";
 import { SimulatedAccount, UpstreamDirectory } from "./azure/account";
 import { SimulatedDeployment, type LatencySpec } from "./azure/deployment";
 import type { FaultWindow } from "./azure/faults";
@@ -32,6 +33,8 @@ export interface WorldBackend {
   family?: "deployment" | "account";
   /** Provisioned only: the standard deployment of the same account Azure spills over to (`spilloverDeploymentName`). */
   spillover?: string;
+  /** Kind of the account holding it (`aoai-fleet:fleet.kind`; names the pricing tier in 429 bodies). Absent: OpenAI. */
+  accountKind?: FleetPlan["kind"];
 }
 
 export interface WorldPool {
@@ -105,6 +108,7 @@ export function buildWorld(o: WorldOptions): World {
           provisioned: b.rpm === null,
           ...(b.limits ? { requestLimits: b.limits } : {}),
           ...(b.spillover !== undefined ? { spillover: b.spillover } : {}),
+          ...(b.accountKind !== undefined ? { accountKind: b.accountKind } : {}),
         },
         o.clock,
         o.rng.fork(`deployment:${b.deployment}@${b.region}`),

@@ -3,6 +3,7 @@
 // the scenario's faults. It speaks the REST surface (paths, bodies, headers) so the same object
 // backs the discrete-event runner and the local HTTP gateway.
 import { loadCatalog, type RequestLimits } from "../../core/catalog/catalog";
+import type { FleetPlan } from "../../core/plan/types";
 import type { Clock } from "../clock";
 import { TransportError, openAiError, type SimRequest, type SimResponse, type Upstream } from "../http-types";
 import type { Rng } from "../rng";
@@ -62,6 +63,12 @@ export interface SimDeploymentSpec {
    * account does the spilling; `send` on the deployment itself never spills.
    */
   spillover?: string;
+  /**
+   * Kind of the account holding it (`aoai-fleet:fleet.kind`): the 429 body names the account's
+   * pricing tier, "OpenAI S0" or "AIServices S0" (reference sheet §7.3). Absent: OpenAI, the
+   * fleet's default.
+   */
+  accountKind?: FleetPlan["kind"];
 }
 
 export interface DeploymentStats {
@@ -123,6 +130,17 @@ export class SimulatedDeployment implements Upstream {
   /** The deployment's clock time, ms. */
   now(): number {
     return this.clock.now();
+  }
+
+  /**
+   * Tokens a provisioned deployment worked off by `t`: admitted minus what its utilisation bucket
+   * still holds. The summary's PTU utilisation and the per-backend table's PTU rows both use it, so
+   * the two read the same. The bucket never moves back in time: after admissions later than `t`
+   * (the gateway still retrying requests that arrived before the run's end) it holds less, and the
+   * figure includes what was worked off after `t`.
+   */
+  workedOffTokens(t: number): number {
+    return this.stats.acceptedTokens - this.utilisation.tokensAt(t);
   }
 
   get name(): string {
@@ -244,7 +262,7 @@ export class SimulatedDeployment implements Upstream {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000));
     const message =
       `Requests to the ${OPERATION_NAMES[operation]} Operation under Azure OpenAI API version ${request.query["api-version"] ?? "v1"} have exceeded ` +
-      `${limit} rate limit of your current AIServices S0 pricing tier. Please retry after ${seconds} seconds.`;
+      `${limit} rate limit of your current ${this.spec.accountKind ?? "OpenAI"} S0 pricing tier. Please retry after ${seconds} seconds.`;
     return openAiError(429, "429", message, { ...headers, "retry-after": String(seconds), "retry-after-ms": String(Math.max(1, Math.round(waitMs))) });
   }
 }

@@ -72,7 +72,7 @@ export function costOf(run: RunRecord, spec: CostSpec): CostSummary {
     else ptuDollars += b.capacity * rate * (minutes / 60);
     const d = run.deployments.find((x) => x.spec.deployment === b.deployment && x.spec.region === b.region);
     if (d) {
-      ptuAdmitted += d.stats.acceptedTokens - d.utilisation.tokensAt(run.scenario.duration);
+      ptuAdmitted += d.workedOffTokens(run.scenario.duration);
       ptuCapacity += b.tpm * minutes;
     }
   }

@@ -30,7 +30,12 @@ export interface BackendUse {
   capacityTpm: number;
   /** Request limit per minute (null: provisioned, which has none). */
   capacityRpm: number | null;
-  /** Charged tokens ÷ (token limit × minutes). */
+  /**
+   * Standard: charged (admitted) tokens ÷ (token limit × minutes). Provisioned: tokens worked off ÷
+   * (token limit × minutes), the summary's `cost.ptuUtilization` definition — admitted tokens still
+   * in the utilisation bucket at the end are not counted, since the PTU has not served that
+   * throughput yet (counting them read up to twice the PTU's capacity beside a summary near 100%).
+   */
   utilization: number;
   accepted: number;
   throttled: number;
@@ -171,6 +176,16 @@ function faultOutcome(run: RunRecord, w: FaultWindow): FaultOutcome {
   return { fault: describeFault(w), failoverMs, recoverMs: firstBack === null ? null : firstBack - w.toMs };
 }
 
+/** A backend row's utilization (BackendUse.utilization); a PTU's over the same limit the cost model divides by. */
+function utilizationOf(d: RunRecord["deployments"][number], member: RunRecord["backends"][number] | undefined, minutes: number, durationMs: number): number {
+  const tpm = d.spec.capacity * d.spec.tpmPerUnit;
+  if (d.spec.provisioned) {
+    const limit = member?.tpm ?? tpm;
+    return limit > 0 ? d.workedOffTokens(durationMs) / (limit * minutes) : 0;
+  }
+  return tpm > 0 ? d.stats.acceptedTokens / (tpm * minutes) : 0;
+}
+
 export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
   const n = run.requests.length;
   const minutes = run.scenario.duration / 60_000;
@@ -190,7 +205,7 @@ export function summarize(run: RunRecord, sides: SideSpec = {}): RunSummary {
       region: d.spec.region,
       capacityTpm: tpm,
       capacityRpm: member?.rpm ?? null,
-      utilization: tpm > 0 ? d.stats.acceptedTokens / (tpm * minutes) : 0,
+      utilization: utilizationOf(d, member, minutes, run.scenario.duration),
       accepted: d.stats.accepted,
       throttled: d.stats.throttled,
       serverErrors: d.stats.serverErrors,

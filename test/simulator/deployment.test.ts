@@ -56,7 +56,7 @@ describe("SimulatedDeployment throttling", () => {
       error: {
         code: "429",
         message:
-          "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current AIServices S0 pricing tier. Please retry after 40 seconds.",
+          "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 40 seconds.",
       },
     });
     expect(d.stats).toMatchObject({ accepted: 10, acceptedTokens: 10_000, throttled: 20 });

@@ -76,7 +76,7 @@ describe("spillover: the PTU first, then its standard deployment", () => {
     // The PTU's bucket holds 7,000 of 6,000: 10 s until it is back under 100%.
     expect([last.headers["retry-after"], last.headers["retry-after-ms"], last.headers["x-ratelimit-limit-tokens"]]).toEqual(["10", "10000", "6000"]);
     expect(JSON.parse(textOf(last)).error.message).toBe(
-      "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current AIServices S0 pricing tier. Please retry after 10 seconds.",
+      "Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-10-21 have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 10 seconds.",
     );
     expect(answers[19]!.at).toBe(2);
     expect([w.deployment("chat-ptu").stats.spilledOut, w.deployment("chat-ptu").stats.spilloverFailed, w.deployment("chat-std").stats.throttled]).toEqual([13, 3, 3]);
