@@ -109,6 +109,9 @@ export class SimulatedDeployment implements Upstream {
   readonly faults: FaultSchedule;
   readonly utilisation: LeakyBucket;
   readonly stats: DeploymentStats = { accepted: 0, acceptedTokens: 0, throttled: 0, serverErrors: 0, refused: 0, spilledOut: 0, spilloverFailed: 0, spilledIn: 0, tokensByBucket: new Map() };
+  /** The run's end, when a runner set it (markRunEnd), and what was admitted after it. */
+  private runEndMs: number | undefined;
+  private acceptedTokensAfterEnd = 0;
   private readonly latency: LatencySpec;
   private readonly answers: DeploymentAnswers;
   readonly family: string;
@@ -140,7 +143,22 @@ export class SimulatedDeployment implements Upstream {
    * figure includes what was worked off after `t`.
    */
   workedOffTokens(t: number): number {
+    if (this.runEndMs !== undefined && t === this.runEndMs) {
+      const level = this.utilisation.tokensAtMark();
+      if (level !== undefined) return this.stats.acceptedTokens - this.acceptedTokensAfterEnd - level;
+    }
     return this.stats.acceptedTokens - this.utilisation.tokensAt(t);
+  }
+
+  /**
+   * The run's end (the runner sets it before the first request): worked-off tokens at that moment
+   * then count only what was admitted by it and what the bucket held then, not the gateway's
+   * retries of late requests after it (those made a 60-s run's PTU read 113.8%).
+   */
+  markRunEnd(t: number): void {
+    this.runEndMs = t;
+    this.acceptedTokensAfterEnd = 0;
+    this.utilisation.markAt(t);
   }
 
   get name(): string {
@@ -220,6 +238,7 @@ export class SimulatedDeployment implements Upstream {
     }
     this.stats.accepted++;
     this.stats.acceptedTokens += estimate;
+    if (this.runEndMs !== undefined && t > this.runEndMs) this.acceptedTokensAfterEnd += estimate;
     const bucket = Math.floor(t / 10_000);
     this.stats.tokensByBucket.set(bucket, (this.stats.tokensByBucket.get(bucket) ?? 0) + estimate);
     const completion = call.operation === "embeddings" ? 0 : Math.min(shape.maxTokens ?? Number.POSITIVE_INFINITY, this.spec.completionFor ? this.spec.completionFor(shape) : (this.spec.completionTokens ?? 200));

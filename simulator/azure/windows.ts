@@ -140,12 +140,34 @@ export class TumblingCounter {
 export class LeakyBucket {
   private level = 0;
   private last = 0;
+  /** A moment whose level is kept when time first passes it (a run's end: see markAt). */
+  private mark: number | undefined;
+  private levelAtMark: number | undefined;
 
   constructor(private readonly tokensPerMinute: number) {}
 
   private drain(t: number, perMinute: number): void {
+    if (this.mark !== undefined && this.levelAtMark === undefined && t > this.mark && this.last <= this.mark) {
+      this.levelAtMark = Math.max(0, this.level - ((this.mark - this.last) * perMinute) / 60_000);
+    }
     this.level = Math.max(0, this.level - ((t - this.last) * perMinute) / 60_000);
     this.last = t;
+  }
+
+  /**
+   * Keep the level at `t` once time passes it: a run's end, read after the gateway has gone on
+   * retrying requests that arrived before it (the bucket never moves back in time).
+   */
+  markAt(t: number): void {
+    this.mark = t;
+    this.levelAtMark = undefined;
+  }
+
+  /** Tokens in the bucket at the marked moment, without moving time; undefined when nothing is marked or time was already past it when marked. */
+  tokensAtMark(): number | undefined {
+    if (this.mark === undefined) return undefined;
+    if (this.levelAtMark !== undefined) return this.levelAtMark;
+    return this.last <= this.mark ? Math.max(0, this.level - ((this.mark - this.last) * this.tokensPerMinute) / 60_000) : undefined;
   }
 
   /** Utilisation in [0, ∞) at `t` for a capacity of `perMinute` (scaled by capacity faults). */

@@ -118,6 +118,8 @@ function usageOf(response: SimResponse): RequestRecord["usage"] {
 export async function runScenario(input: RunInput): Promise<RunRecord> {
   const { scenario: s, clock, handler } = input;
   const started = performance.now();
+  // Utilisation figures are as of the run's end, not of the gateway's last retry after it.
+  for (const d of input.deployments) d.markRunEnd(s.duration);
   const arrivals = input.rng.fork("arrivals");
   const callers = input.rng.fork("callers");
   const sizes = input.rng.fork("sizes");

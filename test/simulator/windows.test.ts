@@ -2,7 +2,7 @@
 // a request is admitted when its estimate fits the tokens charged in the last 60 s and one more
 // request fits the last 10 s; Retry-After is the time until it would fit; refusals are not recorded.
 import { describe, expect, it } from "vitest";
-import { SlidingWindow, StandardLimiter } from "../../simulator/azure/windows";
+import { LeakyBucket, SlidingWindow, StandardLimiter } from "../../simulator/azure/windows";
 
 describe("SlidingWindow", () => {
   it("counts an entry at time s while t < s + length, and forgets it at s + length", () => {
@@ -58,5 +58,27 @@ describe("StandardLimiter (Standard-type deployment)", () => {
 
   it("refuses a request larger than the token limit with the window length as its wait", () => {
     expect(new StandardLimiter().admit(0, 10_001, 10_000, 100)).toEqual({ waitMs: 60_000, limit: "token" });
+  });
+});
+
+describe("a PTU's utilisation bucket, read as of a run's end", () => {
+  // 60,000 tokens a minute drain 1,000 a second.
+  it("keeps the level at the marked moment when later admissions move time past it", () => {
+    const bucket = new LeakyBucket(60_000);
+    bucket.markAt(10_000);
+    bucket.add(0, 30_000);
+    bucket.add(5_000, 20_000); // 25,000 left at 5 s, then 45,000
+    expect(bucket.tokensAtMark()).toBe(40_000); // 5 s more of draining, read without moving time
+    bucket.add(12_000, 10_000); // a retry after the end: 38,000 + 10,000
+    expect(bucket.tokensAtMark()).toBe(40_000);
+    expect(bucket.tokensAt(12_000)).toBe(48_000);
+  });
+
+  it("has no level at a moment marked after time passed it, and none unmarked", () => {
+    const bucket = new LeakyBucket(60_000);
+    expect(bucket.tokensAtMark()).toBeUndefined();
+    bucket.add(20_000, 1_000);
+    bucket.markAt(10_000);
+    expect(bucket.tokensAtMark()).toBeUndefined();
   });
 });
