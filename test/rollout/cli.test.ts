@@ -1,32 +1,9 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main";
+import { describe, expect, it } from "vitest";
+import { rolloutCli as cli, withoutPulumiOrAzure } from "./support-cli";
 import { tempStack } from "./support";
 
-// No pulumi on PATH and no Azure login: every apply must be the honest write-only one.
-beforeAll(() => {
-  process.env.PATH = "";
-  process.env.AZURE_CONFIG_DIR = mkdtempSync(join(tmpdir(), "no-azure-"));
-  for (const key of Object.keys(process.env)) if (key.startsWith("ARM_") || key.startsWith("AZURE_CLIENT")) delete process.env[key];
-});
-
-afterEach(() => {
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-});
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
-  const code = await main(["rollout", ...args]);
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-  return { code, out, err };
-}
+withoutPulumiOrAzure();
 
 describe("rollout CLI", () => {
   it("canary run rolls back a bad canary, prints the decision line and exits 1", async () => {

@@ -1,31 +1,11 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../../cli/main";
+import { describe, expect, it } from "vitest";
+import { rolloutCli as cli, withoutPulumiOrAzure } from "../support-cli";
 import { tempStack } from "../support";
 
-// No pulumi on PATH and no Azure login: every apply is the write-only one.
-beforeAll(() => {
-  process.env.PATH = "";
-  process.env.AZURE_CONFIG_DIR = mkdtempSync(join(tmpdir(), "no-azure-"));
-  for (const key of Object.keys(process.env)) if (key.startsWith("ARM_") || key.startsWith("AZURE_CLIENT")) delete process.env[key];
-});
-
-afterEach(() => {
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-});
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((err += String(chunk)), true));
-  const code = await main(["rollout", ...args]);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
+withoutPulumiOrAzure();
 
 describe("stack files rollout may not or cannot write", () => {
   it("a read-only stack file is refused with exit 2 and left as it was (the atomic rename replaced it before)", async () => {
