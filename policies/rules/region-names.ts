@@ -6,8 +6,16 @@ import { z } from "zod";
 import { loadCatalog } from "../../core/catalog/catalog";
 import { normalizeRegion } from "./inputs";
 
-/** Every region a catalog fact names (data zones and per-version availability), ARM short names, sorted. */
-export const knownRegions: readonly string[] = loadCatalog().knownRegions();
+let known: readonly string[] | undefined;
+
+/**
+ * Every region a catalog fact names (data zones and per-version availability), ARM short names,
+ * sorted; read on first use, so loading the pack does not parse the catalog for configs without regions.
+ */
+export function knownRegions(): readonly string[] {
+  known ??= loadCatalog().knownRegions();
+  return known;
+}
 
 /** Levenshtein distance: the few edits that separate a typo from the name it was meant to be. */
 function editDistance(a: string, b: string): number {
@@ -24,9 +32,9 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The known names nearest to `value` (all at the smallest distance, at most three, by name). */
-export function closestRegions(value: string, known: readonly string[] = knownRegions): string[] {
+export function closestRegions(value: string, names: readonly string[] = knownRegions()): string[] {
   const normalized = normalizeRegion(value);
-  const ranked = known.map((name) => ({ name, distance: editDistance(normalized, name) }));
+  const ranked = names.map((name) => ({ name, distance: editDistance(normalized, name) }));
   const best = Math.min(...ranked.map((r) => r.distance));
   return ranked
     .filter((r) => r.distance === best)
@@ -44,7 +52,7 @@ export const regionNameOption = z
   .string()
   .min(1)
   .superRefine((value, ctx) => {
-    if (value === "" || knownRegions.includes(normalizeRegion(value))) return;
+    if (value === "" || knownRegions().includes(normalizeRegion(value))) return;
     ctx.addIssue({
       code: "custom",
       message:
