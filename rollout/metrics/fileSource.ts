@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import { extname } from "node:path";
 import { csvParse, csvParseRows } from "d3-dsv";
+import { countOf } from "../../core/console/count";
 import { RolloutError } from "../errors";
 import { requestRecordSchema, type RequestRecord } from "./records";
 import type { MetricQuery, MetricSource } from "./source";
@@ -91,7 +92,7 @@ function readExport(file: string): string {
 function checkRowLengths(file: string, text: string, columns: number): void {
   csvParseRows(text).forEach((cells, index) => {
     if (index > 0 && cells.length !== columns) {
-      throw new RolloutError(`${file} row ${index + 1}: ${cells.length} cell${cells.length === 1 ? "" : "s"}, but the header names ${columns} columns; every row needs one cell per column (empty cells for absent values)`, 2);
+      throw new RolloutError(`${file} row ${index + 1}: ${countOf(cells.length, "cell")}, but the header names ${columns} columns; every row needs one cell per column (empty cells for absent values)`, 2);
     }
   });
 }
