@@ -4,8 +4,10 @@
  * end a string, start an attribute or be read as an escape or entity by Graphviz.
  */
 
-/** An attribute value: strings are quoted and escaped, numbers written as they are. */
-export type DotValue = string | number;
+import { renderHtmlLabel, type DotHtmlLabel } from "./dot-html";
+
+/** An attribute value: strings are quoted and escaped, numbers written as they are, HTML-like labels rendered by dot-html.ts. */
+export type DotValue = string | number | DotHtmlLabel;
 
 /** Attributes of a graph, node, edge or cluster, written in insertion order. */
 export type DotAttributes = Readonly<Record<string, DotValue>>;
@@ -24,6 +26,8 @@ export interface DotEdge {
   readonly from: string;
   /** Id of the head node. */
   readonly to: string;
+  /** Optional. Port of the head node the edge ends at (a cell of an HTML-like label). */
+  readonly toPort?: string;
   /** Edge attributes (label, colour…). */
   readonly attributes: DotAttributes;
 }
@@ -75,6 +79,7 @@ function attributeName(name: string): string {
 }
 
 function dotValue(value: DotValue): string {
+  if (typeof value === "object") return renderHtmlLabel(value);
   if (typeof value === "number") {
     const text = String(value);
     // DOT numerals have no exponent form, so 1e-7 or Infinity would not parse.
@@ -111,7 +116,7 @@ export function renderDot(graph: DotGraph): string {
   lines.push(statement("  ", "node", graph.nodeDefaults), statement("  ", "edge", graph.edgeDefaults));
   for (const node of graph.nodes) lines.push(statement("  ", dotString(node.id), node.attributes));
   for (const cluster of graph.clusters) lines.push(...clusterLines(cluster, "  "));
-  for (const edge of graph.edges) lines.push(statement("  ", `${dotString(edge.from)} -> ${dotString(edge.to)}`, edge.attributes));
+  for (const edge of graph.edges) lines.push(statement("  ", `${dotString(edge.from)} -> ${dotString(edge.to)}${edge.toPort === undefined ? "" : `:${dotString(edge.toPort)}`}`, edge.attributes));
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

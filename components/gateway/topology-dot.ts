@@ -9,28 +9,17 @@ import { renderDot, type DotCluster, type DotEdge, type DotGraph, type DotNode }
 import type { NetworkPlan } from "../../core/plan/network/types";
 import { capacityText, drawnDesign, formatTpm, memberLabel, type TopologyNotes } from "./topology";
 import { withNetwork } from "./topology-network";
+import { roleColours } from "./topology-colours";
+import { topologyMatrixGraph } from "./topology-matrix";
 
-/** Stroke and fill of one pool role: a strong colour for edges and borders, a tint for the box. */
-interface RoleColours {
-  readonly stroke: string;
-  readonly fill: string;
-}
+export { roleColours } from "./topology-colours";
 
-/** Blue and green look like their names; stable is neutral, canary amber (caution), A/B violet. */
-const ROLE_COLOURS: Readonly<Record<string, RoleColours>> = {
-  stable: { stroke: "#475569", fill: "#f1f5f9" },
-  canary: { stroke: "#b45309", fill: "#fef3c7" },
-  blue: { stroke: "#1d4ed8", fill: "#dbeafe" },
-  green: { stroke: "#15803d", fill: "#dcfce7" },
-  ab: { stroke: "#6d28d9", fill: "#ede9fe" },
-};
-const OTHER_ROLE: RoleColours = { stroke: "#3f3f46", fill: "#f4f4f5" };
-
-/** Colours of a pool role (`stable`, `canary`, `blue`, `green`, `ab-<variant>`; a trailing share such as `stable 90%` is ignored). */
-export function roleColours(role: string): RoleColours {
-  const kind = role.startsWith("ab-") ? "ab" : (role.split(" ")[0] ?? role);
-  return ROLE_COLOURS[kind] ?? OTHER_ROLE;
-}
+/**
+ * Above this many drawn backends the topology is a route × region table (topology-matrix.ts): the
+ * dev and prod stacks draw 4 and 11, a 10-region × 20-deployment fleet 200, which as a graph was an
+ * unreadable strip of crossing edges.
+ */
+export const GRAPH_BACKEND_LIMIT = 30;
 
 const routeId = (route: string) => `route:${route}`;
 const poolId = (pool: string) => `pool:${pool}`;
@@ -52,6 +41,8 @@ export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}, ne
       if (!singles.has(member.backendId)) throw new Error(`topology: pool ${pool.id} names unknown backend ${member.backendId}`);
     }
   }
+  const drawn = new Set(design.pools.flatMap((pool) => pool.members.map((member) => member.backendId)));
+  if (drawn.size > GRAPH_BACKEND_LIMIT) return topologyMatrixGraph(design, notes, network);
   const routes = [...new Set(design.pools.map((pool) => pool.route))];
   const nodes: DotNode[] = routes.map((route) => {
     const note = notes.routes?.[route];

@@ -8,16 +8,17 @@ import type { NetworkPlan, PlannedNetwork } from "../../core/plan/network/types"
 import type { DotCluster, DotEdge, DotGraph, DotNode } from "./dot";
 
 const MODE_TEXT = { integration: "outbound VNet integration", external: "VNet injection (external)", internal: "VNet injection (internal)" } as const;
-const NETWORK_COLOUR = { stroke: "#0f766e", fill: "#f0fdfa", subnet: "#ccfbf1" } as const;
+export const NETWORK_COLOUR = { stroke: "#0f766e", fill: "#f0fdfa", subnet: "#ccfbf1" } as const;
 
 export const gatewayNodeId = "gateway:apim";
-const endpointId = (name: string) => `endpoint:${name}`;
+export const endpointId = (name: string) => `endpoint:${name}`;
 
 function subnetCluster(id: string, title: string, nodes: DotNode[]): DotCluster {
   return { id, attributes: { label: title, style: "rounded,filled", color: NETWORK_COLOUR.stroke, fillcolor: NETWORK_COLOUR.subnet, fontname: "Helvetica", labeljust: "l" }, nodes };
 }
 
-function vnetCluster(network: NetworkPlan["networks"][number], plan: NetworkPlan): DotCluster {
+/** A VNet box with its gateway and endpoint subnets inside. */
+export function vnetCluster(network: NetworkPlan["networks"][number], plan: NetworkPlan): DotCluster {
   const children: DotCluster[] = [];
   const gateway = plan.gateway;
   if (network.gatewaySubnet && gateway && gateway.networkRegion === network.region) {
