@@ -28,6 +28,8 @@ export interface DotEdge {
   readonly to: string;
   /** Optional. Port of the head node the edge ends at (a cell of an HTML-like label). */
   readonly toPort?: string;
+  /** Optional. Side of the head (port) the edge enters: `n` is the top. */
+  readonly toSide?: "n" | "e" | "s" | "w";
   /** Edge attributes (label, colour…). */
   readonly attributes: DotAttributes;
 }
@@ -116,7 +118,7 @@ export function renderDot(graph: DotGraph): string {
   lines.push(statement("  ", "node", graph.nodeDefaults), statement("  ", "edge", graph.edgeDefaults));
   for (const node of graph.nodes) lines.push(statement("  ", dotString(node.id), node.attributes));
   for (const cluster of graph.clusters) lines.push(...clusterLines(cluster, "  "));
-  for (const edge of graph.edges) lines.push(statement("  ", `${dotString(edge.from)} -> ${dotString(edge.to)}${edge.toPort === undefined ? "" : `:${dotString(edge.toPort)}`}`, edge.attributes));
+  for (const edge of graph.edges) lines.push(statement("  ", `${dotString(edge.from)} -> ${dotString(edge.to)}${edge.toPort === undefined ? "" : `:${dotString(edge.toPort)}`}${edge.toSide === undefined ? "" : `:${edge.toSide}`}`, edge.attributes));
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

@@ -2,7 +2,7 @@
  * The gateway topology as one route × region table, for designs too big to read as a graph: one row
  * per drawn pool (route, its note, the pool and its role), one column per region, and in each cell
  * the pool's members there (deployment, SKU, capacity, TPM, `p<priority> · w<weight>`), tinted by
- * the pool's role. A 10-region × 20-route fleet drawn as a graph was a 16,000-pixel strip of crossing
+ * the pool's role, and a last row with the counts. A 10-region × 20-route fleet drawn as a graph was a 16,000-pixel strip of crossing
  * edges whose layout cost Graphviz a quarter of a second; as a table it fits a screen. Graphviz still
  * renders it (an HTML-like label, dot-html.ts), so the SVG is self-contained like the graph's.
  */
@@ -77,7 +77,7 @@ function networkParts(network: NetworkPlan, regions: readonly string[], routes: 
   }
   for (const endpoint of network.endpoints) {
     const index = endpoint.target.kind === "account" ? regions.indexOf(endpoint.target.region) : -1;
-    if (index >= 0) edges.push({ from: endpointId(endpoint.name), to: MATRIX_NODE_ID, toPort: portOf(index), attributes: { ...style, style: "dashed" } });
+    if (index >= 0) edges.push({ from: endpointId(endpoint.name), to: MATRIX_NODE_ID, toPort: portOf(index), toSide: "n", attributes: { ...style, style: "dashed" } });
   }
   return { clusters: network.networks.map((vnet) => vnetCluster(vnet, network)), edges };
 }
@@ -93,7 +93,8 @@ export function topologyMatrixGraph(design: GatewayDesign, notes: TopologyNotes,
   const routes = new Set(design.pools.map((pool) => pool.route)).size;
   const title = `gateway topology: ${countOf(routes, "route")}, ${countOf(design.pools.length, "pool")}, ${countOf(used.size, "backend")} in ${countOf(regions.length, "region")}, drawn as a table (a graph of this many backends is unreadable)`;
   const titleRow: HtmlCell[] = [{ lines: [[{ text: title, bold: true, pointSize: 14 }]], span: regions.length + 1, align: "left", fill: "#ffffff" }];
-  const rows = [titleRow, headerRow(regions, network), ...design.pools.map((pool) => poolRow(pool, regions, singles, notes))];
+  // The title is the last row: the network's endpoint edges come down onto the region headers, so nothing may sit above them.
+  const rows = [headerRow(regions, network), ...design.pools.map((pool) => poolRow(pool, regions, singles, notes)), titleRow];
   const parts = network ? networkParts(network, regions, routes) : { clusters: [], edges: [] };
   return {
     id: "gateway topology",

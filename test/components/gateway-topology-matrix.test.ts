@@ -64,6 +64,7 @@ describe("HTML-like labels", () => {
   it("is written unquoted as a label, and an edge can end at a port", () => {
     const graph = { id: "g", graph: {}, nodeDefaults: {}, edgeDefaults: {}, nodes: [{ id: "t", attributes: { label: { html: { rows: [[{ lines: [[{ text: "a" }]], port: "p0" }]] } } } }], clusters: [], edges: [{ from: "s", to: "t", toPort: "p0", attributes: {} }] };
     expect(renderDot(graph).split("\n").slice(3, 5)).toEqual(['  "t" [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="9"><TR><TD PORT="p0">a</TD></TR></TABLE>>];', '  "s" -> "t":"p0";']);
+    expect(renderDot({ ...graph, edges: [{ from: "s", to: "t", toPort: "p0", toSide: "n" as const, attributes: {} }] }).split("\n")[4]).toBe('  "s" -> "t":"p0":n;');
   });
 });
 
@@ -86,11 +87,11 @@ describe("topology as a route × region table", () => {
     if (typeof label !== "object") throw new Error("the table node has no HTML label");
     const text = (cell: { lines: readonly (readonly { text: string }[])[] }) => cell.lines.map((line) => line.map((run) => run.text).join("")).join(" / ");
     const rows = label.html.rows.map((row) => row.map(text));
-    expect(rows[0]).toEqual(["gateway topology: 11 routes, 12 pools, 34 backends in 3 regions, drawn as a table (a graph of this many backends is unreadable)"]);
-    expect(label.html.rows[0]?.[0]?.span).toBe(4);
-    expect(rows[1]).toEqual(["route · pool", "eastus2", "westus3", "swedencentral"]);
-    expect(rows.length).toBe(2 + 12);
-    expect(rows[2]).toEqual([
+    expect(rows.at(-1)).toEqual(["gateway topology: 11 routes, 12 pools, 34 backends in 3 regions, drawn as a table (a graph of this many backends is unreadable)"]);
+    expect(label.html.rows.at(-1)?.[0]?.span).toBe(4);
+    expect(rows[0]).toEqual(["route · pool", "eastus2", "westus3", "swedencentral"]);
+    expect(rows.length).toBe(1 + 12 + 1);
+    expect(rows[1]).toEqual([
       "route r1 / weighted / canary 10% → next / pool r1-stable: stable",
       "d1 / DataZoneStandard / 10 units · 10k TPM / p1 · w50",
       "d1 / DataZoneStandard / 10 units · 10k TPM / p1 · w25",
@@ -103,7 +104,7 @@ describe("topology as a route × region table", () => {
       "—",
       "—",
     ]);
-    expect(label.html.rows[2]?.[1]?.fill).toBe("#f1f5f9");
+    expect(label.html.rows[1]?.[1]?.fill).toBe("#f1f5f9");
     expect(label.html.rows.find((row) => text(row[0]!).includes("r1-canary"))?.[1]?.fill).toBe("#fef3c7");
     expect(rows.some((row) => row[0]?.includes("stable-resp"))).toBe(false);
   });
@@ -127,14 +128,14 @@ describe("topology as a route × region table", () => {
     }).plan as NetworkPlan;
     const graph = topologyGraph(bigDesign(11), {}, network);
     expect(graph.clusters.map((c) => c.id)).toEqual(["vnet:eastus2"]);
-    expect(graph.edges.map((e) => [e.from, e.to, e.toPort ?? "", e.attributes.label ?? ""])).toEqual([
+    expect(graph.edges.map((e) => [e.from, e.to, e.toPort === undefined ? "" : `${e.toPort}:${e.toSide ?? ""}`, e.attributes.label ?? ""])).toEqual([
       ["gateway:apim", MATRIX_NODE_ID, "", "11 routes"],
       ["gateway:apim", "endpoint:pe-f-eastus2", "", "private link"],
       ["gateway:apim", "endpoint:pe-f-westus3", "", "private link"],
       ["gateway:apim", "endpoint:pe-f-swedencentral", "", "private link"],
-      ["endpoint:pe-f-eastus2", MATRIX_NODE_ID, "region0", ""],
-      ["endpoint:pe-f-westus3", MATRIX_NODE_ID, "region1", ""],
-      ["endpoint:pe-f-swedencentral", MATRIX_NODE_ID, "region2", ""],
+      ["endpoint:pe-f-eastus2", MATRIX_NODE_ID, "region0:n", ""],
+      ["endpoint:pe-f-westus3", MATRIX_NODE_ID, "region1:n", ""],
+      ["endpoint:pe-f-swedencentral", MATRIX_NODE_ID, "region2:n", ""],
     ]);
     const texts = svgTexts(await renderDotSvg(topologyDot(bigDesign(11), {}, network)));
     for (const label of ["VNet vnet-f-eastus2", "API Management StandardV2", "account f-westus3", "private endpoint pe-f-swedencentral", "11 routes"]) expect(texts).toContain(label);
