@@ -6,8 +6,38 @@ export interface SecretPattern {
   pattern: RegExp;
 }
 
-export const secretPatterns: readonly SecretPattern[] = [
+/**
+ * Azure AI services keys (Azure OpenAI, AI Foundry and the other Cognitive Services kinds), both formats:
+ * the older 32 hexadecimal characters, and the 84-character keys Azure has issued since 2024–2025
+ * (a "legacy common annotated security key"). Every check for such keys uses these two, nowhere a copy.
+ *
+ * The 84-character layout (base62 alphabet A–Z a–z 0–9 throughout), from Microsoft's own secret scanner,
+ * microsoft/security-utilities (LegacyCommonAnnotatedSecurityKey.cs for the offsets,
+ * PreciselyClassifiedSecurityKeys/LegacyCommonAnnotatedSecurityAccessKey.cs for the access-key regex,
+ * CognitiveServiceLegacyCommonAnnotatedSecurityKey.cs and LegacyCaskProviderSignatures.cs for the
+ * Cognitive Services parts; https://github.com/microsoft/security-utilities, commit 638ad20e):
+ *   0–51 random · 52–57 "JQQJ99" (standard signature, '9' = access key) · 58–59 creation year and month
+ *   (month 'A'–'L') · 60–71 platform data · 72–75 "AAA" + the service (B = Azure OpenAI, A = AI services)
+ *   · 76–79 "ACOG" (the Cognitive Services provider signature) · 80–83 checksum.
+ * Matching on both fixed signatures at their offsets keeps ordinary 84-character identifiers, hashes and
+ * base64 blobs out; the checksum (Marvin32) is not verified. The service character is left open so that
+ * keys of AI services accounts (which also serve Azure OpenAI) count too. Seen in the wild:
+ * https://github.com/microsoft/vscode-copilot-vision/issues/91 (a masked Azure AI Studio key with
+ * JQQJ99 at offset 52); https://github.com/Azure/azure-sdk-for-python/pull/39363 (keys "can now be longer
+ * than 32 chars").
+ */
+const azureAiServicesKeyPatterns: readonly SecretPattern[] = [
   { label: "an Azure AI services key (32 hex characters)", pattern: /\b[0-9a-fA-F]{32}\b/ },
+  {
+    label: "an Azure AI services key (84-character format)",
+    // Bounded by any non-base62 character rather than \b, so a key written after '_' (name_<key>) still
+    // matches; a longer base62 run, which is no key, does not.
+    pattern: /(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ99[A-Za-z0-9][A-L][A-Za-z0-9]{12}AAA[A-Za-z0-9]ACOG[A-Za-z0-9]{4}(?![A-Za-z0-9])/,
+  },
+];
+
+export const secretPatterns: readonly SecretPattern[] = [
+  ...azureAiServicesKeyPatterns,
   { label: "a storage account key", pattern: /AccountKey=[^;\s]+/i },
   { label: "a shared access signature", pattern: /(?:^|[?&;\s])sig=[A-Za-z0-9%+/=]{16,}/ },
   { label: "a JSON web token", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/ },

@@ -150,3 +150,55 @@ describe("aoai-gateway-disallow-plaintext-secret: credentials in other spellings
     expect(messagesOf(rule, [apiPolicy("p", jwt.replace("c2VjcmV0LXNpZ25pbmcta2V5", "{{jwt-key}}"))])).toEqual([]);
   });
 });
+
+describe("aoai-gateway-disallow-plaintext-secret: 84-character Azure AI services keys", () => {
+  // Only 32-hex keys were recognised; Azure has issued 84-character keys since 2024–2025. The fake key has
+  // the documented layout (policies/rules/secrets.ts): 52 random, JQQJ99, date, 12 platform, AAA + service
+  // (B = Azure OpenAI), ACOG, 4 checksum characters. Obviously not a real key.
+  const fakeKey = (service = "B", lead = "Fake".repeat(13)) => `${lead}JQQJ99BA${"TEST".repeat(3)}AAA${service}ACOG0000`;
+  const newKey = fakeKey();
+  const newKind = "an Azure AI services key (84-character format)";
+  const inDocument = (kind: string, path: string) =>
+    `Policy document "p" contains what looks like ${kind} in plain text at ${path}; move it to a secret or Key Vault named value and reference it as {{name}}.`;
+
+  it("builds a fake key of the documented length", () => {
+    expect(newKey).toHaveLength(84);
+  });
+
+  it("reports the new format in a policy expression, an attribute and a named value, like the old one", () => {
+    const expression = withInbound(`<set-header name="x-backend" exists-action="override"><value>@("${newKey}")</value></set-header>`);
+    expect(messagesOf(rule, [apiPolicy("p", expression)])).toEqual([inDocument(newKind, "policies/inbound/set-header/value")]);
+    const attribute = withInbound(`<set-variable name="k" value="${newKey}" />`);
+    expect(messagesOf(rule, [apiPolicy("p", attribute)])).toEqual([inDocument(newKind, "policies/inbound/set-variable")]);
+    expect(messagesOf(rule, [namedValue("backend-header", { value: newKey })])).toEqual([
+      `Named value "backend-header" is stored in plain text (secret is not true and there is no keyVault reference) but its value looks like ${newKind}; set keyVault.secretIdentifier, or at least secret: true.`,
+    ]);
+    const old = withInbound(`<set-variable name="k" value="${key}" />`);
+    expect(messagesOf(rule, [apiPolicy("p", old)])).toEqual([inDocument("an Azure AI services key (32 hex characters)", "policies/inbound/set-variable")]);
+  });
+
+  it("recognises keys of other AI services kinds, and a key next to punctuation", () => {
+    expect(messagesOf(rule, [namedValue("backend-header", { value: fakeKey("A") })])).toHaveLength(1);
+    const text = `key_${newKey};region=eastus2`;
+    expect(messagesOf(rule, [apiPolicy("p", withInbound(`<set-variable name="k" value="${text}" />`))])).toEqual([inDocument(newKind, "policies/inbound/set-variable")]);
+  });
+
+  it.each([
+    ["an 84-character hex hash", "0123456789abcdef".repeat(5) + "0123"],
+    ["an 84-character base62 identifier without the signatures", "Abc123".repeat(14)],
+    ["the signatures with one character too many", fakeKey("B", "Fake".repeat(13) + "X")],
+    ["the signatures in a longer base62 run", `x${newKey}`],
+    ["the signatures at the wrong offset", fakeKey("B", "Fake".repeat(12))],
+    ["a month outside A–L", newKey.replace("JQQJ99BA", "JQQJ99BM")],
+    ["another provider's signature", newKey.replace("ACOG", "AZEG")],
+  ])("does not report %s", (_what, value) => {
+    expect(messagesOf(rule, [namedValue("backend-header", { value })])).toEqual([]);
+    expect(messagesOf(rule, [apiPolicy("p", withInbound(`<set-variable name="k" value="${value}" />`))])).toEqual([]);
+  });
+
+  it("takes a base64 blob of another length for no key", () => {
+    const blob = Buffer.from("not a key, just an ordinary payload of sixty-six bytes or so......").toString("base64");
+    expect(blob).toHaveLength(88);
+    expect(messagesOf(rule, [namedValue("backend-header", { value: blob })])).toEqual([]);
+  });
+});
