@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { inputAt, policyDocumentTypes, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
-import { isNamedValueReference, isReference, secretKinds } from "./secrets";
+import { backendCredentialValues } from "./backend-credentials";
+import { isNamedValueReference, isReference, literalPart, secretKinds } from "./secrets";
 import { defineResourceRule, type PlannedResource } from "./types";
 import { isType } from "./resource-kinds";
 
@@ -16,13 +17,14 @@ function compiles(source: string): boolean {
 const regexSource = z.string().min(1).refine(compiles, { error: "must be a valid JavaScript regular expression" });
 
 /**
- * Keeps keys and tokens out of APIM policy documents and out of plain (non-secret) named values:
- * policy XML is readable by anyone who can read the API's configuration or trace a request.
+ * Keeps keys and tokens out of APIM policy documents, out of backends' credentials and out of plain
+ * (non-secret) named values: all of them are readable by anyone who can read the service's
+ * configuration (policy XML also by anyone who can trace a request).
  * @severity critical
  */
 export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
   name: "aoai-gateway-disallow-plaintext-secret",
-  description: "APIM policy documents and non-secret named values must not contain keys, tokens or other credentials.",
+  description: "APIM policy documents, backend credentials and non-secret named values must not contain keys, tokens or other credentials.",
   severity: "critical",
   enforcementLevel: "mandatory",
   options: z
@@ -30,16 +32,18 @@ export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
       sensitiveHeaders: z
         .array(z.string().min(1))
         .default(["api-key", "Authorization", "Ocp-Apim-Subscription-Key", "x-api-key", "x-functions-key"])
-        .describe("Headers and query parameters whose value must come from a named value or an expression."),
+        .describe("Headers and query parameters, in policies and in backend credentials, whose value must come from a named value (in policies also an expression); Authorization also covers a backend's credentials.authorization.parameter."),
       sensitiveNamePattern: regexSource
         .default("(^|[-_.])(api-?key|key|secret|password|passwd|pwd|credential|connection-?string|access-?token|bearer-?token|sas(-?token)?|subscription-?key)($|[-_.])")
         .describe("Case-insensitive regex: named values whose name matches must be secret or Key Vault backed."),
       extraPatterns: z.array(regexSource).default([]).describe("Extra regex sources that count as secrets."),
     })
     .strict(),
-  resourceTypes: [...policyDocumentTypes, types.namedValue],
+  resourceTypes: [...policyDocumentTypes, types.namedValue, types.backend],
   validate(resource, options) {
-    return isType(resource, types.namedValue) ? checkNamedValue(resource, options) : checkPolicyDocument(resource, options);
+    if (isType(resource, types.namedValue)) return checkNamedValue(resource, options);
+    if (isType(resource, types.backend)) return checkBackend(resource, options);
+    return checkPolicyDocument(resource, options);
   },
 });
 
@@ -105,4 +109,28 @@ function checkNamedValue(resource: PlannedResource, options: Options): string[] 
   ];
   if (reasons.length === 0) return [];
   return [`Named value "${resource.name}" is stored in plain text (secret is not true and there is no keyVault reference) but ${reasons.join(" and ")}; set keyVault.secretIdentifier, or at least secret: true.`];
+}
+
+const backendFix =
+  "move it to a secret or Key Vault named value and reference it there as {{name}}, or omit credentials and authenticate with managed identity (authentication-managed-identity in the API policy, as aoai-fleet's generated backends do).";
+
+/**
+ * A backend's credential values (header, query, authorization parameter) are sent with every
+ * forwarded request and stored in the backend entity in plain text. A value is reported when it looks
+ * like a secret, or when it is sent as a sensitive header or query parameter and is a literal (no
+ * {{name}} reference in it). Backends without credentials, as aoai-fleet generates them, have nothing to check.
+ */
+function checkBackend(resource: PlannedResource, options: Options): string[] {
+  const sensitive = options.sensitiveHeaders.map((h) => h.toLowerCase());
+  const problems: string[] = [];
+  for (const { path, sentAs, value } of backendCredentialValues(resource)) {
+    const literal = literalPart(value);
+    const kinds = secretKinds(literal.text, options.extraPatterns);
+    if (kinds.length > 0) {
+      problems.push(`Backend "${resource.name}" has what looks like ${kinds.join(" and ")} in plain text at ${path}; ${backendFix}`);
+    } else if (!literal.hasReference && value.trim() !== "" && sensitive.includes(sentAs.toLowerCase())) {
+      problems.push(`Backend "${resource.name}" sends "${sentAs}" as a literal value at ${path}; ${backendFix}`);
+    }
+  }
+  return problems;
 }

@@ -57,6 +57,15 @@ export function isNamedValueReference(value: string): boolean {
 }
 
 /**
+ * The text with every `{{name}}` reference taken out, and whether there was one: a reference may sit
+ * inside a longer value (`{{user}}:{{password}}`), and only what is left around it is written in plain text.
+ */
+export function literalPart(value: string): { text: string; hasReference: boolean } {
+  const text = value.replace(/\{\{[A-Za-z0-9._-]+\}\}/g, "");
+  return { text, hasReference: text !== value };
+}
+
+/**
  * A named-value reference or a policy expression that computes the value is not a literal secret.
  * An expression that is only a string literal (`@("…")`) is the literal written another way.
  */

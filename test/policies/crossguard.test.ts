@@ -5,7 +5,8 @@ import { allRules } from "../../policies/rules";
 import { aoaiDeploymentDisallowRetiringVersion } from "../../policies/rules/aoai-deployment-disallow-retiring-version";
 import { aoaiDeploymentEnforceCapacityQuota } from "../../policies/rules/aoai-deployment-enforce-capacity-quota";
 import { aoaiDeploymentMissingModelVersion } from "../../policies/rules/aoai-deployment-missing-model-version";
-import { account, deployment, testContext, withInput } from "./support/resources";
+import { aoaiGatewayDisallowPlaintextSecret } from "../../policies/rules/aoai-gateway-disallow-plaintext-secret";
+import { account, backend, deployment, testContext, withInput } from "./support/resources";
 import type { PlannedResource } from "../../policies/rules";
 
 // Hand-built CrossGuard arguments, as compliance-policies' unit-test helpers do: no policy server.
@@ -103,6 +104,26 @@ describe("CrossGuard adapter and values unknown during a preview", () => {
     const pending = withInput(deployment("pending"), "properties.model.version", unknownStringValue);
     const args = { ...resourceArgs(pending), props: unknownCheckingProxy(pending.inputs) } as ResourceValidationArgs;
     expect(() => validatorOf(policy)(args, () => undefined)).toThrow(UnknownValueError);
+  });
+
+  it("reports a backend's literal credential through validateResource, and leaves one unknown during a preview to CrossGuard's advisory note", () => {
+    const policy = toCrossGuardPolicy(aoaiGatewayDisallowPlaintextSecret, () => testContext) as ResourceValidationPolicy;
+    const key = "0123456789abcdef0123456789abcdef";
+    const literal = withInput(backend("partner"), "credentials", { header: { "api-key": [key] } });
+    const args = { ...resourceArgs(literal), props: unknownCheckingProxy(literal.inputs) } as ResourceValidationArgs;
+    expect(collect((report) => validatorOf(policy)(args, report))).toEqual([
+      {
+        message:
+          "Backend \"partner\" has what looks like an Azure AI services key (32 hex characters) in plain text at credentials.header.api-key[0]; move it to a secret or Key Vault named value and reference it there as {{name}}, or omit credentials and authenticate with managed identity (authentication-managed-identity in the API policy, as aoai-fleet's generated backends do).",
+      },
+    ]);
+    const pending = withInput(backend("partner"), "credentials", { header: { "api-key": [unknownStringValue] } });
+    const reports: string[] = [];
+    const pendingArgs = { ...resourceArgs(pending), props: unknownCheckingProxy(pending.inputs) } as ResourceValidationArgs;
+    expect(() => validatorOf(policy)(pendingArgs, (message) => reports.push(message))).toThrow(UnknownValueError);
+    expect(reports).toEqual([]);
+    const reference = withInput(backend("partner"), "credentials", { header: { "api-key": ["{{openai-key}}"] } });
+    expect(collect((report) => validatorOf(policy)({ ...resourceArgs(reference), props: unknownCheckingProxy(reference.inputs) } as ResourceValidationArgs, report))).toEqual([]);
   });
 
   it("drops unknown values for stack rules, so the account is found through dependencies", () => {

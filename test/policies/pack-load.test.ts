@@ -194,6 +194,30 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
     ]);
   });
 
+  it("blocks a backend with a key in its credentials; a {{named-value}} passes and an unknown value is only an advisory note", async () => {
+    await configureWith(path.join(root, "policies", "config", "prod.json"));
+    const backend = (header: Record<string, string[]>) => ({ backendId: "partner", serviceName: "apim", resourceGroupName: "rg", protocol: "http", url: "https://partner.example.com", credentials: { header } });
+    const type = "azure-native:apimanagement:Backend";
+    expect(await diagnostics(analyzeRequest(type, "partner", backend({ "api-key": ["0123456789abcdef0123456789abcdef"] })))).toEqual([
+      [
+        "aoai-gateway-disallow-plaintext-secret",
+        "mandatory",
+        "APIM policy documents, backend credentials and non-secret named values must not contain keys, tokens or other credentials.\n" +
+          'Backend "partner" has what looks like an Azure AI services key (32 hex characters) in plain text at credentials.header.api-key[0]; move it to a secret or Key Vault named value and reference it there as {{name}}, or omit credentials and authenticate with managed identity (authentication-managed-identity in the API policy, as aoai-fleet\'s generated backends do).',
+      ],
+    ]);
+    expect(await diagnostics(analyzeRequest(type, "partner", backend({ "api-key": ["{{openai-key}}"] })))).toEqual([]);
+    // Pulumi's wire sentinel for a string not known during a preview (an output of a resource not created yet):
+    // CrossGuard's proxy stops the rule on reading it and reports the note itself, without the description.
+    expect(await diagnostics(analyzeRequest(type, "partner", backend({ "api-key": ["04da6b54-80e4-46f7-96ec-b56ff0331ba9"] })))).toEqual([
+      [
+        "aoai-gateway-disallow-plaintext-secret",
+        "advisory",
+        "can't run policy 'aoai-gateway-disallow-plaintext-secret' from policy pack 'aoai-fleet-guardrails@v0.1.0' during preview: string value at .credentials.header.api-key.0 can't be known during preview",
+      ],
+    ]);
+  });
+
   it("runs stack rules over the whole stack (an anonymous API is blocked)", async () => {
     await configureWith(path.join(root, "policies", "config", "prod.json"));
     const resource = new messages.AnalyzerResource();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aoaiGatewayDisallowPlaintextSecret as rule } from "../../../policies/rules/aoai-gateway-disallow-plaintext-secret";
-import { apiPolicy, compliantPolicyXml, messagesOf, namedValue } from "../support/resources";
+import { apiPolicy, backend, compliantPolicyXml, gateway, messagesOf, namedValue, withInput } from "../support/resources";
 
 const key = "0123456789abcdef0123456789abcdef";
 const withInbound = (inner: string) => compliantPolicyXml.replace("<inbound><base />", `<inbound><base />${inner}`);
@@ -200,5 +200,73 @@ describe("aoai-gateway-disallow-plaintext-secret: 84-character Azure AI services
     const blob = Buffer.from("not a key, just an ordinary payload of sixty-six bytes or so......").toString("base64");
     expect(blob).toHaveLength(88);
     expect(messagesOf(rule, [namedValue("backend-header", { value: blob })])).toEqual([]);
+  });
+});
+
+describe("aoai-gateway-disallow-plaintext-secret: APIM backend credentials", () => {
+  // Backends were not inspected at all: a hand-added Backend with a key in credentials.header passed.
+  // Shapes from azure-native's BackendCredentialsContractArgs: header and query map a name to a string
+  // list, authorization is { scheme, parameter }.
+  const withCredentials = (credentials: unknown, name = "partner") => withInput(backend(name), "credentials", credentials);
+  const fix =
+    "move it to a secret or Key Vault named value and reference it there as {{name}}, or omit credentials and authenticate with managed identity (authentication-managed-identity in the API policy, as aoai-fleet's generated backends do).";
+  // A fake JWT: {"alg":"HS256","typ":"JWT"}.{"sub":"test"}.signature, base64url.
+  const jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJl";
+  const newKey = `${"Fake".repeat(13)}JQQJ99BA${"TEST".repeat(3)}AAABACOG0000`;
+
+  it("reports a key in a header, naming the backend, the path and the kind but not the value", () => {
+    const messages = messagesOf(rule, [withCredentials({ header: { "api-key": [key] } })]);
+    expect(messages).toEqual([`Backend "partner" has what looks like an Azure AI services key (32 hex characters) in plain text at credentials.header.api-key[0]; ${fix}`]);
+    expect(messages.join("")).not.toContain(key);
+  });
+
+  it("reports a key in a query parameter at its index, and an 84-character key like a 32-hex one", () => {
+    const messages = messagesOf(rule, [withCredentials({ query: { "api-version": ["2024-10-21"], code: ["{{fn-key}}", newKey] } })]);
+    expect(messages).toEqual([`Backend "partner" has what looks like an Azure AI services key (84-character format) in plain text at credentials.query.code[1]; ${fix}`]);
+    expect(messages.join("")).not.toContain(newKey);
+  });
+
+  it("reports a JSON web token in the authorization parameter", () => {
+    expect(messagesOf(rule, [withCredentials({ authorization: { scheme: "Bearer", parameter: jwt } })])).toEqual([
+      `Backend "partner" has what looks like a JSON web token in plain text at credentials.authorization.parameter; ${fix}`,
+    ]);
+  });
+
+  it("reports a literal in a sensitive header or the authorization parameter even when it matches no pattern", () => {
+    const credentials = { header: { "x-functions-key": ["not-a-pattern"], "x-tenant": ["contoso"] }, authorization: { scheme: "Basic", parameter: "c3ZjOmh1bnRlcjI=" } };
+    expect(messagesOf(rule, [withCredentials(credentials)])).toEqual([
+      `Backend "partner" sends "x-functions-key" as a literal value at credentials.header.x-functions-key[0]; ${fix}`,
+      `Backend "partner" sends "Authorization" as a literal value at credentials.authorization.parameter; ${fix}`,
+    ]);
+    expect(messagesOf(rule, [withCredentials(credentials)], { sensitiveHeaders: ["api-key"] })).toEqual([]);
+  });
+
+  it("quotes a header name a dotted path would misread", () => {
+    expect(messagesOf(rule, [withCredentials({ header: { "x.upstream key": [key] } })])).toEqual([
+      `Backend "partner" has what looks like an Azure AI services key (32 hex characters) in plain text at credentials.header["x.upstream key"][0]; ${fix}`,
+    ]);
+  });
+
+  it("passes {{named-value}} references, also inside a longer value", () => {
+    const credentials = { header: { "api-key": ["{{openai-key}}"] }, query: { code: [" {{fn-key}} "] }, authorization: { scheme: "Basic", parameter: "{{svc-user}}:{{svc-password}}" } };
+    expect(messagesOf(rule, [withCredentials(credentials)])).toEqual([]);
+    // The literal part next to a reference is still scanned.
+    expect(messagesOf(rule, [withCredentials({ header: { "x-upstream": [`{{prefix}}${key}`] } })])).toEqual([
+      `Backend "partner" has what looks like an Azure AI services key (32 hex characters) in plain text at credentials.header.x-upstream[0]; ${fix}`,
+    ]);
+  });
+
+  it("passes values not known yet (absent, or null in plan.json) and backends without credentials", () => {
+    expect(messagesOf(rule, [withCredentials({ header: { "api-key": [null] }, query: { code: [] }, authorization: { scheme: "Bearer" } })])).toEqual([]);
+    expect(messagesOf(rule, [withCredentials({ certificateIds: ["/subscriptions/0000/resourceGroups/rg-fleet/providers/Microsoft.ApiManagement/service/apim-fleet/certificates/c"] })])).toEqual([]);
+    // The generated gateway: member backends and a pool, no credentials (managed identity in the policy).
+    expect(messagesOf(rule, gateway())).toEqual([]);
+  });
+
+  it("matches the backend under an API-version type token", () => {
+    const versioned = { ...withCredentials({ header: { "api-key": [key] } }), type: "azure-native:apimanagement/v20240601preview:Backend" };
+    expect(messagesOf(rule, [versioned])).toEqual([
+      `Backend "partner" has what looks like an Azure AI services key (32 hex characters) in plain text at credentials.header.api-key[0]; ${fix}`,
+    ]);
   });
 });
