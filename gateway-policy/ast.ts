@@ -52,8 +52,13 @@ export interface SetVariable {
 }
 /** `<set-body>` as a policy: replaces the request body (inbound/backend) or the response body (outbound). */
 export interface SetBody { kind: "set-body"; value: Value }
-export interface SetHeader { kind: "set-header"; name: string; existsAction?: ExistsAction; values: Value[] }
-export interface SetQueryParameter { kind: "set-query-parameter"; name: string; existsAction?: ExistsAction; values: Value[] }
+/**
+ * `exists-action` allows policy expressions (Learn, set-header / set-query-parameter policy): an
+ * expression must yield one of the four actions. A header that must be absent when its value is
+ * empty is set with `value != "" ? "override" : "delete"` (exposure.ts), as return-response takes no choose.
+ */
+export interface SetHeader { kind: "set-header"; name: string; existsAction?: ExistsAction | Expr; values: Value[] }
+export interface SetQueryParameter { kind: "set-query-parameter"; name: string; existsAction?: ExistsAction | Expr; values: Value[] }
 export interface RewriteUri { kind: "rewrite-uri"; template: Value; copyUnmatchedParams?: boolean }
 export interface ReturnResponse {
   kind: "return-response";

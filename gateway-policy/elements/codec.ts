@@ -13,8 +13,11 @@ export class PolicyModelError extends Error {
   }
 }
 
-/** `intValue`: an integer literal or a typed expression (e.g. retry `count`). */
-export type AttrType = "value" | "string" | "int" | "intValue" | "bool" | { enum: readonly string[] };
+/**
+ * `intValue`: an integer literal or a typed expression (e.g. retry `count`); an enum with `expr`: one
+ * of its literals or a typed expression (set-header `exists-action`).
+ */
+export type AttrType = "value" | "string" | "int" | "intValue" | "bool" | { enum: readonly string[]; expr?: true };
 
 export interface AttrSpec {
   /** XML attribute name. */
@@ -58,6 +61,10 @@ export function encodeAttr(spec: AttrSpec, value: unknown, path: string): string
     if (typeof value !== "boolean") throw new PolicyModelError(path, `attribute ${spec.attr} must be a boolean, got ${JSON.stringify(value)}`);
     return value ? "true" : "false";
   }
+  if (t.expr && typeof value === "object" && value !== null) {
+    if ((value as Value & object).kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr} must be one of ${t.enum.join(", ")} or a typed expression, got raw C#`);
+    return renderValue(value as Value);
+  }
   if (typeof value !== "string" || !t.enum.includes(value))
     throw new PolicyModelError(path, `attribute ${spec.attr}=${JSON.stringify(value)} is not one of ${t.enum.join(", ")}`);
   return value;
@@ -79,6 +86,11 @@ export function decodeAttr(spec: AttrSpec, text: string, path: string): unknown 
   if (t === "bool") {
     if (text !== "true" && text !== "false") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be true or false`);
     return text === "true";
+  }
+  if (t.expr && text.startsWith("@")) {
+    const parsed = parseValue(text);
+    if (typeof parsed === "string" || parsed.kind === "raw") throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" must be one of ${t.enum.join(", ")} or a typed expression`);
+    return parsed;
   }
   if (!t.enum.includes(text)) throw new PolicyModelError(path, `attribute ${spec.attr}="${text}" is not one of ${t.enum.join(", ")}`);
   return text;

@@ -7,7 +7,7 @@ import { isPlainLiteral, parseValue, renderValue } from "../value";
 import { el, elementChildren, textContent, type XmlElement, type XmlNode } from "../xml";
 import { childrenByName, liftAttrs, lowerAttrs, PolicyModelError, single, type AttrSpec, type ElementCodec } from "./codec";
 
-const EXISTS_ACTION = { enum: ["override", "skip", "append", "delete"] } as const;
+const EXISTS_ACTION = { enum: ["override", "skip", "append", "delete"], expr: true } as const;
 const HEADER_ATTRS: AttrSpec[] = [
   { attr: "name", field: "name", type: "string", required: true },
   { attr: "exists-action", field: "existsAction", type: EXISTS_ACTION },
@@ -16,7 +16,7 @@ const HEADER_ATTRS: AttrSpec[] = [
 const textEl = (name: string, value: Value): XmlElement => el(name, [], [{ text: renderValue(value) }]);
 const liftText = (e: XmlElement, path: string): Value => parseValue(textContent(e, path));
 
-function lowerHeader(h: { name: string; existsAction?: string; values: Value[] }, name: string, path: string): XmlElement {
+function lowerHeader(h: { name: string; existsAction?: SetHeader["existsAction"]; values: Value[] }, name: string, path: string): XmlElement {
   return el(name, lowerAttrs(HEADER_ATTRS, h, path), h.values.map((v) => textEl("value", v)));
 }
 function liftHeader(e: XmlElement, path: string): Omit<SetHeader, "kind"> {

@@ -15,7 +15,7 @@ import { credentialStatements } from "./credentials";
 import { audiencesOf, edgeInbound, entraOf, NAMES, tokenMetricStatements } from "./edge";
 import { onErrorStatements, trackedPool } from "./errors";
 import { recordResponseFailure, recordTransportFailure, type BreakerSpec } from "./exhaustion";
-import { exposureHeaders, responseHeaderStatements } from "./exposure";
+import { exposureHeaders } from "./exposure";
 import { checkGeneratedNames } from "./names";
 import { overrideCleanupStatements, overrideInputStatements, steeringEnabled } from "./overrides";
 import { planPools } from "./pools";
@@ -225,20 +225,19 @@ function composeDocument(planned: PlannedRoute[], edge: EdgeSpec, inventory: Bac
       ],
     },
   ];
-  const errorHeaders = exposureHeaders(edge, withVariant);
-  const exposed = responseHeaderStatements(errorHeaders);
+  const exposed = exposureHeaders(edge, withVariant);
   return {
     inbound,
     backend,
     outbound: [{ kind: "base" }, ...exposed, ...(served ? captureStatements() : [])],
     onError: [
       { kind: "base" },
-      ...errorHeaders.filter((s) => s.existsAction === "delete"),
+      ...exposed.filter((s) => s.existsAction === "delete"),
       ...onErrorStatements({
         ...(breaker ? { breaker } : {}),
         pools: planned.flatMap(recordPoolsOf),
         inventory,
-        headers: errorHeaders.filter((s) => s.existsAction !== "delete"),
+        headers: exposed.filter((s) => s.existsAction !== "delete"),
         affinity: served,
         tokens: entraOf(edge) !== undefined,
         limits: edge.limits !== undefined,

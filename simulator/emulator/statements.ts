@@ -86,10 +86,26 @@ function applyExists(target: Record<string, string>, name: string, action: Exist
   target[key] = values.join(", ");
 }
 
+const EXISTS_ACTIONS: readonly ExistsAction[] = ["override", "skip", "append", "delete"];
+
+/**
+ * The action of a set-header / set-query-parameter: a literal, or an expression that must give one of
+ * the four (exists-action allows expressions; anything else fails the policy, as set-status's code does).
+ * Values are evaluated either way, so a failing value expression fails whatever the action is.
+ */
+function existsActionOf(m: Machine, state: RequestState, action: ExistsAction | Expr | undefined, where: string): ExistsAction {
+  if (action === undefined) return "override";
+  if (typeof action === "string") return action;
+  const text = textOf(m, state, action, `${where} exists-action`);
+  const known = EXISTS_ACTIONS.find((a) => a === text);
+  if (known === undefined) throw new PolicyRuntimeError("ExpressionValueEvaluationFailure", `${where}: exists-action ${JSON.stringify(text)} is not one of ${EXISTS_ACTIONS.join(", ")}.`, where);
+  return known;
+}
+
 export function applySetHeader(m: Machine, state: RequestState, s: SetHeader, target: Record<string, string>): void {
   const where = `set-header "${s.name}"`;
   const values = s.values.map((v) => textOf(m, state, v, where));
-  applyExists(target, s.name, s.existsAction ?? "override", values);
+  applyExists(target, s.name, existsActionOf(m, state, s.existsAction, where), values);
 }
 
 /** A set-status code: a literal or an expression that must give an HTTP status (APIM fails otherwise). */
@@ -153,9 +169,10 @@ function runStatement(m: Machine, state: RequestState, s: Statement): Promise<vo
       return;
     }
     case "set-query-parameter": {
-      const values = s.values.map((v) => textOf(m, state, v, `set-query-parameter "${s.name}"`));
+      const where = `set-query-parameter "${s.name}"`;
+      const values = s.values.map((v) => textOf(m, state, v, where));
       const q = state.request.query;
-      const action = s.existsAction ?? "override";
+      const action = existsActionOf(m, state, s.existsAction, where);
       if (action === "delete") delete q[s.name];
       else if (!(action === "skip" && s.name in q)) q[s.name] = action === "append" && s.name in q ? [q[s.name], ...values].join(",") : values.join(",");
       return;

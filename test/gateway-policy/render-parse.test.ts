@@ -1,6 +1,6 @@
 // Exact XML for a small document, and parse errors with positions and element paths.
 import { describe, expect, it } from "vitest";
-import { expr as x, parsePolicy, PolicyModelError, PolicyXmlError, printXml, renderPolicy, SUPPORTED_ELEMENTS, type PolicyDocument, type XmlElement } from "../../gateway-policy/index";
+import { expr as x, parsePolicy, PolicyModelError, PolicyXmlError, printXml, renderPolicy, SUPPORTED_ELEMENTS, type PolicyDocument, type Statement, type XmlElement } from "../../gateway-policy/index";
 
 describe("renderPolicy", () => {
   it("renders all four sections, fixed attribute order, XML-escaped expressions", () => {
@@ -36,6 +36,22 @@ describe("renderPolicy", () => {
     expect(() => renderPolicy({ inbound: [{ kind: "set-variable", name: "@(evil)", value: "v" }], backend: [], outbound: [], onError: [] })).toThrow(
       new PolicyModelError("set-variable", 'attribute name="@(evil)" does not allow expressions; use printable ASCII that neither starts with "@" nor contains "{{"'),
     );
+  });
+
+  it("set-header exists-action: one of the four, or a typed expression (Learn allows expressions there), parsed back to the same node", () => {
+    const route = x.variable("aoai-route", "string");
+    const header = { kind: "set-header" as const, name: "x-aoai-route", existsAction: x.conditional(x.neq(route, x.str("")), x.str("override"), x.str("delete")), values: [route] };
+    const doc: PolicyDocument = { inbound: [], backend: [], outbound: [header], onError: [{ kind: "return-response", headers: [header] }] };
+    const xml = renderPolicy(doc);
+    expect(xml).toContain(
+      '<set-header name="x-aoai-route" exists-action="@((context.Variables.GetValueOrDefault&lt;string&gt;(&quot;aoai-route&quot;, &quot;&quot;) != &quot;&quot;) ? &quot;override&quot; : &quot;delete&quot;)">',
+    );
+    expect(parsePolicy(xml)).toEqual(doc);
+    // Raw C# is outside the type (Expr); the codec refuses it for documents built without the types too.
+    const raw = { kind: "set-header", name: "h", existsAction: { kind: "raw", code: '"delete"', block: false }, values: [] } as unknown as Statement;
+    expect(() => renderPolicy({ inbound: [raw], backend: [], outbound: [], onError: [] })).toThrow('set-header: attribute exists-action must be one of override, skip, append, delete or a typed expression, got raw C#');
+    expect(() => parsePolicy('<policies><inbound><set-header name="h" exists-action="@(DateTime.Now.Ticks % 2 == 0 ? &quot;skip&quot; : &quot;delete&quot;)"/></inbound></policies>')).toThrow(/exists-action=.* must be one of override, skip, append, delete or a typed expression$/);
+    expect(() => parsePolicy('<policies><inbound><set-header name="h" exists-action="replace"/></inbound></policies>')).toThrow('attribute exists-action="replace" is not one of override, skip, append, delete');
   });
 
   it("supports the elements the issue lists", () => {

@@ -12,6 +12,7 @@ import type { SimRequest } from "../../simulator/http-types";
 import { Rng } from "../../simulator/rng";
 import { breakerFromConfig, relayNamedValues } from "../../simulator/stack";
 import { buildWorld, type World } from "../../simulator/world";
+import { INFERENCE_OPERATIONS } from "../../gateway-policy/operations";
 import { parseGatewayConfig } from "../../stacks/config/gateway";
 import { chatRequest } from "./support";
 
@@ -58,7 +59,8 @@ export function entraToken(claims: Record<string, string | number | string[]>): 
 export function designedGateway(
   rawGateway: Record<string, unknown>,
   deployments: DeploymentSpec[],
-  opts: { faults?: FaultWindow[]; latencyMs?: number; seed?: number } = {},
+  /** `operations`: match the API's operations as the local gateway does (surfaces v1/responses; APIM's 404 for no match); off by default. */
+  opts: { faults?: FaultWindow[]; latencyMs?: number; seed?: number; operations?: boolean } = {},
 ): DesignedGateway {
   const config = parseGatewayConfig({ sku: "StandardV2", capacity: 1, publisher: { name: "t", email: "t@example.com" }, circuitBreaker: BREAKER, ...rawGateway });
   const inventory: InventoryEntry[] = deployments.map((d) => ({ deployment: d.deployment, region: d.region, capacity: d.capacity, tokensPerMinute: d.capacity * 1000, sku: "GlobalStandard", embeddings: false, accountOpenAiUrl: account(d.region) }));
@@ -92,6 +94,7 @@ export function designedGateway(
     rng: rng.fork("gateway"),
     apiPath: "openai",
     region: "eastus2",
+    ...(opts.operations ? { operations: INFERENCE_OPERATIONS } : {}),
   });
   const send = (c: Caller = {}) => {
     const base = chatRequest("chat");

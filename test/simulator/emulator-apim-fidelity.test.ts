@@ -124,3 +124,22 @@ describe("send-one-way-request mode copy: Learn's 'copy of the headers and body 
     expect(seen).toEqual(['after-set-body|{"model":"rewritten"}']);
   });
 });
+
+describe("set-header exists-action: Learn's 'Policy expressions are allowed' (set-header-policy)", () => {
+  const fromHeader = { kind: "requestHeader", name: "x-action", fallback: "" } as const;
+  /** Inbound answers with `x-out` set by the action the request's x-action names; on-error echoes LastError. */
+  const answer = (headers: Record<string, string>) =>
+    inboundCall(inboundEmulator([{ kind: "return-response", status: { code: 200 }, headers: [{ kind: "set-header", name: "x-out", existsAction: fromHeader, values: ["v"] }] }], [ECHO_LAST_ERROR]), headers);
+
+  it("an expression giving override sets the header; delete leaves it absent (not empty)", async () => {
+    expect((await answer({ "x-action": "override" })).headers["x-out"]).toBe("v");
+    const deleted = await answer({ "x-action": "delete" });
+    expect(deleted.status).toBe(200);
+    expect(deleted.headers).not.toHaveProperty("x-out");
+  });
+
+  it("an expression giving anything else fails the policy (ExpressionValueEvaluationFailure; Learn lists four values)", async () => {
+    const failed = await answer({ "x-action": "replace" });
+    expect([failed.status, failed.headers["x-reason"], failed.headers["x-message"]]).toEqual([401, "ExpressionValueEvaluationFailure", 'set-header "x-out": exists-action "replace" is not one of override, skip, append, delete.']);
+  });
+});

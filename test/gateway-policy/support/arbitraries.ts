@@ -68,7 +68,8 @@ export const rawArb: fc.Arbitrary<RawExpression> = fc.oneof(
 /** Canonical Values: a top-level string literal is always a plain string. */
 export const valueArb: fc.Arbitrary<Value> = fc.oneof(hostileString, exprArb.filter((e) => e.kind !== "string"), rawArb);
 
-const existsAction = fc.constantFrom("override", "skip", "append", "delete" as const);
+// exists-action allows expressions (exposure.ts sets `delete` for an empty value that way).
+const existsAction: fc.Arbitrary<SetHeader["existsAction"]> = fc.oneof(fc.constantFrom("override", "skip", "append", "delete" as const), exprArb.filter((e) => e.kind !== "string"));
 const setHeaderArb: fc.Arbitrary<SetHeader> = fc.record(
   { kind: fc.constant("set-header" as const), name: headerName, existsAction, values: fc.array(valueArb, { maxLength: 2 }) },
   { requiredKeys: ["kind", "name", "values"] },
