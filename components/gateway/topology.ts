@@ -60,7 +60,12 @@ export interface TopologyNotes {
  */
 export function drawnDesign(design: GatewayDesign): GatewayDesign {
   const routingTwin = (role: string): boolean => role.startsWith("stable-avoid-") || role === "stable-spill";
-  return { ...design, singles: design.singles.filter((s) => s.family !== "account"), pools: design.pools.filter((p) => p.family !== "account" && !routingTwin(p.role)) };
+  const drawn = design.pools.filter((p) => p.family !== "account" && !routingTwin(p.role));
+  // The design lists shadow pools after every route's own pools (the relay is built last); the route
+  // table and the table picture read one route's rows together, so pools are grouped by route here.
+  const routes = [...new Set(drawn.map((pool) => pool.route))];
+  const pools = routes.flatMap((route) => drawn.filter((pool) => pool.route === route));
+  return { ...design, singles: design.singles.filter((s) => s.family !== "account"), pools };
 }
 
 /** Mermaid source (flowchart LR) of the routes, pools and the backends they use. */

@@ -92,6 +92,27 @@ describe("gateway topology", () => {
     expect(table).toContain("2,500,000");
   });
 
+  it("keeps a route's rows together when its shadow pool comes after other routes' pools (the design lists shadow pools last)", () => {
+    const withShadow: GatewayDesign = {
+      ...design,
+      pools: [
+        ...design.pools,
+        { id: "embeddings-stable", route: "embeddings", role: "stable", members: [{ backendId: "embeddings-eastus2", priority: 1, weight: 100 }] },
+        { id: "chat-shadow", route: "chat", role: "shadow", members: [{ backendId: "chat-next-eastus2", priority: 1, weight: 100 }] },
+      ],
+    };
+    expect(routeTableRows(withShadow).map((row) => [row.route, row.pool, row.deployment])).toEqual([
+      ["chat", "chat-stable", "chat-ptu"],
+      ["chat", "chat-stable", "chat"],
+      ["chat", "chat-stable", "chat"],
+      ["chat", "chat-canary", "chat-next"],
+      ["chat", "chat-shadow", "chat-next"],
+      ["embeddings", "embeddings-stable", "embeddings"],
+    ]);
+    const poolLines = topologyMermaid(withShadow).split("\n").filter((line) => line.includes("{{"));
+    expect(poolLines.map((line) => line.replace(/.*"pool ([^"]+)".*/, "$1"))).toEqual(["chat-stable", "chat-canary", "chat-shadow", "embeddings-stable"]);
+  });
+
   it("leaves out the routing options' twins of the stable pool (same members reordered), as it does the Responses twins", () => {
     const stable = design.pools[0]!;
     const withTwins: GatewayDesign = {
