@@ -157,9 +157,13 @@ export function topologyNotes(config: GatewayConfig, design: GatewayDesign): Top
     const route = config.routes[pool.route];
     const canary = route?.canary?.percent;
     const variant = pool.role.startsWith("ab-") ? route?.abTest?.variants[pool.role.slice(3)] : undefined;
+    // An A/B test assigns every request a variant after the stable pool or active slot was chosen
+    // (gateway-policy select.ts), so while it runs those pools serve nothing.
+    const abIdle = route?.abTest === undefined ? "" : ` · idle during A/B ${route.abTest.id}`;
     if (pool.role === "canary" && canary !== undefined) pools[pool.id] = `canary ${canary}%`;
+    else if (pool.role === "stable" && route?.abTest) pools[pool.id] = `stable${abIdle}`;
     else if (pool.role === "stable" && canary !== undefined) pools[pool.id] = `stable ${100 - canary}%`;
-    else if ((pool.role === "blue" || pool.role === "green") && route?.blueGreen) pools[pool.id] = route.blueGreen.active === pool.role ? `${pool.role} (active)` : `${pool.role} (idle)`;
+    else if ((pool.role === "blue" || pool.role === "green") && route?.blueGreen) pools[pool.id] = route.blueGreen.active === pool.role ? `${pool.role} (active)${abIdle}` : `${pool.role} (idle)`;
     else if (variant) pools[pool.id] = `variant ${pool.role.slice(3)} ${variant.percent}%`;
     else if (pool.role === "shadow" && route?.shadow) pools[pool.id] = `shadow copies ${route.shadow.percent}%`;
   }

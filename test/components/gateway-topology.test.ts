@@ -160,7 +160,19 @@ describe("topology notes from config", () => {
     const pools = ["chat-stable", "chat-canary", "chat-shadow", "slots-blue", "slots-green", "slots-ab-a", "slots-ab-b"].map((id) => ({ id, route: id.split("-")[0]!, role: id.split("-").slice(1).join("-"), members: [] }));
     expect(topologyNotes(config, { ...design, pools })).toEqual({
       routes: { chat: "priority failover · canary 10% → chat-next (sticky) · shadow 5% → chat-eval", slots: "weighted · blue-green, green active · A/B p2: a 70% / b 30%" },
-      pools: { "chat-stable": "stable 90%", "chat-canary": "canary 10%", "chat-shadow": "shadow copies 5%", "slots-blue": "blue (idle)", "slots-green": "green (active)", "slots-ab-a": "variant a 70%", "slots-ab-b": "variant b 30%" },
+      pools: { "chat-stable": "stable 90%", "chat-canary": "canary 10%", "chat-shadow": "shadow copies 5%", "slots-blue": "blue (idle)", "slots-green": "green (active) · idle during A/B p2", "slots-ab-a": "variant a 70%", "slots-ab-b": "variant b 30%" },
     });
+  });
+
+  it("says the stable pool is idle while an A/B test runs, also beside a canary (the test assigns every request a variant)", () => {
+    const config = parseGatewayConfig({
+      sku: "BasicV2",
+      capacity: 1,
+      publisher: { name: "Contoso", email: "ai@contoso.com" },
+      auth: { subscriptionKeys: true },
+      routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], canary: { deployment: "chat-4o", percent: 20 }, abTest: { id: "exp1", variants: { a: { deployment: "chat", percent: 50 }, b: { deployment: "mini", percent: 50 } } } } },
+    });
+    const pools = ["chat-stable", "chat-canary", "chat-ab-a", "chat-ab-b"].map((id) => ({ id, route: "chat", role: id.slice(5), members: [] }));
+    expect(topologyNotes(config, { ...design, pools }).pools).toEqual({ "chat-stable": "stable · idle during A/B exp1", "chat-canary": "canary 20%", "chat-ab-a": "variant a 50%", "chat-ab-b": "variant b 50%" });
   });
 });
