@@ -10,6 +10,7 @@ import { instance, type Viz } from "@viz-js/viz";
 import type { GatewayDesign, PolicyDocumentDesign } from "../../components/gateway/design";
 import type { NetworkPlan } from "../../core/plan/network/types";
 import { topologyDot } from "../../components/gateway/topology-dot";
+import { withFontFallbacks } from "../../components/gateway/dot-fonts";
 import { routeTableRows, topologyMermaid, type TopologyNotes } from "../../components/gateway/topology";
 import { compactTable } from "../../core/console/table";
 
@@ -30,7 +31,7 @@ let graphviz: Promise<Viz> | undefined;
 
 /**
  * Renders DOT to a self-contained SVG with Graphviz (`@viz-js/viz`, WASM, no browser). Graphviz
- * writes plain fill/stroke attributes and generic font names; the XML prolog is dropped because its
+ * writes plain fill/stroke attributes; the layout font gets its fallbacks (dot-fonts.ts); the XML prolog is dropped because its
  * DOCTYPE names the SVG 1.1 DTD by URL, which some viewers try to fetch.
  */
 export async function renderDotSvg(dot: string): Promise<string> {
@@ -38,7 +39,7 @@ export async function renderDotSvg(dot: string): Promise<string> {
   const svg = (await graphviz).renderString(dot, { format: "svg", engine: "dot" });
   const start = svg.indexOf("<svg");
   if (start < 0) throw new Error("topology: Graphviz returned no <svg> element");
-  return svg.slice(start);
+  return withFontFallbacks(svg.slice(start));
 }
 
 /**

@@ -84,8 +84,8 @@ function cell(content: HtmlCell): string {
 }
 
 /**
- * The label as DOT writes it: `<` + the table + `>`. Cells are padded by 9 points: Graphviz sizes
- * them with Helvetica's metrics, and viewers without Helvetica draw a wider sans-serif.
+ * The label as DOT writes it: `<` + the table + `>`. Cells are padded by 9 points, so text drawn in a
+ * font slightly wider than the layout font (dot-fonts.ts) still clears the cell border.
  */
 export function renderHtmlLabel(label: DotHtmlLabel): string {
   const rows = label.html.rows.map((row) => `<TR>${row.map(cell).join("")}</TR>`).join("");

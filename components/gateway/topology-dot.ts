@@ -4,6 +4,7 @@
  * edges labelled with priority and weight. Same design and notes as the Mermaid source; Graphviz
  * turns it into an SVG with plain fill/stroke attributes that any viewer draws.
  */
+import { LAYOUT_FONT } from "./dot-fonts";
 import type { GatewayDesign, SingleBackendDesign } from "./design";
 import { renderDot, type DotCluster, type DotEdge, type DotGraph, type DotNode } from "./dot";
 import type { NetworkPlan } from "../../core/plan/network/types";
@@ -61,7 +62,7 @@ export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}, ne
   }
   const clusters: DotCluster[] = [...regions].map(([region, members]) => ({
     id: region,
-    attributes: { label: region, style: "rounded,filled", color: "#cbd5e1", fillcolor: "#f8fafc", fontname: "Helvetica-Bold", labeljust: "l" },
+    attributes: { label: region, style: "rounded,filled", color: "#cbd5e1", fillcolor: "#f8fafc", fontname: LAYOUT_FONT, labeljust: "l" },
     nodes: members.map(backendNode),
   }));
   const edges: DotEdge[] = [];
@@ -83,9 +84,9 @@ export function topologyGraph(full: GatewayDesign, notes: TopologyNotes = {}, ne
   }
   const graph: DotGraph = {
     id: "gateway topology",
-    graph: { rankdir: "LR", bgcolor: "white", fontname: "Helvetica", fontsize: 13, nodesep: 0.3, ranksep: 1.6, pad: 0.3 },
-    nodeDefaults: { shape: "box", style: "rounded,filled", fontname: "Helvetica", fontsize: 12, color: "#52525b", fillcolor: "white", margin: "0.3,0.1" },
-    edgeDefaults: { fontname: "Helvetica", fontsize: 11, arrowsize: 0.7 },
+    graph: { rankdir: "LR", bgcolor: "white", fontname: LAYOUT_FONT, fontsize: 13, nodesep: 0.3, ranksep: 1.6, pad: 0.3 },
+    nodeDefaults: { shape: "box", style: "rounded,filled", fontname: LAYOUT_FONT, fontsize: 12, color: "#52525b", fillcolor: "white", margin: "0.3,0.1" },
+    edgeDefaults: { fontname: LAYOUT_FONT, fontsize: 11, arrowsize: 0.7 },
     nodes,
     clusters,
     edges,

@@ -6,6 +6,7 @@
  * edges whose layout cost Graphviz a quarter of a second; as a table it fits a screen. Graphviz still
  * renders it (an HTML-like label, dot-html.ts), so the SVG is self-contained like the graph's.
  */
+import { LAYOUT_FONT } from "./dot-fonts";
 import { countOf } from "../../core/console/count";
 import type { NetworkPlan } from "../../core/plan/network/types";
 import type { DotEdge, DotGraph } from "./dot";
@@ -98,9 +99,9 @@ export function topologyMatrixGraph(design: GatewayDesign, notes: TopologyNotes,
   const parts = network ? networkParts(network, regions, routes) : { clusters: [], edges: [] };
   return {
     id: "gateway topology",
-    graph: { rankdir: "LR", bgcolor: "white", fontname: "Helvetica", fontsize: 13, pad: 0.3, ranksep: 1.2 },
-    nodeDefaults: { shape: "box", style: "rounded,filled", fontname: "Helvetica", fontsize: 12, color: "#52525b", fillcolor: "white", margin: "0.3,0.1" },
-    edgeDefaults: { fontname: "Helvetica", fontsize: 11, arrowsize: 0.7 },
+    graph: { rankdir: "LR", bgcolor: "white", fontname: LAYOUT_FONT, fontsize: 13, pad: 0.3, ranksep: 1.2 },
+    nodeDefaults: { shape: "box", style: "rounded,filled", fontname: LAYOUT_FONT, fontsize: 12, color: "#52525b", fillcolor: "white", margin: "0.3,0.1" },
+    edgeDefaults: { fontname: LAYOUT_FONT, fontsize: 11, arrowsize: 0.7 },
     nodes: [{ id: MATRIX_NODE_ID, attributes: { shape: "plain", style: "solid", label: { html: { rows } } } }],
     clusters: parts.clusters,
     edges: parts.edges,

@@ -4,6 +4,7 @@
  * the service to every route it serves and to every endpoint it reaches, and from each endpoint
  * to the account (region box) it connects to. Pure: a DotGraph in, a DotGraph out.
  */
+import { LAYOUT_FONT } from "./dot-fonts";
 import type { NetworkPlan, PlannedNetwork } from "../../core/plan/network/types";
 import type { DotCluster, DotEdge, DotGraph, DotNode } from "./dot";
 
@@ -14,7 +15,7 @@ export const gatewayNodeId = "gateway:apim";
 export const endpointId = (name: string) => `endpoint:${name}`;
 
 function subnetCluster(id: string, title: string, nodes: DotNode[]): DotCluster {
-  return { id, attributes: { label: title, style: "rounded,filled", color: NETWORK_COLOUR.stroke, fillcolor: NETWORK_COLOUR.subnet, fontname: "Helvetica", labeljust: "l" }, nodes };
+  return { id, attributes: { label: title, style: "rounded,filled", color: NETWORK_COLOUR.stroke, fillcolor: NETWORK_COLOUR.subnet, fontname: LAYOUT_FONT, labeljust: "l" }, nodes };
 }
 
 /** A VNet box with its gateway and endpoint subnets inside. */
@@ -44,7 +45,7 @@ export function vnetCluster(network: NetworkPlan["networks"][number], plan: Netw
     ...(network.role === "spoke" ? [peeringText(network, plan)] : []),
     ...(zones.length > 0 ? [`DNS: ${zones.join(", ")}`] : []),
   ].join("\n");
-  return { id: `vnet:${network.region}`, attributes: { label: title, style: "rounded,filled", color: NETWORK_COLOUR.stroke, fillcolor: NETWORK_COLOUR.fill, fontname: "Helvetica-Bold", labeljust: "c", labelloc: "b", penwidth: 1.5 }, nodes: [], clusters: children };
+  return { id: `vnet:${network.region}`, attributes: { label: title, style: "rounded,filled", color: NETWORK_COLOUR.stroke, fillcolor: NETWORK_COLOUR.fill, fontname: LAYOUT_FONT, labeljust: "c", labelloc: "b", penwidth: 1.5 }, nodes: [], clusters: children };
 }
 
 function peeringText(network: PlannedNetwork, plan: NetworkPlan): string {
@@ -71,7 +72,7 @@ export function withNetwork(graph: DotGraph, plan: NetworkPlan, routeIds: readon
     if (!endpoint || endpoint.target.kind !== "account") return cluster;
     const first = cluster.nodes[0];
     if (first) edges.push({ from: endpointId(endpoint.name), to: first.id, attributes: { ...style, style: "dashed", lhead: `cluster_${cluster.id}`, arrowhead: "normal" } });
-    return { ...cluster, attributes: { ...cluster.attributes, label: `${cluster.id}\naccount ${endpoint.target.accountName}`, fontname: "Helvetica" } };
+    return { ...cluster, attributes: { ...cluster.attributes, label: `${cluster.id}\naccount ${endpoint.target.accountName}`, fontname: LAYOUT_FONT } };
   });
   return {
     ...graph,

@@ -4,6 +4,7 @@ import type { GatewayDesign } from "../../components/gateway/design";
 import { dotString, renderDot } from "../../components/gateway/dot";
 import { roleColours, topologyDot } from "../../components/gateway/topology-dot";
 import { renderDotSvg } from "../../cli/plan/gateway-artifacts";
+import { LAYOUT_FONT, SVG_FONT_FAMILY } from "../../components/gateway/dot-fonts";
 
 /** One route, a stable pool over two regions and a canary pool sharing a backend; one backend unused. */
 const design: GatewayDesign = {
@@ -72,13 +73,13 @@ describe("gateway topology as DOT", () => {
       'digraph "gateway topology" {',
       '  rankdir="LR";',
       '  bgcolor="white";',
-      '  fontname="Helvetica";',
+      '  fontname="DejaVu Sans";',
       '  fontsize=13;',
       '  nodesep=0.3;',
       '  ranksep=1.6;',
       '  pad=0.3;',
-      '  node [shape="box", style="rounded,filled", fontname="Helvetica", fontsize=12, color="#52525b", fillcolor="white", margin="0.3,0.1"];',
-      '  edge [fontname="Helvetica", fontsize=11, arrowsize=0.7];',
+      '  node [shape="box", style="rounded,filled", fontname="DejaVu Sans", fontsize=12, color="#52525b", fillcolor="white", margin="0.3,0.1"];',
+      '  edge [fontname="DejaVu Sans", fontsize=11, arrowsize=0.7];',
       '  "route:chat" [label="route chat\\npriority failover\\ncanary 10% → chat-next", color="#1e293b", fillcolor="#1e293b", fontcolor="white"];',
       '  "pool:chat-stable" [label="pool chat-stable", shape="hexagon", color="#475569", fillcolor="#f1f5f9"];',
       '  "pool:chat-canary" [label="pool chat-canary", shape="hexagon", color="#b45309", fillcolor="#fef3c7"];',
@@ -87,7 +88,7 @@ describe("gateway topology as DOT", () => {
       '    style="rounded,filled";',
       '    color="#cbd5e1";',
       '    fillcolor="#f8fafc";',
-      '    fontname="Helvetica-Bold";',
+      '    fontname="DejaVu Sans";',
       '    labeljust="l";',
       '    "backend:chat-eastus2" [label="chat\\nDataZoneStandard · 300 units\\n300k TPM"];',
       '    "backend:chat-next-eastus2" [label="chat-next\\nProvisionedManaged · 50 PTU\\n2.5M TPM"];',
@@ -97,7 +98,7 @@ describe("gateway topology as DOT", () => {
       '    style="rounded,filled";',
       '    color="#cbd5e1";',
       '    fillcolor="#f8fafc";',
-      '    fontname="Helvetica-Bold";',
+      '    fontname="DejaVu Sans";',
       '    labeljust="l";',
       '    "backend:chat-westus3" [label="chat\\nDataZoneStandard · 150 units\\nTPM unknown"];',
       '  }',
@@ -153,6 +154,16 @@ describe("topology SVG (Graphviz)", () => {
     expect(svg).not.toContain("<style");
     expect([...new Set(svg.match(/https?:\/\/[^"'\s)]+/g))].sort()).toEqual(["http://www.w3.org/1999/xlink", "http://www.w3.org/2000/svg"]);
     expect(svg).toContain('fill="#fef3c7" stroke="#b45309"');
+  });
+
+  it("is laid out for DejaVu Sans and names it with fallbacks, so boxes hold the text where Helvetica is missing", async () => {
+    const svg = await renderDotSvg(topologyDot(design, notes));
+    const families = [...new Set([...svg.matchAll(/font-family="([^"]*)"/g)].map((match) => match[1]))];
+    expect(families).toEqual([SVG_FONT_FAMILY]);
+    expect(SVG_FONT_FAMILY).toBe("DejaVu Sans,Verdana,Helvetica,Arial,sans-serif");
+    // The same label is wider laid out for DejaVu Sans than for Helvetica (Graphviz's own metrics).
+    const width = async (font: string) => Number((await renderDotSvg(`digraph { node [shape=plaintext, margin=0, fontname="${font}"]; a [label="pool embeddings-large-stable: stable"]; }`)).match(/<svg width="([\d.]+)pt"/)?.[1]);
+    expect(await width(LAYOUT_FONT)).toBeGreaterThan((await width("Helvetica")) * 1.1);
   });
 
   it("contains every route, pool and backend label and every priority/weight", async () => {
