@@ -164,7 +164,8 @@ export function topologyNotes(config: GatewayConfig, design: GatewayDesign): Top
     else if (pool.role === "stable" && route?.abTest) pools[pool.id] = `stable${abIdle}`;
     else if (pool.role === "stable" && canary !== undefined) pools[pool.id] = `stable ${100 - canary}%`;
     else if ((pool.role === "blue" || pool.role === "green") && route?.blueGreen) pools[pool.id] = route.blueGreen.active === pool.role ? `${pool.role} (active)${abIdle}` : `${pool.role} (idle)`;
-    else if (variant) pools[pool.id] = `variant ${pool.role.slice(3)} ${variant.percent}%`;
+    // Beside a canary the variants split what the canary leaves: 50% of the other 80% is 40% of the route.
+    else if (variant) pools[pool.id] = canary === undefined ? `variant ${pool.role.slice(3)} ${variant.percent}%` : `variant ${pool.role.slice(3)} ${variant.percent}% of non-canary (${Number(((variant.percent * (100 - canary)) / 100).toFixed(1))}%)`;
     else if (pool.role === "shadow" && route?.shadow) pools[pool.id] = `shadow copies ${route.shadow.percent}%`;
   }
   return { routes, pools };

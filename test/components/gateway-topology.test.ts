@@ -173,6 +173,6 @@ describe("topology notes from config", () => {
       routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], canary: { deployment: "chat-4o", percent: 20 }, abTest: { id: "exp1", variants: { a: { deployment: "chat", percent: 50 }, b: { deployment: "mini", percent: 50 } } } } },
     });
     const pools = ["chat-stable", "chat-canary", "chat-ab-a", "chat-ab-b"].map((id) => ({ id, route: "chat", role: id.slice(5), members: [] }));
-    expect(topologyNotes(config, { ...design, pools }).pools).toEqual({ "chat-stable": "stable · idle during A/B exp1", "chat-canary": "canary 20%", "chat-ab-a": "variant a 50%", "chat-ab-b": "variant b 50%" });
+    expect(topologyNotes(config, { ...design, pools }).pools).toEqual({ "chat-stable": "stable · idle during A/B exp1", "chat-canary": "canary 20%", "chat-ab-a": "variant a 50% of non-canary (40%)", "chat-ab-b": "variant b 50% of non-canary (40%)" });
   });
 });

@@ -128,7 +128,7 @@ describe("plan compliance step", () => {
     // A stack without policies/config/<stack>.json is evaluated with every rule at its defaults.
     const { code, text } = await plan("reference", file);
     expect(code).toBe(0);
-    expect(text).toContain("Guardrails (policies/config/reference.json (absent: every rule at its default level and options)): 15 rules evaluated: 0 mandatory violations, 6 advisory violations.");
+    expect(text).toContain("Guardrails (policies/config/reference.json; absent: every rule at its default level and options): 15 rules evaluated: 0 mandatory violations, 6 advisory violations.");
     expect(text).toMatch(/│ aoai-account-enforce-private-endpoint\s+│ advisory\s+│ contoso-ai-eastus2\s+│ Account "contoso-ai-eastus2" sets publicNetworkAccess to "Enabled",/);
   });
 

@@ -38,7 +38,8 @@ export const complianceStep = definePlanStep({
     const loaded = stackPackConfig(plan.stack);
     const label = loaded.label;
     const note = loaded.found ? undefined : "absent: every rule at its default level and options";
-    const configLabel = note === undefined ? label : `${label} (${note})`;
+    // "Guardrails (x.json (absent: …))" nested its parentheses; the note follows a semicolon instead.
+    const configLabel = note === undefined ? label : `${label}; ${note}`;
     const report = evaluateOffline({
       plan: { stack: plan.stack, resources: plan.resources },
       fleet: plan.config["aoai-fleet:fleet"],
