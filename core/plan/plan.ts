@@ -9,6 +9,7 @@ import { isProvisioned, isStandard, type ModelCatalog } from "../catalog/catalog
 import { capacityProblem, checkDeployment } from "./checks";
 import { isoDate } from "./dates";
 import { orderForCreation } from "./order";
+import { fleetRegionProblems } from "./regions";
 import { checkSpillover } from "./spillover";
 import { spreadTotal } from "./spread";
 import type { FleetPlan, PlannedAccount, PlannedDeployment, QuotaUse } from "./types";
@@ -194,17 +195,7 @@ export function planFleet(config: FleetConfig, options: PlanOptions): FleetPlan 
       warnings.push({ path: `aoai-fleet:fleet.regions.${region}`, message: `no deployment is placed in ${region}; its account is not created` });
     }
   }
-  // The catalog does not know every region (availability is "unknown", never "unavailable"), so a
-  // region no fact names is a warning, not an error; but a misspelt one (swedencentrall) otherwise
-  // plans cleanly and only fails when ARM refuses the location mid-deployment.
-  const knownRegions = catalog.knownRegions();
-  for (const region of fleetRegions) {
-    if (knownRegions.includes(region)) continue;
-    warnings.push({
-      path: `aoai-fleet:fleet.regions.${region}`,
-      message: `${region} is not a region the model catalog knows; check the spelling (ARM refuses an unknown location only when it deploys), or refresh the catalog if it is a new region (npm run catalog -- refresh). Known regions: ${knownRegions.join(", ")}`,
-    });
-  }
+  errors.push(...fleetRegionProblems(fleetRegions, (region) => names.filter((n) => regionsOf.get(n)?.includes(region)), catalog));
 
   if (errors.length > 0) throw new FleetConfigError(errors);
   const firstRegion = fleetRegions[0] as string;

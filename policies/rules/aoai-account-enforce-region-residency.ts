@@ -2,7 +2,7 @@ import { z } from "zod";
 import { dataZoneRegions, dataZones } from "./azure-facts";
 import { accountKindsOption, isGovernedAccount } from "./accounts";
 import { normalizeRegion, stringAt, types } from "./inputs";
-import { regionNameOption } from "./region-names";
+import { regionNameOption, regionsWithoutCatalogModels } from "./region-names";
 import { defineResourceRule } from "./types";
 
 /**
@@ -20,7 +20,9 @@ export const aoaiAccountEnforceRegionResidency = defineResourceRule({
       allowedRegions: z
         .array(regionNameOption)
         .default([])
-        .describe("Allowed regions: Azure region names the model catalog knows, ARM (swedencentral) or display (Sweden Central) spelling."),
+        .describe(
+          "Allowed regions: Azure region names, ARM (swedencentral) or display (Sweden Central) spelling; a region the model catalog has no Azure OpenAI model in is allowed (a policy may run ahead of the catalog).",
+        ),
       allowedDataZones: z
         .array(z.string().refine((zone) => dataZones.includes(zone), { error: `must be a data zone of the model catalog: ${dataZones.join(", ")}` }))
         .default([])
@@ -45,6 +47,11 @@ export const aoaiAccountEnforceRegionResidency = defineResourceRule({
       return [`Account "${resource.name}" does not set location, so it lands in its resource group's region, which this rule cannot check; set location to a region within the allowed residency (${scope}).`];
     }
     if (allowed.includes(normalizeRegion(location))) return [];
-    return [`Account "${resource.name}" is in region "${location}", outside the allowed residency (${scope}); move it to one of: ${[...new Set(allowed)].join(", ")}.`];
+    const targets = [...new Set(allowed)];
+    // Moving an account to an allowed region the catalog has no Azure OpenAI model in may leave its
+    // deployments nowhere to go: say so next to the advice rather than drop the region from it.
+    const unmodelled = regionsWithoutCatalogModels(targets);
+    const note = unmodelled.length > 0 ? ` (the model catalog lists no Azure OpenAI models in ${unmodelled.join(", ")})` : "";
+    return [`Account "${resource.name}" is in region "${location}", outside the allowed residency (${scope}); move it to one of: ${targets.join(", ")}${note}.`];
   },
 });

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { deploymentFacts, normalizeRegion, regionOf, types } from "./inputs";
 import { defineStackRule, type Finding, type PlannedResource } from "./types";
+import { regionNameOption } from "./region-names";
 import { isType } from "./resource-kinds";
 
 const quotaEntry = z
   .object({
-    region: z.string().min(1).describe("ARM region short name, e.g. eastus2."),
+    // A misspelt region ("eastu2") would match no deployment, so its quota would silently never apply.
+    region: regionNameOption.describe("Azure region, ARM (eastus2) or display (East US 2) spelling."),
     model: z
       .string()
       .min(1)

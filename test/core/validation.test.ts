@@ -108,19 +108,44 @@ describe("catalog errors", () => {
     ]);
     expect(planFromRawConfig({ ...config, retirementWarningDays: 30 }, { catalog, today: TODAY }).warnings).toEqual([]);
   });
-  it("a region no catalog fact names is a warning listing the known regions (found by exploratory QA)", () => {
+  it("a fleet region that is no Azure region is an error naming the closest Azure region names (found by exploratory QA)", () => {
     // "swedencentrall" planned without a word for every model; ARM would refuse it mid-deployment.
-    const plan = planFromRawConfig(fleet({ chat: gpt4o() }, { eastus2: {}, swedencentrall: {} }), { catalog, today: TODAY });
-    expect(catalog.knownRegions()).toHaveLength(28);
-    expect(plan.warnings).toEqual([
+    // It was a warning listing the catalog's 28 regions, which could not tell a typo from a real
+    // region the catalog has no model for; Azure's own region list can.
+    expect(issues(fleet({ chat: gpt4o() }, { eastus2: {}, swedencentrall: {}, eastu2: {} }))).toEqual([
       {
         path: "aoai-fleet:fleet.regions.swedencentrall",
         message:
-          "swedencentrall is not a region the model catalog knows; check the spelling (ARM refuses an unknown location only when it deploys), or refresh the catalog if it is a new region (npm run catalog -- refresh). Known regions: australiaeast, brazilsouth, canadacentral, canadaeast, centralus, eastus, eastus2, francecentral, germanywestcentral, italynorth, japaneast, koreacentral, northcentralus, norwayeast, polandcentral, southafricanorth, southcentralus, southeastasia, southindia, spaincentral, swedencentral, switzerlandnorth, switzerlandwest, uaenorth, uksouth, westeurope, westus, westus3",
+          "swedencentrall is not an Azure region; closest names: swedencentral (ARM refuses an unknown location only when it deploys; a region Azure opened after 2025-09-23 is added to core/catalog/azure-regions.json)",
+      },
+      {
+        path: "aoai-fleet:fleet.regions.eastu2",
+        message:
+          "eastu2 is not an Azure region; closest names: eastus, eastus2 (ARM refuses an unknown location only when it deploys; a region Azure opened after 2025-09-23 is added to core/catalog/azure-regions.json)",
       },
     ]);
-    // Every region of the shipped stacks and of gpt-4o's availability is known: no warning.
+    // Every region of the shipped stacks and of gpt-4o's availability is known: nothing to say.
     expect(planFromRawConfig(fleet({ chat: gpt4o() }), { catalog, today: TODAY }).warnings).toEqual([]);
+  });
+  it("a real Azure region the catalog lists no Azure OpenAI model in is a distinct error naming the deployments placed there", () => {
+    // newzealandnorth and westus2 are Azure regions (core/catalog/azure-regions.json), but no catalog
+    // fact names them: an account there could hold neither deployment.
+    const embed = { model: "text-embedding-3-small", version: "1", sku: "GlobalStandard", capacity: 10, upgrade: "NoAutoUpgrade" };
+    expect(issues(fleet({ chat: gpt4o(), embed: { ...embed, regions: ["eastus2", "westus2"] } }, { eastus2: {}, newzealandnorth: {}, westus2: {} }))).toEqual([
+      {
+        path: "aoai-fleet:fleet.regions.newzealandnorth",
+        message:
+          "newzealandnorth is an Azure region, but the model catalog lists no Azure OpenAI model offered there, so the deployments placed in it (chat) cannot be deployed; remove the region or leave it out of their regions, or refresh the catalog if Azure now offers models there (npm run catalog -- refresh)",
+      },
+      {
+        path: "aoai-fleet:fleet.regions.westus2",
+        message:
+          "westus2 is an Azure region, but the model catalog lists no Azure OpenAI model offered there, so the deployments placed in it (chat, embed) cannot be deployed; remove the region or leave it out of their regions, or refresh the catalog if Azure now offers models there (npm run catalog -- refresh)",
+      },
+    ]);
+    // With nothing placed there, no account is created: the usual warning, no error.
+    const plan = planFromRawConfig(fleet({ chat: gpt4o({ regions: ["eastus2"] }) }, { eastus2: {}, newzealandnorth: {} }), { catalog, today: TODAY });
+    expect(plan.warnings).toEqual([{ path: "aoai-fleet:fleet.regions.newzealandnorth", message: "no deployment is placed in newzealandnorth; its account is not created" }]);
   });
   it("a 1-unit standard deployment is a warning", () => {
     const plan = planFromRawConfig(fleet({ chat: gpt4o({ capacity: 1, regions: ["eastus2"] }) }), { catalog, today: TODAY });

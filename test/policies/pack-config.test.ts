@@ -63,11 +63,11 @@ describe("resolvePackConfig", () => {
     expect(resolvePackConfig({ all: { enforcementLevel: "disabled" } }, "x.json").every((r) => r.enforcementLevel === "disabled")).toBe(true);
   });
 
-  it("names the file, the entry's path, the value and the closest known regions for a misspelt allowed region", () => {
+  it("names the file, the entry's path, the value and the closest Azure region names for a misspelt allowed region", () => {
     const bad = { "aoai-account-enforce-region-residency": { enforcementLevel: "mandatory", allowedRegions: ["eastus2", "swedencentrl"] } };
     expect(() => resolvePackConfig(bad, "policies/config/prod.json")).toThrow(
-      'policies/config/prod.json: aoai-account-enforce-region-residency.allowedRegions.1: "swedencentrl" is not an Azure region the model catalog knows; closest known names: swedencentral ' +
-        '(an ARM name such as swedencentral or a display name such as "Sweden Central"; if it is a new region, refresh the catalog: npm run catalog -- refresh)',
+      'policies/config/prod.json: aoai-account-enforce-region-residency.allowedRegions.1: "swedencentrl" is not an Azure region; closest names: swedencentral ' +
+        '(an ARM name such as swedencentral or a display name such as "Sweden Central"; a region Azure opened after 2025-09-23 is added to core/catalog/azure-regions.json)',
     );
   });
 

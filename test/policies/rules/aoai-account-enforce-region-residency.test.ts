@@ -39,17 +39,29 @@ describe("aoai-account-enforce-region-residency", () => {
   });
 
   // Entries were never checked: "swedencentrl" silently matched no account, so every account was
-  // reported while the config looked right.
-  it("rejects an allowed region the catalog does not know, naming the entry, the value and the closest known names", () => {
-    expect(() => messagesOf(rule, [account()], { allowedRegions: ["eastus2", "swedencentrl", "Sweden Centrall"] })).toThrow(
+  // reported while the config looked right. Names are checked against Azure's region list, not the
+  // model catalog's regions, so the closest names come from every Azure region.
+  it("rejects an allowed region that is not an Azure region, naming the entry, the value and the closest Azure region names", () => {
+    const hint = '(an ARM name such as swedencentral or a display name such as "Sweden Central"; a region Azure opened after 2025-09-23 is added to core/catalog/azure-regions.json)';
+    expect(() => messagesOf(rule, [account()], { allowedRegions: ["eastus2", "swedencentrl", "Sweden Centrall", "eastu2", "West US 4"] })).toThrow(
       [
         "Invalid policy options: ",
-        'aoai-account-enforce-region-residency.allowedRegions.1: "swedencentrl" is not an Azure region the model catalog knows; closest known names: swedencentral ',
-        '(an ARM name such as swedencentral or a display name such as "Sweden Central"; if it is a new region, refresh the catalog: npm run catalog -- refresh); ',
-        'aoai-account-enforce-region-residency.allowedRegions.2: "Sweden Centrall" is not an Azure region the model catalog knows; closest known names: swedencentral ',
-        '(an ARM name such as swedencentral or a display name such as "Sweden Central"; if it is a new region, refresh the catalog: npm run catalog -- refresh).',
+        `aoai-account-enforce-region-residency.allowedRegions.1: "swedencentrl" is not an Azure region; closest names: swedencentral ${hint}; `,
+        `aoai-account-enforce-region-residency.allowedRegions.2: "Sweden Centrall" is not an Azure region; closest names: swedencentral ${hint}; `,
+        `aoai-account-enforce-region-residency.allowedRegions.3: "eastu2" is not an Azure region; closest names: eastus, eastus2 ${hint}; `,
+        `aoai-account-enforce-region-residency.allowedRegions.4: "West US 4" is not an Azure region; closest names: westus, westus2, westus3 ${hint}.`,
       ].join(""),
     );
+  });
+
+  // A policy may allow a region ahead of the model catalog: one Azure opened recently, or one without
+  // Azure OpenAI yet. Those were rejected as typos because only the catalog's 28 regions were known.
+  it("accepts an Azure region the model catalog has no model in, and says so where it advises a move", () => {
+    const options = { allowedRegions: ["New Zealand North", "swedencentral", "austriaeast"] };
+    expect(messagesOf(rule, [account("a", "newzealandnorth"), account("b", "Austria East"), account("c", "swedencentral")], options)).toEqual([]);
+    expect(messagesOf(rule, [account("d", "eastus2")], options)).toEqual([
+      'Account "d" is in region "eastus2", outside the allowed residency (regions newzealandnorth, swedencentral, austriaeast); move it to one of: newzealandnorth, swedencentral, austriaeast (the model catalog lists no Azure OpenAI models in newzealandnorth, austriaeast).',
+    ]);
   });
 
   it("takes display names for allowed regions and reports them as ARM names", () => {

@@ -93,3 +93,19 @@ describe("aoai-deployment-enforce-capacity-quota: region spellings", () => {
     expect(messagesOf(rule, stack(), options)).toEqual([]);
   });
 });
+
+describe("aoai-deployment-enforce-capacity-quota: region names", () => {
+  // A declaration for "eastu2" matched no deployment, so its quota silently never applied.
+  it("rejects a declared region that is not an Azure region, naming the entry and the closest Azure region names", () => {
+    const options = { quotas: [{ region: "eastu2", model: "gpt-4o", sku: "DataZoneStandard", capacity: 200 }] };
+    expect(() => messagesOf(rule, stack(), options)).toThrow(
+      'Invalid policy options: aoai-deployment-enforce-capacity-quota.quotas.0.region: "eastu2" is not an Azure region; closest names: eastus, eastus2 ' +
+        '(an ARM name such as swedencentral or a display name such as "Sweden Central"; a region Azure opened after 2025-09-23 is added to core/catalog/azure-regions.json).',
+    );
+  });
+
+  it("accepts an Azure region the model catalog has no model in", () => {
+    const options = { quotas: [{ region: "New Zealand North", model: "gpt-4o", sku: "DataZoneStandard", capacity: 1 }] };
+    expect(messagesOf(rule, stack(), options)).toEqual([]);
+  });
+});
