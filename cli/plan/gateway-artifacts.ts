@@ -86,7 +86,8 @@ export function routeTable(design: GatewayDesign): string {
       row.deployment,
       row.region,
       row.sku,
-      String(row.capacity),
+      // As the resource table writes it: provisioned capacity is PTU, the rest capacity units.
+      `${row.capacity.toLocaleString("en-US")}${row.sku.includes("Provisioned") ? " PTU" : ""}`,
       row.tokensPerMinute === null ? "—" : row.tokensPerMinute.toLocaleString("en-US"),
       row.priority === undefined ? "—" : String(row.priority),
       row.weight === undefined ? "—" : String(row.weight),

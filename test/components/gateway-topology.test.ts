@@ -90,6 +90,9 @@ describe("gateway topology", () => {
     const table = routeTable(design);
     expect(table).toContain("chat-stable (stable 90%)");
     expect(table).toContain("2,500,000");
+    const cells = (deployment: string) => table.split("\n").find((line) => line.includes(` ${deployment} `))?.split("│").map((cell) => cell.trim());
+    expect(cells("chat-ptu")?.slice(5, 8)).toEqual(["ProvisionedManaged", "100 PTU", "2,500,000"]);
+    expect(cells("chat-next")?.slice(5, 8)).toEqual(["DataZoneStandard", "50", "—"]);
   });
 
   it("keeps a route's rows together when its shadow pool comes after other routes' pools (the design lists shadow pools last)", () => {
