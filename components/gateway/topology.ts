@@ -145,7 +145,9 @@ export function routeTableRows(full: GatewayDesign): RouteTableRow[] {
 export function topologyNotes(config: GatewayConfig, design: GatewayDesign): TopologyNotes {
   const routes: Record<string, string> = {};
   for (const [name, route] of Object.entries(config.routes)) {
-    const parts = [route.strategy === "priority" ? "priority failover" : "weighted"];
+    // A stable pool of one member has nothing to fail over to or balance across, whatever the strategy says.
+    const stable = design.pools.find((pool) => pool.route === name && pool.role === "stable");
+    const parts = [stable?.members.length === 1 ? "one backend" : route.strategy === "priority" ? "priority failover" : "weighted"];
     if (route.canary) parts.push(`canary ${route.canary.percent}% → ${route.canary.deployment}${route.canary.sticky ? " (sticky)" : ""}`);
     if (route.blueGreen) parts.push(`blue-green, ${route.blueGreen.active} active`);
     if (route.abTest) parts.push(`A/B ${route.abTest.id}: ${Object.entries(route.abTest.variants).map(([variant, spec]) => `${variant} ${spec.percent}%`).join(" / ")}`);

@@ -167,6 +167,22 @@ describe("topology notes from config", () => {
     });
   });
 
+  it("calls a route whose stable pool has one member 'one backend', not 'priority failover'", () => {
+    const config = parseGatewayConfig({
+      sku: "BasicV2",
+      capacity: 1,
+      publisher: { name: "Contoso", email: "ai@contoso.com" },
+      auth: { subscriptionKeys: true },
+      circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M" },
+      routes: { solo: { backends: [{ deployment: "chat" }] }, pair: { backends: [{ deployment: "chat" }] } },
+    });
+    const pools = [
+      { id: "solo-stable", route: "solo", role: "stable", members: [{ backendId: "chat-eastus2", priority: 1, weight: 100 }] },
+      { id: "pair-stable", route: "pair", role: "stable", members: [{ backendId: "chat-eastus2", priority: 1, weight: 50 }, { backendId: "chat-westus3", priority: 1, weight: 50 }] },
+    ];
+    expect(topologyNotes(config, { ...design, pools }).routes).toEqual({ solo: "one backend", pair: "priority failover" });
+  });
+
   it("says the stable pool is idle while an A/B test runs, also beside a canary (the test assigns every request a variant)", () => {
     const config = parseGatewayConfig({
       sku: "BasicV2",
