@@ -2,6 +2,7 @@ import { z } from "zod";
 import { inputAt, policyDocumentTypes, stringAt, types } from "./inputs";
 import { allElements, parsePolicyXml } from "./policy-xml";
 import { backendCredentialValues } from "./backend-credentials";
+import { backendUrlProblems, defaultSensitiveUrlParameters } from "./backend-url";
 import { isNamedValueReference, isReference, literalPart, secretKinds } from "./secrets";
 import { defineResourceRule, type PlannedResource } from "./types";
 import { isType } from "./resource-kinds";
@@ -17,14 +18,14 @@ function compiles(source: string): boolean {
 const regexSource = z.string().min(1).refine(compiles, { error: "must be a valid JavaScript regular expression" });
 
 /**
- * Keeps keys and tokens out of APIM policy documents, out of backends' credentials and out of plain
- * (non-secret) named values: all of them are readable by anyone who can read the service's
- * configuration (policy XML also by anyone who can trace a request).
+ * Keeps keys and tokens out of APIM policy documents, out of backends' credentials, urls and proxy
+ * passwords, and out of plain (non-secret) named values: all of them are readable by anyone who can
+ * read the service's configuration (policy XML also by anyone who can trace a request).
  * @severity critical
  */
 export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
   name: "aoai-gateway-disallow-plaintext-secret",
-  description: "APIM policy documents, backend credentials and non-secret named values must not contain keys, tokens or other credentials.",
+  description: "APIM policy documents, backend credentials, urls and proxy passwords, and non-secret named values must not contain keys, tokens or other credentials.",
   severity: "critical",
   enforcementLevel: "mandatory",
   options: z
@@ -36,6 +37,10 @@ export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
       sensitiveNamePattern: regexSource
         .default("(^|[-_.])(api-?key|key|secret|password|passwd|pwd|credential|connection-?string|access-?token|bearer-?token|sas(-?token)?|subscription-?key)($|[-_.])")
         .describe("Case-insensitive regex: named values whose name matches must be secret or Key Vault backed."),
+      sensitiveUrlParameters: z
+        .array(z.string().min(1))
+        .default([...defaultSensitiveUrlParameters])
+        .describe("Query parameter names (case-insensitive) in a backend's url or proxy.url whose non-empty literal value counts as a secret; a {{name}} reference is not a literal."),
       extraPatterns: z.array(regexSource).default([]).describe("Extra regex sources that count as secrets."),
     })
     .strict(),
@@ -49,6 +54,7 @@ export const aoaiGatewayDisallowPlaintextSecret = defineResourceRule({
 
 interface Options {
   sensitiveHeaders: string[];
+  sensitiveUrlParameters: string[];
   sensitiveNamePattern: string;
   extraPatterns: string[];
 }
@@ -119,6 +125,7 @@ const backendFix =
  * forwarded request and stored in the backend entity in plain text. A value is reported when it looks
  * like a secret, or when it is sent as a sensitive header or query parameter and is a literal (no
  * {{name}} reference in it). Backends without credentials, as aoai-fleet generates them, have nothing to check.
+ * The url (query values, userinfo) and proxy are checked in backend-url.ts.
  */
 function checkBackend(resource: PlannedResource, options: Options): string[] {
   const sensitive = options.sensitiveHeaders.map((h) => h.toLowerCase());
@@ -132,5 +139,5 @@ function checkBackend(resource: PlannedResource, options: Options): string[] {
       problems.push(`Backend "${resource.name}" sends "${sentAs}" as a literal value at ${path}; ${backendFix}`);
     }
   }
-  return problems;
+  return [...problems, ...backendUrlProblems(resource, options)];
 }

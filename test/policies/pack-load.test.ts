@@ -202,7 +202,7 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
       [
         "aoai-gateway-disallow-plaintext-secret",
         "mandatory",
-        "APIM policy documents, backend credentials and non-secret named values must not contain keys, tokens or other credentials.\n" +
+        "APIM policy documents, backend credentials, urls and proxy passwords, and non-secret named values must not contain keys, tokens or other credentials.\n" +
           'Backend "partner" has what looks like an Azure AI services key (32 hex characters) in plain text at credentials.header.api-key[0]; move it to a secret or Key Vault named value and reference it there as {{name}}, or omit credentials and authenticate with managed identity (authentication-managed-identity in the API policy, as aoai-fleet\'s generated backends do).',
       ],
     ]);
@@ -214,6 +214,28 @@ describe("policy pack loaded by the Pulumi nodejs policy-pack host", () => {
         "aoai-gateway-disallow-plaintext-secret",
         "advisory",
         "can't run policy 'aoai-gateway-disallow-plaintext-secret' from policy pack 'aoai-fleet-guardrails@v0.1.0' during preview: string value at .credentials.header.api-key.0 can't be known during preview",
+      ],
+    ]);
+  });
+
+  it("blocks a backend with a Functions key in its url; a {{named-value}} passes and an unknown url is only an advisory note", async () => {
+    await configureWith(path.join(root, "policies", "config", "prod.json"));
+    const backend = (url: string) => ({ backendId: "fn", serviceName: "apim", resourceGroupName: "rg", protocol: "http", url });
+    const type = "azure-native:apimanagement:Backend";
+    expect(await diagnostics(analyzeRequest(type, "fn", backend("https://fn.azurewebsites.net/api/f?code=not-a-pattern")))).toEqual([
+      [
+        "aoai-gateway-disallow-plaintext-secret",
+        "mandatory",
+        "APIM policy documents, backend credentials, urls and proxy passwords, and non-secret named values must not contain keys, tokens or other credentials.\n" +
+          'Backend "fn" has a literal value at url query parameter "code", which by its name is an Azure Functions key; remove it from the url and send the key from a secret or Key Vault named value in a header instead: credentials.header: { "x-functions-key": ["{{name}}"] } (Azure Functions accepts its key there).',
+      ],
+    ]);
+    expect(await diagnostics(analyzeRequest(type, "fn", backend("https://fn.azurewebsites.net/api/f?code={{fn-key}}")))).toEqual([]);
+    expect(await diagnostics(analyzeRequest(type, "fn", backend("04da6b54-80e4-46f7-96ec-b56ff0331ba9")))).toEqual([
+      [
+        "aoai-gateway-disallow-plaintext-secret",
+        "advisory",
+        "can't run policy 'aoai-gateway-disallow-plaintext-secret' from policy pack 'aoai-fleet-guardrails@v0.1.0' during preview: string value at .url can't be known during preview",
       ],
     ]);
   });

@@ -270,3 +270,118 @@ describe("aoai-gateway-disallow-plaintext-secret: APIM backend credentials", () 
     ]);
   });
 });
+
+describe("aoai-gateway-disallow-plaintext-secret: APIM backend url and proxy", () => {
+  // Only credentials were inspected: a Functions key in the url's query string (?code=…), a SAS
+  // signature, a key as any query value, user:password@ userinfo and a literal proxy.password passed.
+  const withUrl = (url: unknown, name = "fn") => withInput(backend(name), "url", url);
+  const withProxy = (proxy: unknown, name = "fn") => withInput(backend(name), "proxy", proxy);
+  const codeFix =
+    'remove it from the url and send the key from a secret or Key Vault named value in a header instead: credentials.header: { "x-functions-key": ["{{name}}"] } (Azure Functions accepts its key there).';
+  const queryFix = (param: string) =>
+    `remove it from the url and send it from a secret or Key Vault named value instead: credentials.query: { "${param}": ["{{name}}"] } (APIM substitutes the reference when it calls the backend).`;
+  const userinfoFix =
+    'remove the userinfo from the url and send the credential from a secret or Key Vault named value instead: credentials.authorization: { scheme: "Basic", parameter: "{{name}}" }.';
+  const proxyFix = 'move it to a secret or Key Vault named value and reference it as proxy.password: "{{name}}".';
+  const functionKey = "aBcD3fGhIjKlMnOpQrStUvWxYz0123456789-_aBcDeFgHiJkLm==";
+  const sig = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ%3D";
+
+  it("reports a Functions key in ?code=, naming the path and kind but not the value, with the x-functions-key fix", () => {
+    const messages = messagesOf(rule, [withUrl(`https://x.azurewebsites.net/api/f?code=${functionKey}`)]);
+    expect(messages).toEqual([`Backend "fn" has a literal value at url query parameter "code", which by its name is an Azure Functions key; ${codeFix}`]);
+    expect(messages.join("")).not.toContain(functionKey.slice(0, 20));
+  });
+
+  it("reports a SAS signature among ordinary SAS parameters, and a Logic Apps trigger url", () => {
+    const sas = `https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=o&sp=r&se=2026-12-31T00:00:00Z&sig=${sig}`;
+    expect(messagesOf(rule, [withUrl(sas)])).toEqual([`Backend "fn" has a literal value at url query parameter "sig", which by its name is a shared access signature; ${queryFix("sig")}`]);
+    const logicApp = `https://prod-00.eastus2.logic.azure.com:443/workflows/0123/triggers/manual/paths/invoke?api-version=2016-10-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=${sig}`;
+    expect(messagesOf(rule, [withUrl(logicApp)])).toEqual([`Backend "fn" has a literal value at url query parameter "sig", which by its name is a shared access signature; ${queryFix("sig")}`]);
+  });
+
+  it("reports an Azure key as any query value by its pattern, whatever the parameter is called", () => {
+    expect(messagesOf(rule, [withUrl(`https://x.example.com/v1?api-key=${key}`)])).toEqual([
+      `Backend "fn" has what looks like an Azure AI services key (32 hex characters) in plain text at url query parameter "api-key"; ${queryFix("api-key")}`,
+    ]);
+    expect(messagesOf(rule, [withUrl(`https://x.example.com/v1?a=1&subscription-key=${key}`)])).toEqual([
+      `Backend "fn" has what looks like an Azure AI services key (32 hex characters) in plain text at url query parameter "subscription-key"; ${queryFix("subscription-key")}`,
+    ]);
+    expect(messagesOf(rule, [withUrl(`https://x.example.com/v1?tenant=${key}`)])).toEqual([
+      `Backend "fn" has what looks like an Azure AI services key (32 hex characters) in plain text at url query parameter "tenant"; ${queryFix("tenant")}`,
+    ]);
+  });
+
+  it.each([
+    ["key", "an API key"],
+    ["apikey", "an API key"],
+    ["API-Key", "an API key"],
+    ["access_token", "an access token"],
+    ["token", "an access token"],
+    ["password", "a password"],
+    ["secret", "a secret"],
+  ])("treats a literal ?%s= as %s", (param, kind) => {
+    expect(messagesOf(rule, [withUrl(`https://x.example.com/v1?${param}=s3cr3t`)])).toEqual([
+      `Backend "fn" has a literal value at url query parameter "${param}", which by its name is ${kind}; ${queryFix(param)}`,
+    ]);
+  });
+
+  it("reports a repeated parameter once and never prints a parameter name that looks like a key", () => {
+    expect(messagesOf(rule, [withUrl("https://x.example.com/f?code=a&code=b")])).toEqual([
+      `Backend "fn" has a literal value at url query parameter "code", which by its name is an Azure Functions key; ${codeFix}`,
+    ]);
+    const messages = messagesOf(rule, [withUrl(`https://x.example.com/f?${key}=1`)], { sensitiveUrlParameters: [key] });
+    expect(messages).toEqual([
+      'Backend "fn" has a literal value at url query parameter (a name that looks like a secret), which by its name is a credential; remove it from the url and send it from a secret or Key Vault named value instead: credentials.query: { <parameter>: ["{{name}}"] } (APIM substitutes the reference when it calls the backend).',
+    ]);
+    expect(messages.join("")).not.toContain(key);
+  });
+
+  it("reports a password in the url userinfo, and key-shaped userinfo by its kind", () => {
+    expect(messagesOf(rule, [withUrl("https://svc:hunter2@x.example.com/api")])).toEqual([`Backend "fn" has a password in plain text at url userinfo; ${userinfoFix}`]);
+    expect(messagesOf(rule, [withUrl(`https://${key}@x.example.com/api`)])).toEqual([
+      `Backend "fn" has what looks like an Azure AI services key (32 hex characters) in plain text at url userinfo; ${userinfoFix}`,
+    ]);
+    // A user name alone is no secret.
+    expect(messagesOf(rule, [withUrl("https://svc@x.example.com/api")])).toEqual([]);
+  });
+
+  it("reports a literal proxy.password, and a secret in proxy.url", () => {
+    expect(messagesOf(rule, [withProxy({ url: "http://proxy.corp:8080", username: "svc", password: "hunter2" })])).toEqual([
+      `Backend "fn" has a password in plain text at proxy.password; ${proxyFix}`,
+    ]);
+    expect(messagesOf(rule, [withProxy({ url: "http://proxy.corp:8080", password: key })])).toEqual([
+      `Backend "fn" has what looks like an Azure AI services key (32 hex characters) in plain text at proxy.password; ${proxyFix}`,
+    ]);
+    expect(messagesOf(rule, [withProxy({ url: "http://svc:hunter2@proxy.corp:8080" })])).toEqual([`Backend "fn" has a password in plain text at proxy.url userinfo; ${userinfoFix}`]);
+  });
+
+  it("passes urls without query, ordinary query values and {{named-value}} references", () => {
+    const fine = [
+      "https://x.openai.azure.com/openai",
+      "https://x.openai.azure.com/openai?api-version=2024-10-21",
+      "https://x.azurewebsites.net/api/f?code={{fn-key}}",
+      "https://x.azurewebsites.net/api/f?code=",
+      "https://acct.blob.core.windows.net/c?sv=2022-11-02&sig={{sas-sig}}",
+      "https://{{svc-user}}:{{svc-password}}@x.example.com/api",
+      "{{backend-url}}",
+      "{{backend-base}}/api?code={{fn-key}}&api-version=2024-10-21",
+    ];
+    for (const url of fine) expect(messagesOf(rule, [withUrl(url)]), url).toEqual([]);
+    expect(messagesOf(rule, [withProxy({ url: "http://proxy.corp:8080", username: "svc", password: "{{proxy-password}}" })])).toEqual([]);
+    expect(messagesOf(rule, [withProxy({ url: "http://proxy.corp:8080", password: "" })])).toEqual([]);
+  });
+
+  it("reads the query of a url that starts with a reference, and skips urls not known yet", () => {
+    expect(messagesOf(rule, [withUrl("{{backend-base}}/api?code=abc")])).toEqual([
+      `Backend "fn" has a literal value at url query parameter "code", which by its name is an Azure Functions key; ${codeFix}`,
+    ]);
+    expect(messagesOf(rule, [withUrl(null), withUrl(undefined, "other"), withProxy({ url: null, password: null })])).toEqual([]);
+  });
+
+  it("takes the conventional names from options", () => {
+    expect(messagesOf(rule, [withUrl("https://x.example.com/f?code=abc")], { sensitiveUrlParameters: ["tenant"] })).toEqual([]);
+    expect(messagesOf(rule, [withUrl("https://x.example.com/f?tenant=contoso")], { sensitiveUrlParameters: ["tenant"] })).toEqual([
+      `Backend "fn" has a literal value at url query parameter "tenant", which by its name is a credential; ${queryFix("tenant")}`,
+    ]);
+  });
+});
