@@ -1,16 +1,13 @@
 // Quota declarations from the fleet config (`aoai-fleet:fleet.regions.<region>.quota`, keys
 // `model/sku` or a provisioned SKU pool name) as entries of the capacity-quota rule's options.
 // The offline plan uses the stack's own declarations; a test keeps policies/config/*.json in step.
+import { isRecord } from "./rules/inputs";
 
 export interface QuotaDeclaration {
   region: string;
   model?: string;
   sku: string;
   capacity: number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Reads `regions.*.quota` from a fleet config object (validated upstream by the fleet schema). */

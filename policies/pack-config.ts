@@ -3,6 +3,7 @@
 // and resolves it into an enforcement level plus validated options per rule, so the offline plan
 // applies exactly what CrossGuard would. Every problem is collected and reported at once.
 import { allRules } from "./rules";
+import { isRecord } from "./rules/inputs";
 import { enforcementLevels, parseRuleOptions, RuleOptionsError, type EnforcementLevel, type Rule } from "./rules/types";
 
 /** A rule with the level and raw options one config gives it. */
@@ -18,10 +19,6 @@ export class PackConfigError extends Error {
     super(`${source}: ${issues.length === 1 ? issues[0] : `${issues.length} problems:\n  - ${issues.join("\n  - ")}`}`);
     this.name = "PackConfigError";
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const levelList = enforcementLevels.map((l) => `"${l}"`).join(", ");

@@ -3,7 +3,7 @@
 // is `{ scheme, parameter }` and becomes the Authorization header. APIM keeps them in the backend
 // entity, readable by anyone who can read the service's configuration, unless a value is a
 // `{{named-value}}` reference, which APIM substitutes when it sends the request.
-import { inputAt } from "./inputs";
+import { inputAt, isRecord } from "./inputs";
 import type { PlannedResource } from "./types";
 
 /** One credential value of a backend, with where it sits and what it is sent as. */
@@ -13,10 +13,6 @@ export interface CredentialValue {
   /** The header or query parameter name it is sent as (`Authorization` for the authorization parameter). */
   readonly sentAs: string;
   readonly value: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // Header names may hold characters a dotted path would misread ("x.custom"); those are quoted.

@@ -13,7 +13,8 @@ export const policyDocumentTypes: readonly string[] = [
   types.servicePolicy,
 ];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, not an array): what a nested input must be to read a key from it. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -1,13 +1,9 @@
 // Links between accounts, private endpoints and DNS zone groups in one stack. Ids are compared by
 // their trailing segments, because a preview may not know them yet; then the links CrossGuard
 // reports (property dependencies) decide.
-import { arrayAt, stringAt, types } from "./inputs";
+import { arrayAt, isRecord, stringAt, types } from "./inputs";
 import type { PlannedResource } from "./types";
 import { isType } from "./resource-kinds";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** The endpoint's connections (automatic and manual) as plain records. */
 function connectionsOf(endpoint: PlannedResource): Record<string, unknown>[] {
