@@ -14,7 +14,7 @@ import type { HtmlCell, HtmlRun } from "./dot-html";
 import type { GatewayDesign, PoolDesign, SingleBackendDesign } from "./design";
 import { capacityText, formatTpm, memberLabel, type TopologyNotes } from "./topology";
 import { roleColours } from "./topology-colours";
-import { endpointId, gatewayNodeId, NETWORK_COLOUR, vnetCluster } from "./topology-network";
+import { accountEndpointsByRegion, endpointEdge, gatewayEdges, NETWORK_COLOUR, vnetCluster, type AccountEndpoint } from "./topology-network";
 
 /** Id of the table's node; edges from the network end at it or at one of its region ports. */
 export const MATRIX_NODE_ID = "topology:matrix";
@@ -30,12 +30,12 @@ function regionsOf(singles: readonly SingleBackendDesign[]): string[] {
 const portOf = (index: number) => `region${index}`;
 
 function headerRow(regions: readonly string[], network: NetworkPlan | undefined): HtmlCell[] {
-  const accountEndpoint = new Map(network?.endpoints.flatMap((e) => (e.target.kind === "account" ? [[e.target.region, e] as const] : [])) ?? []);
+  const accountEndpoint = network === undefined ? new Map<string, AccountEndpoint>() : accountEndpointsByRegion(network);
   const corner: HtmlCell = { lines: [[{ text: "route · pool", bold: true, colour: "#ffffff" }]], fill: HEADER.dark, align: "left" };
   const cells = regions.map((region, index): HtmlCell => {
     const endpoint = accountEndpoint.get(region);
     const lines: HtmlRun[][] = [[{ text: region, bold: true }]];
-    if (endpoint && endpoint.target.kind === "account") lines.push([{ text: `account ${endpoint.target.accountName}`, pointSize: 10 }], [{ text: `private endpoint ${endpoint.name}`, pointSize: 10, colour: NETWORK_COLOUR.stroke }]);
+    if (endpoint) lines.push([{ text: `account ${endpoint.accountName}`, pointSize: 10 }], [{ text: `private endpoint ${endpoint.name}`, pointSize: 10, colour: NETWORK_COLOUR.stroke }]);
     return { lines, fill: HEADER.light, port: portOf(index) };
   });
   return [corner, ...cells];
@@ -68,17 +68,10 @@ function poolRow(pool: PoolDesign, regions: readonly string[], singles: Readonly
 
 /** The network beside the table: the VNets as in the graph, the gateway → table, endpoints → their region's column. */
 function networkParts(network: NetworkPlan, regions: readonly string[], routes: number): { clusters: DotGraph["clusters"]; edges: DotEdge[] } {
-  const style = { color: NETWORK_COLOUR.stroke, fontcolor: NETWORK_COLOUR.stroke };
-  const edges: DotEdge[] = [];
-  if (network.gateway) {
-    edges.push({ from: gatewayNodeId, to: MATRIX_NODE_ID, attributes: { ...style, style: "bold", label: routes === 1 ? "1 route" : `${routes} routes` } });
-    for (const endpoint of network.endpoints.filter((e) => e.target.kind === "account")) {
-      edges.push({ from: gatewayNodeId, to: endpointId(endpoint.name), attributes: { ...style, style: "dashed", label: "private link" } });
-    }
-  }
-  for (const endpoint of network.endpoints) {
-    const index = endpoint.target.kind === "account" ? regions.indexOf(endpoint.target.region) : -1;
-    if (index >= 0) edges.push({ from: endpointId(endpoint.name), to: MATRIX_NODE_ID, toPort: portOf(index), toSide: "n", attributes: { ...style, style: "dashed" } });
+  const edges = gatewayEdges(network, [{ id: MATRIX_NODE_ID, label: countOf(routes, "route") }]);
+  for (const [region, endpoint] of accountEndpointsByRegion(network)) {
+    const index = regions.indexOf(region);
+    if (index >= 0) edges.push(endpointEdge(endpoint, { to: MATRIX_NODE_ID, toPort: portOf(index), toSide: "n" }));
   }
   return { clusters: network.networks.map((vnet) => vnetCluster(vnet, network)), edges };
 }

@@ -53,26 +53,50 @@ function peeringText(network: PlannedNetwork, plan: NetworkPlan): string {
   return network.peerWithGatewayNetwork ? `peered with ${hub}` : network.reachableFromGateway ? `peered with ${hub} (declared)` : `not peered with ${hub}`;
 }
 
+/** Colours of every network edge. */
+const NETWORK_EDGE = { color: NETWORK_COLOUR.stroke, fontcolor: NETWORK_COLOUR.stroke } as const;
+
+/** A private endpoint that reaches an account: the endpoint's name and the account's. */
+export interface AccountEndpoint {
+  readonly name: string;
+  readonly accountName: string;
+}
+
+/** The private endpoints that reach accounts, by the account's region. */
+export function accountEndpointsByRegion(plan: NetworkPlan): Map<string, AccountEndpoint> {
+  return new Map(plan.endpoints.flatMap((e) => (e.target.kind === "account" ? [[e.target.region, { name: e.name, accountName: e.target.accountName }] as const] : [])));
+}
+
+/**
+ * The gateway's edges: a bold one to each node it serves (routes, or the topology table), a dashed
+ * "private link" to each account endpoint; none when the plan has no gateway on the network.
+ */
+export function gatewayEdges(plan: NetworkPlan, served: readonly { readonly id: string; readonly label?: string }[]): DotEdge[] {
+  if (!plan.gateway) return [];
+  return [
+    ...served.map((node): DotEdge => ({ from: gatewayNodeId, to: node.id, attributes: { ...NETWORK_EDGE, style: "bold", ...(node.label === undefined ? {} : { label: node.label }) } })),
+    ...[...accountEndpointsByRegion(plan).values()].map((endpoint): DotEdge => ({ from: gatewayNodeId, to: endpointId(endpoint.name), attributes: { ...NETWORK_EDGE, style: "dashed", label: "private link" } })),
+  ];
+}
+
+/** An account endpoint's dashed edge to what stands for its account in the picture. */
+export function endpointEdge(endpoint: AccountEndpoint, to: Omit<DotEdge, "from" | "attributes">, attributes: DotEdge["attributes"] = {}): DotEdge {
+  return { from: endpointId(endpoint.name), ...to, attributes: { ...NETWORK_EDGE, style: "dashed", ...attributes } };
+}
+
 /**
  * Adds the network to a topology graph whose routes are `route:<name>` nodes and whose backends sit
  * in one cluster per region (`backend:<id>` nodes). Region boxes get their account's name.
  */
 export function withNetwork(graph: DotGraph, plan: NetworkPlan, routeIds: readonly string[]): DotGraph {
-  const edges: DotEdge[] = [];
-  const style = { color: NETWORK_COLOUR.stroke, fontcolor: NETWORK_COLOUR.stroke };
-  if (plan.gateway) {
-    for (const route of routeIds) edges.push({ from: gatewayNodeId, to: route, attributes: { ...style, style: "bold" } });
-    for (const endpoint of plan.endpoints.filter((e) => e.target.kind === "account")) {
-      edges.push({ from: gatewayNodeId, to: endpointId(endpoint.name), attributes: { ...style, style: "dashed", label: "private link" } });
-    }
-  }
-  const accountOf = new Map(plan.endpoints.flatMap((e) => (e.target.kind === "account" ? [[e.target.region, e] as const] : [])));
+  const edges = gatewayEdges(plan, routeIds.map((id) => ({ id })));
+  const accountOf = accountEndpointsByRegion(plan);
   const regions = graph.clusters.map((cluster) => {
     const endpoint = accountOf.get(cluster.id);
-    if (!endpoint || endpoint.target.kind !== "account") return cluster;
+    if (!endpoint) return cluster;
     const first = cluster.nodes[0];
-    if (first) edges.push({ from: endpointId(endpoint.name), to: first.id, attributes: { ...style, style: "dashed", lhead: `cluster_${cluster.id}`, arrowhead: "normal" } });
-    return { ...cluster, attributes: { ...cluster.attributes, label: `${cluster.id}\naccount ${endpoint.target.accountName}`, fontname: LAYOUT_FONT } };
+    if (first) edges.push(endpointEdge(endpoint, { to: first.id }, { lhead: `cluster_${cluster.id}`, arrowhead: "normal" }));
+    return { ...cluster, attributes: { ...cluster.attributes, label: `${cluster.id}\naccount ${endpoint.accountName}`, fontname: LAYOUT_FONT } };
   });
   return {
     ...graph,
