@@ -13,6 +13,7 @@ import { topologyDot } from "../../components/gateway/topology-dot";
 import { withFontFallbacks } from "../../components/gateway/dot-fonts";
 import { routeTableRows, topologyMermaid, type TopologyNotes } from "../../components/gateway/topology";
 import { compactTable } from "../../core/console/table";
+import { capacityCell, numberCell } from "../../core/console/cells";
 
 /** File name of the API-level policy next to the route policies (a leading `_` is not a valid route name, so it never collides). */
 export const API_POLICY_FILE = "_api.xml";
@@ -86,9 +87,8 @@ export function routeTable(design: GatewayDesign): string {
       row.deployment,
       row.region,
       row.sku,
-      // As the resource table writes it: provisioned capacity is PTU, the rest capacity units.
-      `${row.capacity.toLocaleString("en-US")}${row.sku.includes("Provisioned") ? " PTU" : ""}`,
-      row.tokensPerMinute === null ? "—" : row.tokensPerMinute.toLocaleString("en-US"),
+      capacityCell(row.capacity, row.sku),
+      numberCell(row.tokensPerMinute),
       row.priority === undefined ? "—" : String(row.priority),
       row.weight === undefined ? "—" : String(row.weight),
     ]);

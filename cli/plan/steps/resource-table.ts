@@ -1,5 +1,6 @@
 import { compactTable } from "../../../core/console/table";
 import { countOf } from "../../../core/console/count";
+import { capacityCell, numberCell } from "../../../core/console/cells";
 import { definePlanStep } from "../steps";
 
 /** Network resources counted on the summary line (created ones; existing subnets and zones are not resources). */
@@ -9,8 +10,6 @@ const NETWORK_COUNTS: readonly (readonly [string, string])[] = [
   ["azure-native:network:PrivateEndpoint", "private endpoint"],
   ["azure-native:privatedns:PrivateZone", "private DNS zone"],
 ];
-
-const fmt = (n: number | null) => (n === null ? "—" : n.toLocaleString("en-US"));
 
 /** Prints the summary line and one row per deployment × region. */
 export const resourceTableStep = definePlanStep({
@@ -26,7 +25,7 @@ export const resourceTableStep = definePlanStep({
     print(`Offline plan of stack "${plan.stack}" (Pulumi mocks; nothing was created): ${countOf(plan.resources.length, "resource")}, ${countOf(accounts, "account")}, ${countOf(deployments, "deployment")}${networkText}, resource group ${plan.outputs.resourceGroupName}`);
     const table = compactTable(["region", "deployment", "model@version", "SKU", "capacity", "TPM", "RPM", "upgrade policy", "spillover"], ["left", "left", "left", "left", "right", "right", "right", "left", "left"]);
     for (const b of plan.outputs.backends) {
-      table.push([b.region, b.name, `${b.model}@${b.version}`, b.sku, `${fmt(b.capacity)}${b.sku.includes("Provisioned") ? " PTU" : ""}`, fmt(b.tpm), fmt(b.rpm), b.upgrade, b.spillover ?? ""]);
+      table.push([b.region, b.name, `${b.model}@${b.version}`, b.sku, capacityCell(b.capacity, b.sku), numberCell(b.tpm), numberCell(b.rpm), b.upgrade, b.spillover ?? ""]);
     }
     print(table.toString());
   },
