@@ -1,5 +1,5 @@
-import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import { svgTexts } from "../support/svg";
 import type { GatewayDesign } from "../../components/gateway/design";
 import { dotString, renderDot } from "../../components/gateway/dot";
 import { roleColours, topologyDot } from "../../components/gateway/topology-dot";
@@ -31,23 +31,6 @@ const design: GatewayDesign = {
   warnings: [],
 };
 const notes = { routes: { chat: "priority failover · canary 10% → chat-next" }, pools: { "chat-stable": "stable 90%", "chat-canary": "canary 10%" } };
-
-/** Every `<text>` of an SVG, entities decoded, in document order. */
-function svgTexts(svg: string): string[] {
-  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, parseTagValue: false, trimValues: false, htmlEntities: true });
-  const texts: string[] = [];
-  const walk = (nodes: unknown): void => {
-    if (!Array.isArray(nodes)) return;
-    for (const node of nodes as Record<string, unknown>[]) {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === "text") texts.push((value as { "#text"?: string }[]).map((part) => part["#text"] ?? "").join(""));
-        else walk(value);
-      }
-    }
-  };
-  walk(parser.parse(svg));
-  return texts;
-}
 
 describe("DOT model", () => {
   it("escapes quotes, backslashes, entities and line breaks, and nothing else", () => {

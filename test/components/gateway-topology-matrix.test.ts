@@ -1,7 +1,7 @@
 // The topology of a design with more backends than GRAPH_BACKEND_LIMIT is a route × region table:
 // an HTML-like label (dot-html.ts) rendered by the same Graphviz as the graph.
-import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
+import { svgTexts } from "../support/svg";
 import { renderDotSvg } from "../../cli/plan/gateway-artifacts";
 import type { GatewayDesign, PoolDesign, SingleBackendDesign } from "../../components/gateway/design";
 import { renderDot } from "../../components/gateway/dot";
@@ -29,23 +29,6 @@ function bigDesign(routes: number, canary = true): GatewayDesign {
   // Twins are left out of every picture (drawnDesign), here as in the graph.
   pools.push({ id: "r1-stable-resp", route: "r1", role: "stable-resp", family: "account", members: [{ backendId: "d1-eastus2" }] });
   return { singles, pools, namedValues: [], apiPolicy: { scope: "api", xml: "<policies />\n" }, warnings: [] };
-}
-
-/** Every `<text>` of an SVG, entities decoded, in document order. */
-function svgTexts(svg: string): string[] {
-  const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: true, parseTagValue: false, trimValues: false, htmlEntities: true });
-  const texts: string[] = [];
-  const walk = (nodes: unknown): void => {
-    if (!Array.isArray(nodes)) return;
-    for (const node of nodes as Record<string, unknown>[]) {
-      for (const [key, value] of Object.entries(node)) {
-        if (key === "text") texts.push((value as { "#text"?: string }[]).map((part) => part["#text"] ?? "").join(""));
-        else walk(value);
-      }
-    }
-  };
-  walk(parser.parse(svg));
-  return texts;
 }
 
 describe("HTML-like labels", () => {

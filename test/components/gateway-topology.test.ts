@@ -147,19 +147,24 @@ describe("gateway topology", () => {
   });
 });
 
+/** A BasicV2 gateway with subscription keys and these routes; with a one-failure breaker unless `breaker` is false. */
+function gatewayConfig(routes: Record<string, unknown>, { breaker = true } = {}) {
+  return parseGatewayConfig({
+    sku: "BasicV2",
+    capacity: 1,
+    publisher: { name: "Contoso", email: "ai@contoso.com" },
+    auth: { subscriptionKeys: true },
+    ...(breaker ? { circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M" } } : {}),
+    routes,
+  });
+}
+
 describe("topology notes from config", () => {
   it("describes each route and each pool's share", () => {
-    const config = parseGatewayConfig({
-      sku: "BasicV2",
-      capacity: 1,
-      publisher: { name: "Contoso", email: "ai@contoso.com" },
-      auth: { subscriptionKeys: true },
-      circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M" },
-      routes: {
+    const config = gatewayConfig({
         chat: { backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }], canary: { deployment: "chat-next", percent: 10, sticky: true }, shadow: { deployment: "chat-eval", percent: 5 } },
         slots: { strategy: "weighted", backends: [{ deployment: "chat" }], blueGreen: { blue: "chat", green: "chat-next", active: "green" }, abTest: { id: "p2", variants: { a: { deployment: "chat", percent: 70 }, b: { deployment: "chat-next", percent: 30 } } } },
-      },
-    });
+      });
     const pools = ["chat-stable", "chat-canary", "chat-shadow", "slots-blue", "slots-green", "slots-ab-a", "slots-ab-b"].map((id) => ({ id, route: id.split("-")[0]!, role: id.split("-").slice(1).join("-"), members: [] }));
     expect(topologyNotes(config, { ...design, pools })).toEqual({
       routes: { chat: "priority failover · canary 10% → chat-next (sticky) · shadow 5% → chat-eval", slots: "weighted · blue-green, green active · A/B p2: a 70% / b 30%" },
@@ -168,14 +173,7 @@ describe("topology notes from config", () => {
   });
 
   it("calls a route whose stable pool has one member 'one backend', not 'priority failover'", () => {
-    const config = parseGatewayConfig({
-      sku: "BasicV2",
-      capacity: 1,
-      publisher: { name: "Contoso", email: "ai@contoso.com" },
-      auth: { subscriptionKeys: true },
-      circuitBreaker: { failures: 1, interval: "PT1M", trip: "PT1M" },
-      routes: { solo: { backends: [{ deployment: "chat" }] }, pair: { backends: [{ deployment: "chat" }] } },
-    });
+    const config = gatewayConfig({ solo: { backends: [{ deployment: "chat" }] }, pair: { backends: [{ deployment: "chat" }] } });
     const pools = [
       { id: "solo-stable", route: "solo", role: "stable", members: [{ backendId: "chat-eastus2", priority: 1, weight: 100 }] },
       { id: "pair-stable", route: "pair", role: "stable", members: [{ backendId: "chat-eastus2", priority: 1, weight: 50 }, { backendId: "chat-westus3", priority: 1, weight: 50 }] },
@@ -184,13 +182,7 @@ describe("topology notes from config", () => {
   });
 
   it("says the stable pool is idle while an A/B test runs, also beside a canary (the test assigns every request a variant)", () => {
-    const config = parseGatewayConfig({
-      sku: "BasicV2",
-      capacity: 1,
-      publisher: { name: "Contoso", email: "ai@contoso.com" },
-      auth: { subscriptionKeys: true },
-      routes: { chat: { strategy: "weighted", backends: [{ deployment: "chat" }], canary: { deployment: "chat-4o", percent: 20 }, abTest: { id: "exp1", variants: { a: { deployment: "chat", percent: 50 }, b: { deployment: "mini", percent: 50 } } } } },
-    });
+    const config = gatewayConfig({ chat: { strategy: "weighted", backends: [{ deployment: "chat" }], canary: { deployment: "chat-4o", percent: 20 }, abTest: { id: "exp1", variants: { a: { deployment: "chat", percent: 50 }, b: { deployment: "mini", percent: 50 } } } } }, { breaker: false });
     const pools = ["chat-stable", "chat-canary", "chat-ab-a", "chat-ab-b"].map((id) => ({ id, route: "chat", role: id.slice(5), members: [] }));
     expect(topologyNotes(config, { ...design, pools }).pools).toEqual({ "chat-stable": "stable · idle during A/B exp1", "chat-canary": "canary 20%", "chat-ab-a": "variant a 50% of non-canary (40%)", "chat-ab-b": "variant b 50% of non-canary (40%)" });
   });
