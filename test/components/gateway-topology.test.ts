@@ -162,9 +162,9 @@ function gatewayConfig(routes: Record<string, unknown>, { breaker = true } = {})
 describe("topology notes from config", () => {
   it("describes each route and each pool's share", () => {
     const config = gatewayConfig({
-        chat: { backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }], canary: { deployment: "chat-next", percent: 10, sticky: true }, shadow: { deployment: "chat-eval", percent: 5 } },
-        slots: { strategy: "weighted", backends: [{ deployment: "chat" }], blueGreen: { blue: "chat", green: "chat-next", active: "green" }, abTest: { id: "p2", variants: { a: { deployment: "chat", percent: 70 }, b: { deployment: "chat-next", percent: 30 } } } },
-      });
+      chat: { backends: [{ deployment: "chat-ptu", priority: 1 }, { deployment: "chat", priority: 2 }], canary: { deployment: "chat-next", percent: 10, sticky: true }, shadow: { deployment: "chat-eval", percent: 5 } },
+      slots: { strategy: "weighted", backends: [{ deployment: "chat" }], blueGreen: { blue: "chat", green: "chat-next", active: "green" }, abTest: { id: "p2", variants: { a: { deployment: "chat", percent: 70 }, b: { deployment: "chat-next", percent: 30 } } } },
+    });
     const pools = ["chat-stable", "chat-canary", "chat-shadow", "slots-blue", "slots-green", "slots-ab-a", "slots-ab-b"].map((id) => ({ id, route: id.split("-")[0]!, role: id.split("-").slice(1).join("-"), members: [] }));
     expect(topologyNotes(config, { ...design, pools })).toEqual({
       routes: { chat: "priority failover · canary 10% → chat-next (sticky) · shadow 5% → chat-eval", slots: "weighted · blue-green, green active · A/B p2: a 70% / b 30%" },
