@@ -51,9 +51,14 @@ export function secretKinds(text: string, extraPatterns: readonly string[]): str
   return [...secretPatterns, ...extra].filter((p) => p.pattern.test(text)).map((p) => p.label);
 }
 
+/** One `{{name}}` named-value reference, as APIM writes it. */
+const NAMED_VALUE_REFERENCE = "\\{\\{[A-Za-z0-9._-]+\\}\\}";
+const WHOLE_REFERENCE = new RegExp(`^${NAMED_VALUE_REFERENCE}$`);
+const ANY_REFERENCE = new RegExp(NAMED_VALUE_REFERENCE, "g");
+
 /** A named-value reference (`{{name}}`): the value is stored elsewhere, nothing to scan. */
 export function isNamedValueReference(value: string): boolean {
-  return /^\{\{[A-Za-z0-9._-]+\}\}$/.test(value.trim());
+  return WHOLE_REFERENCE.test(value.trim());
 }
 
 /**
@@ -61,7 +66,7 @@ export function isNamedValueReference(value: string): boolean {
  * inside a longer value (`{{user}}:{{password}}`), and only what is left around it is written in plain text.
  */
 export function literalPart(value: string): { text: string; hasReference: boolean } {
-  const text = value.replace(/\{\{[A-Za-z0-9._-]+\}\}/g, "");
+  const text = value.replace(ANY_REFERENCE, "");
   return { text, hasReference: text !== value };
 }
 
