@@ -1,19 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as random from "@pulumi/random";
+import type { GatewayChildArgs } from "./child-args";
 
 /** Inputs of the subscription-key access children. */
-export interface GatewayAccessArgs {
-  /** Resource group of the gateway. */
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** API Management service name. */
-  readonly serviceName: pulumi.Input<string>;
+export interface GatewayAccessArgs extends GatewayChildArgs {
   /** Id of the API the product grants (`openai`). */
   readonly apiId: string;
   /** The API resource, so the product link waits for it. */
   readonly api: pulumi.Resource;
-  /** Protect every access resource from deletion. */
-  readonly protect: boolean;
 }
 
 /** The product, its API link, the subscription and its key (a Pulumi secret). */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as resources from "@pulumi/azure-native/resources";
+import type { GatewayChildArgs } from "./child-args";
 
 /**
  * The Azure Monitor resource-log categories of an API Management service that the fleet reads:
@@ -19,11 +20,7 @@ export const GATEWAY_LOG_CATEGORIES = ["GatewayLogs", "GatewayLlmLogs"] as const
 export const LLM_DIAGNOSTIC_API_VERSION = "2024-10-01-preview";
 
 /** Inputs of the resource-log children (`appInsights.resourceLogs`). */
-export interface GatewayResourceLogsArgs {
-  /** Resource group of the gateway. */
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** API Management service name. */
-  readonly serviceName: pulumi.Input<string>;
+export interface GatewayResourceLogsArgs extends GatewayChildArgs {
   /** ARM id of the API Management service (the diagnostic setting's scope). */
   readonly serviceId: pulumi.Input<string>;
   /** ARM id of the Log Analytics workspace the logs go to (the telemetry's workspace). */
@@ -32,8 +29,6 @@ export interface GatewayResourceLogsArgs {
   readonly apiId: string;
   /** The API resource (the diagnostic waits for it). */
   readonly api: pulumi.Resource;
-  /** Protect every resource-log resource from deletion. */
-  readonly protect: boolean;
 }
 
 /** The resource-log children, for dependsOn and tests. */

@@ -5,19 +5,14 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { MONITORING_METRICS_PUBLISHER_ROLE, roleDefinitionIdFor } from "./identity";
 import { roleAssignmentIdentity } from "./role-assignment";
+import type { GatewayChildArgs } from "./child-args";
 
 /** Inputs of the optional telemetry children. */
-export interface GatewayTelemetryArgs {
-  /** Resource group of the gateway. */
-  readonly resourceGroupName: pulumi.Input<string>;
-  /** API Management service name. */
-  readonly serviceName: pulumi.Input<string>;
+export interface GatewayTelemetryArgs extends GatewayChildArgs {
   /** Region for the workspace and Application Insights. */
   readonly location: pulumi.Input<string>;
   /** The gateway's system-assigned principal (publishes telemetry with Entra auth, no key). */
   readonly principalId: pulumi.Input<string>;
-  /** Protect every telemetry resource from deletion. */
-  readonly protect: boolean;
   /** Percent of requests logged (token metrics are emitted for every request regardless). */
   readonly samplingPercentage: number;
   /** Any ARM id in the gateway's subscription (built-in role definitions are addressed through it). */
