@@ -5,6 +5,8 @@
  * close a tag, add an attribute or end the label (`>` outside a tag would).
  */
 
+import { escapeXml } from "../../core/text/escape-xml";
+
 /** A run of text in one style. */
 export interface HtmlRun {
   /** The text, as is (escaped on output). */
@@ -42,12 +44,6 @@ export interface DotHtmlLabel {
   readonly html: HtmlTable;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Text or an attribute value with `& < > " '` as entities. */
-export function htmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ENTITIES[character] ?? character);
-}
 
 function colour(value: string): string {
   if (!/^#[0-9a-fA-F]{6}$/.test(value)) throw new Error(`dot: colour ${JSON.stringify(value)} is not #rrggbb`);
@@ -66,7 +62,7 @@ function span(columns: number): string {
 
 function run(part: HtmlRun): string {
   // Graphviz HTML labels keep line breaks only as <BR/>; a newline inside a run would be a space.
-  let text = htmlEscape(part.text.replace(/\r\n|\r|\n/g, " "));
+  let text = escapeXml(part.text.replace(/\r\n|\r|\n/g, " "));
   if (part.bold) text = `<B>${text}</B>`;
   const font = [part.colour === undefined ? "" : ` COLOR="${colour(part.colour)}"`, part.pointSize === undefined ? "" : ` POINT-SIZE="${pointSize(part.pointSize)}"`].join("");
   return font === "" ? text : `<FONT${font}>${text}</FONT>`;
@@ -76,7 +72,7 @@ function cell(content: HtmlCell): string {
   const attributes = [
     content.align === "left" ? ' ALIGN="LEFT" BALIGN="LEFT"' : "",
     content.fill === undefined ? "" : ` BGCOLOR="${colour(content.fill)}"`,
-    content.port === undefined ? "" : ` PORT="${htmlEscape(content.port)}"`,
+    content.port === undefined ? "" : ` PORT="${escapeXml(content.port)}"`,
     content.span === undefined ? "" : ` COLSPAN="${span(content.span)}"`,
   ].join("");
   // An empty <TD></TD> is valid; a cell with lines joins them with <BR/>.

@@ -3,10 +3,7 @@
 // parser of gateway-policy. What runs is exactly the text that ships.
 import { parsePolicy, type PolicyDocument } from "../../gateway-policy/index";
 import { UnsupportedPolicyError } from "./errors";
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
-}
+import { escapeXml } from "../../core/text/escape-xml";
 
 /** Substitutes named values into policy XML; every unknown name is reported at once. */
 export function substituteNamedValuesInXml(xml: string, namedValues: ReadonlyMap<string, string>): string {

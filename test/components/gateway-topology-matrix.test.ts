@@ -5,7 +5,8 @@ import { svgTexts } from "../support/svg";
 import { renderDotSvg } from "../../cli/plan/gateway-artifacts";
 import type { GatewayDesign, PoolDesign, SingleBackendDesign } from "../../components/gateway/design";
 import { renderDot } from "../../components/gateway/dot";
-import { htmlEscape, renderHtmlLabel } from "../../components/gateway/dot-html";
+import { renderHtmlLabel } from "../../components/gateway/dot-html";
+import { escapeXml } from "../../core/text/escape-xml";
 import { GRAPH_BACKEND_LIMIT, topologyDot, topologyGraph } from "../../components/gateway/topology-dot";
 import { MATRIX_NODE_ID } from "../../components/gateway/topology-matrix";
 import { planNetwork } from "../../core/plan/network";
@@ -33,7 +34,7 @@ function bigDesign(routes: number, canary = true): GatewayDesign {
 
 describe("HTML-like labels", () => {
   it("escapes text and ports by construction and refuses colours, sizes and spans Graphviz cannot read", () => {
-    expect(htmlEscape(`a<b>&"c'`)).toBe("a&lt;b&gt;&amp;&quot;c&#39;");
+    expect(escapeXml(`a<b>&"c'`)).toBe("a&lt;b&gt;&amp;&quot;c&apos;");
     const label = { html: { rows: [[{ lines: [[{ text: "x</TD></TR></TABLE>>", bold: true, colour: "#112233", pointSize: 10 }], [{ text: "two\nwords" }]], fill: "#ffffff", align: "left" as const, port: 'p"1', span: 2 }], [{ lines: [] }]] } };
     expect(renderHtmlLabel(label)).toBe(
       '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="9"><TR><TD ALIGN="LEFT" BALIGN="LEFT" BGCOLOR="#ffffff" PORT="p&quot;1" COLSPAN="2"><FONT COLOR="#112233" POINT-SIZE="10"><B>x&lt;/TD&gt;&lt;/TR&gt;&lt;/TABLE&gt;&gt;</B></FONT><BR/>two words</TD></TR><TR><TD></TD></TR></TABLE>>',
